@@ -1,0 +1,19 @@
+//! The `gridpatrol` command line: parses arguments, calls the library, prints results.
+
+use clap::{Parser, Subcommand};
+
+/// Inspection planning for township leads (双减 校外培训 / 托管 检查).
+#[derive(Parser)]
+#[command(name = "gridpatrol", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {}
+}

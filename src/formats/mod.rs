@@ -1,0 +1,5 @@
+//! Input and output formats: the lead's site lists (CSV, GeoJSON), OpenStreetMap
+//! extracts (PBF, XML), GPX for field devices. Formats produce model types; they never
+//! route or plan.
+
+pub mod osm;

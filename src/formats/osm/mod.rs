@@ -1,0 +1,1 @@
+//! OpenStreetMap extracts: `.osm.pbf` and `.osm` XML.

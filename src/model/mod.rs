@@ -1,0 +1,180 @@
+//! The domain model: plain data, no I/O. Every location is WGS-84 and the type says so.
+
+use chrono::NaiveDate;
+use geo::{Point, Polygon, Rect};
+use serde::{Deserialize, Serialize};
+
+use crate::units::ClockSeconds;
+
+/// A geometry whose coordinates are WGS-84 longitude/latitude degrees (x = lon, y = lat).
+///
+/// Inputs in GCJ-02 or BD-09 are converted by [`crate::crs`] before they become `Wgs84`.
+///
+/// ```
+/// use gridpatrol::Wgs84Point;
+/// let p = Wgs84Point::new(116.3557, 39.9611);
+/// assert_eq!(p.lon(), 116.3557);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Wgs84<G>(pub G);
+
+/// A WGS-84 point.
+pub type Wgs84Point = Wgs84<Point<f64>>;
+/// A WGS-84 polygon (exterior ring counter-clockwise, as RFC 7946 asks, once normalised).
+pub type Wgs84Polygon = Wgs84<Polygon<f64>>;
+
+impl Wgs84Point {
+    /// A point from longitude and latitude in degrees.
+    pub fn new(lon: f64, lat: f64) -> Self {
+        Wgs84(Point::new(lon, lat))
+    }
+    /// Longitude in degrees.
+    pub fn lon(&self) -> f64 {
+        self.0.x()
+    }
+    /// Latitude in degrees.
+    pub fn lat(&self) -> f64 {
+        self.0.y()
+    }
+    /// `(lon, lat)` in degrees.
+    pub fn lon_lat(&self) -> (f64, f64) {
+        (self.0.x(), self.0.y())
+    }
+}
+
+/// Off-campus training (校外培训机构) or after-school care (托管机构 / 小饭桌).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InstitutionKind {
+    Training,
+    Care,
+}
+
+/// Academic-subject tutoring (学科类) or not (非学科类).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    Subject,
+    NonSubject,
+}
+
+/// Licence status: 有证有照 / 有照无证 / 无证无照.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Licence {
+    Licensed,
+    RegisteredOnly,
+    Unlicensed,
+}
+
+/// A time range within a day, in seconds since midnight (`end_s > start_s`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct TimeRange {
+    pub start_s: ClockSeconds,
+    pub end_s: ClockSeconds,
+}
+
+/// Opening hours where known: one or more daily ranges such as `08:00-12:00,14:00-20:00`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OpenHours {
+    pub ranges: Vec<TimeRange>,
+}
+
+impl OpenHours {
+    /// Parses `HH:MM-HH:MM[,HH:MM-HH:MM...]`; `None` when the text is not of that form.
+    ///
+    /// ```
+    /// let h = gridpatrol::model::OpenHours::parse("08:00-12:00, 14:00-20:00").unwrap();
+    /// assert_eq!(h.ranges.len(), 2);
+    /// assert!(gridpatrol::model::OpenHours::parse("12:00-08:00").is_none());
+    /// ```
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut ranges = Vec::new();
+        for part in text.split([',', ';', '，']) {
+            let (a, b) = part.trim().split_once('-')?;
+            let start_s = crate::units::parse_clock(a)?;
+            let end_s = crate::units::parse_clock(b)?;
+            if end_s <= start_s {
+                return None;
+            }
+            ranges.push(TimeRange { start_s, end_s });
+        }
+        ranges.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        Some(Self { ranges })
+    }
+}
+
+/// An institution to inspect: a training business or a care business.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Institution {
+    pub id: String,
+    pub name: String,
+    pub kind: InstitutionKind,
+    /// Known for training businesses; care businesses usually have none.
+    pub subject: Option<Subject>,
+    pub licence: Licence,
+    pub address: Option<String>,
+    pub location: Wgs84Point,
+    pub open_hours: Option<OpenHours>,
+    /// Complaints and tip-offs (投诉 / 举报) on record.
+    pub complaints: u32,
+    pub last_inspected: Option<NaiveDate>,
+    /// Placed by the sample generator, not a real business.
+    pub synthetic: bool,
+}
+
+/// A school (primary or secondary): nearby hidden tutoring raises a hotspot's score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct School {
+    pub id: String,
+    pub name: String,
+    pub location: Wgs84Point,
+}
+
+/// A grid cell (网格) owned by a grid officer (网格员).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cell {
+    pub id: String,
+    pub name: String,
+    pub officer: Option<String>,
+    pub area: Wgs84Polygon,
+}
+
+/// Where hidden tutoring moves: 商务楼宇 or 居民小区.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HotspotKind {
+    OfficeBuilding,
+    ResidentialCompound,
+}
+
+/// An office building or residential compound that may need night checks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hotspot {
+    pub id: String,
+    pub name: String,
+    pub kind: HotspotKind,
+    pub area: Wgs84Polygon,
+}
+
+/// The township office (or another base) a team starts and ends its shift at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Depot {
+    pub id: String,
+    pub name: String,
+    pub location: Wgs84Point,
+}
+
+/// Everything a township holds, as loaded from the lead's files or the workspace.
+#[derive(Debug, Clone, Default)]
+pub struct Township {
+    pub name: String,
+    pub institutions: Vec<Institution>,
+    pub schools: Vec<School>,
+    pub cells: Vec<Cell>,
+    pub hotspots: Vec<Hotspot>,
+    pub depots: Vec<Depot>,
+}
+
+/// The township's extent in WGS-84, used to reject coordinates that cannot be in it.
+pub type Extent = Wgs84<Rect<f64>>;

@@ -1,0 +1,28 @@
+//! The bundled sample township (`data/`), embedded in the binary at build time so the
+//! program works out of the box, from any folder, with no network.
+
+use rust_embed::RustEmbed;
+
+#[derive(RustEmbed)]
+#[folder = "data/"]
+#[exclude = "scripts/*"]
+struct SampleFiles;
+
+/// The bytes of a file of the bundled sample, by its path inside `data/`.
+///
+/// ```
+/// assert!(gridpatrol::sample::file("osm/haidian-bupt.osm.pbf").is_some());
+/// ```
+pub fn file(path: &str) -> Option<std::borrow::Cow<'static, [u8]>> {
+    SampleFiles::get(path).map(|f| f.data)
+}
+
+/// Every file of the bundled sample, by path inside `data/`.
+pub fn paths() -> Vec<String> {
+    let mut all: Vec<String> = SampleFiles::iter().map(|p| p.into_owned()).collect();
+    all.sort();
+    all
+}
+
+/// The sample's OpenStreetMap extract (PBF).
+pub const OSM_PBF: &str = "osm/haidian-bupt.osm.pbf";
