@@ -42,7 +42,12 @@ pub struct UnknownCrs(pub String);
 impl FromStr for Crs {
     type Err = UnknownCrs;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace(['-', '_'], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['-', '_'], "")
+            .as_str()
+        {
             "wgs84" | "epsg4326" => Ok(Crs::Wgs84),
             "gcj02" => Ok(Crs::Gcj02),
             "bd09" | "bd09ll" => Ok(Crs::Bd09),
@@ -120,7 +125,8 @@ pub fn wgs84_to_gcj02(lon: f64, lat: f64) -> (f64, f64) {
     let rad_lat = lat.to_radians();
     let magic = 1.0 - KRASOVSKY_EE * rad_lat.sin().powi(2);
     let sqrt_magic = magic.sqrt();
-    let d_lat = (d_lat * 180.0) / ((KRASOVSKY_A * (1.0 - KRASOVSKY_EE)) / (magic * sqrt_magic) * PI);
+    let d_lat =
+        (d_lat * 180.0) / ((KRASOVSKY_A * (1.0 - KRASOVSKY_EE)) / (magic * sqrt_magic) * PI);
     let d_lon = (d_lon * 180.0) / (KRASOVSKY_A / sqrt_magic * rad_lat.cos() * PI);
     (lon + d_lon, lat + d_lat)
 }
@@ -188,7 +194,10 @@ mod tests {
     fn bd09_of_a_known_point() {
         // Baidu's own example: GCJ-02 (116.404, 39.915) is BD-09 (116.41036, 39.92133).
         let b = gcj02_to_bd09(116.404, 39.915);
-        assert!((b.0 - 116.410_36).abs() < 2e-5 && (b.1 - 39.921_33).abs() < 2e-5, "{b:?}");
+        assert!(
+            (b.0 - 116.410_36).abs() < 2e-5 && (b.1 - 39.921_33).abs() < 2e-5,
+            "{b:?}"
+        );
     }
 
     #[test]
@@ -215,7 +224,10 @@ mod tests {
             }
         }
         assert!(worst <= 1.0, "worst round trip {worst} m");
-        assert!(worst <= 0.01, "iteration should reach centimetres, got {worst} m");
+        assert!(
+            worst <= 0.01,
+            "iteration should reach centimetres, got {worst} m"
+        );
     }
 
     #[test]
