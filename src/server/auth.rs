@@ -1,0 +1,367 @@
+//! Sign-in, sessions and who may see what.
+//!
+//! Users and sessions live behind [`UserStore`], so the server does not care whether
+//! they sit in the SQLite workspace or in memory (tests). The session token travels
+//! in an `HttpOnly; SameSite=Strict` cookie; writes also need a JSON body, which a
+//! cross-site form cannot send, and an `Origin` (when the browser sends one) equal
+//! to the host.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
+use argon2::{Argon2, PasswordVerifier};
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+
+use super::error::ApiError;
+use super::{ApiJson, AppState};
+
+/// The cookie that carries the session token.
+pub const SESSION_COOKIE: &str = "gp_session";
+
+/// What a user may do: leads plan and see everything; inspectors see their own team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Lead,
+    Inspector,
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "lead" => Ok(Role::Lead),
+            "inspector" => Ok(Role::Inspector),
+            other => Err(format!("role must be `lead` or `inspector`, not `{other}`")),
+        }
+    }
+}
+
+/// A signed-in person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+    /// The team an inspector belongs to (leads may have none).
+    pub team: Option<String>,
+}
+
+impl User {
+    /// True for leads.
+    pub fn is_lead(&self) -> bool {
+        self.role == Role::Lead
+    }
+    /// Whether this user may see the plan of `team`.
+    pub fn may_see_team(&self, team: &str) -> bool {
+        self.is_lead() || self.team.as_deref() == Some(team)
+    }
+}
+
+/// Failure of the user store (not a wrong password: that is `Ok(None)`).
+#[derive(Debug, thiserror::Error)]
+#[error("user store: {0}")]
+pub struct StoreError(pub String);
+
+/// Where users and sessions live. Implementations hash with argon2 and keep only
+/// the hash; tokens are random and expire.
+pub trait UserStore: Send + Sync + 'static {
+    /// The user, when `password` is theirs.
+    fn verify(&self, name: &str, password: &str) -> Result<Option<User>, StoreError>;
+    /// A new session for `name`, valid for `ttl_s` seconds; returns its token.
+    fn open_session(&self, name: &str, ttl_s: u64) -> Result<String, StoreError>;
+    /// The user of a live session.
+    fn session_user(&self, token: &str) -> Result<Option<User>, StoreError>;
+    /// Ends a session (unknown tokens are fine).
+    fn close_session(&self, token: &str) -> Result<(), StoreError>;
+}
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError(e.to_string()))
+}
+
+/// Checks a password against a PHC hash string made by [`hash_password`].
+pub fn password_matches(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A fresh random session token (256 bits, hex).
+pub fn new_token() -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Users and sessions in memory: for tests and for a server without a workspace.
+#[derive(Default)]
+pub struct MemoryUsers {
+    users: Mutex<HashMap<String, (User, String)>>,
+    sessions: Mutex<HashMap<String, (String, std::time::Instant)>>,
+}
+
+impl MemoryUsers {
+    /// Adds (or replaces) a user with this password.
+    pub fn add(&self, user: User, password: &str) -> Result<(), StoreError> {
+        let hash = hash_password(password)?;
+        let mut users = self.users.lock().map_err(|e| StoreError(e.to_string()))?;
+        users.insert(user.name.clone(), (user, hash));
+        Ok(())
+    }
+}
+
+impl UserStore for MemoryUsers {
+    fn verify(&self, name: &str, password: &str) -> Result<Option<User>, StoreError> {
+        let users = self.users.lock().map_err(|e| StoreError(e.to_string()))?;
+        Ok(users
+            .get(name)
+            .filter(|(_, hash)| password_matches(password, hash))
+            .map(|(u, _)| u.clone()))
+    }
+    fn open_session(&self, name: &str, ttl_s: u64) -> Result<String, StoreError> {
+        let token = new_token();
+        let expires = std::time::Instant::now() + std::time::Duration::from_secs(ttl_s);
+        let mut sessions = self.sessions.lock().map_err(|e| StoreError(e.to_string()))?;
+        sessions.retain(|_, (_, t)| *t > std::time::Instant::now());
+        sessions.insert(token.clone(), (name.to_string(), expires));
+        Ok(token)
+    }
+    fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
+        let sessions = self.sessions.lock().map_err(|e| StoreError(e.to_string()))?;
+        let Some((name, expires)) = sessions.get(token) else {
+            return Ok(None);
+        };
+        if *expires <= std::time::Instant::now() {
+            return Ok(None);
+        }
+        let users = self.users.lock().map_err(|e| StoreError(e.to_string()))?;
+        Ok(users.get(name).map(|(u, _)| u.clone()))
+    }
+    fn close_session(&self, token: &str) -> Result<(), StoreError> {
+        let mut sessions = self.sessions.lock().map_err(|e| StoreError(e.to_string()))?;
+        sessions.remove(token);
+        Ok(())
+    }
+}
+
+/// The session token from the request's cookies.
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == SESSION_COOKIE)
+        .map(|(_, v)| v.to_string())
+        .filter(|t| !t.is_empty())
+}
+
+/// Rejects state-changing requests whose `Origin` is not this host (cross-site).
+fn check_origin(method: &Method, headers: &HeaderMap) -> Result<(), ApiError> {
+    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
+        return Ok(());
+    }
+    let Some(origin) = headers.get(ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers.get(HOST).and_then(|v| v.to_str().ok());
+    let origin_host = origin.split_once("://").map(|(_, h)| h);
+    if host.is_some() && origin_host == host {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden(format!(
+            "cross-origin request from `{origin}` refused"
+        )))
+    }
+}
+
+/// The signed-in user; rejects with 401 `unauthorized` when there is none.
+pub struct Signed(pub User);
+
+/// The signed-in user, if any.
+pub struct MaybeSigned(pub Option<User>);
+
+impl FromRequestParts<AppState> for MaybeSigned {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        check_origin(&parts.method, &parts.headers)?;
+        let Some(token) = session_token(&parts.headers) else {
+            return Ok(MaybeSigned(None));
+        };
+        let users = state.users.clone();
+        let user = tokio::task::spawn_blocking(move || users.session_user(&token))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
+        Ok(MaybeSigned(user))
+    }
+}
+
+impl FromRequestParts<AppState> for Signed {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match MaybeSigned::from_request_parts(parts, state).await?.0 {
+            Some(user) => Ok(Signed(user)),
+            None => Err(ApiError::unauthorized()),
+        }
+    }
+}
+
+/// A lead; rejects inspectors with 403.
+pub struct Lead(pub User);
+
+impl FromRequestParts<AppState> for Lead {
+    type Rejection = ApiError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Signed(user) = Signed::from_request_parts(parts, state).await?;
+        if user.is_lead() {
+            Ok(Lead(user))
+        } else {
+            Err(ApiError::forbidden("only a lead may do this"))
+        }
+    }
+}
+
+/// `POST /api/login` body.
+#[derive(Deserialize)]
+pub struct LoginRequest {
+    pub name: String,
+    pub password: String,
+}
+
+fn session_cookie(token: &str, max_age_s: u64) -> Result<HeaderValue, ApiError> {
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_s}"
+    ))
+    .map_err(ApiError::internal)
+}
+
+/// `POST /api/login`: checks the password, opens a session, sets the cookie.
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    check_origin(&Method::POST, &headers)?;
+    let users = state.users.clone();
+    let ttl_s = state.config.session_ttl_s;
+    let opened = tokio::task::spawn_blocking(move || {
+        let user = users.verify(&req.name, &req.password)?;
+        user.map(|u| users.open_session(&u.name, ttl_s).map(|t| (u, t)))
+            .transpose()
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)?;
+    let Some((user, token)) = opened else {
+        tracing::info!("sign-in refused");
+        return Err(ApiError::bad_credentials());
+    };
+    tracing::info!(user = %user.name, "signed in");
+    let mut response = axum::Json(serde_json::json!({ "user": user })).into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session_cookie(&token, ttl_s)?);
+    Ok(response)
+}
+
+/// `POST /api/logout`: ends the session and clears the cookie.
+pub async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    check_origin(&Method::POST, &headers)?;
+    if let Some(token) = session_token(&headers) {
+        let users = state.users.clone();
+        tokio::task::spawn_blocking(move || users.close_session(&token))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)?;
+    }
+    let mut response = axum::Json(serde_json::json!({ "ok": true })).into_response();
+    response
+        .headers_mut()
+        .insert(SET_COOKIE, session_cookie("", 0)?);
+    Ok(response)
+}
+
+/// `GET /api/me`: the signed-in user, or `{"user": null}`.
+pub async fn me(MaybeSigned(user): MaybeSigned) -> axum::Json<serde_json::Value> {
+    axum::Json(serde_json::json!({ "user": user }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hash_round_trip() {
+        let hash = hash_password("s3cret").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(password_matches("s3cret", &hash));
+        assert!(!password_matches("s3cret ", &hash));
+        assert!(!password_matches("s3cret", "not a hash"));
+    }
+
+    #[test]
+    fn sessions_expire_and_close() {
+        let users = MemoryUsers::default();
+        let user = User {
+            name: "li".into(),
+            role: Role::Inspector,
+            team: Some("A".into()),
+        };
+        users.add(user.clone(), "pw").unwrap();
+        assert_eq!(users.verify("li", "pw").unwrap(), Some(user.clone()));
+        assert_eq!(users.verify("li", "PW").unwrap(), None);
+        let live = users.open_session("li", 3600).unwrap();
+        let dead = users.open_session("li", 0).unwrap();
+        assert_eq!(users.session_user(&live).unwrap(), Some(user));
+        assert_eq!(users.session_user(&dead).unwrap(), None);
+        users.close_session(&live).unwrap();
+        assert_eq!(users.session_user(&live).unwrap(), None);
+    }
+
+    #[test]
+    fn token_from_cookie_header() {
+        let mut headers = HeaderMap::new();
+        headers.insert(COOKIE, HeaderValue::from_static("a=1; gp_session=abc; b=2"));
+        assert_eq!(session_token(&headers).as_deref(), Some("abc"));
+        headers.insert(COOKIE, HeaderValue::from_static("gp_session="));
+        assert_eq!(session_token(&headers), None);
+    }
+
+    #[test]
+    fn inspectors_see_only_their_team() {
+        let inspector = User {
+            name: "wang".into(),
+            role: Role::Inspector,
+            team: Some("B".into()),
+        };
+        assert!(inspector.may_see_team("B"));
+        assert!(!inspector.may_see_team("A"));
+        let lead = User {
+            name: "zhao".into(),
+            role: Role::Lead,
+            team: None,
+        };
+        assert!(lead.may_see_team("A"));
+    }
+}

@@ -1,0 +1,157 @@
+// Drives the real page in headless chromium as a township lead would: the map,
+// its layers (checked on the rendered map), sign-in, a plan, an inspection, an
+// export, the phone layout and the language switch. Screenshots go to test-artifacts/.
+import { readFileSync } from 'node:fs';
+import { BASE, ARTIFACTS, launch, check, mapReady, idle, rendered } from './lib.mjs';
+
+const USER = process.env.GP_USER || 'lead';
+const PASSWORD = process.env.GP_PASSWORD || 'password';
+const STEPS = new Set((process.env.GP_STEPS || 'map,signin,plan,record,export,phone,lang').split(','));
+
+const browser = await launch();
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'zh-CN' });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+
+  await page.goto(BASE);
+  await mapReady(page);
+  const firstRenderMs = await page.evaluate(() => window.gp.firstRenderMs);
+  console.log(`first rendered map (signed out): ${firstRenderMs.toFixed(0)} ms`);
+  check((await page.textContent('[data-i18n=sign_in]')) === '登录', 'the page opens in Chinese');
+  const streets = (await rendered(page, 'base-street-major')).length + (await rendered(page, 'base-street-minor')).length;
+  check(streets > 0, `base map streets rendered (${streets})`);
+  check((await rendered(page, 'base-building')).length > 0, 'base map buildings rendered');
+  check((await rendered(page, 'institutions')).length === 0, 'no institutions before sign-in');
+  await page.screenshot({ path: `${ARTIFACTS}/01-map-signed-out.png` });
+
+  if (STEPS.has('signin')) {
+    await page.click('#sign-in-open');
+    await page.fill('#sign-in-form input[name=name]', USER);
+    await page.fill('#sign-in-form input[name=password]', 'wrong-password');
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('sign-in-error').textContent.length > 0);
+    check((await page.textContent('#sign-in-error')).includes('用户名或密码错误'), 'a wrong password is refused with a message');
+    await page.fill('#sign-in-form input[name=password]', PASSWORD);
+    await page.click('#sign-in-form button[type=submit]');
+    await page.waitForSelector('body.signed-in');
+    await page.waitForFunction(() => (window.gp.counts.institutions || 0) > 0);
+    await idle(page);
+    const institutions = await rendered(page, 'institutions');
+    check(institutions.length > 0, `institutions rendered after sign-in (${institutions.length})`);
+    check(institutions.every((p) => ['licensed', 'registered_only', 'unlicensed'].includes(p.licence)), 'every institution has a licence status');
+    check((await rendered(page, 'cells-fill')).length > 0, 'grid cells rendered');
+    check((await rendered(page, 'schools')).length > 0, 'schools rendered');
+    check((await rendered(page, 'hotspots-fill')).length > 0, 'hotspots rendered');
+    // Click an institution: its popup shows the licence.
+    const box = await page.evaluate(() => {
+      const f = window.gp.map.queryRenderedFeatures({ layers: ['institutions'] })[0];
+      const p = window.gp.map.project(f.geometry.coordinates);
+      const r = window.gp.map.getCanvas().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    });
+    await page.mouse.click(box.x, box.y);
+    await page.waitForSelector('.maplibregl-popup .popup');
+    check((await page.textContent('.maplibregl-popup .popup')).includes('证照'), 'clicking an institution shows its licence');
+    await page.screenshot({ path: `${ARTIFACTS}/02-signed-in-popup.png` });
+    await page.click('.maplibregl-popup-close-button');
+  }
+
+  if (STEPS.has('plan')) {
+    await page.click('[data-panel=plan]');
+    await page.fill('#plan-form input[name=teams]', 'A,B');
+    await page.selectOption('#plan-form select[name=shift]', 'day');
+    await page.click('#plan-form button[type=submit]');
+    await page.waitForSelector('#plan-result li.team', { timeout: 60000 });
+    const teams = await page.$$eval('#plan-result li.team', (els) => els.map((e) => e.dataset.team));
+    check(teams.length === 2, `a route per team listed (${teams})`);
+    await page.waitForFunction(() => (window.gp.counts.routes || 0) > 0);
+    await idle(page);
+    const lines = await rendered(page, 'routes-line');
+    check(lines.length > 0, `routes drawn on the map (${lines.length} line features)`);
+    await page.screenshot({ path: `${ARTIFACTS}/03-plan-routes.png` });
+    await page.click('#plan-result li.team button.link');
+    await page.waitForSelector('#sheet:not([hidden]) table.stops');
+    const stopRows = await page.$$eval('#sheet table.stops tr', (rows) => rows.length - 1);
+    check(stopRows > 0, `the route sheet lists the stops (${stopRows})`);
+    check((await page.$$('#sheet svg.sheet-map polyline')).length > 0, 'the route sheet has a small map');
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: `${ARTIFACTS}/04-route-sheet-print.png`, fullPage: true });
+    await page.pdf({ path: `${ARTIFACTS}/04-route-sheet.pdf`, format: 'A4' });
+    await page.emulateMedia({ media: 'screen' });
+    await page.click('#sheet button:nth-of-type(2)');
+  }
+
+  if (STEPS.has('record')) {
+    await page.click('[data-panel=coverage]');
+    await page.waitForSelector('#coverage-table tbody tr');
+    // Pick a site in a cell that is not fully covered yet.
+    const target = await page.evaluate(() => {
+      const cells = Object.fromEntries(window.gp.data.cells.features.map((f) => [f.properties.id, f.properties]));
+      const site = window.gp.data.institutions.features.map((f) => f.properties)
+        .find((p) => p.cell_id && cells[p.cell_id] && cells[p.cell_id].sites_inspected < cells[p.cell_id].sites && !p.inspected_in_period);
+      return site ? { site: site.id, cell: site.cell_id, before: cells[site.cell_id].sites_inspected } : null;
+    });
+    check(target !== null, 'found a site in a cell that is not fully covered');
+    await page.click('[data-panel=record]');
+    await page.selectOption('#record-site', target.site);
+    await page.selectOption('#record-form select[name=result]', 'hazard');
+    await page.fill('#record-form textarea[name=notes]', '消防通道堵塞 (e2e)');
+    await page.click('#record-form button[type=submit]');
+    await page.waitForFunction(() => document.getElementById('record-result').textContent.includes('#'));
+    await page.click('[data-panel=coverage]');
+    await page.waitForFunction(([cell, before]) => {
+      const f = window.gp.data.cells.features.find((x) => x.properties.id === cell);
+      return f && f.properties.sites_inspected === before + 1;
+    }, [target.cell, target.before]);
+    await idle(page);
+    const cellNow = (await rendered(page, 'cells-fill')).find((p) => p.id === target.cell);
+    check(cellNow && cellNow.sites_inspected === target.before + 1, `cell ${target.cell} coverage went up on the map (${target.before} → ${cellNow && cellNow.sites_inspected})`);
+    const rowText = await page.textContent(`#coverage-table tr[data-cell="${target.cell}"]`);
+    check(rowText.includes(String(target.before + 1)), 'the coverage table shows the new count');
+    // Sorting by coverage orders the rows.
+    await page.click('#coverage-table th[data-key=coverage]');
+    const ratios = await page.$$eval('#coverage-table tbody tr td:nth-child(5)', (tds) => tds.map((td) => parseFloat(td.textContent) || 0));
+    check(ratios.every((x, i) => i === 0 || ratios[i - 1] <= x), 'the coverage table sorts by coverage');
+    await page.screenshot({ path: `${ARTIFACTS}/05-inspection-recorded.png` });
+  }
+
+  if (STEPS.has('export')) {
+    await page.click('[data-panel=export]');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('a[href="/api/export/cells.geojson"]')]);
+    const path = await download.path();
+    const geojson = JSON.parse(readFileSync(path, 'utf8'));
+    check(geojson.type === 'FeatureCollection' && geojson.features.length > 0, `exported cells GeoJSON parses (${geojson.features.length} features)`);
+    check(geojson.features.every((f) => f.geometry && f.geometry.coordinates), 'every exported feature has a geometry');
+  }
+
+  if (STEPS.has('lang')) {
+    await page.click('#lang');
+    check((await page.textContent('[data-panel=layers]')) === 'Layers', 'English is one click away');
+    await page.click('#lang');
+    check((await page.textContent('[data-panel=layers]')) === '图层', 'and back to Chinese');
+  }
+
+  if (STEPS.has('phone')) {
+    const phone = await browser.newContext({ viewport: { width: 375, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+    const p2 = await phone.newPage();
+    await p2.goto(BASE);
+    await mapReady(p2);
+    const overflow = await p2.evaluate(() => document.documentElement.scrollWidth);
+    check(overflow <= 375, `no sideways scrolling at 375 px (${overflow})`);
+    await p2.screenshot({ path: `${ARTIFACTS}/06-phone-map.png` });
+    await p2.click('#menu-toggle');
+    check(await p2.isVisible('#side'), 'the menu opens the panel on a phone');
+    const sideWidth = await p2.evaluate(() => document.getElementById('side').getBoundingClientRect().width);
+    check(sideWidth <= 375, `the panel fits the phone (${sideWidth} px)`);
+    await p2.screenshot({ path: `${ARTIFACTS}/07-phone-panel.png` });
+    await phone.close();
+  }
+
+  check(problems.length === 0, `no page errors${problems.length ? ': ' + problems.join(' | ') : ''}`);
+  console.log('e2e: all steps passed');
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,38 @@
+// Shared by the browser scripts: start Debian's chromium through playwright-core
+// (never a downloaded browser) and small helpers around the page's window.gp.
+import { chromium } from 'playwright-core';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const BASE = process.env.GP_URL || 'http://127.0.0.1:8080';
+export const ARTIFACTS = process.env.GP_ARTIFACTS || 'test-artifacts';
+mkdirSync(ARTIFACTS, { recursive: true });
+
+export async function launch() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'gp-chromium-'));
+  const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    `--user-data-dir=${userDataDir}`, '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+  return chromium.launch({ executablePath: process.env.GP_CHROMIUM || '/usr/bin/chromium', args, headless: true });
+}
+
+export function check(condition, message) {
+  if (!condition) throw new Error(`check failed: ${message}`);
+  console.log(`ok - ${message}`);
+}
+
+// Waits until the page's map has loaded its layers and rendered once.
+export async function mapReady(page, timeout = 30000) {
+  await page.waitForFunction(() => window.gp && window.gp.firstRenderMs !== null, null, { timeout });
+}
+
+// Waits for the map to be idle (all sources loaded, frame drawn).
+export async function idle(page) {
+  await page.evaluate(() => window.gp.idle());
+}
+
+// Features of a style layer as the map rendered them.
+export async function rendered(page, layerId) {
+  return page.evaluate((id) => window.gp.rendered(id), layerId);
+}
