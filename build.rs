@@ -6,7 +6,8 @@ fn main() {
     println!("cargo:rerun-if-changed=web/package-lock.json");
     println!("cargo:rerun-if-changed=web/node_modules/maplibre-gl/dist/maplibre-gl.js");
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
-    let maplibre = std::path::Path::new(&manifest).join("web/node_modules/maplibre-gl/dist/maplibre-gl.js");
+    let maplibre =
+        std::path::Path::new(&manifest).join("web/node_modules/maplibre-gl/dist/maplibre-gl.js");
     if !maplibre.is_file() {
         panic!(
             "\n\n  gridpatrol embeds the web page's MapLibre GL JS at build time, and\n  \

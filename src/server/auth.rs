@@ -137,13 +137,19 @@ impl UserStore for MemoryUsers {
     fn open_session(&self, name: &str, ttl_s: u64) -> Result<String, StoreError> {
         let token = new_token();
         let expires = std::time::Instant::now() + std::time::Duration::from_secs(ttl_s);
-        let mut sessions = self.sessions.lock().map_err(|e| StoreError(e.to_string()))?;
+        let mut sessions = self
+            .sessions
+            .lock()
+            .map_err(|e| StoreError(e.to_string()))?;
         sessions.retain(|_, (_, t)| *t > std::time::Instant::now());
         sessions.insert(token.clone(), (name.to_string(), expires));
         Ok(token)
     }
     fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
-        let sessions = self.sessions.lock().map_err(|e| StoreError(e.to_string()))?;
+        let sessions = self
+            .sessions
+            .lock()
+            .map_err(|e| StoreError(e.to_string()))?;
         let Some((name, expires)) = sessions.get(token) else {
             return Ok(None);
         };
@@ -154,7 +160,10 @@ impl UserStore for MemoryUsers {
         Ok(users.get(name).map(|(u, _)| u.clone()))
     }
     fn close_session(&self, token: &str) -> Result<(), StoreError> {
-        let mut sessions = self.sessions.lock().map_err(|e| StoreError(e.to_string()))?;
+        let mut sessions = self
+            .sessions
+            .lock()
+            .map_err(|e| StoreError(e.to_string()))?;
         sessions.remove(token);
         Ok(())
     }

@@ -11,5 +11,7 @@ pub async fn post_inspection(
     State(_state): State<AppState>,
     Signed(_user): Signed,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    Err(ApiError::unavailable("recording inspections is not wired in yet"))
+    Err(ApiError::unavailable(
+        "recording inspections is not wired in yet",
+    ))
 }

@@ -61,7 +61,8 @@ fn point(lon: f64, lat: f64) -> Value {
 }
 
 fn polygon(p: &geo::Polygon<f64>) -> Value {
-    let ring = |r: &geo::LineString<f64>| -> Vec<[f64; 2]> { r.0.iter().map(|c| [c.x, c.y]).collect() };
+    let ring =
+        |r: &geo::LineString<f64>| -> Vec<[f64; 2]> { r.0.iter().map(|c| [c.x, c.y]).collect() };
     let mut rings = vec![ring(p.exterior())];
     rings.extend(p.interiors().iter().map(ring));
     json!({ "type": "Polygon", "coordinates": rings })

@@ -141,7 +141,10 @@ pub fn router(state: AppState) -> Router {
         .route("/vendor/maplibre-gl/{*path}", get(assets::maplibre_file))
         .nest("/api", api)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
-        .layer(SetResponseHeaderLayer::overriding(CONTENT_SECURITY_POLICY, csp))
+        .layer(SetResponseHeaderLayer::overriding(
+            CONTENT_SECURITY_POLICY,
+            csp,
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

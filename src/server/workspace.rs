@@ -13,6 +13,7 @@ pub struct ServerData {
     /// Streets, buildings and water (GeoJSON FeatureCollection), serialised once.
     base_geojson: Vec<u8>,
     bounds: [f64; 4],
+    #[allow(dead_code)]
     pub(crate) live: RwLock<Live>,
 }
 

@@ -1,19 +1,17 @@
 // Shared by the browser scripts: start Debian's chromium through playwright-core
 // (never a downloaded browser) and small helpers around the page's window.gp.
 import { chromium } from 'playwright-core';
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
 
 export const BASE = process.env.GP_URL || 'http://127.0.0.1:8080';
 export const ARTIFACTS = process.env.GP_ARTIFACTS || 'test-artifacts';
 mkdirSync(ARTIFACTS, { recursive: true });
 
+// playwright gives every launch a new empty profile (--user-data-dir) of its own.
 export async function launch() {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'gp-chromium-'));
   const args = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
-    `--user-data-dir=${userDataDir}`, '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+    '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
   return chromium.launch({ executablePath: process.env.GP_CHROMIUM || '/usr/bin/chromium', args, headless: true });
 }
 

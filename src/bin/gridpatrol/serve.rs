@@ -40,7 +40,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         session_ttl_s: args.session_minutes.saturating_mul(60),
         ..ServerConfig::default()
     };
-    let workspace = server::ServerData::new(gridpatrol::model::Township::default(), empty_fc(), None);
+    let workspace =
+        server::ServerData::new(gridpatrol::model::Township::default(), empty_fc(), None);
     let _ = args.synthetic_sites;
     let _ = &args.workspace;
     let state = AppState {
