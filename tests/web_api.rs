@@ -1,0 +1,143 @@
+//! The HTTP front door of `gridpatrol serve`, through the real binary: JSON errors
+//! with stable codes, the body limit, no CORS, a strict CSP, writes refused without
+//! a session, and a clean exit on SIGTERM.
+
+mod web_support;
+
+use reqwest::blocking::Client;
+use serde_json::Value;
+use web_support::Server;
+
+fn error_code(r: reqwest::blocking::Response) -> (u16, String) {
+    let status = r.status().as_u16();
+    let body: Value = r.json().expect("a JSON error body");
+    let code = body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_string();
+    assert!(body["error"]["message"]
+        .as_str()
+        .is_some_and(|m| !m.is_empty()));
+    (status, code)
+}
+
+#[test]
+fn front_door_answers_json_errors_and_refuses_what_it_should() {
+    let server = Server::start(&[]);
+    let client = Client::new();
+
+    // The page and MapLibre come from the binary itself.
+    let page = client.get(server.url("/")).send().unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'self'") && !csp.contains('*'),
+        "{csp}"
+    );
+    assert!(page.headers().get("access-control-allow-origin").is_none());
+    let html = page.text().unwrap();
+    assert!(html.contains("/vendor/maplibre-gl/maplibre-gl.js") && !html.contains("https://"));
+    let js = client
+        .get(server.url("/vendor/maplibre-gl/maplibre-gl.js"))
+        .send()
+        .unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.bytes().unwrap().len() > 500_000);
+
+    // Unknown endpoints, wrong methods, bad bodies: JSON errors with stable codes.
+    assert_eq!(
+        error_code(client.get(server.url("/api/nope")).send().unwrap()),
+        (404, "not_found".into())
+    );
+    assert_eq!(
+        error_code(client.delete(server.url("/api/me")).send().unwrap()),
+        (405, "method_not_allowed".into())
+    );
+    let wrong_type = client
+        .post(server.url("/api/login"))
+        .body("name=x")
+        .send()
+        .unwrap();
+    assert_eq!(
+        error_code(wrong_type),
+        (415, "unsupported_media_type".into())
+    );
+    let bad_json = client
+        .post(server.url("/api/login"))
+        .header("content-type", "application/json")
+        .body("{\"name\": 1}")
+        .send()
+        .unwrap();
+    assert_eq!(error_code(bad_json), (422, "invalid_json".into()));
+    let huge = format!(
+        "{{\"name\":\"{}\",\"password\":\"x\"}}",
+        "a".repeat(2_000_000)
+    );
+    let too_big = client
+        .post(server.url("/api/login"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .unwrap();
+    assert_eq!(error_code(too_big), (413, "payload_too_large".into()));
+    let wrong_pw = client
+        .post(server.url("/api/login"))
+        .json(&serde_json::json!({"name": "nobody", "password": "wrong-password"}))
+        .send()
+        .unwrap();
+    assert_eq!(error_code(wrong_pw), (401, "bad_credentials".into()));
+
+    // Without a session: the base map is public, the township's records and every write are not.
+    assert_eq!(
+        client
+            .get(server.url("/api/layers/base"))
+            .send()
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        error_code(
+            client
+                .get(server.url("/api/layers/institutions"))
+                .send()
+                .unwrap()
+        ),
+        (401, "unauthorized".into())
+    );
+    for path in ["/api/plan", "/api/inspections", "/api/draw"] {
+        let r = client
+            .post(server.url(path))
+            .json(&serde_json::json!({}))
+            .send()
+            .unwrap();
+        assert_eq!(error_code(r), (401, "unauthorized".into()), "{path}");
+    }
+    // A forged session cookie is no session.
+    let forged = client
+        .get(server.url("/api/coverage"))
+        .header("cookie", "gp_session=00ff")
+        .send()
+        .unwrap();
+    assert_eq!(error_code(forged), (401, "unauthorized".into()));
+    // A cross-site write is refused before anything else.
+    let cross = client
+        .post(server.url("/api/inspections"))
+        .header("origin", "http://evil.example")
+        .json(&serde_json::json!({}))
+        .send()
+        .unwrap();
+    assert_eq!(error_code(cross), (403, "forbidden".into()));
+    let me: Value = client
+        .get(server.url("/api/me"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(me["user"].is_null());
+
+    server.stop_gracefully();
+}

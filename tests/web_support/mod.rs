@@ -1,0 +1,196 @@
+//! Shared by the web tests: a real `gridpatrol serve` on a free port over a fresh
+//! workspace with a lead and two inspectors, stopped with SIGTERM at the end.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const LEAD: &str = "zhang.lead";
+pub const INSPECTOR_A: &str = "li.a";
+pub const INSPECTOR_B: &str = "wang.b";
+pub const PASSWORD: &str = "correct-horse-9";
+
+const BIN: &str = env!("CARGO_BIN_EXE_gridpatrol");
+
+/// The node binary when chromium and playwright-core are installed; `None` (skip)
+/// otherwise, but under `CI=true` a missing piece fails the test.
+pub fn browser_prerequisites() -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let chromium = std::env::var("GP_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let mut missing = Vec::new();
+    if !Path::new(&chromium).exists() {
+        missing.push(format!("{chromium} (apt-get install chromium)"));
+    }
+    if !root.join("tests/web/node_modules/playwright-core").is_dir() {
+        missing.push("tests/web/node_modules (npm ci --prefix tests/web)".into());
+    }
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_ok {
+        missing.push("node".into());
+    }
+    if missing.is_empty() {
+        return Some(PathBuf::from("node"));
+    }
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    assert!(
+        !ci,
+        "CI=true and the browser test cannot run: missing {missing:?}"
+    );
+    eprintln!("note: skipping the browser test, missing {missing:?}");
+    None
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Runs the CLI with `stdin` as its input; panics with its output when it fails.
+pub fn gridpatrol(args: &[&str], stdin: &str) -> String {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting gridpatrol");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("writing stdin");
+    let out = child.wait_with_output().expect("gridpatrol output");
+    assert!(
+        out.status.success(),
+        "gridpatrol {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A running server over its own temporary workspace.
+pub struct Server {
+    child: Option<Child>,
+    port: u16,
+    pub dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts `serve` over a fresh temporary workspace and waits until it answers.
+    pub fn start(extra: &[&str]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let ws = dir.path().join("township.gpw");
+        let ws = ws.to_str().expect("utf-8 path");
+        let port = free_port();
+        let listen = format!("127.0.0.1:{port}");
+        let child = Command::new(BIN)
+            .args(["serve", "--listen", &listen, "--workspace", ws])
+            .args(extra)
+            .env("RUST_LOG", "gridpatrol=info,tower_http=warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("starting gridpatrol serve");
+        let server = Server {
+            child: Some(child),
+            port,
+            dir,
+        };
+        server.wait_until_up();
+        server
+    }
+
+    fn wait_until_up(&self) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while Instant::now() < deadline {
+            if reqwest::blocking::get(self.url("/api/config"))
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!(
+            "the server did not answer on port {} within 60 s",
+            self.port
+        );
+    }
+
+    /// `http://127.0.0.1:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The session cookie (`gp_session=...`) after signing in as `name`.
+    pub fn sign_in(&self, name: &str) -> String {
+        let r = reqwest::blocking::Client::new()
+            .post(self.url("/api/login"))
+            .json(&serde_json::json!({ "name": name, "password": PASSWORD }))
+            .send()
+            .expect("login request");
+        assert!(r.status().is_success(), "login as {name}: {}", r.status());
+        let set = r
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .expect("a session cookie");
+        set.split(';').next().unwrap_or_default().to_string()
+    }
+
+    /// A client that sends the session cookie of `name` with every request.
+    pub fn client_as(&self, name: &str) -> reqwest::blocking::Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        let cookie = self.sign_in(name);
+        headers.insert(
+            reqwest::header::COOKIE,
+            reqwest::header::HeaderValue::from_str(&cookie).expect("cookie header"),
+        );
+        reqwest::blocking::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
+    /// Sends SIGTERM and checks the server exits cleanly within 10 s.
+    pub fn stop_gracefully(mut self) {
+        let mut child = self.child.take().expect("running");
+        let killed = Command::new("kill")
+            .args(["-TERM", &child.id().to_string()])
+            .status()
+            .expect("kill");
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(status) = child.try_wait().expect("wait") {
+                assert!(
+                    status.success(),
+                    "server exited with {status} after SIGTERM"
+                );
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server still running 10 s after SIGTERM"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
