@@ -5,6 +5,11 @@
 //! Building happens once ([`build`]), snapping sites onto edges uses an `rstar` index
 //! ([`snap`]), and [`crate::routing`] answers queries on the built graph.
 
+pub mod build;
+pub mod export;
+pub mod profile;
+pub mod snap;
+
 use geo::LineString;
 use petgraph::graph::{DiGraph, EdgeIndex};
 use serde::{Deserialize, Serialize};
@@ -46,3 +51,86 @@ pub struct EdgeData {
 
 /// The routable graph of one travel profile.
 pub type RoadGraph = DiGraph<NodeData, EdgeData>;
+
+pub use build::{BuildError, BuildProgress, BuildReport, BuildStage};
+pub use profile::WayRule;
+pub use snap::{Snap, SnapError, SnapIndex, DEFAULT_MAX_SNAP_M};
+
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// An unknown profile name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown travel profile {0:?}: expected walk or drive")]
+pub struct UnknownProfile(pub String);
+
+impl std::str::FromStr for Profile {
+    type Err = UnknownProfile;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "walk" | "foot" => Ok(Profile::Walk),
+            "drive" | "car" => Ok(Profile::Drive),
+            _ => Err(UnknownProfile(s.to_string())),
+        }
+    }
+}
+
+/// A built network: the graph of one profile, what the build did, and the snapping index.
+///
+/// ```
+/// use gridpatrol::network::{Profile, RoadNetwork};
+/// let bytes = gridpatrol::sample::file(gridpatrol::sample::OSM_PBF).unwrap();
+/// let osm = gridpatrol::formats::osm::read_bytes(&bytes, "sample").unwrap();
+/// let net = RoadNetwork::build(&osm, Profile::Walk).unwrap();
+/// assert_eq!(net.graph.node_count(), net.report.nodes);
+/// let snap = net.snap(gridpatrol::Wgs84Point::new(116.3557, 39.9611), 500.0).unwrap();
+/// assert!(snap.snap_m < 500.0);
+/// ```
+#[derive(Debug, Clone)]
+pub struct RoadNetwork {
+    pub profile: Profile,
+    pub graph: RoadGraph,
+    pub report: BuildReport,
+    pub snapper: SnapIndex,
+}
+
+impl RoadNetwork {
+    /// Builds the network of `profile` from an extract.
+    pub fn build(osm: &crate::formats::osm::OsmData, profile: Profile) -> Result<Self, BuildError> {
+        Self::build_with_progress(osm, profile, &mut |_| {})
+    }
+
+    /// Like [`RoadNetwork::build`], reporting progress (for a progress bar).
+    pub fn build_with_progress(
+        osm: &crate::formats::osm::OsmData,
+        profile: Profile,
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<Self, BuildError> {
+        let (graph, report) = build::build_graph(osm, profile, progress)?;
+        progress(BuildProgress {
+            stage: BuildStage::Index,
+            done: 0,
+            total: 1,
+        });
+        let snapper = SnapIndex::new(&graph);
+        progress(BuildProgress {
+            stage: BuildStage::Index,
+            done: 1,
+            total: 1,
+        });
+        Ok(Self {
+            profile,
+            graph,
+            report,
+            snapper,
+        })
+    }
+
+    /// Snaps a point onto the nearest usable edge (see [`SnapIndex::snap`]).
+    pub fn snap(&self, point: Wgs84Point, max_snap_m: Metres) -> Result<Snap, SnapError> {
+        self.snapper.snap(&self.graph, point, max_snap_m)
+    }
+}

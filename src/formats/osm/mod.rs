@@ -1,1 +1,287 @@
-//! OpenStreetMap extracts: `.osm.pbf` and `.osm` XML.
+//! OpenStreetMap extracts: `.osm.pbf` ([`pbf`]) and `.osm` XML ([`xml`]), both read into
+//! one plain [`OsmData`]: every node with its location, every way with its node
+//! references, every relation with its members, all with their tags. Nothing is
+//! filtered here; the road network, buildings, schools and land use are extracted from it
+//! by whoever needs them.
+//!
+//! The readers take bytes or a reader; [`read_path`] is the thin file-opening helper.
+//!
+//! ```
+//! let bytes = gridpatrol::sample::file(gridpatrol::sample::OSM_PBF).unwrap();
+//! let osm = gridpatrol::formats::osm::read_bytes(&bytes, "sample").unwrap();
+//! assert!(osm.ways.iter().any(|w| w.tags.get("highway").is_some()));
+//! assert_eq!(osm.bytes_read, bytes.len() as u64);
+//! ```
+
+pub mod pbf;
+pub mod xml;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::Path;
+
+/// Tags of an element, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tags(pub Vec<(String, String)>);
+
+impl Tags {
+    /// The value of `key`, if tagged.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+    /// True when `key` is tagged with exactly `value`.
+    pub fn is(&self, key: &str, value: &str) -> bool {
+        self.get(key) == Some(value)
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+}
+
+/// A node: a WGS-84 position, with tags where tagged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmNode {
+    pub id: i64,
+    pub lon: f64,
+    pub lat: f64,
+    pub tags: Tags,
+}
+
+/// A way: an ordered list of node ids with tags.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmWay {
+    pub id: i64,
+    pub refs: Vec<i64>,
+    pub tags: Tags,
+}
+
+/// What kind of element a relation member is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MemberKind {
+    Node,
+    Way,
+    Relation,
+}
+
+/// One member of a relation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmMember {
+    pub kind: MemberKind,
+    pub id: i64,
+    pub role: String,
+}
+
+/// A relation: members with roles, and tags (multipolygons, boundaries, routes...).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OsmRelation {
+    pub id: i64,
+    pub members: Vec<OsmMember>,
+    pub tags: Tags,
+}
+
+/// Everything an extract holds.
+#[derive(Debug, Clone, Default)]
+pub struct OsmData {
+    pub nodes: Vec<OsmNode>,
+    pub ways: Vec<OsmWay>,
+    pub relations: Vec<OsmRelation>,
+    /// Bytes of the file consumed (to report MB/s).
+    pub bytes_read: u64,
+    /// Way node references whose node is not in the extract (clipped extracts): such
+    /// references are skipped by [`OsmData::way_nodes`].
+    pub missing_node_refs: usize,
+    node_index: HashMap<i64, usize>,
+}
+
+impl OsmData {
+    /// Assembles the data once reading is done: indexes nodes by id and counts way
+    /// references to nodes that are not in the extract.
+    pub fn new(
+        nodes: Vec<OsmNode>,
+        ways: Vec<OsmWay>,
+        relations: Vec<OsmRelation>,
+        bytes_read: u64,
+    ) -> Self {
+        let node_index: HashMap<i64, usize> =
+            nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+        let missing_node_refs = ways
+            .iter()
+            .flat_map(|w| w.refs.iter())
+            .filter(|r| !node_index.contains_key(r))
+            .count();
+        Self {
+            nodes,
+            ways,
+            relations,
+            bytes_read,
+            missing_node_refs,
+            node_index,
+        }
+    }
+
+    /// The node with this id, if the extract has it.
+    pub fn node(&self, id: i64) -> Option<&OsmNode> {
+        self.node_index.get(&id).map(|&i| &self.nodes[i])
+    }
+
+    /// The position of a node in [`OsmData::nodes`], if the extract has it.
+    pub fn node_position(&self, id: i64) -> Option<usize> {
+        self.node_index.get(&id).copied()
+    }
+
+    /// The position of a node as `(lon, lat)`, if the extract has it.
+    pub fn location(&self, id: i64) -> Option<(f64, f64)> {
+        self.node(id).map(|n| (n.lon, n.lat))
+    }
+
+    /// A way's nodes that are present in the extract, in order (missing ones skipped).
+    pub fn way_nodes<'a>(&'a self, way: &'a OsmWay) -> impl Iterator<Item = &'a OsmNode> + 'a {
+        way.refs.iter().filter_map(move |&r| self.node(r))
+    }
+}
+
+/// A problem reading an extract: the file, the element and what is wrong.
+#[derive(Debug, thiserror::Error)]
+pub enum OsmError {
+    #[error("{file}: cannot read: {source}")]
+    Io {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{file}: not an OpenStreetMap PBF file or damaged: {message}")]
+    Pbf { file: String, message: String },
+    #[error("{file}: XML error at byte {position}: {message}")]
+    Xml {
+        file: String,
+        position: u64,
+        message: String,
+    },
+    #[error("{file}: {element} {id}: {problem}")]
+    Element {
+        file: String,
+        element: &'static str,
+        id: i64,
+        problem: String,
+    },
+    #[error("{file}: neither OSM XML nor OSM PBF (first bytes do not match either)")]
+    UnknownFormat { file: String },
+}
+
+/// Which encoding an extract is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsmFormat {
+    Pbf,
+    Xml,
+}
+
+/// Guesses the format from the first bytes: XML starts with `<` (after an optional BOM
+/// and whitespace); PBF starts with a blob header naming `OSMHeader`.
+pub fn sniff(head: &[u8]) -> Option<OsmFormat> {
+    let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let first = head.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first == b'<' {
+        return Some(OsmFormat::Xml);
+    }
+    let window = &head[..head.len().min(32)];
+    window
+        .windows(9)
+        .any(|w| w == b"OSMHeader")
+        .then_some(OsmFormat::Pbf)
+}
+
+/// Reads an extract held in memory; `file` names it in errors.
+pub fn read_bytes(bytes: &[u8], file: &str) -> Result<OsmData, OsmError> {
+    read_bytes_with_progress(bytes, file, &mut |_| {})
+}
+
+/// Like [`read_bytes`], calling `progress(bytes_read)` now and then.
+pub fn read_bytes_with_progress(
+    bytes: &[u8],
+    file: &str,
+    progress: &mut dyn FnMut(u64),
+) -> Result<OsmData, OsmError> {
+    match sniff(bytes) {
+        Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
+        Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
+        None => Err(OsmError::UnknownFormat { file: file.into() }),
+    }
+}
+
+/// Opens and reads an extract from a path (`.osm` or `.osm.pbf`, recognised by content).
+pub fn read_path(path: &Path, progress: &mut dyn FnMut(u64)) -> Result<OsmData, OsmError> {
+    let file = path.display().to_string();
+    let io = |source| OsmError::Io {
+        file: file.clone(),
+        source,
+    };
+    let mut reader = std::io::BufReader::new(std::fs::File::open(path).map_err(io)?);
+    let mut bytes = Vec::new();
+    reader.read_to_end(&mut bytes).map_err(io)?;
+    read_bytes_with_progress(&bytes, &file, progress)
+}
+
+/// A reader that counts the bytes it hands out.
+pub(crate) struct CountingReader<R> {
+    inner: R,
+    pub(crate) count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R> CountingReader<R> {
+    pub(crate) fn new(inner: R) -> Self {
+        Self {
+            inner,
+            count: Default::default(),
+        }
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sniff_tells_xml_from_pbf() {
+        assert_eq!(sniff(b"\xEF\xBB\xBF  <?xml version"), Some(OsmFormat::Xml));
+        let pbf = crate::sample::file(crate::sample::OSM_PBF).unwrap();
+        assert_eq!(sniff(&pbf), Some(OsmFormat::Pbf));
+        assert_eq!(sniff(b"id,lon,lat\n"), None);
+        assert!(matches!(
+            read_bytes(b"hello", "x.txt"),
+            Err(OsmError::UnknownFormat { .. })
+        ));
+    }
+
+    #[test]
+    fn xml_and_pbf_of_the_sample_agree() {
+        let pbf = read_bytes(&crate::sample::file(crate::sample::OSM_PBF).unwrap(), "pbf").unwrap();
+        let xml_bytes = crate::sample::file("osm/haidian-bupt.osm").unwrap();
+        let xml = read_bytes(&xml_bytes, "xml").unwrap();
+        assert_eq!(pbf.nodes.len(), xml.nodes.len());
+        assert_eq!(pbf.ways.len(), xml.ways.len());
+        assert_eq!(pbf.relations.len(), xml.relations.len());
+        let way = &xml.ways[xml.ways.len() / 2];
+        let same = pbf.ways.iter().find(|w| w.id == way.id).unwrap();
+        assert_eq!(same, way);
+        let node = xml.nodes.iter().find(|n| !n.tags.is_empty()).unwrap();
+        let p = pbf.node(node.id).unwrap();
+        assert_eq!(p.tags, node.tags);
+        assert!((p.lon - node.lon).abs() < 1e-7 && (p.lat - node.lat).abs() < 1e-7);
+        assert_eq!(xml.bytes_read, xml_bytes.len() as u64);
+    }
+}

@@ -1,0 +1,121 @@
+//! Shared by every command that needs the road network: load the extract given by
+//! `--osm` (or the bundled sample), build the profile's network with a progress bar,
+//! print what was read and built on stderr.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use gridpatrol::formats::osm::{self, OsmData};
+use gridpatrol::network::{BuildStage, Profile, RoadNetwork};
+use gridpatrol::routing::Router;
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// The `--osm` and `--profile` flags, for `#[command(flatten)]`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct NetworkArgs {
+    /// OpenStreetMap extract (.osm or .osm.pbf); default: the bundled sample township.
+    #[arg(long, value_name = "FILE")]
+    pub osm: Option<PathBuf>,
+    /// Travel profile: walk or drive.
+    #[arg(long, default_value = "walk", value_name = "PROFILE")]
+    pub profile: Profile,
+}
+
+/// An extract read, with how long it took.
+pub struct LoadedOsm {
+    pub osm: OsmData,
+    pub name: String,
+    pub started: Instant,
+}
+
+/// Reads `--osm FILE` or the bundled sample, with a progress bar and a summary line.
+pub fn load_osm(path: Option<&Path>) -> anyhow::Result<LoadedOsm> {
+    let started = Instant::now();
+    let (bytes, name) = match path {
+        Some(p) => (
+            std::borrow::Cow::Owned(
+                std::fs::read(p).with_context(|| format!("cannot read {}", p.display()))?,
+            ),
+            p.display().to_string(),
+        ),
+        None => (
+            gridpatrol::sample::file(gridpatrol::sample::OSM_PBF)
+                .context("the bundled sample has no OSM extract")?,
+            format!("sample {}", gridpatrol::sample::OSM_PBF),
+        ),
+    };
+    let bar = bar(bytes.len() as u64, "reading");
+    let osm = osm::read_bytes_with_progress(&bytes, &name, &mut |done| bar.set_position(done))?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "read {name}: {:.2} MB in {:.3} s ({:.1} MB/s): {} nodes, {} ways, {} relations",
+        osm.bytes_read as f64 / 1e6,
+        secs,
+        osm.bytes_read as f64 / 1e6 / secs.max(1e-9),
+        osm.nodes.len(),
+        osm.ways.len(),
+        osm.relations.len(),
+    );
+    Ok(LoadedOsm { osm, name, started })
+}
+
+/// Builds the profile's network from a read extract, with a progress bar and summary.
+pub fn build_network(loaded: &LoadedOsm, profile: Profile) -> anyhow::Result<RoadNetwork> {
+    let bar = bar(1, "building");
+    let network = RoadNetwork::build_with_progress(&loaded.osm, profile, &mut |p| {
+        bar.set_message(match p.stage {
+            BuildStage::Ways => "splitting ways",
+            BuildStage::Components => "connected parts",
+            BuildStage::Index => "snapping index",
+        });
+        bar.set_length(p.total.max(1));
+        bar.set_position(p.done);
+    })
+    .with_context(|| format!("{}: cannot build the {profile} network", loaded.name))?;
+    bar.finish_and_clear();
+    eprintln!("{}", network.report);
+    Ok(network)
+}
+
+/// `--osm`/sample → network → router, printing the time to a routable graph.
+pub fn load_router(args: &NetworkArgs) -> anyhow::Result<Router> {
+    let loaded = load_osm(args.osm.as_deref())?;
+    let router = Router::new(build_network(&loaded, args.profile)?);
+    eprintln!(
+        "routable in {:.3} s",
+        loaded.started.elapsed().as_secs_f64()
+    );
+    Ok(router)
+}
+
+fn bar(len: u64, prefix: &'static str) -> ProgressBar {
+    let bar = ProgressBar::new(len);
+    if let Ok(style) = ProgressStyle::with_template("{prefix} [{bar:30}] {percent:>3}% {msg}") {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_prefix(prefix);
+    bar
+}
+
+/// Parses `LON,LAT` (degrees).
+pub fn parse_lon_lat(text: &str) -> Result<(f64, f64), String> {
+    let (a, b) = text
+        .split_once(',')
+        .ok_or_else(|| format!("{text:?} is not LON,LAT (two numbers separated by a comma)"))?;
+    let number = |s: &str, what: &str| {
+        s.trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or_else(|| format!("{what} {s:?} in {text:?} is not a number"))
+    };
+    let (lon, lat) = (number(a, "longitude")?, number(b, "latitude")?);
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(format!(
+            "{text:?} is outside WGS-84 range (LON in -180..180, LAT in -90..90)"
+        ));
+    }
+    Ok((lon, lat))
+}

@@ -1,0 +1,69 @@
+//! The query structure: a compact adjacency array (CSR) built once from the petgraph
+//! model. Arcs of a node sit next to each other in memory, so a search walks flat
+//! vectors instead of petgraph's linked edge lists.
+
+use petgraph::graph::EdgeIndex;
+use petgraph::visit::EdgeRef;
+
+use crate::network::RoadGraph;
+
+/// Forward adjacency of the road graph.
+#[derive(Debug, Clone, Default)]
+pub struct Csr {
+    /// Arcs of node `n` are `first_out[n]..first_out[n + 1]`.
+    pub first_out: Vec<u32>,
+    /// Target node of each arc.
+    pub head: Vec<u32>,
+    pub duration_s: Vec<f64>,
+    pub length_m: Vec<f64>,
+    /// The graph edge of each arc (for paths).
+    pub edge: Vec<u32>,
+}
+
+impl Csr {
+    /// Builds the adjacency of `graph`.
+    pub fn new(graph: &RoadGraph) -> Self {
+        let n = graph.node_count();
+        let m = graph.edge_count();
+        let mut first_out = vec![0u32; n + 1];
+        for e in graph.edge_references() {
+            first_out[e.source().index() + 1] += 1;
+        }
+        for i in 0..n {
+            first_out[i + 1] += first_out[i];
+        }
+        let mut fill = first_out.clone();
+        let mut csr = Self {
+            first_out,
+            head: vec![0; m],
+            duration_s: vec![0.0; m],
+            length_m: vec![0.0; m],
+            edge: vec![0; m],
+        };
+        for e in graph.edge_references() {
+            let slot = &mut fill[e.source().index()];
+            let a = *slot as usize;
+            *slot += 1;
+            csr.head[a] = e.target().index() as u32;
+            csr.duration_s[a] = e.weight().duration_s;
+            csr.length_m[a] = e.weight().length_m;
+            csr.edge[a] = e.id().index() as u32;
+        }
+        csr
+    }
+
+    /// How many nodes.
+    pub fn node_count(&self) -> usize {
+        self.first_out.len().saturating_sub(1)
+    }
+
+    /// The arcs leaving `node`.
+    pub fn arcs(&self, node: u32) -> std::ops::Range<usize> {
+        self.first_out[node as usize] as usize..self.first_out[node as usize + 1] as usize
+    }
+
+    /// The graph edge of an arc.
+    pub fn edge_of(&self, arc: usize) -> EdgeIndex {
+        EdgeIndex::new(self.edge[arc] as usize)
+    }
+}
