@@ -325,8 +325,9 @@ pub(crate) mod tests {
         )
     }
 
-    /// A plus-shaped town: a two-way street 1-2-3 crossed by a one-way 4-2-5, and an
-    /// unreachable one-way stub 6-7 off node 3.
+    /// A plus-shaped town: a two-way street 1-2-3 crossed by a one-way 4-2-5 (north),
+    /// a two-way service road back from 5 via 7 to 4 (with a node 99 missing from the
+    /// extract), and a one-way stub 3-6 that cannot be left.
     pub(crate) fn plus() -> OsmData {
         let node = |id: i64, lon: f64, lat: f64| OsmNode {
             id,
@@ -341,6 +342,7 @@ pub(crate) mod tests {
             node(4, 116.351, 39.959),
             node(5, 116.351, 39.961),
             node(6, 116.353, 39.960),
+            node(7, 116.352, 39.961),
         ];
         let way = |id: i64, refs: Vec<i64>, t: &[(&str, &str)]| OsmWay {
             id,
@@ -358,7 +360,7 @@ pub(crate) mod tests {
                 vec![4, 2, 5],
                 &[("highway", "residential"), ("oneway", "yes")],
             ),
-            way(12, vec![5, 99, 4], &[("highway", "service")]),
+            way(12, vec![5, 99, 7, 4], &[("highway", "service")]),
             way(13, vec![3, 6], &[("highway", "service"), ("oneway", "yes")]),
             way(14, vec![1, 3], &[("building", "yes")]),
         ];

@@ -9,6 +9,7 @@ use super::endpoints::{arrival, direct, on_edges, seed, OnEdge};
 use super::{Route, Router};
 use crate::model::Wgs84;
 use crate::network::{RoadGraph, Snap};
+
 use crate::units::haversine_m;
 
 pub(super) fn route(router: &Router, from: &Snap, to: &Snap) -> Option<Route> {
@@ -171,6 +172,63 @@ pub fn sub_line(line: &[Coord<f64>], from_m: f64, to_m: f64) -> Vec<Coord<f64>> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::network::{build::tests::plus, Profile, RoadNetwork};
+    use crate::routing::Router;
+    use crate::Wgs84Point;
+
+    fn router(profile: Profile) -> Router {
+        Router::new(RoadNetwork::build(&plus(), profile).unwrap())
+    }
+
+    /// Snap at `lon` on the two-way street 1-2-3 (lat 39.96).
+    fn on_street(r: &Router, lon: f64) -> Snap {
+        r.snap(Wgs84Point::new(lon, 39.96), 10.0).unwrap()
+    }
+
+    #[test]
+    fn same_two_way_edge_goes_straight_both_ways() {
+        let r = router(Profile::Drive);
+        let (a, b) = (on_street(&r, 116.3502), on_street(&r, 116.3506));
+        assert_eq!(a.edge, b.edge);
+        let ab = r.route(&a, &b).unwrap();
+        let ba = r.route(&b, &a).unwrap();
+        let straight = haversine_m(a.point.lon_lat(), b.point.lon_lat());
+        assert!((ab.distance_m - straight).abs() < 0.01, "{ab:?}");
+        assert!((ba.distance_m - straight).abs() < 0.01, "{ba:?}");
+        assert_eq!(ab.edges.len(), 1);
+        assert_eq!(ab.geometry.0 .0.first().unwrap().x, a.point.lon());
+        assert_eq!(ba.geometry.0 .0.first().unwrap().x, b.point.lon());
+        let zero = r.route(&a, &a).unwrap();
+        assert_eq!((zero.distance_m, zero.duration_s), (0.0, 0.0));
+    }
+
+    #[test]
+    fn behind_on_a_one_way_edge_goes_around_the_block() {
+        let r = router(Profile::Drive);
+        // On the one-way 4 -> 2 (north-bound), site b is south of site a.
+        let a = r.snap(Wgs84Point::new(116.351, 39.9597), 10.0).unwrap();
+        let b = r.snap(Wgs84Point::new(116.351, 39.9593), 10.0).unwrap();
+        assert_eq!(a.edge, b.edge);
+        assert!(r.network().graph[a.edge].twin.is_none());
+        let forward = r.route(&b, &a).unwrap();
+        assert!((forward.distance_m - 44.5).abs() < 0.5, "{forward:?}");
+        // a -> b: on to 2, up to 5, back by the service road via 7 to 4, then north to b.
+        let around = r.route(&a, &b).unwrap();
+        let loop_m = 33.4 + 111.2 + 85.2 + 238.2 + 33.4;
+        assert!(
+            (around.distance_m - loop_m).abs() < 2.0,
+            "{}",
+            around.distance_m
+        );
+        assert!(around.edges.len() >= 4);
+        // Walking ignores oneway: straight back.
+        let w = router(Profile::Walk);
+        let (a, b) = (
+            w.snap(a.point, 10.0).unwrap(),
+            w.snap(b.point, 10.0).unwrap(),
+        );
+        assert!((w.route(&a, &b).unwrap().distance_m - 44.5).abs() < 0.5);
+    }
 
     #[test]
     fn sub_line_cuts_inside_segments() {
