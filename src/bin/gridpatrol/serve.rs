@@ -66,3 +66,35 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
 fn empty_fc() -> Vec<u8> {
     br#"{"type":"FeatureCollection","features":[]}"#.to_vec()
 }
+
+/// `n` made-up institutions spread over `bounds` (fixed seed: the same every run),
+/// to measure the page and the API at a large township's scale.
+fn synthetic_institutions(n: usize, bounds: [f64; 4]) -> Vec<gridpatrol::model::Institution> {
+    use gridpatrol::model::{Institution, InstitutionKind, Licence};
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(10_000);
+    let [w, s, e, n_] = bounds;
+    (0..n)
+        .map(|i| Institution {
+            id: format!("SYN{i:05}"),
+            name: format!("合成机构 {i}"),
+            kind: if i % 3 == 0 {
+                InstitutionKind::Care
+            } else {
+                InstitutionKind::Training
+            },
+            subject: None,
+            licence: match i % 5 {
+                0 => Licence::Unlicensed,
+                1 => Licence::RegisteredOnly,
+                _ => Licence::Licensed,
+            },
+            address: None,
+            location: gridpatrol::Wgs84Point::new(rng.gen_range(w..e), rng.gen_range(s..n_)),
+            open_hours: None,
+            complaints: 0,
+            last_inspected: None,
+            synthetic: true,
+        })
+        .collect()
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Page and API figures on localhost, with the release binary:
+#   1. time to first rendered map with the sample, and with 10 000 synthetic sites
+#      (headless Debian chromium through tests/web/first_render.mjs);
+#   2. 200 concurrent readers of GET /api/coverage for 10 s (examples/load_test.rs).
+# Needs: apt chromium, `npm ci --prefix web`, `npm ci --prefix tests/web`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --bin gridpatrol --example load_test
+BIN=target/release/gridpatrol
+TMP=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
+USER_NAME=load.lead
+PASSWORD=load-test-password
+
+start() { # $1 port, rest: extra serve flags
+  local port=$1; shift
+  "$BIN" serve --listen "127.0.0.1:$port" --workspace "$TMP/ws-$port.sqlite" "$@" >"$TMP/serve-$port.log" 2>&1 &
+  for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/config" >/dev/null && return; sleep 0.1; done
+  echo "server on $port did not start"; cat "$TMP/serve-$port.log"; exit 1
+}
+add_user() { # $1 workspace
+  echo "$PASSWORD" | "$BIN" user add "$USER_NAME" --role lead --workspace "$1" >/dev/null
+}
+
+add_user "$TMP/ws-18181.sqlite"
+start 18181
+add_user "$TMP/ws-18182.sqlite"
+start 18182 --synthetic-sites 10000
+
+echo "== time to first rendered map, sample township"
+GP_URL=http://127.0.0.1:18181 GP_USER=$USER_NAME GP_PASSWORD=$PASSWORD node tests/web/first_render.mjs
+echo "== time to first rendered map, sample + 10 000 synthetic sites"
+GP_URL=http://127.0.0.1:18182 GP_USER=$USER_NAME GP_PASSWORD=$PASSWORD node tests/web/first_render.mjs
+echo "== 200 concurrent readers of the coverage API"
+echo "$PASSWORD" | target/release/examples/load_test --url http://127.0.0.1:18181 --user "$USER_NAME" --concurrency 200 --seconds 10
