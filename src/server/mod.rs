@@ -12,6 +12,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod basemap;
 pub mod coverage;
 pub mod draw;
 pub mod error;

@@ -19,6 +19,10 @@ pub struct ServeArgs {
     /// Optional raster tile URL template ({z}/{x}/{y}) from the office's tile server.
     #[arg(long)]
     tile_url: Option<String>,
+    /// The OpenStreetMap extract (.osm.pbf or .osm) to draw the base map from; the
+    /// bundled sample's when absent.
+    #[arg(long)]
+    osm: Option<PathBuf>,
     /// Session lifetime in minutes.
     #[arg(long, default_value_t = 720)]
     session_minutes: u64,
@@ -40,10 +44,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         session_ttl_s: args.session_minutes.saturating_mul(60),
         ..ServerConfig::default()
     };
-    let workspace =
-        server::ServerData::new(gridpatrol::model::Township::default(), empty_fc(), None);
-    let _ = args.synthetic_sites;
+    let (base, base_bounds) = base_map(args.osm.as_deref())?;
+    let mut township = gridpatrol::model::Township::default();
+    let bounds = base_bounds.unwrap_or([116.34, 39.95, 116.37, 39.97]);
+    township
+        .institutions
+        .extend(synthetic_institutions(args.synthetic_sites, bounds));
     let _ = &args.workspace;
+    let workspace = server::ServerData::new(township, base, base_bounds);
     let state = AppState {
         config: Arc::new(config),
         users: Arc::new(server::MemoryUsers::default()),
@@ -63,8 +71,23 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-fn empty_fc() -> Vec<u8> {
-    br#"{"type":"FeatureCollection","features":[]}"#.to_vec()
+/// The base map (streets, buildings, water) from the extract, as GeoJSON bytes.
+fn base_map(osm: Option<&std::path::Path>) -> anyhow::Result<(Vec<u8>, Option<[f64; 4]>)> {
+    let data = match osm {
+        Some(path) => gridpatrol::formats::osm::read_path(path, &mut |_| {})
+            .with_context(|| format!("reading {}", path.display()))?,
+        None => {
+            let bytes = gridpatrol::sample::file(gridpatrol::sample::OSM_PBF)
+                .context("the bundled sample has no OSM extract")?;
+            gridpatrol::formats::osm::read_bytes(&bytes, gridpatrol::sample::OSM_PBF)?
+        }
+    };
+    let (fc, bounds) = server::basemap::base_map(&data);
+    tracing::info!(
+        features = fc["features"].as_array().map_or(0, Vec::len),
+        "base map drawn from the OSM extract"
+    );
+    Ok((serde_json::to_vec(&fc)?, bounds))
 }
 
 /// `n` made-up institutions spread over `bounds` (fixed seed: the same every run),
