@@ -117,7 +117,10 @@ fn check_plan(graph: &SweepGraph, plan: &SweepPlan) -> Result<(), String> {
                 (*e.geometry.0.last().unwrap(), e.geometry.0[0])
             };
             if a != at {
-                return Err(format!("shift {k}: step on edge {} does not start where the last ended", s.edge));
+                return Err(format!(
+                    "shift {k}: step on edge {} does not start where the last ended",
+                    s.edge
+                ));
             }
             at = b;
             length += e.length_m;
@@ -132,7 +135,10 @@ fn check_plan(graph: &SweepGraph, plan: &SweepPlan) -> Result<(), String> {
             return Err(format!("shift {k} does not return to the start"));
         }
         if (length - shift.length_m).abs() > 1e-6 {
-            return Err(format!("shift {k}: length {} but steps add to {length}", shift.length_m));
+            return Err(format!(
+                "shift {k}: length {} but steps add to {length}",
+                shift.length_m
+            ));
         }
         total += length;
     }
@@ -149,7 +155,10 @@ fn check_plan(graph: &SweepGraph, plan: &SweepPlan) -> Result<(), String> {
         }
     }
     if (required - plan.required_m).abs() > 1e-6 {
-        return Err(format!("required {} but edges add to {required}", plan.required_m));
+        return Err(format!(
+            "required {} but edges add to {required}",
+            plan.required_m
+        ));
     }
     Ok(())
 }
@@ -159,7 +168,8 @@ fn small_graph() -> impl Strategy<Value = (usize, Vec<(usize, usize, f64, bool)>
         let edge = (0..n, 0..n, 1u32..30, prop::bool::weighted(0.6))
             .prop_map(|(a, b, l, r)| (a, b, f64::from(l), r));
         // A spanning path keeps it connected, so every required edge is reachable.
-        let path: Vec<(usize, usize, f64, bool)> = (1..n).map(|i| (i - 1, i, 7.0 * i as f64, false)).collect();
+        let path: Vec<(usize, usize, f64, bool)> =
+            (1..n).map(|i| (i - 1, i, 7.0 * i as f64, false)).collect();
         (
             Just(n),
             prop::collection::vec(edge, 1..(9 - path.len().min(5))).prop_map(move |mut extra| {
@@ -173,7 +183,7 @@ fn small_graph() -> impl Strategy<Value = (usize, Vec<(usize, usize, f64, bool)>
 
 fn required_connected(n: usize, edges: &[(usize, usize, f64, bool)]) -> bool {
     let mut root: Vec<usize> = (0..n).collect();
-    fn find(r: &mut Vec<usize>, x: usize) -> usize {
+    fn find(r: &mut [usize], mut x: usize) -> usize {
         while r[x] != x {
             x = r[x];
         }

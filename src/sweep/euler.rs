@@ -87,7 +87,11 @@ mod tests {
         for &(e, forward) in walk {
             assert!(!seen[e], "edge {e} twice");
             seen[e] = true;
-            let (a, b) = if forward { edges[e] } else { (edges[e].1, edges[e].0) };
+            let (a, b) = if forward {
+                edges[e]
+            } else {
+                (edges[e].1, edges[e].0)
+            };
             assert_eq!(a, at);
             at = b;
         }
@@ -96,14 +100,27 @@ mod tests {
 
     #[test]
     fn figure_eight_with_loop_and_parallel_edges() {
-        let edges = [(0, 1), (1, 2), (2, 0), (0, 3), (3, 4), (4, 0), (2, 2), (3, 4), (4, 3)];
+        let edges = [
+            (0, 1),
+            (1, 2),
+            (2, 0),
+            (0, 3),
+            (3, 4),
+            (4, 0),
+            (2, 2),
+            (3, 4),
+            (4, 3),
+        ];
         let walk = circuit(5, &edges, 3).unwrap();
         check_closed(&edges, 3, &walk);
     }
 
     #[test]
     fn refuses_odd_and_disconnected() {
-        assert_eq!(circuit(3, &[(0, 1), (1, 2)], 0), Err(EulerError::OddDegree(0)));
+        assert_eq!(
+            circuit(3, &[(0, 1), (1, 2)], 0),
+            Err(EulerError::OddDegree(0))
+        );
         assert_eq!(
             circuit(4, &[(0, 1), (1, 0), (2, 3), (3, 2)], 0),
             Err(EulerError::Disconnected(0))

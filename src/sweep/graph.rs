@@ -143,10 +143,19 @@ impl SweepGraph {
     }
 
     /// The node nearest to `p` (straight-line) among those `keep` accepts.
-    pub fn nearest_node(&self, p: Coord<f64>, keep: impl Fn(usize) -> bool) -> Option<(usize, Metres)> {
+    pub fn nearest_node(
+        &self,
+        p: Coord<f64>,
+        keep: impl Fn(usize) -> bool,
+    ) -> Option<(usize, Metres)> {
         (0..self.nodes.len())
             .filter(|&v| keep(v))
-            .map(|v| (v, haversine_m((p.x, p.y), (self.nodes[v].x, self.nodes[v].y))))
+            .map(|v| {
+                (
+                    v,
+                    haversine_m((p.x, p.y), (self.nodes[v].x, self.nodes[v].y)),
+                )
+            })
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
 
@@ -288,7 +297,8 @@ fn param(seg: Line<f64>, c: Coord<f64>) -> f64 {
 
 /// The point halfway along a polyline (planar, in degrees: enough to classify it).
 fn midpoint(coords: &[Coord<f64>]) -> Point<f64> {
-    let seg_len = |a: &Coord<f64>, b: &Coord<f64>| ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+    let seg_len =
+        |a: &Coord<f64>, b: &Coord<f64>| ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
     let total: f64 = coords.windows(2).map(|w| seg_len(&w[0], &w[1])).sum();
     let mut left = total / 2.0;
     for w in coords.windows(2) {
@@ -415,7 +425,9 @@ mod tests {
             };
             let e1 = g.add_edge(a, b, data.clone());
             let mut back = data;
-            back.geometry = Wgs84(LineString::from(l.iter().rev().copied().collect::<Vec<_>>()));
+            back.geometry = Wgs84(LineString::from(
+                l.iter().rev().copied().collect::<Vec<_>>(),
+            ));
             let e2 = g.add_edge(b, a, back);
             g[e1].twin = Some(e2);
             g[e2].twin = Some(e1);
@@ -430,9 +442,9 @@ mod tests {
     #[test]
     fn twins_become_one_edge_and_crossings_are_cut() {
         let road = road_with(&[
-            vec![(115.995, 40.005), (116.005, 40.005)],                    // enters
-            vec![(116.002, 40.002), (116.004, 40.004)],                    // inside
-            vec![(115.99, 40.02), (115.995, 40.02)],                       // far outside
+            vec![(115.995, 40.005), (116.005, 40.005)], // enters
+            vec![(116.002, 40.002), (116.004, 40.004)], // inside
+            vec![(115.99, 40.02), (115.995, 40.02)],    // far outside
             vec![(115.999, 40.003), (116.003, 40.003), (116.02, 40.003)], // through
         ]);
         let g = SweepGraph::from_road(&road, &square(), &ClipOptions::default());
@@ -447,7 +459,11 @@ mod tests {
             .collect();
         let clipped = square().clip(&MultiLineString::new(lines), false);
         let expected: f64 = clipped.0.iter().map(polyline_m).sum();
-        assert!((g.required_m() - expected).abs() < 0.01, "{} vs {expected}", g.required_m());
+        assert!(
+            (g.required_m() - expected).abs() < 0.01,
+            "{} vs {expected}",
+            g.required_m()
+        );
         // Pieces chain: consecutive pieces share their cut node.
         for e in g.edges() {
             assert_eq!(e.geometry.0[0], g.node(e.from));

@@ -29,7 +29,9 @@ pub fn exact(n: usize, dist: impl Fn(usize, usize) -> f64) -> Option<Vec<Pair>> 
     if n % 2 == 1 || n > EXACT_MAX {
         return None;
     }
-    let d: Vec<Vec<f64>> = (0..n).map(|i| (0..n).map(|j| dist(i, j)).collect()).collect();
+    let d: Vec<Vec<f64>> = (0..n)
+        .map(|i| (0..n).map(|j| dist(i, j)).collect())
+        .collect();
     let full = (1usize << n) - 1;
     let mut best = vec![f64::INFINITY; 1 << n];
     let mut last = vec![(0u8, 0u8); 1 << n];
@@ -41,12 +43,12 @@ pub fn exact(n: usize, dist: impl Fn(usize, usize) -> f64) -> Option<Vec<Pair>> 
         }
         // Always pair the lowest unmatched item: each matching is built exactly once.
         let i = (!mask).trailing_zeros() as usize;
-        for j in i + 1..n {
+        for (j, &dij) in d[i].iter().enumerate().skip(i + 1) {
             if mask & (1 << j) != 0 {
                 continue;
             }
             let next = mask | (1 << i) | (1 << j);
-            let cost = base + d[i][j];
+            let cost = base + dij;
             if cost < best[next] {
                 best[next] = cost;
                 last[next] = (i as u8, j as u8);
@@ -94,7 +96,11 @@ pub fn greedy_exchange(
         .lists
         .iter()
         .enumerate()
-        .flat_map(|(i, l)| l.iter().filter(move |n| n.0 > i).map(move |&(j, d)| (i, j, d)))
+        .flat_map(|(i, l)| {
+            l.iter()
+                .filter(move |n| n.0 > i)
+                .map(move |&(j, d)| (i, j, d))
+        })
         .collect();
     candidates.sort_by(|a, b| a.2.total_cmp(&b.2));
     let mut partner = vec![usize::MAX; n];
@@ -127,7 +133,11 @@ pub fn greedy_exchange(
         extra.insert((i.min(j), i.max(j)), d);
         link(&mut partner, &mut weight, i, j, d);
     }
-    let known = |a: usize, b: usize| table.dist(a, b).or_else(|| extra.get(&(a.min(b), a.max(b))).copied());
+    let known = |a: usize, b: usize| {
+        table
+            .dist(a, b)
+            .or_else(|| extra.get(&(a.min(b), a.max(b))).copied())
+    };
     improve(&mut partner, &mut weight, table, known);
     let mut pairs: Vec<Pair> = (0..n)
         .filter(|&i| partner[i] > i)

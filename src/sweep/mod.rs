@@ -131,6 +131,11 @@ pub struct SweepPlan {
     pub start_snap_m: Metres,
     pub odd_nodes: usize,
     pub matching_exact: bool,
+    /// Walking added to pair the odd nodes, and a lower bound on its optimum.
+    pub matching_m: Metres,
+    pub matching_lower_bound_m: Metres,
+    /// Walking added to join disconnected pieces of street.
+    pub connector_m: Metres,
     /// Disconnected pieces of street inside the cell, before joining.
     pub components: usize,
     pub shifts: Vec<Shift>,
@@ -199,7 +204,11 @@ pub fn plan(
         .iter()
         .map(|t| {
             let e = graph.edge(t.edge);
-            let (from, to) = if t.forward { (e.from, e.to) } else { (e.to, e.from) };
+            let (from, to) = if t.forward {
+                (e.from, e.to)
+            } else {
+                (e.to, e.from)
+            };
             StepInfo {
                 from,
                 to,
@@ -219,7 +228,11 @@ pub fn plan(
                 .map(deadhead)
                 .collect();
             steps.extend_from_slice(&tour.circuit[c.first..=c.last]);
-            steps.extend(paths::reversed(&dj.path_to(graph, infos[c.last].to)).into_iter().map(deadhead));
+            steps.extend(
+                paths::reversed(&dj.path_to(graph, infos[c.last].to))
+                    .into_iter()
+                    .map(deadhead),
+            );
             make_shift(graph, steps, speed_mps)
         })
         .collect();
@@ -233,6 +246,9 @@ pub fn plan(
         start_snap_m: tour.start_snap_m,
         odd_nodes: tour.odd_nodes,
         matching_exact: tour.matching_exact,
+        matching_m: tour.matching_m,
+        matching_lower_bound_m: tour.matching_lower_bound_m,
+        connector_m: tour.connector_m,
         components: tour.components,
         shifts,
     })

@@ -97,7 +97,10 @@ impl Dijkstra {
                 let nd = dist_m + graph.edge(e as usize).length_m;
                 if nd < self.dist_m[w as usize] {
                     self.touch(w as usize, nd, e, label);
-                    self.heap.push(Entry { dist_m: nd, node: w });
+                    self.heap.push(Entry {
+                        dist_m: nd,
+                        node: w,
+                    });
                 }
             }
         }

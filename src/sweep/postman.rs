@@ -16,7 +16,7 @@ use geo::Coord;
 use super::euler;
 use super::graph::SweepGraph;
 use super::matching::{self, NeighbourTable, Pair};
-use super::paths::Dijkstra;
+use super::paths::{Dijkstra, PathStep};
 use super::SweepError;
 use crate::units::Metres;
 
@@ -65,6 +65,9 @@ pub struct PostmanTour {
     pub connector_m: Metres,
     /// Length added by the matching of odd nodes.
     pub matching_m: Metres,
+    /// A lower bound on the optimal matching (its exact value when `matching_exact`):
+    /// half the sum of each odd node's distance to its nearest odd neighbour.
+    pub matching_lower_bound_m: Metres,
     pub odd_nodes: usize,
     pub matching_exact: bool,
     /// Connected pieces of required edges (before joining).
@@ -141,12 +144,12 @@ pub fn solve(
         }
     }
     let odd = odd_nodes(graph, &multi);
-    let (pairs, exact) = match_odd(graph, &odd, options, &mut dj)?;
+    let (pairs, exact, matching_lower_bound_m) = match_odd(graph, &odd, options, &mut dj)?;
     let mut matching_m = 0.0;
     for &(a, b, d) in &pairs {
-        let (_, path) = dj
-            .path_between(graph, odd[a], odd[b])
-            .ok_or_else(|| SweepError::Internal(format!("matched nodes {a} and {b} not connected")))?;
+        let (_, path) = dj.path_between(graph, odd[a], odd[b]).ok_or_else(|| {
+            SweepError::Internal(format!("matched nodes {a} and {b} not connected"))
+        })?;
         multi.extend(path.iter().map(|&(p, _)| (p, false)));
         matching_m += d;
     }
@@ -165,6 +168,7 @@ pub fn solve(
         unreachable_m,
         connector_m,
         matching_m,
+        matching_lower_bound_m,
         odd_nodes: odd.len(),
         matching_exact: exact,
         components: comps,
@@ -204,7 +208,7 @@ fn join_components(
     graph: &SweepGraph,
     dj: &Dijkstra,
     comps: usize,
-) -> (UnionFind, Vec<(usize, Vec<(usize, bool)>)>) {
+) -> (UnionFind, Vec<Connection>) {
     let mut offers: Vec<(f64, usize)> = Vec::new();
     for (i, e) in graph.edges().iter().enumerate() {
         if let (Some(la), Some(lb)) = (dj.label(e.from), dj.label(e.to)) {
@@ -231,6 +235,9 @@ fn join_components(
     (groups, chosen)
 }
 
+/// A chosen connection: the edge that offered it and the whole path it walks.
+type Connection = (usize, Vec<PathStep>);
+
 fn odd_nodes(graph: &SweepGraph, multi: &[(usize, bool)]) -> Vec<usize> {
     let mut parity = vec![false; graph.node_count()];
     for &(e, _) in multi {
@@ -247,7 +254,7 @@ fn match_odd(
     odd: &[usize],
     options: &PostmanOptions,
     dj: &mut Dijkstra,
-) -> Result<(Vec<Pair>, bool), SweepError> {
+) -> Result<(Vec<Pair>, bool, Metres), SweepError> {
     let mut index = vec![u32::MAX; graph.node_count()];
     for (i, &v) in odd.iter().enumerate() {
         index[v] = i as u32;
@@ -266,7 +273,8 @@ fn match_odd(
             });
         }
         let pairs = matching::exact(odd.len(), |i, j| d[i][j]).ok_or_else(unmatched)?;
-        return Ok((pairs, true));
+        let cost = pairs.iter().map(|p| p.2).sum();
+        return Ok((pairs, true, cost));
     }
     let k = options.neighbours.max(1);
     let mut table = NeighbourTable {
@@ -294,7 +302,15 @@ fn match_odd(
         found
     })
     .ok_or_else(unmatched)?;
-    Ok((pairs, false))
+    // Each node's pair is at least as long as its nearest neighbour.
+    let bound = table
+        .lists
+        .iter()
+        .filter_map(|l| l.first())
+        .map(|n| n.1)
+        .sum::<f64>()
+        / 2.0;
+    Ok((pairs, false, bound))
 }
 
 /// The Euler circuit of the multigraph, begun at the tour node nearest to `start`.

@@ -55,7 +55,8 @@ pub fn split(
     }
     let shift_m = |a: usize, b: usize| {
         let (first, last) = (service[a], service[b]);
-        from_start_m(steps[first].from) + prefix[last + 1] - prefix[first] + from_start_m(steps[last].to)
+        from_start_m(steps[first].from) + prefix[last + 1] - prefix[first]
+            + from_start_m(steps[last].to)
     };
     let whole = shift_m(0, m - 1);
     if whole <= limit_m {
@@ -136,7 +137,14 @@ mod tests {
     fn one_shift_when_it_fits() {
         let steps = line(6, |_| true);
         let cuts = split(&steps, &|_| 0.0, 60.0).unwrap();
-        assert_eq!(cuts, vec![Cut { first: 0, last: 5, length_m: 60.0 }]);
+        assert_eq!(
+            cuts,
+            vec![Cut {
+                first: 0,
+                last: 5,
+                length_m: 60.0
+            }]
+        );
     }
 
     #[test]

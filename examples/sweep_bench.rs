@@ -1,0 +1,157 @@
+//! Sweep benchmark: the whole walking network of a square district treated as one cell.
+//!
+//! ```text
+//! cargo run --release --example sweep_bench -- --osm ../shared/osm/andorra.osm.pbf [--area-km2 20] [--center LON,LAT]
+//! ```
+//! Prints one JSON object: the district, required and total metres, their ratio, the
+//! odd nodes and the matching against its lower bound, the seconds of each phase, and
+//! the peak memory (VmHWM).
+
+use std::time::Instant;
+
+use geo::{Coord, Rect};
+use gridpatrol::network::{Profile, RoadNetwork};
+use gridpatrol::sweep::graph::{ClipOptions, SweepGraph};
+use gridpatrol::sweep::{plan, SweepOptions};
+use serde_json::json;
+
+struct Args {
+    osm: String,
+    area_km2: f64,
+    center: (f64, f64),
+    shift_minutes: f64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        osm: "../shared/osm/andorra.osm.pbf".into(),
+        area_km2: 20.0,
+        // Andorra la Vella and Escaldes-Engordany, the densest streets of the country.
+        center: (1.5300, 42.5085),
+        shift_minutes: 180.0,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or(format!("{flag} needs a value"))?;
+        let number = |v: &str| {
+            v.parse::<f64>()
+                .map_err(|_| format!("{flag}: {v:?} is not a number"))
+        };
+        match flag.as_str() {
+            "--osm" => args.osm = value,
+            "--area-km2" => args.area_km2 = number(&value)?,
+            "--shift-minutes" => args.shift_minutes = number(&value)?,
+            "--center" => {
+                let (a, b) = value.split_once(',').ok_or("--center wants LON,LAT")?;
+                args.center = (number(a)?, number(b)?);
+            }
+            _ => return Err(format!("unknown flag {flag}")),
+        }
+    }
+    Ok(args)
+}
+
+/// A square of `area_km2` around `center`, in degrees.
+fn square(center: (f64, f64), area_km2: f64) -> Rect<f64> {
+    let half_m = area_km2.sqrt() * 1000.0 / 2.0;
+    let dy = half_m / 111_195.0;
+    let dx = dy / center.1.to_radians().cos();
+    Rect::new(
+        Coord {
+            x: center.0 - dx,
+            y: center.1 - dy,
+        },
+        Coord {
+            x: center.0 + dx,
+            y: center.1 + dy,
+        },
+    )
+}
+
+fn vm_hwm_kb() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("sweep_bench: {e}");
+            std::process::exit(2);
+        }
+    };
+    if !std::path::Path::new(&args.osm).exists() {
+        eprintln!("sweep_bench: {} not found; nothing measured", args.osm);
+        std::process::exit(1);
+    }
+    let t0 = Instant::now();
+    let osm =
+        match gridpatrol::formats::osm::read_path(std::path::Path::new(&args.osm), &mut |_| {}) {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("sweep_bench: {e}");
+                std::process::exit(1);
+            }
+        };
+    let read_s = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    let network = match RoadNetwork::build(&osm, Profile::Walk) {
+        Ok(n) => n,
+        Err(e) => {
+            eprintln!("sweep_bench: {e}");
+            std::process::exit(1);
+        }
+    };
+    let network_s = t1.elapsed().as_secs_f64();
+    drop(osm);
+
+    let rect = square(args.center, args.area_km2);
+    let t2 = Instant::now();
+    let graph = SweepGraph::from_road(&network.graph, &rect.to_polygon(), &ClipOptions::default());
+    let clip_s = t2.elapsed().as_secs_f64();
+    let options = SweepOptions {
+        shift_minutes: args.shift_minutes,
+        ..SweepOptions::default()
+    };
+    let t3 = Instant::now();
+    let result = plan(&graph, Some(args.center.into()), &options);
+    let plan_s = t3.elapsed().as_secs_f64();
+    let sweep = match result {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("sweep_bench: {e}");
+            std::process::exit(1);
+        }
+    };
+    let out = json!({
+        "osm": args.osm,
+        "area_km2": args.area_km2,
+        "box": [rect.min().x, rect.min().y, rect.max().x, rect.max().y],
+        "network_edges": network.graph.edge_count(),
+        "sweep_graph": {"nodes": graph.node_count(), "edges": graph.edge_count()},
+        "required_m": sweep.required_m.round(),
+        "total_m": sweep.total_m.round(),
+        "deadhead_m": sweep.deadhead_m.round(),
+        "ratio": (sweep.ratio() * 10_000.0).round() / 10_000.0,
+        "unreachable_m": sweep.unreachable_m.round(),
+        "components": sweep.components,
+        "connector_m": sweep.connector_m.round(),
+        "odd_nodes": sweep.odd_nodes,
+        "matching_exact": sweep.matching_exact,
+        "matching_m": sweep.matching_m.round(),
+        "matching_lower_bound_m": sweep.matching_lower_bound_m.round(),
+        "shifts": sweep.shifts.len(),
+        "shift_minutes": args.shift_minutes,
+        "seconds": {
+            "read_osm": read_s,
+            "build_network": network_s,
+            "clip_cell": clip_s,
+            "plan_sweep": plan_s,
+            "sweep_total": clip_s + plan_s,
+        },
+        "vm_hwm_kb": vm_hwm_kb(),
+    });
+    println!("{}", serde_json::to_string_pretty(&out).unwrap_or_default());
+}
