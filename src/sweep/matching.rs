@@ -20,7 +20,7 @@ pub const EXACT_MAX: usize = 24;
 ///
 /// ```
 /// use gridpatrol::sweep::matching::exact;
-/// let pos = [0.0, 1.0, 10.0, 12.0];
+/// let pos = [0.0f64, 1.0, 10.0, 12.0];
 /// let pairs = exact(4, |i, j| (pos[i] - pos[j]).abs()).unwrap();
 /// let cost: f64 = pairs.iter().map(|p| p.2).sum();
 /// assert_eq!(cost, 3.0);

@@ -33,11 +33,12 @@ pub struct Cut {
 /// ```
 /// use gridpatrol::sweep::split::{split, StepInfo};
 /// let step = |from, to| StepInfo { from, to, length_m: 100.0, service: true };
-/// let steps = [step(0, 1), step(1, 2), step(2, 3), step(3, 0)];
-/// let from_start = |v: usize| [0.0, 100.0, 200.0, 100.0][v];
+/// // Two 100 m dead ends out of the start node 0, and shifts of 300 m.
+/// let steps = [step(0, 1), step(1, 0), step(0, 2), step(2, 0)];
+/// let from_start = |v: usize| [0.0, 100.0, 100.0][v];
 /// let cuts = split(&steps, &from_start, 300.0).unwrap();
 /// assert_eq!(cuts.len(), 2);
-/// assert_eq!(cuts.iter().map(|c| c.length_m).sum::<f64>(), 600.0);
+/// assert_eq!(cuts.iter().map(|c| c.length_m).sum::<f64>(), 400.0);
 /// ```
 pub fn split(
     steps: &[StepInfo],
