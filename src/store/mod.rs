@@ -1,1 +1,350 @@
-//! (filled in by its issue)
+//! The workspace: one SQLite file (WAL, foreign keys, busy timeout) holding the township's
+//! sites, cells, hotspots, teams, plans, inspections, swept streets, draws and users.
+//!
+//! Every import and every write runs in one `BEGIN IMMEDIATE` transaction, so a
+//! malformed file or a killed process never leaves half a change behind, and two
+//! processes writing at once queue on the lock instead of corrupting the file.
+//!
+//! ```
+//! use gridpatrol::store::Workspace;
+//! let ws = Workspace::in_memory().unwrap();
+//! assert_eq!(ws.counts().unwrap().sites, 0);
+//! ```
+
+mod draws;
+mod inspections;
+mod plans;
+pub mod schema;
+mod sites;
+mod tracks;
+mod users;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+pub use draws::DrawLogEntry;
+pub use inspections::{
+    FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
+    LedgerRow, NightCheck, SitePriority,
+};
+pub use plans::StoredPlan;
+pub use sites::{ImportKind, ImportReport, Rejection};
+pub use tracks::{StreetLine, StreetSegment, SweptTrack, TrackRecord};
+pub use users::{Role, Session, User};
+
+/// The file name of the default workspace, created in the current folder on first use
+/// from the bundled sample township (`--workspace FILE` chooses another).
+pub const DEFAULT_WORKSPACE: &str = "gridpatrol-workspace.sqlite";
+
+/// How long a writer waits for another process's transaction before giving up.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("workspace database: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("workspace {path}: {problem}")]
+    Open { path: PathBuf, problem: String },
+    #[error("the workspace has schema version {found}; this gridpatrol understands up to {supported}: upgrade gridpatrol")]
+    NewerSchema { found: u32, supported: u32 },
+    #[error("no site or hotspot with id {0:?} in the workspace")]
+    UnknownSite(String),
+    #[error("no user {0:?}")]
+    UnknownUser(String),
+    #[error("user {0:?} exists already")]
+    UserExists(String),
+    #[error("{field}: {problem}")]
+    Invalid {
+        field: &'static str,
+        problem: String,
+    },
+    #[error("stored {what} is damaged: {problem}")]
+    Corrupt { what: String, problem: String },
+    #[error("password hashing: {0}")]
+    Password(String),
+}
+
+impl StoreError {
+    pub(crate) fn invalid(field: &'static str, problem: impl Into<String>) -> Self {
+        StoreError::Invalid {
+            field,
+            problem: problem.into(),
+        }
+    }
+    pub(crate) fn corrupt(what: impl Into<String>, problem: impl ToString) -> Self {
+        StoreError::Corrupt {
+            what: what.into(),
+            problem: problem.to_string(),
+        }
+    }
+}
+
+/// An open workspace.
+pub struct Workspace {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+/// How row counts of the main tables look (for `gridpatrol init` and tests).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    pub sites: u64,
+    pub schools: u64,
+    pub cells: u64,
+    pub hotspots: u64,
+    pub depots: u64,
+    pub inspections: u64,
+    pub street_segments: u64,
+    pub draws: u64,
+}
+
+impl Workspace {
+    /// Opens (creating if needed) the workspace at `path` and migrates its schema.
+    pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let conn = Connection::open(path).map_err(|e| StoreError::Open {
+            path: path.to_path_buf(),
+            problem: e.to_string(),
+        })?;
+        Self::setup(conn, Some(path.to_path_buf()))
+    }
+
+    /// Opens an existing workspace; an error if there is no file at `path`.
+    pub fn open_existing(path: &Path) -> Result<Self, StoreError> {
+        if !path.is_file() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                problem: "no such workspace file (create it with `gridpatrol init`)".into(),
+            });
+        }
+        Self::open(path)
+    }
+
+    /// A throw-away workspace in memory (tests, examples).
+    pub fn in_memory() -> Result<Self, StoreError> {
+        Self::setup(Connection::open_in_memory()?, None)
+    }
+
+    fn setup(mut conn: Connection, path: Option<PathBuf>) -> Result<Self, StoreError> {
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // A file that is not SQLite fails here, with the file named.
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(|e| StoreError::Open {
+                path: path.clone().unwrap_or_default(),
+                problem: e.to_string(),
+            })?;
+        if path.is_some() && !mode.eq_ignore_ascii_case("wal") {
+            return Err(StoreError::Open {
+                path: path.unwrap_or_default(),
+                problem: format!("could not switch to WAL journal (got {mode})"),
+            });
+        }
+        // FULL: an acknowledged commit survives a crash of the machine, not only of us.
+        conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
+        schema::migrate(&mut conn)?;
+        Ok(Self { conn, path })
+    }
+
+    /// The file this workspace lives in (`None` in memory).
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Read access for queries in this module family.
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Runs `f` in one immediate transaction: all of it is committed, or none of it.
+    pub(crate) fn write<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// Row counts of the main tables.
+    pub fn counts(&self) -> Result<Counts, StoreError> {
+        let n = |table: &str| -> Result<u64, StoreError> {
+            Ok(self
+                .conn
+                .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))?)
+        };
+        Ok(Counts {
+            sites: n("sites")?,
+            schools: n("schools")?,
+            cells: n("cells")?,
+            hotspots: n("hotspots")?,
+            depots: n("depots")?,
+            inspections: n("inspections")?,
+            street_segments: n("street_segments")?,
+            draws: n("draws")?,
+        })
+    }
+
+    /// `PRAGMA integrity_check`: `Ok(())` when SQLite finds the file sound.
+    pub fn integrity_check(&self) -> Result<(), StoreError> {
+        let verdict: String = self
+            .conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))?;
+        if verdict == "ok" {
+            Ok(())
+        } else {
+            Err(StoreError::corrupt("database file", verdict))
+        }
+    }
+
+    /// A free-form setting (township name, campaign window...).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Sets a free-form setting.
+    pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )?;
+            Ok(())
+        })
+    }
+}
+
+/// The stored form of a timestamp: local wall-clock time, to the second.
+pub(crate) const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+pub(crate) fn time_text(t: NaiveDateTime) -> String {
+    t.format(TIME_FORMAT).to_string()
+}
+
+pub(crate) fn parse_time_text(text: &str) -> Result<NaiveDateTime, StoreError> {
+    NaiveDateTime::parse_from_str(text, TIME_FORMAT)
+        .map_err(|e| StoreError::corrupt(format!("timestamp {text:?}"), e))
+}
+
+pub(crate) fn parse_date_text(text: &str) -> Result<NaiveDate, StoreError> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map_err(|e| StoreError::corrupt(format!("date {text:?}"), e))
+}
+
+/// Parses a time as the lead types it: `2025-03-01T19:30`, `2025-03-01 19:30[:00]`,
+/// RFC 3339 (the offset is dropped: times are local), or a bare date (midnight).
+///
+/// ```
+/// let t = gridpatrol::store::parse_when("2025-03-01 19:30").unwrap();
+/// assert_eq!(t.to_string(), "2025-03-01 19:30:00");
+/// assert!(gridpatrol::store::parse_when("yesterday").is_none());
+/// ```
+pub fn parse_when(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
+        return Some(t.naive_local());
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Some(t);
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+}
+
+#[cfg(test)]
+pub(crate) use sites::tests as sites_test_support;
+
+/// The stored name of an institution kind (`training`, `care`).
+pub fn kind_name(k: crate::model::InstitutionKind) -> &'static str {
+    sites::kind_text(k)
+}
+
+/// The stored name of a licence class (`licensed`, `registered_only`, `unlicensed`).
+pub fn licence_name(l: crate::model::Licence) -> &'static str {
+    sites::licence_text(l)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_workspace_is_wal_with_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(&dir.path().join("w.sqlite")).unwrap();
+        let mode: String = ws
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+        let fk: i64 = ws
+            .conn()
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(fk, 1);
+        let v: u32 = ws
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, schema::SCHEMA_VERSION);
+        ws.integrity_check().unwrap();
+    }
+
+    #[test]
+    fn reopening_does_not_migrate_twice() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        Workspace::open(&path)
+            .unwrap()
+            .set_meta("name", "x")
+            .unwrap();
+        let ws = Workspace::open(&path).unwrap();
+        assert_eq!(ws.meta("name").unwrap().as_deref(), Some("x"));
+    }
+
+    #[test]
+    fn newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        drop(Workspace::open(&path).unwrap());
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("PRAGMA user_version = 999").unwrap();
+        drop(c);
+        assert!(matches!(
+            Workspace::open(&path),
+            Err(StoreError::NewerSchema { .. })
+        ));
+    }
+
+    #[test]
+    fn not_sqlite_is_a_clear_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("w.sqlite");
+        std::fs::write(
+            &path,
+            b"this is not a database, just some text that is long enough",
+        )
+        .unwrap();
+        let err = Workspace::open(&path).err().unwrap().to_string();
+        assert!(err.contains("w.sqlite"), "{err}");
+    }
+}

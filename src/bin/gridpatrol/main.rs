@@ -3,6 +3,13 @@
 mod context;
 mod network;
 mod route;
+mod coverage;
+mod draw;
+mod export;
+mod inspect;
+mod ledger;
+mod sources;
+mod workspace;
 
 use clap::{Parser, Subcommand};
 
@@ -25,6 +32,28 @@ enum Command {
     /// The road network: export it as GeoJSON.
     #[command(subcommand)]
     Network(network::NetworkCommand),
+    /// Create a workspace from the bundled sample or from a folder with township.json.
+    Init(workspace::InitArgs),
+    /// Import institutions, schools, cells, hotspots or depots (update by id).
+    Import(workspace::ImportArgs),
+    /// Record an inspection (or a hotspot's night check).
+    Inspect(inspect::InspectArgs),
+    /// Record a GPX track or a completed route as swept streets.
+    RecordTrack(inspect::RecordTrackArgs),
+    /// Coverage per cell over a campaign window.
+    Coverage(coverage::CoverageArgs),
+    /// Score hotspots for night checks, with each score's parts.
+    Hotspots(coverage::HotspotsArgs),
+    /// 双随机: draw targets and inspectors from a published seed; `draw verify`.
+    Draw(draw::DrawArgs),
+    /// Write the ledger (台账) as CSV or xlsx.
+    Ledger(ledger::LedgerArgs),
+    /// Write the weekly or monthly per-cell bulletin.
+    Report(ledger::ReportArgs),
+    /// Export the white/black list or a layer as GeoJSON.
+    Export(export::ExportArgs),
+    /// Manage users of the web page.
+    User(workspace::UserArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -33,5 +62,16 @@ fn main() -> anyhow::Result<()> {
         Command::Serve(args) => serve::run(args),
         Command::Route(args) => route::run(args),
         Command::Network(command) => network::run(command),
+        Command::Init(a) => workspace::init(a),
+        Command::Import(a) => workspace::import(a),
+        Command::Inspect(a) => inspect::inspect(a),
+        Command::RecordTrack(a) => inspect::record_track(a),
+        Command::Coverage(a) => coverage::coverage(a),
+        Command::Hotspots(a) => coverage::hotspots(a),
+        Command::Draw(a) => draw::run(a),
+        Command::Ledger(a) => ledger::ledger(a),
+        Command::Report(a) => ledger::report(a),
+        Command::Export(a) => export::export(a),
+        Command::User(a) => workspace::user(a),
     }
 }

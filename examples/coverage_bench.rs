@@ -1,0 +1,211 @@
+//! Coverage at township scale: 1 000 cells, 10 000 sites, a year of inspections, night
+//! checks and swept tracks (synthetic, seeded), then coverage recomputed from the store.
+//!
+//! `cargo run --release --example coverage_bench`
+
+use std::time::Instant;
+
+use chrono::{Duration, NaiveDate};
+use geo::{LineString, Polygon};
+use gridpatrol::coverage::coverage::coverage_from_store;
+use gridpatrol::model::{
+    Cell, Hotspot, HotspotKind, Institution, InstitutionKind, Licence, Township, Wgs84Point,
+};
+use gridpatrol::store::{InspectionInput, InspectionResult, Workspace};
+use gridpatrol::Wgs84;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+const COLS: usize = 40;
+const ROWS: usize = 25;
+const CELL_DEG: f64 = 0.003; // ≈ 330 m × 255 m at 40°N
+const LON0: f64 = 116.30;
+const LAT0: f64 = 39.90;
+
+fn square(x: f64, y: f64, w: f64, h: f64) -> gridpatrol::model::Wgs84Polygon {
+    Wgs84(Polygon::new(
+        LineString::from(vec![(x, y), (x + w, y), (x + w, y + h), (x, y + h), (x, y)]),
+        vec![],
+    ))
+}
+
+fn township(rng: &mut ChaCha8Rng) -> Township {
+    let mut t = Township {
+        name: "bench".into(),
+        ..Default::default()
+    };
+    for i in 0..COLS {
+        for j in 0..ROWS {
+            let (x, y) = (LON0 + i as f64 * CELL_DEG, LAT0 + j as f64 * CELL_DEG);
+            t.cells.push(Cell {
+                id: format!("C{i:02}{j:02}"),
+                name: format!("网格{i}-{j}"),
+                officer: None,
+                area: square(x, y, CELL_DEG, CELL_DEG),
+            });
+            t.hotspots.push(Hotspot {
+                id: format!("H{i:02}{j:02}"),
+                name: "楼宇".into(),
+                kind: if (i + j) % 2 == 0 {
+                    HotspotKind::OfficeBuilding
+                } else {
+                    HotspotKind::ResidentialCompound
+                },
+                area: square(x + 0.001, y + 0.001, 0.0005, 0.0005),
+            });
+        }
+    }
+    let (w, h) = (COLS as f64 * CELL_DEG, ROWS as f64 * CELL_DEG);
+    for k in 0..10_000 {
+        let licence = match rng.gen_range(0..10) {
+            0..=1 => Licence::Unlicensed,
+            2..=4 => Licence::RegisteredOnly,
+            _ => Licence::Licensed,
+        };
+        t.institutions.push(Institution {
+            id: format!("S{k:05}"),
+            name: format!("机构{k}"),
+            kind: if k % 3 == 0 {
+                InstitutionKind::Care
+            } else {
+                InstitutionKind::Training
+            },
+            subject: None,
+            licence,
+            address: None,
+            location: Wgs84Point::new(LON0 + rng.gen::<f64>() * w, LAT0 + rng.gen::<f64>() * h),
+            open_hours: None,
+            complaints: rng.gen_range(0..3),
+            last_inspected: None,
+            synthetic: true,
+        });
+    }
+    t
+}
+
+/// A street grid every ~100 m over the township.
+fn streets() -> Vec<gridpatrol::store::StreetLine> {
+    let (w, h) = (COLS as f64 * CELL_DEG, ROWS as f64 * CELL_DEG);
+    let step = 0.001;
+    let mut out = Vec::new();
+    let mut x = LON0 + step / 2.0;
+    while x < LON0 + w {
+        out.push((None, vec![(x, LAT0), (x, LAT0 + h)]));
+        x += step;
+    }
+    let mut y = LAT0 + step / 2.0;
+    while y < LAT0 + h {
+        out.push((None, vec![(LON0, y), (LON0 + w, y)]));
+        y += step;
+    }
+    out
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut rng = ChaCha8Rng::seed_from_u64(20250301);
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("bench.sqlite");
+    let mut ws = Workspace::open(&path)?;
+    let t0 = Instant::now();
+    let t = township(&mut rng);
+    ws.import_township(&t)?;
+    let pieces = ws.replace_streets(&streets())?;
+    println!(
+        "setup: {} cells, {} sites, {} hotspots, {} street pieces in {:.1} s",
+        t.cells.len(),
+        t.institutions.len(),
+        t.hotspots.len(),
+        pieces,
+        t0.elapsed().as_secs_f64()
+    );
+
+    let year = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
+    let t1 = Instant::now();
+    let mut inputs = Vec::new();
+    for s in &t.institutions {
+        let visits = match s.licence {
+            Licence::Unlicensed => 10,
+            Licence::RegisteredOnly => 5,
+            Licence::Licensed => 2,
+        };
+        for _ in 0..visits {
+            let day = year + Duration::days(rng.gen_range(0..365));
+            let result = match rng.gen_range(0..20) {
+                0 => InspectionResult::Hazard,
+                1 => InspectionResult::UnlicensedOperation,
+                2 => InspectionResult::Closed,
+                _ => InspectionResult::Compliant,
+            };
+            inputs.push(InspectionInput {
+                site_id: s.id.clone(),
+                at: day
+                    .and_hms_opt(rng.gen_range(9..20), 0, 0)
+                    .unwrap_or_default(),
+                team_id: format!("T{}", rng.gen_range(0..12)),
+                result,
+                notes: None,
+                rectify_by: None,
+                close: false,
+                lookback_days: None,
+            });
+        }
+    }
+    inputs.sort_by_key(|i| i.at);
+    ws.record_inspections(&inputs)?;
+    let mut nights = 0;
+    for h in &t.hotspots {
+        for _ in 0..rng.gen_range(0..6) {
+            let day = year + Duration::days(rng.gen_range(0..365));
+            ws.record_night_check(
+                &h.id,
+                day.and_hms_opt(20, 30, 0).unwrap_or_default(),
+                "N1",
+                InspectionResult::Compliant,
+                None,
+            )?;
+            nights += 1;
+        }
+    }
+    // 300 walks along random streets, each ~1 km.
+    let mut walked = 0.0;
+    for k in 0..300 {
+        let day = year + Duration::days(rng.gen_range(0..365));
+        let x = LON0 + 0.0005 + 0.001 * rng.gen_range(0..(COLS * 3 - 1)) as f64;
+        let y0 = LAT0 + rng.gen::<f64>() * (ROWS as f64 * CELL_DEG - 0.01);
+        let track: Vec<(f64, f64)> = (0..=100)
+            .map(|s| (x + 0.00003, y0 + s as f64 * 0.0001))
+            .collect();
+        walked += ws
+            .record_track(
+                &format!("T{}", k % 12),
+                day.and_hms_opt(10, 0, 0).unwrap_or_default(),
+                "bench",
+                &track,
+            )?
+            .swept_m;
+    }
+    println!(
+        "history: {} inspections, {} night checks, 300 tracks ({:.0} km swept) in {:.1} s",
+        inputs.len(),
+        nights,
+        walked / 1000.0,
+        t1.elapsed().as_secs_f64()
+    );
+
+    let (from, to) = (year, year + Duration::days(364));
+    let mut times = Vec::new();
+    let mut figures = Vec::new();
+    for _ in 0..15 {
+        let t = Instant::now();
+        figures = coverage_from_store(&ws, from, to)?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    let inspected: usize = figures.iter().map(|c| c.sites_inspected).sum();
+    let overdue: usize = figures.iter().map(|c| c.sites_overdue).sum();
+    let street: f64 = figures.iter().map(|c| c.street_m).sum();
+    let swept: f64 = figures.iter().map(|c| c.swept_m).sum();
+    println!("coverage of {} cells over {from}..{to}: {inspected} sites inspected, {overdue} overdue, {:.0} of {:.0} km swept", figures.len(), swept / 1000.0, street / 1000.0);
+    println!("coverage recompute from the store (15 runs): min {:.1} ms, median {:.1} ms, max {:.1} ms (target ≤ 100 ms)", times[0], times[times.len() / 2], times[times.len() - 1]);
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! `gridpatrol export whitelist|blacklist|LAYER --out FILE`, and the atomic file writer
+//! every command uses.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::{Args, ValueEnum};
+use gridpatrol::coverage::report::{list_table, List};
+use gridpatrol::formats::export_geojson as gj;
+use gridpatrol::store::FollowUpState;
+
+use crate::workspace::WorkspaceArg;
+
+/// Writes `bytes` to `path` through a temporary file renamed into place, so a reader
+/// never sees half a file.
+pub fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("writing in {}", dir.display()))?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum What {
+    Whitelist,
+    Blacklist,
+    Institutions,
+    Schools,
+    Cells,
+    Hotspots,
+    Depots,
+    Coverage,
+    Inspections,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    pub what: What,
+    /// The output: .csv/.xlsx for the lists, .geojson for layers.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Window start for `coverage`/`inspections` (default: 30 days before --to).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Window end (default: today).
+    #[arg(long)]
+    pub to: Option<String>,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+}
+
+/// `gridpatrol export`.
+pub fn export(args: ExportArgs) -> Result<()> {
+    let ws = args.ws.open()?;
+    let to = match &args.to {
+        Some(d) => crate::coverage::day(d, "--to")?,
+        None => chrono::Local::now().date_naive(),
+    };
+    let from = match &args.from {
+        Some(d) => crate::coverage::day(d, "--from")?,
+        None => to - chrono::Duration::days(30),
+    };
+    if matches!(args.what, What::Whitelist | What::Blacklist) {
+        let list = if args.what == What::Whitelist {
+            List::White
+        } else {
+            List::Black
+        };
+        let mut last = HashMap::new();
+        for i in ws.inspections(None, None)? {
+            last.insert(i.site_id.clone(), (i.result, i.at));
+        }
+        let mut open = HashMap::new();
+        for f in ws.follow_ups(None)? {
+            if f.state == FollowUpState::Open {
+                *open.entry(f.site_id.clone()).or_insert(0usize) += 1;
+            }
+        }
+        let table = list_table(list, &ws.institutions()?, &last, &open, &ws.closed_sites()?);
+        crate::ledger::write_table(&args.out, &table)?;
+        println!(
+            "{}: {} sites written to {}",
+            table.name,
+            table.rows.len(),
+            args.out.display()
+        );
+        return Ok(());
+    }
+    let ext = args
+        .out
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if ext != "geojson" && ext != "json" {
+        bail!(
+            "{}: layers are exported as GeoJSON (.geojson)",
+            args.out.display()
+        );
+    }
+    let bytes = match args.what {
+        What::Institutions => gj::institutions(&ws.institutions()?),
+        What::Schools => gj::schools(&ws.schools()?),
+        What::Cells => gj::cells(&ws.cells()?),
+        What::Depots => gj::depots(&ws.depots()?),
+        What::Hotspots => {
+            let scores =
+                gridpatrol::coverage::hotspots::hotspots_from_store(&ws, to, &Default::default())?;
+            gj::hotspots(&ws.hotspots()?, &scores)
+        }
+        What::Coverage => {
+            let figures = gridpatrol::coverage::coverage::coverage_from_store(&ws, from, to)?;
+            gj::coverage(&ws.cells()?, &figures)
+        }
+        What::Inspections => {
+            let items = ws.inspections(
+                from.and_hms_opt(0, 0, 0),
+                to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)),
+            )?;
+            gj::inspections(&items, &ws.institutions()?)
+        }
+        What::Whitelist | What::Blacklist => unreachable!("handled above"),
+    };
+    write_file(&args.out, &bytes)?;
+    println!("{:?} written to {}", args.what, args.out.display());
+    Ok(())
+}

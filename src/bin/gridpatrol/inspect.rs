@@ -1,0 +1,284 @@
+//! `gridpatrol inspect` (one inspection, or a batch on standard input acknowledged line
+//! by line) and `gridpatrol record-track` (a GPX track or a completed route's GeoJSON).
+
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use chrono::NaiveDate;
+use clap::{Args, ValueEnum};
+use gridpatrol::store::{parse_when, InspectionInput, InspectionResult, Workspace};
+
+use crate::workspace::WorkspaceArg;
+
+/// What the inspectors found.
+#[derive(ValueEnum, Clone, Copy, Debug)]
+#[value(rename_all = "snake_case")]
+pub enum ResultArg {
+    Compliant,
+    Hazard,
+    UnlicensedOperation,
+    Closed,
+    NotFound,
+}
+
+impl From<ResultArg> for InspectionResult {
+    fn from(r: ResultArg) -> Self {
+        match r {
+            ResultArg::Compliant => InspectionResult::Compliant,
+            ResultArg::Hazard => InspectionResult::Hazard,
+            ResultArg::UnlicensedOperation => InspectionResult::UnlicensedOperation,
+            ResultArg::Closed => InspectionResult::Closed,
+            ResultArg::NotFound => InspectionResult::NotFound,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// The site (institution) id; a hotspot id records a night check (夜查).
+    #[arg(required_unless_present = "stdin_batch")]
+    pub site: Option<String>,
+    /// When: `2025-03-01T19:30`, `2025-03-01 19:30` or RFC 3339.
+    #[arg(long, required_unless_present = "stdin_batch")]
+    pub at: Option<String>,
+    /// The team (检查组) id; created on first use.
+    #[arg(long, required_unless_present = "stdin_batch")]
+    pub team: Option<String>,
+    #[arg(long, value_enum, required_unless_present = "stdin_batch")]
+    pub result: Option<ResultArg>,
+    #[arg(long)]
+    pub notes: Option<String>,
+    /// 整改 due date (YYYY-MM-DD) for a hazard.
+    #[arg(long, value_name = "DATE")]
+    pub rectify_by: Option<String>,
+    /// Order the site closed (关停).
+    #[arg(long)]
+    pub close: bool,
+    /// Schedule a 回头看 this many days later.
+    #[arg(long, value_name = "N")]
+    pub lookback_days: Option<u32>,
+    /// Print the stored record as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Read inspections as JSON lines on standard input, one transaction each, and print
+    /// `ack <line> <id>` after each commit (field devices, tests).
+    #[arg(long, hide = true)]
+    pub stdin_batch: bool,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+}
+
+/// One line of `--stdin-batch`.
+#[derive(serde::Deserialize)]
+struct BatchLine {
+    site: String,
+    at: String,
+    team: String,
+    result: InspectionResult,
+    notes: Option<String>,
+    rectify_by: Option<NaiveDate>,
+    #[serde(default)]
+    close: bool,
+    lookback_days: Option<u32>,
+}
+
+fn date(text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .with_context(|| format!("--rectify-by {text:?} is not YYYY-MM-DD"))
+}
+
+/// `gridpatrol inspect`.
+pub fn inspect(args: InspectArgs) -> Result<()> {
+    let mut ws = args.ws.open()?;
+    if args.stdin_batch {
+        return batch(&mut ws);
+    }
+    let (Some(site), Some(at), Some(team), Some(result)) =
+        (args.site, args.at, args.team, args.result)
+    else {
+        bail!("SITE, --at, --team and --result are needed");
+    };
+    let at = parse_when(&at)
+        .with_context(|| format!("--at {at:?} is not a time such as 2025-03-01T19:30"))?;
+    let input = InspectionInput {
+        site_id: site.clone(),
+        at,
+        team_id: team.clone(),
+        result: result.into(),
+        notes: args.notes.clone(),
+        rectify_by: args.rectify_by.as_deref().map(date).transpose()?,
+        close: args.close,
+        lookback_days: args.lookback_days,
+    };
+    if !ws.is_site(&site)? && ws.is_hotspot(&site)? {
+        let n = ws.record_night_check(&site, at, &team, input.result, args.notes.as_deref())?;
+        if args.json {
+            println!("{}", serde_json::to_string_pretty(&n)?);
+        } else {
+            println!(
+                "night check {} recorded: hotspot {} {} {}",
+                n.id,
+                n.hotspot_id,
+                n.at,
+                n.result.as_str()
+            );
+        }
+        return Ok(());
+    }
+    let rec = ws.record_inspection(&input)?;
+    let follow: Vec<_> = ws
+        .follow_ups(Some(&site))?
+        .into_iter()
+        .filter(|f| f.inspection_id == rec.id)
+        .collect();
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"inspection": rec, "follow_ups": follow})
+            )?
+        );
+    } else {
+        println!(
+            "inspection {} recorded: {} {} {} ({})",
+            rec.id,
+            rec.site_id,
+            rec.at,
+            rec.result.as_str(),
+            rec.result.label_zh()
+        );
+        for f in follow {
+            println!(
+                "  follow-up {:?} due {}",
+                f.kind,
+                f.due.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn batch(ws: &mut Workspace) -> Result<()> {
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for (n, line) in stdin.lock().lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let b: BatchLine =
+            serde_json::from_str(&line).with_context(|| format!("stdin line {}", n + 1))?;
+        let at = parse_when(&b.at)
+            .with_context(|| format!("stdin line {}: bad at {:?}", n + 1, b.at))?;
+        let rec = ws.record_inspection(&InspectionInput {
+            site_id: b.site,
+            at,
+            team_id: b.team,
+            result: b.result,
+            notes: b.notes,
+            rectify_by: b.rectify_by,
+            close: b.close,
+            lookback_days: b.lookback_days,
+        })?;
+        // Acknowledge only after the commit returned.
+        writeln!(out, "ack {} {}", n + 1, rec.id)?;
+        out.flush()?;
+    }
+    Ok(())
+}
+
+#[derive(Args, Debug)]
+pub struct RecordTrackArgs {
+    /// A GPX file, or a GeoJSON file of LineStrings (a completed planned route).
+    pub file: PathBuf,
+    /// The team that walked it.
+    #[arg(long)]
+    pub team: String,
+    /// When (default: the GPX's first point time).
+    #[arg(long)]
+    pub at: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+}
+
+/// `gridpatrol record-track`.
+pub fn record_track(args: RecordTrackArgs) -> Result<()> {
+    let bytes =
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
+    let name = args.file.display().to_string();
+    let is_gpx = args
+        .file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gpx"));
+    let (lines, start) = if is_gpx {
+        let tracks = gridpatrol::formats::gpx::read_gpx(&bytes, &name)?;
+        let start = tracks.iter().find_map(|t| t.start_time.clone());
+        (
+            tracks.into_iter().map(|t| t.points).collect::<Vec<_>>(),
+            start,
+        )
+    } else {
+        (geojson_lines(&bytes, &name)?, None)
+    };
+    let at_text = args
+        .at
+        .or(start)
+        .context("--at is needed (the file carries no time)")?;
+    let at = parse_when(&at_text).with_context(|| format!("time {at_text:?} is not understood"))?;
+    let mut ws = args.ws.open()?;
+    let source = format!(
+        "{}:{}",
+        if is_gpx { "gpx" } else { "route" },
+        args.file
+            .file_name()
+            .map(|f| f.to_string_lossy())
+            .unwrap_or_default()
+    );
+    let mut recorded = Vec::new();
+    for pts in lines.iter().filter(|p| p.len() >= 2) {
+        recorded.push(ws.record_track(&args.team, at, &source, pts)?);
+    }
+    if recorded.is_empty() {
+        bail!("{name}: no line with at least two points");
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&recorded)?);
+    } else {
+        for t in recorded {
+            println!(
+                "track {} recorded: {:.0} m walked, {:.0} m of street swept ({} pieces)",
+                t.id, t.length_m, t.swept_m, t.swept_segments
+            );
+        }
+    }
+    Ok(())
+}
+
+/// LineString / MultiLineString geometries of a GeoJSON document (WGS-84).
+fn geojson_lines(bytes: &[u8], name: &str) -> Result<Vec<Vec<(f64, f64)>>> {
+    let text = std::str::from_utf8(bytes).with_context(|| format!("{name}: not UTF-8"))?;
+    let gj: geojson::GeoJson = text
+        .parse()
+        .with_context(|| format!("{name}: not GeoJSON"))?;
+    let mut out = Vec::new();
+    let mut take = |g: &geojson::Geometry| match &g.value {
+        geojson::Value::LineString(l) => out.push(l.iter().map(|p| (p[0], p[1])).collect()),
+        geojson::Value::MultiLineString(m) => {
+            out.extend(m.iter().map(|l| l.iter().map(|p| (p[0], p[1])).collect()))
+        }
+        _ => {}
+    };
+    match &gj {
+        geojson::GeoJson::FeatureCollection(fc) => fc
+            .features
+            .iter()
+            .filter_map(|f| f.geometry.as_ref())
+            .for_each(&mut take),
+        geojson::GeoJson::Feature(f) => f.geometry.iter().for_each(&mut take),
+        geojson::GeoJson::Geometry(g) => take(g),
+    }
+    Ok(out)
+}

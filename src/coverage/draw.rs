@@ -1,0 +1,413 @@
+//! 双随机 draws: K targets drawn at random (stratified proportionally by cell or by kind)
+//! and paired at random with inspectors, reproducible by anyone from the published
+//! seed, plus the hash chain that makes the draw log tamper-evident.
+//!
+//! The procedure, so it can be re-implemented independently:
+//! 1. Candidates are sorted by id. The RNG is ChaCha20 seeded with
+//!    SHA-256(seed text ‖ "\n" ‖ the sorted ids joined by "\n").
+//! 2. Strata (cell id or kind) are sorted by name. Stratum `s` with `n_s` of the `N`
+//!    candidates gets `floor(K·n_s/N)` picks; the remaining picks go one each to the
+//!    strata with the largest remainders (ties: stratum name order).
+//! 3. Stratum by stratum, picks are a partial Fisher–Yates shuffle of its sorted ids:
+//!    for `i` in `0..take`, swap `i` with `i + uniform(n − i)`.
+//! 4. Inspectors are sorted, fully shuffled the same way, and pick `j` gets inspector
+//!    `j mod len`.
+//!
+//! `uniform(m)` takes the next `u64` of the stream and rejects values at or above the
+//! largest multiple of `m` below 2^64, then returns the value mod `m`.
+
+use std::collections::BTreeMap;
+
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The `prev_hash` of the first log entry.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// How to stratify a draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stratify {
+    Cell,
+    Kind,
+}
+
+/// A site that may be drawn and its stratum (cell id or kind).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Candidate {
+    pub id: String,
+    pub stratum: String,
+}
+
+/// One drawn target and its inspector.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Pick {
+    pub site_id: String,
+    pub stratum: String,
+    pub inspector: Option<String>,
+}
+
+/// A complete draw, as logged and published. Its canonical JSON (serde field order,
+/// no whitespace) is what the hash chain covers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Draw {
+    pub seed: String,
+    pub k: usize,
+    pub by: Stratify,
+    /// When the draw was made (local time, informational).
+    pub at: String,
+    pub inspectors: Vec<String>,
+    pub candidates: Vec<Candidate>,
+    pub picks: Vec<Pick>,
+}
+
+/// Why a draw cannot be made.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum DrawError {
+    #[error("K must be at least 1")]
+    ZeroK,
+    #[error("K = {k} but only {n} candidates")]
+    TooFew { k: usize, n: usize },
+    #[error("candidate id {0:?} appears twice")]
+    Duplicate(String),
+    #[error("the seed is empty; publish a seed before drawing")]
+    EmptySeed,
+}
+
+/// Draws `k` of `candidates`, stratified, and pairs them with `inspectors`.
+///
+/// ```
+/// use gridpatrol::coverage::draw::{draw, Candidate, Stratify};
+/// let c: Vec<_> = (0..10).map(|i| Candidate { id: format!("S{i}"), stratum: (i % 2).to_string() }).collect();
+/// let a = draw("2025-03-01 公开种子", 4, Stratify::Cell, &c, &["李".into(), "张".into()], "").unwrap();
+/// let b = draw("2025-03-01 公开种子", 4, Stratify::Cell, &c, &["张".into(), "李".into()], "").unwrap();
+/// assert_eq!(a.picks, b.picks); // same seed and candidates: same draw
+/// assert_eq!(a.picks.iter().filter(|p| p.stratum == "0").count(), 2);
+/// ```
+pub fn draw(
+    seed: &str,
+    k: usize,
+    by: Stratify,
+    candidates: &[Candidate],
+    inspectors: &[String],
+    at: &str,
+) -> Result<Draw, DrawError> {
+    if seed.trim().is_empty() {
+        return Err(DrawError::EmptySeed);
+    }
+    if k == 0 {
+        return Err(DrawError::ZeroK);
+    }
+    let mut cands = candidates.to_vec();
+    cands.sort();
+    if let Some(w) = cands.windows(2).find(|w| w[0].id == w[1].id) {
+        return Err(DrawError::Duplicate(w[0].id.clone()));
+    }
+    if k > cands.len() {
+        return Err(DrawError::TooFew { k, n: cands.len() });
+    }
+    let mut rng = rng_for(seed, &cands);
+    let mut strata: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in &cands {
+        strata.entry(&c.stratum).or_default().push(&c.id);
+    }
+    let quotas = allocate(k, &strata.values().map(Vec::len).collect::<Vec<_>>());
+    let mut picks = Vec::with_capacity(k);
+    for ((stratum, ids), take) in strata.iter().zip(quotas) {
+        let mut ids = ids.clone();
+        for i in 0..take {
+            let j = i + uniform(&mut rng, (ids.len() - i) as u64) as usize;
+            ids.swap(i, j);
+            picks.push(Pick {
+                site_id: ids[i].to_string(),
+                stratum: stratum.to_string(),
+                inspector: None,
+            });
+        }
+    }
+    let mut people = inspectors.to_vec();
+    people.sort();
+    people.dedup();
+    for i in 0..people.len() {
+        let j = i + uniform(&mut rng, (people.len() - i) as u64) as usize;
+        people.swap(i, j);
+    }
+    if !people.is_empty() {
+        for (j, p) in picks.iter_mut().enumerate() {
+            p.inspector = Some(people[j % people.len()].clone());
+        }
+    }
+    let mut sorted_people = inspectors.to_vec();
+    sorted_people.sort();
+    sorted_people.dedup();
+    Ok(Draw {
+        seed: seed.to_string(),
+        k,
+        by,
+        at: at.to_string(),
+        inspectors: sorted_people,
+        candidates: cands,
+        picks,
+    })
+}
+
+fn rng_for(seed: &str, sorted: &[Candidate]) -> ChaCha20Rng {
+    let mut h = Sha256::new();
+    h.update(seed.as_bytes());
+    for c in sorted {
+        h.update(b"\n");
+        h.update(c.id.as_bytes());
+    }
+    ChaCha20Rng::from_seed(h.finalize().into())
+}
+
+/// An unbiased integer in `0..m` (`m ≥ 1`) by rejection, as documented above.
+fn uniform(rng: &mut ChaCha20Rng, m: u64) -> u64 {
+    let zone = u64::MAX - (u64::MAX % m);
+    loop {
+        let v = rng.next_u64();
+        if v < zone {
+            return v % m;
+        }
+    }
+}
+
+/// Proportional allocation by largest remainder; never more than a stratum holds.
+fn allocate(k: usize, sizes: &[usize]) -> Vec<usize> {
+    let n: usize = sizes.iter().sum();
+    let mut quota: Vec<usize> = sizes.iter().map(|&s| k * s / n).collect();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    // Largest remainder first; ties keep stratum order (stable sort).
+    order.sort_by_key(|&i| std::cmp::Reverse((k * sizes[i]) % n));
+    let mut left = k - quota.iter().sum::<usize>();
+    while left > 0 {
+        let before = left;
+        for &i in &order {
+            if left > 0 && quota[i] < sizes[i] {
+                quota[i] += 1;
+                left -= 1;
+            }
+        }
+        if before == left {
+            break;
+        }
+    }
+    quota
+}
+
+/// The canonical JSON of a draw: what is logged and hashed.
+pub fn canonical_json(d: &Draw) -> String {
+    serde_json::to_string(d).unwrap_or_default()
+}
+
+/// `SHA-256(prev_hash ‖ body)` in lower-case hex: the log's chaining rule.
+///
+/// ```
+/// use gridpatrol::coverage::draw::{chain_hash, GENESIS_HASH};
+/// assert_ne!(chain_hash(GENESIS_HASH, "{}"), chain_hash(GENESIS_HASH, "{ }"));
+/// ```
+pub fn chain_hash(prev_hash: &str, body: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(prev_hash.as_bytes());
+    h.update(body.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// What `draw verify` found wrong, naming the entry.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ChainProblem {
+    #[error("draw {seq}: its prev_hash does not match the hash of the draw before it")]
+    BrokenLink { seq: i64 },
+    #[error("draw {seq}: its content does not match its hash (edited after it was logged)")]
+    Edited { seq: i64 },
+    #[error("draw {seq}: its picks are not what the seed and candidates give ({problem})")]
+    NotReproducible { seq: i64, problem: String },
+    #[error("draw {seq}: sequence numbers skip (entries deleted?)")]
+    Gap { seq: i64 },
+}
+
+/// Checks the chain `(seq, body, prev_hash, hash)` from the genesis hash, and re-derives
+/// each draw's picks from its own seed and candidates. Returns the last hash.
+pub fn verify_chain(entries: &[(i64, &str, &str, &str)]) -> Result<String, ChainProblem> {
+    let mut prev = GENESIS_HASH.to_string();
+    for (n, &(seq, body, prev_hash, hash)) in entries.iter().enumerate() {
+        if seq != n as i64 + 1 {
+            return Err(ChainProblem::Gap { seq });
+        }
+        if prev_hash != prev {
+            return Err(ChainProblem::BrokenLink { seq });
+        }
+        if chain_hash(prev_hash, body) != hash {
+            return Err(ChainProblem::Edited { seq });
+        }
+        let logged: Draw =
+            serde_json::from_str(body).map_err(|e| ChainProblem::NotReproducible {
+                seq,
+                problem: e.to_string(),
+            })?;
+        let again = draw(
+            &logged.seed,
+            logged.k,
+            logged.by,
+            &logged.candidates,
+            &logged.inspectors,
+            &logged.at,
+        )
+        .map_err(|e| ChainProblem::NotReproducible {
+            seq,
+            problem: e.to_string(),
+        })?;
+        if again.picks != logged.picks {
+            return Err(ChainProblem::NotReproducible {
+                seq,
+                problem: "picks differ".into(),
+            });
+        }
+        prev = hash.to_string();
+    }
+    Ok(prev)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn cands(sizes: &[usize]) -> Vec<Candidate> {
+        let mut out = Vec::new();
+        for (s, &n) in sizes.iter().enumerate() {
+            for i in 0..n {
+                out.push(Candidate {
+                    id: format!("S{s}-{i}"),
+                    stratum: format!("C{s}"),
+                });
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn seed_changes_the_draw_and_order_does_not() {
+        let c = cands(&[30, 20, 10]);
+        let a = draw("seed-a", 12, Stratify::Cell, &c, &[], "").unwrap();
+        let mut rev = c.clone();
+        rev.reverse();
+        assert_eq!(
+            a.picks,
+            draw("seed-a", 12, Stratify::Cell, &rev, &[], "")
+                .unwrap()
+                .picks
+        );
+        assert_ne!(
+            a.picks,
+            draw("seed-b", 12, Stratify::Cell, &c, &[], "")
+                .unwrap()
+                .picks
+        );
+        // Proportional: 6, 4, 2.
+        let per = |s: &str| a.picks.iter().filter(|p| p.stratum == s).count();
+        assert_eq!((per("C0"), per("C1"), per("C2")), (6, 4, 2));
+    }
+
+    #[test]
+    fn refuses_bad_requests() {
+        let c = cands(&[3]);
+        assert_eq!(
+            draw("s", 4, Stratify::Cell, &c, &[], ""),
+            Err(DrawError::TooFew { k: 4, n: 3 })
+        );
+        assert_eq!(
+            draw("s", 0, Stratify::Cell, &c, &[], ""),
+            Err(DrawError::ZeroK)
+        );
+        assert_eq!(
+            draw(" ", 1, Stratify::Cell, &c, &[], ""),
+            Err(DrawError::EmptySeed)
+        );
+        let mut d = c.clone();
+        d.push(c[0].clone());
+        assert!(matches!(
+            draw("s", 1, Stratify::Cell, &d, &[], ""),
+            Err(DrawError::Duplicate(_))
+        ));
+    }
+
+    #[test]
+    fn chain_detects_edits_and_gaps() {
+        let c = cands(&[5, 5]);
+        let insp = vec!["a".to_string(), "b".to_string()];
+        let mut entries = Vec::new();
+        let mut prev = GENESIS_HASH.to_string();
+        for (i, seed) in ["x", "y", "z"].iter().enumerate() {
+            let body = canonical_json(&draw(seed, 3, Stratify::Kind, &c, &insp, "t").unwrap());
+            let hash = chain_hash(&prev, &body);
+            entries.push((i as i64 + 1, body, prev.clone(), hash.clone()));
+            prev = hash;
+        }
+        let view = |e: &[(i64, String, String, String)]| -> Vec<(i64, String, String, String)> {
+            e.to_vec()
+        };
+        let check = |e: &[(i64, String, String, String)]| {
+            let refs: Vec<_> = e
+                .iter()
+                .map(|(s, b, p, h)| (*s, b.as_str(), p.as_str(), h.as_str()))
+                .collect();
+            verify_chain(&refs)
+        };
+        assert_eq!(check(&entries), Ok(prev.clone()));
+        let mut edited = view(&entries);
+        edited[1].1 = edited[1].1.replace("\"at\":\"t\"", "\"at\":\"u\"");
+        assert_eq!(check(&edited), Err(ChainProblem::Edited { seq: 2 }));
+        // Re-hashing the edited entry breaks the next link instead.
+        edited[1].3 = chain_hash(&edited[1].2, &edited[1].1);
+        assert_eq!(check(&edited), Err(ChainProblem::BrokenLink { seq: 3 }));
+        // Changing the seed and re-chaining everything still fails: the picks do not follow.
+        let mut forged = view(&entries);
+        forged[1].1 = forged[1].1.replace("\"seed\":\"y\"", "\"seed\":\"w\"");
+        let mut prev = GENESIS_HASH.to_string();
+        for e in &mut forged {
+            e.2 = prev.clone();
+            e.3 = chain_hash(&e.2, &e.1);
+            prev = e.3.clone();
+        }
+        assert!(matches!(
+            check(&forged),
+            Err(ChainProblem::NotReproducible { seq: 2, .. })
+        ));
+        let mut gap = view(&entries);
+        gap.remove(1);
+        assert_eq!(check(&gap), Err(ChainProblem::Gap { seq: 3 }));
+    }
+
+    proptest! {
+        #[test]
+        fn allocation_is_proportional_and_exact(sizes in proptest::collection::vec(1usize..40, 1..8), kf in 0.0f64..1.0) {
+            let n: usize = sizes.iter().sum();
+            let k = ((n as f64 * kf) as usize).max(1);
+            let q = allocate(k, &sizes);
+            prop_assert_eq!(q.iter().sum::<usize>(), k);
+            for (qi, &si) in q.iter().zip(&sizes) {
+                let exact = k as f64 * si as f64 / n as f64;
+                prop_assert!(*qi <= si);
+                prop_assert!((*qi as f64 - exact).abs() < 1.0 + 1e-9, "{} vs {}", qi, exact);
+            }
+        }
+
+        #[test]
+        fn picks_are_distinct_members(k in 1usize..30, seed in "[a-z0-9]{1,12}") {
+            let c = cands(&[10, 7, 13]);
+            let d = draw(&seed, k, Stratify::Cell, &c, &["p".into(), "q".into(), "r".into()], "").unwrap();
+            let mut ids: Vec<_> = d.picks.iter().map(|p| p.site_id.clone()).collect();
+            prop_assert_eq!(ids.len(), k);
+            ids.sort();
+            ids.dedup();
+            prop_assert_eq!(ids.len(), k);
+            for p in &d.picks {
+                prop_assert!(c.iter().any(|x| x.id == p.site_id && x.stratum == p.stratum));
+                prop_assert!(p.inspector.is_some());
+            }
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! GPX tracks from field devices: every `<trkpt>` (and `<rtept>`) as WGS-84 points.
+
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// A track (or route) of a GPX file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpxTrack {
+    pub name: Option<String>,
+    /// `(lon, lat)` in WGS-84 degrees, in file order.
+    pub points: Vec<(f64, f64)>,
+    /// The first point's `<time>` text, when present.
+    pub start_time: Option<String>,
+}
+
+/// Why a GPX file could not be read; names the file and the line.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GpxError {
+    #[error("{source_name} line {line}: {problem}")]
+    At {
+        source_name: String,
+        line: usize,
+        problem: String,
+    },
+    #[error("{0}: no track or route points")]
+    Empty(String),
+}
+
+fn line_of(bytes: &[u8], pos: usize) -> usize {
+    1 + bytes[..pos.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+}
+
+/// Reads the tracks and routes of a GPX document. `source_name` is used in errors.
+///
+/// ```
+/// let gpx = br#"<gpx><trk><name>早班</name><trkseg>
+///   <trkpt lat="39.96" lon="116.35"><time>2025-03-01T09:00:00Z</time></trkpt>
+///   <trkpt lat="39.961" lon="116.351"/></trkseg></trk></gpx>"#;
+/// let t = gridpatrol::formats::gpx::read_gpx(gpx, "walk.gpx").unwrap();
+/// assert_eq!(t[0].points, vec![(116.35, 39.96), (116.351, 39.961)]);
+/// assert_eq!(t[0].name.as_deref(), Some("早班"));
+/// ```
+pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxError> {
+    let mut reader = Reader::from_reader(bytes);
+    let mut out: Vec<GpxTrack> = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let err = |pos: usize, problem: String| GpxError::At {
+        source_name: source_name.to_string(),
+        line: line_of(bytes, pos),
+        problem,
+    };
+    loop {
+        let pos = reader.buffer_position() as usize;
+        let event = reader.read_event().map_err(|e| err(pos, e.to_string()))?;
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+                if name == "trk" || name == "rte" {
+                    out.push(GpxTrack {
+                        name: None,
+                        points: vec![],
+                        start_time: None,
+                    });
+                }
+                if name == "trkpt" || name == "rtept" {
+                    let (mut lat, mut lon) = (None, None);
+                    for a in e.attributes() {
+                        let a = a.map_err(|x| err(pos, x.to_string()))?;
+                        let v = String::from_utf8_lossy(&a.value).to_string();
+                        let parsed = v.trim().parse::<f64>().ok().filter(|x| x.is_finite());
+                        match a.key.local_name().as_ref() {
+                            b"lat" => {
+                                lat = Some(parsed.ok_or_else(|| {
+                                    err(pos, format!("lat {v:?} is not a number"))
+                                })?)
+                            }
+                            b"lon" => {
+                                lon = Some(parsed.ok_or_else(|| {
+                                    err(pos, format!("lon {v:?} is not a number"))
+                                })?)
+                            }
+                            _ => {}
+                        }
+                    }
+                    let (Some(lat), Some(lon)) = (lat, lon) else {
+                        return Err(err(pos, format!("<{name}> without lat and lon")));
+                    };
+                    if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lon) {
+                        return Err(err(pos, format!("lat {lat} / lon {lon} out of range")));
+                    }
+                    match out.last_mut() {
+                        Some(t) => t.points.push((lon, lat)),
+                        None => return Err(err(pos, format!("<{name}> outside <trk>/<rte>"))),
+                    }
+                }
+                if matches!(event, Event::Start(_)) {
+                    path.push(name);
+                }
+            }
+            Event::Text(t) => {
+                let Some(top) = path.last() else { continue };
+                let text = t
+                    .unescape()
+                    .map_err(|e| err(pos, e.to_string()))?
+                    .trim()
+                    .to_string();
+                let parent = path.len().checked_sub(2).map(|i| path[i].as_str());
+                if let Some(track) = out.last_mut() {
+                    if top == "name" && matches!(parent, Some("trk") | Some("rte")) {
+                        track.name = Some(text);
+                    } else if top == "time"
+                        && track.start_time.is_none()
+                        && matches!(parent, Some("trkpt") | Some("rtept"))
+                    {
+                        track.start_time = Some(text);
+                    }
+                }
+            }
+            Event::End(_) => {
+                path.pop();
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out.retain(|t| !t.points.is_empty());
+    if out.is_empty() {
+        return Err(GpxError::Empty(source_name.to_string()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_coordinates_name_the_line() {
+        let gpx = b"<gpx>\n<trk><trkseg>\n<trkpt lat=\"x\" lon=\"116\"/>\n</trkseg></trk></gpx>";
+        let e = read_gpx(gpx, "a.gpx").unwrap_err().to_string();
+        assert!(e.contains("a.gpx line 3"), "{e}");
+        assert!(read_gpx(b"<gpx></gpx>", "b.gpx").is_err());
+        assert!(read_gpx(b"<gpx><trk><trkpt lat=\"1\"", "c.gpx").is_err());
+    }
+
+    #[test]
+    fn routes_count_too() {
+        let t = read_gpx(
+            br#"<gpx><rte><rtept lat="40" lon="116"/><rtept lat="40.1" lon="116"/></rte></gpx>"#,
+            "r.gpx",
+        )
+        .unwrap();
+        assert_eq!(t[0].points.len(), 2);
+    }
+}

@@ -1,0 +1,114 @@
+//! Writing report tables: CSV in UTF-8 with a BOM (so Excel and WPS open Chinese text
+//! correctly) and xlsx (one sheet per table). Bytes out; the caller writes the file.
+
+use crate::coverage::report::{Table, Value};
+
+/// Why a table could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("CSV: {0}")]
+    Csv(#[from] csv::Error),
+    #[error("xlsx: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+}
+
+/// The UTF-8 byte order mark Excel looks for.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::Text(s) => s.clone(),
+        Value::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", *x as i64),
+        Value::Number(x) => format!("{x}"),
+        Value::Empty => String::new(),
+    }
+}
+
+/// The table as CSV bytes: BOM, header row, rows.
+///
+/// ```
+/// use gridpatrol::coverage::report::{Table, Value};
+/// let t = Table { name: "t".into(), headers: vec!["网格".into()], rows: vec![vec![Value::Number(3.0)]] };
+/// let bytes = gridpatrol::formats::table::to_csv(&t).unwrap();
+/// assert_eq!(bytes, "\u{feff}网格\n3\n".as_bytes());
+/// ```
+pub fn to_csv(table: &Table) -> Result<Vec<u8>, TableError> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(BOM.to_vec());
+    w.write_record(&table.headers)?;
+    for row in &table.rows {
+        w.write_record(row.iter().map(text))?;
+    }
+    w.into_inner()
+        .map_err(|e| TableError::Csv(csv::Error::from(e.into_error())))
+}
+
+/// The tables as an xlsx workbook, one sheet each (names cut to Excel's 31 characters).
+pub fn to_xlsx(tables: &[&Table]) -> Result<Vec<u8>, TableError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for t in tables {
+        let sheet = book.add_worksheet();
+        let name: String = t
+            .name
+            .chars()
+            .filter(|c| !"[]:*?/\\".contains(*c))
+            .take(31)
+            .collect();
+        sheet.set_name(name)?;
+        for (c, h) in t.headers.iter().enumerate() {
+            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+        }
+        for (r, row) in t.rows.iter().enumerate() {
+            let r = r as u32 + 1;
+            for (c, v) in row.iter().enumerate() {
+                match v {
+                    Value::Text(s) => sheet.write_string(r, c as u16, s)?,
+                    Value::Number(x) if x.is_finite() => sheet.write_number(r, c as u16, *x)?,
+                    _ => sheet,
+                };
+            }
+        }
+        sheet.set_freeze_panes(1, 0)?;
+    }
+    Ok(book.save_to_buffer()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_quotes_commas_and_newlines() {
+        let t = Table {
+            name: "x".into(),
+            headers: vec!["a".into(), "b".into()],
+            rows: vec![
+                vec![
+                    Value::Text("x,y".into()),
+                    Value::Text("第一行\n第二行".into()),
+                ],
+                vec![Value::Empty, Value::Number(1.5)],
+            ],
+        };
+        let bytes = to_csv(&t).unwrap();
+        assert!(bytes.starts_with(BOM));
+        let mut r = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        assert_eq!(&rows[0][0], "x,y");
+        assert_eq!(&rows[0][1], "第一行\n第二行");
+        assert_eq!(&rows[1][1], "1.5");
+    }
+
+    #[test]
+    fn xlsx_is_a_zip() {
+        let t = Table {
+            name: "台账 ledger".into(),
+            headers: vec!["a".into()],
+            rows: vec![vec![Value::Number(1.0)]],
+        };
+        let bytes = to_xlsx(&[&t]).unwrap();
+        assert_eq!(&bytes[..2], b"PK");
+    }
+}

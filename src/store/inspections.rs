@@ -1,0 +1,811 @@
+//! Inspections, their findings and follow-ups (整改 rectification, 关停 closure, 回头看
+//! look-back), night checks of hotspots, and the per-site figures the planner ranks by.
+
+use chrono::{Duration, NaiveDate, NaiveDateTime};
+use rusqlite::{params, OptionalExtension, Transaction};
+use serde::Serialize;
+
+use super::{parse_date_text, parse_time_text, time_text, StoreError, Workspace};
+use crate::model::Licence;
+
+/// What the inspectors found at a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InspectionResult {
+    /// 合规: nothing wrong.
+    Compliant,
+    /// 隐患: a hazard to rectify.
+    Hazard,
+    /// 违规办学: operating without the licence it needs.
+    UnlicensedOperation,
+    /// The premises were found closed.
+    Closed,
+    /// Nothing at the address.
+    NotFound,
+}
+
+impl InspectionResult {
+    /// Every result, in the order the CLI lists them.
+    pub const ALL: [InspectionResult; 5] = [
+        InspectionResult::Compliant,
+        InspectionResult::Hazard,
+        InspectionResult::UnlicensedOperation,
+        InspectionResult::Closed,
+        InspectionResult::NotFound,
+    ];
+
+    /// The stored and command-line name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InspectionResult::Compliant => "compliant",
+            InspectionResult::Hazard => "hazard",
+            InspectionResult::UnlicensedOperation => "unlicensed_operation",
+            InspectionResult::Closed => "closed",
+            InspectionResult::NotFound => "not_found",
+        }
+    }
+
+    /// The name leads read (Chinese).
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            InspectionResult::Compliant => "合规",
+            InspectionResult::Hazard => "发现隐患",
+            InspectionResult::UnlicensedOperation => "无证违规经营",
+            InspectionResult::Closed => "已关闭",
+            InspectionResult::NotFound => "未找到",
+        }
+    }
+
+    /// A finding to record, if the result is one.
+    pub fn is_finding(self) -> bool {
+        matches!(
+            self,
+            InspectionResult::Hazard | InspectionResult::UnlicensedOperation
+        )
+    }
+}
+
+impl std::str::FromStr for InspectionResult {
+    type Err = StoreError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s).ok_or_else(|| {
+            StoreError::invalid(
+                "result",
+                format!("{s:?} is not one of compliant, hazard, unlicensed_operation, closed, not_found"),
+            )
+        })
+    }
+}
+
+/// The kind of a follow-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpKind {
+    /// 整改: fix the hazard by the due date.
+    Rectification,
+    /// 关停: ordered closed; open until an inspection finds it closed.
+    Closure,
+    /// 回头看: re-inspect on or after the due date to catch a rebound.
+    Lookback,
+}
+
+/// Open or done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpState {
+    Open,
+    Done,
+}
+
+/// A follow-up of an inspection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FollowUp {
+    pub id: i64,
+    pub site_id: String,
+    pub inspection_id: i64,
+    pub kind: FollowUpKind,
+    pub due: Option<NaiveDate>,
+    pub state: FollowUpState,
+    pub resolved_by: Option<i64>,
+}
+
+/// What to record for one inspection (the CLI's `gridpatrol inspect` takes the same).
+#[derive(Debug, Clone, PartialEq)]
+pub struct InspectionInput {
+    pub site_id: String,
+    pub at: NaiveDateTime,
+    pub team_id: String,
+    pub result: InspectionResult,
+    pub notes: Option<String>,
+    /// 整改 due date for a hazard (default: [`DEFAULT_RECTIFY_DAYS`] after the visit).
+    pub rectify_by: Option<NaiveDate>,
+    /// Order the site closed (关停).
+    pub close: bool,
+    /// Schedule a 回头看 this many days after the visit (closures and finished
+    /// rectifications get one after [`DEFAULT_LOOKBACK_DAYS`] anyway).
+    pub lookback_days: Option<u32>,
+}
+
+/// Days given to rectify a hazard when no date is set.
+pub const DEFAULT_RECTIFY_DAYS: i64 = 14;
+/// Days after a closure or a finished rectification before the 回头看.
+pub const DEFAULT_LOOKBACK_DAYS: i64 = 30;
+
+/// A recorded inspection.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Inspection {
+    pub id: i64,
+    pub site_id: String,
+    pub at: NaiveDateTime,
+    pub team_id: String,
+    pub result: InspectionResult,
+    pub notes: Option<String>,
+}
+
+/// A recorded night check of a hotspot (夜查).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NightCheck {
+    pub id: i64,
+    pub hotspot_id: String,
+    pub at: NaiveDateTime,
+    pub team_id: String,
+    pub result: InspectionResult,
+    pub notes: Option<String>,
+}
+
+/// What the planner needs to rank one site on `date`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SitePriority {
+    pub site_id: String,
+    pub licence: Licence,
+    pub complaints: u32,
+    /// Ordered closed (关停) and not reopened.
+    pub closed: bool,
+    /// The latest inspection on or before `date` (or the imported date when none).
+    pub last_inspected: Option<NaiveDate>,
+    pub last_result: Option<InspectionResult>,
+    pub days_since_inspection: Option<i64>,
+    /// Past the licence class's inspection interval (or never inspected).
+    pub overdue: bool,
+    pub open_follow_ups: Vec<FollowUp>,
+    /// The earliest open rectification due date.
+    pub rectification_due: Option<NaiveDate>,
+    /// The earliest open 回头看 date.
+    pub reinspection_due: Option<NaiveDate>,
+    /// A 回头看 or a rectification check is due on or before `date`.
+    pub reinspection_due_now: bool,
+}
+
+/// One row of the ledger (台账): an inspection with its site, findings and follow-ups.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LedgerRow {
+    pub inspection: Inspection,
+    pub site_name: String,
+    pub site_kind: String,
+    pub licence: String,
+    pub address: Option<String>,
+    pub lon: f64,
+    pub lat: f64,
+    pub findings: Vec<String>,
+    pub follow_ups: Vec<FollowUp>,
+}
+
+fn follow_up_kind(text: &str) -> Result<FollowUpKind, StoreError> {
+    match text {
+        "rectification" => Ok(FollowUpKind::Rectification),
+        "closure" => Ok(FollowUpKind::Closure),
+        "lookback" => Ok(FollowUpKind::Lookback),
+        other => Err(StoreError::corrupt("follow-up kind", other)),
+    }
+}
+
+fn kind_str(k: FollowUpKind) -> &'static str {
+    match k {
+        FollowUpKind::Rectification => "rectification",
+        FollowUpKind::Closure => "closure",
+        FollowUpKind::Lookback => "lookback",
+    }
+}
+
+impl Workspace {
+    /// Records one inspection, its findings and follow-ups, in one transaction; the
+    /// team is created on first use. Returns the stored inspection.
+    pub fn record_inspection(&mut self, input: &InspectionInput) -> Result<Inspection, StoreError> {
+        if input.team_id.trim().is_empty() {
+            return Err(StoreError::invalid("team", "is empty"));
+        }
+        self.write(|tx| record_tx(tx, input))
+    }
+
+    /// Records many inspections in one transaction (all or none): a device's upload.
+    pub fn record_inspections(
+        &mut self,
+        inputs: &[InspectionInput],
+    ) -> Result<Vec<Inspection>, StoreError> {
+        if let Some(bad) = inputs.iter().find(|i| i.team_id.trim().is_empty()) {
+            return Err(StoreError::invalid(
+                "team",
+                format!("is empty (site {})", bad.site_id),
+            ));
+        }
+        self.write(|tx| inputs.iter().map(|i| record_tx(tx, i)).collect())
+    }
+
+    /// Records a night check (夜查) of a hotspot.
+    pub fn record_night_check(
+        &mut self,
+        hotspot_id: &str,
+        at: NaiveDateTime,
+        team_id: &str,
+        result: InspectionResult,
+        notes: Option<&str>,
+    ) -> Result<NightCheck, StoreError> {
+        self.write(|tx| {
+            let known: Option<i64> =
+                tx.query_row("SELECT 1 FROM hotspots WHERE id = ?1", [hotspot_id], |r| r.get(0)).optional()?;
+            if known.is_none() {
+                return Err(StoreError::UnknownSite(hotspot_id.to_string()));
+            }
+            ensure_team(tx, team_id)?;
+            tx.execute(
+                "INSERT INTO night_checks (hotspot_id, at, team_id, result, notes) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![hotspot_id, time_text(at), team_id, result.as_str(), notes],
+            )?;
+            Ok(NightCheck {
+                id: tx.last_insert_rowid(),
+                hotspot_id: hotspot_id.to_string(),
+                at,
+                team_id: team_id.to_string(),
+                result,
+                notes: notes.map(str::to_string),
+            })
+        })
+    }
+
+    /// Whether `id` names a site (institution).
+    pub fn is_site(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT 1 FROM sites WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Whether `id` names a hotspot.
+    pub fn is_hotspot(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(self
+            .conn()
+            .query_row("SELECT 1 FROM hotspots WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some())
+    }
+
+    /// Inspections with `from <= at < to` (either bound optional), oldest first.
+    pub fn inspections(
+        &self,
+        from: Option<NaiveDateTime>,
+        to: Option<NaiveDateTime>,
+    ) -> Result<Vec<Inspection>, StoreError> {
+        let from = from.map_or_else(|| "0000".to_string(), time_text);
+        let to = to.map_or_else(|| "9999".to_string(), time_text);
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, site_id, at, team_id, result, notes FROM inspections
+             WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([from, to], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+                r.get::<_, String>(4)?,
+                r.get(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, site_id, at, team_id, result, notes) = row?;
+            out.push(Inspection {
+                id,
+                site_id,
+                at: parse_time_text(&at)?,
+                team_id,
+                result: result.parse()?,
+                notes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The latest inspection of each site with `at < before`: `(site_id, at)`.
+    pub fn last_inspections(
+        &self,
+        before: NaiveDateTime,
+    ) -> Result<Vec<(String, NaiveDateTime)>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT site_id, MAX(at) FROM inspections WHERE at < ?1 GROUP BY site_id",
+        )?;
+        let rows = stmt.query_map([time_text(before)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, at) = row?;
+            out.push((id, parse_time_text(&at)?));
+        }
+        Ok(out)
+    }
+
+    /// Night checks with `from <= at < to`, oldest first.
+    pub fn night_checks(
+        &self,
+        from: Option<NaiveDateTime>,
+        to: Option<NaiveDateTime>,
+    ) -> Result<Vec<NightCheck>, StoreError> {
+        let from = from.map_or_else(|| "0000".to_string(), time_text);
+        let to = to.map_or_else(|| "9999".to_string(), time_text);
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, hotspot_id, at, team_id, result, notes FROM night_checks
+             WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
+        )?;
+        let rows = stmt.query_map([from, to], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, String>(2)?,
+                r.get(3)?,
+                r.get::<_, String>(4)?,
+                r.get(5)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, hotspot_id, at, team_id, result, notes) = row?;
+            out.push(NightCheck {
+                id,
+                hotspot_id,
+                at: parse_time_text(&at)?,
+                team_id,
+                result: result.parse()?,
+                notes,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Follow-ups of one site (or of all sites), oldest first.
+    pub fn follow_ups(&self, site_id: Option<&str>) -> Result<Vec<FollowUp>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT id, site_id, inspection_id, kind, due, state, resolved_by FROM follow_ups
+             WHERE ?1 IS NULL OR site_id = ?1 ORDER BY id",
+        )?;
+        let rows = stmt.query_map([site_id], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get(6)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, site_id, inspection_id, kind, due, state, resolved_by) = row?;
+            out.push(FollowUp {
+                id,
+                site_id,
+                inspection_id,
+                kind: follow_up_kind(&kind)?,
+                due: due.as_deref().map(parse_date_text).transpose()?,
+                state: if state == "open" {
+                    FollowUpState::Open
+                } else {
+                    FollowUpState::Done
+                },
+                resolved_by,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Per-site inputs of the planner's priorities on `date`: last inspection, open
+    /// follow-ups, 回头看 due, overdue by licence class. Sorted by site id.
+    pub fn priority_inputs(&self, date: NaiveDate) -> Result<Vec<SitePriority>, StoreError> {
+        let end = date
+            .succ_opt()
+            .unwrap_or(date)
+            .and_hms_opt(0, 0, 0)
+            .unwrap_or_default();
+        let last: std::collections::HashMap<String, NaiveDateTime> =
+            self.last_inspections(end)?.into_iter().collect();
+        let mut last_result = std::collections::HashMap::new();
+        for i in self.inspections(None, Some(end))? {
+            last_result.insert(i.site_id.clone(), i.result);
+        }
+        let mut follow = std::collections::HashMap::<String, Vec<FollowUp>>::new();
+        for f in self.follow_ups(None)? {
+            if f.state == FollowUpState::Open {
+                follow.entry(f.site_id.clone()).or_default().push(f);
+            }
+        }
+        let closed = self.closed_sites()?;
+        let mut out = Vec::new();
+        for site in self.institutions()? {
+            let last_date = last.get(&site.id).map(|t| t.date()).or(site.last_inspected);
+            let days = last_date.map(|d| (date - d).num_days());
+            let open = follow.remove(&site.id).unwrap_or_default();
+            let earliest = |k: FollowUpKind| {
+                open.iter()
+                    .filter(|f| f.kind == k)
+                    .filter_map(|f| f.due)
+                    .min()
+            };
+            let rectification_due = earliest(FollowUpKind::Rectification);
+            let reinspection_due = earliest(FollowUpKind::Lookback);
+            let due_now = [rectification_due, reinspection_due]
+                .into_iter()
+                .flatten()
+                .any(|d| d <= date);
+            out.push(SitePriority {
+                overdue: days.is_none_or(|d| d > crate::coverage::overdue_after_days(site.licence)),
+                licence: site.licence,
+                complaints: site.complaints,
+                closed: closed.contains(&site.id),
+                last_inspected: last_date,
+                last_result: last_result.get(&site.id).copied(),
+                days_since_inspection: days,
+                open_follow_ups: open,
+                rectification_due,
+                reinspection_due,
+                reinspection_due_now: due_now,
+                site_id: site.id,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The ledger (台账) rows for inspections with `from <= at < to`, oldest first.
+    pub fn ledger_rows(
+        &self,
+        from: Option<NaiveDateTime>,
+        to: Option<NaiveDateTime>,
+    ) -> Result<Vec<LedgerRow>, StoreError> {
+        let inspections = self.inspections(from, to)?;
+        let sites: std::collections::HashMap<String, crate::model::Institution> = self
+            .institutions()?
+            .into_iter()
+            .map(|s| (s.id.clone(), s))
+            .collect();
+        let mut follow = std::collections::HashMap::<i64, Vec<FollowUp>>::new();
+        for f in self.follow_ups(None)? {
+            follow.entry(f.inspection_id).or_default().push(f);
+        }
+        let mut findings = std::collections::HashMap::<i64, Vec<String>>::new();
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT inspection_id, kind, notes FROM findings ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, kind, notes) = row?;
+            let text = match notes {
+                Some(n) if !n.is_empty() => format!("{kind}: {n}"),
+                _ => kind,
+            };
+            findings.entry(id).or_default().push(text);
+        }
+        let mut out = Vec::new();
+        for i in inspections {
+            let site = sites.get(&i.site_id);
+            out.push(LedgerRow {
+                site_name: site.map(|s| s.name.clone()).unwrap_or_default(),
+                site_kind: site
+                    .map(|s| super::sites::kind_text(s.kind).to_string())
+                    .unwrap_or_default(),
+                licence: site
+                    .map(|s| super::sites::licence_text(s.licence).to_string())
+                    .unwrap_or_default(),
+                address: site.and_then(|s| s.address.clone()),
+                lon: site.map_or(f64::NAN, |s| s.location.lon()),
+                lat: site.map_or(f64::NAN, |s| s.location.lat()),
+                findings: findings.remove(&i.id).unwrap_or_default(),
+                follow_ups: follow.remove(&i.id).unwrap_or_default(),
+                inspection: i,
+            });
+        }
+        Ok(out)
+    }
+}
+
+pub(crate) fn ensure_team(tx: &Transaction<'_>, team_id: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT OR IGNORE INTO teams (id, name) VALUES (?1, ?1)",
+        [team_id],
+    )?;
+    Ok(())
+}
+
+fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection, StoreError> {
+    let known: Option<i64> = tx
+        .query_row("SELECT 1 FROM sites WHERE id = ?1", [&input.site_id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if known.is_none() {
+        return Err(StoreError::UnknownSite(input.site_id.clone()));
+    }
+    ensure_team(tx, &input.team_id)?;
+    let now = time_text(chrono::Local::now().naive_local());
+    tx.execute(
+        "INSERT INTO inspections (site_id, at, team_id, result, notes, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![input.site_id, time_text(input.at), input.team_id, input.result.as_str(), input.notes, now],
+    )?;
+    let id = tx.last_insert_rowid();
+    if input.result.is_finding() {
+        tx.execute(
+            "INSERT INTO findings (inspection_id, kind, notes) VALUES (?1, ?2, ?3)",
+            params![id, input.result.as_str(), input.notes],
+        )?;
+    }
+    apply_follow_ups(tx, input, id)?;
+    Ok(Inspection {
+        id,
+        site_id: input.site_id.clone(),
+        at: input.at,
+        team_id: input.team_id.clone(),
+        result: input.result,
+        notes: input.notes.clone(),
+    })
+}
+
+/// The follow-up rules: what this visit resolves, and what it opens.
+fn apply_follow_ups(
+    tx: &Transaction<'_>,
+    input: &InspectionInput,
+    id: i64,
+) -> Result<(), StoreError> {
+    let day = input.at.date();
+    let site = input.site_id.as_str();
+    let resolve = |kind: &str, only_due: bool| -> Result<usize, StoreError> {
+        let sql = "UPDATE follow_ups SET state = 'done', resolved_by = ?1
+                   WHERE site_id = ?2 AND kind = ?3 AND state = 'open' AND (?4 = 0 OR due IS NULL OR due <= ?5)";
+        Ok(tx.execute(
+            sql,
+            params![id, site, kind, only_due as i64, day.to_string()],
+        )?)
+    };
+    let open = |kind: FollowUpKind, due: NaiveDate| -> Result<(), StoreError> {
+        tx.execute(
+            "INSERT INTO follow_ups (site_id, inspection_id, kind, due, state) VALUES (?1, ?2, ?3, ?4, 'open')",
+            params![site, id, kind_str(kind), due.to_string()],
+        )?;
+        Ok(())
+    };
+    let lookback_days = input.lookback_days.map_or(DEFAULT_LOOKBACK_DAYS, i64::from);
+    // A visit on or after a 回头看's date is that 回头看.
+    resolve("lookback", true)?;
+    let mut schedule_lookback = input.lookback_days.is_some();
+    match input.result {
+        InspectionResult::Compliant => {
+            if resolve("rectification", false)? > 0 {
+                schedule_lookback = true;
+            }
+            tx.execute("UPDATE sites SET status = 'active' WHERE id = ?1", [site])?;
+        }
+        InspectionResult::Hazard => {
+            let has_open: Option<i64> = tx
+                .query_row(
+                    "SELECT id FROM follow_ups WHERE site_id = ?1 AND kind = 'rectification' AND state = 'open'",
+                    [site],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match (has_open, input.rectify_by) {
+                (Some(f), Some(due)) => {
+                    tx.execute(
+                        "UPDATE follow_ups SET due = ?1 WHERE id = ?2",
+                        params![due.to_string(), f],
+                    )?;
+                }
+                (Some(_), None) => {}
+                (None, due) => open(
+                    FollowUpKind::Rectification,
+                    due.unwrap_or(day + Duration::days(DEFAULT_RECTIFY_DAYS)),
+                )?,
+            }
+        }
+        InspectionResult::Closed | InspectionResult::NotFound => {
+            if resolve("closure", false)? > 0 {
+                schedule_lookback = true;
+            }
+        }
+        InspectionResult::UnlicensedOperation => {}
+    }
+    if input.close {
+        tx.execute("UPDATE sites SET status = 'closed' WHERE id = ?1", [site])?;
+        let due = input.rectify_by.unwrap_or(day);
+        open(FollowUpKind::Closure, due)?;
+        schedule_lookback = true;
+    }
+    if schedule_lookback {
+        // One open 回头看 per site: the newest date wins.
+        tx.execute(
+            "DELETE FROM follow_ups WHERE site_id = ?1 AND kind = 'lookback' AND state = 'open'",
+            [site],
+        )?;
+        open(FollowUpKind::Lookback, day + Duration::days(lookback_days))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sites::tests::small_township;
+
+    fn at(text: &str) -> NaiveDateTime {
+        crate::store::parse_when(text).unwrap()
+    }
+
+    fn input(site: &str, when: &str, result: InspectionResult) -> InspectionInput {
+        InspectionInput {
+            site_id: site.into(),
+            at: at(when),
+            team_id: "T1".into(),
+            result,
+            notes: None,
+            rectify_by: None,
+            close: false,
+            lookback_days: None,
+        }
+    }
+
+    fn ws() -> Workspace {
+        let mut ws = Workspace::in_memory().unwrap();
+        ws.import_township(&small_township()).unwrap();
+        ws
+    }
+
+    #[test]
+    fn unknown_site_is_refused_and_nothing_written() {
+        let mut ws = ws();
+        let err = ws.record_inspection(&input(
+            "NOPE",
+            "2025-03-01 10:00",
+            InspectionResult::Compliant,
+        ));
+        assert!(matches!(err, Err(StoreError::UnknownSite(_))));
+        assert_eq!(ws.counts().unwrap().inspections, 0);
+        let teams: i64 = ws
+            .conn()
+            .query_row("SELECT COUNT(*) FROM teams", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(teams, 0);
+    }
+
+    #[test]
+    fn hazard_then_fix_then_lookback() {
+        let mut ws = ws();
+        let mut i = input("S1", "2025-03-01 10:00", InspectionResult::Hazard);
+        i.rectify_by = NaiveDate::from_ymd_opt(2025, 3, 10);
+        ws.record_inspection(&i).unwrap();
+        let p = ws
+            .priority_inputs(NaiveDate::from_ymd_opt(2025, 3, 5).unwrap())
+            .unwrap();
+        let s1 = p.iter().find(|p| p.site_id == "S1").unwrap();
+        assert_eq!(s1.rectification_due, NaiveDate::from_ymd_opt(2025, 3, 10));
+        assert!(!s1.reinspection_due_now);
+        let p = ws
+            .priority_inputs(NaiveDate::from_ymd_opt(2025, 3, 11).unwrap())
+            .unwrap();
+        assert!(
+            p.iter()
+                .find(|p| p.site_id == "S1")
+                .unwrap()
+                .reinspection_due_now
+        );
+
+        ws.record_inspection(&input(
+            "S1",
+            "2025-03-09 10:00",
+            InspectionResult::Compliant,
+        ))
+        .unwrap();
+        let f = ws.follow_ups(Some("S1")).unwrap();
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].state, FollowUpState::Done);
+        assert_eq!(f[1].kind, FollowUpKind::Lookback);
+        assert_eq!(f[1].due, NaiveDate::from_ymd_opt(2025, 4, 8));
+        // An early visit does not count as the 回头看; one on the date does.
+        ws.record_inspection(&input(
+            "S1",
+            "2025-03-20 10:00",
+            InspectionResult::Compliant,
+        ))
+        .unwrap();
+        assert_eq!(
+            ws.follow_ups(Some("S1")).unwrap()[1].state,
+            FollowUpState::Open
+        );
+        ws.record_inspection(&input(
+            "S1",
+            "2025-04-08 19:00",
+            InspectionResult::Compliant,
+        ))
+        .unwrap();
+        assert_eq!(
+            ws.follow_ups(Some("S1")).unwrap()[1].state,
+            FollowUpState::Done
+        );
+    }
+
+    #[test]
+    fn closure_marks_site_and_schedules_lookback() {
+        let mut ws = ws();
+        let mut i = input(
+            "S2",
+            "2025-03-01 10:00",
+            InspectionResult::UnlicensedOperation,
+        );
+        i.close = true;
+        i.lookback_days = Some(7);
+        ws.record_inspection(&i).unwrap();
+        let p = ws
+            .priority_inputs(NaiveDate::from_ymd_opt(2025, 3, 8).unwrap())
+            .unwrap();
+        let s2 = p.iter().find(|p| p.site_id == "S2").unwrap();
+        assert!(s2.closed);
+        assert_eq!(s2.reinspection_due, NaiveDate::from_ymd_opt(2025, 3, 8));
+        assert!(s2.reinspection_due_now);
+        assert_eq!(s2.last_result, Some(InspectionResult::UnlicensedOperation));
+        assert_eq!(s2.days_since_inspection, Some(7));
+        let ledger = ws.ledger_rows(None, None).unwrap();
+        assert_eq!(ledger[0].findings, vec!["unlicensed_operation".to_string()]);
+        assert_eq!(ledger[0].follow_ups.len(), 2);
+    }
+
+    #[test]
+    fn overdue_follows_licence_class() {
+        let ws = ws();
+        // Imported last inspection 2025-01-02 for all three.
+        let p = ws
+            .priority_inputs(NaiveDate::from_ymd_opt(2025, 2, 15).unwrap())
+            .unwrap();
+        let overdue: Vec<_> = p
+            .iter()
+            .filter(|p| p.overdue)
+            .map(|p| p.site_id.as_str())
+            .collect();
+        assert_eq!(overdue, vec!["S2"]);
+    }
+
+    #[test]
+    fn night_check_needs_a_hotspot() {
+        let mut ws = ws();
+        assert!(ws
+            .record_night_check(
+                "S1",
+                at("2025-03-01 20:00"),
+                "T",
+                InspectionResult::Compliant,
+                None
+            )
+            .is_err());
+        ws.record_night_check(
+            "H1",
+            at("2025-03-01 20:00"),
+            "T",
+            InspectionResult::Compliant,
+            None,
+        )
+        .unwrap();
+        assert_eq!(ws.night_checks(None, None).unwrap().len(), 1);
+    }
+}

@@ -1,0 +1,95 @@
+//! The workspace schema and its migrations. `PRAGMA user_version` holds the number of
+//! migrations applied; each migration runs in the same transaction as the version bump,
+//! so a workspace is always at exactly one version.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// The migrations in order; migration `i` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[
+    // 1: the first schema.
+    r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sites (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT,
+    licence TEXT NOT NULL, address TEXT, lon REAL NOT NULL, lat REAL NOT NULL,
+    open_hours TEXT, complaints INTEGER NOT NULL DEFAULT 0, last_inspected TEXT,
+    synthetic INTEGER NOT NULL DEFAULT 0, status TEXT NOT NULL DEFAULT 'active');
+CREATE TABLE schools (id TEXT PRIMARY KEY, name TEXT NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL);
+CREATE TABLE cells (id TEXT PRIMARY KEY, name TEXT NOT NULL, officer TEXT, rings TEXT NOT NULL);
+CREATE TABLE hotspots (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, rings TEXT NOT NULL);
+CREATE TABLE depots (id TEXT PRIMARY KEY, name TEXT NOT NULL, lon REAL NOT NULL, lat REAL NOT NULL);
+CREATE TABLE teams (id TEXT PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE plans (
+    id INTEGER PRIMARY KEY, date TEXT NOT NULL, shift TEXT NOT NULL,
+    team_id TEXT REFERENCES teams(id), body TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE inspections (
+    id INTEGER PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id), at TEXT NOT NULL,
+    team_id TEXT NOT NULL REFERENCES teams(id), result TEXT NOT NULL, notes TEXT,
+    recorded_at TEXT NOT NULL);
+CREATE INDEX inspections_site_at ON inspections(site_id, at);
+CREATE INDEX inspections_at ON inspections(at);
+CREATE TABLE findings (
+    id INTEGER PRIMARY KEY, inspection_id INTEGER NOT NULL REFERENCES inspections(id),
+    kind TEXT NOT NULL, notes TEXT);
+CREATE INDEX findings_inspection ON findings(inspection_id);
+CREATE TABLE follow_ups (
+    id INTEGER PRIMARY KEY, site_id TEXT NOT NULL REFERENCES sites(id),
+    inspection_id INTEGER NOT NULL REFERENCES inspections(id), kind TEXT NOT NULL,
+    due TEXT, state TEXT NOT NULL, resolved_by INTEGER REFERENCES inspections(id));
+CREATE INDEX follow_ups_site ON follow_ups(site_id, state);
+CREATE TABLE street_segments (
+    id INTEGER PRIMARY KEY, cell_id TEXT REFERENCES cells(id) ON DELETE SET NULL,
+    lon1 REAL NOT NULL, lat1 REAL NOT NULL, lon2 REAL NOT NULL, lat2 REAL NOT NULL,
+    length_m REAL NOT NULL, name TEXT);
+CREATE INDEX street_segments_cell ON street_segments(cell_id);
+CREATE TABLE swept_tracks (
+    id INTEGER PRIMARY KEY, team_id TEXT NOT NULL REFERENCES teams(id), at TEXT NOT NULL,
+    source TEXT NOT NULL, coords TEXT NOT NULL, length_m REAL NOT NULL);
+CREATE INDEX swept_tracks_at ON swept_tracks(at);
+CREATE TABLE swept_segments (
+    track_id INTEGER NOT NULL REFERENCES swept_tracks(id),
+    segment_id INTEGER NOT NULL REFERENCES street_segments(id),
+    PRIMARY KEY (track_id, segment_id));
+CREATE TABLE night_checks (
+    id INTEGER PRIMARY KEY, hotspot_id TEXT NOT NULL REFERENCES hotspots(id), at TEXT NOT NULL,
+    team_id TEXT NOT NULL REFERENCES teams(id), result TEXT NOT NULL, notes TEXT);
+CREATE INDEX night_checks_at ON night_checks(at);
+CREATE TABLE draws (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+CREATE TABLE users (
+    username TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('lead', 'inspector')),
+    team_id TEXT REFERENCES teams(id), password_hash TEXT NOT NULL, created_at TEXT NOT NULL);
+CREATE TABLE sessions (
+    token_hash TEXT PRIMARY KEY,
+    username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+    expires_at TEXT NOT NULL);
+"#,
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// Brings `conn` up to [`SCHEMA_VERSION`]; refuses a workspace from a newer build.
+pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let version: u32 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::NewerSchema {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Another process may have migrated while we waited for the lock.
+        let now: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if now > i as u32 {
+            tx.commit()?;
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+        tx.commit()?;
+    }
+    Ok(())
+}

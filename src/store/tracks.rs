@@ -1,0 +1,264 @@
+//! Street segments (the walk network cut into short pieces, cached at init) and swept
+//! tracks: a GPS track or a completed route, matched to the segments it ran along.
+
+use chrono::NaiveDateTime;
+use rusqlite::params;
+use serde::Serialize;
+
+use super::{inspections::ensure_team, time_text, StoreError, Workspace};
+use crate::coverage::sweep::{self, Segment};
+
+/// A piece of street, at most [`sweep::MAX_PIECE_M`] long.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StreetSegment {
+    pub id: i64,
+    pub segment: Segment,
+    pub name: Option<String>,
+}
+
+/// A street polyline to cache: its name and WGS-84 `(lon, lat)` vertices.
+pub type StreetLine = (Option<String>, Vec<(f64, f64)>);
+
+/// A stored track: team, time, WGS-84 `(lon, lat)` points.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackRecord {
+    pub team_id: String,
+    pub at: NaiveDateTime,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// A recorded track and what it swept.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SweptTrack {
+    pub id: i64,
+    pub team_id: String,
+    pub at: NaiveDateTime,
+    /// `gpx:<file name>` or `route:<plan id>` (free text from the caller).
+    pub source: String,
+    pub length_m: f64,
+    pub swept_segments: usize,
+    pub swept_m: f64,
+}
+
+impl Workspace {
+    /// Replaces the cached streets by `lines` (name, WGS-84 `(lon, lat)` vertices), cut
+    /// into short pieces, and re-matches every recorded track against them.
+    pub fn replace_streets(&mut self, lines: &[StreetLine]) -> Result<usize, StoreError> {
+        let pieces: Vec<(Option<&str>, Segment)> = lines
+            .iter()
+            .flat_map(|(name, pts)| {
+                sweep::cut_line(pts)
+                    .into_iter()
+                    .map(move |s| (name.as_deref(), s))
+            })
+            .collect();
+        self.write(|tx| {
+            tx.execute_batch("DELETE FROM swept_segments; DELETE FROM street_segments;")?;
+            {
+                let mut ins = tx.prepare_cached(
+                    "INSERT INTO street_segments (lon1, lat1, lon2, lat2, length_m, name) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                for (name, s) in &pieces {
+                    ins.execute(params![s.a[0], s.a[1], s.b[0], s.b[1], s.length_m, name])?;
+                }
+            }
+            assign_segments_to_cells(tx)?;
+            let segments = load_segments(tx)?;
+            let index = sweep::SegmentIndex::new(segments.iter().map(|s| s.segment.clone()).collect());
+            let mut tracks = tx.prepare("SELECT id, coords FROM swept_tracks")?;
+            let rows: Vec<(i64, String)> =
+                tracks.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
+            for (id, coords) in rows {
+                let pts: Vec<(f64, f64)> = serde_json::from_str(&coords)
+                    .map_err(|e| StoreError::corrupt(format!("track {id}"), e))?;
+                insert_matches(tx, id, &index, &segments, &pts)?;
+            }
+            Ok(pieces.len())
+        })
+    }
+
+    /// The cached street segments, by id.
+    pub fn street_segments(&self) -> Result<Vec<StreetSegment>, StoreError> {
+        load_segments(self.conn())
+    }
+
+    /// Records a track (GPS or a completed route) as swept streets, in one transaction.
+    pub fn record_track(
+        &mut self,
+        team_id: &str,
+        at: NaiveDateTime,
+        source: &str,
+        points: &[(f64, f64)],
+    ) -> Result<SweptTrack, StoreError> {
+        if points.len() < 2 {
+            return Err(StoreError::invalid(
+                "track",
+                format!("has {} points; at least 2 are needed", points.len()),
+            ));
+        }
+        if points
+            .iter()
+            .any(|&(x, y)| !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0))
+        {
+            return Err(StoreError::invalid(
+                "track",
+                "has a point that is not a WGS-84 lon/lat",
+            ));
+        }
+        let segments = self.street_segments()?;
+        let index = sweep::SegmentIndex::new(segments.iter().map(|s| s.segment.clone()).collect());
+        let length_m: f64 = points
+            .windows(2)
+            .map(|w| crate::units::haversine_m(w[0], w[1]))
+            .sum();
+        let coords = serde_json::to_string(points)
+            .map_err(|e| StoreError::invalid("track", e.to_string()))?;
+        self.write(|tx| {
+            ensure_team(tx, team_id)?;
+            tx.execute(
+                "INSERT INTO swept_tracks (team_id, at, source, coords, length_m) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![team_id, time_text(at), source, coords, length_m],
+            )?;
+            let id = tx.last_insert_rowid();
+            let (n, swept_m) = insert_matches(tx, id, &index, &segments, points)?;
+            Ok(SweptTrack {
+                id,
+                team_id: team_id.to_string(),
+                at,
+                source: source.to_string(),
+                length_m,
+                swept_segments: n,
+                swept_m,
+            })
+        })
+    }
+
+    /// Recorded tracks with `from <= at < to`: `(team, at, WGS-84 points)`.
+    pub fn tracks(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<Vec<TrackRecord>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT team_id, at, coords FROM swept_tracks WHERE at >= ?1 AND at < ?2 ORDER BY at",
+        )?;
+        let rows = stmt.query_map([time_text(from), time_text(to)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (team, at, coords) = row?;
+            let pts = serde_json::from_str(&coords).map_err(|e| StoreError::corrupt("track", e))?;
+            out.push(TrackRecord {
+                team_id: team,
+                at: super::parse_time_text(&at)?,
+                points: pts,
+            });
+        }
+        Ok(out)
+    }
+}
+
+fn load_segments(conn: &rusqlite::Connection) -> Result<Vec<StreetSegment>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, lon1, lat1, lon2, lat2, length_m, name FROM street_segments ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok(StreetSegment {
+            id: r.get(0)?,
+            segment: Segment {
+                a: [r.get(1)?, r.get(2)?],
+                b: [r.get(3)?, r.get(4)?],
+                length_m: r.get(5)?,
+            },
+            name: r.get(6)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+fn insert_matches(
+    tx: &rusqlite::Transaction<'_>,
+    track_id: i64,
+    index: &sweep::SegmentIndex,
+    segments: &[StreetSegment],
+    points: &[(f64, f64)],
+) -> Result<(usize, f64), StoreError> {
+    let matched = index.swept_by(points);
+    let mut ins = tx.prepare_cached(
+        "INSERT OR IGNORE INTO swept_segments (track_id, segment_id) VALUES (?1, ?2)",
+    )?;
+    let mut swept_m = 0.0;
+    for &i in &matched {
+        ins.execute(params![track_id, segments[i].id])?;
+        swept_m += segments[i].segment.length_m;
+    }
+    Ok((matched.len(), swept_m))
+}
+
+/// Puts each street segment in the cell containing its midpoint (rstar + point in polygon).
+pub(crate) fn assign_segments_to_cells(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    let mut stmt = tx.prepare_cached("SELECT id, rings FROM cells ORDER BY id")?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut ids = Vec::new();
+    let mut polys = Vec::new();
+    for (id, rings) in rows {
+        polys.push(super::sites::parse_rings(&id, &rings)?);
+        ids.push(id);
+    }
+    let locator = crate::coverage::CellLocator::new(&polys);
+    let segments = load_segments(tx)?;
+    let mut upd = tx.prepare_cached("UPDATE street_segments SET cell_id = ?1 WHERE id = ?2")?;
+    for s in segments {
+        let m = s.segment.midpoint();
+        let cell = locator.locate(m[0], m[1]).map(|i| ids[i].as_str());
+        upd.execute(params![cell, s.id])?;
+    }
+    Ok(())
+}
+
+impl Workspace {
+    /// Street metres per cell: `cell id → metres` (segments outside every cell left out).
+    pub fn street_m_by_cell(&self) -> Result<std::collections::HashMap<String, f64>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT cell_id, SUM(length_m) FROM street_segments WHERE cell_id IS NOT NULL GROUP BY cell_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Swept street metres per cell for tracks with `from <= at < to`, and the latest
+    /// such track in the cell: `cell id → (metres, time)`.
+    pub fn swept_by_cell(
+        &self,
+        from: NaiveDateTime,
+        to: NaiveDateTime,
+    ) -> Result<std::collections::HashMap<String, (f64, NaiveDateTime)>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT g.cell_id, SUM(g.length_m), MAX(m.last) FROM street_segments g
+             JOIN (SELECT s.segment_id AS segment_id, MAX(t.at) AS last
+                   FROM swept_segments s JOIN swept_tracks t ON t.id = s.track_id
+                   WHERE t.at >= ?1 AND t.at < ?2 GROUP BY s.segment_id) m ON m.segment_id = g.id
+             WHERE g.cell_id IS NOT NULL GROUP BY g.cell_id",
+        )?;
+        let rows = stmt.query_map([time_text(from), time_text(to)], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, f64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (cell, m, last) = row?;
+            out.insert(cell, (m, super::parse_time_text(&last)?));
+        }
+        Ok(out)
+    }
+}
