@@ -1,13 +1,13 @@
 //! The `gridpatrol` command line: parses arguments, calls the library, prints results.
 
 mod context;
-mod network;
-mod route;
 mod coverage;
 mod draw;
 mod export;
 mod inspect;
 mod ledger;
+mod network;
+mod route;
 mod sources;
 mod workspace;
 
