@@ -26,3 +26,7 @@ pub fn paths() -> Vec<String> {
 
 /// The sample's OpenStreetMap extract (PBF).
 pub const OSM_PBF: &str = "osm/haidian-bupt.osm.pbf";
+
+/// The sample's township manifest (name, extent, OSM extract, layer files with their
+/// formats and coordinate systems); [`crate::formats::township::load_sample`] reads it.
+pub const MANIFEST: &str = "township.json";

@@ -1,8 +1,24 @@
 //! Input and output formats: the lead's site lists (CSV, GeoJSON), OpenStreetMap
 //! extracts (PBF, XML), GPX for field devices. Formats produce model types; they never
 //! route or plan.
+//!
+//! Site lists: [`csv`] and [`geojson`] read every model layer (through the shared field
+//! definitions in [`layers`] and the checks in [`geom`]), [`text`] detects UTF-8 / GBK,
+//! and [`error`] says what is wrong where. [`geojson`] also writes every layer.
 
+pub mod csv;
+pub mod error;
 pub mod export_geojson;
+pub mod fields;
+pub mod geojson;
+pub mod geom;
 pub mod gpx;
+pub mod layers;
 pub mod osm;
 pub mod table;
+pub mod text;
+pub mod township;
+
+pub use error::{FieldProblem, FormatError, Place, Position};
+pub use geom::ReadOptions;
+pub use layers::SiteLayer;

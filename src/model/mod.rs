@@ -169,6 +169,8 @@ pub struct Depot {
 #[derive(Debug, Clone, Default)]
 pub struct Township {
     pub name: String,
+    /// The township's extent (from its manifest): every site lies inside it.
+    pub extent: Option<Extent>,
     pub institutions: Vec<Institution>,
     pub schools: Vec<School>,
     pub cells: Vec<Cell>,

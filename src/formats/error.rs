@@ -1,0 +1,199 @@
+//! Errors of the site-list readers: every one names the file, the line (CSV) or feature
+//! index (GeoJSON), the field and the problem, so a lead can fix the spreadsheet.
+
+use std::fmt;
+
+/// At most this many errors are collected from one file before reading stops.
+pub const MAX_ERRORS: usize = 50;
+
+/// Where in an input something went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Position {
+    /// The file as a whole (a missing column, an unreadable document).
+    File,
+    /// A 1-based line of a CSV file (the header is line 1).
+    Line(u64),
+    /// A 0-based index into a GeoJSON FeatureCollection's `features`.
+    Feature(usize),
+}
+
+/// A file (by the name the caller gave) and a position inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub source: String,
+    pub position: Position,
+}
+
+impl Place {
+    /// The whole of `source`.
+    pub fn file(source: &str) -> Self {
+        Self { source: source.to_string(), position: Position::File }
+    }
+    /// Line `line` (1-based) of `source`.
+    pub fn line(source: &str, line: u64) -> Self {
+        Self { source: source.to_string(), position: Position::Line(line) }
+    }
+    /// Feature `index` (0-based) of `source`.
+    pub fn feature(source: &str, index: usize) -> Self {
+        Self { source: source.to_string(), position: Position::Feature(index) }
+    }
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.position {
+            Position::File => write!(f, "{}", self.source),
+            Position::Line(n) => write!(f, "{} line {n}", self.source),
+            Position::Feature(i) => write!(f, "{} feature {i}", self.source),
+        }
+    }
+}
+
+/// What is wrong with one field's value.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum FieldProblem {
+    #[error("is empty")]
+    Empty,
+    #[error("not a number: {0:?}")]
+    NotANumber(String),
+    #[error("not a whole number ≥ 0: {0:?}")]
+    NotACount(String),
+    #[error("not a date (YYYY-MM-DD): {0:?}")]
+    NotADate(String),
+    #[error("not opening hours (HH:MM-HH:MM[,HH:MM-HH:MM…]): {0:?}")]
+    NotOpenHours(String),
+    #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]
+    UnknownValue { value: String, accepted: Vec<&'static str> },
+    #[error("duplicate id {id:?} (first at {first})")]
+    DuplicateId { id: String, first: String },
+    #[error("{value} is not a valid {axis} (must be within ±{limit})")]
+    OutOfRange { axis: &'static str, value: f64, limit: f64 },
+    #[error("lon/lat look swapped: ({lon}, {lat}) read as lon, lat")]
+    Swapped { lon: f64, lat: f64 },
+    #[error("({lon}, {lat}) is outside the township extent {extent}")]
+    OutsideExtent { lon: f64, lat: f64, extent: String },
+    #[error("{0}")]
+    BadGeometry(String),
+}
+
+/// An error reading a site list or a manifest.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// The file could not be read at all.
+    #[error("{source_name}: cannot read: {message}")]
+    Io { source_name: String, message: String },
+    /// The document is not well-formed CSV / JSON, or lacks its required structure.
+    #[error("{place}: {problem}")]
+    Syntax { place: Place, problem: String },
+    /// A required column (CSV) is missing from the header.
+    #[error("{source_name}: missing column {column:?} (accepted headers: {})", accepted.join(", "))]
+    MissingColumn { source_name: String, column: &'static str, accepted: Vec<&'static str> },
+    /// One field of one row or feature is wrong.
+    #[error("{place}, field {field:?}: {problem}")]
+    Field { place: Place, field: String, problem: FieldProblem },
+    /// Several errors in one file (at most [`MAX_ERRORS`] are kept; `more` were not).
+    #[error("{}", many_to_string(errors, *more))]
+    Many { errors: Vec<FormatError>, more: usize },
+}
+
+fn many_to_string(errors: &[FormatError], more: usize) -> String {
+    let mut text = format!("{} errors:", errors.len() + more);
+    for e in errors {
+        text.push_str("\n  ");
+        text.push_str(&e.to_string());
+    }
+    if more > 0 {
+        text.push_str(&format!("\n  … and {more} more"));
+    }
+    text
+}
+
+impl FormatError {
+    /// The individual errors: itself, or the members of [`FormatError::Many`].
+    pub fn errors(&self) -> Vec<&FormatError> {
+        match self {
+            FormatError::Many { errors, .. } => errors.iter().collect(),
+            other => vec![other],
+        }
+    }
+}
+
+/// Collects the errors of one file, up to [`MAX_ERRORS`], so that a lead sees all the
+/// problems of a spreadsheet at once rather than one per attempt.
+#[derive(Debug, Default)]
+pub struct Errors {
+    list: Vec<FormatError>,
+    more: usize,
+}
+
+impl Errors {
+    /// Records an error (counted but not kept beyond the cap).
+    pub fn push(&mut self, e: FormatError) {
+        match e {
+            FormatError::Many { errors, more } => {
+                for e in errors {
+                    self.push(e);
+                }
+                self.more += more;
+            }
+            e if self.list.len() < MAX_ERRORS => self.list.push(e),
+            _ => self.more += 1,
+        }
+    }
+    /// Records a field error.
+    pub fn field(&mut self, place: &Place, field: &str, problem: FieldProblem) {
+        self.push(FormatError::Field { place: place.clone(), field: field.to_string(), problem });
+    }
+    /// True when the cap is reached and reading may stop.
+    pub fn full(&self) -> bool {
+        self.list.len() >= MAX_ERRORS
+    }
+    /// True when no error was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty() && self.more == 0
+    }
+    /// `Ok(value)` when nothing went wrong; otherwise every error (nothing half-loaded).
+    pub fn finish<T>(mut self, value: T) -> Result<T, FormatError> {
+        match self.list.len() {
+            0 if self.more == 0 => Ok(value),
+            1 if self.more == 0 => Err(self.list.remove(0)),
+            _ => Err(FormatError::Many { errors: self.list, more: self.more }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_error_reads_like_a_sentence() {
+        let e = FormatError::Field {
+            place: Place::line("institutions.csv", 14),
+            field: "lon".into(),
+            problem: FieldProblem::NotANumber("116,35".into()),
+        };
+        assert_eq!(e.to_string(), r#"institutions.csv line 14, field "lon": not a number: "116,35""#);
+    }
+
+    #[test]
+    fn collector_keeps_at_most_the_cap_and_counts_the_rest() {
+        let mut errors = Errors::default();
+        for i in 0..(MAX_ERRORS as u64 + 5) {
+            errors.field(&Place::line("a.csv", i + 2), "name", FieldProblem::Empty);
+        }
+        let e = errors.finish(()).unwrap_err();
+        assert_eq!(e.errors().len(), MAX_ERRORS);
+        let text = e.to_string();
+        assert!(text.starts_with(&format!("{} errors:", MAX_ERRORS + 5)), "{text}");
+        assert!(text.ends_with("… and 5 more"), "{text}");
+    }
+
+    #[test]
+    fn one_error_is_returned_as_itself() {
+        let mut errors = Errors::default();
+        errors.field(&Place::feature("s.geojson", 3), "geometry", FieldProblem::Empty);
+        let e = errors.finish(()).unwrap_err();
+        assert_eq!(e.to_string(), r#"s.geojson feature 3, field "geometry": is empty"#);
+    }
+}
