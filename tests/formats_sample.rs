@@ -26,21 +26,38 @@ fn embedded_and_on_disk_samples_agree() {
 #[test]
 fn counts_are_sensible() {
     let t = sample();
-    assert!(t.institutions.len() >= 100, "{} institutions", t.institutions.len());
+    assert!(
+        t.institutions.len() >= 100,
+        "{} institutions",
+        t.institutions.len()
+    );
     assert!(!t.schools.is_empty());
     assert!(t.hotspots.len() >= 10, "{} hotspots", t.hotspots.len());
     assert_eq!(t.depots.len(), 1);
     let ids: HashSet<&str> = t.institutions.iter().map(|i| i.id.as_str()).collect();
-    assert_eq!(ids.len(), t.institutions.len(), "institution ids are unique");
+    assert_eq!(
+        ids.len(),
+        t.institutions.len(),
+        "institution ids are unique"
+    );
     let synthetic = t.institutions.iter().filter(|i| i.synthetic).count();
-    assert!(synthetic < t.institutions.len(), "some institutions come from OSM");
+    assert!(
+        synthetic < t.institutions.len(),
+        "some institutions come from OSM"
+    );
     let share = |l: Licence| {
-        t.institutions.iter().filter(|i| i.synthetic && i.licence == l).count() as f64
+        t.institutions
+            .iter()
+            .filter(|i| i.synthetic && i.licence == l)
+            .count() as f64
             / synthetic as f64
     };
     assert!((0.10..=0.20).contains(&share(Licence::Unlicensed)));
     assert!((0.15..=0.25).contains(&share(Licence::RegisteredOnly)));
-    assert!(t.institutions.iter().any(|i| i.kind == InstitutionKind::Care));
+    assert!(t
+        .institutions
+        .iter()
+        .any(|i| i.kind == InstitutionKind::Care));
     assert!(t.institutions.iter().any(|i| i.complaints > 0));
     assert!(t.institutions.iter().any(|i| i.open_hours.is_some()));
     assert!(t.institutions.iter().any(|i| i.last_inspected.is_some()));
@@ -50,8 +67,16 @@ fn counts_are_sensible() {
 fn every_site_is_inside_the_extent() {
     let t = sample();
     let extent = t.extent.expect("the manifest gives an extent").0;
-    for p in t.institutions.iter().map(|i| &i.location).chain(t.schools.iter().map(|s| &s.location)) {
-        assert!(extent.contains(&p.0) || on_edge(&extent, p.lon(), p.lat()), "{p:?}");
+    for p in t
+        .institutions
+        .iter()
+        .map(|i| &i.location)
+        .chain(t.schools.iter().map(|s| &s.location))
+    {
+        assert!(
+            extent.contains(&p.0) || on_edge(&extent, p.lon(), p.lat()),
+            "{p:?}"
+        );
     }
     for d in &t.depots {
         assert!(extent.contains(&d.location.0));
@@ -99,11 +124,23 @@ fn cells_tile_the_extent() {
 #[test]
 fn layers_survive_a_geojson_round_trip() {
     let t = sample();
-    let opts = ReadOptions { extent: t.extent, ..ReadOptions::default() };
+    let opts = ReadOptions {
+        extent: t.extent,
+        ..ReadOptions::default()
+    };
     let text = geojson::write(&t.institutions).to_string();
-    assert_eq!(geojson::read_institutions(text.as_bytes(), "i", &opts).unwrap(), t.institutions);
+    assert_eq!(
+        geojson::read_institutions(text.as_bytes(), "i", &opts).unwrap(),
+        t.institutions
+    );
     let text = geojson::write(&t.hotspots).to_string();
-    assert_eq!(geojson::read_hotspots(text.as_bytes(), "h", &opts).unwrap(), t.hotspots);
+    assert_eq!(
+        geojson::read_hotspots(text.as_bytes(), "h", &opts).unwrap(),
+        t.hotspots
+    );
     let text = geojson::write(&t.cells).to_string();
-    assert_eq!(geojson::read_cells(text.as_bytes(), "c", &opts).unwrap(), t.cells);
+    assert_eq!(
+        geojson::read_cells(text.as_bytes(), "c", &opts).unwrap(),
+        t.cells
+    );
 }

@@ -55,7 +55,11 @@ pub fn read_schools(
 }
 
 /// Reads grid cells (网格), polygons in a WKT `geometry` column.
-pub fn read_cells(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec<Cell>, FormatError> {
+pub fn read_cells(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<Cell>, FormatError> {
     read(bytes, source, opts)
 }
 
@@ -94,13 +98,23 @@ fn columns<T: SiteLayer>(header: &csv::StringRecord, source: &str) -> Result<Col
     let mut specs: Vec<FieldSpec> = T::FIELDS.to_vec();
     specs.extend([f::LON, f::LAT, f::GEOMETRY]);
     let mut seen: HashMap<&str, String> = HashMap::new();
-    let mut cols = Columns { fields: Vec::new(), lon: None, lat: None, geometry: None };
+    let mut cols = Columns {
+        fields: Vec::new(),
+        lon: None,
+        lat: None,
+        geometry: None,
+    };
     for (i, h) in header.iter().enumerate() {
-        let Some(spec) = f::match_header(&specs, h) else { continue };
+        let Some(spec) = f::match_header(&specs, h) else {
+            continue;
+        };
         if let Some(first) = seen.insert(spec.name, h.to_string()) {
             return Err(FormatError::Syntax {
                 place: Place::line(source, 1),
-                problem: format!("columns {first:?} and {h:?} both give field {:?}", spec.name),
+                problem: format!(
+                    "columns {first:?} and {h:?} both give field {:?}",
+                    spec.name
+                ),
             });
         }
         let slot = (i, h.to_string());
@@ -205,7 +219,10 @@ fn syntax(source: &str, e: &csv::Error) -> FormatError {
         Some(p) => Place::line(source, p.line()),
         None => Place::file(source),
     };
-    FormatError::Syntax { place, problem: format!("not valid CSV: {e}") }
+    FormatError::Syntax {
+        place,
+        problem: format!("not valid CSV: {e}"),
+    }
 }
 
 /// Records a duplicate-id error when `id` was seen before.
@@ -221,7 +238,14 @@ pub(crate) fn check_unique(
             super::error::Position::Feature(i) => format!("feature {i}"),
             super::error::Position::File => first.source.clone(),
         };
-        errors.field(place, "id", FieldProblem::DuplicateId { id: id.to_string(), first });
+        errors.field(
+            place,
+            "id",
+            FieldProblem::DuplicateId {
+                id: id.to_string(),
+                first,
+            },
+        );
     } else {
         first_seen.insert(id.to_string(), place.clone());
     }
@@ -248,7 +272,8 @@ fn row_geometry<T: SiteLayer>(
     opts: &ReadOptions,
 ) -> Option<T::Geometry> {
     let cell = |slot: &Option<(usize, String)>| {
-        slot.as_ref().map(|(i, h)| (h.clone(), record.get(*i).unwrap_or("").to_string()))
+        slot.as_ref()
+            .map(|(i, h)| (h.clone(), record.get(*i).unwrap_or("").to_string()))
     };
     let lon_lat = (cell(&cols.lon), cell(&cols.lat));
     let (raw, label) = match (is_point::<T>(), lon_lat) {
@@ -299,11 +324,17 @@ mod tests {
     use geo::{coord, Rect};
 
     fn extent() -> Extent {
-        Wgs84(Rect::new(coord! { x: 116.348, y: 39.954 }, coord! { x: 116.365, y: 39.967 }))
+        Wgs84(Rect::new(
+            coord! { x: 116.348, y: 39.954 },
+            coord! { x: 116.365, y: 39.967 },
+        ))
     }
 
     fn opts() -> ReadOptions {
-        ReadOptions { crs: Crs::Wgs84, extent: Some(extent()) }
+        ReadOptions {
+            crs: Crs::Wgs84,
+            extent: Some(extent()),
+        }
     }
 
     fn messages(e: &FormatError) -> Vec<String> {
@@ -315,12 +346,16 @@ mod tests {
         let bytes = "\u{feff}lat,id,lon,备注\n39.96,A,116.35,x\n39.961,B,116.351,\n".as_bytes();
         let sites = read_id_points(bytes, "s.csv", Crs::Wgs84).unwrap();
         assert_eq!(sites.len(), 2);
-        assert_eq!((sites[1].0.as_str(), sites[1].1.lon_lat()), ("B", (116.351, 39.961)));
+        assert_eq!(
+            (sites[1].0.as_str(), sites[1].1.lon_lat()),
+            ("B", (116.351, 39.961))
+        );
     }
 
     #[test]
     fn id_points_in_gbk_with_chinese_headers() {
-        let (bytes, _, _) = encoding_rs::GBK.encode("编号,名称,经度,纬度\n甲1,某托管班,116.35,39.96\n");
+        let (bytes, _, _) =
+            encoding_rs::GBK.encode("编号,名称,经度,纬度\n甲1,某托管班,116.35,39.96\n");
         let sites = read_id_points(&bytes, "s.csv", Crs::Wgs84).unwrap();
         assert_eq!(sites[0].0, "甲1");
     }
@@ -336,7 +371,8 @@ mod tests {
 
     #[test]
     fn id_point_errors_name_line_and_field_and_all_are_collected() {
-        let text = "id,lon,lat\nA,116.35,39.96\n,116.35,39.96\nA,116.35,39.96\nC,116,35\nD,39.96,116.35\n";
+        let text =
+            "id,lon,lat\nA,116.35,39.96\n,116.35,39.96\nA,116.35,39.96\nC,116,35\nD,39.96,116.35\n";
         let e = read_id_points(text.as_bytes(), "institutions.csv", Crs::Wgs84).unwrap_err();
         assert_eq!(
             messages(&e),
@@ -346,7 +382,11 @@ mod tests {
                 r#"institutions.csv line 6, field "lon/lat": lon/lat look swapped: (39.96, 116.35) read as lon, lat"#,
             ]
         );
-        let e = read_id_points(b"id,lon,lat\nA,\"116,35\",39.96\n", "institutions.csv", Crs::Wgs84);
+        let e = read_id_points(
+            b"id,lon,lat\nA,\"116,35\",39.96\n",
+            "institutions.csv",
+            Crs::Wgs84,
+        );
         assert_eq!(
             e.unwrap_err().to_string(),
             r#"institutions.csv line 2, field "lon": not a number: "116,35""#
@@ -356,13 +396,21 @@ mod tests {
     #[test]
     fn missing_columns_and_bad_text() {
         let e = read_id_points(b"id,x_coord,lat\n", "s.csv", Crs::Wgs84).unwrap_err();
-        assert!(e.to_string().starts_with(r#"s.csv: missing column "lon" (accepted headers: lon, lng"#), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with(r#"s.csv: missing column "lon" (accepted headers: lon, lng"#),
+            "{e}"
+        );
         let e = read_id_points(b"name,lon,lat\n", "s.csv", Crs::Wgs84).unwrap_err();
         assert!(e.to_string().contains(r#"missing column "id""#), "{e}");
         let e = read_id_points(&[0x41, 0xFF, 0xFF], "s.csv", Crs::Wgs84).unwrap_err();
         assert_eq!(e.to_string(), "s.csv: text is neither UTF-8 nor GBK");
         let e = read_id_points(b"id,lon,lng,lat\n", "s.csv", Crs::Wgs84).unwrap_err();
-        assert!(e.to_string().contains(r#"columns "lon" and "lng" both give field "lon""#), "{e}");
+        assert!(
+            e.to_string()
+                .contains(r#"columns "lon" and "lng" both give field "lon""#),
+            "{e}"
+        );
     }
 
     const INSTITUTIONS: &str = "\
@@ -376,13 +424,29 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
         let list = read_institutions(INSTITUTIONS.as_bytes(), "i.csv", &opts()).unwrap();
         assert_eq!(list.len(), 2);
         let a = &list[0];
-        assert_eq!((a.kind, a.subject, a.licence), (InstitutionKind::Training, Some(Subject::Subject), Licence::Licensed));
+        assert_eq!(
+            (a.kind, a.subject, a.licence),
+            (
+                InstitutionKind::Training,
+                Some(Subject::Subject),
+                Licence::Licensed
+            )
+        );
         assert_eq!(a.open_hours.as_ref().unwrap().ranges.len(), 2);
-        assert_eq!((a.complaints, a.last_inspected.unwrap().to_string()), (2, "2026-03-05".into()));
+        assert_eq!(
+            (a.complaints, a.last_inspected.unwrap().to_string()),
+            (2, "2026-03-05".into())
+        );
         assert_eq!(a.address.as_deref(), Some("西土城路10号"));
         let b = &list[1];
-        assert_eq!((b.kind, b.subject, b.licence, b.synthetic), (InstitutionKind::Care, None, Licence::Unlicensed, true));
-        assert_eq!((b.complaints, b.address.is_none(), b.open_hours.is_none()), (0, true, true));
+        assert_eq!(
+            (b.kind, b.subject, b.licence, b.synthetic),
+            (InstitutionKind::Care, None, Licence::Unlicensed, true)
+        );
+        assert_eq!(
+            (b.complaints, b.address.is_none(), b.open_hours.is_none()),
+            (0, true, true)
+        );
     }
 
     #[test]
@@ -398,12 +462,31 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
         assert_eq!(m.len(), 7, "{m:#?}");
         assert_eq!(m[0], r#"i.csv line 2, field "名称": is empty"#);
         assert!(m[1].starts_with(r#"i.csv line 3, field "类型": unknown value "dance": expected one of training, care, 培训"#), "{}", m[1]);
-        assert!(m[2].starts_with(r#"i.csv line 3, field "证照情况": unknown value "maybe""#), "{}", m[2]);
-        assert!(m[3].starts_with(r#"i.csv line 3, field "营业时间": not opening hours"#), "{}", m[3]);
-        assert!(m[4].starts_with(r#"i.csv line 3, field "投诉数": not a whole number"#), "{}", m[4]);
-        assert!(m[5].starts_with(r#"i.csv line 3, field "上次检查": not a date"#), "{}", m[5]);
+        assert!(
+            m[2].starts_with(r#"i.csv line 3, field "证照情况": unknown value "maybe""#),
+            "{}",
+            m[2]
+        );
+        assert!(
+            m[3].starts_with(r#"i.csv line 3, field "营业时间": not opening hours"#),
+            "{}",
+            m[3]
+        );
+        assert!(
+            m[4].starts_with(r#"i.csv line 3, field "投诉数": not a whole number"#),
+            "{}",
+            m[4]
+        );
+        assert!(
+            m[5].starts_with(r#"i.csv line 3, field "上次检查": not a date"#),
+            "{}",
+            m[5]
+        );
         assert!(m[6].starts_with(r#"i.csv line 4, field "经度/纬度": (116.452, 39.96) is outside the township extent"#), "{}", m[6]);
-        assert!(e.to_string().starts_with("7 errors:\n  i.csv line 2"), "{e}");
+        assert!(
+            e.to_string().starts_with("7 errors:\n  i.csv line 2"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -412,16 +495,27 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
         let list = read_hotspots(text.as_bytes(), "h.csv", &opts()).unwrap();
         assert_eq!(list[0].kind, crate::model::HotspotKind::ResidentialCompound);
         let e = read_hotspots(b"id,name,kind\n", "h.csv", &opts()).unwrap_err();
-        assert!(e.to_string().contains(r#"missing column "geometry""#), "{e}");
+        assert!(
+            e.to_string().contains(r#"missing column "geometry""#),
+            "{e}"
+        );
         let bad = "id,name,kind,geometry\nH1,x,商务楼宇,POINT (116.35 39.96)\nH2,y,商务楼宇,POLYGON ((1 2\n";
         let m = messages(&read_hotspots(bad.as_bytes(), "h.csv", &opts()).unwrap_err());
-        assert_eq!(m[0], r#"h.csv line 2, field "geometry": expected a Polygon, found Point"#);
-        assert!(m[1].starts_with(r#"h.csv line 3, field "geometry": not WKT"#), "{}", m[1]);
+        assert_eq!(
+            m[0],
+            r#"h.csv line 2, field "geometry": expected a Polygon, found Point"#
+        );
+        assert!(
+            m[1].starts_with(r#"h.csv line 3, field "geometry": not WKT"#),
+            "{}",
+            m[1]
+        );
     }
 
     #[test]
     fn semicolons_and_blank_rows() {
-        let sites = read_id_points(b"id;lon;lat\nA;116.35;39.96\n;;\n", "s.csv", Crs::Wgs84).unwrap();
+        let sites =
+            read_id_points(b"id;lon;lat\nA;116.35;39.96\n;;\n", "s.csv", Crs::Wgs84).unwrap();
         assert_eq!(sites.len(), 1);
     }
 }

@@ -27,15 +27,24 @@ pub struct Place {
 impl Place {
     /// The whole of `source`.
     pub fn file(source: &str) -> Self {
-        Self { source: source.to_string(), position: Position::File }
+        Self {
+            source: source.to_string(),
+            position: Position::File,
+        }
     }
     /// Line `line` (1-based) of `source`.
     pub fn line(source: &str, line: u64) -> Self {
-        Self { source: source.to_string(), position: Position::Line(line) }
+        Self {
+            source: source.to_string(),
+            position: Position::Line(line),
+        }
     }
     /// Feature `index` (0-based) of `source`.
     pub fn feature(source: &str, index: usize) -> Self {
-        Self { source: source.to_string(), position: Position::Feature(index) }
+        Self {
+            source: source.to_string(),
+            position: Position::Feature(index),
+        }
     }
 }
 
@@ -63,11 +72,18 @@ pub enum FieldProblem {
     #[error("not opening hours (HH:MM-HH:MM[,HH:MM-HH:MM…]): {0:?}")]
     NotOpenHours(String),
     #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]
-    UnknownValue { value: String, accepted: Vec<&'static str> },
+    UnknownValue {
+        value: String,
+        accepted: Vec<&'static str>,
+    },
     #[error("duplicate id {id:?} (first at {first})")]
     DuplicateId { id: String, first: String },
     #[error("{value} is not a valid {axis} (must be within ±{limit})")]
-    OutOfRange { axis: &'static str, value: f64, limit: f64 },
+    OutOfRange {
+        axis: &'static str,
+        value: f64,
+        limit: f64,
+    },
     #[error("lon/lat look swapped: ({lon}, {lat}) read as lon, lat")]
     Swapped { lon: f64, lat: f64 },
     #[error("({lon}, {lat}) is outside the township extent {extent}")]
@@ -81,19 +97,33 @@ pub enum FieldProblem {
 pub enum FormatError {
     /// The file could not be read at all.
     #[error("{source_name}: cannot read: {message}")]
-    Io { source_name: String, message: String },
+    Io {
+        source_name: String,
+        message: String,
+    },
     /// The document is not well-formed CSV / JSON, or lacks its required structure.
     #[error("{place}: {problem}")]
     Syntax { place: Place, problem: String },
     /// A required column (CSV) is missing from the header.
     #[error("{source_name}: missing column {column:?} (accepted headers: {})", accepted.join(", "))]
-    MissingColumn { source_name: String, column: &'static str, accepted: Vec<&'static str> },
+    MissingColumn {
+        source_name: String,
+        column: &'static str,
+        accepted: Vec<&'static str>,
+    },
     /// One field of one row or feature is wrong.
     #[error("{place}, field {field:?}: {problem}")]
-    Field { place: Place, field: String, problem: FieldProblem },
+    Field {
+        place: Place,
+        field: String,
+        problem: FieldProblem,
+    },
     /// Several errors in one file (at most [`MAX_ERRORS`] are kept; `more` were not).
     #[error("{}", many_to_string(errors, *more))]
-    Many { errors: Vec<FormatError>, more: usize },
+    Many {
+        errors: Vec<FormatError>,
+        more: usize,
+    },
 }
 
 fn many_to_string(errors: &[FormatError], more: usize) -> String {
@@ -142,7 +172,11 @@ impl Errors {
     }
     /// Records a field error.
     pub fn field(&mut self, place: &Place, field: &str, problem: FieldProblem) {
-        self.push(FormatError::Field { place: place.clone(), field: field.to_string(), problem });
+        self.push(FormatError::Field {
+            place: place.clone(),
+            field: field.to_string(),
+            problem,
+        });
     }
     /// True when the cap is reached and reading may stop.
     pub fn full(&self) -> bool {
@@ -157,7 +191,10 @@ impl Errors {
         match self.list.len() {
             0 if self.more == 0 => Ok(value),
             1 if self.more == 0 => Err(self.list.remove(0)),
-            _ => Err(FormatError::Many { errors: self.list, more: self.more }),
+            _ => Err(FormatError::Many {
+                errors: self.list,
+                more: self.more,
+            }),
         }
     }
 }
@@ -173,7 +210,10 @@ mod tests {
             field: "lon".into(),
             problem: FieldProblem::NotANumber("116,35".into()),
         };
-        assert_eq!(e.to_string(), r#"institutions.csv line 14, field "lon": not a number: "116,35""#);
+        assert_eq!(
+            e.to_string(),
+            r#"institutions.csv line 14, field "lon": not a number: "116,35""#
+        );
     }
 
     #[test]
@@ -185,15 +225,25 @@ mod tests {
         let e = errors.finish(()).unwrap_err();
         assert_eq!(e.errors().len(), MAX_ERRORS);
         let text = e.to_string();
-        assert!(text.starts_with(&format!("{} errors:", MAX_ERRORS + 5)), "{text}");
+        assert!(
+            text.starts_with(&format!("{} errors:", MAX_ERRORS + 5)),
+            "{text}"
+        );
         assert!(text.ends_with("… and 5 more"), "{text}");
     }
 
     #[test]
     fn one_error_is_returned_as_itself() {
         let mut errors = Errors::default();
-        errors.field(&Place::feature("s.geojson", 3), "geometry", FieldProblem::Empty);
+        errors.field(
+            &Place::feature("s.geojson", 3),
+            "geometry",
+            FieldProblem::Empty,
+        );
         let e = errors.finish(()).unwrap_err();
-        assert_eq!(e.to_string(), r#"s.geojson feature 3, field "geometry": is empty"#);
+        assert_eq!(
+            e.to_string(),
+            r#"s.geojson feature 3, field "geometry": is empty"#
+        );
     }
 }

@@ -17,27 +17,55 @@ pub struct FieldSpec {
     pub aliases: &'static [&'static str],
 }
 
-pub const ID: FieldSpec = FieldSpec { name: "id", aliases: &["id", "编号", "序号", "代码"] };
+pub const ID: FieldSpec = FieldSpec {
+    name: "id",
+    aliases: &["id", "编号", "序号", "代码"],
+};
 pub const NAME: FieldSpec = FieldSpec {
     name: "name",
-    aliases: &["name", "名称", "机构名称", "学校名称", "网格名称", "楼宇名称", "小区名称"],
+    aliases: &[
+        "name",
+        "名称",
+        "机构名称",
+        "学校名称",
+        "网格名称",
+        "楼宇名称",
+        "小区名称",
+    ],
 };
-pub const LON: FieldSpec =
-    FieldSpec { name: "lon", aliases: &["lon", "lng", "long", "longitude", "x", "经度"] };
-pub const LAT: FieldSpec = FieldSpec { name: "lat", aliases: &["lat", "latitude", "y", "纬度"] };
-pub const ADDRESS: FieldSpec =
-    FieldSpec { name: "address", aliases: &["address", "地址", "详细地址"] };
-pub const KIND: FieldSpec =
-    FieldSpec { name: "kind", aliases: &["kind", "type", "类型", "类别", "机构类型"] };
-pub const SUBJECT: FieldSpec =
-    FieldSpec { name: "subject", aliases: &["subject", "学科类别", "学科", "培训类别"] };
+pub const LON: FieldSpec = FieldSpec {
+    name: "lon",
+    aliases: &["lon", "lng", "long", "longitude", "x", "经度"],
+};
+pub const LAT: FieldSpec = FieldSpec {
+    name: "lat",
+    aliases: &["lat", "latitude", "y", "纬度"],
+};
+pub const ADDRESS: FieldSpec = FieldSpec {
+    name: "address",
+    aliases: &["address", "地址", "详细地址"],
+};
+pub const KIND: FieldSpec = FieldSpec {
+    name: "kind",
+    aliases: &["kind", "type", "类型", "类别", "机构类型"],
+};
+pub const SUBJECT: FieldSpec = FieldSpec {
+    name: "subject",
+    aliases: &["subject", "学科类别", "学科", "培训类别"],
+};
 pub const LICENCE: FieldSpec = FieldSpec {
     name: "licence",
     aliases: &["licence", "license", "证照", "证照情况", "证照状态"],
 };
 pub const OPEN_HOURS: FieldSpec = FieldSpec {
     name: "open_hours",
-    aliases: &["open_hours", "opening_hours", "hours", "营业时间", "开放时间"],
+    aliases: &[
+        "open_hours",
+        "opening_hours",
+        "hours",
+        "营业时间",
+        "开放时间",
+    ],
 };
 pub const COMPLAINTS: FieldSpec = FieldSpec {
     name: "complaints",
@@ -45,14 +73,26 @@ pub const COMPLAINTS: FieldSpec = FieldSpec {
 };
 pub const LAST_INSPECTED: FieldSpec = FieldSpec {
     name: "last_inspected",
-    aliases: &["last_inspected", "上次检查", "最近检查", "上次检查日期", "最近检查日期"],
+    aliases: &[
+        "last_inspected",
+        "上次检查",
+        "最近检查",
+        "上次检查日期",
+        "最近检查日期",
+    ],
 };
-pub const SYNTHETIC: FieldSpec =
-    FieldSpec { name: "synthetic", aliases: &["synthetic", "模拟", "合成"] };
-pub const OFFICER: FieldSpec =
-    FieldSpec { name: "officer", aliases: &["officer", "网格员", "负责人"] };
-pub const GEOMETRY: FieldSpec =
-    FieldSpec { name: "geometry", aliases: &["geometry", "wkt", "geom", "几何", "范围"] };
+pub const SYNTHETIC: FieldSpec = FieldSpec {
+    name: "synthetic",
+    aliases: &["synthetic", "模拟", "合成"],
+};
+pub const OFFICER: FieldSpec = FieldSpec {
+    name: "officer",
+    aliases: &["officer", "网格员", "负责人"],
+};
+pub const GEOMETRY: FieldSpec = FieldSpec {
+    name: "geometry",
+    aliases: &["geometry", "wkt", "geom", "几何", "范围"],
+};
 
 fn normalise(header: &str) -> String {
     header.trim().to_lowercase().replace([' ', '-'], "_")
@@ -61,7 +101,10 @@ fn normalise(header: &str) -> String {
 /// The field of `specs` that `header` names, if any.
 pub fn match_header(specs: &[FieldSpec], header: &str) -> Option<FieldSpec> {
     let h = normalise(header);
-    specs.iter().copied().find(|s| s.aliases.iter().any(|a| normalise(a) == h))
+    specs
+        .iter()
+        .copied()
+        .find(|s| s.aliases.iter().any(|a| normalise(a) == h))
 }
 
 /// One row or feature: its place, the values by canonical field (with the header as
@@ -76,7 +119,12 @@ pub struct Row<'e> {
 impl<'e> Row<'e> {
     /// A row at `place` reporting into `errors`.
     pub fn new(place: Place, errors: &'e mut Errors) -> Self {
-        Self { place, values: HashMap::new(), errors, failed: false }
+        Self {
+            place,
+            values: HashMap::new(),
+            errors,
+            failed: false,
+        }
     }
     /// Sets `field`'s value, read under `header`.
     pub fn set(&mut self, field: &'static str, header: &str, value: String) {
@@ -88,7 +136,9 @@ impl<'e> Row<'e> {
     }
     /// The header `field` was read under (its canonical name when absent).
     pub fn header(&self, field: &'static str) -> String {
-        self.values.get(field).map_or(field.to_string(), |(h, _)| h.clone())
+        self.values
+            .get(field)
+            .map_or(field.to_string(), |(h, _)| h.clone())
     }
     /// Records a problem with `field`.
     pub fn reject(&mut self, field: &'static str, problem: FieldProblem) {
@@ -127,7 +177,10 @@ impl<'e> Row<'e> {
     ) -> Option<Option<T>> {
         match self.text(field) {
             None => Some(None),
-            Some(text) => parse(&text).map(Some).map_err(|p| self.reject(field.name, p)).ok(),
+            Some(text) => parse(&text)
+                .map(Some)
+                .map_err(|p| self.reject(field.name, p))
+                .ok(),
         }
     }
 }
@@ -184,12 +237,14 @@ pub fn boolean(text: &str) -> Result<bool, FieldProblem> {
 /// Looks `text` up in `(accepted spelling, value)` pairs, case-insensitively.
 fn one_of<T: Copy>(text: &str, table: &[(&'static str, T)]) -> Result<T, FieldProblem> {
     let t = normalise(text);
-    table.iter().find(|(name, _)| normalise(name) == t).map(|&(_, v)| v).ok_or_else(|| {
-        FieldProblem::UnknownValue {
+    table
+        .iter()
+        .find(|(name, _)| normalise(name) == t)
+        .map(|&(_, v)| v)
+        .ok_or_else(|| FieldProblem::UnknownValue {
             value: text.to_string(),
             accepted: table.iter().map(|&(n, _)| n).collect(),
-        }
-    })
+        })
 }
 
 /// `training` | `care` (培训 / 托管).
@@ -263,8 +318,14 @@ mod tests {
     fn headers_match_in_either_language_and_any_case() {
         let specs = [ID, NAME, LON, LAT, OPEN_HOURS];
         assert_eq!(match_header(&specs, " 经度 ").map(|s| s.name), Some("lon"));
-        assert_eq!(match_header(&specs, "Longitude").map(|s| s.name), Some("lon"));
-        assert_eq!(match_header(&specs, "Open Hours").map(|s| s.name), Some("open_hours"));
+        assert_eq!(
+            match_header(&specs, "Longitude").map(|s| s.name),
+            Some("lon")
+        );
+        assert_eq!(
+            match_header(&specs, "Open Hours").map(|s| s.name),
+            Some("open_hours")
+        );
         assert_eq!(match_header(&specs, "名称").map(|s| s.name), Some("name"));
         assert!(match_header(&specs, "备注").is_none());
     }
@@ -274,7 +335,10 @@ mod tests {
         assert_eq!(institution_kind("托管"), Ok(InstitutionKind::Care));
         assert_eq!(subject("Non_Subject"), Ok(Subject::NonSubject));
         assert_eq!(licence("有照无证"), Ok(Licence::RegisteredOnly));
-        assert_eq!(hotspot_kind("居民小区"), Ok(HotspotKind::ResidentialCompound));
+        assert_eq!(
+            hotspot_kind("居民小区"),
+            Ok(HotspotKind::ResidentialCompound)
+        );
         let e = licence("maybe").unwrap_err().to_string();
         assert_eq!(
             e,
@@ -286,11 +350,17 @@ mod tests {
     #[test]
     fn numbers_counts_dates() {
         assert_eq!(number(" 116.35 "), Ok(116.35));
-        assert_eq!(number("116,35"), Err(FieldProblem::NotANumber("116,35".into())));
+        assert_eq!(
+            number("116,35"),
+            Err(FieldProblem::NotANumber("116,35".into()))
+        );
         assert!(number("NaN").is_err());
         assert_eq!(count("3.0"), Ok(3));
         assert!(count("-1").is_err() && count("2.5").is_err());
-        assert_eq!(date("2026/03/05"), Ok(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap()));
+        assert_eq!(
+            date("2026/03/05"),
+            Ok(NaiveDate::from_ymd_opt(2026, 3, 5).unwrap())
+        );
         assert!(date("2026-02-30").is_err());
         assert_eq!(boolean("是"), Ok(true));
     }

@@ -51,7 +51,11 @@ pub fn read_schools(
 }
 
 /// Reads grid cells from a FeatureCollection of Polygons.
-pub fn read_cells(bytes: &[u8], source: &str, opts: &ReadOptions) -> Result<Vec<Cell>, FormatError> {
+pub fn read_cells(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<Cell>, FormatError> {
     read(bytes, source, opts)
 }
 
@@ -74,7 +78,10 @@ pub fn read_depots(
 }
 
 fn syntax(place: Place, problem: impl Into<String>) -> FormatError {
-    FormatError::Syntax { place, problem: problem.into() }
+    FormatError::Syntax {
+        place,
+        problem: problem.into(),
+    }
 }
 
 /// Reads any layer from a GeoJSON FeatureCollection; all items or every error.
@@ -88,7 +95,10 @@ pub fn read<T: SiteLayer>(
     let doc: Value = serde_json::from_str(&text)
         .map_err(|e| syntax(file.clone(), format!("not valid JSON: {e}")))?;
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        return Err(syntax(file, "not a GeoJSON FeatureCollection (\"type\" must be \"FeatureCollection\")"));
+        return Err(syntax(
+            file,
+            "not a GeoJSON FeatureCollection (\"type\" must be \"FeatureCollection\")",
+        ));
     }
     let features = doc
         .get("features")
@@ -114,7 +124,10 @@ pub fn read<T: SiteLayer>(
 
 fn build<T: SiteLayer>(row: &mut Row<'_>, feature: &Value, opts: &ReadOptions) -> Option<T> {
     if feature.get("type").and_then(Value::as_str) != Some("Feature") {
-        row.reject("type", FieldProblem::BadGeometry("not a GeoJSON Feature".into()));
+        row.reject(
+            "type",
+            FieldProblem::BadGeometry("not a GeoJSON Feature".into()),
+        );
         return None;
     }
     if let Some(props) = feature.get("properties").and_then(Value::as_object) {
@@ -152,11 +165,18 @@ fn scalar(value: &Value) -> Option<String> {
 /// Reads a GeoJSON geometry object into a raw geometry (coordinates not yet checked).
 pub fn parse_geometry(g: &Value) -> Result<RawGeometry, FieldProblem> {
     let bad = |why: String| FieldProblem::BadGeometry(why);
-    let kind = g.get("type").and_then(Value::as_str).ok_or_else(|| bad("no \"type\"".into()))?;
-    let coords = || g.get("coordinates").ok_or_else(|| bad(format!("{kind} without \"coordinates\"")));
+    let kind = g
+        .get("type")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("no \"type\"".into()))?;
+    let coords = || {
+        g.get("coordinates")
+            .ok_or_else(|| bad(format!("{kind} without \"coordinates\"")))
+    };
     match kind {
         "Point" => {
-            let c = position(coords()?).ok_or_else(|| bad("Point coordinates must be [lon, lat]".into()))?;
+            let c = position(coords()?)
+                .ok_or_else(|| bad("Point coordinates must be [lon, lat]".into()))?;
             Ok(RawGeometry::Point(c.x, c.y))
         }
         "Polygon" => polygon(coords()?)
@@ -174,7 +194,10 @@ pub fn parse_geometry(g: &Value) -> Result<RawGeometry, FieldProblem> {
 fn position(v: &Value) -> Option<Coord<f64>> {
     let a = v.as_array()?;
     match a.as_slice() {
-        [x, y, ..] => Some(Coord { x: x.as_f64()?, y: y.as_f64()? }),
+        [x, y, ..] => Some(Coord {
+            x: x.as_f64()?,
+            y: y.as_f64()?,
+        }),
         _ => None,
     }
 }
@@ -182,7 +205,11 @@ fn position(v: &Value) -> Option<Coord<f64>> {
 fn polygon(v: &Value) -> Option<Polygon<f64>> {
     let rings = v.as_array()?;
     let mut rings = rings.iter().map(|r| {
-        r.as_array()?.iter().map(position).collect::<Option<Vec<_>>>().map(LineString::new)
+        r.as_array()?
+            .iter()
+            .map(position)
+            .collect::<Option<Vec<_>>>()
+            .map(LineString::new)
     });
     let exterior = rings.next()??;
     let holes = rings.collect::<Option<Vec<_>>>()?;
@@ -216,7 +243,12 @@ pub fn point_geometry(p: &Wgs84Point) -> Value {
 }
 
 fn ring(line: &LineString<f64>) -> Value {
-    Value::Array(line.0.iter().map(|c| json!([round7(c.x), round7(c.y)])).collect())
+    Value::Array(
+        line.0
+            .iter()
+            .map(|c| json!([round7(c.x), round7(c.y)]))
+            .collect(),
+    )
 }
 
 /// A Polygon geometry, 7 decimals, exterior counter-clockwise and holes clockwise.
@@ -233,8 +265,11 @@ fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
 
 /// `08:00-12:00,14:00-20:00`, the form the readers accept.
 pub fn open_hours_text(h: &OpenHours) -> String {
-    let parts: Vec<String> =
-        h.ranges.iter().map(|r| format!("{}-{}", format_clock(r.start_s), format_clock(r.end_s))).collect();
+    let parts: Vec<String> = h
+        .ranges
+        .iter()
+        .map(|r| format!("{}-{}", format_clock(r.start_s), format_clock(r.end_s)))
+        .collect();
     parts.join(",")
 }
 
@@ -247,9 +282,17 @@ impl ToFeature for Institution {
             ("subject", json!(self.subject)),
             ("licence", json!(self.licence)),
             ("address", json!(self.address)),
-            ("open_hours", json!(self.open_hours.as_ref().map(open_hours_text))),
+            (
+                "open_hours",
+                json!(self.open_hours.as_ref().map(open_hours_text)),
+            ),
             ("complaints", json!(self.complaints)),
-            ("last_inspected", json!(self.last_inspected.map(|d| d.format("%Y-%m-%d").to_string()))),
+            (
+                "last_inspected",
+                json!(self
+                    .last_inspected
+                    .map(|d| d.format("%Y-%m-%d").to_string())),
+            ),
             ("synthetic", json!(self.synthetic)),
         ])
     }
@@ -278,7 +321,11 @@ impl ToFeature for Depot {
 
 impl ToFeature for Cell {
     fn properties(&self) -> Map<String, Value> {
-        props(vec![("id", json!(self.id)), ("name", json!(self.name)), ("officer", json!(self.officer))])
+        props(vec![
+            ("id", json!(self.id)),
+            ("name", json!(self.name)),
+            ("officer", json!(self.officer)),
+        ])
     }
     fn geometry(&self) -> Value {
         polygon_geometry(&self.area)
@@ -287,7 +334,11 @@ impl ToFeature for Cell {
 
 impl ToFeature for Hotspot {
     fn properties(&self) -> Map<String, Value> {
-        props(vec![("id", json!(self.id)), ("name", json!(self.name)), ("kind", json!(self.kind))])
+        props(vec![
+            ("id", json!(self.id)),
+            ("name", json!(self.name)),
+            ("kind", json!(self.kind)),
+        ])
     }
     fn geometry(&self) -> Value {
         polygon_geometry(&self.area)
@@ -302,13 +353,21 @@ mod tests {
     use geo::{coord, Rect, Winding};
 
     fn opts() -> ReadOptions {
-        let extent: Extent =
-            Wgs84(Rect::new(coord! { x: 116.348, y: 39.954 }, coord! { x: 116.365, y: 39.967 }));
-        ReadOptions { crs: Crs::Wgs84, extent: Some(extent) }
+        let extent: Extent = Wgs84(Rect::new(
+            coord! { x: 116.348, y: 39.954 },
+            coord! { x: 116.365, y: 39.967 },
+        ));
+        ReadOptions {
+            crs: Crs::Wgs84,
+            extent: Some(extent),
+        }
     }
 
     fn collection(features: &[&str]) -> String {
-        format!(r#"{{"type":"FeatureCollection","features":[{}]}}"#, features.join(","))
+        format!(
+            r#"{{"type":"FeatureCollection","features":[{}]}}"#,
+            features.join(",")
+        )
     }
 
     const SQUARE_CW: &str = r#"{"type":"Polygon","coordinates":[[[116.350,39.960],[116.350,39.962],[116.352,39.962],[116.352,39.960],[116.350,39.960]]]}"#;
@@ -319,7 +378,10 @@ mod tests {
             r#"{{"type":"Feature","id":7,"properties":{{"名称":"某大厦","kind":"商务楼宇"}},"geometry":{SQUARE_CW}}}"#
         )]);
         let list = read_hotspots(text.as_bytes(), "h.geojson", &opts()).unwrap();
-        assert_eq!((list[0].id.as_str(), list[0].kind), ("7", HotspotKind::OfficeBuilding));
+        assert_eq!(
+            (list[0].id.as_str(), list[0].kind),
+            ("7", HotspotKind::OfficeBuilding)
+        );
         assert!(list[0].area.0.exterior().is_ccw());
         let out = write(&list);
         let ring = &out["features"][0]["geometry"]["coordinates"][0];
@@ -358,9 +420,13 @@ mod tests {
 
     #[test]
     fn document_errors() {
-        let e = read_schools(b"{", "s.geojson", &opts()).unwrap_err().to_string();
+        let e = read_schools(b"{", "s.geojson", &opts())
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("s.geojson: not valid JSON"), "{e}");
-        let e = read_schools(br#"{"type":"Feature"}"#, "s.geojson", &opts()).unwrap_err().to_string();
+        let e = read_schools(br#"{"type":"Feature"}"#, "s.geojson", &opts())
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("not a GeoJSON FeatureCollection"), "{e}");
     }
 
@@ -369,7 +435,8 @@ mod tests {
         let csv = "id,name,kind,subject,licence,address,lon,lat,open_hours,complaints,last_inspected,synthetic\n\
                    I1,学而思,training,subject,unlicensed,某楼,116.3521234,39.9601234,\"08:00-12:00,14:00-20:00\",2,2026-03-05,true\n\
                    I2,小饭桌,care,,licensed,,116.353,39.961,,,,false\n";
-        let list = crate::formats::csv::read_institutions(csv.as_bytes(), "i.csv", &opts()).unwrap();
+        let list =
+            crate::formats::csv::read_institutions(csv.as_bytes(), "i.csv", &opts()).unwrap();
         let text = write(&list).to_string();
         let back = read_institutions(text.as_bytes(), "i.geojson", &opts()).unwrap();
         assert_eq!(back, list);
@@ -385,7 +452,13 @@ mod tests {
         let cells = read_cells(text.as_bytes(), "c.geojson", &o).unwrap();
         let c = cells[0].area.0.exterior().0[0];
         let (x, y) = Crs::Gcj02.from_wgs84(c.x, c.y);
-        assert!((x - 116.350).abs() < 1e-7 || (x - 116.352).abs() < 1e-7, "{x}");
-        assert!((y - 39.960).abs() < 1e-7 || (y - 39.962).abs() < 1e-7, "{y}");
+        assert!(
+            (x - 116.350).abs() < 1e-7 || (x - 116.352).abs() < 1e-7,
+            "{x}"
+        );
+        assert!(
+            (y - 39.960).abs() < 1e-7 || (y - 39.962).abs() < 1e-7,
+            "{y}"
+        );
     }
 }

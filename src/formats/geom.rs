@@ -108,9 +108,17 @@ pub fn point(lon: f64, lat: f64, opts: &ReadOptions) -> Result<Wgs84Point, Field
         return Err(if valid_range(lat, lon) {
             FieldProblem::Swapped { lon, lat }
         } else if lon.abs() > 180.0 {
-            FieldProblem::OutOfRange { axis: "longitude", value: lon, limit: 180.0 }
+            FieldProblem::OutOfRange {
+                axis: "longitude",
+                value: lon,
+                limit: 180.0,
+            }
         } else {
-            FieldProblem::OutOfRange { axis: "latitude", value: lat, limit: 90.0 }
+            FieldProblem::OutOfRange {
+                axis: "latitude",
+                value: lat,
+                limit: 90.0,
+            }
         });
     }
     let (x, y) = opts.crs.to_wgs84(lon, lat);
@@ -124,7 +132,11 @@ pub fn point(lon: f64, lat: f64, opts: &ReadOptions) -> Result<Wgs84Point, Field
     if valid_range(lat, lon) && inside(extent, sx, sy) {
         Err(FieldProblem::Swapped { lon, lat })
     } else {
-        Err(FieldProblem::OutsideExtent { lon, lat, extent: extent_text(extent) })
+        Err(FieldProblem::OutsideExtent {
+            lon,
+            lat,
+            extent: extent_text(extent),
+        })
     }
 }
 
@@ -135,15 +147,23 @@ pub fn polygon(raw: Polygon<f64>, opts: &ReadOptions) -> Result<Wgs84Polygon, Fi
     for (i, ring) in rings.enumerate() {
         let distinct = ring.0.windows(2).filter(|w| w[0] != w[1]).count();
         if distinct < 3 {
-            let which = if i == 0 { "exterior".to_string() } else { format!("hole {i}") };
+            let which = if i == 0 {
+                "exterior".to_string()
+            } else {
+                format!("hole {i}")
+            };
             return Err(FieldProblem::BadGeometry(format!(
                 "{which} ring has fewer than 3 distinct points"
             )));
         }
         if let Some(c) = ring.0.iter().find(|c| !valid_range(c.x, c.y)) {
-            return Err(point(c.x, c.y, &ReadOptions::crs(opts.crs)).err().unwrap_or(
-                FieldProblem::OutOfRange { axis: "coordinate", value: c.x, limit: 180.0 },
-            ));
+            return Err(point(c.x, c.y, &ReadOptions::crs(opts.crs))
+                .err()
+                .unwrap_or(FieldProblem::OutOfRange {
+                    axis: "coordinate",
+                    value: c.x,
+                    limit: 180.0,
+                }));
         }
     }
     let converted = raw.map_coords(|c| {
@@ -185,8 +205,10 @@ pub fn parse_wkt(text: &str) -> Result<RawGeometry, FieldProblem> {
     let t = text.trim();
     let open = t.find('(').ok_or_else(|| bad("no '('"))?;
     let keyword = t[..open].trim().to_ascii_uppercase();
-    let mut parser = WktParser { chars: t[open..].chars().peekable() };
-    let tree = parser.node().map_err(|e| bad(e))?;
+    let mut parser = WktParser {
+        chars: t[open..].chars().peekable(),
+    };
+    let tree = parser.node().map_err(bad)?;
     parser.skip_ws();
     if parser.chars.peek().is_some() {
         return Err(bad("text after the geometry"));
@@ -196,7 +218,9 @@ pub fn parse_wkt(text: &str) -> Result<RawGeometry, FieldProblem> {
             [Wkt::Coord(x, y)] => Ok(RawGeometry::Point(*x, *y)),
             _ => Err(bad("a POINT has one coordinate")),
         },
-        "POLYGON" => wkt_polygon(&tree).map(RawGeometry::Polygon).ok_or_else(|| bad("rings")),
+        "POLYGON" => wkt_polygon(&tree)
+            .map(RawGeometry::Polygon)
+            .ok_or_else(|| bad("rings")),
         "MULTIPOLYGON" => tree
             .iter()
             .map(|n| match n {
@@ -267,10 +291,16 @@ impl WktParser<'_> {
     fn number(&mut self) -> Result<f64, &'static str> {
         self.skip_ws();
         let mut s = String::new();
-        while let Some(c) = self.chars.next_if(|c| !c.is_whitespace() && !matches!(c, ',' | ')' | '(')) {
+        while let Some(c) = self
+            .chars
+            .next_if(|c| !c.is_whitespace() && !matches!(c, ',' | ')' | '('))
+        {
             s.push(c);
         }
-        s.parse::<f64>().ok().filter(|v| v.is_finite()).ok_or("expected a number")
+        s.parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .ok_or("expected a number")
     }
 }
 
@@ -285,31 +315,55 @@ mod tests {
     use geo::{coord, Rect, Winding};
 
     fn extent() -> Extent {
-        Wgs84(Rect::new(coord! { x: 116.348, y: 39.954 }, coord! { x: 116.365, y: 39.967 }))
+        Wgs84(Rect::new(
+            coord! { x: 116.348, y: 39.954 },
+            coord! { x: 116.365, y: 39.967 },
+        ))
     }
 
     #[test]
     fn point_inside_extent_outside_and_swapped() {
-        let opts = ReadOptions { crs: Crs::Wgs84, extent: Some(extent()) };
+        let opts = ReadOptions {
+            crs: Crs::Wgs84,
+            extent: Some(extent()),
+        };
         assert!(point(116.35, 39.96, &opts).is_ok());
         let e = point(116.40, 39.96, &opts).unwrap_err();
         assert!(matches!(e, FieldProblem::OutsideExtent { .. }), "{e}");
-        assert!(e.to_string().contains("[116.348, 39.954, 116.365, 39.967]"), "{e}");
+        assert!(
+            e.to_string().contains("[116.348, 39.954, 116.365, 39.967]"),
+            "{e}"
+        );
         assert_eq!(
             point(39.96, 116.35, &opts).unwrap_err().to_string(),
             "lon/lat look swapped: (39.96, 116.35) read as lon, lat"
         );
         // Swapped but both within ±90: only the extent tells.
-        let square = Wgs84(Rect::new(coord! { x: 30.0, y: 10.0 }, coord! { x: 31.0, y: 11.0 }));
-        let opts = ReadOptions { crs: Crs::Wgs84, extent: Some(square) };
-        assert!(matches!(point(10.5, 30.5, &opts), Err(FieldProblem::Swapped { .. })));
+        let square = Wgs84(Rect::new(
+            coord! { x: 30.0, y: 10.0 },
+            coord! { x: 31.0, y: 11.0 },
+        ));
+        let opts = ReadOptions {
+            crs: Crs::Wgs84,
+            extent: Some(square),
+        };
+        assert!(matches!(
+            point(10.5, 30.5, &opts),
+            Err(FieldProblem::Swapped { .. })
+        ));
     }
 
     #[test]
     fn out_of_range_without_extent() {
         let opts = ReadOptions::default();
-        assert!(matches!(point(200.0, 39.0, &opts), Err(FieldProblem::OutOfRange { .. })));
-        assert!(matches!(point(39.9, 116.3, &opts), Err(FieldProblem::Swapped { .. })));
+        assert!(matches!(
+            point(200.0, 39.0, &opts),
+            Err(FieldProblem::OutOfRange { .. })
+        ));
+        assert!(matches!(
+            point(39.9, 116.3, &opts),
+            Err(FieldProblem::Swapped { .. })
+        ));
     }
 
     #[test]
@@ -328,23 +382,46 @@ mod tests {
         let wkt = "POLYGON ((116.350 39.960, 116.350 39.962, 116.352 39.962, 116.352 39.960, \
                    116.350 39.960), (116.3505 39.9605, 116.3515 39.9605, 116.3515 39.9615, \
                    116.3505 39.9615, 116.3505 39.9605))";
-        let RawGeometry::Polygon(raw) = parse_wkt(wkt).unwrap() else { panic!() };
+        let RawGeometry::Polygon(raw) = parse_wkt(wkt).unwrap() else {
+            panic!()
+        };
         assert!(raw.exterior().is_cw() && raw.interiors()[0].is_ccw());
-        let p = polygon(raw, &ReadOptions { crs: Crs::Wgs84, extent: Some(extent()) }).unwrap();
+        let p = polygon(
+            raw,
+            &ReadOptions {
+                crs: Crs::Wgs84,
+                extent: Some(extent()),
+            },
+        )
+        .unwrap();
         assert!(p.0.exterior().is_ccw());
         assert!(p.0.interiors()[0].is_cw());
     }
 
     #[test]
     fn bad_polygons() {
-        let degenerate = Polygon::new(LineString::from(vec![(116.35, 39.96), (116.36, 39.96)]), vec![]);
-        assert!(polygon(degenerate, &ReadOptions::default()).is_err());
-        let far = Polygon::new(
-            LineString::from(vec![(117.0, 39.0), (117.1, 39.0), (117.1, 39.1), (117.0, 39.0)]),
+        let degenerate = Polygon::new(
+            LineString::from(vec![(116.35, 39.96), (116.36, 39.96)]),
             vec![],
         );
-        let opts = ReadOptions { crs: Crs::Wgs84, extent: Some(extent()) };
-        assert!(matches!(polygon(far, &opts), Err(FieldProblem::OutsideExtent { .. })));
+        assert!(polygon(degenerate, &ReadOptions::default()).is_err());
+        let far = Polygon::new(
+            LineString::from(vec![
+                (117.0, 39.0),
+                (117.1, 39.0),
+                (117.1, 39.1),
+                (117.0, 39.0),
+            ]),
+            vec![],
+        );
+        let opts = ReadOptions {
+            crs: Crs::Wgs84,
+            extent: Some(extent()),
+        };
+        assert!(matches!(
+            polygon(far, &opts),
+            Err(FieldProblem::OutsideExtent { .. })
+        ));
     }
 
     #[test]
@@ -353,8 +430,17 @@ mod tests {
             parse_wkt("multipolygon (((0 0, 1 0, 1 1, 0 0)), ((2 2, 3 2, 3 3, 2 2)))"),
             Ok(RawGeometry::MultiPolygon(v)) if v.len() == 2
         ));
-        assert_eq!(parse_wkt("LINESTRING (0 0, 1 1)"), Ok(RawGeometry::Other("LINESTRING".into())));
-        for bad in ["POINT 1 2", "POINT (1)", "POLYGON ((0 0, 1 x))", "POINT (1 2) extra", "POINT (1 2"] {
+        assert_eq!(
+            parse_wkt("LINESTRING (0 0, 1 1)"),
+            Ok(RawGeometry::Other("LINESTRING".into()))
+        );
+        for bad in [
+            "POINT 1 2",
+            "POINT (1)",
+            "POLYGON ((0 0, 1 x))",
+            "POINT (1 2) extra",
+            "POINT (1 2",
+        ] {
             assert!(parse_wkt(bad).is_err(), "{bad}");
         }
     }

@@ -3,9 +3,7 @@
 
 use super::fields::{self as f, FieldSpec, Row};
 use super::geom::LayerGeometry;
-use crate::model::{
-    Cell, Depot, Hotspot, Institution, School, Wgs84Point, Wgs84Polygon,
-};
+use crate::model::{Cell, Depot, Hotspot, Institution, School, Wgs84Point, Wgs84Polygon};
 
 /// A layer a site list can hold: institutions, schools, cells, hotspots, depots.
 pub trait SiteLayer: Sized {
@@ -76,7 +74,11 @@ impl SiteLayer for School {
     fn build(row: &mut Row<'_>, location: Option<Wgs84Point>) -> Option<Self> {
         let id = row.required(f::ID);
         let name = row.required(f::NAME);
-        Some(School { id: id?, name: name?, location: location? })
+        Some(School {
+            id: id?,
+            name: name?,
+            location: location?,
+        })
     }
     fn id(&self) -> &str {
         &self.id
@@ -90,7 +92,11 @@ impl SiteLayer for Depot {
     fn build(row: &mut Row<'_>, location: Option<Wgs84Point>) -> Option<Self> {
         let id = row.required(f::ID);
         let name = row.required(f::NAME);
-        Some(Depot { id: id?, name: name?, location: location? })
+        Some(Depot {
+            id: id?,
+            name: name?,
+            location: location?,
+        })
     }
     fn id(&self) -> &str {
         &self.id
@@ -104,7 +110,12 @@ impl SiteLayer for Cell {
     fn build(row: &mut Row<'_>, area: Option<Wgs84Polygon>) -> Option<Self> {
         let id = row.required(f::ID);
         let name = row.required(f::NAME);
-        Some(Cell { id: id?, name: name?, officer: row.text(f::OFFICER), area: area? })
+        Some(Cell {
+            id: id?,
+            name: name?,
+            officer: row.text(f::OFFICER),
+            area: area?,
+        })
     }
     fn id(&self) -> &str {
         &self.id
@@ -120,7 +131,12 @@ impl SiteLayer for Hotspot {
         let id = row.required(f::ID);
         let name = row.required(f::NAME);
         let kind = row.parse(f::KIND, f::hotspot_kind);
-        Some(Hotspot { id: id?, name: name?, kind: kind?, area: area? })
+        Some(Hotspot {
+            id: id?,
+            name: name?,
+            kind: kind?,
+            area: area?,
+        })
     }
     fn id(&self) -> &str {
         &self.id
@@ -141,7 +157,10 @@ impl SiteLayer for IdPoint {
     type Geometry = Wgs84Point;
     fn build(row: &mut Row<'_>, location: Option<Wgs84Point>) -> Option<Self> {
         let id = row.required(f::ID);
-        Some(IdPoint { id: id?, location: location? })
+        Some(IdPoint {
+            id: id?,
+            location: location?,
+        })
     }
     fn id(&self) -> &str {
         &self.id

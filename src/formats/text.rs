@@ -24,7 +24,9 @@ pub enum TextEncoding {
 /// ```
 pub fn decode(bytes: &[u8]) -> Option<(Cow<'_, str>, TextEncoding)> {
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        return std::str::from_utf8(rest).ok().map(|s| (Cow::Borrowed(s), TextEncoding::Utf8Bom));
+        return std::str::from_utf8(rest)
+            .ok()
+            .map(|s| (Cow::Borrowed(s), TextEncoding::Utf8Bom));
     }
     if let Ok(s) = std::str::from_utf8(bytes) {
         return Some((Cow::Borrowed(s), TextEncoding::Utf8));
@@ -54,7 +56,10 @@ mod tests {
     fn gbk_round_trips_through_encoding_rs() {
         let original = "编号,名称,经度,纬度\nA1,海淀区某某教育培训中心,116.35,39.96\n";
         let (bytes, _, _) = encoding_rs::GBK.encode(original);
-        assert!(std::str::from_utf8(&bytes).is_err(), "the sample must not be valid UTF-8");
+        assert!(
+            std::str::from_utf8(&bytes).is_err(),
+            "the sample must not be valid UTF-8"
+        );
         let (text, enc) = decode(&bytes).unwrap();
         assert_eq!((text.as_ref(), enc), (original, TextEncoding::Gbk));
     }

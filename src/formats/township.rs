@@ -96,7 +96,10 @@ impl LayerFile {
 impl Manifest {
     /// Parses and checks a manifest (`source` names it in errors).
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self, FormatError> {
-        let syntax = |problem: String| FormatError::Syntax { place: Place::file(source), problem };
+        let syntax = |problem: String| FormatError::Syntax {
+            place: Place::file(source),
+            problem,
+        };
         let m: Manifest = serde_json::from_slice(bytes)
             .map_err(|e| syntax(format!("not a valid township manifest: {e}")))?;
         let [x0, y0, x1, y1] = m.extent;
@@ -130,12 +133,17 @@ impl Manifest {
 pub fn load_dir(dir: &Path) -> Result<Township, FormatError> {
     let read = |name: &str| -> Result<Cow<'static, [u8]>, FormatError> {
         let path: PathBuf = dir.join(name);
-        std::fs::read(&path).map(Cow::Owned).map_err(|e| FormatError::Io {
-            source_name: path.display().to_string(),
-            message: e.to_string(),
-        })
+        std::fs::read(&path)
+            .map(Cow::Owned)
+            .map_err(|e| FormatError::Io {
+                source_name: path.display().to_string(),
+                message: e.to_string(),
+            })
     };
-    let manifest = Manifest::parse(&read(MANIFEST_FILE)?, &dir.join(MANIFEST_FILE).display().to_string())?;
+    let manifest = Manifest::parse(
+        &read(MANIFEST_FILE)?,
+        &dir.join(MANIFEST_FILE).display().to_string(),
+    )?;
     load_layers(&manifest, read)
 }
 
@@ -151,7 +159,10 @@ pub fn read_manifest(dir: &Path) -> Result<Manifest, FormatError> {
 
 /// The bundled sample's manifest.
 pub fn sample_manifest() -> Result<Manifest, FormatError> {
-    Manifest::parse(&sample_file(crate::sample::MANIFEST)?, crate::sample::MANIFEST)
+    Manifest::parse(
+        &sample_file(crate::sample::MANIFEST)?,
+        crate::sample::MANIFEST,
+    )
 }
 
 fn sample_file(name: &str) -> Result<Cow<'static, [u8]>, FormatError> {
@@ -178,13 +189,21 @@ fn load_layers(
 ) -> Result<Township, FormatError> {
     let extent = manifest.extent();
     let mut errors = Errors::default();
-    let mut township = Township { name: manifest.name.clone(), extent: Some(extent), ..Township::default() };
+    let mut township = Township {
+        name: manifest.name.clone(),
+        extent: Some(extent),
+        ..Township::default()
+    };
     let layers = &manifest.layers;
     let mut load = |file: &Option<LayerFile>| -> Option<LoadedLayer> {
         let file = file.as_ref()?;
-        let result = read(&file.file).and_then(|bytes| Ok((bytes, file.format())));
+        let result = read(&file.file).map(|bytes| (bytes, file.format()));
         match result {
-            Ok((bytes, Some(format))) => Some(LoadedLayer { bytes, format, file: file.clone() }),
+            Ok((bytes, Some(format))) => Some(LoadedLayer {
+                bytes,
+                format,
+                file: file.clone(),
+            }),
             Ok((_, None)) => {
                 errors.push(FormatError::Syntax {
                     place: Place::file(&file.file),
@@ -220,9 +239,18 @@ struct LoadedLayer {
     file: LayerFile,
 }
 
-fn read_layer<T: SiteLayer>(layer: Option<LoadedLayer>, extent: Extent, errors: &mut Errors) -> Vec<T> {
-    let Some(layer) = layer else { return Vec::new() };
-    let opts = ReadOptions { crs: layer.file.crs, extent: Some(extent) };
+fn read_layer<T: SiteLayer>(
+    layer: Option<LoadedLayer>,
+    extent: Extent,
+    errors: &mut Errors,
+) -> Vec<T> {
+    let Some(layer) = layer else {
+        return Vec::new();
+    };
+    let opts = ReadOptions {
+        crs: layer.file.crs,
+        extent: Some(extent),
+    };
     let result = match layer.format {
         LayerFormat::Csv => super::csv::read(&layer.bytes, &layer.file.file, &opts),
         LayerFormat::Geojson => super::geojson::read(&layer.bytes, &layer.file.file, &opts),
@@ -245,14 +273,19 @@ mod tests {
         )
         .unwrap();
         let cells = m.layers.cells.unwrap();
-        assert_eq!((cells.format(), cells.crs), (Some(LayerFormat::Geojson), Crs::Gcj02));
+        assert_eq!(
+            (cells.format(), cells.crs),
+            (Some(LayerFormat::Geojson), Crs::Gcj02)
+        );
         assert!(m.osm.is_none());
     }
 
     #[test]
     fn manifest_errors() {
         let bad_extent = br#"{"name":"x","extent":[116.4,39.9,116.3,40.0]}"#;
-        let e = Manifest::parse(bad_extent, "t.json").unwrap_err().to_string();
+        let e = Manifest::parse(bad_extent, "t.json")
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("t.json: extent"), "{e}");
         let no_crs = br#"{"name":"x","extent":[116.3,39.9,116.4,40.0],"layers":{"cells":{"file":"c.geojson"}}}"#;
         let e = Manifest::parse(no_crs, "t.json").unwrap_err().to_string();
@@ -270,13 +303,24 @@ mod tests {
             "schools":{"file":"missing.geojson","crs":"wgs84"},
             "depots":{"file":"d.txt","crs":"wgs84"}}}"#;
         std::fs::write(dir.path().join(MANIFEST_FILE), manifest).unwrap();
-        std::fs::write(dir.path().join("i.csv"), "id,name,kind,licence,lon,lat\nI1,a,training,licensed,116.5,39.96\n").unwrap();
+        std::fs::write(
+            dir.path().join("i.csv"),
+            "id,name,kind,licence,lon,lat\nI1,a,training,licensed,116.5,39.96\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("d.txt"), "").unwrap();
         let e = load_dir(dir.path()).unwrap_err();
         let m: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
         assert_eq!(m.len(), 3, "{m:#?}");
         assert!(m[0].contains("missing.geojson: cannot read"), "{}", m[0]);
-        assert_eq!(m[1], "d.txt: unknown format: give \"format\": \"csv\" or \"geojson\"");
-        assert!(m[2].starts_with("i.csv line 2, field \"lon/lat\": (116.5, 39.96) is outside"), "{}", m[2]);
+        assert_eq!(
+            m[1],
+            "d.txt: unknown format: give \"format\": \"csv\" or \"geojson\""
+        );
+        assert!(
+            m[2].starts_with("i.csv line 2, field \"lon/lat\": (116.5, 39.96) is outside"),
+            "{}",
+            m[2]
+        );
     }
 }
