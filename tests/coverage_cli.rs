@@ -49,6 +49,7 @@ fn make_workspace(dir: &Path) -> PathBuf {
     let mut ws = Workspace::open(&path).unwrap();
     let t = Township {
         name: "测试街道".into(),
+        extent: None,
         cells: vec![
             Cell {
                 id: "C1".into(),

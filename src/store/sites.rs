@@ -338,6 +338,7 @@ impl Workspace {
     pub fn township(&self) -> Result<Township, StoreError> {
         Ok(Township {
             name: self.meta("township")?.unwrap_or_default(),
+            extent: None,
             institutions: self.institutions()?,
             schools: self.schools()?,
             cells: self.cells()?,
@@ -642,6 +643,7 @@ pub(crate) mod tests {
     pub(crate) fn small_township() -> Township {
         Township {
             name: "测试街道".into(),
+            extent: None,
             cells: vec![
                 Cell {
                     id: "C1".into(),
