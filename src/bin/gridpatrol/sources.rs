@@ -16,12 +16,65 @@ pub fn township_from_dir(dir: &Path) -> Result<Township> {
     anyhow::bail!("reading {} is not available in this build", dir.display())
 }
 
-/// Street polylines (name, WGS-84 points) of the walk network around `township`.
+/// Street polylines (name, WGS-84 points) of the walk network: built from the bundled
+/// extract, or from the `.osm.pbf`/`.osm` file in the lead's folder (or its `osm/`).
+/// Each two-way street is listed once.
 pub fn street_lines(
     _township: &Township,
-    _dir: Option<&Path>,
+    dir: Option<&Path>,
 ) -> Result<Vec<gridpatrol::store::StreetLine>> {
-    Ok(Vec::new())
+    let osm_path = match dir {
+        None => None,
+        Some(dir) => match find_osm(dir) {
+            Some(p) => Some(p),
+            None => {
+                eprintln!(
+                    "note: no .osm.pbf or .osm file in {}; street coverage will be empty",
+                    dir.display()
+                );
+                return Ok(Vec::new());
+            }
+        },
+    };
+    let loaded = crate::context::load_osm(osm_path.as_deref())?;
+    let network = crate::context::build_network(&loaded, gridpatrol::network::Profile::Walk)?;
+    Ok(network_lines(&network.graph))
+}
+
+fn find_osm(dir: &Path) -> Option<std::path::PathBuf> {
+    for d in [dir.to_path_buf(), dir.join("osm")] {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        files.sort();
+        let pick = |suffix: &str| {
+            files
+                .iter()
+                .find(|p| p.to_string_lossy().ends_with(suffix))
+                .cloned()
+        };
+        if let Some(p) = pick(".osm.pbf").or_else(|| pick(".osm")) {
+            return Some(p);
+        }
+    }
+    None
+}
+
+/// The graph's edges as polylines, one per street piece (twins skipped).
+pub fn network_lines(graph: &gridpatrol::network::RoadGraph) -> Vec<gridpatrol::store::StreetLine> {
+    use petgraph::visit::EdgeRef;
+    graph
+        .edge_references()
+        .filter(|e| e.weight().twin.is_none_or(|t| t.index() > e.id().index()))
+        .map(|e| {
+            let w = e.weight();
+            (
+                w.name.clone(),
+                w.geometry.0 .0.iter().map(|c| (c.x, c.y)).collect(),
+            )
+        })
+        .collect()
 }
 
 /// Reads one layer of a CSV or GeoJSON file (by extension) into model values.
