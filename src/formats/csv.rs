@@ -528,6 +528,32 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
     }
 
     #[test]
+    fn gbk_institutions_in_bd09_with_chinese_values() {
+        let (bx, by) = Crs::Bd09.from_wgs84(116.3557, 39.9611);
+        let text = format!(
+            "编号,名称,类型,学科类别,证照情况,地址,经度,纬度\nA1,某某小饭桌,小饭桌,,有照无证,某小区3号楼,{bx},{by}\n\
+             A2,某某学科辅导,培训,学科类,无证无照,,{bx},{by}\n"
+        );
+        let (bytes, _, _) = encoding_rs::GBK.encode(&text);
+        let o = ReadOptions {
+            crs: Crs::Bd09,
+            extent: Some(extent()),
+        };
+        let list = read_institutions(&bytes, "i.csv", &o).unwrap();
+        assert_eq!(
+            (list[0].kind, list[0].licence),
+            (InstitutionKind::Care, Licence::RegisteredOnly)
+        );
+        assert_eq!(list[0].address.as_deref(), Some("某小区3号楼"));
+        assert_eq!(
+            (list[1].subject, list[1].licence),
+            (Some(Subject::Subject), Licence::Unlicensed)
+        );
+        let d = crate::units::haversine_m((116.3557, 39.9611), list[1].location.lon_lat());
+        assert!(d < 0.05, "{d} m");
+    }
+
+    #[test]
     fn semicolons_and_blank_rows() {
         let sites =
             read_id_points(b"id;lon;lat\nA;116.35;39.96\n;;\n", "s.csv", Crs::Wgs84).unwrap();
