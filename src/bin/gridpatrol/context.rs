@@ -119,3 +119,13 @@ pub fn parse_lon_lat(text: &str) -> Result<(f64, f64), String> {
     }
     Ok((lon, lat))
 }
+
+/// Prints a JSON value as one line on stdout; a closed pipe (`| head`) is not a crash.
+pub fn print_json(value: &serde_json::Value) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{value}").and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
+}

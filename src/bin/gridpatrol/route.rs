@@ -5,7 +5,7 @@ use gridpatrol::network::DEFAULT_MAX_SNAP_M;
 use gridpatrol::{Crs, Wgs84Point};
 use serde_json::json;
 
-use crate::context::{load_router, parse_lon_lat, NetworkArgs};
+use crate::context::{load_router, parse_lon_lat, print_json, NetworkArgs};
 
 /// Route between two points on the street network.
 #[derive(clap::Args, Debug)]
@@ -48,6 +48,5 @@ pub fn run(args: RouteArgs) -> anyhow::Result<()> {
         "snap_m": [from.snap_m, to.snap_m],
         "geometry": { "type": "LineString", "coordinates": coords },
     });
-    println!("{out}");
-    Ok(())
+    print_json(&out)
 }
