@@ -129,3 +129,46 @@ fn network_export_writes_geojson() {
     // Nothing else is left in the folder (no temporary files).
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }
+
+#[test]
+fn matrix_on_the_sample_matches_route_and_flags_far_sites() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("sites.csv");
+    std::fs::write(
+        &csv,
+        format!("id,lon,lat\nA,{A}\nB,{B}\nC,116.3560,39.9600\nFAR,116.39,39.96\n"),
+    )
+    .unwrap();
+    let v = json(&gridpatrol(&["matrix", "--sites", csv.to_str().unwrap()]));
+    assert_eq!(v["ids"], serde_json::json!(["A", "B", "C", "FAR"]));
+    assert_eq!(v["unreachable"], serde_json::json!(["FAR"]));
+    let d = &v["durations_s"];
+    for i in 0..3 {
+        assert_eq!(d[i][i].as_f64(), Some(0.0));
+        assert!(d[i][3].is_null() && d[3][i].is_null());
+        for j in 0..3 {
+            assert!(d[i][j].as_f64().unwrap() >= 0.0);
+            assert!(v["distances_m"][i][j].as_f64().unwrap() >= 0.0);
+        }
+    }
+    let route = json(&gridpatrol(&["route", "--from", A, "--to", B]));
+    assert_eq!(d[0][1].as_f64(), route["duration_s"].as_f64());
+    assert_eq!(
+        v["distances_m"][0][1].as_f64(),
+        route["distance_m"].as_f64()
+    );
+}
+
+#[test]
+fn matrix_with_a_bad_row_names_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("bad.csv");
+    std::fs::write(&csv, format!("id,lon,lat\nA,{A}\nB,east,39.96\n")).unwrap();
+    let out = gridpatrol(&["matrix", "--sites", csv.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("bad.csv") && stderr.contains("line 3"),
+        "{stderr}"
+    );
+}

@@ -6,6 +6,7 @@ mod draw;
 mod export;
 mod inspect;
 mod ledger;
+mod matrix;
 mod network;
 mod route;
 mod sources;
@@ -29,6 +30,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Fastest route between two points, as JSON.
     Route(route::RouteArgs),
+    /// Travel durations and lengths between sites (CSV id,lon,lat), as JSON.
+    Matrix(matrix::MatrixArgs),
     /// The road network: export it as GeoJSON.
     #[command(subcommand)]
     Network(network::NetworkCommand),
@@ -61,6 +64,7 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(args),
         Command::Route(args) => route::run(args),
+        Command::Matrix(args) => matrix::run(args),
         Command::Network(command) => network::run(command),
         Command::Init(a) => workspace::init(a),
         Command::Import(a) => workspace::import(a),
