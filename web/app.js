@@ -5,7 +5,7 @@ import { MESSAGES } from './i18n.js';
 
 const maplibregl = window.maplibregl;
 const state = { lang: localStorage.getItem('gp.lang') || 'zh-CN', user: null, config: null, plan: null, coverageRows: [], sort: { key: 'cell_id', dir: 1 } };
-const gp = { map: null, firstRenderMs: null, layersLoaded: false, errors: [], data: {}, counts: {} };
+const gp = { map: null, firstRenderMs: null, layersLoaded: false, errors: [], data: {}, counts: {}, marks: { script: performance.now() } };
 window.gp = gp;
 
 // ---------- language ----------
@@ -213,7 +213,9 @@ function createMap(config) {
   gp.map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
   gp.ready = new Promise((resolve) => {
     gp.map.on('load', async () => {
+      gp.marks.mapLoad = performance.now();
       await loadAllLayers();
+      gp.marks.layers = performance.now();
       gp.map.once('idle', () => {
         gp.firstRenderMs = performance.now();
         resolve();
@@ -490,6 +492,7 @@ async function main() {
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
   const [config, me] = await Promise.all([api('/api/config'), api('/api/me')]);
   state.config = config; state.user = me.user;
+  gp.marks.config = performance.now();
   document.getElementById('township').textContent = config.township || '';
   applyLanguage();
   createMap(config);
