@@ -289,7 +289,8 @@ async function refreshPlan() {
   try {
     const body = await api('/api/plan');
     state.plan = body.plan;
-    renderPlan(state.plan);
+    if (state.plan) renderPlan(state.plan);
+    else document.getElementById('plan-result').replaceChildren(h('p', {}, t('err_no_plan')));
   } catch (e) {
     state.plan = null;
     const out = document.getElementById('plan-result');

@@ -316,6 +316,58 @@ pub async fn me(MaybeSigned(user): MaybeSigned) -> axum::Json<serde_json::Value>
     axum::Json(serde_json::json!({ "user": user }))
 }
 
+/// Users and sessions in the SQLite workspace (argon2 hashes, hashed session tokens).
+pub struct StoreUsers {
+    ws: Mutex<crate::store::Workspace>,
+}
+
+impl StoreUsers {
+    /// Users of this workspace (its own connection, beside the server's).
+    pub fn new(ws: crate::store::Workspace) -> Self {
+        Self { ws: Mutex::new(ws) }
+    }
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, crate::store::Workspace>, StoreError> {
+        self.ws.lock().map_err(|e| StoreError(e.to_string()))
+    }
+}
+
+fn from_store_user(u: crate::store::User) -> User {
+    User {
+        name: u.username,
+        role: match u.role {
+            crate::store::Role::Lead => Role::Lead,
+            crate::store::Role::Inspector => Role::Inspector,
+        },
+        team: u.team_id,
+    }
+}
+
+impl UserStore for StoreUsers {
+    fn verify(&self, name: &str, password: &str) -> Result<Option<User>, StoreError> {
+        let ws = self.lock()?;
+        ws.user_verify_password(name, password)
+            .map(|u| u.map(from_store_user))
+            .map_err(|e| StoreError(e.to_string()))
+    }
+    fn open_session(&self, name: &str, ttl_s: u64) -> Result<String, StoreError> {
+        let mut ws = self.lock()?;
+        let ttl = chrono::Duration::seconds(i64::try_from(ttl_s).unwrap_or(i64::MAX / 1000));
+        ws.session_create(name, ttl)
+            .map_err(|e| StoreError(e.to_string()))
+    }
+    fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
+        let ws = self.lock()?;
+        ws.session_get(token)
+            .map(|s| s.map(|s| from_store_user(s.user)))
+            .map_err(|e| StoreError(e.to_string()))
+    }
+    fn close_session(&self, token: &str) -> Result<(), StoreError> {
+        let mut ws = self.lock()?;
+        ws.session_delete(token)
+            .map_err(|e| StoreError(e.to_string()))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

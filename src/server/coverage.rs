@@ -1,10 +1,13 @@
-//! `GET /api/coverage?from=YYYY-MM-DD&to=YYYY-MM-DD`: coverage figures per cell.
+//! `GET /api/coverage?from=YYYY-MM-DD&to=YYYY-MM-DD`: coverage figures per cell
+//! (default: the last 30 days).
 
 use axum::extract::{Query, State};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::auth::Signed;
 use super::error::ApiError;
+use super::workspace::{coverage_rows, default_window};
 use super::AppState;
 
 /// The period asked for (inclusive dates).
@@ -14,11 +17,34 @@ pub struct Period {
     pub to: Option<String>,
 }
 
+fn date(field: &str, text: Option<&str>, default: NaiveDate) -> Result<NaiveDate, ApiError> {
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(default),
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| {
+            ApiError::bad_request(format!("{field}: `{t}` is not a date (YYYY-MM-DD)"))
+        }),
+    }
+}
+
 /// Coverage per cell over a period.
 pub async fn get_coverage(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     Signed(_user): Signed,
-    Query(_period): Query<Period>,
+    Query(period): Query<Period>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    Err(ApiError::unavailable("coverage is not wired in yet"))
+    let (d_from, d_to) = default_window();
+    let from = date("from", period.from.as_deref(), d_from)?;
+    let to = date("to", period.to.as_deref(), d_to)?;
+    if to < from {
+        return Err(ApiError::bad_request("`to` is before `from`"));
+    }
+    let rows = tokio::task::spawn_blocking(move || {
+        let ws = state.data.store()?;
+        coverage_rows(&ws, from, to)
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(axum::Json(
+        serde_json::json!({ "from": from, "to": to, "cells": rows }),
+    ))
 }

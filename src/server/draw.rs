@@ -1,15 +1,82 @@
-//! `POST /api/draw`: a 双随机 draw (random targets, random inspectors) with its seed.
+//! `POST /api/draw`: a 双随机 draw (random sites, random inspectors) from a published
+//! seed, appended to the workspace's hash-chained draw log so it can be re-checked.
 
 use axum::extract::State;
+use serde::Deserialize;
 
 use super::auth::Lead;
 use super::error::ApiError;
-use super::AppState;
+use super::workspace::site_cells;
+use super::{ApiJson, AppState};
+use crate::coverage::draw::{canonical_json, draw, Candidate, Stratify};
 
-/// Runs a draw.
+/// The body: how many sites and inspectors, and the seed (a new one when absent).
+#[derive(Deserialize)]
+pub struct DrawRequest {
+    pub sites: usize,
+    pub inspectors: usize,
+    pub seed: Option<String>,
+}
+
+/// Runs a draw stratified by cell; only leads draw.
 pub async fn post_draw(
-    State(_state): State<AppState>,
-    Lead(_user): Lead,
+    State(state): State<AppState>,
+    Lead(user): Lead,
+    ApiJson(req): ApiJson<DrawRequest>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    Err(ApiError::unavailable("draws are not wired in yet"))
+    if req.sites == 0 || req.sites > 1000 {
+        return Err(ApiError::bad_request("sites: between 1 and 1000"));
+    }
+    let seed = req
+        .seed
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| {
+            format!(
+                "{} {}",
+                chrono::Local::now().format("%Y-%m-%d"),
+                &super::auth::new_token()[..16]
+            )
+        });
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut ws = state.data.store()?;
+        let cells = site_cells(&ws)?;
+        let closed = ws.closed_sites()?;
+        let sites = ws.institutions()?;
+        let candidates: Vec<Candidate> = sites
+            .iter()
+            .filter(|s| !closed.contains(&s.id))
+            .map(|s| Candidate {
+                id: s.id.clone(),
+                stratum: cells.get(&s.id).cloned().unwrap_or_else(|| "-".into()),
+            })
+            .collect();
+        let mut inspectors: Vec<String> = ws
+            .users()?
+            .into_iter()
+            .filter(|u| u.role == crate::store::Role::Inspector)
+            .map(|u| u.username)
+            .collect();
+        inspectors.sort();
+        let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let d = draw(&seed, req.sites, Stratify::Cell, &candidates, &inspectors, &at)
+            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let entry = ws.draw_append(&canonical_json(&d))?;
+        let names: std::collections::HashMap<&str, &str> =
+            sites.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
+        let mut people: Vec<&str> = d.picks.iter().filter_map(|p| p.inspector.as_deref()).collect();
+        people.sort();
+        people.dedup();
+        people.truncate(req.inspectors.max(1));
+        Ok::<_, ApiError>(serde_json::json!({ "draw": {
+            "seq": entry.seq, "seed": d.seed, "hash": entry.hash, "prev_hash": entry.prev_hash,
+            "sites": d.picks.iter().map(|p| serde_json::json!({
+                "id": p.site_id, "name": names.get(p.site_id.as_str()), "cell": p.stratum, "inspector": p.inspector,
+            })).collect::<Vec<_>>(),
+            "inspectors": people,
+        }}))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    tracing::info!(user = %user.name, "draw made");
+    Ok(axum::Json(answer))
 }

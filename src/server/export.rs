@@ -1,17 +1,70 @@
-//! `GET /api/export/{layer}.{geojson|gpx|csv|xlsx}`: downloads.
+//! `GET /api/export/{file}`: downloads. `{layer}.geojson` for the map's layers,
+//! `ledger.csv` / `ledger.xlsx` for the 台账 (one row per inspection), and
+//! `routes-{team}.gpx` once plans are wired in.
 
 use axum::extract::{Path, State};
-use axum::response::Response;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 
 use super::auth::Signed;
 use super::error::ApiError;
+use super::layers::build_layer;
 use super::AppState;
+
+fn attachment(bytes: Vec<u8>, mime: &'static str, file: &str) -> Response {
+    let disposition = format!("attachment; filename=\"{file}\"");
+    (
+        [
+            (CONTENT_TYPE, mime.to_string()),
+            (CONTENT_DISPOSITION, disposition),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+fn ledger_table(data: &super::ServerData) -> Result<crate::coverage::report::Table, ApiError> {
+    let ws = data.store()?;
+    let rows = ws.ledger_rows(None, None)?;
+    let cells = ws.cells()?;
+    Ok(crate::coverage::report::ledger_table(&rows, &cells))
+}
 
 /// One export file.
 pub async fn get_export(
-    State(_state): State<AppState>,
+    State(state): State<AppState>,
     Signed(_user): Signed,
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {
-    Err(ApiError::not_found(format!("no export `{file}`")))
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return Err(ApiError::not_found(format!("no export `{file}`")));
+    };
+    let (stem, ext) = (stem.to_string(), ext.to_string());
+    tokio::task::spawn_blocking(move || match (stem.as_str(), ext.as_str()) {
+        ("ledger", "csv") => {
+            let bytes = crate::formats::table::to_csv(&ledger_table(&state.data)?)
+                .map_err(ApiError::internal)?;
+            Ok(attachment(bytes, "text/csv; charset=utf-8", &file))
+        }
+        ("ledger", "xlsx") => {
+            let t = ledger_table(&state.data)?;
+            let bytes = crate::formats::table::to_xlsx(&[&t]).map_err(ApiError::internal)?;
+            Ok(attachment(
+                bytes,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                &file,
+            ))
+        }
+        (layer, "geojson") if layer != "base" => {
+            let fc = build_layer(&state.data, layer)?;
+            let bytes = serde_json::to_vec(&fc).map_err(ApiError::internal)?;
+            Ok(attachment(bytes, "application/geo+json", &file))
+        }
+        (team, "gpx") if team.starts_with("routes-") => Err(ApiError::unavailable(
+            "route GPX needs a plan; planning is not wired in yet",
+        )),
+        _ => Err(ApiError::not_found(format!("no export `{file}`"))),
+    })
+    .await
+    .map_err(ApiError::internal)?
 }

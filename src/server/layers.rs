@@ -1,4 +1,8 @@
-//! `GET /api/layers/{name}`: the map's layers as GeoJSON (RFC 7946, WGS-84).
+//! `GET /api/layers/{name}`: the map's layers as GeoJSON (RFC 7946, WGS-84), built
+//! from the workspace: cells with their coverage, institutions with licence, cell and
+//! last finding, hotspots with score, parts and night-check flag, schools, depots.
+
+use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
@@ -7,8 +11,11 @@ use serde_json::{json, Value};
 
 use super::auth::MaybeSigned;
 use super::error::ApiError;
+use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
 use super::AppState;
-use crate::model::{Licence, Township};
+use crate::coverage::hotspots::{hotspots_from_store, HotspotRule, HotspotScore};
+use crate::model::Licence;
+use crate::store::Workspace;
 
 /// The layers the page can ask for, bottom to top.
 pub const LAYER_NAMES: &[&str] = &[
@@ -35,21 +42,135 @@ pub async fn get_layer(
     if name == "base" {
         return Ok(geojson_response(state.data.base_geojson().to_vec()));
     }
-    let Some(_user) = user else {
+    if user.is_none() {
         return Err(ApiError::unauthorized());
-    };
-    let t = state.data.township();
-    let fc = match name.as_str() {
-        "cells" => cells(t),
-        "hotspots" => hotspots(t),
-        "schools" => schools(t),
-        "institutions" => institutions(t),
-        "depots" => depots(t),
-        "routes" => collection(Vec::new()),
-        other => return Err(ApiError::not_found(format!("no layer `{other}`"))),
-    };
-    let bytes = serde_json::to_vec(&fc).map_err(ApiError::internal)?;
+    }
+    let bytes = tokio::task::spawn_blocking(move || {
+        let fc = build_layer(&state.data, &name)?;
+        serde_json::to_vec(&fc).map_err(ApiError::internal)
+    })
+    .await
+    .map_err(ApiError::internal)??;
     Ok(geojson_response(bytes))
+}
+
+/// Builds one layer from the workspace (blocking: call from `spawn_blocking`).
+pub fn build_layer(data: &ServerData, name: &str) -> Result<Value, ApiError> {
+    let ws = data.store()?;
+    match name {
+        "cells" => cells(&ws),
+        "hotspots" => hotspots(&ws),
+        "schools" => Ok(schools(&ws.schools()?)),
+        "institutions" => institutions(&ws),
+        "depots" => Ok(depots(&ws.depots()?)),
+        "routes" => Ok(collection(Vec::new())),
+        other => Err(ApiError::not_found(format!("no layer `{other}`"))),
+    }
+}
+
+fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
+    let cells = site_cells(ws)?;
+    let (from, to) = default_window();
+    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
+    let end = to
+        .succ_opt()
+        .unwrap_or(to)
+        .and_hms_opt(0, 0, 0)
+        .unwrap_or_default();
+    // The latest inspection of each site (any time), and who was seen in the window.
+    let mut latest: HashMap<String, (chrono::NaiveDateTime, &'static str)> = HashMap::new();
+    let mut in_window = std::collections::HashSet::new();
+    for i in ws.inspections(None, None)? {
+        if i.at >= start && i.at < end {
+            in_window.insert(i.site_id.clone());
+        }
+        let e = latest
+            .entry(i.site_id.clone())
+            .or_insert((i.at, i.result.label_zh()));
+        if i.at >= e.0 {
+            *e = (i.at, i.result.label_zh());
+        }
+    }
+    Ok(collection(
+        ws.institutions()?
+            .iter()
+            .map(|i| {
+                let last = latest.get(&i.id);
+                feature(
+                    point(i.location.lon(), i.location.lat()),
+                    json!({
+                        "id": i.id, "name": i.name, "kind": i.kind, "subject": i.subject,
+                        "licence": licence_key(i.licence), "address": i.address,
+                        "complaints": i.complaints,
+                        "last_inspected": last.map(|l| l.0.date().to_string())
+                            .or_else(|| i.last_inspected.map(|d| d.to_string())),
+                        "findings": last.map(|l| l.1),
+                        "cell_id": cells.get(&i.id),
+                        "inspected_in_period": in_window.contains(&i.id),
+                    }),
+                )
+            })
+            .collect(),
+    ))
+}
+
+fn cells(ws: &Workspace) -> Result<Value, ApiError> {
+    let (from, to) = default_window();
+    let rows: HashMap<String, Value> = coverage_rows(ws, from, to)?
+        .into_iter()
+        .filter_map(|r| r["cell_id"].as_str().map(|id| (id.to_string(), r.clone())))
+        .collect();
+    Ok(collection(
+        ws.cells()?
+            .iter()
+            .map(|c| {
+                let mut props = json!({ "id": c.id, "name": c.name, "officer": c.officer });
+                if let Some(r) = rows.get(&c.id) {
+                    for key in [
+                        "coverage",
+                        "sites",
+                        "sites_inspected",
+                        "sites_overdue",
+                        "street_coverage",
+                    ] {
+                        props[key] = r[key].clone();
+                    }
+                }
+                feature(polygon(&c.area.0), props)
+            })
+            .collect(),
+    ))
+}
+
+fn hotspots(ws: &Workspace) -> Result<Value, ApiError> {
+    let today = chrono::Local::now().date_naive();
+    let scores: HashMap<String, HotspotScore> =
+        hotspots_from_store(ws, today, &HotspotRule::default())?
+            .into_iter()
+            .map(|s| (s.hotspot_id.clone(), s))
+            .collect();
+    Ok(collection(
+        ws.hotspots()?
+            .iter()
+            .map(|h| {
+                let mut props =
+                    json!({ "id": h.id, "name": h.name, "kind": h.kind, "night": false });
+                if let Some(s) = scores.get(&h.id) {
+                    let c = &s.components;
+                    props["score"] = json!(s.score);
+                    props["night"] = json!(s.needs_night_check);
+                    props["parts"] = json!({
+                        "unlicensed_nearby": c.unlicensed_nearby.points,
+                        "complaints_nearby": c.complaints_nearby.points,
+                        "past_findings": c.past_findings.points,
+                        "schools_nearby": c.schools_nearby.points,
+                        "since_night_check": c.since_night_check.points,
+                    });
+                }
+                feature(polygon(&h.area.0), props)
+            })
+            .collect(),
+    ))
 }
 
 fn collection(features: Vec<Value>) -> Value {
@@ -81,28 +202,9 @@ pub fn licence_key(l: Licence) -> &'static str {
     }
 }
 
-fn institutions(t: &Township) -> Value {
+fn schools(items: &[crate::model::School]) -> Value {
     collection(
-        t.institutions
-            .iter()
-            .map(|i| {
-                feature(
-                    point(i.location.lon(), i.location.lat()),
-                    json!({
-                        "id": i.id, "name": i.name, "kind": i.kind, "subject": i.subject,
-                        "licence": licence_key(i.licence), "address": i.address,
-                        "complaints": i.complaints,
-                        "last_inspected": i.last_inspected.map(|d| d.to_string()),
-                    }),
-                )
-            })
-            .collect(),
-    )
-}
-
-fn schools(t: &Township) -> Value {
-    collection(
-        t.schools
+        items
             .iter()
             .map(|s| {
                 feature(
@@ -114,42 +216,14 @@ fn schools(t: &Township) -> Value {
     )
 }
 
-fn depots(t: &Township) -> Value {
+fn depots(items: &[crate::model::Depot]) -> Value {
     collection(
-        t.depots
+        items
             .iter()
             .map(|d| {
                 feature(
                     point(d.location.lon(), d.location.lat()),
                     json!({ "id": d.id, "name": d.name }),
-                )
-            })
-            .collect(),
-    )
-}
-
-fn cells(t: &Township) -> Value {
-    collection(
-        t.cells
-            .iter()
-            .map(|c| {
-                feature(
-                    polygon(&c.area.0),
-                    json!({ "id": c.id, "name": c.name, "officer": c.officer }),
-                )
-            })
-            .collect(),
-    )
-}
-
-fn hotspots(t: &Township) -> Value {
-    collection(
-        t.hotspots
-            .iter()
-            .map(|h| {
-                feature(
-                    polygon(&h.area.0),
-                    json!({ "id": h.id, "name": h.name, "kind": h.kind }),
                 )
             })
             .collect(),

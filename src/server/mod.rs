@@ -34,7 +34,7 @@ use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-pub use auth::{MemoryUsers, Role, User, UserStore};
+pub use auth::{MemoryUsers, Role, StoreUsers, User, UserStore};
 pub use error::ApiError;
 pub use workspace::ServerData;
 

@@ -15,12 +15,12 @@ pub async fn post_plan(
     Err(ApiError::unavailable("planning is not wired in yet"))
 }
 
-/// The current plan, filtered to what this user may see.
+/// The current plan, filtered to what this user may see (`{"plan": null}` when none).
 pub async fn get_plan(
     State(_state): State<AppState>,
     Signed(_user): Signed,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    Err(ApiError::conflict("no_plan", "no plan has been made yet"))
+    Ok(axum::Json(serde_json::json!({ "plan": null })))
 }
 
 /// A team's route sheet.

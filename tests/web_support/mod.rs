@@ -8,6 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use geo::{LineString, Polygon};
+use gridpatrol::model::{
+    Cell, Depot, Hotspot, HotspotKind, Institution, InstitutionKind, Licence, OpenHours, School,
+    Subject, Township,
+};
+use gridpatrol::{Wgs84, Wgs84Point};
+
 pub const LEAD: &str = "zhang.lead";
 pub const INSPECTOR_A: &str = "li.a";
 pub const INSPECTOR_B: &str = "wang.b";
@@ -44,6 +51,112 @@ pub fn browser_prerequisites() -> Option<PathBuf> {
     );
     eprintln!("note: skipping the browser test, missing {missing:?}");
     None
+}
+
+/// A small township over the bundled sample's streets (around 北邮, Haidian): a 2×2
+/// grid of cells, 24 institutions of every licence status, two schools, two hotspots
+/// and the township office as depot.
+pub fn fixture_township() -> Township {
+    let (w, s, e, n) = (116.3490, 39.9550, 116.3645, 39.9658);
+    let (mx, my) = ((w + e) / 2.0, (s + n) / 2.0);
+    let rect = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        Wgs84(Polygon::new(
+            LineString::from(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)]),
+            vec![],
+        ))
+    };
+    let cells = [
+        (w, s, mx, my),
+        (mx, s, e, my),
+        (w, my, mx, n),
+        (mx, my, e, n),
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, &(x0, y0, x1, y1))| Cell {
+        id: format!("G{}", i + 1),
+        name: format!("第{}网格", i + 1),
+        officer: Some(format!("网格员{}", i + 1)),
+        area: rect(x0, y0, x1, y1),
+    })
+    .collect();
+    let institutions = (0..24)
+        .map(|i| {
+            let fx = 0.08 + 0.84 * ((i % 6) as f64 + 0.5) / 6.0;
+            let fy = 0.08 + 0.84 * ((i / 6) as f64 + 0.5) / 4.0;
+            Institution {
+                id: format!("S{i:03}"),
+                name: format!("测试培训机构{i}"),
+                kind: if i % 4 == 0 {
+                    InstitutionKind::Care
+                } else {
+                    InstitutionKind::Training
+                },
+                subject: (i % 4 != 0).then_some(if i % 2 == 0 {
+                    Subject::Subject
+                } else {
+                    Subject::NonSubject
+                }),
+                licence: match i % 3 {
+                    0 => Licence::Unlicensed,
+                    1 => Licence::RegisteredOnly,
+                    _ => Licence::Licensed,
+                },
+                address: Some(format!("西土城路{}号", 10 + i)),
+                location: Wgs84Point::new(w + fx * (e - w), s + fy * (n - s)),
+                open_hours: OpenHours::parse("09:00-21:00"),
+                complaints: (i % 5) as u32,
+                last_inspected: None,
+                synthetic: true,
+            }
+        })
+        .collect();
+    Township {
+        name: "测试街道".into(),
+        institutions,
+        schools: vec![
+            School {
+                id: "SCH1".into(),
+                name: "测试小学".into(),
+                location: Wgs84Point::new(w + 0.3 * (e - w), s + 0.35 * (n - s)),
+            },
+            School {
+                id: "SCH2".into(),
+                name: "测试中学".into(),
+                location: Wgs84Point::new(w + 0.7 * (e - w), s + 0.7 * (n - s)),
+            },
+        ],
+        cells,
+        hotspots: vec![
+            Hotspot {
+                id: "H1".into(),
+                name: "测试商务楼".into(),
+                kind: HotspotKind::OfficeBuilding,
+                area: rect(
+                    w + 0.2 * (e - w),
+                    s + 0.2 * (n - s),
+                    w + 0.35 * (e - w),
+                    s + 0.35 * (n - s),
+                ),
+            },
+            Hotspot {
+                id: "H2".into(),
+                name: "测试小区".into(),
+                kind: HotspotKind::ResidentialCompound,
+                area: rect(
+                    w + 0.6 * (e - w),
+                    s + 0.6 * (n - s),
+                    w + 0.8 * (e - w),
+                    s + 0.8 * (n - s),
+                ),
+            },
+        ],
+        depots: vec![Depot {
+            id: "D1".into(),
+            name: "街道办".into(),
+            location: Wgs84Point::new(mx, my),
+        }],
+    }
 }
 
 fn free_port() -> u16 {
@@ -85,11 +198,47 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts `serve` over a fresh temporary workspace and waits until it answers.
+    /// Starts `serve` over a fresh temporary workspace holding [`fixture_township`],
+    /// a lead and two inspectors (added with `gridpatrol user add`), and waits until
+    /// it answers.
     pub fn start(extra: &[&str]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
-        let ws = dir.path().join("township.gpw");
-        let ws = ws.to_str().expect("utf-8 path");
+        let path = dir.path().join("township.sqlite");
+        {
+            let mut ws = gridpatrol::store::Workspace::open(&path).expect("workspace");
+            ws.import_township(&fixture_township()).expect("import");
+        }
+        let ws = path.to_str().expect("utf-8 path");
+        let pw = format!("{PASSWORD}\n");
+        gridpatrol(
+            &[
+                "user",
+                "--workspace",
+                ws,
+                "add",
+                LEAD,
+                "--role",
+                "lead",
+                "--password-stdin",
+            ],
+            &pw,
+        );
+        for (name, team) in [(INSPECTOR_A, "A"), (INSPECTOR_B, "B")] {
+            gridpatrol(
+                &[
+                    "user",
+                    "--workspace",
+                    ws,
+                    "add",
+                    name,
+                    "--role",
+                    "inspector",
+                    "--team",
+                    team,
+                ],
+                &pw,
+            );
+        }
         let port = free_port();
         let listen = format!("127.0.0.1:{port}");
         let child = Command::new(BIN)

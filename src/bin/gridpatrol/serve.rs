@@ -13,9 +13,8 @@ pub struct ServeArgs {
     /// Address and port to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// The workspace (SQLite) to serve; the bundled sample township when absent.
-    #[arg(long)]
-    workspace: Option<PathBuf>,
+    #[command(flatten)]
+    ws: crate::workspace::WorkspaceArg,
     /// Optional raster tile URL template ({z}/{x}/{y}) from the office's tile server.
     #[arg(long)]
     tile_url: Option<String>,
@@ -45,16 +44,18 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         ..ServerConfig::default()
     };
     let (base, base_bounds) = base_map(args.osm.as_deref())?;
-    let mut township = gridpatrol::model::Township::default();
-    let bounds = base_bounds.unwrap_or([116.34, 39.95, 116.37, 39.97]);
-    township
-        .institutions
-        .extend(synthetic_institutions(args.synthetic_sites, bounds));
-    let _ = &args.workspace;
-    let workspace = server::ServerData::new(township, base, base_bounds);
+    let mut ws = args.ws.open()?;
+    if args.synthetic_sites > 0 {
+        let bounds = base_bounds.unwrap_or([116.34, 39.95, 116.37, 39.97]);
+        ws.import_institutions(&synthetic_institutions(args.synthetic_sites, bounds))
+            .context("adding the synthetic sites")?;
+    }
+    let name = ws.meta("township")?.unwrap_or_default();
+    let users = gridpatrol::store::Workspace::open_existing(&args.ws.workspace)?;
+    let workspace = server::ServerData::new(ws, name, base, base_bounds)?;
     let state = AppState {
         config: Arc::new(config),
-        users: Arc::new(server::MemoryUsers::default()),
+        users: Arc::new(server::StoreUsers::new(users)),
         data: Arc::new(workspace),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;

@@ -215,6 +215,9 @@ pub enum UserAction {
         role: String,
         #[arg(long)]
         team: Option<String>,
+        /// Accepted for scripts: the password is always read from stdin.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// List users.
     List,
@@ -228,6 +231,7 @@ pub fn user(args: UserArgs) -> Result<()> {
             username,
             role,
             team,
+            password_stdin: _,
         } => {
             let mut password = String::new();
             std::io::stdin().read_line(&mut password)?;
