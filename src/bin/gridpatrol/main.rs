@@ -10,6 +10,7 @@ mod matrix;
 mod network;
 mod route;
 mod sources;
+mod sweep;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -57,6 +58,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Manage users of the web page.
     User(workspace::UserArgs),
+    /// 拉网式 sweep: a walking route covering every street of a grid cell.
+    Sweep(sweep::SweepArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -77,5 +80,6 @@ fn main() -> anyhow::Result<()> {
         Command::Report(a) => ledger::report(a),
         Command::Export(a) => export::export(a),
         Command::User(a) => workspace::user(a),
+        Command::Sweep(args) => sweep::run(args),
     }
 }

@@ -1,0 +1,298 @@
+//! `gridpatrol sweep`: the 拉网式 walking route that covers every street of a cell.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context};
+use geo::{Coord, LineString};
+use gridpatrol::model::{Cell, Township};
+use gridpatrol::network::Profile;
+use gridpatrol::sweep::graph::{ClipOptions, SweepGraph};
+use gridpatrol::sweep::{plan_cell, SweepError, SweepOptions, SweepPlan};
+use gridpatrol::Wgs84Point;
+use serde_json::{json, Value};
+
+use crate::context;
+
+/// Flags of `gridpatrol sweep`.
+#[derive(clap::Args, Debug)]
+pub struct SweepArgs {
+    /// List the cells (id, name, officer, street metres) and stop.
+    #[arg(long)]
+    list_cells: bool,
+    /// The cell to sweep.
+    #[arg(long, value_name = "ID")]
+    cell: Option<String>,
+    /// Where shifts start and end (default: the township's first depot).
+    #[arg(long, value_name = "LON,LAT", value_parser = context::parse_lon_lat)]
+    start: Option<(f64, f64)>,
+    /// Longest shift, in minutes of walking.
+    #[arg(long, default_value_t = 180.0, value_name = "M")]
+    shift_minutes: f64,
+    /// Walking speed.
+    #[arg(long, default_value_t = 4.5, value_name = "KMH")]
+    speed_kmh: f64,
+    /// Print the plan as JSON instead of a summary.
+    #[arg(long)]
+    json: bool,
+    /// Also write the route as a GeoJSON FeatureCollection (one line per shift).
+    #[arg(long, value_name = "FILE")]
+    geojson: Option<PathBuf>,
+    /// OpenStreetMap extract (.osm or .osm.pbf); default: the bundled sample.
+    #[arg(long, value_name = "FILE")]
+    osm: Option<PathBuf>,
+}
+
+pub fn run(args: SweepArgs) -> anyhow::Result<()> {
+    if !(args.shift_minutes.is_finite() && args.shift_minutes > 0.0) {
+        bail!(
+            "--shift-minutes must be a positive number, not {}",
+            args.shift_minutes
+        );
+    }
+    if !(args.speed_kmh.is_finite() && args.speed_kmh > 0.0) {
+        bail!(
+            "--speed-kmh must be a positive number, not {}",
+            args.speed_kmh
+        );
+    }
+    if !args.list_cells && args.cell.is_none() {
+        bail!("say which cell: --cell ID (see `gridpatrol sweep --list-cells`)");
+    }
+    let township = gridpatrol::formats::township::load_sample()
+        .context("cannot load the bundled sample township")?;
+    if township.cells.is_empty() {
+        bail!("the township has no grid cells");
+    }
+    // Check the cell before the (slower) network build.
+    let cell = match &args.cell {
+        Some(id) if !args.list_cells => Some(find_cell(&township, id)?),
+        _ => None,
+    };
+    let loaded = context::load_osm(args.osm.as_deref())?;
+    let network = context::build_network(&loaded, Profile::Walk)?;
+    let Some(cell) = cell else {
+        return list_cells(&township, &network.graph);
+    };
+    let start = args
+        .start
+        .map(|(lon, lat)| Wgs84Point::new(lon, lat))
+        .or_else(|| township.depots.first().map(|d| d.location));
+    let options = SweepOptions {
+        shift_minutes: args.shift_minutes,
+        speed_kmh: args.speed_kmh,
+        ..SweepOptions::default()
+    };
+    let (graph, plan) = match plan_cell(&network.graph, cell, start, &options) {
+        Ok(r) => r,
+        Err(SweepError::NoStreets) => bail!(
+            "cell {} ({}) has no streets to sweep: no walkable way of the map lies inside it",
+            cell.id,
+            cell.name
+        ),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot plan the sweep of cell {}", cell.id))
+        }
+    };
+    if let Some(path) = &args.geojson {
+        write_atomic(path, &route_geojson(cell, &plan))?;
+        eprintln!("wrote {}", path.display());
+    }
+    if args.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&plan_json(cell, &graph, &plan))?
+        );
+    } else {
+        print_summary(cell, &plan, &options);
+    }
+    Ok(())
+}
+
+fn find_cell<'a>(township: &'a Township, id: &str) -> anyhow::Result<&'a Cell> {
+    if let Some(c) = township.cells.iter().find(|c| c.id == id) {
+        return Ok(c);
+    }
+    let some: Vec<&str> = township
+        .cells
+        .iter()
+        .take(8)
+        .map(|c| c.id.as_str())
+        .collect();
+    let more = if township.cells.len() > some.len() {
+        ", …"
+    } else {
+        ""
+    };
+    bail!(
+        "unknown cell {id:?}; valid cells are {}{more} (all of them: gridpatrol sweep --list-cells)",
+        some.join(", ")
+    )
+}
+
+fn list_cells(township: &Township, road: &gridpatrol::network::RoadGraph) -> anyhow::Result<()> {
+    let clip = ClipOptions {
+        margin_m: 0.0,
+        include: None,
+    };
+    let mut out = std::io::stdout().lock();
+    for cell in &township.cells {
+        let street_m = SweepGraph::from_road(road, &cell.area.0, &clip).required_m();
+        writeln!(
+            out,
+            "{}\t{}\t{}\t{:.0}",
+            cell.id,
+            cell.name,
+            cell.officer.as_deref().unwrap_or("-"),
+            street_m + 0.0 // an empty sum is -0.0
+        )?;
+    }
+    Ok(())
+}
+
+fn km(m: f64) -> String {
+    format!("{:.2} km", m / 1000.0)
+}
+
+fn print_summary(cell: &Cell, plan: &SweepPlan, options: &SweepOptions) {
+    println!(
+        "cell {} {} (officer {}): {} of street to sweep",
+        cell.id,
+        cell.name,
+        cell.officer.as_deref().unwrap_or("-"),
+        km(plan.required_m)
+    );
+    println!(
+        "route {} in {} shift(s) of at most {:.0} min at {} km/h; deadheading {}; ratio total/required {:.3} (1.0 is the lower bound)",
+        km(plan.total_m),
+        plan.shifts.len(),
+        options.shift_minutes,
+        options.speed_kmh,
+        km(plan.deadhead_m),
+        plan.ratio()
+    );
+    println!(
+        "start {:.6},{:.6} (snapped {:.0} m to the nearest street node)",
+        plan.start.lon(),
+        plan.start.lat(),
+        plan.start_snap_m
+    );
+    if plan.unreachable_m > 0.0 {
+        println!(
+            "warning: {} of street in the cell cannot be reached on foot from the rest and is left out",
+            km(plan.unreachable_m)
+        );
+    }
+    for (i, s) in plan.shifts.iter().enumerate() {
+        let minutes = (s.duration_s / 60.0).round() as u64;
+        println!(
+            "shift {}: {} ({} swept), {} h {:02} min",
+            i + 1,
+            km(s.length_m),
+            km(s.swept_m),
+            minutes / 60,
+            minutes % 60
+        );
+        let names: Vec<&str> = s
+            .streets
+            .iter()
+            .map(|r| r.name.as_deref().unwrap_or("(unnamed)"))
+            .collect();
+        let mut order: Vec<&str> = Vec::new();
+        for n in names {
+            if order.last() != Some(&n) {
+                order.push(n);
+            }
+        }
+        println!("  {}", order.join(" → "));
+    }
+}
+
+fn line_json(line: &LineString<f64>) -> Value {
+    let round = |v: f64| (v * 1e7).round() / 1e7;
+    Value::Array(
+        line.0
+            .iter()
+            .map(|c: &Coord<f64>| json!([round(c.x), round(c.y)]))
+            .collect(),
+    )
+}
+
+fn plan_json(cell: &Cell, graph: &SweepGraph, plan: &SweepPlan) -> Value {
+    let r1 = |m: f64| (m * 10.0).round() / 10.0;
+    let shifts: Vec<Value> = plan
+        .shifts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            json!({
+                "index": i + 1,
+                "length_m": r1(s.length_m),
+                "duration_s": s.duration_s.round(),
+                "swept_m": r1(s.swept_m),
+                "streets": s.streets.iter().map(|r| json!({
+                    "name": r.name,
+                    "length_m": r1(r.length_m),
+                    "swept_m": r1(r.swept_m),
+                })).collect::<Vec<_>>(),
+                "geometry": {"type": "LineString", "coordinates": line_json(&s.geometry.0)},
+            })
+        })
+        .collect();
+    json!({
+        "cell": cell.id,
+        "name": cell.name,
+        "total_m": r1(plan.total_m),
+        "required_m": r1(plan.required_m),
+        "deadhead_m": r1(plan.deadhead_m),
+        "ratio": (plan.ratio() * 10_000.0).round() / 10_000.0,
+        "unreachable_m": r1(plan.unreachable_m),
+        "odd_nodes": plan.odd_nodes,
+        "matching_exact": plan.matching_exact,
+        "start": [plan.start.lon(), plan.start.lat()],
+        "shifts": shifts,
+        "geometry": {
+            "type": "MultiLineString",
+            "coordinates": plan.shifts.iter().map(|s| line_json(&s.geometry.0)).collect::<Vec<_>>(),
+        },
+        "swept_geometry": {
+            "type": "MultiLineString",
+            "coordinates": plan.swept_geometry(graph).0 .0.iter().map(line_json).collect::<Vec<_>>(),
+        },
+    })
+}
+
+fn route_geojson(cell: &Cell, plan: &SweepPlan) -> Value {
+    let features: Vec<Value> = plan
+        .shifts
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            json!({
+                "type": "Feature",
+                "properties": {
+                    "cell": cell.id,
+                    "shift": i + 1,
+                    "length_m": (s.length_m * 10.0).round() / 10.0,
+                    "duration_s": s.duration_s.round(),
+                },
+                "geometry": {"type": "LineString", "coordinates": line_json(&s.geometry.0)},
+            })
+        })
+        .collect();
+    json!({"type": "FeatureCollection", "features": features})
+}
+
+/// Writes beside the target and renames, so a failed write leaves no half file.
+fn write_atomic(path: &Path, value: &Value) -> anyhow::Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    serde_json::to_writer(&mut tmp, value)?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
