@@ -151,6 +151,7 @@ pub fn fixture_township() -> Township {
                 ),
             },
         ],
+        extent: None,
         depots: vec![Depot {
             id: "D1".into(),
             name: "街道办".into(),
