@@ -6,8 +6,14 @@
 # Needs: apt chromium, `npm ci --prefix web`, `npm ci --prefix tests/web`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release --bin gridpatrol --example load_test
-BIN=target/release/gridpatrol
+# PROFILE=debug measures the dev build instead (dependencies are optimised there too).
+PROFILE=${PROFILE:-release}
+if [ "$PROFILE" = release ]; then
+  cargo build --release --bin gridpatrol --example load_test
+else
+  cargo build --bin gridpatrol --example load_test
+fi
+BIN=target/$PROFILE/gridpatrol
 TMP=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$TMP"' EXIT
 USER_NAME=load.lead
@@ -19,8 +25,9 @@ start() { # $1 port, rest: extra serve flags
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/config" >/dev/null && return; sleep 0.1; done
   echo "server on $port did not start"; cat "$TMP/serve-$port.log"; exit 1
 }
-add_user() { # $1 workspace
-  echo "$PASSWORD" | "$BIN" user add "$USER_NAME" --role lead --workspace "$1" >/dev/null
+add_user() { # $1 workspace (an empty file: a workspace with the base map only)
+  touch "$1"
+  echo "$PASSWORD" | "$BIN" user --workspace "$1" add "$USER_NAME" --role lead >/dev/null
 }
 
 add_user "$TMP/ws-18181.sqlite"
@@ -28,9 +35,9 @@ start 18181
 add_user "$TMP/ws-18182.sqlite"
 start 18182 --synthetic-sites 10000
 
-echo "== time to first rendered map, sample township"
+echo "== time to first rendered map, base map only"
 GP_URL=http://127.0.0.1:18181 GP_USER=$USER_NAME GP_PASSWORD=$PASSWORD node tests/web/first_render.mjs
-echo "== time to first rendered map, sample + 10 000 synthetic sites"
+echo "== time to first rendered map, base map + 10 000 synthetic sites"
 GP_URL=http://127.0.0.1:18182 GP_USER=$USER_NAME GP_PASSWORD=$PASSWORD node tests/web/first_render.mjs
 echo "== 200 concurrent readers of the coverage API"
-echo "$PASSWORD" | target/release/examples/load_test --url http://127.0.0.1:18181 --user "$USER_NAME" --concurrency 200 --seconds 10
+echo "$PASSWORD" | target/$PROFILE/examples/load_test --url http://127.0.0.1:18181 --user "$USER_NAME" --concurrency 200 --seconds 10
