@@ -141,3 +141,89 @@ fn front_door_answers_json_errors_and_refuses_what_it_should() {
 
     server.stop_gracefully();
 }
+
+#[test]
+fn roles_decide_who_draws_and_every_write_is_signed() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(web_support::LEAD);
+    let inspector = server.client_as(web_support::INSPECTOR_A);
+    let me: Value = inspector
+        .get(server.url("/api/me"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(me["user"]["role"], "inspector");
+    assert_eq!(me["user"]["team"], "A");
+
+    // Only a lead draws; the same published seed gives the same sites.
+    let body = serde_json::json!({"sites": 4, "inspectors": 2, "seed": "2026-11-23 第1期"});
+    let refused = inspector
+        .post(server.url("/api/draw"))
+        .json(&body)
+        .send()
+        .unwrap();
+    assert_eq!(error_code(refused), (403, "forbidden".into()));
+    let a: Value = lead
+        .post(server.url("/api/draw"))
+        .json(&body)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let b: Value = lead
+        .post(server.url("/api/draw"))
+        .json(&body)
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(a["draw"]["sites"].as_array().unwrap().len(), 4);
+    assert_eq!(a["draw"]["sites"], b["draw"]["sites"]);
+    assert_eq!(
+        b["draw"]["prev_hash"], a["draw"]["hash"],
+        "draws are hash-chained"
+    );
+
+    // An inspector records an inspection for the own team; bad input is named.
+    let ok = inspector
+        .post(server.url("/api/inspections"))
+        .json(&serde_json::json!({"site_id": "S000", "date": "2026-11-23", "result": "hazard", "notes": "灭火器过期"}))
+        .send()
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    let bad = inspector
+        .post(server.url("/api/inspections"))
+        .json(&serde_json::json!({"site_id": "S000", "date": "23/11/2026", "result": "hazard"}))
+        .send()
+        .unwrap();
+    assert_eq!(error_code(bad), (400, "bad_request".into()));
+    let unknown = inspector
+        .post(server.url("/api/inspections"))
+        .json(&serde_json::json!({"site_id": "NOPE", "date": "2026-11-23", "result": "compliant"}))
+        .send()
+        .unwrap();
+    assert_eq!(error_code(unknown).0, 404);
+    let ledger = lead
+        .get(server.url("/api/export/ledger.csv"))
+        .send()
+        .unwrap();
+    assert_eq!(ledger.status(), 200);
+    assert!(ledger.text().unwrap().contains("S000"));
+
+    // Signing out ends the session on the server, not only in the browser.
+    let cookie = server.sign_in(web_support::LEAD);
+    let out = Client::new()
+        .post(server.url("/api/logout"))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap();
+    assert_eq!(out.status(), 200);
+    let after = Client::new()
+        .get(server.url("/api/coverage"))
+        .header("cookie", &cookie)
+        .send()
+        .unwrap();
+    assert_eq!(error_code(after), (401, "unauthorized".into()));
+    server.stop_gracefully();
+}
