@@ -8,12 +8,12 @@ use gridpatrol::model::Township;
 
 /// The bundled sample township.
 pub fn sample_township() -> Result<Township> {
-    anyhow::bail!("the bundled sample township is not available in this build")
+    Ok(gridpatrol::formats::township::load_sample()?)
 }
 
 /// A township from the lead's folder holding a `township.json` manifest.
 pub fn township_from_dir(dir: &Path) -> Result<Township> {
-    anyhow::bail!("reading {} is not available in this build", dir.display())
+    Ok(gridpatrol::formats::township::load_dir(dir)?)
 }
 
 /// Street polylines (name, WGS-84 points) of the walk network: built from the bundled
@@ -25,7 +25,11 @@ pub fn street_lines(
 ) -> Result<Vec<gridpatrol::store::StreetLine>> {
     let osm_path = match dir {
         None => None,
-        Some(dir) => match find_osm(dir) {
+        Some(dir) => match gridpatrol::formats::township::read_manifest(dir)?
+            .osm
+            .map(|f| dir.join(f))
+            .or_else(|| find_osm(dir))
+        {
             Some(p) => Some(p),
             None => {
                 eprintln!(
@@ -77,7 +81,20 @@ pub fn network_lines(graph: &gridpatrol::network::RoadGraph) -> Vec<gridpatrol::
         .collect()
 }
 
-/// Reads one layer of a CSV or GeoJSON file (by extension) into model values.
-pub fn read_layer<T>(_bytes: &[u8], name: &str, _crs: gridpatrol::Crs) -> Result<Vec<T>> {
-    anyhow::bail!("reading {name} is not available in this build")
+/// Reads one layer of a CSV or GeoJSON file (by extension) into model values: all of
+/// it, or an error naming every bad line or feature.
+pub fn read_layer<T: gridpatrol::formats::SiteLayer>(
+    bytes: &[u8],
+    name: &str,
+    crs: gridpatrol::Crs,
+) -> Result<Vec<T>> {
+    let opts = gridpatrol::formats::ReadOptions::crs(crs);
+    let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".csv") || lower.ends_with(".txt") {
+        Ok(gridpatrol::formats::csv::read(bytes, name, &opts)?)
+    } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
+        Ok(gridpatrol::formats::geojson::read(bytes, name, &opts)?)
+    } else {
+        anyhow::bail!("{name}: give a .csv or .geojson file")
+    }
 }

@@ -1,0 +1,206 @@
+//! `gridpatrol init` and `gridpatrol import` through the real binary: the sample
+//! workspace, idempotent re-imports, GCJ-02 input, and malformed files changing nothing.
+
+use std::path::Path;
+use std::process::Command;
+
+use gridpatrol::store::Workspace;
+
+fn run(ws: &Path, args: &[&str]) -> (bool, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
+        .args(args)
+        .arg("--workspace")
+        .arg(ws)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn ok(ws: &Path, args: &[&str]) -> String {
+    let (success, out, err) = run(ws, args);
+    assert!(success, "gridpatrol {args:?} failed: {err}");
+    out
+}
+
+const HEADER: &str =
+    "id,name,kind,subject,licence,address,lon,lat,open_hours,complaints,last_inspected,synthetic\n";
+
+#[test]
+fn init_from_sample_has_every_layer_and_streets() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.sqlite");
+    let out = ok(&ws, &["init"]);
+    assert!(out.contains("institutions"), "{out}");
+    let c = Workspace::open_existing(&ws).unwrap().counts().unwrap();
+    assert!(
+        c.sites > 0 && c.cells > 0 && c.schools > 0 && c.hotspots > 0 && c.depots > 0,
+        "{c:?}"
+    );
+    assert!(c.street_segments > 100, "{c:?}");
+    let (success, _, err) = run(&ws, &["init"]);
+    assert!(!success && err.contains("exists"), "{err}");
+    // Coverage works straight away, with street metres from the walk network (~21 km).
+    let json = ok(
+        &ws,
+        &[
+            "coverage",
+            "--from",
+            "2025-03-01",
+            "--to",
+            "2025-03-31",
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cells = v["cells"].as_array().unwrap();
+    let street: f64 = cells.iter().map(|c| c["street_m"].as_f64().unwrap()).sum();
+    assert!(street > 10_000.0, "{street}");
+    let with_streets = cells
+        .iter()
+        .filter(|c| c["street_m"].as_f64().unwrap() > 0.0)
+        .count();
+    assert!(2 * with_streets > cells.len(), "{json}");
+}
+
+#[test]
+fn reimport_updates_by_id_and_malformed_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.sqlite");
+    drop(Workspace::open(&ws).unwrap());
+    let f = dir.path().join("inst.csv");
+    std::fs::write(
+        &f,
+        format!("{HEADER}A1,甲,training,subject,licensed,,116.35,39.96,,0,,false\nA2,乙,care,,unlicensed,,116.351,39.961,,2,,false\n"),
+    )
+    .unwrap();
+    let first = ok(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            f.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+            "--json",
+        ],
+    );
+    let v: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(
+        (
+            v["added"].as_u64(),
+            v["updated"].as_u64(),
+            v["unchanged"].as_u64()
+        ),
+        (Some(2), Some(0), Some(0))
+    );
+    let again = ok(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            f.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    );
+    assert!(
+        again.contains("added 0, updated 0, unchanged 2, rejected 0"),
+        "{again}"
+    );
+    std::fs::write(
+        &f,
+        format!("{HEADER}A1,甲改,training,subject,licensed,,116.35,39.96,,0,,false\nA2,乙,care,,unlicensed,,116.351,39.961,,2,,false\nA3,丙,training,,registered_only,,116.352,39.962,,0,,false\n"),
+    )
+    .unwrap();
+    let third = ok(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            f.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    );
+    assert!(third.contains("added 1, updated 1, unchanged 1"), "{third}");
+
+    let before = std::fs::read(&ws).unwrap();
+    let names = |ws: &Path| -> Vec<String> {
+        Workspace::open_existing(ws)
+            .unwrap()
+            .institutions()
+            .unwrap()
+            .into_iter()
+            .map(|s| s.name)
+            .collect()
+    };
+    let snapshot = names(&ws);
+    // A bad number on line 3: nothing of the file is imported, the error names the line.
+    std::fs::write(
+        &f,
+        format!("{HEADER}A1,新名,training,subject,licensed,,116.35,39.96,,0,,false\nA4,丁,training,,licensed,,116.3x,39.96,,0,,false\n"),
+    )
+    .unwrap();
+    let (success, _, err) = run(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            f.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    );
+    assert!(!success, "a malformed file was accepted");
+    assert!(err.contains("line 3"), "{err}");
+    assert_eq!(names(&ws), snapshot);
+    // Truncated GeoJSON: refused, nothing changed.
+    let g = dir.path().join("cells.geojson");
+    std::fs::write(&g, r#"{"type":"FeatureCollection","features":[{"type":"Feature","geometry":{"type":"Polygon","coordinates":[[[116.34,39.95],[116.36,39.95]"#).unwrap();
+    let (success, _, err) = run(
+        &ws,
+        &["import", "cells", g.to_str().unwrap(), "--crs", "wgs84"],
+    );
+    assert!(!success && err.contains("cells.geojson"), "{err}");
+    let c = Workspace::open_existing(&ws).unwrap().counts().unwrap();
+    assert_eq!((c.sites, c.cells), (3, 0));
+    Workspace::open_existing(&ws)
+        .unwrap()
+        .integrity_check()
+        .unwrap();
+    assert!(!before.is_empty());
+}
+
+#[test]
+fn gcj02_input_is_stored_as_wgs84() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.sqlite");
+    drop(Workspace::open(&ws).unwrap());
+    let (lon, lat) = gridpatrol::crs::wgs84_to_gcj02(116.35, 39.96);
+    let f = dir.path().join("inst.csv");
+    std::fs::write(
+        &f,
+        format!("{HEADER}G1,高德点,training,,licensed,,{lon},{lat},,0,,false\n"),
+    )
+    .unwrap();
+    ok(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            f.to_str().unwrap(),
+            "--crs",
+            "gcj02",
+        ],
+    );
+    let s = &Workspace::open_existing(&ws)
+        .unwrap()
+        .institutions()
+        .unwrap()[0];
+    let d = gridpatrol::units::haversine_m(s.location.lon_lat(), (116.35, 39.96));
+    assert!(d < 1.0, "{d} m off");
+}
