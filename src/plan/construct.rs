@@ -1,0 +1,76 @@
+//! Construction by cheapest feasible insertion, also the "recreate" half of the search.
+
+use rand::Rng;
+
+use super::route::{concat_ok, Ctx, State, NONE};
+
+/// Where to insert a stop: after node `after` of route `route`, adding `delta` travel.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Insertion {
+    pub route: usize,
+    pub after: usize,
+    pub delta: f64,
+}
+
+/// The cheapest feasible insertion of stop `s`; each position is skipped with
+/// probability `blink` (SISR's "blinks" diversify the greedy choice).
+pub(crate) fn best_insertion<R: Rng>(
+    ctx: &Ctx,
+    st: &State,
+    s: usize,
+    blink: f64,
+    rng: &mut R,
+) -> Option<Insertion> {
+    let mut best: Option<Insertion> = None;
+    let ls = ctx.loc[s];
+    let mut tried_empty: u64 = 0;
+    for (r, route) in st.routes.iter().enumerate() {
+        if !st.can_take(ctx, r, s, 1) || !st.load_ok(ctx, r, route.load() + ctx.demand[s]) {
+            continue;
+        }
+        // Empty routes of identical vehicles are interchangeable: try one of each kind.
+        if route.stops.is_empty() {
+            let class = ctx.vehicle_class[route.v];
+            if class < 64 {
+                if tried_empty & (1 << class) != 0 {
+                    continue;
+                }
+                tried_empty |= 1 << class;
+            }
+        }
+        for p in 0..=route.len() {
+            if blink > 0.0 && rng.gen::<f64>() < blink {
+                continue;
+            }
+            let (a, b) = (route.loc[p], route.loc[p + 1]);
+            let delta = ctx.t(a, ls) + ctx.t(ls, b) - ctx.t(a, b);
+            if !(delta < best.map_or(f64::INFINITY, |i| i.delta)) {
+                continue;
+            }
+            if concat_ok(ctx, route, p, &[s], route, p + 1) {
+                best = Some(Insertion { route: r, after: p, delta });
+            }
+        }
+    }
+    best
+}
+
+/// Applies an insertion.
+pub(crate) fn insert(ctx: &Ctx, st: &mut State, s: usize, ins: Insertion) {
+    debug_assert_eq!(st.route_of[s], NONE);
+    st.routes[ins.route].stops.insert(ins.after, s);
+    st.refresh(ctx, ins.route);
+}
+
+/// Inserts each stop of `order` at its cheapest feasible place; stops that fit
+/// nowhere stay unassigned.
+pub(crate) fn insert_all<R: Rng>(ctx: &Ctx, st: &mut State, order: &[usize], blink: f64, rng: &mut R) {
+    for &s in order {
+        if st.route_of[s] != NONE {
+            continue;
+        }
+        if let Some(ins) = best_insertion(ctx, st, s, blink, rng) {
+            insert(ctx, st, s, ins);
+        }
+    }
+}

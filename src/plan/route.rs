@@ -1,0 +1,476 @@
+//! The solver's working state: routes with cached schedule data for O(1) checks.
+//!
+//! A route of `n` stops has `n + 2` nodes: node 0 is the start location, nodes
+//! `1..=n` are the stops, node `n + 1` is the end location. Per node it caches the
+//! earliest service start (`es`, forward), the latest start that keeps the rest of the
+//! route feasible (`ls`, backward), and cumulative load and travel. Joining a prefix of
+//! one route, a few stops, and a suffix of another is then feasible iff the forward
+//! simulation of the few stops reaches the suffix's first node by its `ls`. Windows can
+//! be several per stop: the schedule is monotone (starting earlier never hurts), so the
+//! earliest/latest bounds stay exact. Teams with a break use an exact O(n) check.
+
+use std::cell::RefCell;
+
+use super::problem::{Matrix, Problem, TimeWindow};
+
+/// Tolerance for time comparisons inside the solver (the checker allows more).
+pub(crate) const EPS: f64 = 1e-7;
+const INF: f64 = f64::INFINITY;
+
+/// Read-only views of the problem arranged for the hot loop.
+pub(crate) struct Ctx<'a> {
+    pub p: &'a Problem,
+    pub tt: &'a Matrix,
+    /// Per stop: location, service time, demand, sorted windows.
+    pub loc: Vec<usize>,
+    pub svc: Vec<f64>,
+    pub demand: Vec<f64>,
+    pub windows: Vec<Vec<TimeWindow>>,
+    /// Cost of leaving a stop out (prize and mandatory weights folded in).
+    pub penalty: Vec<f64>,
+    /// Per stop, other stops by increasing (symmetrised) travel time.
+    pub neighbours: Vec<Vec<usize>>,
+    /// Per vehicle: a class id shared by identical vehicles.
+    pub vehicle_class: Vec<usize>,
+    scratch: RefCell<Vec<usize>>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(p: &'a Problem, max_neighbours: usize) -> Self {
+        let tt = &p.durations_s;
+        let loc: Vec<usize> = p.stops.iter().map(|s| s.location).collect();
+        let windows = p
+            .stops
+            .iter()
+            .map(|s| {
+                let mut w = s.windows.clone();
+                w.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+                w
+            })
+            .collect();
+        let penalty = penalties(p);
+        let neighbours = (0..p.stops.len())
+            .map(|i| {
+                let mut others: Vec<usize> = (0..p.stops.len()).filter(|&j| j != i).collect();
+                let key = |j: usize| tt.get(loc[i], loc[j]) + tt.get(loc[j], loc[i]);
+                others.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+                others.truncate(max_neighbours);
+                others
+            })
+            .collect();
+        let mut classes: Vec<&super::problem::Vehicle> = Vec::new();
+        let vehicle_class = p
+            .vehicles
+            .iter()
+            .map(|v| {
+                let same = |w: &&super::problem::Vehicle| {
+                    w.start_location == v.start_location
+                        && w.end_location == v.end_location
+                        && w.shift == v.shift
+                        && w.break_ == v.break_
+                        && w.skills == v.skills
+                        && w.max_stops == v.max_stops
+                        && w.capacity == v.capacity
+                };
+                match classes.iter().position(same) {
+                    Some(c) => c,
+                    None => {
+                        classes.push(v);
+                        classes.len() - 1
+                    }
+                }
+            })
+            .collect();
+        Self {
+            p,
+            tt,
+            vehicle_class,
+            svc: p.stops.iter().map(|s| s.service_s).collect(),
+            demand: p.stops.iter().map(|s| s.demand).collect(),
+            loc,
+            windows,
+            penalty,
+            neighbours,
+            scratch: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// Travel time between two matrix locations.
+    #[inline]
+    pub fn t(&self, a: usize, b: usize) -> f64 {
+        self.tt.get(a, b)
+    }
+
+    /// Earliest service start at stop `s` when arriving at `arr` (∞ if no window is left).
+    #[inline]
+    pub fn earliest_start(&self, s: usize, arr: f64) -> f64 {
+        let ws = &self.windows[s];
+        if ws.is_empty() {
+            return arr;
+        }
+        for w in ws {
+            if arr <= w.end_s + EPS {
+                return arr.max(w.start_s);
+            }
+        }
+        INF
+    }
+
+    /// Latest service start at `s` not later than `bound` (−∞ if none).
+    #[inline]
+    pub fn latest_start(&self, s: usize, bound: f64) -> f64 {
+        let ws = &self.windows[s];
+        if ws.is_empty() {
+            return bound;
+        }
+        for w in ws.iter().rev() {
+            if w.start_s <= bound + EPS {
+                return bound.min(w.end_s);
+            }
+        }
+        -INF
+    }
+
+    /// True when vehicles `a` and `b` end at the same place by the same time, so a
+    /// route suffix's latest starts computed for one hold for the other.
+    #[inline]
+    pub fn same_end(&self, a: usize, b: usize) -> bool {
+        let (va, vb) = (&self.p.vehicles[a], &self.p.vehicles[b]);
+        a == b || (va.end_location == vb.end_location && va.shift.end_s == vb.shift.end_s)
+    }
+
+    /// Exact time feasibility of vehicle `v` serving `seq` in order, break included.
+    pub fn seq_time_ok(&self, v: usize, seq: &[usize]) -> bool {
+        self.schedule_end(v, seq).is_some()
+    }
+
+    /// Earliest return time of `v` serving `seq`, with the break placed as well as
+    /// possible; `None` when infeasible.
+    ///
+    /// Dynamic programme over two states per node: earliest departure without the
+    /// break taken yet, and with it taken. The break goes either right after leaving
+    /// a node or right after arriving at the next one (before its service).
+    pub fn schedule_end(&self, v: usize, seq: &[usize]) -> Option<f64> {
+        let veh = &self.p.vehicles[v];
+        let mut nb = veh.shift.start_s;
+        let mut at = veh.start_location;
+        let Some(brk) = veh.break_ else {
+            for &s in seq {
+                let st = self.earliest_start(s, nb + self.t(at, self.loc[s]));
+                if st == INF {
+                    return None;
+                }
+                nb = st + self.svc[s];
+                at = self.loc[s];
+            }
+            let back = nb + self.t(at, veh.end_location);
+            return (back <= veh.shift.end_s + EPS).then_some(back);
+        };
+        let (b0, b1, d) = (brk.start_window.start_s, brk.start_window.end_s, brk.duration_s);
+        let mut wb = INF; // departure with the break taken
+        for &s in seq {
+            let tau = self.t(at, self.loc[s]);
+            let (nb2, wb2) = self.break_leg(nb, wb, tau, (b0, b1, d), |arr| {
+                self.earliest_start(s, arr)
+            });
+            if nb2 == INF && wb2 == INF {
+                return None;
+            }
+            nb = if nb2 == INF { INF } else { nb2 + self.svc[s] };
+            wb = if wb2 == INF { INF } else { wb2 + self.svc[s] };
+            at = self.loc[s];
+        }
+        let tau = self.t(at, veh.end_location);
+        let end = veh.shift.end_s;
+        let (nb2, wb2) = self.break_leg(nb, wb, tau, (b0, b1, d), |arr| {
+            if arr <= end + EPS {
+                arr
+            } else {
+                INF
+            }
+        });
+        // Back before the break opens: no break needed.
+        if nb2 != INF && nb2 <= b0 + EPS {
+            return Some(nb2);
+        }
+        (wb2 != INF).then_some(wb2)
+    }
+
+    /// One leg of the break programme: from departures `(nb, wb)` over travel `tau`
+    /// to service starts `(without break, with break)` given by `start_at(arrival)`.
+    #[inline]
+    fn break_leg(
+        &self,
+        nb: f64,
+        wb: f64,
+        tau: f64,
+        (b0, b1, d): (f64, f64, f64),
+        start_at: impl Fn(f64) -> f64,
+    ) -> (f64, f64) {
+        let nb2 = if nb == INF { INF } else { start_at(nb + tau) };
+        let mut wb2 = if wb == INF { INF } else { start_at(wb + tau) };
+        if nb != INF {
+            let before = nb.max(b0);
+            if before <= b1 + EPS {
+                wb2 = wb2.min(start_at(before + d + tau));
+            }
+            let after = (nb + tau).max(b0);
+            if after <= b1 + EPS {
+                wb2 = wb2.min(start_at(after + d));
+            }
+        }
+        (nb2, wb2)
+    }
+
+    /// Runs `f` with a cleared scratch buffer (no allocation in the hot loop).
+    pub fn with_scratch<R>(&self, f: impl FnOnce(&mut Vec<usize>) -> R) -> R {
+        let mut buf = self.scratch.borrow_mut();
+        buf.clear();
+        f(&mut buf)
+    }
+}
+
+/// Leaving a stop out costs more than any travel saving; a mandatory stop more than
+/// all prizes together.
+fn penalties(p: &Problem) -> Vec<f64> {
+    let n = p.durations_s.len();
+    let mut max_edge: f64 = 0.0;
+    for i in 0..n {
+        for j in 0..n {
+            let t = p.durations_s.get(i, j);
+            if t.is_finite() {
+                max_edge = max_edge.max(t);
+            }
+        }
+    }
+    let per_route = (p.stops.len() as f64 + 1.0) * max_edge;
+    let travel_bound: f64 = p
+        .vehicles
+        .iter()
+        .map(|v| {
+            let len = v.shift.end_s - v.shift.start_s;
+            if len.is_finite() {
+                len.min(per_route)
+            } else {
+                per_route
+            }
+        })
+        .sum::<f64>()
+        + 1.0;
+    let min_prize = p
+        .stops
+        .iter()
+        .map(|s| s.prize)
+        .filter(|&x| x > 0.0)
+        .fold(f64::INFINITY, f64::min);
+    let w_prize = if min_prize.is_finite() {
+        travel_bound / min_prize
+    } else {
+        0.0
+    };
+    let prize_total: f64 = p.stops.iter().map(|s| s.prize).sum();
+    let w_mandatory = w_prize * (prize_total + 1.0) + travel_bound;
+    p.stops
+        .iter()
+        .map(|s| s.prize * w_prize + if s.mandatory { w_mandatory } else { 0.0 })
+        .collect()
+}
+
+/// One vehicle's route with its caches.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Route {
+    pub v: usize,
+    pub stops: Vec<usize>,
+    pub loc: Vec<usize>,
+    /// Earliest service start per node (ignoring the break).
+    pub es: Vec<f64>,
+    /// Earliest departure per node.
+    pub dep: Vec<f64>,
+    /// Latest service start per node (ignoring the break).
+    pub ls: Vec<f64>,
+    /// Load of nodes `0..=p`.
+    pub cload: Vec<f64>,
+    /// Travel from node 0 to node `p`.
+    pub ccost: Vec<f64>,
+    /// Travel of the reversed arcs from node 0 to node `p` (for 2-opt on asymmetric data).
+    pub crev: Vec<f64>,
+    /// Union of required skills of nodes `p..`.
+    pub skills_from: Vec<u64>,
+    pub has_break: bool,
+}
+
+impl Route {
+    pub fn new(ctx: &Ctx, v: usize) -> Self {
+        let mut r = Route {
+            v,
+            has_break: ctx.p.vehicles[v].break_.is_some(),
+            ..Default::default()
+        };
+        r.update(ctx);
+        r
+    }
+
+    #[inline]
+    pub fn len(&self) -> usize {
+        self.stops.len()
+    }
+
+    #[inline]
+    pub fn cost(&self) -> f64 {
+        *self.ccost.last().unwrap_or(&0.0)
+    }
+
+    #[inline]
+    pub fn load(&self) -> f64 {
+        *self.cload.last().unwrap_or(&0.0)
+    }
+
+    /// Stop at node `p` (1..=n).
+    #[inline]
+    pub fn stop_at(&self, node: usize) -> usize {
+        self.stops[node - 1]
+    }
+
+    /// Recomputes all caches after `stops` changed.
+    pub fn update(&mut self, ctx: &Ctx) {
+        let veh = &ctx.p.vehicles[self.v];
+        let n = self.stops.len();
+        for buf in [
+            &mut self.es,
+            &mut self.dep,
+            &mut self.ls,
+            &mut self.cload,
+            &mut self.ccost,
+            &mut self.crev,
+        ] {
+            buf.clear();
+            buf.resize(n + 2, 0.0);
+        }
+        self.loc.clear();
+        self.loc.push(veh.start_location);
+        self.loc.extend(self.stops.iter().map(|&s| ctx.loc[s]));
+        self.loc.push(veh.end_location);
+        self.es[0] = veh.shift.start_s;
+        self.dep[0] = veh.shift.start_s;
+        for p in 1..=n {
+            let s = self.stops[p - 1];
+            let (a, b) = (self.loc[p - 1], self.loc[p]);
+            self.ccost[p] = self.ccost[p - 1] + ctx.t(a, b);
+            self.crev[p] = self.crev[p - 1] + ctx.t(b, a);
+            self.cload[p] = self.cload[p - 1] + ctx.demand[s];
+            self.es[p] = ctx.earliest_start(s, self.dep[p - 1] + ctx.t(a, b));
+            self.dep[p] = self.es[p] + ctx.svc[s];
+        }
+        let (a, b) = (self.loc[n], self.loc[n + 1]);
+        self.ccost[n + 1] = self.ccost[n] + ctx.t(a, b);
+        self.crev[n + 1] = self.crev[n] + ctx.t(b, a);
+        self.cload[n + 1] = self.cload[n];
+        self.es[n + 1] = self.dep[n] + ctx.t(a, b);
+        self.dep[n + 1] = self.es[n + 1];
+        self.ls[n + 1] = veh.shift.end_s;
+        for p in (1..=n).rev() {
+            let s = self.stops[p - 1];
+            let bound = self.ls[p + 1] - ctx.t(self.loc[p], self.loc[p + 1]) - ctx.svc[s];
+            self.ls[p] = ctx.latest_start(s, bound);
+        }
+        self.ls[0] = self.ls[1] - ctx.t(self.loc[0], self.loc[1]);
+        self.skills_from.clear();
+        self.skills_from.resize(n + 2, 0);
+        for p in (1..=n).rev() {
+            self.skills_from[p] = self.skills_from[p + 1] | ctx.p.stops[self.stops[p - 1]].skills.0;
+        }
+    }
+}
+
+/// Time feasibility of vehicle `a.v` running `a`'s nodes `0..=i`, then `mid`, then
+/// `b`'s nodes `k..` (which end at `b`'s end). Load and skills are the caller's.
+pub(crate) fn concat_ok(ctx: &Ctx, a: &Route, i: usize, mid: &[usize], b: &Route, k: usize) -> bool {
+    if a.has_break || !ctx.same_end(a.v, b.v) {
+        return ctx.with_scratch(|seq| {
+            seq.extend_from_slice(&a.stops[..i]);
+            seq.extend_from_slice(mid);
+            if k <= b.len() {
+                seq.extend_from_slice(&b.stops[k - 1..]);
+            }
+            ctx.seq_time_ok(a.v, seq)
+        });
+    }
+    let mut t = a.dep[i];
+    let mut at = a.loc[i];
+    for &s in mid {
+        let st = ctx.earliest_start(s, t + ctx.t(at, ctx.loc[s]));
+        if st == INF {
+            return false;
+        }
+        t = st + ctx.svc[s];
+        at = ctx.loc[s];
+    }
+    t + ctx.t(at, b.loc[k]) <= b.ls[k] + EPS
+}
+
+/// The working solution: routes (one per vehicle), who is where, and the cost.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct State {
+    pub routes: Vec<Route>,
+    /// Per stop: route index, or `usize::MAX` when unassigned.
+    pub route_of: Vec<usize>,
+    /// Per stop: node index in its route.
+    pub node_of: Vec<usize>,
+}
+
+pub(crate) const NONE: usize = usize::MAX;
+
+impl State {
+    pub fn empty(ctx: &Ctx) -> Self {
+        State {
+            routes: (0..ctx.p.vehicles.len()).map(|v| Route::new(ctx, v)).collect(),
+            route_of: vec![NONE; ctx.p.stops.len()],
+            node_of: vec![0; ctx.p.stops.len()],
+        }
+    }
+
+    /// Refreshes route `r`'s caches and the stop → position index.
+    pub fn refresh(&mut self, ctx: &Ctx, r: usize) {
+        let route = &mut self.routes[r];
+        route.update(ctx);
+        for (i, &s) in route.stops.iter().enumerate() {
+            self.route_of[s] = r;
+            self.node_of[s] = i + 1;
+        }
+    }
+
+    /// Travel plus penalties of unassigned stops.
+    pub fn cost(&self, ctx: &Ctx) -> f64 {
+        let travel: f64 = self.routes.iter().map(Route::cost).sum();
+        let missing: f64 = (0..self.route_of.len())
+            .filter(|&s| self.route_of[s] == NONE)
+            .map(|s| ctx.penalty[s])
+            .sum();
+        travel + missing
+    }
+
+    /// Whether vehicle of route `r` may take stop `s` (skills) and one more stop.
+    #[inline]
+    pub fn can_take(&self, ctx: &Ctx, r: usize, s: usize, extra_stops: usize) -> bool {
+        let route = &self.routes[r];
+        let veh = &ctx.p.vehicles[route.v];
+        if !veh.skills.covers(ctx.p.stops[s].skills) {
+            return false;
+        }
+        if let Some(m) = veh.max_stops {
+            if route.len() + extra_stops > m {
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Whether route `r` can carry `load` in total.
+    #[inline]
+    pub fn load_ok(&self, ctx: &Ctx, r: usize, load: f64) -> bool {
+        match ctx.p.vehicles[self.routes[r].v].capacity {
+            Some(c) => load <= c + EPS,
+            None => true,
+        }
+    }
+}

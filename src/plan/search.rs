@@ -1,0 +1,249 @@
+//! The outer loop: ruin and recreate with string removals (in the manner of SISR,
+//! Christiaens & Vanden Berghe 2020) under simulated-annealing acceptance, with the
+//! local-search descent polishing every new best solution.
+//!
+//! Deterministic for a seed: the temperature follows the iteration count when an
+//! iteration budget is given, and the clock only stops the search.
+
+use std::time::Instant;
+
+use rand::seq::SliceRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::construct::insert_all;
+use super::operators::descend;
+use super::route::{Ctx, State, NONE};
+
+/// How long and how to search.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SolveOptions {
+    /// Stop after this many seconds at the latest.
+    pub time_limit_s: f64,
+    /// Stop after this many iterations; when set, the result depends only on the seed
+    /// and this count (as long as the time limit is not reached first).
+    pub max_iterations: Option<u64>,
+    pub seed: u64,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit_s: 5.0,
+            max_iterations: None,
+            seed: 1,
+        }
+    }
+}
+
+/// Reported whenever the search finds a better plan.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Progress {
+    pub iteration: u64,
+    pub elapsed_s: f64,
+    pub mandatory_missed: usize,
+    pub prize: f64,
+    pub travel_s: f64,
+}
+
+/// Average removed stops per ruin, and the longest string.
+const AVG_REMOVED: f64 = 10.0;
+const MAX_STRING: f64 = 10.0;
+const BLINK: f64 = 0.01;
+/// Neighbours considered per stop by the local search.
+const GRANULARITY: usize = 20;
+
+pub(crate) fn run(
+    ctx: &Ctx,
+    options: &SolveOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> (State, u64) {
+    let started = Instant::now();
+    let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
+    let mut current = initial(ctx, &mut rng);
+    descend(ctx, &mut current, GRANULARITY);
+    let mut current_cost = current.cost(ctx);
+    let mut best = current.clone();
+    let mut best_cost = current_cost;
+    report(ctx, &best, 0, started, progress);
+
+    let (t0, tf) = temperatures(ctx, &current);
+    let mut cand = current.clone();
+    let mut removed = Vec::new();
+    let mut iteration: u64 = 0;
+    loop {
+        if let Some(max) = options.max_iterations {
+            if iteration >= max {
+                break;
+            }
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        if elapsed >= options.time_limit_s {
+            break;
+        }
+        if ctx.p.stops.is_empty() {
+            break;
+        }
+        iteration += 1;
+        let frac = match options.max_iterations {
+            Some(max) => iteration as f64 / max as f64,
+            None => elapsed / options.time_limit_s,
+        };
+        let temperature = t0 * (tf / t0).powf(frac.min(1.0));
+
+        cand.clone_from(&current);
+        ruin(ctx, &mut cand, &mut rng, &mut removed);
+        recreate(ctx, &mut cand, &mut rng, &mut removed);
+        let cand_cost = cand.cost(ctx);
+        let threshold = current_cost - temperature * rng.gen::<f64>().max(1e-300).ln();
+        if cand_cost < threshold {
+            std::mem::swap(&mut current, &mut cand);
+            current_cost = cand_cost;
+            if current_cost < best_cost - 1e-9 {
+                descend(ctx, &mut current, GRANULARITY);
+                current_cost = current.cost(ctx);
+                best.clone_from(&current);
+                best_cost = current_cost;
+                report(ctx, &best, iteration, started, progress);
+            }
+        }
+    }
+    descend(ctx, &mut best, GRANULARITY);
+    (best, iteration)
+}
+
+fn report(ctx: &Ctx, st: &State, iteration: u64, started: Instant, progress: &mut dyn FnMut(Progress)) {
+    let (mut missed, mut prize) = (0, 0.0);
+    for (s, stop) in ctx.p.stops.iter().enumerate() {
+        if st.route_of[s] == NONE {
+            missed += usize::from(stop.mandatory);
+        } else {
+            prize += stop.prize;
+        }
+    }
+    progress(Progress {
+        iteration,
+        elapsed_s: started.elapsed().as_secs_f64(),
+        mandatory_missed: missed,
+        prize,
+        travel_s: st.routes.iter().map(|r| r.cost()).sum(),
+    });
+}
+
+/// Start and end temperatures, scaled by the mean arc of the first solution.
+fn temperatures(ctx: &Ctx, st: &State) -> (f64, f64) {
+    let used = st.routes.iter().filter(|r| !r.stops.is_empty()).count();
+    let served: usize = st.routes.iter().map(|r| r.len()).sum();
+    let travel: f64 = st.routes.iter().map(|r| r.cost()).sum();
+    let mean_arc = if served > 0 { travel / (served + used) as f64 } else { 1.0 };
+    let mean_arc = if mean_arc.is_finite() && mean_arc > 0.0 { mean_arc } else { 1.0 };
+    let _ = ctx;
+    (0.5 * mean_arc, 0.005 * mean_arc)
+}
+
+/// The first solution: stops by decreasing penalty, cheapest insertion.
+fn initial(ctx: &Ctx, rng: &mut ChaCha8Rng) -> State {
+    let mut st = State::empty(ctx);
+    let mut order: Vec<usize> = (0..ctx.p.stops.len()).collect();
+    order.shuffle(rng);
+    let depot = ctx.p.vehicles[0].start_location;
+    order.sort_by(|&a, &b| {
+        ctx.penalty[b]
+            .total_cmp(&ctx.penalty[a])
+            .then(ctx.t(depot, ctx.loc[b]).total_cmp(&ctx.t(depot, ctx.loc[a])))
+    });
+    insert_all(ctx, &mut st, &order, 0.0, rng);
+    st
+}
+
+/// Removes a few strings of stops that lie close together (adjacent strings from
+/// different routes), so that recreating them can reorganise a neighbourhood.
+fn ruin(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<usize>) {
+    removed.clear();
+    let used: Vec<usize> = (0..st.routes.len()).filter(|&r| !st.routes[r].stops.is_empty()).collect();
+    if used.is_empty() {
+        return;
+    }
+    let served: usize = used.iter().map(|&r| st.routes[r].len()).sum();
+    let avg_len = served as f64 / used.len() as f64;
+    let ls_max = MAX_STRING.min(avg_len);
+    let ks_max = 4.0 * AVG_REMOVED / (1.0 + ls_max) - 1.0;
+    let ks = (rng.gen_range(1.0..ks_max.max(1.0) + 1.0)).floor() as usize;
+    // A random served stop seeds the ruin.
+    let mut seed = rng.gen_range(0..ctx.p.stops.len());
+    while st.route_of[seed] == NONE {
+        seed = (seed + 1) % ctx.p.stops.len();
+    }
+    let mut ruined: Vec<usize> = Vec::with_capacity(ks);
+    for &c in std::iter::once(&seed).chain(ctx.neighbours[seed].iter()) {
+        if ruined.len() >= ks {
+            break;
+        }
+        let r = st.route_of[c];
+        if r == NONE || ruined.contains(&r) {
+            continue;
+        }
+        let route_len = st.routes[r].len();
+        let lt_max = (route_len as f64).min(ls_max);
+        let lt = (rng.gen_range(1.0..lt_max.max(1.0) + 1.0)).floor() as usize;
+        let lt = lt.clamp(1, route_len);
+        remove_string(st, r, st.node_of[c] - 1, lt, rng, removed);
+        ruined.push(r);
+    }
+    for &r in &ruined {
+        st.refresh(ctx, r);
+    }
+    for &s in removed.iter() {
+        st.route_of[s] = NONE;
+    }
+}
+
+/// Removes `len` consecutive stops containing index `at` of route `r` (half of the
+/// time keeping a few stops in the middle of a longer string: "split string").
+fn remove_string(st: &mut State, r: usize, at: usize, len: usize, rng: &mut ChaCha8Rng, removed: &mut Vec<usize>) {
+    let stops = &mut st.routes[r].stops;
+    let n = stops.len();
+    let mut keep = 0;
+    if len < n && rng.gen_bool(0.5) {
+        keep = 1;
+        while len + keep < n && rng.gen_bool(0.5) {
+            keep += 1;
+        }
+    }
+    let total = len + keep;
+    let lo = (at + 1).saturating_sub(total);
+    let hi = at.min(n - total);
+    let start = rng.gen_range(lo..=hi);
+    let keep_at = if keep > 0 { rng.gen_range(0..=len) } else { 0 };
+    let mut idx = 0;
+    stops.retain(|&s| {
+        let i = idx;
+        idx += 1;
+        if i < start || i >= start + total {
+            return true;
+        }
+        let off = i - start;
+        if keep > 0 && off >= keep_at && off < keep_at + keep {
+            return true;
+        }
+        removed.push(s);
+        false
+    });
+}
+
+/// Re-inserts the removed stops and tries every other unassigned stop, highest
+/// penalty first, in one of SISR's orders within equal penalties.
+fn recreate(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<usize>) {
+    removed.clear();
+    removed.extend((0..st.route_of.len()).filter(|&s| st.route_of[s] == NONE));
+    removed.shuffle(rng);
+    let depot = ctx.p.vehicles[0].start_location;
+    match rng.gen_range(0..11) {
+        0..=3 => {}
+        4..=7 => removed.sort_by(|&a, &b| ctx.demand[b].total_cmp(&ctx.demand[a])),
+        8..=9 => removed.sort_by(|&a, &b| ctx.t(depot, ctx.loc[b]).total_cmp(&ctx.t(depot, ctx.loc[a]))),
+        _ => removed.sort_by(|&a, &b| ctx.t(depot, ctx.loc[a]).total_cmp(&ctx.t(depot, ctx.loc[b]))),
+    }
+    removed.sort_by(|&a, &b| ctx.penalty[b].total_cmp(&ctx.penalty[a]));
+    insert_all(ctx, st, removed, BLINK, rng);
+}
