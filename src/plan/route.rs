@@ -325,12 +325,6 @@ impl Route {
         *self.cload.last().unwrap_or(&0.0)
     }
 
-    /// Stop at node `p` (1..=n).
-    #[inline]
-    pub fn stop_at(&self, node: usize) -> usize {
-        self.stops[node - 1]
-    }
-
     /// Recomputes all caches after `stops` changed.
     pub fn update(&mut self, ctx: &Ctx) {
         let veh = &ctx.p.vehicles[self.v];

@@ -244,6 +244,12 @@ fn recreate(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<u
         8..=9 => removed.sort_by(|&a, &b| ctx.t(depot, ctx.loc[b]).total_cmp(&ctx.t(depot, ctx.loc[a]))),
         _ => removed.sort_by(|&a, &b| ctx.t(depot, ctx.loc[a]).total_cmp(&ctx.t(depot, ctx.loc[b]))),
     }
-    removed.sort_by(|&a, &b| ctx.penalty[b].total_cmp(&ctx.penalty[a]));
+    // Mandatory stops first; by prize only half of the time, since a fixed order
+    // would make the greedy recreate repeat itself.
+    if rng.gen_bool(0.5) {
+        removed.sort_by(|&a, &b| ctx.penalty[b].total_cmp(&ctx.penalty[a]));
+    } else {
+        removed.sort_by_key(|&s| !ctx.p.stops[s].mandatory);
+    }
     insert_all(ctx, st, removed, BLINK, rng);
 }
