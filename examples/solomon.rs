@@ -33,7 +33,9 @@ fn parse_args() -> Result<Args> {
         match a.as_str() {
             "--seconds" => args.seconds = it.next().context("--seconds needs a value")?.parse()?,
             "--seed" => args.seed = it.next().context("--seed needs a value")?.parse()?,
-            "--iterations" => args.iterations = Some(it.next().context("--iterations needs a value")?.parse()?),
+            "--iterations" => {
+                args.iterations = Some(it.next().context("--iterations needs a value")?.parse()?)
+            }
             "--progress" => args.progress = true,
             _ if args.file.is_empty() => args.file = a,
             _ => bail!("unexpected argument {a}"),
@@ -47,11 +49,17 @@ fn parse_args() -> Result<Args> {
 
 /// Reads the fleet size, capacity and customer rows (depot first).
 fn read_solomon(text: &str) -> Result<(usize, f64, Vec<[f64; 7]>)> {
-    let lines: Vec<Vec<&str>> = text.lines().map(|l| l.split_whitespace().collect()).collect();
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
     let mut fleet = None;
     let mut rows = Vec::new();
     for (i, parts) in lines.iter().enumerate() {
-        if parts.first().is_some_and(|p| p.eq_ignore_ascii_case("VEHICLE")) {
+        if parts
+            .first()
+            .is_some_and(|p| p.eq_ignore_ascii_case("VEHICLE"))
+        {
             let nums = lines[i + 1..]
                 .iter()
                 .find(|l| l.first().is_some_and(|p| p.parse::<f64>().is_ok()))
@@ -61,7 +69,9 @@ fn read_solomon(text: &str) -> Result<(usize, f64, Vec<[f64; 7]>)> {
         if parts.len() == 7 {
             let nums: Result<Vec<f64>, _> = parts.iter().map(|p| p.parse::<f64>()).collect();
             if let Ok(nums) = nums {
-                rows.push([nums[0], nums[1], nums[2], nums[3], nums[4], nums[5], nums[6]]);
+                rows.push([
+                    nums[0], nums[1], nums[2], nums[3], nums[4], nums[5], nums[6],
+                ]);
             }
         }
     }
@@ -73,7 +83,9 @@ fn read_solomon(text: &str) -> Result<(usize, f64, Vec<[f64; 7]>)> {
 }
 
 fn problem(fleet: usize, capacity: f64, rows: &[[f64; 7]]) -> Problem {
-    let d = Matrix::from_fn(rows.len(), |i, j| (rows[i][1] - rows[j][1]).hypot(rows[i][2] - rows[j][2]));
+    let d = Matrix::from_fn(rows.len(), |i, j| {
+        (rows[i][1] - rows[j][1]).hypot(rows[i][2] - rows[j][2])
+    });
     let stops = rows[1..]
         .iter()
         .enumerate()
@@ -100,8 +112,10 @@ fn problem(fleet: usize, capacity: f64, rows: &[[f64; 7]]) -> Problem {
 
 fn main() -> Result<()> {
     let args = parse_args()?;
-    let text = std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file))?;
-    let (fleet, capacity, rows) = read_solomon(&text).with_context(|| format!("parsing {}", args.file))?;
+    let text =
+        std::fs::read_to_string(&args.file).with_context(|| format!("reading {}", args.file))?;
+    let (fleet, capacity, rows) =
+        read_solomon(&text).with_context(|| format!("parsing {}", args.file))?;
     let problem = problem(fleet, capacity, &rows);
     let options = SolveOptions {
         time_limit_s: args.seconds,
@@ -112,11 +126,15 @@ fn main() -> Result<()> {
     let show = args.progress;
     let solution = plan::solve_with_progress(&problem, &options, &mut |p| {
         if show {
-            eprintln!("{:8} {:6.2}s missed {} distance {:.2}", p.iteration, p.elapsed_s, p.mandatory_missed, p.travel_s);
+            eprintln!(
+                "{:8} {:6.2}s missed {} distance {:.2}",
+                p.iteration, p.elapsed_s, p.mandatory_missed, p.travel_s
+            );
         }
     })?;
     let seconds = started.elapsed().as_secs_f64();
-    let feasible = plan::check::check(&problem, &solution).is_ok() && solution.objective.mandatory_missed == 0;
+    let feasible =
+        plan::check::check(&problem, &solution).is_ok() && solution.objective.mandatory_missed == 0;
     let instance = std::path::Path::new(&args.file)
         .file_name()
         .map_or(args.file.clone(), |n| n.to_string_lossy().into_owned());

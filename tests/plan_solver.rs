@@ -2,8 +2,8 @@
 //! instances (proptest), determinism, and bad input.
 
 use gridpatrol::plan::{
-    self, check, Break, Matrix, Problem, ProblemError, Reason, Skills, SolveError, SolveOptions, Stop,
-    TimeWindow, Vehicle,
+    self, check, Break, Matrix, Problem, ProblemError, Reason, Skills, SolveError, SolveOptions,
+    Stop, TimeWindow, Vehicle,
 };
 use proptest::prelude::*;
 use rand::{Rng, SeedableRng};
@@ -13,8 +13,12 @@ use rand_chacha::ChaCha8Rng;
 /// breaks only when `breaks`.
 fn random_problem(seed: u64, n: usize, v: usize, breaks: bool) -> Problem {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let pts: Vec<(f64, f64)> = (0..=n).map(|_| (rng.gen_range(0.0..100.0), rng.gen_range(0.0..100.0))).collect();
-    let m = Matrix::from_fn(n + 1, |i, j| (pts[i].0 - pts[j].0).hypot(pts[i].1 - pts[j].1));
+    let pts: Vec<(f64, f64)> = (0..=n)
+        .map(|_| (rng.gen_range(0.0..100.0), rng.gen_range(0.0..100.0)))
+        .collect();
+    let m = Matrix::from_fn(n + 1, |i, j| {
+        (pts[i].0 - pts[j].0).hypot(pts[i].1 - pts[j].1)
+    });
     let stops = (1..=n)
         .map(|i| {
             let mut windows = Vec::new();
@@ -45,7 +49,11 @@ fn random_problem(seed: u64, n: usize, v: usize, breaks: bool) -> Problem {
                 start_window: TimeWindow::new(200.0, 300.0),
                 duration_s: 60.0,
             }),
-            ..Vehicle::new(format!("v{k}"), 0, TimeWindow::new(0.0, rng.gen_range(400.0..900.0)))
+            ..Vehicle::new(
+                format!("v{k}"),
+                0,
+                TimeWindow::new(0.0, rng.gen_range(400.0..900.0)),
+            )
         })
         .collect();
     Problem {
@@ -78,7 +86,11 @@ fn brute_route_ok(p: &Problem, v: usize, seq: &[usize]) -> Option<f64> {
         let start = if stop.windows.is_empty() {
             arr
         } else {
-            stop.windows.iter().filter(|w| arr <= w.end_s).map(|w| arr.max(w.start_s)).fold(f64::INFINITY, f64::min)
+            stop.windows
+                .iter()
+                .filter(|w| arr <= w.end_s)
+                .map(|w| arr.max(w.start_s))
+                .fold(f64::INFINITY, f64::min)
         };
         if !start.is_finite() {
             return None;
@@ -92,7 +104,14 @@ fn brute_route_ok(p: &Problem, v: usize, seq: &[usize]) -> Option<f64> {
 
 /// The best (missed mandatory, −prize, travel) by enumerating every assignment and order.
 fn brute_force(p: &Problem) -> (usize, f64, f64) {
-    fn rec(p: &Problem, v: usize, used: &mut Vec<bool>, seq: &mut Vec<usize>, travel: f64, best: &mut (usize, f64, f64)) {
+    fn rec(
+        p: &Problem,
+        v: usize,
+        used: &mut Vec<bool>,
+        seq: &mut Vec<usize>,
+        travel: f64,
+        best: &mut (usize, f64, f64),
+    ) {
         // Close vehicle v's route here.
         if let Some(t) = brute_route_ok(p, v, seq) {
             let travel = if seq.is_empty() { travel } else { travel + t };
@@ -100,10 +119,18 @@ fn brute_force(p: &Problem) -> (usize, f64, f64) {
                 let mut next = Vec::new();
                 rec(p, v + 1, used, &mut next, travel, best);
             } else {
-                let missed = (0..p.stops.len()).filter(|&s| !used[s] && p.stops[s].mandatory).count();
-                let prize: f64 = (0..p.stops.len()).filter(|&s| used[s]).map(|s| p.stops[s].prize).sum();
+                let missed = (0..p.stops.len())
+                    .filter(|&s| !used[s] && p.stops[s].mandatory)
+                    .count();
+                let prize: f64 = (0..p.stops.len())
+                    .filter(|&s| used[s])
+                    .map(|s| p.stops[s].prize)
+                    .sum();
                 let cand = (missed, -prize, travel);
-                if cand.0 < best.0 || (cand.0 == best.0 && (cand.1 < best.1 || (cand.1 == best.1 && cand.2 < best.2))) {
+                if cand.0 < best.0
+                    || (cand.0 == best.0
+                        && (cand.1 < best.1 || (cand.1 == best.1 && cand.2 < best.2)))
+                {
                     *best = cand;
                 }
             }
@@ -122,7 +149,14 @@ fn brute_force(p: &Problem) -> (usize, f64, f64) {
         }
     }
     let mut best = (usize::MAX, 0.0, f64::INFINITY);
-    rec(p, 0, &mut vec![false; p.stops.len()], &mut Vec::new(), 0.0, &mut best);
+    rec(
+        p,
+        0,
+        &mut vec![false; p.stops.len()],
+        &mut Vec::new(),
+        0.0,
+        &mut best,
+    );
     (best.0, -best.1, best.2)
 }
 
@@ -147,8 +181,16 @@ fn matches_brute_force_on_tiny_instances() {
         assert!(check::check(&p, &sol).is_ok(), "seed {seed}");
         let o = sol.objective;
         assert_eq!(o.mandatory_missed, missed, "seed {seed}: missed mandatory");
-        assert!((o.prize - prize).abs() < 1e-9, "seed {seed}: prize {} vs optimum {prize}", o.prize);
-        assert!((o.travel_s - travel).abs() < 1e-6, "seed {seed}: travel {} vs optimum {travel}", o.travel_s);
+        assert!(
+            (o.prize - prize).abs() < 1e-9,
+            "seed {seed}: prize {} vs optimum {prize}",
+            o.prize
+        );
+        assert!(
+            (o.travel_s - travel).abs() < 1e-6,
+            "seed {seed}: travel {} vs optimum {travel}",
+            o.travel_s
+        );
     }
 }
 
@@ -194,7 +236,10 @@ fn line_problem() -> Problem {
 fn no_teams_is_an_error() {
     let mut p = line_problem();
     p.vehicles.clear();
-    assert!(matches!(plan::solve(&p, &SolveOptions::default()), Err(SolveError::Problem(ProblemError::NoVehicles))));
+    assert!(matches!(
+        plan::solve(&p, &SolveOptions::default()),
+        Err(SolveError::Problem(ProblemError::NoVehicles))
+    ));
 }
 
 #[test]
@@ -224,9 +269,17 @@ fn unreachable_window_skill_and_road_are_explained() {
     p.stops[1].skills = Skills(2);
     p.stops.push(Stop::new("c", 3, 10.0));
     p.stops.push(Stop::new("island", 4, 10.0));
-    let options = SolveOptions { max_iterations: Some(50), ..Default::default() };
+    let options = SolveOptions {
+        max_iterations: Some(50),
+        ..Default::default()
+    };
     let sol = plan::solve(&p, &options).unwrap();
-    let reason = |id: &str| sol.unassigned.iter().find(|u| u.stop_id == id).map(|u| u.reason);
+    let reason = |id: &str| {
+        sol.unassigned
+            .iter()
+            .find(|u| u.stop_id == id)
+            .map(|u| u.reason)
+    };
     assert_eq!(reason("a"), Some(Reason::WindowUnreachable));
     assert_eq!(reason("b"), Some(Reason::SkillMissing));
     assert_eq!(reason("island"), Some(Reason::Unreachable));
@@ -238,13 +291,33 @@ fn unreachable_window_skill_and_road_are_explained() {
 fn lunch_break_is_planned_inside_its_window() {
     // One team, 08:00–17:00, six one-hour visits: it must break between 11:30 and 13:00.
     let m = Matrix::from_fn(7, |i, j| if i == j { 0.0 } else { 300.0 });
-    let stops = (1..7).map(|i| Stop { prize: 1.0, ..Stop::new(format!("s{i}"), i, 3600.0) }).collect();
+    let stops = (1..7)
+        .map(|i| Stop {
+            prize: 1.0,
+            ..Stop::new(format!("s{i}"), i, 3600.0)
+        })
+        .collect();
     let team = Vehicle {
-        break_: Some(Break { start_window: TimeWindow::new(11.5 * 3600.0, 13.0 * 3600.0), duration_s: 3600.0 }),
+        break_: Some(Break {
+            start_window: TimeWindow::new(11.5 * 3600.0, 13.0 * 3600.0),
+            duration_s: 3600.0,
+        }),
         ..Vehicle::new("t", 0, TimeWindow::new(8.0 * 3600.0, 17.0 * 3600.0))
     };
-    let p = Problem { durations_s: m.clone(), distances_m: m, stops, vehicles: vec![team] };
-    let sol = plan::solve(&p, &SolveOptions { max_iterations: Some(100), ..Default::default() }).unwrap();
+    let p = Problem {
+        durations_s: m.clone(),
+        distances_m: m,
+        stops,
+        vehicles: vec![team],
+    };
+    let sol = plan::solve(
+        &p,
+        &SolveOptions {
+            max_iterations: Some(100),
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(check::check(&p, &sol).is_ok());
     let route = &sol.routes[0];
     let b = route.break_.expect("a break");

@@ -48,7 +48,11 @@ pub(crate) fn best_insertion<R: Rng>(
                 continue;
             }
             if concat_ok(ctx, route, p, &[s], route, p + 1) {
-                best = Some(Insertion { route: r, after: p, delta });
+                best = Some(Insertion {
+                    route: r,
+                    after: p,
+                    delta,
+                });
             }
         }
     }
@@ -64,7 +68,13 @@ pub(crate) fn insert(ctx: &Ctx, st: &mut State, s: usize, ins: Insertion) {
 
 /// Inserts each stop of `order` at its cheapest feasible place; stops that fit
 /// nowhere stay unassigned.
-pub(crate) fn insert_all<R: Rng>(ctx: &Ctx, st: &mut State, order: &[usize], blink: f64, rng: &mut R) {
+pub(crate) fn insert_all<R: Rng>(
+    ctx: &Ctx,
+    st: &mut State,
+    order: &[usize],
+    blink: f64,
+    rng: &mut R,
+) {
     for &s in order {
         if st.route_of[s] != NONE {
             continue;

@@ -152,12 +152,24 @@ fn timed(ctx: &Ctx, r: &Route, brk: Option<BreakAt>) -> Option<RoutePlan> {
         };
         let (arrival, start) = match (brk, spec) {
             (Some(b), Some(spec)) if b.leg == leg => {
-                let (b0, b1, d) = (spec.start_window.start_s, spec.start_window.end_s, spec.duration_s);
-                let bs = if b.on_arrival { (t + tau).max(b0) } else { t.max(b0) };
+                let (b0, b1, d) = (
+                    spec.start_window.start_s,
+                    spec.start_window.end_s,
+                    spec.duration_s,
+                );
+                let bs = if b.on_arrival {
+                    (t + tau).max(b0)
+                } else {
+                    t.max(b0)
+                };
                 if bs > b1 + route::EPS {
                     return None;
                 }
-                break_plan = Some(BreakPlan { before_visit: leg, start_s: bs, end_s: bs + d });
+                break_plan = Some(BreakPlan {
+                    before_visit: leg,
+                    start_s: bs,
+                    end_s: bs + d,
+                });
                 if b.on_arrival {
                     (t + tau, start_at(bs + d))
                 } else {
@@ -219,7 +231,10 @@ fn route_plan(ctx: &Ctx, r: &Route) -> Option<RoutePlan> {
     for leg in 0..=r.len() {
         for on_arrival in [false, true] {
             if let Some(plan) = timed(ctx, r, Some(BreakAt { leg, on_arrival })) {
-                if best.as_ref().is_none_or(|b| plan.return_s < b.return_s - route::EPS) {
+                if best
+                    .as_ref()
+                    .is_none_or(|b| plan.return_s < b.return_s - route::EPS)
+                {
                     best = Some(plan);
                 }
             }

@@ -165,7 +165,9 @@ pub enum ProblemError {
     NoVehicles,
     #[error("the duration matrix is {durations}×{durations} but the distance matrix is {distances}×{distances}")]
     MatrixSizes { durations: usize, distances: usize },
-    #[error("{what} `{id}` refers to location {location}, but the matrices have only {n} locations")]
+    #[error(
+        "{what} `{id}` refers to location {location}, but the matrices have only {n} locations"
+    )]
     LocationOutOfRange {
         what: &'static str,
         id: String,
@@ -173,7 +175,11 @@ pub enum ProblemError {
         n: usize,
     },
     #[error("team `{id}`: the shift ends ({end_s} s) before it starts ({start_s} s)")]
-    ShiftEndsBeforeStart { id: String, start_s: f64, end_s: f64 },
+    ShiftEndsBeforeStart {
+        id: String,
+        start_s: f64,
+        end_s: f64,
+    },
     #[error("{what} `{id}`: field `{field}` is {value}, which is not a valid number here")]
     BadNumber {
         what: &'static str,
@@ -182,7 +188,11 @@ pub enum ProblemError {
         value: f64,
     },
     #[error("stop `{id}`: time window {start_s}–{end_s} ends before it starts")]
-    BadWindow { id: String, start_s: f64, end_s: f64 },
+    BadWindow {
+        id: String,
+        start_s: f64,
+        end_s: f64,
+    },
     #[error("the matrices hold a negative or NaN entry from {from} to {to}")]
     BadMatrixEntry { from: usize, to: usize },
 }

@@ -166,13 +166,16 @@ impl<'a> Ctx<'a> {
             let back = nb + self.t(at, veh.end_location);
             return (back <= veh.shift.end_s + EPS).then_some(back);
         };
-        let (b0, b1, d) = (brk.start_window.start_s, brk.start_window.end_s, brk.duration_s);
+        let (b0, b1, d) = (
+            brk.start_window.start_s,
+            brk.start_window.end_s,
+            brk.duration_s,
+        );
         let mut wb = INF; // departure with the break taken
         for &s in seq {
             let tau = self.t(at, self.loc[s]);
-            let (nb2, wb2) = self.break_leg(nb, wb, tau, (b0, b1, d), |arr| {
-                self.earliest_start(s, arr)
-            });
+            let (nb2, wb2) =
+                self.break_leg(nb, wb, tau, (b0, b1, d), |arr| self.earliest_start(s, arr));
             if nb2 == INF && wb2 == INF {
                 return None;
             }
@@ -378,7 +381,14 @@ impl Route {
 
 /// Time feasibility of vehicle `a.v` running `a`'s nodes `0..=i`, then `mid`, then
 /// `b`'s nodes `k..` (which end at `b`'s end). Load and skills are the caller's.
-pub(crate) fn concat_ok(ctx: &Ctx, a: &Route, i: usize, mid: &[usize], b: &Route, k: usize) -> bool {
+pub(crate) fn concat_ok(
+    ctx: &Ctx,
+    a: &Route,
+    i: usize,
+    mid: &[usize],
+    b: &Route,
+    k: usize,
+) -> bool {
     if a.has_break || !ctx.same_end(a.v, b.v) {
         return ctx.with_scratch(|seq| {
             seq.extend_from_slice(&a.stops[..i]);
@@ -417,7 +427,9 @@ pub(crate) const NONE: usize = usize::MAX;
 impl State {
     pub fn empty(ctx: &Ctx) -> Self {
         State {
-            routes: (0..ctx.p.vehicles.len()).map(|v| Route::new(ctx, v)).collect(),
+            routes: (0..ctx.p.vehicles.len())
+                .map(|v| Route::new(ctx, v))
+                .collect(),
             route_of: vec![NONE; ctx.p.stops.len()],
             node_of: vec![0; ctx.p.stops.len()],
         }

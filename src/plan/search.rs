@@ -112,7 +112,13 @@ pub(crate) fn run(
     (best, iteration)
 }
 
-fn report(ctx: &Ctx, st: &State, iteration: u64, started: Instant, progress: &mut dyn FnMut(Progress)) {
+fn report(
+    ctx: &Ctx,
+    st: &State,
+    iteration: u64,
+    started: Instant,
+    progress: &mut dyn FnMut(Progress),
+) {
     let (mut missed, mut prize) = (0, 0.0);
     for (s, stop) in ctx.p.stops.iter().enumerate() {
         if st.route_of[s] == NONE {
@@ -135,8 +141,16 @@ fn temperatures(ctx: &Ctx, st: &State) -> (f64, f64) {
     let used = st.routes.iter().filter(|r| !r.stops.is_empty()).count();
     let served: usize = st.routes.iter().map(|r| r.len()).sum();
     let travel: f64 = st.routes.iter().map(|r| r.cost()).sum();
-    let mean_arc = if served > 0 { travel / (served + used) as f64 } else { 1.0 };
-    let mean_arc = if mean_arc.is_finite() && mean_arc > 0.0 { mean_arc } else { 1.0 };
+    let mean_arc = if served > 0 {
+        travel / (served + used) as f64
+    } else {
+        1.0
+    };
+    let mean_arc = if mean_arc.is_finite() && mean_arc > 0.0 {
+        mean_arc
+    } else {
+        1.0
+    };
     let _ = ctx;
     (0.5 * mean_arc, 0.005 * mean_arc)
 }
@@ -148,9 +162,10 @@ fn initial(ctx: &Ctx, rng: &mut ChaCha8Rng) -> State {
     order.shuffle(rng);
     let depot = ctx.p.vehicles[0].start_location;
     order.sort_by(|&a, &b| {
-        ctx.penalty[b]
-            .total_cmp(&ctx.penalty[a])
-            .then(ctx.t(depot, ctx.loc[b]).total_cmp(&ctx.t(depot, ctx.loc[a])))
+        ctx.penalty[b].total_cmp(&ctx.penalty[a]).then(
+            ctx.t(depot, ctx.loc[b])
+                .total_cmp(&ctx.t(depot, ctx.loc[a])),
+        )
     });
     insert_all(ctx, &mut st, &order, 0.0, rng);
     st
@@ -160,7 +175,9 @@ fn initial(ctx: &Ctx, rng: &mut ChaCha8Rng) -> State {
 /// different routes), so that recreating them can reorganise a neighbourhood.
 fn ruin(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<usize>) {
     removed.clear();
-    let used: Vec<usize> = (0..st.routes.len()).filter(|&r| !st.routes[r].stops.is_empty()).collect();
+    let used: Vec<usize> = (0..st.routes.len())
+        .filter(|&r| !st.routes[r].stops.is_empty())
+        .collect();
     if used.is_empty() {
         return;
     }
@@ -200,7 +217,14 @@ fn ruin(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<usize
 
 /// Removes `len` consecutive stops containing index `at` of route `r` (half of the
 /// time keeping a few stops in the middle of a longer string: "split string").
-fn remove_string(st: &mut State, r: usize, at: usize, len: usize, rng: &mut ChaCha8Rng, removed: &mut Vec<usize>) {
+fn remove_string(
+    st: &mut State,
+    r: usize,
+    at: usize,
+    len: usize,
+    rng: &mut ChaCha8Rng,
+    removed: &mut Vec<usize>,
+) {
     let stops = &mut st.routes[r].stops;
     let n = stops.len();
     let mut keep = 0;
@@ -241,8 +265,14 @@ fn recreate(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<u
     match rng.gen_range(0..11) {
         0..=3 => {}
         4..=7 => removed.sort_by(|&a, &b| ctx.demand[b].total_cmp(&ctx.demand[a])),
-        8..=9 => removed.sort_by(|&a, &b| ctx.t(depot, ctx.loc[b]).total_cmp(&ctx.t(depot, ctx.loc[a]))),
-        _ => removed.sort_by(|&a, &b| ctx.t(depot, ctx.loc[a]).total_cmp(&ctx.t(depot, ctx.loc[b]))),
+        8..=9 => removed.sort_by(|&a, &b| {
+            ctx.t(depot, ctx.loc[b])
+                .total_cmp(&ctx.t(depot, ctx.loc[a]))
+        }),
+        _ => removed.sort_by(|&a, &b| {
+            ctx.t(depot, ctx.loc[a])
+                .total_cmp(&ctx.t(depot, ctx.loc[b]))
+        }),
     }
     // Mandatory stops first; by prize only half of the time, since a fixed order
     // would make the greedy recreate repeat itself.

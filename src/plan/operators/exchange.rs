@@ -26,8 +26,14 @@ impl Move for Exchange {
         let (pu, pv) = (st.node_of[u], st.node_of[v]);
         let adjacent = ru == rv && pu.abs_diff(pv) == 1;
         let (lu, lv) = (ctx.loc[u], ctx.loc[v]);
-        let old = ctx.t(ra.loc[pu - 1], lu) + ctx.t(lu, ra.loc[pu + 1]) + ctx.t(rb.loc[pv - 1], lv) + ctx.t(lv, rb.loc[pv + 1]);
-        let new = ctx.t(ra.loc[pu - 1], lv) + ctx.t(lv, ra.loc[pu + 1]) + ctx.t(rb.loc[pv - 1], lu) + ctx.t(lu, rb.loc[pv + 1]);
+        let old = ctx.t(ra.loc[pu - 1], lu)
+            + ctx.t(lu, ra.loc[pu + 1])
+            + ctx.t(rb.loc[pv - 1], lv)
+            + ctx.t(lv, rb.loc[pv + 1]);
+        let new = ctx.t(ra.loc[pu - 1], lv)
+            + ctx.t(lv, ra.loc[pu + 1])
+            + ctx.t(rb.loc[pv - 1], lu)
+            + ctx.t(lu, rb.loc[pv + 1]);
         let gain = old - new;
         if !adjacent && gain <= EPS {
             return None;

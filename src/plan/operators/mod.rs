@@ -97,20 +97,48 @@ fn try_pair(ctx: &Ctx, st: &mut State, u: usize, v: usize) -> bool {
             }
         }};
     }
-    attempt!(Relocate { stop: u, to_route: rv, after: pv });
-    attempt!(Relocate { stop: u, to_route: rv, after: pv - 1 });
+    attempt!(Relocate {
+        stop: u,
+        to_route: rv,
+        after: pv
+    });
+    attempt!(Relocate {
+        stop: u,
+        to_route: rv,
+        after: pv - 1
+    });
     attempt!(Exchange { a: u, b: v });
     if ru != rv {
         attempt!(TwoOptStar { u, v });
     } else if pu < pv {
-        attempt!(TwoOpt { route: ru, from: pu + 1, to: pv });
+        attempt!(TwoOpt {
+            route: ru,
+            from: pu + 1,
+            to: pv
+        });
     } else {
-        attempt!(TwoOpt { route: ru, from: pv + 1, to: pu });
+        attempt!(TwoOpt {
+            route: ru,
+            from: pv + 1,
+            to: pu
+        });
     }
     for len in 2..=3 {
         for reversed in [false, true] {
-            attempt!(OrOpt { first: u, len, to_route: rv, after: pv, reversed });
-            attempt!(OrOpt { first: u, len, to_route: rv, after: pv - 1, reversed });
+            attempt!(OrOpt {
+                first: u,
+                len,
+                to_route: rv,
+                after: pv,
+                reversed
+            });
+            attempt!(OrOpt {
+                first: u,
+                len,
+                to_route: rv,
+                after: pv - 1,
+                reversed
+            });
         }
     }
     false

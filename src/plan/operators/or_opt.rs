@@ -69,10 +69,12 @@ impl Move for OrOpt {
             (a.ccost[last] - a.ccost[pu], a.loc[pu], a.loc[last])
         };
         let fwd_inner = a.ccost[last] - a.ccost[pu];
-        let removed = ctx.t(a.loc[pu - 1], a.loc[pu]) + fwd_inner + ctx.t(a.loc[last], a.loc[last + 1])
-            - ctx.t(a.loc[pu - 1], a.loc[last + 1]);
+        let removed =
+            ctx.t(a.loc[pu - 1], a.loc[pu]) + fwd_inner + ctx.t(a.loc[last], a.loc[last + 1])
+                - ctx.t(a.loc[pu - 1], a.loc[last + 1]);
         let q = self.after;
-        let added = ctx.t(b.loc[q], first_loc) + inner + ctx.t(last_loc, b.loc[q + 1]) - ctx.t(b.loc[q], b.loc[q + 1]);
+        let added = ctx.t(b.loc[q], first_loc) + inner + ctx.t(last_loc, b.loc[q + 1])
+            - ctx.t(b.loc[q], b.loc[q + 1]);
         let gain = removed - added;
         if gain <= EPS {
             return None;
@@ -101,7 +103,9 @@ impl Move for OrOpt {
         }
         st.routes[ru].stops.drain(pu - 1..pu - 1 + self.len);
         let at = self.after;
-        st.routes[rv].stops.splice(at..at, seg[..self.len].iter().copied());
+        st.routes[rv]
+            .stops
+            .splice(at..at, seg[..self.len].iter().copied());
         st.refresh(ctx, ru);
         st.refresh(ctx, rv);
     }

@@ -19,7 +19,11 @@ impl Relocate {
         }
         let mut seq = r.stops.clone();
         seq.remove(pu - 1);
-        let at = if self.after > pu { self.after - 1 } else { self.after };
+        let at = if self.after > pu {
+            self.after - 1
+        } else {
+            self.after
+        };
         seq.insert(at, self.stop);
         Some(seq)
     }
@@ -34,7 +38,8 @@ impl Move for Relocate {
             return None;
         }
         // Arc changes; exact for the same route too, as `q` and `q + 1` differ from `pu`.
-        let removed = ctx.t(a.loc[pu - 1], lu) + ctx.t(lu, a.loc[pu + 1]) - ctx.t(a.loc[pu - 1], a.loc[pu + 1]);
+        let removed = ctx.t(a.loc[pu - 1], lu) + ctx.t(lu, a.loc[pu + 1])
+            - ctx.t(a.loc[pu - 1], a.loc[pu + 1]);
         let added = ctx.t(b.loc[q], lu) + ctx.t(lu, b.loc[q + 1]) - ctx.t(b.loc[q], b.loc[q + 1]);
         let gain = removed - added;
         if gain <= EPS {

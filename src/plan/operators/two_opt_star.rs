@@ -34,8 +34,12 @@ impl Move for TwoOptStar {
         let n_b = pv - 1 + a.len() - pu;
         let ok = va.max_stops.is_none_or(|m| n_a <= m)
             && vb.max_stops.is_none_or(|m| n_b <= m)
-            && va.skills.covers(crate::plan::problem::Skills(b.skills_from[pv]))
-            && vb.skills.covers(crate::plan::problem::Skills(a.skills_from[pu + 1]))
+            && va
+                .skills
+                .covers(crate::plan::problem::Skills(b.skills_from[pv]))
+            && vb
+                .skills
+                .covers(crate::plan::problem::Skills(a.skills_from[pu + 1]))
             && st.load_ok(ctx, ru, load_a)
             && st.load_ok(ctx, rv, load_b)
             && concat_ok(ctx, a, pu, &[], b, pv)
