@@ -44,7 +44,8 @@ pub(crate) fn best_insertion<R: Rng>(
             }
             let (a, b) = (route.loc[p], route.loc[p + 1]);
             let delta = ctx.t(a, ls) + ctx.t(ls, b) - ctx.t(a, b);
-            if !(delta < best.map_or(f64::INFINITY, |i| i.delta)) {
+            let bound = best.map_or(f64::INFINITY, |i| i.delta);
+            if delta.is_nan() || delta >= bound {
                 continue;
             }
             if concat_ok(ctx, route, p, &[s], route, p + 1) {

@@ -261,7 +261,8 @@ impl Problem {
             if !(b.duration_s >= 0.0 && b.duration_s.is_finite()) {
                 return Err(bad("break.duration_s", b.duration_s));
             }
-            if !(b.start_window.start_s <= b.start_window.end_s) {
+            let w = b.start_window;
+            if w.start_s.is_nan() || w.end_s.is_nan() || w.start_s > w.end_s {
                 return Err(bad("break.start_window", b.start_window.end_s));
             }
         }
