@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs the pinned npm packages (MapLibre for the page, which the
-# build embeds; playwright-core for the browser tests), then runs every test in release
-# mode. The browser tests need Debian's chromium (`apt-get install chromium`), and the
+# build embeds; playwright-core for the browser tests), then runs every test (dependencies are optimised even in test builds: see
+# Cargo.toml). The browser tests need Debian's chromium (`apt-get install chromium`), and the
 # export tests GDAL's ogrinfo (`apt-get install gdal-bin`); `.ci/run` installs both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,4 +10,4 @@ for dir in web tests/web; do
     npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
   fi
 done
-cargo test --release "$@"
+cargo test "$@"
