@@ -25,7 +25,10 @@ fn cells() -> Vec<(String, f64)> {
         .map(|l| {
             let fields: Vec<&str> = l.split('\t').collect();
             assert_eq!(fields.len(), 4, "id, name, officer, street metres: {l:?}");
-            (fields[0].to_string(), fields[3].parse().expect("street metres"))
+            (
+                fields[0].to_string(),
+                fields[3].parse().expect("street metres"),
+            )
         })
         .collect()
 }
@@ -59,7 +62,10 @@ fn list_then_sweep_the_largest_cell_as_json() {
     let required = plan["required_m"].as_f64().unwrap();
     let unreachable = plan["unreachable_m"].as_f64().unwrap();
     // The listing clips without connectors: the same street length, reached or not.
-    assert!((required + unreachable - street_m).abs() < 2.0, "{required} + {unreachable} vs {street_m}");
+    assert!(
+        (required + unreachable - street_m).abs() < 2.0,
+        "{required} + {unreachable} vs {street_m}"
+    );
     assert!(total >= required);
     assert!((plan["deadhead_m"].as_f64().unwrap() - (total - required)).abs() < 0.5);
     let shifts = plan["shifts"].as_array().unwrap();
@@ -71,13 +77,20 @@ fn list_then_sweep_the_largest_cell_as_json() {
         assert!(length <= 4500.0 + 0.5, "{length}");
         assert!((s["duration_s"].as_f64().unwrap() - length / 4.5 * 3.6).abs() < 1.0);
         let coords = s["geometry"]["coordinates"].as_array().unwrap();
-        assert_eq!(coords.first(), coords.last(), "a shift returns to its start");
+        assert_eq!(
+            coords.first(),
+            coords.last(),
+            "a shift returns to its start"
+        );
         assert!(!s["streets"].as_array().unwrap().is_empty());
         sum += length;
     }
     assert!((sum - total).abs() < 1.0);
     assert_eq!(plan["geometry"]["type"], "MultiLineString");
-    assert_eq!(plan["geometry"]["coordinates"].as_array().unwrap().len(), shifts.len());
+    assert_eq!(
+        plan["geometry"]["coordinates"].as_array().unwrap().len(),
+        shifts.len()
+    );
     let written: Value = serde_json::from_str(&std::fs::read_to_string(&geojson).unwrap()).unwrap();
     assert_eq!(written["features"].as_array().unwrap().len(), shifts.len());
 }

@@ -36,10 +36,10 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 /// Reads the tracks and routes of a GPX document. `source_name` is used in errors.
 ///
 /// ```
-/// let gpx = br#"<gpx><trk><name>早班</name><trkseg>
+/// let gpx = r#"<gpx><trk><name>早班</name><trkseg>
 ///   <trkpt lat="39.96" lon="116.35"><time>2025-03-01T09:00:00Z</time></trkpt>
 ///   <trkpt lat="39.961" lon="116.351"/></trkseg></trk></gpx>"#;
-/// let t = gridpatrol::formats::gpx::read_gpx(gpx, "walk.gpx").unwrap();
+/// let t = gridpatrol::formats::gpx::read_gpx(gpx.as_bytes(), "walk.gpx").unwrap();
 /// assert_eq!(t[0].points, vec![(116.35, 39.96), (116.351, 39.961)]);
 /// assert_eq!(t[0].name.as_deref(), Some("早班"));
 /// ```
