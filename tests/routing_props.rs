@@ -168,7 +168,9 @@ proptest! {
                 prop_assert_eq!(route.as_ref().map(|r| r.distance_m), m.distance_m(i, j));
                 if let Some(r) = route {
                     let drawn = line_length_m(&r.geometry.0);
-                    prop_assert!((drawn - r.distance_m).abs() < 0.01 + 1e-6 * r.distance_m,
+                    // Cut points are interpolated linearly in lon/lat while lengths are
+                    // great-circle metres: a few centimetres per kilometre apart at most.
+                    prop_assert!((drawn - r.distance_m).abs() < 0.01 + 1e-4 * r.distance_m,
                         "{i}->{j}: geometry {drawn} m, distance {} m", r.distance_m);
                 }
             }
