@@ -133,6 +133,53 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
     Ok(out)
 }
 
+/// A named point of a GPX file (a stop of a route).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GpxWaypoint {
+    pub lon: f64,
+    pub lat: f64,
+    pub name: String,
+    pub description: String,
+}
+
+/// Writes one route as GPX 1.1 for field devices: the stops as `<wpt>` and the street
+/// line as one `<trk>` (WGS-84, 7 decimals ≈ 1 cm). The writer's own reader reads it back.
+///
+/// ```
+/// use gridpatrol::formats::gpx::{read_gpx, write_gpx, GpxWaypoint};
+/// let stop = GpxWaypoint { lon: 116.351, lat: 39.961, name: "1. 英才学校".into(), description: "09:00".into() };
+/// let text = write_gpx("T1 <day>", &[(116.35, 39.96), (116.351, 39.961)], &[stop]);
+/// let back = read_gpx(text.as_bytes(), "t1.gpx").unwrap();
+/// assert_eq!(back[0].name.as_deref(), Some("T1 <day>"));
+/// assert_eq!(back[0].points.len(), 2);
+/// ```
+pub fn write_gpx(name: &str, line: &[(f64, f64)], stops: &[GpxWaypoint]) -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"gridpatrol\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n",
+    );
+    for w in stops {
+        let _ = writeln!(
+            out,
+            "  <wpt lat=\"{:.7}\" lon=\"{:.7}\"><name>{}</name><desc>{}</desc></wpt>",
+            w.lat,
+            w.lon,
+            quick_xml::escape::escape(w.name.as_str()),
+            quick_xml::escape::escape(w.description.as_str()),
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  <trk><name>{}</name><trkseg>",
+        quick_xml::escape::escape(name)
+    );
+    for (lon, lat) in line {
+        let _ = writeln!(out, "    <trkpt lat=\"{lat:.7}\" lon=\"{lon:.7}\"/>");
+    }
+    out.push_str("  </trkseg></trk>\n</gpx>\n");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

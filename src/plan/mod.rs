@@ -32,6 +32,7 @@ pub mod problem;
 mod route;
 pub mod search;
 pub mod solution;
+pub mod township;
 
 use thiserror::Error;
 

@@ -8,6 +8,7 @@ mod inspect;
 mod ledger;
 mod matrix;
 mod network;
+mod plan;
 mod route;
 mod sources;
 mod sweep;
@@ -36,6 +37,8 @@ enum Command {
     /// The road network: export it as GeoJSON.
     #[command(subcommand)]
     Network(network::NetworkCommand),
+    /// Plan a shift: which sites each team visits, in what order, on the streets.
+    Plan(plan::PlanArgs),
     /// Create a workspace from the bundled sample or from a folder with township.json.
     Init(workspace::InitArgs),
     /// Import institutions, schools, cells, hotspots or depots (update by id).
@@ -69,6 +72,7 @@ fn main() -> anyhow::Result<()> {
         Command::Route(args) => route::run(args),
         Command::Matrix(args) => matrix::run(args),
         Command::Network(command) => network::run(command),
+        Command::Plan(a) => plan::run(a),
         Command::Init(a) => workspace::init(a),
         Command::Import(a) => workspace::import(a),
         Command::Inspect(a) => inspect::inspect(a),

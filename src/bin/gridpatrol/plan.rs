@@ -1,0 +1,145 @@
+//! `gridpatrol plan`: the day's routes per team (日查) or the night's hotspot checks
+//! (夜查), on the workspace's sites and the road network.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use gridpatrol::coverage::hotspots::{hotspots_from_store, HotspotRule};
+use gridpatrol::plan::township::{plan_shift, Shift, ShiftInput, ShiftSettings, TeamSpec};
+use gridpatrol::plan::SolveOptions;
+use gridpatrol::routing::Router;
+
+use crate::context::{self, NetworkArgs};
+use crate::coverage::day;
+use crate::export::write_file;
+use crate::workspace::WorkspaceArg;
+
+#[derive(clap::Args, Debug)]
+pub struct PlanArgs {
+    /// The day planned (YYYY-MM-DD): priorities are worked out for it.
+    #[arg(long)]
+    pub date: String,
+    /// `day` (institutions, 08:30-17:30) or `night` (hotspots, 19:00-22:00).
+    #[arg(long, default_value = "day")]
+    pub shift: Shift,
+    /// How many teams (named T1..Tn unless --team-names is given).
+    #[arg(long, default_value_t = 1)]
+    pub teams: usize,
+    /// Team names, comma separated (overrides --teams), e.g. `A,B`.
+    #[arg(long, value_delimiter = ',', value_name = "NAMES")]
+    pub team_names: Vec<String>,
+    /// The depot every team starts from (default: the workspace's depots in turn).
+    #[arg(long, value_name = "ID")]
+    pub depot: Option<String>,
+    /// At most this many stops per team.
+    #[arg(long, value_name = "N")]
+    pub max_stops: Option<usize>,
+    /// Search time in seconds.
+    #[arg(long, default_value_t = 3.0)]
+    pub seconds: f64,
+    /// Random seed: the same seed, data and iteration count give the same plan.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Stop after this many search iterations (reproducible regardless of speed).
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Print the plan as JSON instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the routes as GeoJSON (one LineString per team, one Point per stop).
+    #[arg(long, value_name = "FILE")]
+    pub geojson: Option<PathBuf>,
+    /// Also write one GPX file per team into this folder (for field devices).
+    #[arg(long, value_name = "DIR")]
+    pub gpx_dir: Option<PathBuf>,
+    /// Keep the plan in the workspace (the web page shows the latest).
+    #[arg(long)]
+    pub save: bool,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+}
+
+fn teams(args: &PlanArgs) -> Result<Vec<TeamSpec>> {
+    let mut teams = if args.team_names.is_empty() {
+        if args.teams == 0 {
+            bail!("--teams must be at least 1");
+        }
+        ShiftSettings::numbered_teams(args.teams)
+    } else {
+        args.team_names
+            .iter()
+            .map(|n| TeamSpec::new(n.trim()))
+            .collect()
+    };
+    for t in &mut teams {
+        t.depot_id.clone_from(&args.depot);
+        t.max_stops = args.max_stops;
+    }
+    Ok(teams)
+}
+
+/// `gridpatrol plan`.
+pub fn run(args: PlanArgs) -> Result<()> {
+    let date = day(&args.date, "--date")?;
+    if !(args.seconds.is_finite() && args.seconds > 0.0) {
+        bail!("--seconds must be a positive number, not {}", args.seconds);
+    }
+    let settings = ShiftSettings::new(date, args.shift, teams(&args)?);
+    let ws = args.ws.open()?;
+    let institutions = ws.institutions()?;
+    let priorities = ws.priority_inputs(date)?;
+    let hotspots = match args.shift {
+        Shift::Night => hotspots_from_store(&ws, date, &HotspotRule::default())?,
+        Shift::Day => Vec::new(),
+    };
+    let depots = ws.depots()?;
+    let loaded = context::load_osm(args.network.osm.as_deref())?;
+    let router = Router::new(context::build_network(&loaded, args.network.profile)?);
+    let input = ShiftInput {
+        institutions: &institutions,
+        priorities: &priorities,
+        hotspots: &hotspots,
+        depots: &depots,
+    };
+    let options = SolveOptions {
+        time_limit_s: args.seconds,
+        max_iterations: args.iterations,
+        seed: args.seed,
+    };
+    let mut report = |p: gridpatrol::plan::Progress| {
+        eprintln!(
+            "  {:>6.2} s  iteration {:>6}: mandatory missed {}, priority {:.0}, travel {:.0} min",
+            p.elapsed_s,
+            p.iteration,
+            p.mandatory_missed,
+            p.prize,
+            p.travel_s / 60.0
+        );
+    };
+    let plan = plan_shift(&input, &settings, &router, &options, &mut report)
+        .context("cannot plan the shift")?;
+    if let Some(out) = &args.geojson {
+        write_file(out, serde_json::to_string(&plan.to_geojson())?.as_bytes())?;
+    }
+    if let Some(dir) = &args.gpx_dir {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        for t in &plan.teams {
+            let path = dir.join(format!("{}-{}-{}.gpx", date, args.shift, t.team));
+            write_file(&path, t.to_gpx(date, args.shift).as_bytes())?;
+        }
+    }
+    let body = serde_json::to_string_pretty(&plan)?;
+    if args.save {
+        let mut ws = ws;
+        let id = ws.plan_save(&date.to_string(), &args.shift.to_string(), None, &body)?;
+        eprintln!("saved as plan {id}");
+    }
+    if args.json {
+        println!("{body}");
+    } else {
+        print!("{}", plan.summary_text());
+    }
+    Ok(())
+}
