@@ -26,8 +26,6 @@ fn page_works_end_to_end_in_chromium() {
         .env("GP_USER", web_support::LEAD)
         .env("GP_PASSWORD", web_support::PASSWORD)
         .env("GP_ARTIFACTS", root.join("test-artifacts"))
-        // Planning joins when the planner's township API lands on main.
-        .env("GP_STEPS", "map,signin,record,export,lang,phone")
         .output()
         .expect("running node");
     let stdout = String::from_utf8_lossy(&output.stdout);

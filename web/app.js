@@ -276,11 +276,11 @@ function renderPlan(plan) {
   const out = document.getElementById('plan-result');
   const teams = plan.teams.map((team) => h('li', { class: 'team', 'data-team': team.team },
     h('i', { class: 'swatch line', style: `background:${team.color}` }),
-    h('strong', {}, `${t('team')} ${team.team}`), ` · ${t('stops')} ${team.stops.length} · ${fmtMinutes(team.duration_s)} · ${fmtKm(team.length_m)} `,
+    h('strong', {}, `${t('team')} ${team.team}`), ` · ${team.departure}–${team.return_at} · ${t('stops')} ${team.stops.length} · ${fmtMinutes(team.duration_s)} · ${fmtKm(team.distance_m)} `,
     h('button', { class: 'link', onclick: () => showSheet(team.team) }, t('print_sheet')),
     ' ', h('a', { href: `/api/export/routes-${encodeURIComponent(team.team)}.gpx`, download: true }, 'GPX')));
   const unassigned = plan.unassigned.length
-    ? h('table', { class: 'unassigned' }, h('tr', {}, h('th', {}, t('site')), h('th', {}, t('reason'))), plan.unassigned.map((u) => h('tr', {}, h('td', {}, u.name || u.site_id), h('td', {}, u.reason))))
+    ? h('table', { class: 'unassigned' }, h('tr', {}, h('th', {}, t('site')), h('th', {}, t('priority')), h('th', {}, t('reason'))), plan.unassigned.map((u) => h('tr', { 'data-reason': u.reason }, h('td', {}, `${u.name || u.site_id} (${u.site_id})`), h('td', {}, t('class_' + u.class)), h('td', {}, t('reason_' + u.reason)))))
     : h('p', {}, t('none'));
   out.replaceChildren(h('h3', {}, `${plan.date} · ${t('shift_' + plan.shift)}`), h('ul', { class: 'teams' }, teams), h('h3', {}, `${t('unassigned')} (${plan.unassigned.length})`), unassigned);
 }
@@ -290,7 +290,7 @@ async function refreshPlan() {
     const body = await api('/api/plan');
     state.plan = body.plan;
     if (state.plan) renderPlan(state.plan);
-    else document.getElementById('plan-result').replaceChildren(h('p', {}, t('err_no_plan')));
+    else document.getElementById('plan-result').replaceChildren(h('p', {}, body.hidden_until ? `${t('plan_hidden_until')} ${body.hidden_until}` : t('err_no_plan')));
   } catch (e) {
     state.plan = null;
     const out = document.getElementById('plan-result');
@@ -307,7 +307,7 @@ function wirePlan() {
     button.disabled = true; status(t('planning'));
     try {
       const teams = String(f.get('teams')).split(/[,，\s]+/).filter(Boolean);
-      const body = await api('/api/plan', { json: { date: f.get('date'), shift: f.get('shift'), teams, budget_min: Number(f.get('budget_min')) } });
+      const body = await api('/api/plan', { json: { date: f.get('date'), shift: f.get('shift'), teams, budget_min: f.get('budget_min') ? Number(f.get('budget_min')) : null, seconds: Number(f.get('seconds') || 3) } });
       state.plan = body.plan;
       renderPlan(state.plan);
       await loadLayer('routes');
@@ -320,7 +320,7 @@ function wirePlan() {
 // ---------- printable route sheet ----------
 function sheetMap(team) {
   // A small SVG map: the base streets in the route's box, the route and its numbered stops.
-  const pts = [team.depot, ...team.stops].filter(Boolean).map((s) => [s.lon, s.lat]);
+  const pts = [{ lon: team.depot_lon, lat: team.depot_lat }, ...team.stops].map((s) => [s.lon, s.lat]);
   if (pts.length === 0) return h('div');
   let [w, s, e, n] = [Infinity, Infinity, -Infinity, -Infinity];
   for (const [x, y] of pts) { w = Math.min(w, x); e = Math.max(e, x); s = Math.min(s, y); n = Math.max(n, y); }
@@ -354,11 +354,12 @@ function showSheet(teamName) {
   sheet.replaceChildren(
     h('div', { class: 'no-print row' }, h('button', { onclick: () => window.print() }, t('print_sheet')), h('button', { onclick: () => { sheet.hidden = true; } }, t('close'))),
     h('h2', {}, `${t('route_sheet')} · ${t('team')} ${team.team}`),
-    h('p', {}, `${state.config.township} · ${state.plan.date} · ${t('shift_' + state.plan.shift)} · ${fmtMinutes(team.duration_s)} · ${fmtKm(team.length_m)}`),
+    h('p', {}, `${state.config.township} · ${state.plan.date} · ${t('shift_' + state.plan.shift)} · ${team.departure}–${team.return_at} · ${fmtMinutes(team.duration_s)} · ${fmtKm(team.distance_m)}${team.break_ ? ` · ${t('break')} ${team.break_}` : ''}`),
+    h('p', {}, `${t('depot')}: ${team.depot_name}`),
     sheetMap(team),
     h('table', { class: 'stops' },
-      h('tr', {}, h('th', {}, '#'), h('th', {}, t('site')), h('th', {}, t('address')), h('th', {}, t('arrive')), h('th', {}, t('leave'))),
-      team.stops.map((s, i) => h('tr', {}, h('td', {}, i + 1), h('td', {}, s.name), h('td', {}, s.address || ''), h('td', {}, s.arrive || ''), h('td', {}, s.leave || '')))));
+      h('tr', {}, h('th', {}, '#'), h('th', {}, t('site')), h('th', {}, t('address')), h('th', {}, t('priority')), h('th', {}, t('arrive')), h('th', {}, t('start')), h('th', {}, t('leave')), h('th', {}, t('result'))),
+      team.stops.map((s, i) => h('tr', {}, h('td', {}, i + 1), h('td', {}, `${s.name} (${s.site_id})`), h('td', {}, s.address || ''), h('td', {}, t('class_' + s.class)), h('td', {}, s.arrival), h('td', {}, s.start), h('td', {}, s.departure), h('td', { class: 'blank' }, '')))));
   sheet.hidden = false;
   sheet.scrollIntoView();
 }

@@ -45,7 +45,7 @@ pub struct RoutePlan {
 }
 
 /// Why a stop is not in the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// No team has the skills the stop needs.

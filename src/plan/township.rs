@@ -175,7 +175,9 @@ pub enum TownshipError {
 }
 
 /// A stop's priority class, highest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PriorityClass {
     /// Tip-off (举报) not yet answered by an inspection, or a 回头看 / rectification
@@ -189,7 +191,7 @@ pub enum PriorityClass {
 }
 
 /// Institution or hotspot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     Institution,
@@ -197,7 +199,7 @@ pub enum SiteKind {
 }
 
 /// A site the shift may visit, with why it ranks where it does.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Candidate {
     pub site_id: String,
     pub name: String,
@@ -228,7 +230,7 @@ pub struct ShiftProblem {
 }
 
 /// A site left out of the plan, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct UnplannedSite {
     pub site_id: String,
     pub name: String,
@@ -529,7 +531,7 @@ pub fn build_shift(
 }
 
 /// One visit of a team's route, for people.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct PlannedVisit {
     pub seq: usize,
     #[serde(flatten)]
@@ -546,7 +548,7 @@ pub struct PlannedVisit {
 }
 
 /// One team's route.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TeamRoute {
     pub team: String,
     pub depot_id: String,
@@ -569,7 +571,7 @@ pub struct TeamRoute {
 }
 
 /// Totals of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct PlanSummary {
     pub candidates: usize,
     pub planned: usize,
@@ -585,12 +587,14 @@ pub struct PlanSummary {
 }
 
 /// A shift's plan: routes per team, what was left out and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ShiftPlan {
     pub date: NaiveDate,
     pub shift: Shift,
     pub profile: Profile,
     pub seed: u64,
+    /// The shift's working window (seconds since midnight).
+    pub window: TimeWindow,
     pub teams: Vec<TeamRoute>,
     pub unassigned: Vec<UnplannedSite>,
     pub summary: PlanSummary,
@@ -687,6 +691,7 @@ pub fn read_back(
         shift: shift.settings.shift,
         profile: router.network().profile,
         seed,
+        window: shift.settings.window,
         teams,
         unassigned,
         summary,

@@ -1,6 +1,6 @@
 //! `GET /api/export/{file}`: downloads. `{layer}.geojson` for the map's layers,
 //! `ledger.csv` / `ledger.xlsx` for the 台账 (one row per inspection), and
-//! `routes-{team}.gpx` once plans are wired in.
+//! `routes-{team}.gpx` (a team's route in the current plan, for field devices).
 
 use axum::extract::{Path, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -33,13 +33,26 @@ fn ledger_table(data: &super::ServerData) -> Result<crate::coverage::report::Tab
 /// One export file.
 pub async fn get_export(
     State(state): State<AppState>,
-    Signed(_user): Signed,
+    Signed(user): Signed,
     Path(file): Path<String>,
 ) -> Result<Response, ApiError> {
     let Some((stem, ext)) = file.rsplit_once('.') else {
         return Err(ApiError::not_found(format!("no export `{file}`")));
     };
     let (stem, ext) = (stem.to_string(), ext.to_string());
+    if let ("gpx", Some(team)) = (ext.as_str(), stem.strip_prefix("routes-")) {
+        let bytes = super::plan::team_gpx(state, user, team).await?;
+        return Ok(attachment(bytes, "application/gpx+xml", &file));
+    }
+    if (stem.as_str(), ext.as_str()) == ("routes", "geojson") {
+        let fc = tokio::task::spawn_blocking(move || {
+            super::plan::routes_layer(&state.data, Some(&user))
+        })
+        .await
+        .map_err(ApiError::internal)??;
+        let bytes = serde_json::to_vec(&fc).map_err(ApiError::internal)?;
+        return Ok(attachment(bytes, "application/geo+json", &file));
+    }
     tokio::task::spawn_blocking(move || match (stem.as_str(), ext.as_str()) {
         ("ledger", "csv") => {
             let bytes = crate::formats::table::to_csv(&ledger_table(&state.data)?)
@@ -60,9 +73,6 @@ pub async fn get_export(
             let bytes = serde_json::to_vec(&fc).map_err(ApiError::internal)?;
             Ok(attachment(bytes, "application/geo+json", &file))
         }
-        (team, "gpx") if team.starts_with("routes-") => Err(ApiError::unavailable(
-            "route GPX needs a plan; planning is not wired in yet",
-        )),
         _ => Err(ApiError::not_found(format!("no export `{file}`"))),
     })
     .await

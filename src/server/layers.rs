@@ -46,7 +46,10 @@ pub async fn get_layer(
         return Err(ApiError::unauthorized());
     }
     let bytes = tokio::task::spawn_blocking(move || {
-        let fc = build_layer(&state.data, &name)?;
+        let fc = match name.as_str() {
+            "routes" => super::plan::routes_layer(&state.data, user.as_ref())?,
+            _ => build_layer(&state.data, &name)?,
+        };
         serde_json::to_vec(&fc).map_err(ApiError::internal)
     })
     .await

@@ -68,6 +68,8 @@ pub struct AppState {
     pub config: Arc<ServerConfig>,
     pub users: Arc<dyn UserStore>,
     pub data: Arc<ServerData>,
+    /// The road networks plans are made on.
+    pub planner: Arc<plan::Planner>,
 }
 
 /// A JSON body whose rejections are answered as [`ApiError`]s.

@@ -1,33 +1,456 @@
-//! `POST /api/plan` (a lead plans a shift), `GET /api/plan` (the plan this user may
-//! see) and `GET /api/plan/sheet/{team}` (a team's printable route sheet).
+//! Planning from the page: `POST /api/plan` (a lead plans a shift), `GET /api/plan`
+//! (the plan this user may see), `GET /api/plan/sheet/{team}` (a team's route sheet),
+//! the `routes` map layer and each team's GPX.
+//!
+//! Who sees what (四不两直: plans must not leak): leads see every plan in full;
+//! inspectors see only their own team's route, and a night plan only once its shift
+//! has started.
 
-use axum::extract::{Path, State};
+use std::sync::OnceLock;
 
-use super::auth::{Lead, Signed};
+use axum::extract::{Path, Query, State};
+use chrono::{NaiveDate, NaiveDateTime};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::{Lead, Signed, User};
 use super::error::ApiError;
-use super::AppState;
+use super::{ApiJson, AppState, ServerData};
+use crate::coverage::hotspots::{hotspots_from_store, HotspotRule};
+use crate::formats::osm::OsmData;
+use crate::network::{Profile, RoadNetwork};
+use crate::plan::township::{plan_shift, Shift, ShiftInput, ShiftPlan, ShiftSettings, TeamSpec};
+use crate::plan::SolveOptions;
+use crate::routing::Router;
 
-/// Plans a shift.
+/// Route colours per team, in order (distinct on the base map and in print).
+const TEAM_COLOURS: &[&str] = &[
+    "#e65100", "#1565c0", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#f9a825", "#4e342e",
+];
+/// Most teams one plan may have.
+const MAX_TEAMS: usize = 20;
+/// Longest search the page may ask for.
+const MAX_SECONDS: f64 = 60.0;
+/// How many recent plans are looked through for the current one.
+const RECENT_PLANS: usize = 50;
+
+/// The road networks, built on first use from the extract the server was given.
+pub struct Planner {
+    osm: OsmData,
+    walk: OnceLock<Result<Router, String>>,
+    drive: OnceLock<Result<Router, String>>,
+}
+
+impl Planner {
+    /// Plans on the streets of `osm`.
+    pub fn new(osm: OsmData) -> Self {
+        Self {
+            osm,
+            walk: OnceLock::new(),
+            drive: OnceLock::new(),
+        }
+    }
+
+    /// The router of `profile` (blocking the first time: call from `spawn_blocking`).
+    pub fn router(&self, profile: Profile) -> Result<&Router, ApiError> {
+        let cell = match profile {
+            Profile::Walk => &self.walk,
+            Profile::Drive => &self.drive,
+        };
+        cell.get_or_init(|| {
+            RoadNetwork::build(&self.osm, profile)
+                .map(Router::new)
+                .map_err(|e| e.to_string())
+        })
+        .as_ref()
+        .map_err(|e| ApiError::unavailable(format!("no {profile} network: {e}")))
+    }
+}
+
+/// Teams as names (`["A", "B"]`) or as a count (`2` → `T1`, `T2`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub enum TeamsField {
+    Count(usize),
+    Names(Vec<String>),
+}
+
+/// `POST /api/plan` body.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanRequest {
+    pub date: String,
+    pub shift: String,
+    pub teams: TeamsField,
+    /// Working minutes per team (default: the whole shift).
+    pub budget_min: Option<f64>,
+    /// Search time in seconds (default 3).
+    pub seconds: Option<f64>,
+    pub seed: Option<u64>,
+    pub profile: Option<Profile>,
+    pub max_stops: Option<usize>,
+}
+
+fn parse_date(text: &str) -> Result<NaiveDate, ApiError> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| ApiError::bad_request(format!("date `{text}` is not YYYY-MM-DD")))
+}
+
+fn teams(field: &TeamsField, max_stops: Option<usize>) -> Result<Vec<TeamSpec>, ApiError> {
+    let mut teams = match field {
+        TeamsField::Count(n) => ShiftSettings::numbered_teams(*n),
+        TeamsField::Names(names) => names
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .map(TeamSpec::new)
+            .collect(),
+    };
+    if teams.is_empty() || teams.len() > MAX_TEAMS {
+        return Err(ApiError::bad_request(format!(
+            "teams: give 1 to {MAX_TEAMS} teams, not {}",
+            teams.len()
+        )));
+    }
+    for t in &mut teams {
+        t.max_stops = max_stops;
+    }
+    Ok(teams)
+}
+
+/// Checks the request and turns it into settings and search options.
+fn settings(req: &PlanRequest) -> Result<(ShiftSettings, SolveOptions, Profile), ApiError> {
+    let date = parse_date(&req.date)?;
+    let shift: Shift = req
+        .shift
+        .parse()
+        .map_err(|e: crate::plan::township::TownshipError| ApiError::bad_request(e.to_string()))?;
+    let mut settings = ShiftSettings::new(date, shift, teams(&req.teams, req.max_stops)?);
+    if let Some(minutes) = req.budget_min {
+        if !(10.0..=1440.0).contains(&minutes) {
+            return Err(ApiError::bad_request(format!(
+                "budget_min: {minutes} is not between 10 and 1440 minutes"
+            )));
+        }
+        let w = &mut settings.window;
+        w.end_s = w.end_s.min(w.start_s + minutes * 60.0);
+    }
+    let seconds = req.seconds.unwrap_or(3.0);
+    if !(seconds > 0.0 && seconds <= MAX_SECONDS) {
+        return Err(ApiError::bad_request(format!(
+            "seconds: {seconds} is not in (0, {MAX_SECONDS}]"
+        )));
+    }
+    let options = SolveOptions {
+        time_limit_s: seconds,
+        max_iterations: None,
+        seed: req.seed.unwrap_or(1),
+    };
+    Ok((settings, options, req.profile.unwrap_or_default()))
+}
+
+/// Plans a shift on the workspace's data (blocking).
+fn make_plan(
+    data: &ServerData,
+    planner: &Planner,
+    settings: &ShiftSettings,
+    options: &SolveOptions,
+    profile: Profile,
+) -> Result<ShiftPlan, ApiError> {
+    let (institutions, priorities, hotspots, depots) = {
+        let ws = data.store()?;
+        let hotspots = match settings.shift {
+            Shift::Night => hotspots_from_store(&ws, settings.date, &HotspotRule::default())?,
+            Shift::Day => Vec::new(),
+        };
+        (
+            ws.institutions()?,
+            ws.priority_inputs(settings.date)?,
+            hotspots,
+            ws.depots()?,
+        )
+    };
+    let router = planner.router(profile)?;
+    let input = ShiftInput {
+        institutions: &institutions,
+        priorities: &priorities,
+        hotspots: &hotspots,
+        depots: &depots,
+    };
+    use crate::plan::township::TownshipError as E;
+    plan_shift(&input, settings, router, options, &mut |_| {}).map_err(|e| match e {
+        E::NoDepot => ApiError::conflict("no_depot", e.to_string()),
+        E::DepotUnreachable { .. } => ApiError::conflict("depot_unreachable", e.to_string()),
+        E::Solve(_) => ApiError::internal(e),
+        _ => ApiError::bad_request(e.to_string()),
+    })
+}
+
+/// Plans a shift and keeps it; answers the plan as the lead sees it.
 pub async fn post_plan(
-    State(_state): State<AppState>,
-    Lead(_user): Lead,
-) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    Err(ApiError::unavailable("planning is not wired in yet"))
+    State(state): State<AppState>,
+    Lead(user): Lead,
+    ApiJson(req): ApiJson<PlanRequest>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let (settings, options, profile) = settings(&req)?;
+    let plan = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+        let plan = make_plan(&state.data, &state.planner, &settings, &options, profile)?;
+        let body = serde_json::to_string(&plan).map_err(ApiError::internal)?;
+        let id = state.data.store()?.plan_save(
+            &plan.date.to_string(),
+            &plan.shift.to_string(),
+            None,
+            &body,
+        )?;
+        tracing::info!(id, date = %plan.date, shift = %plan.shift, planned = plan.summary.planned, "plan made");
+        Ok(for_page(id, &plan, &user))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(axum::Json(json!({ "plan": plan })))
 }
 
-/// The current plan, filtered to what this user may see (`{"plan": null}` when none).
+/// `?date=YYYY-MM-DD&shift=day|night` narrows the choice of plan.
+#[derive(Deserialize, Default)]
+pub struct PlanQuery {
+    pub date: Option<String>,
+    pub shift: Option<String>,
+}
+
+/// When a non-lead may first see a plan: at the start of a night shift; at once for day.
+fn visible_from(plan: &ShiftPlan) -> Option<NaiveDateTime> {
+    (plan.shift == Shift::Night).then(|| {
+        let start = chrono::NaiveTime::from_num_seconds_from_midnight_opt(
+            plan.window.start_s.clamp(0.0, 86_399.0) as u32,
+            0,
+        )
+        .unwrap_or_default();
+        plan.date.and_time(start)
+    })
+}
+
+/// The plan as `user` may see it at `now`, or `None` when not yet.
+fn visible(plan: &ShiftPlan, user: &User, now: NaiveDateTime) -> Option<ShiftPlan> {
+    if user.is_lead() {
+        return Some(plan.clone());
+    }
+    if visible_from(plan).is_some_and(|from| now < from) {
+        return None;
+    }
+    let mut own = plan.clone();
+    own.teams.retain(|t| user.may_see_team(&t.team));
+    own.unassigned.clear();
+    Some(own)
+}
+
+/// The page's view of a plan: the plan, its id and a colour per team.
+fn for_page(id: i64, plan: &ShiftPlan, user: &User) -> Value {
+    let mut v = serde_json::to_value(plan).unwrap_or(Value::Null);
+    v["id"] = json!(id);
+    v["viewer_is_lead"] = json!(user.is_lead());
+    if let Some(teams) = v["teams"].as_array_mut() {
+        for (team, colour) in teams.iter_mut().zip(colours(plan)) {
+            team["color"] = json!(colour);
+        }
+    }
+    v
+}
+
+/// A colour per team, in the order of the plan's teams.
+fn colours(plan: &ShiftPlan) -> impl Iterator<Item = &'static str> + '_ {
+    plan.teams
+        .iter()
+        .enumerate()
+        .map(|(i, _)| TEAM_COLOURS[i % TEAM_COLOURS.len()])
+}
+
+/// What [`current`] found: the plan (filtered for the user) or why there is none.
+enum Current {
+    Plan(i64, ShiftPlan),
+    /// A plan exists but this user may not see it yet.
+    Hidden(NaiveDateTime),
+    None,
+}
+
+/// The newest plan matching `query` that the user may see (blocking).
+fn current(data: &ServerData, user: &User, query: &PlanQuery) -> Result<Current, ApiError> {
+    let date = query.date.as_deref().map(parse_date).transpose()?;
+    let stored = match date {
+        Some(d) => {
+            let mut on = data.store()?.plans_on(&d.to_string())?;
+            on.reverse();
+            on
+        }
+        None => data.store()?.plans_latest(RECENT_PLANS)?,
+    };
+    let now = chrono::Local::now().naive_local();
+    let mut hidden = None;
+    for s in stored {
+        if query.shift.as_deref().is_some_and(|q| q != s.shift) {
+            continue;
+        }
+        let Ok(plan) = serde_json::from_str::<ShiftPlan>(&s.body) else {
+            continue; // a plan written by another version: skip, do not fail the page
+        };
+        match visible(&plan, user, now) {
+            Some(p) => return Ok(Current::Plan(s.id, p)),
+            None => hidden = hidden.or(visible_from(&plan)),
+        }
+    }
+    Ok(hidden.map_or(Current::None, Current::Hidden))
+}
+
+async fn current_for(
+    state: AppState,
+    user: User,
+    query: PlanQuery,
+) -> Result<(Current, User), ApiError> {
+    tokio::task::spawn_blocking(move || Ok((current(&state.data, &user, &query)?, user)))
+        .await
+        .map_err(ApiError::internal)?
+}
+
+/// The current plan as this user may see it (`{"plan": null}` when none).
 pub async fn get_plan(
-    State(_state): State<AppState>,
-    Signed(_user): Signed,
-) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    Ok(axum::Json(serde_json::json!({ "plan": null })))
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Query(query): Query<PlanQuery>,
+) -> Result<axum::Json<Value>, ApiError> {
+    Ok(axum::Json(match current_for(state, user, query).await? {
+        (Current::Plan(id, plan), user) => json!({ "plan": for_page(id, &plan, &user) }),
+        (Current::Hidden(from), _) => json!({
+            "plan": null,
+            "hidden_until": from.format("%Y-%m-%d %H:%M").to_string(),
+        }),
+        (Current::None, _) => json!({ "plan": null }),
+    }))
 }
 
-/// A team's route sheet.
+/// One team's route from the current plan, if this user may see it.
+async fn team_route(
+    state: AppState,
+    user: User,
+    query: PlanQuery,
+    team: &str,
+) -> Result<(i64, ShiftPlan, usize, User), ApiError> {
+    match current_for(state, user, query).await? {
+        (Current::Plan(id, plan), user) => match plan.teams.iter().position(|t| t.team == team) {
+            Some(i) => Ok((id, plan, i, user)),
+            None => Err(ApiError::not_found(format!(
+                "no route for team `{team}` in the plan you may see"
+            ))),
+        },
+        (Current::Hidden(from), _) => Err(ApiError::forbidden(format!(
+            "the night plan is shown from {}",
+            from.format("%Y-%m-%d %H:%M")
+        ))),
+        (Current::None, _) => Err(ApiError::conflict("no_plan", "no plan has been made yet")),
+    }
+}
+
+/// A team's printable route sheet: the township, the shift and the team's route.
 pub async fn get_sheet(
-    State(_state): State<AppState>,
-    Signed(_user): Signed,
-    Path(_team): Path<String>,
-) -> Result<axum::Json<serde_json::Value>, ApiError> {
-    Err(ApiError::conflict("no_plan", "no plan has been made yet"))
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(team): Path<String>,
+    Query(query): Query<PlanQuery>,
+) -> Result<axum::Json<Value>, ApiError> {
+    let township = state.data.township_name().to_string();
+    let (id, plan, i, user) = team_route(state, user, query, &team).await?;
+    let page = for_page(id, &plan, &user);
+    Ok(axum::Json(json!({
+        "township": township,
+        "plan_id": id,
+        "date": plan.date,
+        "shift": plan.shift,
+        "team": page["teams"][i],
+    })))
+}
+
+/// `routes-{team}.gpx`: the team's route for a field device.
+pub async fn team_gpx(state: AppState, user: User, team: &str) -> Result<Vec<u8>, ApiError> {
+    let (_, plan, i, _) = team_route(state, user, PlanQuery::default(), team).await?;
+    Ok(plan.teams[i].to_gpx(plan.date, plan.shift).into_bytes())
+}
+
+/// The `routes` layer: the current plan's lines and stops, coloured per team.
+pub fn routes_layer(data: &ServerData, user: Option<&User>) -> Result<Value, ApiError> {
+    let empty = json!({"type": "FeatureCollection", "features": []});
+    let Some(user) = user else {
+        return Ok(empty);
+    };
+    let Current::Plan(_, plan) = current(data, user, &PlanQuery::default())? else {
+        return Ok(empty);
+    };
+    let mut fc = plan.to_geojson();
+    let by_team: std::collections::HashMap<&str, &str> = plan
+        .teams
+        .iter()
+        .map(|t| t.team.as_str())
+        .zip(colours(&plan))
+        .collect();
+    if let Some(features) = fc["features"].as_array_mut() {
+        for f in features {
+            let team = f["properties"]["team"].as_str().unwrap_or_default();
+            let colour = by_team.get(team).copied().unwrap_or(TEAM_COLOURS[0]);
+            f["properties"]["color"] = json!(colour);
+        }
+    }
+    Ok(fc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::Role;
+
+    fn plan(shift: Shift) -> ShiftPlan {
+        let text = include_str!("../../tests/fixtures/plan-two-teams.json");
+        let mut p: ShiftPlan = serde_json::from_str(text).expect("fixture");
+        p.shift = shift;
+        p.window.start_s = 19.0 * 3600.0;
+        p
+    }
+
+    fn user(role: Role, team: Option<&str>) -> User {
+        User {
+            name: "u".into(),
+            role,
+            team: team.map(str::to_string),
+        }
+    }
+
+    fn at(text: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn inspectors_see_their_own_team_only() {
+        let p = plan(Shift::Day);
+        let names: Vec<_> = p.teams.iter().map(|t| t.team.clone()).collect();
+        assert!(names.len() >= 2);
+        let own = visible(
+            &p,
+            &user(Role::Inspector, Some(&names[1])),
+            at("2026-11-23 08:00"),
+        )
+        .unwrap();
+        assert_eq!(own.teams.len(), 1);
+        assert_eq!(own.teams[0].team, names[1]);
+        assert!(own.unassigned.is_empty());
+        let lead = visible(&p, &user(Role::Lead, None), at("2026-11-23 08:00")).unwrap();
+        assert_eq!(lead, p);
+    }
+
+    #[test]
+    fn night_plans_stay_hidden_until_the_shift_starts() {
+        let p = plan(Shift::Night);
+        let date = p.date;
+        let inspector = user(Role::Inspector, Some(&p.teams[0].team));
+        let before = date.and_hms_opt(18, 59, 0).unwrap();
+        let after = date.and_hms_opt(19, 0, 0).unwrap();
+        assert!(visible(&p, &inspector, before).is_none());
+        assert!(visible(&p, &inspector, after).is_some());
+        assert!(visible(&p, &user(Role::Lead, None), before).is_some());
+    }
 }

@@ -62,6 +62,23 @@ impl Workspace {
             .optional()?)
     }
 
+    /// The most recent plans, newest first (at most `limit`).
+    pub fn plans_latest(&self, limit: usize) -> Result<Vec<StoredPlan>, StoreError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, date, shift, team_id, body FROM plans ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map([limit as i64], |r| {
+            Ok(StoredPlan {
+                id: r.get(0)?,
+                date: r.get(1)?,
+                shift: r.get(2)?,
+                team_id: r.get(3)?,
+                body: r.get(4)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Plans of a date, oldest first.
     pub fn plans_on(&self, date: &str) -> Result<Vec<StoredPlan>, StoreError> {
         let mut stmt = self.conn().prepare(

@@ -43,7 +43,8 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         session_ttl_s: args.session_minutes.saturating_mul(60),
         ..ServerConfig::default()
     };
-    let (base, base_bounds) = base_map(args.osm.as_deref())?;
+    let osm = read_osm(args.osm.as_deref())?;
+    let (base, base_bounds) = base_map(&osm)?;
     let mut ws = args.ws.open()?;
     if args.synthetic_sites > 0 {
         let bounds = base_bounds.unwrap_or([116.34, 39.95, 116.37, 39.97]);
@@ -57,6 +58,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         config: Arc::new(config),
         users: Arc::new(server::StoreUsers::new(users)),
         data: Arc::new(workspace),
+        planner: Arc::new(server::plan::Planner::new(osm)),
     };
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
@@ -72,9 +74,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     })
 }
 
-/// The base map (streets, buildings, water) from the extract, as GeoJSON bytes.
-fn base_map(osm: Option<&std::path::Path>) -> anyhow::Result<(Vec<u8>, Option<[f64; 4]>)> {
-    let data = match osm {
+/// The extract given by `--osm`, or the bundled sample's.
+fn read_osm(osm: Option<&std::path::Path>) -> anyhow::Result<gridpatrol::formats::osm::OsmData> {
+    Ok(match osm {
         Some(path) => gridpatrol::formats::osm::read_path(path, &mut |_| {})
             .with_context(|| format!("reading {}", path.display()))?,
         None => {
@@ -82,8 +84,14 @@ fn base_map(osm: Option<&std::path::Path>) -> anyhow::Result<(Vec<u8>, Option<[f
                 .context("the bundled sample has no OSM extract")?;
             gridpatrol::formats::osm::read_bytes(&bytes, gridpatrol::sample::OSM_PBF)?
         }
-    };
-    let (fc, bounds) = server::basemap::base_map(&data);
+    })
+}
+
+/// The base map (streets, buildings, water) from the extract, as GeoJSON bytes.
+fn base_map(
+    data: &gridpatrol::formats::osm::OsmData,
+) -> anyhow::Result<(Vec<u8>, Option<[f64; 4]>)> {
+    let (fc, bounds) = server::basemap::base_map(data);
     tracing::info!(
         features = fc["features"].as_array().map_or(0, Vec::len),
         "base map drawn from the OSM extract"

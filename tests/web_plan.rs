@@ -1,0 +1,167 @@
+//! Planning through the real server: a lead plans, inspectors see only their own
+//! team's route, night plans stay hidden from inspectors until the shift starts,
+//! and each team's route downloads as GPX.
+
+mod web_support;
+
+use serde_json::{json, Value};
+use web_support::{Server, INSPECTOR_A, INSPECTOR_B, LEAD};
+
+fn post_plan(client: &reqwest::blocking::Client, server: &Server, body: Value) -> (u16, Value) {
+    let r = client
+        .post(server.url("/api/plan"))
+        .json(&body)
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.json().unwrap())
+}
+
+fn get(client: &reqwest::blocking::Client, server: &Server, path: &str) -> (u16, Value) {
+    let r = client.get(server.url(path)).send().unwrap();
+    (r.status().as_u16(), r.json().unwrap())
+}
+
+fn teams_of(plan: &Value) -> Vec<String> {
+    plan["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["team"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn lead_plans_inspectors_see_their_own_route() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(LEAD);
+    let (status, body) = post_plan(
+        &lead,
+        &server,
+        json!({"date": "2026-11-23", "shift": "day", "teams": ["A", "B"], "seconds": 1}),
+    );
+    assert_eq!(status, 200, "{body}");
+    let plan = &body["plan"];
+    assert_eq!(
+        teams_of(plan),
+        ["A", "B"],
+        "both teams have work on the fixture"
+    );
+    for t in plan["teams"].as_array().unwrap() {
+        assert!(t["color"].as_str().unwrap().starts_with('#'));
+        assert!(t["geometry"].as_array().unwrap().len() >= 2);
+        assert!(!t["stops"].as_array().unwrap().is_empty());
+    }
+
+    // An inspector of team A sees A's route only, and no list of what was left out.
+    let a = server.client_as(INSPECTOR_A);
+    let (status, seen) = get(&a, &server, "/api/plan");
+    assert_eq!(status, 200);
+    assert_eq!(teams_of(&seen["plan"]), ["A"]);
+    assert_eq!(seen["plan"]["unassigned"], json!([]));
+    let (status, _) = get(&a, &server, "/api/plan/sheet/B");
+    assert_eq!(status, 404, "B's sheet is not A's to read");
+    let (status, sheet) = get(&a, &server, "/api/plan/sheet/A");
+    assert_eq!(status, 200);
+    assert_eq!(sheet["team"]["team"], "A");
+
+    // The routes layer carries the inspector's own lines and stops only.
+    let (_, layer) = get(&a, &server, "/api/layers/routes");
+    let features = layer["features"].as_array().unwrap();
+    assert!(!features.is_empty());
+    assert!(features.iter().all(|f| f["properties"]["team"] == "A"));
+
+    // GPX per team, for the team's own inspector; not for the other team's.
+    let gpx = a
+        .get(server.url("/api/export/routes-A.gpx"))
+        .send()
+        .unwrap();
+    assert_eq!(gpx.status(), 200);
+    let text = gpx.text().unwrap();
+    let tracks = gridpatrol::formats::gpx::read_gpx(text.as_bytes(), "routes-A.gpx").unwrap();
+    assert!(tracks[0].points.len() >= 2);
+    let b_as_a = a
+        .get(server.url("/api/export/routes-B.gpx"))
+        .send()
+        .unwrap();
+    assert_eq!(b_as_a.status(), 404);
+
+    // Only leads plan; bad requests are named.
+    let (status, err) = post_plan(
+        &a,
+        &server,
+        json!({"date": "2026-11-23", "shift": "day", "teams": 1}),
+    );
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (403, Some("forbidden"))
+    );
+    for (bad, says) in [
+        (
+            json!({"date": "23.11.2026", "shift": "day", "teams": 1}),
+            "date",
+        ),
+        (
+            json!({"date": "2026-11-23", "shift": "noon", "teams": 1}),
+            "noon",
+        ),
+        (
+            json!({"date": "2026-11-23", "shift": "day", "teams": []}),
+            "teams",
+        ),
+        (
+            json!({"date": "2026-11-23", "shift": "day", "teams": 1, "seconds": 600}),
+            "seconds",
+        ),
+    ] {
+        let (status, err) = post_plan(&lead, &server, bad.clone());
+        assert_eq!(status, 400, "{bad}: {err}");
+        assert!(
+            err["error"]["message"].as_str().unwrap().contains(says),
+            "{err}"
+        );
+    }
+}
+
+#[test]
+fn night_plans_are_hidden_from_inspectors_until_the_shift_starts() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(LEAD);
+    let b = server.client_as(INSPECTOR_B);
+    // A night far in the future: the lead sees it, team B does not yet.
+    let (status, body) = post_plan(
+        &lead,
+        &server,
+        json!({"date": "2099-06-01", "shift": "night", "teams": ["A", "B"], "seconds": 1}),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(!teams_of(&body["plan"]).is_empty());
+    let (_, seen) = get(&b, &server, "/api/plan?date=2099-06-01");
+    assert_eq!(seen["plan"], Value::Null);
+    assert_eq!(seen["hidden_until"], "2099-06-01 19:00");
+    let (status, _) = get(&b, &server, "/api/plan/sheet/B?date=2099-06-01");
+    assert_eq!(status, 403);
+    let (_, layer) = get(&b, &server, "/api/layers/routes");
+    assert_eq!(
+        layer["features"],
+        json!([]),
+        "no night lines leak through the map"
+    );
+    let (_, lead_view) = get(&lead, &server, "/api/plan?date=2099-06-01&shift=night");
+    assert!(!teams_of(&lead_view["plan"]).is_empty());
+
+    // A night that has begun (a past date) is shown to its team.
+    let (status, _) = post_plan(
+        &lead,
+        &server,
+        json!({"date": "2020-06-01", "shift": "night", "teams": ["A", "B"], "seconds": 1}),
+    );
+    assert_eq!(status, 200);
+    let (_, seen) = get(&b, &server, "/api/plan?date=2020-06-01");
+    let teams = teams_of(&seen["plan"]);
+    assert!(teams.iter().all(|t| t == "B"), "{teams:?}");
+    for t in seen["plan"]["teams"].as_array().unwrap() {
+        for s in t["stops"].as_array().unwrap() {
+            assert_eq!(s["kind"], "hotspot");
+        }
+    }
+}
