@@ -57,11 +57,11 @@ pub struct CellCoverage {
 }
 
 impl CellCoverage {
-    fn empty(c: &Cell) -> Self {
+    fn empty(id: &str, name: &str, officer: Option<&str>) -> Self {
         Self {
-            cell_id: c.id.clone(),
-            cell_name: c.name.clone(),
-            officer: c.officer.clone(),
+            cell_id: id.to_string(),
+            cell_name: name.to_string(),
+            officer: officer.map(str::to_string),
             sites_total: 0,
             sites_inspected: 0,
             sites_overdue: 0,
@@ -79,6 +79,25 @@ impl CellCoverage {
     }
 }
 
+impl CellCoverage {
+    /// Street and swept metres, the percentages, and the sweep's part of last activity.
+    fn finish(&mut self, street_m: f64, swept: Option<(f64, NaiveDateTime)>) {
+        self.street_m = street_m;
+        if let Some((m, at)) = swept {
+            self.swept_m = m.min(street_m);
+            self.last_activity = later(self.last_activity, at);
+        }
+        self.swept_pct = if street_m > 0.0 {
+            100.0 * self.swept_m / street_m
+        } else {
+            0.0
+        };
+        if self.sites_total > 0 {
+            self.inspected_pct = 100.0 * self.sites_inspected as f64 / self.sites_total as f64;
+        }
+    }
+}
+
 fn later(a: Option<NaiveDateTime>, b: NaiveDateTime) -> Option<NaiveDateTime> {
     Some(a.map_or(b, |a| a.max(b)))
 }
@@ -87,7 +106,11 @@ fn later(a: Option<NaiveDateTime>, b: NaiveDateTime) -> Option<NaiveDateTime> {
 pub fn compute_coverage(input: &CoverageInput<'_>) -> Vec<CellCoverage> {
     let polygons: Vec<_> = input.cells.iter().map(|c| c.area.clone()).collect();
     let locator = CellLocator::new(&polygons);
-    let mut out: Vec<CellCoverage> = input.cells.iter().map(CellCoverage::empty).collect();
+    let mut out: Vec<CellCoverage> = input
+        .cells
+        .iter()
+        .map(|c| CellCoverage::empty(&c.id, &c.name, c.officer.as_deref()))
+        .collect();
 
     let site_cell: HashMap<&str, usize> = input
         .sites
@@ -151,35 +174,78 @@ pub fn compute_coverage(input: &CoverageInput<'_>) -> Vec<CellCoverage> {
     }
 
     for cov in &mut out {
-        cov.street_m = input.street_m.get(&cov.cell_id).copied().unwrap_or(0.0);
-        if let Some(&(m, at)) = input.swept.get(&cov.cell_id) {
-            cov.swept_m = m.min(cov.street_m);
-            cov.last_activity = later(cov.last_activity, at);
-        }
-        cov.swept_pct = if cov.street_m > 0.0 {
-            100.0 * cov.swept_m / cov.street_m
-        } else {
-            0.0
-        };
-        if cov.sites_total > 0 {
-            cov.inspected_pct = 100.0 * cov.sites_inspected as f64 / cov.sites_total as f64;
-        }
+        let street_m = input.street_m.get(&cov.cell_id).copied().unwrap_or(0.0);
+        cov.finish(street_m, input.swept.get(&cov.cell_id).copied());
     }
     out
 }
 
-/// Loads the window's figures from the store and computes coverage (`from..=to` days).
-pub fn coverage_from_store(
-    ws: &crate::store::Workspace,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<CellCoverage>, crate::store::StoreError> {
+/// The window `from..=to` (days) as times: `start <= at < end`.
+fn window(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = to
         .succ_opt()
         .unwrap_or(to)
         .and_hms_opt(0, 0, 0)
         .unwrap_or_default();
+    (start, end)
+}
+
+/// The day before which a site of `licence` is overdue when judged on `to`.
+fn overdue_cutoff(to: NaiveDate, licence: Licence) -> NaiveDate {
+    to.checked_sub_signed(chrono::Duration::days(overdue_after_days(licence)))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+/// Coverage of every cell (in id order) over `from..=to` days, from the store.
+///
+/// The same figures as [`compute_coverage`] over the store's rows, counted by SQLite
+/// from the cell each site, hotspot and street piece was placed in when imported: no
+/// polygon is read and no point located, so it stays fast at township scale.
+pub fn coverage_from_store(
+    ws: &crate::store::Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CellCoverage>, crate::store::StoreError> {
+    let (start, end) = window(from, to);
+    let mut sites = ws.site_tallies(start, end, |l| overdue_cutoff(to, l))?;
+    let mut hotspots = ws.hotspot_tallies(start, end)?;
+    let swept = ws.swept_by_cell(start, end)?;
+    let cells = ws.cell_summaries()?;
+    Ok(cells
+        .into_iter()
+        .map(|c| {
+            let s = sites.remove(&c.id).unwrap_or_default();
+            let h = hotspots.remove(&c.id).unwrap_or_default();
+            let mut cov = CellCoverage {
+                sites_total: s.sites_total,
+                sites_inspected: s.sites_inspected,
+                sites_overdue: s.overdue_unlicensed
+                    + s.overdue_registered_only
+                    + s.overdue_licensed,
+                overdue_unlicensed: s.overdue_unlicensed,
+                overdue_registered_only: s.overdue_registered_only,
+                overdue_licensed: s.overdue_licensed,
+                hotspots_total: h.hotspots_total,
+                hotspots_checked_night: h.checked_night,
+                last_activity: s.last_inspection.max(h.last_night_check),
+                ..CellCoverage::empty(&c.id, &c.name, c.officer.as_deref())
+            };
+            cov.finish(c.street_m, swept.get(&c.id).copied());
+            cov
+        })
+        .collect())
+}
+
+/// Coverage computed the straightforward way from everything the store holds:
+/// polygons, sites and every inspection of the window (the yardstick of the fast
+/// [`coverage_from_store`]).
+pub fn coverage_from_rows(
+    ws: &crate::store::Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<CellCoverage>, crate::store::StoreError> {
+    let (start, end) = window(from, to);
     let cells = ws.cells()?;
     let sites = ws.institutions()?;
     let hotspots = ws.hotspots()?;
@@ -287,5 +353,173 @@ mod tests {
         assert_eq!(c2.swept_m, 0.0);
         assert!(c2.street_m > 600.0);
         assert_eq!(c2.last_activity, None);
+    }
+
+    /// A random township: a 3×3 grid of cells with a gap (sites there are in no cell),
+    /// sites on cell borders and corners, imported last-inspection dates, hotspots,
+    /// streets, and a spring of inspections, night checks and walks.
+    fn random_workspace(seed: u64) -> Workspace {
+        use crate::model::{Cell, Hotspot, HotspotKind, Institution, Licence, Township};
+        use crate::store::sites_test_support::{site, square};
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        let mut t = Township::default();
+        for i in 0..3 {
+            for j in 0..3 {
+                if (i, j) == (2, 2) {
+                    continue;
+                }
+                let (x, y) = (116.0 + 0.01 * i as f64, 40.0 + 0.01 * j as f64);
+                t.cells.push(Cell {
+                    id: format!("C{i}{j}"),
+                    name: format!("格{i}{j}"),
+                    officer: None,
+                    area: square(x, y, 0.01),
+                });
+                t.hotspots.push(Hotspot {
+                    id: format!("H{i}{j}"),
+                    name: "楼".into(),
+                    kind: HotspotKind::OfficeBuilding,
+                    area: square(x + rng.gen::<f64>() * 0.009, y + 0.004, 0.001),
+                });
+            }
+        }
+        for k in 0..60 {
+            // Every fourth site on a grid line (a border or a corner).
+            let mut coord = || {
+                let v = rng.gen::<f64>() * 0.031;
+                if rng.gen_range(0..4) == 0 {
+                    (v / 0.01).round() * 0.01
+                } else {
+                    v
+                }
+            };
+            let (dx, dy) = (coord(), coord());
+            let licence = [
+                Licence::Unlicensed,
+                Licence::RegisteredOnly,
+                Licence::Licensed,
+            ][rng.gen_range(0..3)];
+            let mut s: Institution = site(&format!("S{k:02}"), 116.0 + dx, 40.0 + dy, licence);
+            s.last_inspected = match rng.gen_range(0..3) {
+                0 => None,
+                _ => Some(d("2024-10-01") + chrono::Duration::days(rng.gen_range(0..200))),
+            };
+            t.institutions.push(s);
+        }
+        let mut ws = Workspace::in_memory().unwrap();
+        ws.import_township(&t).unwrap();
+        let streets: Vec<crate::store::StreetLine> = (0..6)
+            .map(|k| {
+                let y = 40.001 + 0.005 * k as f64;
+                (None, vec![(116.0, y), (116.03, y)])
+            })
+            .collect();
+        ws.replace_streets(&streets).unwrap();
+        let day = |rng: &mut rand_chacha::ChaCha8Rng| {
+            d("2024-12-01") + chrono::Duration::days(rng.gen_range(0..180))
+        };
+        let inputs: Vec<InspectionInput> = (0..150)
+            .map(|_| InspectionInput {
+                site_id: format!("S{:02}", rng.gen_range(0..60)),
+                at: day(&mut rng)
+                    .and_hms_opt(rng.gen_range(0..24), 0, 0)
+                    .unwrap(),
+                team_id: "T1".into(),
+                result: InspectionResult::Compliant,
+                notes: None,
+                rectify_by: None,
+                close: false,
+                lookback_days: None,
+            })
+            .collect();
+        ws.record_inspections(&inputs).unwrap();
+        for _ in 0..20 {
+            let h = &t.hotspots[rng.gen_range(0..t.hotspots.len())].id;
+            let at = day(&mut rng).and_hms_opt(21, 0, 0).unwrap();
+            ws.record_night_check(h, at, "N", InspectionResult::Compliant, None)
+                .unwrap();
+        }
+        for _ in 0..6 {
+            let y = 40.001 + 0.005 * rng.gen_range(0..6) as f64 + 0.00001;
+            let x0 = 116.0 + rng.gen::<f64>() * 0.02;
+            let at = day(&mut rng).and_hms_opt(10, 0, 0).unwrap();
+            ws.record_track("T1", at, "test", &[(x0, y), (x0 + 0.008, y)])
+                .unwrap();
+        }
+        ws
+    }
+
+    /// Equal figures; metres and percentages to a micrometre (sums may differ in order).
+    fn assert_same(fast: &[CellCoverage], plain: &[CellCoverage], what: &str) {
+        assert_eq!(fast.len(), plain.len(), "{what}");
+        let round = |c: &CellCoverage| {
+            let mut c = c.clone();
+            for x in [
+                &mut c.street_m,
+                &mut c.swept_m,
+                &mut c.swept_pct,
+                &mut c.inspected_pct,
+            ] {
+                *x = (*x * 1e6).round() / 1e6;
+            }
+            c
+        };
+        for (f, p) in fast.iter().zip(plain) {
+            assert_eq!(round(f), round(p), "{what}");
+        }
+    }
+
+    #[test]
+    fn fast_path_matches_the_straightforward_computation() {
+        use rand::{Rng, SeedableRng};
+        let mut busy_cells = 0;
+        for seed in 0..12 {
+            let ws = random_workspace(seed);
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1000 + seed);
+            for _ in 0..4 {
+                let from = d("2024-11-15") + chrono::Duration::days(rng.gen_range(0..150));
+                let to = from + chrono::Duration::days(rng.gen_range(0..90));
+                let fast = coverage_from_store(&ws, from, to).unwrap();
+                let plain = coverage_from_rows(&ws, from, to).unwrap();
+                assert_same(&fast, &plain, &format!("seed {seed}, {from}..{to}"));
+                busy_cells += fast
+                    .iter()
+                    .filter(|c| c.sites_inspected > 0 && c.sites_overdue > 0)
+                    .count();
+            }
+        }
+        // The random histories exercise both inspected and overdue sites.
+        assert!(busy_cells > 20, "{busy_cells}");
+    }
+
+    #[test]
+    fn placement_follows_moved_sites_and_new_cells() {
+        let mut ws = random_workspace(7);
+        let (from, to) = (d("2025-01-01"), d("2025-03-31"));
+        let mut t = ws.township().unwrap();
+        // Move a site into the gap (no cell), then cover the gap with a new cell.
+        t.institutions[0].location = crate::model::Wgs84Point::new(116.025, 40.025);
+        ws.import_institutions(&t.institutions).unwrap();
+        assert_same(
+            &coverage_from_store(&ws, from, to).unwrap(),
+            &coverage_from_rows(&ws, from, to).unwrap(),
+            "site moved",
+        );
+        ws.import_cells(&[crate::model::Cell {
+            id: "C22".into(),
+            name: "新格".into(),
+            officer: None,
+            area: crate::store::sites_test_support::square(116.02, 40.02, 0.01),
+        }])
+        .unwrap();
+        let fast = coverage_from_store(&ws, from, to).unwrap();
+        assert_same(
+            &fast,
+            &coverage_from_rows(&ws, from, to).unwrap(),
+            "new cell",
+        );
+        let c22 = fast.iter().find(|c| c.cell_id == "C22").unwrap();
+        assert!(c22.sites_total >= 1 && c22.street_m > 0.0, "{c22:?}");
     }
 }

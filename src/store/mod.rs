@@ -11,6 +11,7 @@
 //! assert_eq!(ws.counts().unwrap().sites, 0);
 //! ```
 
+mod cells;
 mod draws;
 mod inspections;
 mod plans;
@@ -25,6 +26,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
 pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
@@ -223,6 +225,21 @@ impl Workspace {
             Ok(())
         })
     }
+}
+
+/// Runs a prepared query and maps each row with `map`, which may fail on a damaged
+/// stored value as well as on SQLite: the one place rows become values.
+pub(crate) fn map_rows<T>(
+    stmt: &mut rusqlite::Statement<'_>,
+    params: impl rusqlite::Params,
+    mut map: impl FnMut(&rusqlite::Row<'_>) -> Result<T, StoreError>,
+) -> Result<Vec<T>, StoreError> {
+    let mut rows = stmt.query(params)?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(map(row)?);
+    }
+    Ok(out)
 }
 
 /// The stored form of a timestamp: local wall-clock time, to the second.

@@ -1,15 +1,36 @@
 //! The workspace schema and its migrations. `PRAGMA user_version` holds the number of
 //! migrations applied; each migration runs in the same transaction as the version bump,
-//! so a workspace is always at exactly one version.
+//! so a workspace is always at exactly one version. Existing migrations are never
+//! edited: a change of schema is a new migration at the end.
 
-use rusqlite::Connection;
+use rusqlite::{Connection, Transaction};
 
 use super::StoreError;
 
+/// A migration's Rust step, run inside its transaction.
+type Step = fn(&Transaction<'_>) -> Result<(), StoreError>;
+
+/// One step of the schema: SQL, then (for derived columns SQL cannot compute, such as
+/// which cell holds a site) a Rust step in the same transaction.
+struct Migration {
+    sql: &'static str,
+    then: Option<Step>,
+}
+
 /// The migrations in order; migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[
-    // 1: the first schema.
-    r#"
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        sql: FIRST,
+        then: None,
+    },
+    Migration {
+        sql: CELL_PLACEMENT_AND_EXTENT,
+        then: Some(super::cells::place_everything),
+    },
+];
+
+/// 1: the first schema.
+pub(crate) const FIRST: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sites (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, subject TEXT,
@@ -64,8 +85,22 @@ CREATE TABLE sessions (
     token_hash TEXT PRIMARY KEY,
     username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
     expires_at TEXT NOT NULL);
-"#,
-];
+"#;
+
+/// 2: the cell holding each site, hotspot (by centroid) and street metres per cell,
+/// cached so coverage needs no point-in-polygon work; a night-check index by hotspot;
+/// the township's extent, against which later imports are checked.
+const CELL_PLACEMENT_AND_EXTENT: &str = r#"
+ALTER TABLE sites ADD COLUMN cell_id TEXT;
+ALTER TABLE hotspots ADD COLUMN cell_id TEXT;
+ALTER TABLE cells ADD COLUMN street_m REAL NOT NULL DEFAULT 0;
+CREATE INDEX sites_cell ON sites(cell_id);
+CREATE INDEX night_checks_hotspot_at ON night_checks(hotspot_id, at);
+CREATE TABLE extent (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    min_lon REAL NOT NULL, min_lat REAL NOT NULL, max_lon REAL NOT NULL, max_lat REAL NOT NULL,
+    CHECK (min_lon < max_lon AND min_lat < max_lat));
+"#;
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -79,7 +114,7 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (i, step) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         // Another process may have migrated while we waited for the lock.
         let now: u32 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
@@ -87,7 +122,10 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
             tx.commit()?;
             continue;
         }
-        tx.execute_batch(sql)?;
+        tx.execute_batch(step.sql)?;
+        if let Some(then) = step.then {
+            then(&tx)?;
+        }
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
         tx.commit()?;
     }

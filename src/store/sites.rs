@@ -281,7 +281,11 @@ impl Workspace {
         &mut self,
         items: &[Institution],
     ) -> Result<ImportReport, StoreError> {
-        self.write(|tx| import_institutions_tx(tx, items))
+        self.write(|tx| {
+            let report = import_institutions_tx(tx, items)?;
+            super::cells::place_sites(tx)?;
+            Ok(report)
+        })
     }
 
     /// Imports schools (update by id); one transaction.
@@ -289,18 +293,23 @@ impl Workspace {
         self.write(|tx| import_schools_tx(tx, items))
     }
 
-    /// Imports cells (update by id) and reassigns the cached street segments to them.
+    /// Imports cells (update by id) and places sites, hotspots and the cached street
+    /// segments in them again.
     pub fn import_cells(&mut self, items: &[Cell]) -> Result<ImportReport, StoreError> {
         self.write(|tx| {
             let report = import_cells_tx(tx, items)?;
-            super::tracks::assign_segments_to_cells(tx)?;
+            super::cells::place_everything(tx)?;
             Ok(report)
         })
     }
 
     /// Imports hotspots (update by id); one transaction.
     pub fn import_hotspots(&mut self, items: &[Hotspot]) -> Result<ImportReport, StoreError> {
-        self.write(|tx| import_hotspots_tx(tx, items))
+        self.write(|tx| {
+            let report = import_hotspots_tx(tx, items)?;
+            super::cells::place_hotspots(tx)?;
+            Ok(report)
+        })
     }
 
     /// Imports depots (update by id); one transaction.
@@ -329,7 +338,7 @@ impl Workspace {
                 (ImportKind::Hotspots, import_hotspots_tx(tx, &t.hotspots)?),
                 (ImportKind::Depots, import_depots_tx(tx, &t.depots)?),
             ];
-            super::tracks::assign_segments_to_cells(tx)?;
+            super::cells::place_everything(tx)?;
             Ok(out)
         })
     }

@@ -62,7 +62,7 @@ impl Workspace {
                     ins.execute(params![s.a[0], s.a[1], s.b[0], s.b[1], s.length_m, name])?;
                 }
             }
-            assign_segments_to_cells(tx)?;
+            super::cells::place_segments(tx)?;
             let segments = load_segments(tx)?;
             let index = sweep::SegmentIndex::new(segments.iter().map(|s| s.segment.clone()).collect());
             let mut tracks = tx.prepare("SELECT id, coords FROM swept_tracks")?;
@@ -163,7 +163,7 @@ impl Workspace {
     }
 }
 
-fn load_segments(conn: &rusqlite::Connection) -> Result<Vec<StreetSegment>, StoreError> {
+pub(crate) fn load_segments(conn: &rusqlite::Connection) -> Result<Vec<StreetSegment>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, lon1, lat1, lon2, lat2, length_m, name FROM street_segments ORDER BY id",
     )?;
@@ -200,31 +200,9 @@ fn insert_matches(
     Ok((matched.len(), swept_m))
 }
 
-/// Puts each street segment in the cell containing its midpoint (rstar + point in polygon).
-pub(crate) fn assign_segments_to_cells(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
-    let mut stmt = tx.prepare_cached("SELECT id, rings FROM cells ORDER BY id")?;
-    let rows: Vec<(String, String)> = stmt
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<Result<_, _>>()?;
-    let mut ids = Vec::new();
-    let mut polys = Vec::new();
-    for (id, rings) in rows {
-        polys.push(super::sites::parse_rings(&id, &rings)?);
-        ids.push(id);
-    }
-    let locator = crate::coverage::CellLocator::new(&polys);
-    let segments = load_segments(tx)?;
-    let mut upd = tx.prepare_cached("UPDATE street_segments SET cell_id = ?1 WHERE id = ?2")?;
-    for s in segments {
-        let m = s.segment.midpoint();
-        let cell = locator.locate(m[0], m[1]).map(|i| ids[i].as_str());
-        upd.execute(params![cell, s.id])?;
-    }
-    Ok(())
-}
-
 impl Workspace {
-    /// Street metres per cell: `cell id → metres` (segments outside every cell left out).
+    /// Street metres per cell: `cell id → metres` (segments outside every cell left out),
+    /// summed afresh (coverage reads the per-cell total cached at placement).
     pub fn street_m_by_cell(&self) -> Result<std::collections::HashMap<String, f64>, StoreError> {
         let mut stmt = self.conn().prepare_cached(
             "SELECT cell_id, SUM(length_m) FROM street_segments WHERE cell_id IS NOT NULL GROUP BY cell_id",
