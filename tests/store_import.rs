@@ -204,3 +204,88 @@ fn gcj02_input_is_stored_as_wgs84() {
     let d = gridpatrol::units::haversine_m(s.location.lon_lat(), (116.35, 39.96));
     assert!(d < 1.0, "{d} m off");
 }
+
+#[test]
+fn imports_are_checked_against_the_township_extent_from_init() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.sqlite");
+    ok(&ws, &["init"]);
+    let extent = Workspace::open_existing(&ws)
+        .unwrap()
+        .extent()
+        .unwrap()
+        .expect("init stores the sample's extent");
+    assert_eq!(
+        (
+            extent.0.min().x,
+            extent.0.min().y,
+            extent.0.max().x,
+            extent.0.max().y
+        ),
+        (116.348, 39.9545, 116.365, 39.9665)
+    );
+    let before = Workspace::open_existing(&ws).unwrap().township().unwrap();
+
+    // Line 2 is inside the township, line 3 ~12 km east of it: the file is refused
+    // whole, naming the file and the line.
+    let f = dir.path().join("far.csv");
+    std::fs::write(
+        &f,
+        format!("{HEADER}X1,近,training,,licensed,,116.355,39.96,,0,,false\nX2,远,training,,licensed,,116.50,39.96,,0,,false\n"),
+    )
+    .unwrap();
+    let (success, _, err) = run(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            f.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    );
+    assert!(!success, "an out-of-extent row was accepted");
+    assert!(
+        err.contains("far.csv line 3") && err.contains("outside the township extent"),
+        "{err}"
+    );
+    // A cell polygon far away (GeoJSON): refused, its feature named.
+    let g = dir.path().join("far-cells.geojson");
+    std::fs::write(
+        &g,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"FAR","name":"远格"},"geometry":{"type":"Polygon","coordinates":[[[116.50,39.95],[116.51,39.95],[116.51,39.96],[116.50,39.96],[116.50,39.95]]]}}]}"#,
+    )
+    .unwrap();
+    let (success, _, err) = run(
+        &ws,
+        &["import", "cells", g.to_str().unwrap(), "--crs", "wgs84"],
+    );
+    assert!(!success, "an out-of-extent cell was accepted");
+    assert!(
+        err.contains("far-cells.geojson") && err.contains("outside the township extent"),
+        "{err}"
+    );
+
+    // Nothing of either file was imported.
+    let after = Workspace::open_existing(&ws).unwrap().township().unwrap();
+    assert_eq!(after.institutions, before.institutions);
+    assert_eq!(after.cells, before.cells);
+
+    // The in-extent row alone imports.
+    std::fs::write(
+        &f,
+        format!("{HEADER}X1,近,training,,licensed,,116.355,39.96,,0,,false\n"),
+    )
+    .unwrap();
+    let out = ok(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            f.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    );
+    assert!(out.contains("added 1"), "{out}");
+}

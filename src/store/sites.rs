@@ -9,9 +9,10 @@ use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::{parse_date_text, StoreError, Workspace};
+use crate::formats::geom::extent_text;
 use crate::model::{
-    Cell, Depot, Hotspot, HotspotKind, Institution, InstitutionKind, Licence, OpenHours, School,
-    Subject, Township, Wgs84, Wgs84Point, Wgs84Polygon,
+    Cell, Depot, Extent, Hotspot, HotspotKind, Institution, InstitutionKind, Licence, OpenHours,
+    School, Subject, Township, Wgs84, Wgs84Point, Wgs84Polygon,
 };
 
 /// Which layer an import writes.
@@ -166,19 +167,44 @@ fn institution_row(s: &Institution) -> Vec<Value> {
     ]
 }
 
-fn polygon_problem(p: &Wgs84Polygon) -> Option<String> {
+fn polygon_problem(p: &Wgs84Polygon, extent: Option<&Extent>) -> Option<String> {
+    use geo::{BoundingRect, Intersects};
     let n = p.0.exterior().0.len();
     if n < 4 {
         return Some(format!(
             "polygon has {n} points; a closed ring needs at least 4"
         ));
     }
-    let bad = p.0.exterior().0.iter().any(|c| !lon_lat_ok(c.x, c.y));
-    bad.then(|| "polygon has coordinates outside lon -180..180 / lat -90..90".into())
+    if p.0.exterior().0.iter().any(|c| !lon_lat_ok(c.x, c.y)) {
+        return Some("polygon has coordinates outside lon -180..180 / lat -90..90".into());
+    }
+    let (extent, bbox) = (extent?, p.0.bounding_rect()?);
+    (!bbox.intersects(&extent.0)).then(|| {
+        format!(
+            "polygon around ({:.6}, {:.6}) is outside the township extent {}",
+            bbox.center().x,
+            bbox.center().y,
+            extent_text(extent)
+        )
+    })
 }
 
-fn point_problem(p: &Wgs84Point) -> Option<String> {
-    (!lon_lat_ok(p.lon(), p.lat())).then(|| format!("location {:?} is not a lon/lat", p.lon_lat()))
+fn point_problem(p: &Wgs84Point, extent: Option<&Extent>) -> Option<String> {
+    if !lon_lat_ok(p.lon(), p.lat()) {
+        return Some(format!("location {:?} is not a lon/lat", p.lon_lat()));
+    }
+    let extent = extent?;
+    let e = extent.0;
+    let inside =
+        (e.min().x..=e.max().x).contains(&p.lon()) && (e.min().y..=e.max().y).contains(&p.lat());
+    (!inside).then(|| {
+        format!(
+            "location ({}, {}) is outside the township extent {}",
+            p.lon(),
+            p.lat(),
+            extent_text(extent)
+        )
+    })
 }
 
 fn lon_lat_ok(lon: f64, lat: f64) -> bool {
@@ -186,6 +212,39 @@ fn lon_lat_ok(lon: f64, lat: f64) -> bool {
         && lat.is_finite()
         && (-180.0..=180.0).contains(&lon)
         && (-90.0..=90.0).contains(&lat)
+}
+
+fn stored_extent(conn: &rusqlite::Connection) -> Result<Option<Extent>, StoreError> {
+    let corners = conn
+        .query_row(
+            "SELECT min_lon, min_lat, max_lon, max_lat FROM extent WHERE id = 1",
+            [],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+        )
+        .optional()?;
+    Ok(corners.map(|[x0, y0, x1, y1]: [f64; 4]| {
+        Wgs84(geo::Rect::new(
+            geo::coord! { x: x0, y: y0 },
+            geo::coord! { x: x1, y: y1 },
+        ))
+    }))
+}
+
+fn store_extent(tx: &Transaction<'_>, extent: &Extent) -> Result<(), StoreError> {
+    let (min, max) = (extent.0.min(), extent.0.max());
+    if !(min.x < max.x && min.y < max.y && lon_lat_ok(min.x, min.y) && lon_lat_ok(max.x, max.y)) {
+        return Err(StoreError::invalid(
+            "extent",
+            format!("{} is not a WGS-84 box", extent_text(extent)),
+        ));
+    }
+    tx.execute(
+        "INSERT INTO extent (id, min_lon, min_lat, max_lon, max_lat) VALUES (1, ?1, ?2, ?3, ?4)
+         ON CONFLICT(id) DO UPDATE SET min_lon = excluded.min_lon, min_lat = excluded.min_lat,
+             max_lon = excluded.max_lon, max_lat = excluded.max_lat",
+        rusqlite::params![min.x, min.y, max.x, max.y],
+    )?;
+    Ok(())
 }
 
 /// Upserts `rows` (id, problem-or-row) into `layer` inside `tx`.
@@ -328,6 +387,9 @@ impl Workspace {
                  ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 [&t.name],
             )?;
+            if let Some(extent) = &t.extent {
+                store_extent(tx, extent)?;
+            }
             let out = vec![
                 (ImportKind::Cells, import_cells_tx(tx, &t.cells)?),
                 (
@@ -347,13 +409,20 @@ impl Workspace {
     pub fn township(&self) -> Result<Township, StoreError> {
         Ok(Township {
             name: self.meta("township")?.unwrap_or_default(),
-            extent: None,
+            extent: self.extent()?,
             institutions: self.institutions()?,
             schools: self.schools()?,
             cells: self.cells()?,
             hotspots: self.hotspots()?,
             depots: self.depots()?,
         })
+    }
+
+    /// The township's extent, stored by [`Workspace::import_township`] (`gridpatrol
+    /// init`): every later import is checked against it. `None` in a workspace made
+    /// without one.
+    pub fn extent(&self) -> Result<Option<Extent>, StoreError> {
+        stored_extent(self.conn())
     }
 
     /// All institutions (sites), sorted by id.
@@ -536,12 +605,14 @@ fn import_institutions_tx(
     tx: &Transaction<'_>,
     items: &[Institution],
 ) -> Result<ImportReport, StoreError> {
+    let extent = stored_extent(tx)?;
     let rows = items
         .iter()
         .map(|s| {
             (
                 s.id.clone(),
-                point_problem(&s.location).map_or_else(|| Ok(institution_row(s)), Err),
+                point_problem(&s.location, extent.as_ref())
+                    .map_or_else(|| Ok(institution_row(s)), Err),
             )
         })
         .collect();
@@ -549,6 +620,7 @@ fn import_institutions_tx(
 }
 
 fn import_schools_tx(tx: &Transaction<'_>, items: &[School]) -> Result<ImportReport, StoreError> {
+    let extent = stored_extent(tx)?;
     let rows = items
         .iter()
         .map(|s| {
@@ -559,7 +631,7 @@ fn import_schools_tx(tx: &Transaction<'_>, items: &[School]) -> Result<ImportRep
             ];
             (
                 s.id.clone(),
-                point_problem(&s.location).map_or(Ok(row), Err),
+                point_problem(&s.location, extent.as_ref()).map_or(Ok(row), Err),
             )
         })
         .collect();
@@ -567,6 +639,7 @@ fn import_schools_tx(tx: &Transaction<'_>, items: &[School]) -> Result<ImportRep
 }
 
 fn import_depots_tx(tx: &Transaction<'_>, items: &[Depot]) -> Result<ImportReport, StoreError> {
+    let extent = stored_extent(tx)?;
     let rows = items
         .iter()
         .map(|s| {
@@ -577,7 +650,7 @@ fn import_depots_tx(tx: &Transaction<'_>, items: &[Depot]) -> Result<ImportRepor
             ];
             (
                 s.id.clone(),
-                point_problem(&s.location).map_or(Ok(row), Err),
+                point_problem(&s.location, extent.as_ref()).map_or(Ok(row), Err),
             )
         })
         .collect();
@@ -585,6 +658,7 @@ fn import_depots_tx(tx: &Transaction<'_>, items: &[Depot]) -> Result<ImportRepor
 }
 
 fn import_cells_tx(tx: &Transaction<'_>, items: &[Cell]) -> Result<ImportReport, StoreError> {
+    let extent = stored_extent(tx)?;
     let rows = items
         .iter()
         .map(|c| {
@@ -593,13 +667,17 @@ fn import_cells_tx(tx: &Transaction<'_>, items: &[Cell]) -> Result<ImportReport,
                 opt_text(c.officer.as_deref()),
                 Value::Text(rings_text(&c.area)),
             ];
-            (c.id.clone(), polygon_problem(&c.area).map_or(Ok(row), Err))
+            (
+                c.id.clone(),
+                polygon_problem(&c.area, extent.as_ref()).map_or(Ok(row), Err),
+            )
         })
         .collect();
     upsert(tx, &CELLS, rows)
 }
 
 fn import_hotspots_tx(tx: &Transaction<'_>, items: &[Hotspot]) -> Result<ImportReport, StoreError> {
+    let extent = stored_extent(tx)?;
     let rows = items
         .iter()
         .map(|h| {
@@ -608,7 +686,10 @@ fn import_hotspots_tx(tx: &Transaction<'_>, items: &[Hotspot]) -> Result<ImportR
                 text(hotspot_kind_text(h.kind)),
                 Value::Text(rings_text(&h.area)),
             ];
-            (h.id.clone(), polygon_problem(&h.area).map_or(Ok(row), Err))
+            (
+                h.id.clone(),
+                polygon_problem(&h.area, extent.as_ref()).map_or(Ok(row), Err),
+            )
         })
         .collect();
     upsert(tx, &HOTSPOTS, rows)
@@ -746,5 +827,42 @@ pub(crate) mod tests {
         let r = ws.import_cells(&[bad]).unwrap();
         assert_eq!(r.rejected.len(), 1);
         assert_eq!(ws.counts().unwrap().cells, 0);
+    }
+
+    #[test]
+    fn the_township_extent_is_stored_and_checked() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let mut t = small_township();
+        let extent = Wgs84(geo::Rect::new(
+            geo::coord! { x: 115.99, y: 39.99 },
+            geo::coord! { x: 116.03, y: 40.02 },
+        ));
+        t.extent = Some(extent);
+        ws.import_township(&t).unwrap();
+        assert_eq!(ws.extent().unwrap(), Some(extent));
+        assert_eq!(ws.township().unwrap().extent, Some(extent));
+        let r = ws
+            .import_institutions(&[
+                site("IN", 116.02, 40.01, Licence::Licensed),
+                site("OUT", 116.2, 40.01, Licence::Licensed),
+            ])
+            .unwrap();
+        assert_eq!(r.added, 1);
+        assert_eq!(r.rejected.len(), 1);
+        assert!(
+            r.rejected[0]
+                .problem
+                .contains("outside the township extent"),
+            "{:?}",
+            r.rejected
+        );
+        let far = Cell {
+            id: "FAR".into(),
+            name: "远".into(),
+            officer: None,
+            area: square(116.5, 40.0, 0.01),
+        };
+        assert_eq!(ws.import_cells(&[far]).unwrap().rejected.len(), 1);
+        assert_eq!(ws.counts().unwrap().cells, 2);
     }
 }

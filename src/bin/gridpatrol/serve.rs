@@ -47,7 +47,22 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let (base, base_bounds) = base_map(&osm)?;
     let mut ws = args.ws.open()?;
     if args.synthetic_sites > 0 {
-        let bounds = base_bounds.unwrap_or([116.34, 39.95, 116.37, 39.97]);
+        let mut bounds = base_bounds.unwrap_or([116.34, 39.95, 116.37, 39.97]);
+        // Inside the township's extent too: the store refuses sites outside it.
+        if let Some(e) = ws.extent()? {
+            let (min, max) = (e.0.min(), e.0.max());
+            let cut = [
+                bounds[0].max(min.x),
+                bounds[1].max(min.y),
+                bounds[2].min(max.x),
+                bounds[3].min(max.y),
+            ];
+            bounds = if cut[0] < cut[2] && cut[1] < cut[3] {
+                cut
+            } else {
+                [min.x, min.y, max.x, max.y]
+            };
+        }
         ws.import_institutions(&synthetic_institutions(args.synthetic_sites, bounds))
             .context("adding the synthetic sites")?;
     }

@@ -82,13 +82,15 @@ pub fn network_lines(graph: &gridpatrol::network::RoadGraph) -> Vec<gridpatrol::
 }
 
 /// Reads one layer of a CSV or GeoJSON file (by extension) into model values: all of
-/// it, or an error naming every bad line or feature.
+/// it, or an error naming every bad line or feature (a coordinate outside `extent`,
+/// the workspace's township, is one).
 pub fn read_layer<T: gridpatrol::formats::SiteLayer>(
     bytes: &[u8],
     name: &str,
     crs: gridpatrol::Crs,
+    extent: Option<gridpatrol::model::Extent>,
 ) -> Result<Vec<T>> {
-    let opts = gridpatrol::formats::ReadOptions::crs(crs);
+    let opts = gridpatrol::formats::ReadOptions { crs, extent };
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") {
         Ok(gridpatrol::formats::csv::read(bytes, name, &opts)?)

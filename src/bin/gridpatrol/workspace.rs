@@ -149,26 +149,29 @@ pub fn import(args: ImportArgs) -> Result<()> {
     let name = args.file.display().to_string();
     let mut ws = args.ws.open()?;
     let crs: Crs = args.crs.into();
+    // Checked against the township's extent (stored at init) while reading, so an
+    // out-of-extent row fails the whole file with its line named.
+    let extent = ws.extent()?;
     let (kind, report) = match args.layer {
         Layer::Institutions => (
             ImportKind::Institutions,
-            ws.import_institutions(&sources::read_layer(&bytes, &name, crs)?)?,
+            ws.import_institutions(&sources::read_layer(&bytes, &name, crs, extent)?)?,
         ),
         Layer::Schools => (
             ImportKind::Schools,
-            ws.import_schools(&sources::read_layer(&bytes, &name, crs)?)?,
+            ws.import_schools(&sources::read_layer(&bytes, &name, crs, extent)?)?,
         ),
         Layer::Cells => (
             ImportKind::Cells,
-            ws.import_cells(&sources::read_layer(&bytes, &name, crs)?)?,
+            ws.import_cells(&sources::read_layer(&bytes, &name, crs, extent)?)?,
         ),
         Layer::Hotspots => (
             ImportKind::Hotspots,
-            ws.import_hotspots(&sources::read_layer(&bytes, &name, crs)?)?,
+            ws.import_hotspots(&sources::read_layer(&bytes, &name, crs, extent)?)?,
         ),
         Layer::Depots => (
             ImportKind::Depots,
-            ws.import_depots(&sources::read_layer(&bytes, &name, crs)?)?,
+            ws.import_depots(&sources::read_layer(&bytes, &name, crs, extent)?)?,
         ),
     };
     print_report(kind, &report, args.json)
