@@ -389,16 +389,37 @@ pub(crate) fn concat_ok(
     b: &Route,
     k: usize,
 ) -> bool {
-    if a.has_break || !ctx.same_end(a.v, b.v) {
-        return ctx.with_scratch(|seq| {
+    let exact = || {
+        ctx.with_scratch(|seq| {
             seq.extend_from_slice(&a.stops[..i]);
             seq.extend_from_slice(mid);
             if k <= b.len() {
                 seq.extend_from_slice(&b.stops[k - 1..]);
             }
             ctx.seq_time_ok(a.v, seq)
-        });
+        })
+    };
+    if !ctx.same_end(a.v, b.v) {
+        return exact();
     }
+    // The O(|mid|) check ignoring the break is exact without one, and a necessary
+    // condition with one (a break only delays): most candidates stop here.
+    if !concat_ok_without_break(ctx, a, i, mid, b, k) {
+        return false;
+    }
+    !a.has_break || exact()
+}
+
+/// [`concat_ok`] from the cached earliest departures and latest starts, which ignore
+/// the break.
+fn concat_ok_without_break(
+    ctx: &Ctx,
+    a: &Route,
+    i: usize,
+    mid: &[usize],
+    b: &Route,
+    k: usize,
+) -> bool {
     let mut t = a.dep[i];
     let mut at = a.loc[i];
     for &s in mid {

@@ -14,6 +14,9 @@ use crate::coverage::day;
 use crate::export::write_file;
 use crate::workspace::WorkspaceArg;
 
+/// Iterations of the default search: about a second on the sample township.
+const DEFAULT_ITERATIONS: u64 = 2000;
+
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
     /// The day planned (YYYY-MM-DD): priorities are worked out for it.
@@ -34,15 +37,16 @@ pub struct PlanArgs {
     /// At most this many stops per team.
     #[arg(long, value_name = "N")]
     pub max_stops: Option<usize>,
-    /// Search time in seconds.
-    #[arg(long, default_value_t = 3.0)]
+    /// Longest search time in seconds (a cap: the search normally ends after
+    /// --iterations first, so that a seed always gives the same plan).
+    #[arg(long, default_value_t = 5.0)]
     pub seconds: f64,
     /// Random seed: the same seed, data and iteration count give the same plan.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
-    /// Stop after this many search iterations (reproducible regardless of speed).
-    #[arg(long, value_name = "N")]
-    pub iterations: Option<u64>,
+    /// Search iterations (0: search until --seconds runs out).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ITERATIONS)]
+    pub iterations: u64,
     /// Print the plan as JSON instead of the summary.
     #[arg(long)]
     pub json: bool,
@@ -105,7 +109,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
     };
     let options = SolveOptions {
         time_limit_s: args.seconds,
-        max_iterations: args.iterations,
+        max_iterations: (args.iterations > 0).then_some(args.iterations),
         seed: args.seed,
     };
     let mut report = |p: gridpatrol::plan::Progress| {
@@ -120,6 +124,13 @@ pub fn run(args: PlanArgs) -> Result<()> {
     };
     let plan = plan_shift(&input, &settings, &router, &options, &mut report)
         .context("cannot plan the shift")?;
+    if args.iterations > 0 && plan.summary.iterations < args.iterations {
+        eprintln!(
+            "note: the {} s limit ended the search after {} of {} iterations; \
+             the same seed may give another plan on a busier or faster machine",
+            args.seconds, plan.summary.iterations, args.iterations
+        );
+    }
     if let Some(out) = &args.geojson {
         write_file(out, serde_json::to_string(&plan.to_geojson())?.as_bytes())?;
     }
