@@ -981,6 +981,16 @@ mod tests {
     }
 
     #[test]
+    fn a_stored_plan_reads_back_unchanged() {
+        let text = include_str!("../../tests/fixtures/plan-two-teams.json");
+        let plan: ShiftPlan = serde_json::from_str(text).unwrap();
+        let again: ShiftPlan =
+            serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+        assert_eq!(plan, again);
+        assert!(plan.teams.iter().all(|t| !t.stops.is_empty()));
+    }
+
+    #[test]
     fn shift_names_parse_in_both_languages() {
         assert_eq!("夜查".parse::<Shift>().unwrap(), Shift::Night);
         assert_eq!("Day".parse::<Shift>().unwrap(), Shift::Day);
