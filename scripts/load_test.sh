@@ -25,8 +25,8 @@ start() { # $1 port, rest: extra serve flags
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/api/config" >/dev/null && return; sleep 0.1; done
   echo "server on $port did not start"; cat "$TMP/serve-$port.log"; exit 1
 }
-add_user() { # $1 workspace (an empty file: a workspace with the base map only)
-  touch "$1"
+add_user() { # $1 workspace: the bundled sample township (152 sites, 9 cells)
+  "$BIN" init --workspace "$1" >/dev/null
   echo "$PASSWORD" | "$BIN" user --workspace "$1" add "$USER_NAME" --role lead >/dev/null
 }
 
@@ -35,9 +35,11 @@ start 18181
 add_user "$TMP/ws-18182.sqlite"
 start 18182 --synthetic-sites 10000
 
-echo "== time to first rendered map, base map only"
+echo "== time to first rendered map, the sample township (signed in: every layer)"
 GP_URL=http://127.0.0.1:18181 GP_USER=$USER_NAME GP_PASSWORD=$PASSWORD node tests/web/first_render.mjs
-echo "== time to first rendered map, base map + 10 000 synthetic sites"
+echo "== time to first rendered map, the sample + 10 000 synthetic sites"
 GP_URL=http://127.0.0.1:18182 GP_USER=$USER_NAME GP_PASSWORD=$PASSWORD node tests/web/first_render.mjs
-echo "== 200 concurrent readers of the coverage API"
-echo "$PASSWORD" | target/$PROFILE/examples/load_test --url http://127.0.0.1:18181 --user "$USER_NAME" --concurrency 200 --seconds 10
+for port in 18181 18182; do
+  echo "== 200 concurrent readers of the coverage API (port $port: $([ $port = 18181 ] && echo sample || echo 'sample + 10 000 sites'))"
+  echo "$PASSWORD" | target/$PROFILE/examples/load_test --url "http://127.0.0.1:$port" --user "$USER_NAME" --concurrency 200 --seconds 10
+done

@@ -227,3 +227,108 @@ fn roles_decide_who_draws_and_every_write_is_signed() {
     assert_eq!(error_code(after), (401, "unauthorized".into()));
     server.stop_gracefully();
 }
+
+/// Every download the page's export panel offers answers, with the right type and
+/// content: the links written in the page's script are checked against the server.
+#[test]
+fn export_buttons_download_geojson_csv_and_xlsx() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(web_support::LEAD);
+    let ok = lead
+        .post(server.url("/api/inspections"))
+        .json(
+            &serde_json::json!({"site_id": "S001", "date": chrono_today(), "result": "compliant"}),
+        )
+        .send()
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+
+    // The fixed links in the page's export panel (the layer links are built per layer).
+    let app_js = lead
+        .get(server.url("/static/app.js"))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    let mut fixed: Vec<String> = app_js
+        .match_indices("'/api/export/")
+        .filter_map(|(i, _)| {
+            let rest = &app_js[i + 1..];
+            rest.find('\'').map(|end| rest[..end].to_string())
+        })
+        .collect();
+    fixed.sort();
+    fixed.dedup();
+    for f in ["ledger.csv", "ledger.xlsx", "coverage.csv", "coverage.xlsx"] {
+        assert!(
+            fixed.contains(&format!("/api/export/{f}")),
+            "the page offers {f}: {fixed:?}"
+        );
+    }
+    for path in &fixed {
+        let r = lead.get(server.url(path)).send().unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let disposition = r.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            disposition.starts_with("attachment"),
+            "{path}: {disposition}"
+        );
+        let kind = r.headers()["content-type"].to_str().unwrap().to_string();
+        let bytes = r.bytes().unwrap();
+        if path.ends_with(".csv") {
+            assert!(kind.starts_with("text/csv"), "{path}: {kind}");
+            let text = std::str::from_utf8(&bytes).expect("UTF-8 CSV");
+            assert!(text.starts_with('\u{feff}'), "{path}: a BOM for Excel");
+            let lines: Vec<&str> = text.lines().collect();
+            if path.contains("coverage") {
+                assert_eq!(lines.len(), 1 + 4, "{path}: a header and a row per cell");
+                assert!(
+                    lines[0].contains("cell_id") && text.contains("第1网格"),
+                    "{text}"
+                );
+            } else {
+                assert!(text.contains("S001"), "{path}: the recorded inspection");
+            }
+        } else {
+            assert!(kind.contains("spreadsheetml"), "{path}: {kind}");
+            assert!(bytes.starts_with(b"PK"), "{path}: an xlsx is a zip");
+        }
+    }
+    // A period for the coverage table is checked like the API's.
+    let bad = lead
+        .get(server.url("/api/export/coverage.csv?from=yesterday"))
+        .send()
+        .unwrap();
+    assert_eq!(error_code(bad), (400, "bad_request".into()));
+
+    // Each map layer as GeoJSON.
+    for layer in ["cells", "institutions", "hotspots", "schools", "routes"] {
+        let path = format!("/api/export/{layer}.geojson");
+        let r = lead.get(server.url(&path)).send().unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        assert_eq!(r.headers()["content-type"], "application/geo+json");
+        let fc: Value = r.json().expect("GeoJSON parses");
+        assert_eq!(fc["type"], "FeatureCollection");
+        let features = fc["features"].as_array().unwrap();
+        if layer != "routes" {
+            assert!(!features.is_empty(), "{path}");
+        }
+        assert!(features
+            .iter()
+            .all(|f| f["geometry"]["coordinates"].is_array()));
+    }
+    // Exports are the township's records: not without a session.
+    let anon = Client::new()
+        .get(server.url("/api/export/coverage.csv"))
+        .send()
+        .unwrap();
+    assert_eq!(error_code(anon), (401, "unauthorized".into()));
+    server.stop_gracefully();
+}
+
+fn chrono_today() -> String {
+    chrono::Local::now().date_naive().to_string()
+}

@@ -79,6 +79,11 @@ pub trait UserStore: Send + Sync + 'static {
     fn session_user(&self, token: &str) -> Result<Option<User>, StoreError>;
     /// Ends a session (unknown tokens are fine).
     fn close_session(&self, token: &str) -> Result<(), StoreError>;
+    /// The user of a live session when known without blocking (a memory lookup);
+    /// `None` means "ask [`UserStore::session_user`]".
+    fn known_session_user(&self, _token: &str) -> Option<User> {
+        None
+    }
 }
 
 /// Hashes a password with argon2id and a random salt (PHC string).
@@ -214,6 +219,9 @@ impl FromRequestParts<AppState> for MaybeSigned {
         let Some(token) = session_token(&parts.headers) else {
             return Ok(MaybeSigned(None));
         };
+        if let Some(user) = state.users.known_session_user(&token) {
+            return Ok(MaybeSigned(Some(user)));
+        }
         let users = state.users.clone();
         let user = tokio::task::spawn_blocking(move || users.session_user(&token))
             .await
@@ -319,12 +327,28 @@ pub async fn me(MaybeSigned(user): MaybeSigned) -> axum::Json<serde_json::Value>
 /// Users and sessions in the SQLite workspace (argon2 hashes, hashed session tokens).
 pub struct StoreUsers {
     ws: Mutex<crate::store::Workspace>,
+    /// Live sessions looked up lately, by token: user, expiry, when looked up. Spares
+    /// every request a query; a session ended here is forgotten at once, one ended
+    /// by another process within [`SESSION_RECHECK`].
+    known: Mutex<HashMap<String, KnownSession>>,
 }
+
+/// A session's user, its expiry and when the workspace was last asked about it.
+type KnownSession = (User, chrono::DateTime<chrono::Utc>, std::time::Instant);
+
+/// How long a looked-up session is trusted before the workspace is asked again.
+pub const SESSION_RECHECK: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Most sessions remembered at once (then the memory starts afresh).
+const MAX_KNOWN_SESSIONS: usize = 10_000;
 
 impl StoreUsers {
     /// Users of this workspace (its own connection, beside the server's).
     pub fn new(ws: crate::store::Workspace) -> Self {
-        Self { ws: Mutex::new(ws) }
+        Self {
+            ws: Mutex::new(ws),
+            known: Mutex::new(HashMap::new()),
+        }
     }
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, crate::store::Workspace>, StoreError> {
         self.ws.lock().map_err(|e| StoreError(e.to_string()))
@@ -357,14 +381,35 @@ impl UserStore for StoreUsers {
     }
     fn session_user(&self, token: &str) -> Result<Option<User>, StoreError> {
         let ws = self.lock()?;
-        ws.session_get(token)
-            .map(|s| s.map(|s| from_store_user(s.user)))
-            .map_err(|e| StoreError(e.to_string()))
+        let Some(session) = ws
+            .session_get(token)
+            .map_err(|e| StoreError(e.to_string()))?
+        else {
+            return Ok(None);
+        };
+        let user = from_store_user(session.user);
+        if let Ok(mut known) = self.known.lock() {
+            if known.len() >= MAX_KNOWN_SESSIONS {
+                known.clear();
+            }
+            let now = std::time::Instant::now();
+            known.insert(token.to_string(), (user.clone(), session.expires_at, now));
+        }
+        Ok(Some(user))
     }
     fn close_session(&self, token: &str) -> Result<(), StoreError> {
         let mut ws = self.lock()?;
+        if let Ok(mut known) = self.known.lock() {
+            known.remove(token);
+        }
         ws.session_delete(token)
             .map_err(|e| StoreError(e.to_string()))
+    }
+    fn known_session_user(&self, token: &str) -> Option<User> {
+        let known = self.known.lock().ok()?;
+        let (user, expires_at, looked_up) = known.get(token)?;
+        (*expires_at > chrono::Utc::now() && looked_up.elapsed() < SESSION_RECHECK)
+            .then(|| user.clone())
     }
 }
 

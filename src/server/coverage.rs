@@ -2,6 +2,8 @@
 //! (default: the last 30 days).
 
 use axum::extract::{Query, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -26,25 +28,36 @@ fn date(field: &str, text: Option<&str>, default: NaiveDate) -> Result<NaiveDate
     }
 }
 
-/// Coverage per cell over a period.
-pub async fn get_coverage(
-    State(state): State<AppState>,
-    Signed(_user): Signed,
-    Query(period): Query<Period>,
-) -> Result<axum::Json<serde_json::Value>, ApiError> {
+/// The inclusive dates of a period, the last 30 days where not given.
+pub fn period_dates(period: &Period) -> Result<(NaiveDate, NaiveDate), ApiError> {
     let (d_from, d_to) = default_window();
     let from = date("from", period.from.as_deref(), d_from)?;
     let to = date("to", period.to.as_deref(), d_to)?;
     if to < from {
         return Err(ApiError::bad_request("`to` is before `from`"));
     }
-    let rows = tokio::task::spawn_blocking(move || {
-        let ws = state.data.store()?;
-        coverage_rows(&ws, from, to)
+    Ok((from, to))
+}
+
+/// Coverage per cell over a period.
+pub async fn get_coverage(
+    State(state): State<AppState>,
+    Signed(_user): Signed,
+    Query(period): Query<Period>,
+) -> Result<Response, ApiError> {
+    let (from, to) = period_dates(&period)?;
+    let key = format!("coverage {from} {to}");
+    if let Some(bytes) = state.data.current_answer(&key) {
+        return Ok(([(CONTENT_TYPE, "application/json")], bytes).into_response());
+    }
+    let bytes = tokio::task::spawn_blocking(move || {
+        state.data.answer(&key, |ws| {
+            let rows = coverage_rows(ws, from, to)?;
+            serde_json::to_vec(&serde_json::json!({ "from": from, "to": to, "cells": rows }))
+                .map_err(ApiError::internal)
+        })
     })
     .await
     .map_err(ApiError::internal)??;
-    Ok(axum::Json(
-        serde_json::json!({ "from": from, "to": to, "cells": rows }),
-    ))
+    Ok(([(CONTENT_TYPE, "application/json")], bytes).into_response())
 }

@@ -28,8 +28,12 @@ pub const LAYER_NAMES: &[&str] = &[
     "routes",
 ];
 
-fn geojson_response(bytes: Vec<u8>) -> Response {
-    ([(CONTENT_TYPE, "application/geo+json")], bytes).into_response()
+/// Layers that depend only on the workspace and the day (not on who asks, nor the
+/// hour): built once and kept until the workspace changes.
+const SAME_FOR_EVERYONE: &[&str] = &["cells", "hotspots", "schools", "institutions", "depots"];
+
+fn geojson_response(bytes: impl Into<axum::body::Body>) -> Response {
+    ([(CONTENT_TYPE, "application/geo+json")], bytes.into()).into_response()
 }
 
 /// Answers one layer. The base map is public; the township's records need a session.
@@ -40,17 +44,30 @@ pub async fn get_layer(
 ) -> Result<Response, ApiError> {
     let name = name.strip_suffix(".geojson").unwrap_or(&name).to_string();
     if name == "base" {
-        return Ok(geojson_response(state.data.base_geojson().to_vec()));
+        return Ok(geojson_response(state.data.base_geojson()));
     }
     if user.is_none() {
         return Err(ApiError::unauthorized());
     }
+    // Layers colour by the last 30 days up to today: today is part of the key.
+    let key = format!("layer {name} {}", chrono::Local::now().date_naive());
+    let shared = SAME_FOR_EVERYONE.contains(&name.as_str());
+    if let Some(bytes) = shared.then(|| state.data.current_answer(&key)).flatten() {
+        return Ok(geojson_response(bytes));
+    }
     let bytes = tokio::task::spawn_blocking(move || {
+        let build =
+            |ws: &Workspace| serde_json::to_vec(&layer(ws, &name)?).map_err(ApiError::internal);
+        if shared {
+            return state.data.answer(&key, build);
+        }
         let fc = match name.as_str() {
             "routes" => super::plan::routes_layer(&state.data, user.as_ref())?,
             _ => build_layer(&state.data, &name)?,
         };
-        serde_json::to_vec(&fc).map_err(ApiError::internal)
+        serde_json::to_vec(&fc)
+            .map(axum::body::Bytes::from)
+            .map_err(ApiError::internal)
     })
     .await
     .map_err(ApiError::internal)??;
@@ -59,12 +76,15 @@ pub async fn get_layer(
 
 /// Builds one layer from the workspace (blocking: call from `spawn_blocking`).
 pub fn build_layer(data: &ServerData, name: &str) -> Result<Value, ApiError> {
-    let ws = data.store()?;
+    layer(&*data.store()?, name)
+}
+
+fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
     match name {
-        "cells" => cells(&ws),
-        "hotspots" => hotspots(&ws),
+        "cells" => cells(ws),
+        "hotspots" => hotspots(ws),
         "schools" => Ok(schools(&ws.schools()?)),
-        "institutions" => institutions(&ws),
+        "institutions" => institutions(ws),
         "depots" => Ok(depots(&ws.depots()?)),
         "routes" => Ok(collection(Vec::new())),
         other => Err(ApiError::not_found(format!("no layer `{other}`"))),

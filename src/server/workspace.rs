@@ -2,10 +2,16 @@
 //! draws, users), plus the base map drawn once from the OSM extract.
 //!
 //! Handlers call these methods from `spawn_blocking`; the workspace connection sits
-//! behind a mutex (SQLite writes are serial anyway, reads are sub-millisecond).
+//! behind a mutex (SQLite writes are serial anyway). What the page reads most (the
+//! coverage figures, the township's layers) is built once and kept as JSON bytes until
+//! the workspace changes: many readers then cost a lookup each, not a recomputation.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
 
 use chrono::{Local, NaiveDate};
 use serde_json::{json, Value};
@@ -21,9 +27,53 @@ pub struct ServerData {
     store: Mutex<Workspace>,
     name: String,
     /// Streets, buildings and water (GeoJSON FeatureCollection), serialised once.
-    base_geojson: Vec<u8>,
+    base_geojson: Bytes,
     bounds: [f64; 4],
+    /// Built answers, with the workspace state they were built from.
+    answers: Mutex<Answers>,
+    /// Set whenever the workspace is taken (a write may follow): the next answer
+    /// checks the workspace's [`ChangeStamp`] first.
+    recheck: AtomicBool,
 }
+
+/// Answers built from the workspace (JSON bytes by key) and the last stamp seen.
+#[derive(Default)]
+struct Answers {
+    built: HashMap<String, (ChangeStamp, Bytes)>,
+    seen: Option<(ChangeStamp, Instant)>,
+}
+
+/// How long a checked workspace state is trusted: writes by other processes (the CLI)
+/// show up on the page within this.
+pub const RECHECK_AFTER: Duration = Duration::from_millis(500);
+
+/// Identifies a state of the workspace: SQLite's `data_version` moves when another
+/// connection (another process: `gridpatrol import`, `inspect`...) commits, and
+/// `total_changes()` when this one writes. Equal stamps, equal contents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeStamp {
+    data_version: i64,
+    own_changes: i64,
+}
+
+/// The workspace's current [`ChangeStamp`] (one cheap query, no table read).
+pub fn change_stamp(ws: &Workspace) -> Result<ChangeStamp, ApiError> {
+    ws.conn()
+        .query_row(
+            "SELECT data_version, total_changes() FROM pragma_data_version",
+            [],
+            |r| {
+                Ok(ChangeStamp {
+                    data_version: r.get(0)?,
+                    own_changes: r.get(1)?,
+                })
+            },
+        )
+        .map_err(ApiError::internal)
+}
+
+/// How many built answers are kept (one per layer and coverage period asked for).
+const MAX_ANSWERS: usize = 64;
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
@@ -51,8 +101,10 @@ impl ServerData {
         Ok(Self {
             store: Mutex::new(store),
             name,
-            base_geojson,
+            base_geojson: Bytes::from(base_geojson),
             bounds,
+            answers: Mutex::new(Answers::default()),
+            recheck: AtomicBool::new(true),
         })
     }
     /// The township's name.
@@ -63,15 +115,75 @@ impl ServerData {
     pub fn bounds(&self) -> [f64; 4] {
         self.bounds
     }
-    /// The base map (streets, buildings, water) as GeoJSON bytes.
-    pub fn base_geojson(&self) -> &[u8] {
-        &self.base_geojson
+    /// The base map (streets, buildings, water) as GeoJSON bytes (a cheap clone).
+    pub fn base_geojson(&self) -> Bytes {
+        self.base_geojson.clone()
     }
-    /// The workspace, locked.
-    pub fn store(&self) -> Result<MutexGuard<'_, Workspace>, ApiError> {
-        self.store
+    /// The answer stored under `key` when it is known to be current, without touching
+    /// the workspace: nothing went through [`ServerData::store`] since the last check
+    /// and that check is under [`RECHECK_AFTER`] old (other processes' writes show up
+    /// within that). Cheap enough for the async handler itself; `None`: use
+    /// [`ServerData::answer`].
+    pub fn current_answer(&self, key: &str) -> Option<Bytes> {
+        if self.recheck.load(Ordering::SeqCst) {
+            return None;
+        }
+        let answers = self.answers.lock().ok()?;
+        let (stamp, checked) = answers.seen?;
+        if checked.elapsed() > RECHECK_AFTER {
+            return None;
+        }
+        let (built, bytes) = answers.built.get(key)?;
+        (*built == stamp).then(|| bytes.clone())
+    }
+
+    /// The answer stored under `key` if the workspace has not changed since it was
+    /// built, else a fresh one from `build` (blocking: call from `spawn_blocking`).
+    pub fn answer(
+        &self,
+        key: &str,
+        build: impl FnOnce(&Workspace) -> Result<Vec<u8>, ApiError>,
+    ) -> Result<Bytes, ApiError> {
+        let ws = self.store()?;
+        let stamp = change_stamp(&ws)?;
+        // Cleared under the workspace lock, so a writer's mark is never lost.
+        self.recheck.store(false, Ordering::SeqCst);
+        {
+            let mut answers = self.answers()?;
+            answers.seen = Some((stamp, Instant::now()));
+            if let Some((built, bytes)) = answers.built.get(key) {
+                if *built == stamp {
+                    return Ok(bytes.clone());
+                }
+            }
+        }
+        let bytes = Bytes::from(build(&ws)?);
+        let mut answers = self.answers()?;
+        if answers.built.len() >= MAX_ANSWERS {
+            answers.built.retain(|_, (built, _)| *built == stamp);
+            if answers.built.len() >= MAX_ANSWERS {
+                answers.built.clear();
+            }
+        }
+        answers
+            .built
+            .insert(key.to_string(), (stamp, bytes.clone()));
+        Ok(bytes)
+    }
+    fn answers(&self) -> Result<MutexGuard<'_, Answers>, ApiError> {
+        self.answers
             .lock()
-            .map_err(|_| ApiError::internal("workspace lock poisoned"))
+            .map_err(|_| ApiError::internal("answer cache lock poisoned"))
+    }
+    /// The workspace, locked. Whoever takes it may write, so stored answers are
+    /// checked against the workspace again before the next one is served.
+    pub fn store(&self) -> Result<MutexGuard<'_, Workspace>, ApiError> {
+        let ws = self
+            .store
+            .lock()
+            .map_err(|_| ApiError::internal("workspace lock poisoned"))?;
+        self.recheck.store(true, Ordering::SeqCst);
+        Ok(ws)
     }
 }
 

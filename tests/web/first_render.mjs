@@ -17,9 +17,11 @@ try {
   for (let i = 0; i < runs; i++) {
     await page.goto(BASE);
     await mapReady(page, 60000);
-    const r = await page.evaluate(() => ({ ms: window.gp.firstRenderMs, counts: window.gp.counts }));
+    const r = await page.evaluate(() => ({ ms: window.gp.firstRenderMs, counts: window.gp.counts, marks: window.gp.marks }));
     times.push(r.ms);
-    console.log(`run ${i + 1}: ${r.ms.toFixed(0)} ms  features ${JSON.stringify(r.counts)}`);
+    // Where the time went: script start, config answered, map style loaded, layers in.
+    const marks = Object.entries(r.marks).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
+    console.log(`run ${i + 1}: ${r.ms.toFixed(0)} ms  (${marks})  features ${JSON.stringify(r.counts)}`);
   }
   times.sort((a, b) => a - b);
   console.log(`first rendered map: median ${times[Math.floor(times.length / 2)].toFixed(0)} ms, best ${times[0].toFixed(0)} ms, worst ${times[times.length - 1].toFixed(0)} ms over ${runs} runs`);
