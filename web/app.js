@@ -2,6 +2,7 @@
 // tiles from the internet), the layers with a legend, and the work panels. Every
 // label comes from i18n.js. window.gp exposes the map for tests and measurements.
 import { MESSAGES } from './i18n.js';
+import { addLabels, updateLabels, LABEL_IDS } from './labels.js';
 
 const maplibregl = window.maplibregl;
 const state = { lang: localStorage.getItem('gp.lang') || 'zh-CN', user: null, config: null, plan: null, coverageRows: [], sort: { key: 'cell_id', dir: 1 } };
@@ -112,12 +113,13 @@ async function loadLayer(name) {
   const source = gp.map.getSource(name);
   if (!source) return;
   const def = LAYERS.find((l) => l.name === name);
-  if (!def.public && !state.user) { source.setData(EMPTY); gp.data[name] = EMPTY; return; }
+  if (!def.public && !state.user) { source.setData(EMPTY); gp.data[name] = EMPTY; updateLabels(gp.map, name, EMPTY); return; }
   try {
     const data = await api(`/api/layers/${name}`);
     source.setData(data);
     gp.data[name] = data;
     gp.counts[name] = data.features.length;
+    updateLabels(gp.map, name, data);
   } catch (e) {
     source.setData(EMPTY);
     if (e.code !== 'unauthorized') { gp.errors.push(`${name}: ${e.code}`); status(errorText(e), true); }
@@ -132,7 +134,7 @@ function setVisible(name, visible) {
   if (visible) hidden.delete(name); else hidden.add(name);
   localStorage.setItem('gp.hidden', JSON.stringify([...hidden]));
   const def = LAYERS.find((l) => l.name === name);
-  for (const id of def.ids) if (gp.map.getLayer(id)) gp.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
+  for (const id of [...def.ids, ...(LABEL_IDS[name] || [])]) if (gp.map.getLayer(id)) gp.map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
 }
 
 function legendFor(name) {
@@ -208,6 +210,7 @@ function createMap(config) {
     fitBoundsOptions: { padding: 20 },
     attributionControl: { compact: true, customAttribution: '© OpenStreetMap contributors' },
     preserveDrawingBuffer: true,
+    localIdeographFontFamily: false, // every glyph from the page's own font (labels.js)
   });
   gp.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
   gp.map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
@@ -218,6 +221,7 @@ function createMap(config) {
       gp.marks.layers = performance.now();
       gp.map.once('idle', () => {
         gp.firstRenderMs = performance.now();
+        gp.labelsReady = addLabels(gp.map, gp.data, (n) => hidden.has(n)).catch((e) => gp.errors.push(`labels: ${e}`));
         resolve();
       });
       gp.map.triggerRepaint();
@@ -460,7 +464,7 @@ function renderExports() {
     h('h3', {}, t('export_gpx')),
     h('div', { class: 'row wrap' }, (state.plan ? state.plan.teams : []).map((team) => link(`/api/export/routes-${encodeURIComponent(team.team)}.gpx`, `${t('team')} ${team.team}`))),
     h('h3', {}, t('export_csv')),
-    h('div', { class: 'row wrap' }, link('/api/export/ledger.csv', t('export_csv')), link('/api/export/ledger.xlsx', t('export_xlsx')), link('/api/export/coverage.csv', `${t('coverage')} CSV`)));
+    h('div', { class: 'row wrap' }, link('/api/export/ledger.csv', t('export_csv')), link('/api/export/ledger.xlsx', t('export_xlsx')), link('/api/export/coverage.csv', `${t('coverage')} CSV`), link('/api/export/coverage.xlsx', `${t('coverage')} Excel`)));
 }
 
 // ---------- panels ----------

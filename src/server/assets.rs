@@ -15,6 +15,7 @@ use super::error::ApiError;
 #[include = "*.js"]
 #[include = "*.css"]
 #[include = "*.svg"]
+#[include = "fonts/*.woff2"]
 #[exclude = "node_modules/*"]
 struct Page;
 
@@ -73,6 +74,8 @@ mod tests {
     fn page_and_maplibre_are_embedded() {
         assert!(Page::get("index.html").is_some());
         assert!(Page::get("app.js").is_some());
+        assert!(Page::get("labels.js").is_some());
+        assert!(Page::get("fonts/gp-sans.woff2").is_some());
         assert!(Maplibre::get("maplibre-gl.js").is_some());
         assert!(Maplibre::get("maplibre-gl.css").is_some());
         assert!(Maplibre::get("maplibre-gl-dev.js").is_none());
