@@ -18,6 +18,17 @@ pub struct StoredPlan {
     pub body: String,
 }
 
+/// Maps a `SELECT id, date, shift, team_id, body` row.
+fn stored_plan(r: &rusqlite::Row<'_>) -> rusqlite::Result<StoredPlan> {
+    Ok(StoredPlan {
+        id: r.get(0)?,
+        date: r.get(1)?,
+        shift: r.get(2)?,
+        team_id: r.get(3)?,
+        body: r.get(4)?,
+    })
+}
+
 impl Workspace {
     /// Stores a plan; returns its id.
     pub fn plan_save(
@@ -49,15 +60,7 @@ impl Workspace {
             .query_row(
                 "SELECT id, date, shift, team_id, body FROM plans WHERE id = ?1",
                 [id],
-                |r| {
-                    Ok(StoredPlan {
-                        id: r.get(0)?,
-                        date: r.get(1)?,
-                        shift: r.get(2)?,
-                        team_id: r.get(3)?,
-                        body: r.get(4)?,
-                    })
-                },
+                stored_plan,
             )
             .optional()?)
     }
@@ -67,15 +70,7 @@ impl Workspace {
         let mut stmt = self.conn().prepare(
             "SELECT id, date, shift, team_id, body FROM plans ORDER BY id DESC LIMIT ?1",
         )?;
-        let rows = stmt.query_map([limit as i64], |r| {
-            Ok(StoredPlan {
-                id: r.get(0)?,
-                date: r.get(1)?,
-                shift: r.get(2)?,
-                team_id: r.get(3)?,
-                body: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([limit as i64], stored_plan)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -84,15 +79,7 @@ impl Workspace {
         let mut stmt = self.conn().prepare(
             "SELECT id, date, shift, team_id, body FROM plans WHERE date = ?1 ORDER BY id",
         )?;
-        let rows = stmt.query_map([date], |r| {
-            Ok(StoredPlan {
-                id: r.get(0)?,
-                date: r.get(1)?,
-                shift: r.get(2)?,
-                team_id: r.get(3)?,
-                body: r.get(4)?,
-            })
-        })?;
+        let rows = stmt.query_map([date], stored_plan)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
