@@ -476,6 +476,20 @@ mod tests {
         let mut busy_cells = 0;
         for seed in 0..12 {
             let ws = random_workspace(seed);
+            // The stored placement is the locator's answer for every site.
+            let cells = ws.cells().unwrap();
+            let polygons: Vec<_> = cells.iter().map(|c| c.area.clone()).collect();
+            let locator = CellLocator::new(&polygons);
+            let expected: HashMap<String, String> = ws
+                .institutions()
+                .unwrap()
+                .into_iter()
+                .filter_map(|s| {
+                    let i = locator.locate(s.location.lon(), s.location.lat())?;
+                    Some((s.id, cells[i].id.clone()))
+                })
+                .collect();
+            assert_eq!(ws.site_cells().unwrap(), expected, "seed {seed}");
             let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1000 + seed);
             for _ in 0..4 {
                 let from = d("2024-11-15") + chrono::Duration::days(rng.gen_range(0..150));

@@ -5,12 +5,14 @@
 //! - [`sweep`]: which street pieces a track ran along (buffer + direction match).
 //! - [`hotspots`]: night-check scores with their parts.
 //! - [`draw`]: reproducible stratified draws and the hash chain of the draw log.
+//! - [`layers`]: coverage, scores and inspections as GeoJSON layers.
 //! - [`report`]: the ledger (台账), weekly/monthly bulletins, white/black lists as tables.
 
 #[allow(clippy::module_inception)] // coverage::coverage: the per-cell figures
 pub mod coverage;
 pub mod draw;
 pub mod hotspots;
+pub mod layers;
 mod locate;
 pub mod report;
 pub mod sweep;

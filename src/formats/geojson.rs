@@ -228,13 +228,42 @@ pub trait ToFeature {
 
 /// A FeatureCollection of `items`, in order.
 pub fn write<T: ToFeature>(items: &[T]) -> Value {
-    let features: Vec<Value> = items.iter().map(feature).collect();
-    json!({ "type": "FeatureCollection", "features": features })
+    collection(items.iter().map(feature).collect())
 }
 
 /// One Feature.
 pub fn feature<T: ToFeature>(item: &T) -> Value {
-    json!({ "type": "Feature", "properties": item.properties(), "geometry": item.geometry() })
+    feature_of(item.geometry(), item.properties())
+}
+
+/// One Feature of `item` whose properties are its own and then `extra` (which adds
+/// keys or replaces them): a layer that shows more than the model holds.
+pub fn feature_with<T: ToFeature>(item: &T, extra: Map<String, Value>) -> Value {
+    let mut properties = item.properties();
+    properties.extend(extra);
+    feature_of(item.geometry(), properties)
+}
+
+/// A Feature from a geometry (see [`point_geometry`], [`polygon_geometry`]) and its
+/// properties.
+pub fn feature_of(geometry: Value, properties: Map<String, Value>) -> Value {
+    json!({ "type": "Feature", "properties": properties, "geometry": geometry })
+}
+
+/// A FeatureCollection of features, in order.
+pub fn collection(features: Vec<Value>) -> Value {
+    json!({ "type": "FeatureCollection", "features": features })
+}
+
+/// A FeatureCollection as the bytes of a `.geojson` file (UTF-8, indented).
+pub fn to_bytes(collection: &Value) -> Vec<u8> {
+    // A `Value` always serialises; the empty fallback is never taken.
+    serde_json::to_vec_pretty(collection).unwrap_or_default()
+}
+
+/// Properties from `(key, value)` pairs, for [`feature_with`] and [`feature_of`].
+pub fn properties(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
 /// A Point geometry, 7 decimals.
@@ -259,10 +288,6 @@ pub fn polygon_geometry(p: &Wgs84Polygon) -> Value {
     json!({ "type": "Polygon", "coordinates": rings })
 }
 
-fn props(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
-    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-}
-
 /// `08:00-12:00,14:00-20:00`, the form the readers accept.
 pub fn open_hours_text(h: &OpenHours) -> String {
     let parts: Vec<String> = h
@@ -275,7 +300,7 @@ pub fn open_hours_text(h: &OpenHours) -> String {
 
 impl ToFeature for Institution {
     fn properties(&self) -> Map<String, Value> {
-        props(vec![
+        properties(vec![
             ("id", json!(self.id)),
             ("name", json!(self.name)),
             ("kind", json!(self.kind)),
@@ -303,7 +328,7 @@ impl ToFeature for Institution {
 
 impl ToFeature for School {
     fn properties(&self) -> Map<String, Value> {
-        props(vec![("id", json!(self.id)), ("name", json!(self.name))])
+        properties(vec![("id", json!(self.id)), ("name", json!(self.name))])
     }
     fn geometry(&self) -> Value {
         point_geometry(&self.location)
@@ -312,7 +337,7 @@ impl ToFeature for School {
 
 impl ToFeature for Depot {
     fn properties(&self) -> Map<String, Value> {
-        props(vec![("id", json!(self.id)), ("name", json!(self.name))])
+        properties(vec![("id", json!(self.id)), ("name", json!(self.name))])
     }
     fn geometry(&self) -> Value {
         point_geometry(&self.location)
@@ -321,7 +346,7 @@ impl ToFeature for Depot {
 
 impl ToFeature for Cell {
     fn properties(&self) -> Map<String, Value> {
-        props(vec![
+        properties(vec![
             ("id", json!(self.id)),
             ("name", json!(self.name)),
             ("officer", json!(self.officer)),
@@ -334,7 +359,7 @@ impl ToFeature for Cell {
 
 impl ToFeature for Hotspot {
     fn properties(&self) -> Map<String, Value> {
-        props(vec![
+        properties(vec![
             ("id", json!(self.id)),
             ("name", json!(self.name)),
             ("kind", json!(self.kind)),

@@ -8,7 +8,6 @@
 
 pub mod csv;
 pub mod error;
-pub mod export_geojson;
 pub mod fields;
 pub mod geojson;
 pub mod geom;

@@ -1,5 +1,6 @@
-//! `GET /api/layers/{name}`: the map's layers as GeoJSON (RFC 7946, WGS-84), built
-//! from the workspace: cells with their coverage, institutions with licence, cell and
+//! `GET /api/layers/{name}`: the map's layers as GeoJSON (RFC 7946, WGS-84), written
+//! by [`crate::formats::geojson`] (each model's own properties, plus what the page
+//! shows) from the workspace: cells with their coverage, institutions with licence, cell and
 //! last finding, hotspots with score, parts and night-check flag, schools, depots.
 
 use std::collections::HashMap;
@@ -7,14 +8,14 @@ use std::collections::HashMap;
 use axum::extract::{Path, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 
 use super::auth::MaybeSigned;
 use super::error::ApiError;
 use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
 use super::AppState;
 use crate::coverage::hotspots::{hotspots_from_store, HotspotRule, HotspotScore};
-use crate::model::Licence;
+use crate::formats::geojson::{collection, feature_with, properties, write};
 use crate::store::Workspace;
 
 /// The layers the page can ask for, bottom to top.
@@ -83,9 +84,9 @@ fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
     match name {
         "cells" => cells(ws),
         "hotspots" => hotspots(ws),
-        "schools" => Ok(schools(&ws.schools()?)),
+        "schools" => Ok(write(&ws.schools()?)),
         "institutions" => institutions(ws),
-        "depots" => Ok(depots(&ws.depots()?)),
+        "depots" => Ok(write(&ws.depots()?)),
         "routes" => Ok(collection(Vec::new())),
         other => Err(ApiError::not_found(format!("no layer `{other}`"))),
     }
@@ -119,18 +120,19 @@ fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
             .iter()
             .map(|i| {
                 let last = latest.get(&i.id);
-                feature(
-                    point(i.location.lon(), i.location.lat()),
-                    json!({
-                        "id": i.id, "name": i.name, "kind": i.kind, "subject": i.subject,
-                        "licence": licence_key(i.licence), "address": i.address,
-                        "complaints": i.complaints,
-                        "last_inspected": last.map(|l| l.0.date().to_string())
-                            .or_else(|| i.last_inspected.map(|d| d.to_string())),
-                        "findings": last.map(|l| l.1),
-                        "cell_id": cells.get(&i.id),
-                        "inspected_in_period": in_window.contains(&i.id),
-                    }),
+                feature_with(
+                    i,
+                    properties(vec![
+                        (
+                            "last_inspected",
+                            json!(last
+                                .map(|l| l.0.date().to_string())
+                                .or_else(|| i.last_inspected.map(|d| d.to_string()))),
+                        ),
+                        ("findings", json!(last.map(|l| l.1))),
+                        ("cell_id", json!(cells.get(&i.id))),
+                        ("inspected_in_period", json!(in_window.contains(&i.id))),
+                    ]),
                 )
             })
             .collect(),
@@ -147,19 +149,19 @@ fn cells(ws: &Workspace) -> Result<Value, ApiError> {
         ws.cells()?
             .iter()
             .map(|c| {
-                let mut props = json!({ "id": c.id, "name": c.name, "officer": c.officer });
-                if let Some(r) = rows.get(&c.id) {
-                    for key in [
+                let figures = rows.get(&c.id).map_or_else(Map::new, |r| {
+                    [
                         "coverage",
                         "sites",
                         "sites_inspected",
                         "sites_overdue",
                         "street_coverage",
-                    ] {
-                        props[key] = r[key].clone();
-                    }
-                }
-                feature(polygon(&c.area.0), props)
+                    ]
+                    .into_iter()
+                    .map(|key| (key.to_string(), r[key].clone()))
+                    .collect()
+                });
+                feature_with(c, figures)
             })
             .collect(),
     ))
@@ -176,79 +178,24 @@ fn hotspots(ws: &Workspace) -> Result<Value, ApiError> {
         ws.hotspots()?
             .iter()
             .map(|h| {
-                let mut props =
-                    json!({ "id": h.id, "name": h.name, "kind": h.kind, "night": false });
+                let mut extra = properties(vec![("night", json!(false))]);
                 if let Some(s) = scores.get(&h.id) {
                     let c = &s.components;
-                    props["score"] = json!(s.score);
-                    props["night"] = json!(s.needs_night_check);
-                    props["parts"] = json!({
-                        "unlicensed_nearby": c.unlicensed_nearby.points,
-                        "complaints_nearby": c.complaints_nearby.points,
-                        "past_findings": c.past_findings.points,
-                        "schools_nearby": c.schools_nearby.points,
-                        "since_night_check": c.since_night_check.points,
-                    });
+                    extra.insert("score".into(), json!(s.score));
+                    extra.insert("night".into(), json!(s.needs_night_check));
+                    extra.insert(
+                        "parts".into(),
+                        json!({
+                            "unlicensed_nearby": c.unlicensed_nearby.points,
+                            "complaints_nearby": c.complaints_nearby.points,
+                            "past_findings": c.past_findings.points,
+                            "schools_nearby": c.schools_nearby.points,
+                            "since_night_check": c.since_night_check.points,
+                        }),
+                    );
                 }
-                feature(polygon(&h.area.0), props)
+                feature_with(h, extra)
             })
             .collect(),
     ))
-}
-
-fn collection(features: Vec<Value>) -> Value {
-    json!({ "type": "FeatureCollection", "features": features })
-}
-
-fn point(lon: f64, lat: f64) -> Value {
-    json!({ "type": "Point", "coordinates": [lon, lat] })
-}
-
-fn polygon(p: &geo::Polygon<f64>) -> Value {
-    let ring =
-        |r: &geo::LineString<f64>| -> Vec<[f64; 2]> { r.0.iter().map(|c| [c.x, c.y]).collect() };
-    let mut rings = vec![ring(p.exterior())];
-    rings.extend(p.interiors().iter().map(ring));
-    json!({ "type": "Polygon", "coordinates": rings })
-}
-
-fn feature(geometry: Value, properties: Value) -> Value {
-    json!({ "type": "Feature", "geometry": geometry, "properties": properties })
-}
-
-/// Licence status as the page's legend keys it.
-pub fn licence_key(l: Licence) -> &'static str {
-    match l {
-        Licence::Licensed => "licensed",
-        Licence::RegisteredOnly => "registered_only",
-        Licence::Unlicensed => "unlicensed",
-    }
-}
-
-fn schools(items: &[crate::model::School]) -> Value {
-    collection(
-        items
-            .iter()
-            .map(|s| {
-                feature(
-                    point(s.location.lon(), s.location.lat()),
-                    json!({ "id": s.id, "name": s.name }),
-                )
-            })
-            .collect(),
-    )
-}
-
-fn depots(items: &[crate::model::Depot]) -> Value {
-    collection(
-        items
-            .iter()
-            .map(|d| {
-                feature(
-                    point(d.location.lon(), d.location.lat()),
-                    json!({ "id": d.id, "name": d.name }),
-                )
-            })
-            .collect(),
-    )
 }

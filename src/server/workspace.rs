@@ -18,7 +18,6 @@ use serde_json::{json, Value};
 
 use super::error::ApiError;
 use crate::coverage::coverage::{coverage_from_store, CellCoverage};
-use crate::coverage::CellLocator;
 use crate::model::Township;
 use crate::store::{StoreError, Workspace};
 
@@ -217,19 +216,9 @@ fn coverage_row(c: &CellCoverage) -> Value {
     })
 }
 
-/// Which cell each site lies in, by site id.
+/// Which cell each site lies in, by site id (placed by the store at import).
 pub fn site_cells(ws: &Workspace) -> Result<HashMap<String, String>, ApiError> {
-    let cells = ws.cells()?;
-    let polys: Vec<_> = cells.iter().map(|c| c.area.clone()).collect();
-    let loc = CellLocator::new(&polys);
-    Ok(ws
-        .institutions()?
-        .iter()
-        .filter_map(|s| {
-            loc.locate(s.location.lon(), s.location.lat())
-                .map(|i| (s.id.clone(), cells[i].id.clone()))
-        })
-        .collect())
+    Ok(ws.site_cells()?)
 }
 
 /// The extent of everything in the township, if it holds anything.

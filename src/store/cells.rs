@@ -147,6 +147,16 @@ impl Workspace {
         })
     }
 
+    /// The cell of every site inside one: `site id → cell id` (as placed at import).
+    pub fn site_cells(&self) -> Result<HashMap<String, String>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, cell_id FROM sites WHERE cell_id IS NOT NULL")?;
+        Ok(map_rows(&mut stmt, [], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .into_iter()
+            .collect())
+    }
+
     /// Sites per cell id for the window `from <= at < to`: how many, how many inspected
     /// in it, and how many overdue by licence class. A site is overdue when its latest
     /// inspection before `to` (or its imported last-inspection date, whichever is later)

@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use super::{parse_date_text, parse_time_text, time_text, StoreError, Workspace};
+use super::{map_rows, parse_date_text, parse_time_text, time_text, StoreError, Workspace};
 use crate::model::Licence;
 
 /// What the inspectors found at a site.
@@ -286,35 +286,11 @@ impl Workspace {
         from: Option<NaiveDateTime>,
         to: Option<NaiveDateTime>,
     ) -> Result<Vec<Inspection>, StoreError> {
-        let from = from.map_or_else(|| "0000".to_string(), time_text);
-        let to = to.map_or_else(|| "9999".to_string(), time_text);
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, site_id, at, team_id, result, notes FROM inspections
              WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
         )?;
-        let rows = stmt.query_map([from, to], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, String>(2)?,
-                r.get(3)?,
-                r.get::<_, String>(4)?,
-                r.get(5)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, site_id, at, team_id, result, notes) = row?;
-            out.push(Inspection {
-                id,
-                site_id,
-                at: parse_time_text(&at)?,
-                team_id,
-                result: result.parse()?,
-                notes,
-            });
-        }
-        Ok(out)
+        map_rows(&mut stmt, window_text(from, to), visit_row)
     }
 
     /// The latest inspection of each site with `at < before`: `(site_id, at)`.
@@ -325,15 +301,9 @@ impl Workspace {
         let mut stmt = self.conn().prepare_cached(
             "SELECT site_id, MAX(at) FROM inspections WHERE at < ?1 GROUP BY site_id",
         )?;
-        let rows = stmt.query_map([time_text(before)], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, at) = row?;
-            out.push((id, parse_time_text(&at)?));
-        }
-        Ok(out)
+        map_rows(&mut stmt, [time_text(before)], |r| {
+            Ok((r.get(0)?, parse_time_text(&r.get::<_, String>(1)?)?))
+        })
     }
 
     /// Night checks with `from <= at < to`, oldest first.
@@ -342,35 +312,21 @@ impl Workspace {
         from: Option<NaiveDateTime>,
         to: Option<NaiveDateTime>,
     ) -> Result<Vec<NightCheck>, StoreError> {
-        let from = from.map_or_else(|| "0000".to_string(), time_text);
-        let to = to.map_or_else(|| "9999".to_string(), time_text);
         let mut stmt = self.conn().prepare_cached(
             "SELECT id, hotspot_id, at, team_id, result, notes FROM night_checks
              WHERE at >= ?1 AND at < ?2 ORDER BY at, id",
         )?;
-        let rows = stmt.query_map([from, to], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, String>(2)?,
-                r.get(3)?,
-                r.get::<_, String>(4)?,
-                r.get(5)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, hotspot_id, at, team_id, result, notes) = row?;
-            out.push(NightCheck {
-                id,
-                hotspot_id,
-                at: parse_time_text(&at)?,
-                team_id,
-                result: result.parse()?,
-                notes,
-            });
-        }
-        Ok(out)
+        map_rows(&mut stmt, window_text(from, to), |r| {
+            let v = visit_row(r)?;
+            Ok(NightCheck {
+                id: v.id,
+                hotspot_id: v.site_id,
+                at: v.at,
+                team_id: v.team_id,
+                result: v.result,
+                notes: v.notes,
+            })
+        })
     }
 
     /// Follow-ups of one site (or of all sites), oldest first.
@@ -379,35 +335,25 @@ impl Workspace {
             "SELECT id, site_id, inspection_id, kind, due, state, resolved_by FROM follow_ups
              WHERE ?1 IS NULL OR site_id = ?1 ORDER BY id",
         )?;
-        let rows = stmt.query_map([site_id], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get(6)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, site_id, inspection_id, kind, due, state, resolved_by) = row?;
-            out.push(FollowUp {
-                id,
-                site_id,
-                inspection_id,
-                kind: follow_up_kind(&kind)?,
-                due: due.as_deref().map(parse_date_text).transpose()?,
-                state: if state == "open" {
+        map_rows(&mut stmt, [site_id], |r| {
+            Ok(FollowUp {
+                id: r.get(0)?,
+                site_id: r.get(1)?,
+                inspection_id: r.get(2)?,
+                kind: follow_up_kind(&r.get::<_, String>(3)?)?,
+                due: r
+                    .get::<_, Option<String>>(4)?
+                    .as_deref()
+                    .map(parse_date_text)
+                    .transpose()?,
+                state: if r.get::<_, String>(5)? == "open" {
                     FollowUpState::Open
                 } else {
                     FollowUpState::Done
                 },
-                resolved_by,
-            });
-        }
-        Ok(out)
+                resolved_by: r.get(6)?,
+            })
+        })
     }
 
     /// Per-site inputs of the planner's priorities on `date`: last inspection, open
@@ -485,20 +431,16 @@ impl Workspace {
         let mut findings = std::collections::HashMap::<i64, Vec<String>>::new();
         let mut stmt = self
             .conn()
-            .prepare("SELECT inspection_id, kind, notes FROM findings ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (id, kind, notes) = row?;
+            .prepare_cached("SELECT inspection_id, kind, notes FROM findings ORDER BY id")?;
+        let rows = map_rows(&mut stmt, [], |r| {
+            let (kind, notes): (String, Option<String>) = (r.get(1)?, r.get(2)?);
             let text = match notes {
                 Some(n) if !n.is_empty() => format!("{kind}: {n}"),
                 _ => kind,
             };
+            Ok((r.get::<_, i64>(0)?, text))
+        })?;
+        for (id, text) in rows {
             findings.entry(id).or_default().push(text);
         }
         let mut out = Vec::new();
@@ -522,6 +464,28 @@ impl Workspace {
         }
         Ok(out)
     }
+}
+
+/// A window's bounds as stored text; an open bound takes a sentinel below or above every
+/// stored time.
+fn window_text(from: Option<NaiveDateTime>, to: Option<NaiveDateTime>) -> [String; 2] {
+    [
+        from.map_or_else(|| "0000".to_string(), time_text),
+        to.map_or_else(|| "9999".to_string(), time_text),
+    ]
+}
+
+/// A visit row `(id, site or hotspot id, at, team, result, notes)`, the shape of both
+/// `inspections` and `night_checks`.
+fn visit_row(r: &rusqlite::Row<'_>) -> Result<Inspection, StoreError> {
+    Ok(Inspection {
+        id: r.get(0)?,
+        site_id: r.get(1)?,
+        at: parse_time_text(&r.get::<_, String>(2)?)?,
+        team_id: r.get(3)?,
+        result: r.get::<_, String>(4)?.parse()?,
+        notes: r.get(5)?,
+    })
 }
 
 pub(crate) fn ensure_team(tx: &Transaction<'_>, team_id: &str) -> Result<(), StoreError> {

@@ -8,7 +8,7 @@ use rusqlite::types::Value;
 use rusqlite::{params_from_iter, OptionalExtension, Transaction};
 use serde::Serialize;
 
-use super::{parse_date_text, StoreError, Workspace};
+use super::{map_rows, parse_date_text, StoreError, Workspace};
 use crate::formats::geom::extent_text;
 use crate::model::{
     Cell, Depot, Extent, Hotspot, HotspotKind, Institution, InstitutionKind, Licence, OpenHours,
@@ -427,151 +427,102 @@ impl Workspace {
 
     /// All institutions (sites), sorted by id.
     pub fn institutions(&self) -> Result<Vec<Institution>, StoreError> {
-        let mut stmt = self.conn().prepare(
+        let mut stmt = self.conn().prepare_cached(
             "SELECT id, name, kind, subject, licence, address, lon, lat, open_hours, complaints,
                     last_inspected, synthetic FROM sites ORDER BY id",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, f64>(6)?,
-                r.get::<_, f64>(7)?,
-                r.get::<_, Option<String>>(8)?,
-                r.get::<_, u32>(9)?,
-                r.get::<_, Option<String>>(10)?,
-                r.get::<_, bool>(11)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (
+        map_rows(&mut stmt, [], |r| {
+            let id: String = r.get(0)?;
+            Ok(Institution {
+                name: r.get(1)?,
+                kind: parse_kind(&id, &r.get::<_, String>(2)?)?,
+                subject: parse_subject(&id, r.get::<_, Option<String>>(3)?.as_deref())?,
+                licence: parse_licence(&id, &r.get::<_, String>(4)?)?,
+                address: r.get(5)?,
+                location: Wgs84Point::new(r.get(6)?, r.get(7)?),
+                open_hours: r
+                    .get::<_, Option<String>>(8)?
+                    .as_deref()
+                    .and_then(OpenHours::parse),
+                complaints: r.get(9)?,
+                last_inspected: r
+                    .get::<_, Option<String>>(10)?
+                    .as_deref()
+                    .map(parse_date_text)
+                    .transpose()?,
+                synthetic: r.get(11)?,
                 id,
-                name,
-                kind,
-                subject,
-                licence,
-                address,
-                lon,
-                lat,
-                hours,
-                complaints,
-                last,
-                synthetic,
-            ) = row?;
-            out.push(Institution {
-                kind: parse_kind(&id, &kind)?,
-                subject: match subject.as_deref() {
-                    None => None,
-                    Some("subject") => Some(Subject::Subject),
-                    Some("non_subject") => Some(Subject::NonSubject),
-                    Some(other) => {
-                        return Err(StoreError::corrupt(format!("subject of {id}"), other))
-                    }
-                },
-                licence: parse_licence(&id, &licence)?,
-                address,
-                location: Wgs84Point::new(lon, lat),
-                open_hours: hours.as_deref().and_then(OpenHours::parse),
-                complaints,
-                last_inspected: last.as_deref().map(parse_date_text).transpose()?,
-                synthetic,
-                id,
-                name,
-            });
-        }
-        Ok(out)
+            })
+        })
     }
 
     /// All schools, sorted by id.
     pub fn schools(&self) -> Result<Vec<School>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, name, lon, lat FROM schools ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(School {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                location: Wgs84Point::new(r.get(2)?, r.get(3)?),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.named_points("schools", |id, name, location| School {
+            id,
+            name,
+            location,
+        })
     }
 
     /// All depots, sorted by id.
     pub fn depots(&self) -> Result<Vec<Depot>, StoreError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, name, lon, lat FROM depots ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(Depot {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                location: Wgs84Point::new(r.get(2)?, r.get(3)?),
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.named_points("depots", |id, name, location| Depot { id, name, location })
+    }
+
+    /// Rows `(id, name, lon, lat)` of a point table, sorted by id.
+    fn named_points<T>(
+        &self,
+        table: &str,
+        build: impl Fn(String, String, Wgs84Point) -> T,
+    ) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.conn().prepare_cached(&format!(
+            "SELECT id, name, lon, lat FROM {table} ORDER BY id"
+        ))?;
+        map_rows(&mut stmt, [], |r| {
+            Ok(build(
+                r.get(0)?,
+                r.get(1)?,
+                Wgs84Point::new(r.get(2)?, r.get(3)?),
+            ))
+        })
     }
 
     /// All cells, sorted by id.
     pub fn cells(&self) -> Result<Vec<Cell>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT id, name, officer, rings FROM cells ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, name, officer, rings) = row?;
-            out.push(Cell {
-                area: parse_rings(&id, &rings)?,
+            .prepare_cached("SELECT id, name, officer, rings FROM cells ORDER BY id")?;
+        map_rows(&mut stmt, [], |r| {
+            let id: String = r.get(0)?;
+            Ok(Cell {
+                area: parse_rings(&id, &r.get::<_, String>(3)?)?,
+                name: r.get(1)?,
+                officer: r.get(2)?,
                 id,
-                name,
-                officer,
-            });
-        }
-        Ok(out)
+            })
+        })
     }
 
     /// All hotspots, sorted by id.
     pub fn hotspots(&self) -> Result<Vec<Hotspot>, StoreError> {
         let mut stmt = self
             .conn()
-            .prepare("SELECT id, name, kind, rings FROM hotspots ORDER BY id")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, name, kind, rings) = row?;
-            let kind = match kind.as_str() {
+            .prepare_cached("SELECT id, name, kind, rings FROM hotspots ORDER BY id")?;
+        map_rows(&mut stmt, [], |r| {
+            let id: String = r.get(0)?;
+            let kind = match r.get::<_, String>(2)?.as_str() {
                 "office_building" => HotspotKind::OfficeBuilding,
                 "residential_compound" => HotspotKind::ResidentialCompound,
                 other => return Err(StoreError::corrupt(format!("kind of hotspot {id}"), other)),
             };
-            out.push(Hotspot {
-                area: parse_rings(&id, &rings)?,
-                id,
-                name,
+            Ok(Hotspot {
+                area: parse_rings(&id, &r.get::<_, String>(3)?)?,
+                name: r.get(1)?,
                 kind,
-            });
-        }
-        Ok(out)
+                id,
+            })
+        })
     }
 
     /// Site ids whose status is `closed` (ordered closed, 关停).
@@ -589,6 +540,15 @@ fn parse_kind(id: &str, text: &str) -> Result<InstitutionKind, StoreError> {
         "training" => Ok(InstitutionKind::Training),
         "care" => Ok(InstitutionKind::Care),
         other => Err(StoreError::corrupt(format!("kind of {id}"), other)),
+    }
+}
+
+fn parse_subject(id: &str, text: Option<&str>) -> Result<Option<Subject>, StoreError> {
+    match text {
+        None => Ok(None),
+        Some("subject") => Ok(Some(Subject::Subject)),
+        Some("non_subject") => Ok(Some(Subject::NonSubject)),
+        Some(other) => Err(StoreError::corrupt(format!("subject of {id}"), other)),
     }
 }
 
@@ -623,17 +583,7 @@ fn import_schools_tx(tx: &Transaction<'_>, items: &[School]) -> Result<ImportRep
     let extent = stored_extent(tx)?;
     let rows = items
         .iter()
-        .map(|s| {
-            let row = vec![
-                text(&s.name),
-                Value::Real(s.location.lon()),
-                Value::Real(s.location.lat()),
-            ];
-            (
-                s.id.clone(),
-                point_problem(&s.location, extent.as_ref()).map_or(Ok(row), Err),
-            )
-        })
+        .map(|s| named_point_row(&s.id, &s.name, &s.location, extent.as_ref()))
         .collect();
     upsert(tx, &SCHOOLS, rows)
 }
@@ -642,19 +592,27 @@ fn import_depots_tx(tx: &Transaction<'_>, items: &[Depot]) -> Result<ImportRepor
     let extent = stored_extent(tx)?;
     let rows = items
         .iter()
-        .map(|s| {
-            let row = vec![
-                text(&s.name),
-                Value::Real(s.location.lon()),
-                Value::Real(s.location.lat()),
-            ];
-            (
-                s.id.clone(),
-                point_problem(&s.location, extent.as_ref()).map_or(Ok(row), Err),
-            )
-        })
+        .map(|s| named_point_row(&s.id, &s.name, &s.location, extent.as_ref()))
         .collect();
     upsert(tx, &DEPOTS, rows)
+}
+
+/// The row of a school or depot (`name, lon, lat`), or why it is refused.
+fn named_point_row(
+    id: &str,
+    name: &str,
+    location: &Wgs84Point,
+    extent: Option<&Extent>,
+) -> (String, Result<Vec<Value>, String>) {
+    let row = vec![
+        text(name),
+        Value::Real(location.lon()),
+        Value::Real(location.lat()),
+    ];
+    (
+        id.to_string(),
+        point_problem(location, extent).map_or(Ok(row), Err),
+    )
 }
 
 fn import_cells_tx(tx: &Transaction<'_>, items: &[Cell]) -> Result<ImportReport, StoreError> {

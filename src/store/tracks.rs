@@ -142,24 +142,15 @@ impl Workspace {
         let mut stmt = self.conn().prepare_cached(
             "SELECT team_id, at, coords FROM swept_tracks WHERE at >= ?1 AND at < ?2 ORDER BY at",
         )?;
-        let rows = stmt.query_map([time_text(from), time_text(to)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (team, at, coords) = row?;
-            let pts = serde_json::from_str(&coords).map_err(|e| StoreError::corrupt("track", e))?;
-            out.push(TrackRecord {
-                team_id: team,
-                at: super::parse_time_text(&at)?,
-                points: pts,
-            });
-        }
-        Ok(out)
+        super::map_rows(&mut stmt, [time_text(from), time_text(to)], |r| {
+            let coords: String = r.get(2)?;
+            Ok(TrackRecord {
+                team_id: r.get(0)?,
+                at: super::parse_time_text(&r.get::<_, String>(1)?)?,
+                points: serde_json::from_str(&coords)
+                    .map_err(|e| StoreError::corrupt("track", e))?,
+            })
+        })
     }
 }
 
@@ -225,18 +216,10 @@ impl Workspace {
                    WHERE t.at >= ?1 AND t.at < ?2 GROUP BY s.segment_id) m ON m.segment_id = g.id
              WHERE g.cell_id IS NOT NULL GROUP BY g.cell_id",
         )?;
-        let rows = stmt.query_map([time_text(from), time_text(to)], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, f64>(1)?,
-                r.get::<_, String>(2)?,
-            ))
+        let rows = super::map_rows(&mut stmt, [time_text(from), time_text(to)], |r| {
+            let last = super::parse_time_text(&r.get::<_, String>(2)?)?;
+            Ok((r.get(0)?, (r.get(1)?, last)))
         })?;
-        let mut out = std::collections::HashMap::new();
-        for row in rows {
-            let (cell, m, last) = row?;
-            out.insert(cell, (m, super::parse_time_text(&last)?));
-        }
-        Ok(out)
+        Ok(rows.into_iter().collect())
     }
 }

@@ -43,7 +43,10 @@ pub fn coverage(args: CoverageArgs) -> Result<()> {
     if let Some(out) = &args.geojson {
         write_file(
             out,
-            &gridpatrol::formats::export_geojson::coverage(&ws.cells()?, &figures),
+            &gridpatrol::formats::geojson::to_bytes(&gridpatrol::coverage::layers::coverage(
+                &ws.cells()?,
+                &figures,
+            )),
         )?;
     }
     if args.json {

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
+use gridpatrol::coverage::layers;
 use gridpatrol::coverage::report::{list_table, List};
-use gridpatrol::formats::export_geojson as gj;
+use gridpatrol::formats::geojson as gj;
 use gridpatrol::store::FollowUpState;
 
 use crate::workspace::WorkspaceArg;
@@ -106,29 +107,30 @@ pub fn export(args: ExportArgs) -> Result<()> {
             args.out.display()
         );
     }
-    let bytes = match args.what {
-        What::Institutions => gj::institutions(&ws.institutions()?),
-        What::Schools => gj::schools(&ws.schools()?),
-        What::Cells => gj::cells(&ws.cells()?),
-        What::Depots => gj::depots(&ws.depots()?),
+    let fc = match args.what {
+        What::Institutions => gj::write(&ws.institutions()?),
+        What::Schools => gj::write(&ws.schools()?),
+        What::Cells => gj::write(&ws.cells()?),
+        What::Depots => gj::write(&ws.depots()?),
         What::Hotspots => {
             let scores =
                 gridpatrol::coverage::hotspots::hotspots_from_store(&ws, to, &Default::default())?;
-            gj::hotspots(&ws.hotspots()?, &scores)
+            layers::hotspots(&ws.hotspots()?, &scores)
         }
         What::Coverage => {
             let figures = gridpatrol::coverage::coverage::coverage_from_store(&ws, from, to)?;
-            gj::coverage(&ws.cells()?, &figures)
+            layers::coverage(&ws.cells()?, &figures)
         }
         What::Inspections => {
             let items = ws.inspections(
                 from.and_hms_opt(0, 0, 0),
                 to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)),
             )?;
-            gj::inspections(&items, &ws.institutions()?)
+            layers::inspections(&items, &ws.institutions()?)
         }
         What::Whitelist | What::Blacklist => unreachable!("handled above"),
     };
+    let bytes = gj::to_bytes(&fc);
     write_file(&args.out, &bytes)?;
     println!("{:?} written to {}", args.what, args.out.display());
     Ok(())
