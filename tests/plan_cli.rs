@@ -263,6 +263,61 @@ fn an_inspection_answers_a_tip_off_in_the_next_plan() {
 }
 
 #[test]
+fn joint_inspections_go_to_a_team_with_the_staff_for_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let where_is = |p: &Value, id: &str| -> (Option<String>, Option<String>) {
+        for t in p["teams"].as_array().unwrap() {
+            if t["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|s| s["site_id"] == id)
+            {
+                return (Some(t["team"].as_str().unwrap().to_string()), None);
+            }
+        }
+        let u = p["unassigned"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["site_id"] == id);
+        (None, u.map(|u| u["reason"].as_str().unwrap().to_string()))
+    };
+    let nobody = plan(&ws, &["--teams", "2", "--joint-sites", "I105"]);
+    assert_eq!(
+        where_is(&nobody, "I105"),
+        (None, Some("skill_missing".into()))
+    );
+    let t2 = plan(
+        &ws,
+        &[
+            "--teams",
+            "2",
+            "--joint-sites",
+            "I105",
+            "--joint-teams",
+            "T2",
+        ],
+    );
+    assert_eq!(
+        where_is(&t2, "I105").0.as_deref(),
+        Some("T2"),
+        "a mandatory site, planned on T2"
+    );
+    let (ok, _, err) = gridpatrol(&[
+        "plan",
+        "--date",
+        "2026-11-23",
+        "--workspace",
+        ws.to_str().unwrap(),
+        "--joint-teams",
+        "T9",
+    ]);
+    assert!(!ok && err.contains("T9"), "{err}");
+}
+
+#[test]
 fn geojson_and_gpx_per_team() {
     let dir = tempfile::tempdir().unwrap();
     let ws = workspace(dir.path());

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use thiserror::Error;
 
-use super::problem::{Break, Matrix, Problem, Stop, TimeWindow, Vehicle};
+use super::problem::{Break, Matrix, Problem, Skills, Stop, TimeWindow, Vehicle};
 use super::solution::{Reason, Solution};
 use super::{solve_with_progress, Progress, SolveError, SolveOptions};
 use crate::coverage::hotspots::HotspotScore;
@@ -64,6 +64,8 @@ pub struct TeamSpec {
     /// The depot it starts and ends at; `None`: the depots in turn.
     pub depot_id: Option<String>,
     pub max_stops: Option<usize>,
+    /// The team has market-supervision / fire staff for joint inspections (联合检查).
+    pub joint: bool,
 }
 
 impl TeamSpec {
@@ -73,6 +75,7 @@ impl TeamSpec {
             id: id.into(),
             depot_id: None,
             max_stops: None,
+            joint: false,
         }
     }
 }
@@ -91,7 +94,12 @@ pub struct ShiftSettings {
     pub hotspot_service_s: Seconds,
     /// Sites farther than this from a usable street are unreachable.
     pub max_snap_m: Metres,
+    /// Sites that need a joint inspection: only a `joint` team may visit them.
+    pub joint_sites: Vec<String>,
 }
+
+/// The skill of a joint inspection (联合检查 with market supervision or fire staff).
+const JOINT: Skills = Skills(1);
 
 /// Days after an inspection during which a site's tip-offs count as handled:
 /// complaint counts carry no dates, so an inspection this recent is taken as the
@@ -131,6 +139,7 @@ impl ShiftSettings {
             institution_service_s: 20.0 * 60.0,
             hotspot_service_s: 30.0 * 60.0,
             max_snap_m: 500.0,
+            joint_sites: Vec::new(),
         }
     }
 
@@ -496,6 +505,9 @@ pub fn build_shift(
         let mut stop = d.stop;
         stop.location = first_stop + i;
         stop.prize = prize;
+        if settings.joint_sites.contains(&d.candidate.site_id) {
+            stop.skills = JOINT;
+        }
         stops.push(stop);
         candidates.push(d.candidate);
     }
@@ -508,6 +520,9 @@ pub fn build_shift(
             let mut v = Vehicle::new(team.id.clone(), at, settings.window);
             v.break_ = settings.break_;
             v.max_stops = team.max_stops;
+            if team.joint {
+                v.skills = JOINT;
+            }
             v
         })
         .collect();

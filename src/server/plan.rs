@@ -89,6 +89,11 @@ pub struct PlanRequest {
     pub seed: Option<u64>,
     pub profile: Option<Profile>,
     pub max_stops: Option<usize>,
+    /// Sites needing a joint inspection (联合检查) and the teams that can do them.
+    #[serde(default)]
+    pub joint_sites: Vec<String>,
+    #[serde(default)]
+    pub joint_teams: Vec<String>,
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, ApiError> {
@@ -96,7 +101,8 @@ fn parse_date(text: &str) -> Result<NaiveDate, ApiError> {
         .map_err(|_| ApiError::bad_request(format!("date `{text}` is not YYYY-MM-DD")))
 }
 
-fn teams(field: &TeamsField, max_stops: Option<usize>) -> Result<Vec<TeamSpec>, ApiError> {
+fn teams(req: &PlanRequest) -> Result<Vec<TeamSpec>, ApiError> {
+    let (field, max_stops) = (&req.teams, req.max_stops);
     let mut teams = match field {
         TeamsField::Count(n) => ShiftSettings::numbered_teams(*n),
         TeamsField::Names(names) => names
@@ -114,6 +120,16 @@ fn teams(field: &TeamsField, max_stops: Option<usize>) -> Result<Vec<TeamSpec>, 
     }
     for t in &mut teams {
         t.max_stops = max_stops;
+        t.joint = req.joint_teams.iter().any(|j| j.trim() == t.id);
+    }
+    if let Some(j) = req
+        .joint_teams
+        .iter()
+        .find(|j| !teams.iter().any(|t| t.id == j.trim()))
+    {
+        return Err(ApiError::bad_request(format!(
+            "joint_teams: no team `{j}` in this plan"
+        )));
     }
     Ok(teams)
 }
@@ -125,7 +141,12 @@ fn settings(req: &PlanRequest) -> Result<(ShiftSettings, SolveOptions, Profile),
         .shift
         .parse()
         .map_err(|e: crate::plan::township::TownshipError| ApiError::bad_request(e.to_string()))?;
-    let mut settings = ShiftSettings::new(date, shift, teams(&req.teams, req.max_stops)?);
+    let mut settings = ShiftSettings::new(date, shift, teams(req)?);
+    settings.joint_sites = req
+        .joint_sites
+        .iter()
+        .map(|s| s.trim().to_string())
+        .collect();
     if let Some(minutes) = req.budget_min {
         if !(10.0..=1440.0).contains(&minutes) {
             return Err(ApiError::bad_request(format!(

@@ -34,6 +34,12 @@ pub struct PlanArgs {
     /// The depot every team starts from (default: the workspace's depots in turn).
     #[arg(long, value_name = "ID")]
     pub depot: Option<String>,
+    /// Sites that need a joint inspection (联合检查), comma separated.
+    #[arg(long, value_delimiter = ',', value_name = "IDS")]
+    pub joint_sites: Vec<String>,
+    /// Teams with market-supervision / fire staff who may do joint inspections.
+    #[arg(long, value_delimiter = ',', value_name = "TEAMS")]
+    pub joint_teams: Vec<String>,
     /// At most this many stops per team.
     #[arg(long, value_name = "N")]
     pub max_stops: Option<usize>,
@@ -80,6 +86,12 @@ fn teams(args: &PlanArgs) -> Result<Vec<TeamSpec>> {
     for t in &mut teams {
         t.depot_id.clone_from(&args.depot);
         t.max_stops = args.max_stops;
+        t.joint = args.joint_teams.iter().any(|j| j.trim() == t.id);
+    }
+    for j in &args.joint_teams {
+        if !teams.iter().any(|t| t.id == j.trim()) {
+            bail!("--joint-teams: no team `{j}` in this plan");
+        }
     }
     Ok(teams)
 }
@@ -90,7 +102,12 @@ pub fn run(args: PlanArgs) -> Result<()> {
     if !(args.seconds.is_finite() && args.seconds > 0.0) {
         bail!("--seconds must be a positive number, not {}", args.seconds);
     }
-    let settings = ShiftSettings::new(date, args.shift, teams(&args)?);
+    let mut settings = ShiftSettings::new(date, args.shift, teams(&args)?);
+    settings.joint_sites = args
+        .joint_sites
+        .iter()
+        .map(|s| s.trim().to_string())
+        .collect();
     let ws = args.ws.open()?;
     let institutions = ws.institutions()?;
     let priorities = ws.priority_inputs(date)?;
@@ -122,6 +139,13 @@ pub fn run(args: PlanArgs) -> Result<()> {
             p.travel_s / 60.0
         );
     };
+    for id in &settings.joint_sites {
+        if !institutions.iter().any(|i| &i.id == id)
+            && !hotspots.iter().any(|h| &h.hotspot_id == id)
+        {
+            bail!("--joint-sites: no site `{id}` in the workspace");
+        }
+    }
     let plan = plan_shift(&input, &settings, &router, &options, &mut report)
         .context("cannot plan the shift")?;
     if args.iterations > 0 && plan.summary.iterations < args.iterations {
