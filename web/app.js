@@ -109,21 +109,35 @@ function styleLayers() {
   ];
 }
 
-async function loadLayer(name) {
-  const source = gp.map.getSource(name);
-  if (!source) return;
+// Layer data: the map's worker fetches each layer itself, from the moment the style
+// loads (no parsing nor copying on the page's thread); the page fetches its own copy
+// for the panels, popups and tests at the same time (the server keeps the JSON built).
+const layerRounds = {};
+function layerSource(name) {
   const def = LAYERS.find((l) => l.name === name);
-  if (!def.public && !state.user) { source.setData(EMPTY); gp.data[name] = EMPTY; updateLabels(gp.map, name, EMPTY); return; }
+  if (!def.public && !state.user) return EMPTY;
+  layerRounds[name] = (layerRounds[name] || 0) + 1;
+  return `${location.origin}/api/layers/${name}?round=${layerRounds[name]}`;
+}
+async function copyLayer(name) {
+  const def = LAYERS.find((l) => l.name === name);
+  if (!def.public && !state.user) { gp.data[name] = EMPTY; updateLabels(gp.map, name, EMPTY); return; }
   try {
     const data = await api(`/api/layers/${name}`);
-    source.setData(data);
     gp.data[name] = data;
     gp.counts[name] = data.features.length;
     updateLabels(gp.map, name, data);
   } catch (e) {
-    source.setData(EMPTY);
+    const source = gp.map.getSource(name);
+    if (source) source.setData(EMPTY);
     if (e.code !== 'unauthorized') { gp.errors.push(`${name}: ${e.code}`); status(errorText(e), true); }
   }
+}
+async function loadLayer(name) {
+  const source = gp.map.getSource(name);
+  if (!source) return;
+  source.setData(layerSource(name));
+  await copyLayer(name);
 }
 async function loadAllLayers() {
   await Promise.all(LAYERS.map((l) => loadLayer(l.name)));
@@ -196,13 +210,14 @@ function wirePopups() {
 function createMap(config) {
   const [w, s, e, n] = config.bounds;
   const sources = {};
-  for (const l of LAYERS) sources[l.name] = { type: 'geojson', data: EMPTY };
+  for (const l of LAYERS) sources[l.name] = { type: 'geojson', data: layerSource(l.name) };
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } }];
   if (config.tile_url) {
     sources.tiles = { type: 'raster', tiles: [config.tile_url], tileSize: 256 };
     layers.push({ id: 'tiles', type: 'raster', source: 'tiles' });
   }
   layers.push(...styleLayers().map((l) => ({ ...l, layout: { ...(l.layout || {}), visibility: hidden.has(LAYERS.find((d) => d.ids.includes(l.id)).name) ? 'none' : 'visible' } })));
+  gp.mapBounds = [[w, s], [e, n]];
   gp.map = new maplibregl.Map({
     container: 'map',
     style: { version: 8, sources, layers },
@@ -214,10 +229,13 @@ function createMap(config) {
   });
   gp.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
   gp.map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
+  gp.map.on('error', (e) => { gp.errors.push(`map: ${e.error && e.error.message}`); status(errorText({ code: 'internal', message: e.error && e.error.message }), true); });
+  const copies = Promise.all(LAYERS.map((l) => copyLayer(l.name)));
   gp.ready = new Promise((resolve) => {
     gp.map.on('load', async () => {
       gp.marks.mapLoad = performance.now();
-      await loadAllLayers();
+      await copies;
+      gp.layersLoaded = true;
       gp.marks.layers = performance.now();
       gp.map.once('idle', () => {
         gp.firstRenderMs = performance.now();

@@ -57,8 +57,9 @@ pub async fn get_layer(
         return Ok(geojson_response(bytes));
     }
     let bytes = tokio::task::spawn_blocking(move || {
-        let build =
-            |ws: &Workspace| serde_json::to_vec(&layer(ws, &name)?).map_err(ApiError::internal);
+        let build = |ws: &Workspace| {
+            serde_json::to_vec(&lean(layer(ws, &name)?)).map_err(ApiError::internal)
+        };
         if shared {
             return state.data.answer(&key, build);
         }
@@ -73,6 +74,31 @@ pub async fn get_layer(
     .await
     .map_err(ApiError::internal)??;
     Ok(geojson_response(bytes))
+}
+
+/// The layer as the map needs it: properties without a value left out, coordinates
+/// to six decimals (0.1 m). With 10 000 sites, a third less to send and to parse.
+fn lean(mut fc: Value) -> Value {
+    fn round(v: &mut Value) {
+        match v {
+            Value::Array(items) => items.iter_mut().for_each(round),
+            Value::Number(n) => {
+                if let Some(x) = n.as_f64() {
+                    *v = json!((x * 1e6).round() / 1e6);
+                }
+            }
+            _ => {}
+        }
+    }
+    if let Some(features) = fc["features"].as_array_mut() {
+        for f in features {
+            if let Some(props) = f["properties"].as_object_mut() {
+                props.retain(|_, v| !v.is_null());
+            }
+            round(&mut f["geometry"]["coordinates"]);
+        }
+    }
+    fc
 }
 
 /// Builds one layer from the workspace (blocking: call from `spawn_blocking`).
@@ -198,4 +224,22 @@ fn hotspots(ws: &Workspace) -> Result<Value, ApiError> {
             })
             .collect(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lean_layers_drop_empty_properties_and_round_coordinates() {
+        let fc = json!({"type": "FeatureCollection", "features": [{
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": [[[116.123456789, 39.987654321], [116.1, 39.9]]]},
+            "properties": {"name": "第1网格", "coverage": null, "sites": 0}
+        }]});
+        let f = &lean(fc)["features"][0];
+        assert_eq!(f["properties"], json!({"name": "第1网格", "sites": 0}));
+        assert_eq!(f["geometry"]["coordinates"][0][0], json!([116.123457, 39.987654]));
+        assert_eq!(f["geometry"]["type"], "Polygon");
+    }
 }

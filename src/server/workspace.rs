@@ -243,3 +243,47 @@ fn township_bounds(t: &Township) -> Option<[f64; 4]> {
     }
     b
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::cell::Cell;
+
+    /// The answer under test: the workspace's `note`, counting how often it is built.
+    fn note(data: &ServerData, builds: &Cell<usize>) -> String {
+        let bytes = data
+            .answer("note", |ws| {
+                builds.set(builds.get() + 1);
+                Ok(ws.meta("note")?.unwrap_or_default().into_bytes())
+            })
+            .unwrap();
+        String::from_utf8(bytes.to_vec()).unwrap()
+    }
+
+    #[test]
+    fn answers_are_kept_until_the_workspace_changes_by_any_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ws.sqlite");
+        let mut ws = Workspace::open(&path).unwrap();
+        ws.set_meta("note", "one").unwrap();
+        let data = ServerData::new(ws, "t".into(), Vec::new(), None).unwrap();
+        let builds = Cell::new(0);
+        assert_eq!(note(&data, &builds), "one");
+        assert_eq!(note(&data, &builds), "one");
+        assert_eq!(builds.get(), 1, "the second read is the kept answer");
+
+        // A write through the server's own connection: no stale answer, even fast.
+        data.store().unwrap().set_meta("note", "two").unwrap();
+        assert_eq!(data.current_answer("note"), None);
+        assert_eq!(note(&data, &builds), "two");
+        assert_eq!(builds.get(), 2);
+
+        // A write by another process (another connection to the file).
+        let mut other = Workspace::open_existing(&path).unwrap();
+        other.set_meta("note", "three").unwrap();
+        assert_eq!(note(&data, &builds), "three");
+        assert_eq!(builds.get(), 3);
+        assert_eq!(note(&data, &builds), "three");
+        assert_eq!(builds.get(), 3);
+    }
+}

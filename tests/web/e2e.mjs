@@ -46,6 +46,21 @@ try {
     check((await rendered(page, 'cells-fill')).length > 0, 'grid cells rendered');
     check((await rendered(page, 'schools')).length > 0, 'schools rendered');
     check((await rendered(page, 'hotspots-fill')).length > 0, 'hotspots rendered');
+    // Labels, drawn from the font the server itself serves (no internet, Chinese included).
+    await page.evaluate(() => window.gp.labelsReady);
+    await idle(page);
+    check(await page.evaluate(() => document.fonts.check('16px gp-sans', '网格路')), 'the label font gp-sans is loaded from the server');
+    const cellLabels = (await rendered(page, 'cells-label')).map((p) => p.name);
+    check(cellLabels.length > 0 && cellLabels.every((n) => /网格/.test(n)), `cell names drawn on the map (${cellLabels.join(' ')})`);
+    const streetLabels = (await rendered(page, 'base-street-label')).map((p) => p.name);
+    check(streetLabels.some((n) => /[\u4e00-\u9fff]/.test(n)), `Chinese street names drawn on the map (${[...new Set(streetLabels)].join(' ')})`);
+    await page.evaluate(() => window.gp.map.zoomTo(16.5, { duration: 0 }));
+    await idle(page);
+    const hotspotLabels = (await rendered(page, 'hotspots-label')).map((p) => p.name);
+    check(hotspotLabels.length > 0, `hotspot names drawn on the map (${hotspotLabels.join(' ')})`);
+    await page.screenshot({ path: `${ARTIFACTS}/02a-labels.png` });
+    await page.evaluate((b) => window.gp.map.fitBounds(b, { padding: 20, duration: 0 }), await page.evaluate(() => window.gp.mapBounds));
+    await idle(page);
     // Click an institution: its popup shows the licence.
     const box = await page.evaluate(() => {
       const f = window.gp.map.queryRenderedFeatures({ layers: ['institutions'] })[0];
@@ -126,6 +141,12 @@ try {
     const geojson = JSON.parse(readFileSync(path, 'utf8'));
     check(geojson.type === 'FeatureCollection' && geojson.features.length > 0, `exported cells GeoJSON parses (${geojson.features.length} features)`);
     check(geojson.features.every((f) => f.geometry && f.geometry.coordinates), 'every exported feature has a geometry');
+    for (const [href, kind] of [['/api/export/coverage.csv', 'csv'], ['/api/export/ledger.csv', 'csv'], ['/api/export/coverage.xlsx', 'xlsx']]) {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(`a[href="${href}"]`)]);
+      const bytes = readFileSync(await file.path());
+      const ok = kind === 'csv' ? bytes.toString('utf8').startsWith('\ufeff') && bytes.toString('utf8').split('\n').length > 1 : bytes.subarray(0, 2).toString() === 'PK';
+      check(ok, `the ${href} button downloads a ${kind} file (${bytes.length} bytes)`);
+    }
   }
 
   if (STEPS.has('lang')) {
