@@ -239,7 +239,10 @@ mod tests {
         }]});
         let f = &lean(fc)["features"][0];
         assert_eq!(f["properties"], json!({"name": "第1网格", "sites": 0}));
-        assert_eq!(f["geometry"]["coordinates"][0][0], json!([116.123457, 39.987654]));
+        assert_eq!(
+            f["geometry"]["coordinates"][0][0],
+            json!([116.123457, 39.987654])
+        );
         assert_eq!(f["geometry"]["type"], "Polygon");
     }
 }
