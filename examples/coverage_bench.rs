@@ -10,7 +10,8 @@ use std::time::Instant;
 
 use chrono::{Duration, NaiveDate};
 use geo::{LineString, Polygon};
-use gridpatrol::coverage::coverage::coverage_from_store;
+use gridpatrol::coverage::coverage::{coverage_from_rows, coverage_from_store};
+use gridpatrol::coverage::CellCoverage;
 use gridpatrol::model::{
     Cell, Hotspot, HotspotKind, Institution, InstitutionKind, Licence, Township, Wgs84Point,
 };
@@ -214,23 +215,54 @@ fn build(path: &std::path::Path) -> Result<Workspace, Box<dyn std::error::Error>
 /// Runs of the recompute per window (the first warms SQLite's page cache).
 const RUNS: usize = 41;
 
+/// Times `f` over `runs` runs: the sorted times in milliseconds and the last answer.
+fn time_runs(
+    runs: usize,
+    mut f: impl FnMut() -> Result<Vec<CellCoverage>, gridpatrol::store::StoreError>,
+) -> Result<(Vec<f64>, Vec<CellCoverage>), gridpatrol::store::StoreError> {
+    let mut times = Vec::new();
+    let mut figures = Vec::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        figures = f()?;
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    Ok((times, figures))
+}
+
+/// `min, median, p95, max` of sorted times.
+fn spread(times: &[f64]) -> String {
+    let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+    format!(
+        "min {:.1} ms, median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        times[0],
+        pct(0.5),
+        pct(0.95),
+        times[times.len() - 1]
+    )
+}
+
 /// Times the coverage recompute over the whole year 2025 and over March, and prints
-/// the figures.
+/// the figures; the straightforward computation (every row, point in polygon) is timed
+/// too, as the yardstick.
 fn measure(ws: &Workspace) -> Result<(), Box<dyn std::error::Error>> {
     let year = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default();
     let march = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap_or_default();
+    // Timings on a shared machine swing with its load: print it beside them.
+    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
+        let one_minute = load.split_whitespace().next().unwrap_or("?");
+        println!(
+            "load average {one_minute} on {} cores",
+            std::thread::available_parallelism().map_or(1, |n| n.get())
+        );
+    }
     for (from, to) in [
         (year, year + Duration::days(364)),
         (march, march + Duration::days(30)),
     ] {
-        let mut times = Vec::new();
-        let mut figures = Vec::new();
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            figures = coverage_from_store(ws, from, to)?;
-            times.push(t.elapsed().as_secs_f64() * 1000.0);
-        }
-        times.sort_by(f64::total_cmp);
+        let (times, figures) = time_runs(RUNS, || coverage_from_store(ws, from, to))?;
+        let (plain_times, plain) = time_runs(RUNS / 4, || coverage_from_rows(ws, from, to))?;
         let sites: usize = figures.iter().map(|c| c.sites_total).sum();
         let inspected: usize = figures.iter().map(|c| c.sites_inspected).sum();
         let overdue: usize = figures.iter().map(|c| c.sites_overdue).sum();
@@ -244,14 +276,20 @@ fn measure(ws: &Workspace) -> Result<(), Box<dyn std::error::Error>> {
             swept / 1000.0,
             street / 1000.0
         );
-        let pct = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize];
+        let same = plain.len() == figures.len()
+            && plain.iter().zip(&figures).all(|(a, b)| {
+                (a.sites_inspected, a.sites_overdue, a.hotspots_checked_night)
+                    == (b.sites_inspected, b.sites_overdue, b.hotspots_checked_night)
+            });
         println!(
-            "  coverage recompute from the store ({RUNS} runs): min {:.1} ms, median {:.1} ms, \
-             p95 {:.1} ms, max {:.1} ms (target ≤ 100 ms)",
-            times[0],
-            pct(0.5),
-            pct(0.95),
-            times[times.len() - 1]
+            "  coverage recompute from the store ({RUNS} runs): {} (target ≤ 100 ms)",
+            spread(&times)
+        );
+        println!(
+            "  straightforward computation ({} runs, {}): {}",
+            RUNS / 4,
+            if same { "same counts" } else { "COUNTS DIFFER" },
+            spread(&plain_times)
         );
     }
     Ok(())

@@ -25,7 +25,8 @@ fn stored_cells(conn: &Connection) -> Result<(Vec<String>, Vec<Wgs84Polygon>), S
     Ok(rows.into_iter().unzip())
 }
 
-/// Updates `table.cell_id` for every row whose cell differs from `place(row)`.
+/// Writes `table.cell_id` for the rows `(id, stored cell, located cell)` whose located
+/// cell differs from the stored one (a re-import mostly changes nothing).
 fn store_places(
     tx: &Transaction<'_>,
     table: &str,
