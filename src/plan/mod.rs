@@ -6,6 +6,8 @@
 //!   ([`search`]) within a time and iteration budget, reproducible for a seed;
 //! - [`solution`]: routes with times, and unassigned stops with a [`Reason`];
 //! - [`check`]: an independent checker every returned plan passes;
+//! - a faster path for a pure single tour (one team, nothing that binds but the
+//!   order: the TSP), with 2-opt, Or-opt and an iterated local search;
 //! - [`township`]: the problem for one shift of the township, from the model and the
 //!   road network.
 //!
@@ -33,6 +35,7 @@ mod route;
 pub mod search;
 pub mod solution;
 pub mod township;
+mod tsp;
 
 use thiserror::Error;
 
@@ -67,9 +70,29 @@ pub fn solve_with_progress(
     progress: &mut dyn FnMut(Progress),
 ) -> Result<Solution, SolveError> {
     problem.validate()?;
+    let started = std::time::Instant::now();
+    if tsp::applies(problem) {
+        let (order, iterations) = tsp::solve(problem, options, progress);
+        let ctx = Ctx::new(problem, 0);
+        if ctx.seq_time_ok(0, &order) {
+            let mut state = State::empty(&ctx);
+            state.routes[0].stops = order;
+            state.refresh(&ctx, 0);
+            return checked(problem, to_solution(&ctx, &state, iterations));
+        }
+        // The tour does not fit the shift: the general search decides what to leave out.
+    }
+    let options = SolveOptions {
+        time_limit_s: options.time_limit_s - started.elapsed().as_secs_f64(),
+        ..options.clone()
+    };
     let ctx = Ctx::new(problem, MAX_NEIGHBOURS);
-    let (state, iterations) = search::run(&ctx, options, progress);
-    let solution = to_solution(&ctx, &state, iterations);
+    let (state, iterations) = search::run(&ctx, &options, progress);
+    checked(problem, to_solution(&ctx, &state, iterations))
+}
+
+/// The solution, after the independent checker found nothing wrong with it.
+fn checked(problem: &Problem, solution: Solution) -> Result<Solution, SolveError> {
     let violations = check::violations(problem, &solution);
     if let Some(first) = violations.first() {
         return Err(SolveError::CheckFailed(first.clone()));

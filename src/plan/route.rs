@@ -53,8 +53,13 @@ impl<'a> Ctx<'a> {
             .map(|i| {
                 let mut others: Vec<usize> = (0..p.stops.len()).filter(|&j| j != i).collect();
                 let key = |j: usize| tt.get(loc[i], loc[j]) + tt.get(loc[j], loc[i]);
-                others.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
-                others.truncate(max_neighbours);
+                let by = |a: &usize, b: &usize| key(*a).total_cmp(&key(*b)).then(a.cmp(b));
+                // Select first: sorting all n stops per stop is O(n² log n).
+                if max_neighbours < others.len() {
+                    others.select_nth_unstable_by(max_neighbours, by);
+                    others.truncate(max_neighbours);
+                }
+                others.sort_by(by);
                 others
             })
             .collect();
