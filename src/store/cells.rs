@@ -168,12 +168,16 @@ impl Workspace {
         to: NaiveDateTime,
         overdue_before: impl Fn(Licence) -> NaiveDate,
     ) -> Result<HashMap<String, SiteTally>, StoreError> {
-        // One index seek per site (inspections_site_at) finds its latest inspection
-        // before `to`; the site was inspected in the window when that falls after
-        // `from`. Stored times and dates are ISO text, so they compare as text.
+        // A site's latest inspection before `to` is its latest of all (kept in the row)
+        // when that is before `to`, else one index seek (inspections_site_at) finds it.
+        // The site was inspected in the window when that falls after `from`. Stored
+        // times and dates are ISO text, so they compare as text.
         let mut stmt = self.conn().prepare_cached(
             "SELECT s.cell_id, s.licence, s.last_inspected,
-                    (SELECT MAX(i.at) FROM inspections i WHERE i.site_id = s.id AND i.at < ?1)
+                    CASE WHEN s.last_inspection_at IS NULL OR s.last_inspection_at < ?1
+                         THEN s.last_inspection_at
+                         ELSE (SELECT MAX(i.at) FROM inspections i
+                               WHERE i.site_id = s.id AND i.at < ?1) END
              FROM sites s WHERE s.cell_id IS NOT NULL",
         )?;
         let from = time_text(from);
@@ -278,7 +282,11 @@ mod tests {
                 INSERT INTO hotspots (id, name, kind, rings) VALUES
                   ('H1', 'h', 'office_building', '[[[116.001,40.001],[116.002,40.001],[116.002,40.002],[116.001,40.002],[116.001,40.001]]]');
                 INSERT INTO street_segments (lon1, lat1, lon2, lat2, length_m) VALUES
-                  (116.001, 40.003, 116.002, 40.003, 85.0);"#,
+                  (116.001, 40.003, 116.002, 40.003, 85.0);
+                INSERT INTO teams (id, name) VALUES ('T', 'T');
+                INSERT INTO inspections (site_id, at, team_id, result, recorded_at) VALUES
+                  ('S1', '2025-01-10T10:00:00', 'T', 'compliant', '2025-01-10T10:00:00'),
+                  ('S1', '2025-01-20T10:00:00', 'T', 'compliant', '2025-01-20T10:00:00');"#,
             )
             .unwrap();
         }
@@ -303,6 +311,16 @@ mod tests {
             })
             .unwrap();
         assert_eq!(sites["C1"].sites_total, 1);
+        assert_eq!(sites["C1"].sites_inspected, 1);
+        assert_eq!(sites["C1"].last_inspection, Some(at("2025-01-20 10:00")));
+        assert_eq!(sites["C1"].overdue_unlicensed, 0);
+        // Judged on a day before the second inspection: the first one counts.
+        let sites = ws
+            .site_tallies(at("2025-01-01"), at("2025-01-15"), |_| {
+                NaiveDate::from_ymd_opt(2025, 1, 12).unwrap()
+            })
+            .unwrap();
+        assert_eq!(sites["C1"].last_inspection, Some(at("2025-01-10 10:00")));
         assert_eq!(sites["C1"].overdue_unlicensed, 1);
     }
 }

@@ -512,6 +512,11 @@ fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection
         params![input.site_id, time_text(input.at), input.team_id, input.result.as_str(), input.notes, now],
     )?;
     let id = tx.last_insert_rowid();
+    tx.execute(
+        "UPDATE sites SET last_inspection_at = ?2
+         WHERE id = ?1 AND (last_inspection_at IS NULL OR last_inspection_at < ?2)",
+        params![input.site_id, time_text(input.at)],
+    )?;
     if input.result.is_finding() {
         tx.execute(
             "INSERT INTO findings (inspection_id, kind, notes) VALUES (?1, ?2, ?3)",

@@ -27,6 +27,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: CELL_PLACEMENT_AND_EXTENT,
         then: Some(super::cells::place_everything),
     },
+    Migration {
+        sql: LATEST_INSPECTION,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.
@@ -100,6 +104,13 @@ CREATE TABLE extent (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     min_lon REAL NOT NULL, min_lat REAL NOT NULL, max_lon REAL NOT NULL, max_lat REAL NOT NULL,
     CHECK (min_lon < max_lon AND min_lat < max_lat));
+"#;
+
+/// 3: each site's latest inspection, kept by every recorded inspection, so coverage up
+/// to today needs no index seek per site.
+const LATEST_INSPECTION: &str = r#"
+ALTER TABLE sites ADD COLUMN last_inspection_at TEXT;
+UPDATE sites SET last_inspection_at = (SELECT MAX(at) FROM inspections i WHERE i.site_id = sites.id);
 "#;
 
 /// The schema version this build writes.
