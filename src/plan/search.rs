@@ -152,7 +152,15 @@ fn temperatures(ctx: &Ctx, st: &State) -> (f64, f64) {
         1.0
     };
     let _ = ctx;
-    (0.5 * mean_arc, 0.005 * mean_arc)
+    // Long routes (few teams, many stops each) need hotter acceptance to move whole
+    // strings between routes; short ones do best cool (Solomon R2/C2 vs R1/C1).
+    let stops_per_route = if used > 0 {
+        served as f64 / used as f64
+    } else {
+        1.0
+    };
+    let scale = (stops_per_route / 10.0).clamp(1.0, 10.0);
+    (0.5 * scale * mean_arc, 0.005 * scale * mean_arc)
 }
 
 /// The first solution: stops by decreasing penalty, cheapest insertion.
