@@ -1,7 +1,10 @@
 //! Solves a TSPLIB EUC_2D instance (one team, no windows, TSPLIB's rounded distances)
 //! and prints one JSON line: `{"instance","length","seconds"}`.
 //!
-//! usage: cargo run --release --example tsplib -- FILE --seconds S [--seed N]
+//! usage: cargo run --release --example tsplib -- FILE --seconds S [--seed N] [--iterations N]
+//!
+//! With `--iterations` the tour depends only on the seed and the count (unless the
+//! time limit comes first).
 
 use std::time::Instant;
 
@@ -42,17 +45,20 @@ fn read_tsplib(text: &str) -> Result<Vec<(f64, f64)>> {
 
 fn main() -> Result<()> {
     let mut file = String::new();
-    let (mut seconds, mut seed) = (1.0, 1u64);
+    let (mut seconds, mut seed, mut iterations) = (1.0, 1u64, None);
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--seconds" => seconds = it.next().context("--seconds needs a value")?.parse()?,
             "--seed" => seed = it.next().context("--seed needs a value")?.parse()?,
+            "--iterations" => {
+                iterations = Some(it.next().context("--iterations needs a value")?.parse()?)
+            }
             _ => file = a,
         }
     }
     if file.is_empty() {
-        bail!("usage: tsplib FILE --seconds S [--seed N]");
+        bail!("usage: tsplib FILE --seconds S [--seed N] [--iterations N]");
     }
     let text = std::fs::read_to_string(&file).with_context(|| format!("reading {file}"))?;
     let pts = read_tsplib(&text).with_context(|| format!("parsing {file}"))?;
@@ -76,7 +82,7 @@ fn main() -> Result<()> {
     let started = Instant::now();
     let options = SolveOptions {
         time_limit_s: seconds,
-        max_iterations: None,
+        max_iterations: iterations,
         seed,
     };
     let solution = plan::solve(&problem, &options)?;
