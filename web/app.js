@@ -224,7 +224,6 @@ function createMap(config) {
     bounds: [[w, s], [e, n]],
     fitBoundsOptions: { padding: 20 },
     attributionControl: { compact: true, customAttribution: '© OpenStreetMap contributors' },
-    preserveDrawingBuffer: true,
     localIdeographFontFamily: false, // every glyph from the page's own font (labels.js)
   });
   gp.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
