@@ -5,6 +5,9 @@ import { MESSAGES } from './i18n.js';
 import { addLabels, updateLabels, LABEL_IDS } from './labels.js';
 
 const maplibregl = window.maplibregl;
+// Start the map's worker now, while the page asks the server who is signed in: the
+// worker's start-up is the largest fixed cost of the first rendered map.
+maplibregl.prewarm();
 const state = { lang: localStorage.getItem('gp.lang') || 'zh-CN', user: null, config: null, plan: null, coverageRows: [], sort: { key: 'cell_id', dir: 1 } };
 const gp = { map: null, firstRenderMs: null, layersLoaded: false, errors: [], data: {}, counts: {}, marks: { script: performance.now() } };
 window.gp = gp;
