@@ -332,3 +332,40 @@ fn export_buttons_download_geojson_csv_and_xlsx() {
 fn chrono_today() -> String {
     chrono::Local::now().date_naive().to_string()
 }
+
+/// The map's own copy of the sites layer carries only what it draws with; the page's
+/// copy (for popups and panels) carries everything.
+#[test]
+fn the_map_gets_a_lean_sites_layer_and_the_page_the_full_one() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(web_support::LEAD);
+    let get = |q: &str| -> Value {
+        lead.get(server.url(&format!("/api/layers/institutions{q}")))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let full = get("");
+    let lean = get("?fields=map");
+    assert_eq!(full["features"].as_array().unwrap().len(), 24);
+    assert_eq!(lean["features"].as_array().unwrap().len(), 24);
+    for (f, l) in full["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(lean["features"].as_array().unwrap())
+    {
+        assert_eq!(f["properties"]["id"], l["properties"]["id"]);
+        assert_eq!(f["properties"]["licence"], l["properties"]["licence"]);
+        assert_eq!(l["properties"].as_object().unwrap().len(), 2, "{l}");
+        assert!(f["properties"]["name"].is_string());
+        assert_eq!(f["geometry"], l["geometry"]);
+    }
+    let bad = lead
+        .get(server.url("/api/layers/institutions?fields=some"))
+        .send()
+        .unwrap();
+    assert_eq!(error_code(bad), (400, "bad_request".into()));
+    server.stop_gracefully();
+}

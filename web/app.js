@@ -120,7 +120,8 @@ function layerSource(name) {
   const def = LAYERS.find((l) => l.name === name);
   if (!def.public && !state.user) return EMPTY;
   layerRounds[name] = (layerRounds[name] || 0) + 1;
-  return `${location.origin}/api/layers/${name}?round=${layerRounds[name]}`;
+  // The map gets only what it draws with (the page's copy has the rest, for popups).
+  return `${location.origin}/api/layers/${name}?round=${layerRounds[name]}${name === 'institutions' ? '&fields=map' : ''}`;
 }
 async function copyLayer(name) {
   const def = LAYERS.find((l) => l.name === name);
@@ -196,12 +197,21 @@ function popupContent(layerId, p) {
   }
   return h('div', { class: 'popup' }, title, h('table', {}, rows));
 }
+// A feature's full properties from the page's copy of its layer (the map's own copy
+// of a large layer holds only what it draws with).
+function fullProperties(name, p) {
+  const fc = gp.data[name];
+  if (!fc || !p.id) return p;
+  if (!fc.byId) fc.byId = new Map(fc.features.map((f) => [f.properties.id, f.properties]));
+  return fc.byId.get(p.id) || p;
+}
 function wirePopups() {
   for (const id of ['institutions', 'hotspots-fill', 'cells-fill', 'routes-stops', 'schools', 'depots']) {
     gp.map.on('click', id, (ev) => {
       if (ev.popupShown) return; // one popup per click: the topmost layer wins
       ev.popupShown = true;
       const f = ev.features[0];
+      if (id === 'institutions') f.properties = fullProperties('institutions', f.properties);
       new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(ev.lngLat).setDOMContent(popupContent(id, f.properties)).addTo(gp.map);
     });
     gp.map.on('mouseenter', id, () => { gp.map.getCanvas().style.cursor = 'pointer'; });
