@@ -17,7 +17,8 @@ try {
   for (let i = 0; i < runs; i++) {
     await page.goto(BASE);
     await mapReady(page, 60000);
-    const r = await page.evaluate(() => ({ ms: window.gp.firstRenderMs, counts: window.gp.counts, marks: window.gp.marks }));
+    // Features per layer, and the sites the map actually drew in view.
+    const r = await page.evaluate(() => ({ ms: window.gp.firstRenderMs, counts: { ...window.gp.counts, drawn_sites: window.gp.rendered('institutions').length }, marks: window.gp.marks }));
     times.push(r.ms);
     // Where the time went: script start, config answered, map style loaded, layers in.
     const marks = Object.entries(r.marks).map(([k, v]) => `${k} ${v.toFixed(0)}`).join(', ');
