@@ -26,6 +26,20 @@ fn ok(ws: &Path, args: &[&str]) -> String {
     out
 }
 
+/// `gridpatrol import institutions FILE --crs wgs84` on `ws`, which must succeed.
+fn import_institutions(ws: &Path, file: &Path) -> String {
+    ok(
+        ws,
+        &[
+            "import",
+            "institutions",
+            file.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    )
+}
+
 const HEADER: &str =
     "id,name,kind,subject,licence,address,lon,lat,open_hours,complaints,last_inspected,synthetic\n";
 
@@ -97,16 +111,7 @@ fn reimport_updates_by_id_and_malformed_changes_nothing() {
         ),
         (Some(2), Some(0), Some(0))
     );
-    let again = ok(
-        &ws,
-        &[
-            "import",
-            "institutions",
-            f.to_str().unwrap(),
-            "--crs",
-            "wgs84",
-        ],
-    );
+    let again = import_institutions(&ws, &f);
     assert!(
         again.contains("added 0, updated 0, unchanged 2, rejected 0"),
         "{again}"
@@ -116,16 +121,7 @@ fn reimport_updates_by_id_and_malformed_changes_nothing() {
         format!("{HEADER}A1,甲改,training,subject,licensed,,116.35,39.96,,0,,false\nA2,乙,care,,unlicensed,,116.351,39.961,,2,,false\nA3,丙,training,,registered_only,,116.352,39.962,,0,,false\n"),
     )
     .unwrap();
-    let third = ok(
-        &ws,
-        &[
-            "import",
-            "institutions",
-            f.to_str().unwrap(),
-            "--crs",
-            "wgs84",
-        ],
-    );
+    let third = import_institutions(&ws, &f);
     assert!(third.contains("added 1, updated 1, unchanged 1"), "{third}");
 
     let before = std::fs::read(&ws).unwrap();
@@ -277,15 +273,6 @@ fn imports_are_checked_against_the_township_extent_from_init() {
         format!("{HEADER}X1,近,training,,licensed,,116.355,39.96,,0,,false\n"),
     )
     .unwrap();
-    let out = ok(
-        &ws,
-        &[
-            "import",
-            "institutions",
-            f.to_str().unwrap(),
-            "--crs",
-            "wgs84",
-        ],
-    );
+    let out = import_institutions(&ws, &f);
     assert!(out.contains("added 1"), "{out}");
 }
