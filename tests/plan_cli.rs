@@ -374,6 +374,10 @@ fn bad_input_is_named_and_nothing_is_written() {
         (vec!["--date", "2026-11-23", "--depot", "D9"], "D9"),
         (vec!["--date", "2026-11-23", "--shift", "noon"], "noon"),
         (vec!["--date", "2026-11-23", "--team-names", "A,A"], "`A`"),
+        (
+            vec!["--date", "2026-11-23", "--team-names", ","],
+            "--team-names",
+        ),
     ] {
         let mut all = vec!["plan", "--workspace", w, "--geojson", o];
         all.extend(args);

@@ -588,6 +588,9 @@ pub struct TeamRoute {
 /// Totals of a plan.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct PlanSummary {
+    /// Teams asked for (only those with stops have a route).
+    #[serde(default)]
+    pub teams: usize,
     pub candidates: usize,
     pub planned: usize,
     pub mandatory: usize,
@@ -734,6 +737,7 @@ fn summarise(
         + shift.unreachable.iter().filter(|u| u.mandatory).count();
     let planned = teams.iter().map(|t| t.stops.len()).sum();
     PlanSummary {
+        teams: shift.problem.vehicles.len(),
         candidates: shift.candidates.len() + shift.unreachable.len(),
         planned,
         mandatory,
@@ -816,12 +820,13 @@ impl ShiftPlan {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} {} shift, {} profile: {} of {} sites planned for {} team(s); mandatory {}/{}; {:.1} km, {} travelling",
+            "{} {} shift, {} profile: {} of {} sites planned for {} team(s) ({} with stops); mandatory {}/{}; {:.1} km, {} travelling",
             self.date,
             self.shift,
             self.profile,
             s.planned,
             s.candidates,
+            s.teams,
             self.teams.len(),
             s.mandatory_planned,
             s.mandatory,

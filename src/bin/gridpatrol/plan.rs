@@ -78,10 +78,17 @@ fn teams(args: &PlanArgs) -> Result<Vec<TeamSpec>> {
         }
         ShiftSettings::numbered_teams(args.teams)
     } else {
-        args.team_names
+        let names: Vec<TeamSpec> = args
+            .team_names
             .iter()
-            .map(|n| TeamSpec::new(n.trim()))
-            .collect()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+            .map(TeamSpec::new)
+            .collect();
+        if names.is_empty() {
+            bail!("--team-names: give at least one team name");
+        }
+        names
     };
     for t in &mut teams {
         t.depot_id.clone_from(&args.depot);
