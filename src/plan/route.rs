@@ -144,6 +144,21 @@ impl<'a> Ctx<'a> {
         a == b || (va.end_location == vb.end_location && va.shift.end_s == vb.shift.end_s)
     }
 
+    /// Leaving `at` at `t` and serving `seq` in order without a break: the departure
+    /// time and place after the last stop, or `None` when a window is missed.
+    #[inline]
+    pub fn serve(&self, mut t: f64, mut at: usize, seq: &[usize]) -> Option<(f64, usize)> {
+        for &s in seq {
+            let st = self.earliest_start(s, t + self.t(at, self.loc[s]));
+            if st == INF {
+                return None;
+            }
+            t = st + self.svc[s];
+            at = self.loc[s];
+        }
+        Some((t, at))
+    }
+
     /// Exact time feasibility of vehicle `v` serving `seq` in order, break included.
     pub fn seq_time_ok(&self, v: usize, seq: &[usize]) -> bool {
         self.schedule_end(v, seq).is_some()
@@ -160,14 +175,7 @@ impl<'a> Ctx<'a> {
         let mut nb = veh.shift.start_s;
         let mut at = veh.start_location;
         let Some(brk) = veh.break_ else {
-            for &s in seq {
-                let st = self.earliest_start(s, nb + self.t(at, self.loc[s]));
-                if st == INF {
-                    return None;
-                }
-                nb = st + self.svc[s];
-                at = self.loc[s];
-            }
+            let (nb, at) = self.serve(nb, at, seq)?;
             let back = nb + self.t(at, veh.end_location);
             return (back <= veh.shift.end_s + EPS).then_some(back);
         };
@@ -425,17 +433,8 @@ fn concat_ok_without_break(
     b: &Route,
     k: usize,
 ) -> bool {
-    let mut t = a.dep[i];
-    let mut at = a.loc[i];
-    for &s in mid {
-        let st = ctx.earliest_start(s, t + ctx.t(at, ctx.loc[s]));
-        if st == INF {
-            return false;
-        }
-        t = st + ctx.svc[s];
-        at = ctx.loc[s];
-    }
-    t + ctx.t(at, b.loc[k]) <= b.ls[k] + EPS
+    ctx.serve(a.dep[i], a.loc[i], mid)
+        .is_some_and(|(t, at)| t + ctx.t(at, b.loc[k]) <= b.ls[k] + EPS)
 }
 
 /// The working solution: routes (one per vehicle), who is where, and the cost.
