@@ -1,18 +1,25 @@
 //! Sweep benchmark: the whole walking network of a square district treated as one cell.
 //!
 //! ```text
-//! cargo run --release --example sweep_bench -- --osm ../shared/osm/andorra.osm.pbf [--area-km2 20] [--center LON,LAT]
+//! cargo run --release --example sweep_bench -- --osm ../shared/osm/andorra.osm.pbf [--area-km2 20] [--center LON,LAT] [--shift-minutes 480] [--out-dir DIR]
 //! ```
 //! Prints one JSON object: the district, required and total metres, their ratio, the
 //! odd nodes and the matching against its lower bound, the seconds of each phase, and
 //! the peak memory (VmHWM).
+//!
+//! With `--out-dir DIR` it also writes what an independent peer needs to check the
+//! matching (`scripts/sweep_peer_networkx.py`): `DIR/graph.csv` (every sweep-graph edge:
+//! `from,to,length_m,required`) and `DIR/matching.json` (the odd nodes, our pairs with
+//! their distances, and our matching cost).
 
+use std::io::Write;
+use std::path::Path;
 use std::time::Instant;
 
 use geo::{Coord, Rect};
 use gridpatrol::network::{Profile, RoadNetwork};
 use gridpatrol::sweep::graph::{ClipOptions, SweepGraph};
-use gridpatrol::sweep::{plan, SweepOptions};
+use gridpatrol::sweep::{plan, postman, SweepOptions};
 use serde_json::json;
 
 struct Args {
@@ -20,6 +27,7 @@ struct Args {
     area_km2: f64,
     center: (f64, f64),
     shift_minutes: f64,
+    out_dir: Option<String>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -28,7 +36,11 @@ fn parse_args() -> Result<Args, String> {
         area_km2: 20.0,
         // Andorra la Vella and Escaldes-Engordany, the densest streets of the country.
         center: (1.5300, 42.5085),
-        shift_minutes: 180.0,
+        // A full 8-hour working day: a 20 km² district's far streets are more than
+        // 1.5 h' walk from its centre, so a shorter shift cannot even reach them and
+        // come back (180 minutes fails on Andorra with "a shift ... is too short").
+        shift_minutes: 480.0,
+        out_dir: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -41,6 +53,7 @@ fn parse_args() -> Result<Args, String> {
             "--osm" => args.osm = value,
             "--area-km2" => args.area_km2 = number(&value)?,
             "--shift-minutes" => args.shift_minutes = number(&value)?,
+            "--out-dir" => args.out_dir = Some(value),
             "--center" => {
                 let (a, b) = value.split_once(',').ok_or("--center wants LON,LAT")?;
                 args.center = (number(a)?, number(b)?);
@@ -72,6 +85,40 @@ fn vm_hwm_kb() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Writes `bytes` to `path` through a temporary file, so no half-written file is left.
+fn write_file(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::File::create(&tmp)?.write_all(bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The sweep graph and our odd-node matching, for the peer to recompute exactly.
+fn write_peer_input(
+    dir: &Path,
+    graph: &SweepGraph,
+    tour: &postman::PostmanTour,
+) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    let mut csv = String::from("from,to,length_m,required\n");
+    for e in graph.edges() {
+        csv.push_str(&format!(
+            "{},{},{},{}\n",
+            e.from, e.to, e.length_m, e.required as u8
+        ));
+    }
+    write_file(&dir.join("graph.csv"), csv.as_bytes())?;
+    let mut odd: Vec<usize> = tour.matched_pairs.iter().flat_map(|p| [p.0, p.1]).collect();
+    odd.sort_unstable();
+    let matching = json!({
+        "odd_nodes": odd,
+        "pairs": tour.matched_pairs.iter().map(|p| json!([p.0, p.1, p.2])).collect::<Vec<_>>(),
+        "matching_m": tour.matching_m,
+        "matching_exact": tour.matching_exact,
+        "matching_lower_bound_m": tour.matching_lower_bound_m,
+    });
+    write_file(&dir.join("matching.json"), matching.to_string().as_bytes())
 }
 
 fn main() {
@@ -125,6 +172,17 @@ fn main() {
             std::process::exit(1);
         }
     };
+    if let Some(dir) = &args.out_dir {
+        let written = postman::solve(&graph, Some(args.center.into()), &options.postman)
+            .map_err(|e| e.to_string())
+            .and_then(|tour| {
+                write_peer_input(Path::new(dir), &graph, &tour).map_err(|e| format!("{dir}: {e}"))
+            });
+        if let Err(e) = written {
+            eprintln!("sweep_bench: {e}");
+            std::process::exit(1);
+        }
+    }
     let out = json!({
         "osm": args.osm,
         "area_km2": args.area_km2,

@@ -70,6 +70,8 @@ pub struct PostmanTour {
     pub matching_lower_bound_m: Metres,
     pub odd_nodes: usize,
     pub matching_exact: bool,
+    /// The odd-degree graph nodes as matched: `(a, b, shortest distance)` per pair.
+    pub matched_pairs: Vec<Pair>,
     /// Connected pieces of required edges (before joining).
     pub components: usize,
 }
@@ -146,6 +148,7 @@ pub fn solve(
     let odd = odd_nodes(graph, &multi);
     let (pairs, exact, matching_lower_bound_m) = match_odd(graph, &odd, options, &mut dj)?;
     let mut matching_m = 0.0;
+    let matched_pairs: Vec<Pair> = pairs.iter().map(|&(a, b, d)| (odd[a], odd[b], d)).collect();
     for &(a, b, d) in &pairs {
         let (_, path) = dj.path_between(graph, odd[a], odd[b]).ok_or_else(|| {
             SweepError::Internal(format!("matched nodes {a} and {b} not connected"))
@@ -171,6 +174,7 @@ pub fn solve(
         matching_lower_bound_m,
         odd_nodes: odd.len(),
         matching_exact: exact,
+        matched_pairs,
         components: comps,
     })
 }
