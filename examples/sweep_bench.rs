@@ -198,6 +198,7 @@ fn main() {
         "connector_m": sweep.connector_m.round(),
         "odd_nodes": sweep.odd_nodes,
         "matching_exact": sweep.matching_exact,
+        "matching_method": sweep.matching_method.name(),
         "matching_m": sweep.matching_m.round(),
         "matching_lower_bound_m": sweep.matching_lower_bound_m.round(),
         "shifts": sweep.shifts.len(),

@@ -88,7 +88,7 @@ def main():
         "ours_matching_m": round(ours_m, 1),
         "ours_exact": ours["matching_exact"],
         "ours_lower_bound_m": round(ours["matching_lower_bound_m"], 1),
-        "gap_pct": round(gap_pct, 3),
+        "gap_pct": round(gap_pct, 3) + 0.0,
         "problems": problems[:10],
     }))
     sys.exit(1 if problems else 0)

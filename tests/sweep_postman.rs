@@ -201,13 +201,19 @@ fn required_connected(n: usize, edges: &[(usize, usize, f64, bool)]) -> bool {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
-    /// Connected required edges: the postman with exact matching is optimal.
-    /// Disconnected ones: the joining is a heuristic, so only bounded.
+    /// Connected required edges: the postman with exact matching (by subsets or by
+    /// blossoms) is optimal. Disconnected ones: the joining is a heuristic, so only
+    /// bounded.
     #[test]
-    fn against_brute_force((n, edges) in small_graph()) {
+    fn against_brute_force((n, edges) in small_graph(), blossom in prop::bool::ANY) {
         let g = build(n, &edges);
         let best = brute_force(n, &edges).unwrap();
-        let p = plan(&g, None, &one_shift()).unwrap();
+        let mut options = one_shift();
+        if blossom {
+            options.postman.exact_max_odd = 0;
+        }
+        let p = plan(&g, None, &options).unwrap();
+        prop_assert!(p.matching_exact);
         prop_assert!(check_plan(&g, &p).is_ok(), "{:?}", check_plan(&g, &p));
         prop_assert_eq!(p.shifts.len(), 1);
         prop_assert!(p.total_m >= best - 1e-6, "{} below the optimum {}", p.total_m, best);
@@ -225,12 +231,16 @@ proptest! {
         (n, edges) in small_graph(),
         start in 0usize..7,
         minutes in 0.5f64..5.0,
-        exact in prop::bool::ANY,
+        method in 0usize..3,
     ) {
         let g = build(n, &edges);
         let mut options = SweepOptions { shift_minutes: minutes, ..SweepOptions::default() };
-        if !exact {
+        // 0: subsets, 1: blossom, 2: greedy plus exchange.
+        if method > 0 {
             options.postman.exact_max_odd = 0;
+        }
+        if method > 1 {
+            options.postman.blossom_max_odd = 0;
             options.postman.neighbours = 2;
         }
         let from = g.node(start % n);

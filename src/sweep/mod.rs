@@ -4,7 +4,9 @@
 //! - [`graph`]: the cell's undirected multigraph (streets clipped to the polygon are
 //!   required, those around it are optional connectors);
 //! - [`postman`]: the rural postman circuit (connect the pieces, match odd nodes);
-//! - [`matching`]: exact (small) and greedy-plus-exchange (large) matchings;
+//! - [`matching`]: exact by subsets (few odd nodes) and greedy-plus-exchange (very
+//!   many) matchings;
+//! - [`blossom`]: the exact minimum-weight perfect matching (Edmonds) in between;
 //! - [`euler`]: Hierholzer's Euler circuit;
 //! - [`split`]: the circuit cut into shifts that start and end at the start point.
 //!
@@ -28,6 +30,7 @@
 //! assert_eq!(sweep.total_m, 400.0);
 //! ```
 
+pub mod blossom;
 pub mod euler;
 pub mod graph;
 pub mod matching;
@@ -131,6 +134,7 @@ pub struct SweepPlan {
     pub start_snap_m: Metres,
     pub odd_nodes: usize,
     pub matching_exact: bool,
+    pub matching_method: postman::MatchingMethod,
     /// Walking added to pair the odd nodes, and a lower bound on its optimum.
     pub matching_m: Metres,
     pub matching_lower_bound_m: Metres,
@@ -246,6 +250,7 @@ pub fn plan(
         start_snap_m: tour.start_snap_m,
         odd_nodes: tour.odd_nodes,
         matching_exact: tour.matching_exact,
+        matching_method: tour.matching_method,
         matching_m: tour.matching_m,
         matching_lower_bound_m: tour.matching_lower_bound_m,
         connector_m: tour.connector_m,

@@ -13,6 +13,7 @@
 
 use geo::Coord;
 
+use super::blossom;
 use super::euler;
 use super::graph::SweepGraph;
 use super::matching::{self, NeighbourTable, Pair};
@@ -33,9 +34,13 @@ pub struct Traversal {
 /// Tuning of the postman solver.
 #[derive(Debug, Clone)]
 pub struct PostmanOptions {
-    /// Odd-node sets up to this size are matched exactly (at most [`matching::EXACT_MAX`]).
+    /// Odd-node sets up to this size are matched exactly by the subset DP (at most
+    /// [`matching::EXACT_MAX`]).
     pub exact_max_odd: usize,
-    /// Near neighbours per odd node for the heuristic matching of larger sets.
+    /// Larger sets up to this size are matched exactly by the blossom algorithm
+    /// ([`blossom::BLOSSOM_MAX`] by default; its table takes 8·n² bytes).
+    pub blossom_max_odd: usize,
+    /// Near neighbours per odd node for the heuristic matching of still larger sets.
     pub neighbours: usize,
 }
 
@@ -43,8 +48,36 @@ impl Default for PostmanOptions {
     fn default() -> Self {
         Self {
             exact_max_odd: 20,
+            blossom_max_odd: blossom::BLOSSOM_MAX,
             neighbours: 8,
         }
+    }
+}
+
+/// How the odd nodes were paired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MatchingMethod {
+    /// Exact, dynamic programming over subsets (few odd nodes).
+    Subsets,
+    /// Exact, Edmonds' blossom algorithm.
+    Blossom,
+    /// Heuristic: greedy on near neighbours plus pairwise exchange.
+    GreedyExchange,
+}
+
+impl MatchingMethod {
+    /// A short name for reports: `subsets`, `blossom` or `greedy_exchange`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Subsets => "subsets",
+            Self::Blossom => "blossom",
+            Self::GreedyExchange => "greedy_exchange",
+        }
+    }
+
+    /// The pairing is a proven optimum.
+    pub fn is_exact(self) -> bool {
+        self != Self::GreedyExchange
     }
 }
 
@@ -65,11 +98,12 @@ pub struct PostmanTour {
     pub connector_m: Metres,
     /// Length added by the matching of odd nodes.
     pub matching_m: Metres,
-    /// A lower bound on the optimal matching (its exact value when `matching_exact`):
-    /// half the sum of each odd node's distance to its nearest odd neighbour.
+    /// A lower bound on the optimal matching: its exact value when `matching_exact`,
+    /// else half the sum of each odd node's distance to its nearest odd neighbour.
     pub matching_lower_bound_m: Metres,
     pub odd_nodes: usize,
     pub matching_exact: bool,
+    pub matching_method: MatchingMethod,
     /// The odd-degree graph nodes as matched: `(a, b, shortest distance)` per pair.
     pub matched_pairs: Vec<Pair>,
     /// Connected pieces of required edges (before joining).
@@ -146,7 +180,7 @@ pub fn solve(
         }
     }
     let odd = odd_nodes(graph, &multi);
-    let (pairs, exact, matching_lower_bound_m) = match_odd(graph, &odd, options, &mut dj)?;
+    let (pairs, method, matching_lower_bound_m) = match_odd(graph, &odd, options, &mut dj)?;
     let mut matching_m = 0.0;
     let matched_pairs: Vec<Pair> = pairs.iter().map(|&(a, b, d)| (odd[a], odd[b], d)).collect();
     for &(a, b, d) in &pairs {
@@ -173,7 +207,8 @@ pub fn solve(
         matching_m,
         matching_lower_bound_m,
         odd_nodes: odd.len(),
-        matching_exact: exact,
+        matching_exact: method.is_exact(),
+        matching_method: method,
         matched_pairs,
         components: comps,
     })
@@ -252,33 +287,33 @@ fn odd_nodes(graph: &SweepGraph, multi: &[(usize, bool)]) -> Vec<usize> {
     (0..graph.node_count()).filter(|&v| parity[v]).collect()
 }
 
-/// Pairs the odd nodes: exactly when few, by greedy plus exchange otherwise.
+/// Pairs the odd nodes: exactly when at most `blossom_max_odd` (by subsets when very
+/// few), by greedy plus exchange otherwise.
 fn match_odd(
     graph: &SweepGraph,
     odd: &[usize],
     options: &PostmanOptions,
     dj: &mut Dijkstra,
-) -> Result<(Vec<Pair>, bool, Metres), SweepError> {
+) -> Result<(Vec<Pair>, MatchingMethod, Metres), SweepError> {
     let mut index = vec![u32::MAX; graph.node_count()];
     for (i, &v) in odd.iter().enumerate() {
         index[v] = i as u32;
     }
     let unmatched = || SweepError::Internal("odd nodes that cannot be paired".into());
-    if odd.len() <= options.exact_max_odd.min(matching::EXACT_MAX) {
-        let mut d = vec![vec![f64::INFINITY; odd.len()]; odd.len()];
-        for (i, &s) in odd.iter().enumerate() {
-            let mut left = odd.len();
-            dj.run(graph, &[(s, 0)], |v, dist| {
-                if index[v] != u32::MAX {
-                    d[i][index[v] as usize] = dist;
-                    left -= 1;
-                }
-                left == 0
-            });
-        }
-        let pairs = matching::exact(odd.len(), |i, j| d[i][j]).ok_or_else(unmatched)?;
+    let subsets = odd.len() <= options.exact_max_odd.min(matching::EXACT_MAX);
+    if subsets || odd.len() <= options.blossom_max_odd {
+        let d = odd_distances(graph, odd, &index, dj);
+        let m = odd.len();
+        let (pairs, method) = if subsets {
+            let pairs = matching::exact(m, |i, j| d[i * m + j]);
+            (pairs, MatchingMethod::Subsets)
+        } else {
+            let pairs = blossom::min_weight_perfect_matching(m, |i, j| d[i * m + j]);
+            (pairs, MatchingMethod::Blossom)
+        };
+        let pairs = pairs.ok_or_else(unmatched)?;
         let cost = pairs.iter().map(|p| p.2).sum();
-        return Ok((pairs, true, cost));
+        return Ok((pairs, method, cost));
     }
     let k = options.neighbours.max(1);
     let mut table = NeighbourTable {
@@ -314,7 +349,24 @@ fn match_odd(
         .map(|n| n.1)
         .sum::<f64>()
         / 2.0;
-    Ok((pairs, false, bound))
+    Ok((pairs, MatchingMethod::GreedyExchange, bound))
+}
+
+/// Shortest-path distances between all odd nodes, row-major (`odd.len()`²).
+fn odd_distances(graph: &SweepGraph, odd: &[usize], index: &[u32], dj: &mut Dijkstra) -> Vec<f64> {
+    let m = odd.len();
+    let mut d = vec![f64::INFINITY; m * m];
+    for (i, &s) in odd.iter().enumerate() {
+        let mut left = m;
+        dj.run(graph, &[(s, 0)], |v, dist| {
+            if index[v] != u32::MAX {
+                d[i * m + index[v] as usize] = dist;
+                left -= 1;
+            }
+            left == 0
+        });
+    }
+    d
 }
 
 /// The Euler circuit of the multigraph, begun at the tour node nearest to `start`.

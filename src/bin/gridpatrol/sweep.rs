@@ -249,6 +249,7 @@ fn plan_json(cell: &Cell, graph: &SweepGraph, plan: &SweepPlan) -> Value {
         "unreachable_m": r1(plan.unreachable_m),
         "odd_nodes": plan.odd_nodes,
         "matching_exact": plan.matching_exact,
+        "matching_method": plan.matching_method.name(),
         "start": [plan.start.lon(), plan.start.lat()],
         "shifts": shifts,
         "geometry": {
