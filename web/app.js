@@ -79,7 +79,7 @@ const LAYERS = [
   { name: 'cells', label: 'layer_cells', ids: ['cells-fill', 'cells-line'] },
   { name: 'hotspots', label: 'layer_hotspots', ids: ['hotspots-fill', 'hotspots-line'] },
   { name: 'schools', label: 'layer_schools', ids: ['schools'] },
-  { name: 'institutions', label: 'layer_institutions', ids: ['institutions'] },
+  { name: 'institutions', label: 'layer_institutions', ids: ['institutions-clusters', 'institutions'] },
   { name: 'depots', label: 'layer_depots', ids: ['depots'] },
   { name: 'routes', label: 'layer_routes', ids: ['routes-line', 'routes-stops'] },
 ];
@@ -102,7 +102,14 @@ function styleLayers() {
     { id: 'hotspots-fill', type: 'fill', source: 'hotspots', paint: { 'fill-color': '#7b1fa2', 'fill-opacity': ['case', ['get', 'night'], 0.35, 0.15] } },
     { id: 'hotspots-line', type: 'line', source: 'hotspots', paint: { 'line-color': '#4a148c', 'line-width': ['case', ['get', 'night'], 3, 1] } },
     { id: 'schools', type: 'circle', source: 'schools', paint: { 'circle-radius': 6, 'circle-color': '#1565c0', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
-    { id: 'institutions', type: 'circle', source: 'institutions', paint: {
+    // Sites packed closer than a few pixels (a building full of them, or ten thousand
+    // over a township) are drawn as one bubble, coloured by the worst licence inside;
+    // a click zooms in until they come apart.
+    { id: 'institutions-clusters', type: 'circle', source: 'institutions', filter: ['has', 'point_count'], paint: {
+      'circle-radius': ['step', ['get', 'point_count'], 9, 10, 12, 100, 16, 1000, 20],
+      'circle-color': ['case', ['>', ['get', 'unlicensed'], 0], LICENCE_COLOURS.unlicensed, ['>', ['get', 'registered_only'], 0], LICENCE_COLOURS.registered_only, LICENCE_COLOURS.licensed],
+      'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
+    { id: 'institutions', type: 'circle', source: 'institutions', filter: ['!', ['has', 'point_count']], paint: {
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 3, 17, 7],
       'circle-color': ['match', ['get', 'licence'], 'licensed', LICENCE_COLOURS.licensed, 'registered_only', LICENCE_COLOURS.registered_only, LICENCE_COLOURS.unlicensed],
       'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
@@ -112,36 +119,46 @@ function styleLayers() {
   ];
 }
 
-// Layer data: the map's worker fetches each layer itself, from the moment the style
-// loads (no parsing nor copying on the page's thread); the page fetches its own copy
-// for the panels, popups and tests at the same time (the server keeps the JSON built).
+// Layer data, fetched once per change. Small layers: the page fetches each and hands
+// the same object to the map (the panels, labels and route sheets read it too). The
+// large site layer: the map's worker fetches a lean copy itself (id and licence, all
+// the style needs), and the page's full copy (popups, the site list) follows only
+// after the first rendered map, so ten thousand sites never delay it.
 const layerRounds = {};
-function layerSource(name) {
-  const def = LAYERS.find((l) => l.name === name);
-  if (!def.public && !state.user) return EMPTY;
+function isBig(name) { return name === 'institutions'; }
+// How the site layer gathers close sites (see the `institutions-clusters` style layer).
+const countOf = (licence) => ['+', ['case', ['==', ['get', 'licence'], licence], 1, 0]];
+const SITE_CLUSTERS = { cluster: true, clusterRadius: 24, clusterMinPoints: 5, clusterMaxZoom: 17,
+  clusterProperties: { unlicensed: countOf('unlicensed'), registered_only: countOf('registered_only') } };
+function mayRead(name) { return LAYERS.find((l) => l.name === name).public || !!state.user; }
+function mapData(name) {
+  if (!mayRead(name)) return EMPTY;
+  if (!isBig(name)) return gp.data[name] || EMPTY;
   layerRounds[name] = (layerRounds[name] || 0) + 1;
-  // The map gets only what it draws with (the page's copy has the rest, for popups).
-  return `${location.origin}/api/layers/${name}?round=${layerRounds[name]}${name === 'institutions' ? '&fields=map' : ''}`;
+  return `${location.origin}/api/layers/${name}?round=${layerRounds[name]}&fields=map`;
+}
+// Gives the map a layer's current data (the style, made with the data at hand, is in).
+function feedMap(name) {
+  const source = gp.styleReady && gp.map.getSource(name);
+  if (source) source.setData(mapData(name));
 }
 async function copyLayer(name) {
-  const def = LAYERS.find((l) => l.name === name);
-  if (!def.public && !state.user) { gp.data[name] = EMPTY; updateLabels(gp.map, name, EMPTY); return; }
+  if (!mayRead(name)) { gp.data[name] = EMPTY; if (gp.map) updateLabels(gp.map, name, EMPTY); return; }
   try {
     const data = await api(`/api/layers/${name}`);
     gp.data[name] = data;
     gp.counts[name] = data.features.length;
-    updateLabels(gp.map, name, data);
+    if (gp.map) updateLabels(gp.map, name, data);
   } catch (e) {
-    const source = gp.map.getSource(name);
-    if (source) source.setData(EMPTY);
+    gp.data[name] = EMPTY;
     if (e.code !== 'unauthorized') { gp.errors.push(`${name}: ${e.code}`); status(errorText(e), true); }
   }
 }
+// Reloads a layer after a change: the map's copy and the page's.
 async function loadLayer(name) {
-  const source = gp.map.getSource(name);
-  if (!source) return;
-  source.setData(layerSource(name));
+  if (isBig(name)) { feedMap(name); await copyLayer(name); return; }
   await copyLayer(name);
+  feedMap(name);
 }
 async function loadAllLayers() {
   await Promise.all(LAYERS.map((l) => loadLayer(l.name)));
@@ -158,7 +175,7 @@ function setVisible(name, visible) {
 function legendFor(name) {
   const swatch = (colour, label, shape = 'dot') => h('span', { class: 'legend-item' }, h('i', { class: `swatch ${shape}`, style: `background:${colour}` }), t(label));
   switch (name) {
-    case 'institutions': return [swatch(LICENCE_COLOURS.licensed, 'legend_licensed'), swatch(LICENCE_COLOURS.registered_only, 'legend_registered_only'), swatch(LICENCE_COLOURS.unlicensed, 'legend_unlicensed')];
+    case 'institutions': return [swatch(LICENCE_COLOURS.licensed, 'legend_licensed'), swatch(LICENCE_COLOURS.registered_only, 'legend_registered_only'), swatch(LICENCE_COLOURS.unlicensed, 'legend_unlicensed'), swatch(LICENCE_COLOURS.unlicensed, 'legend_cluster', 'bubble')];
     case 'cells': return [swatch('#d73027', 'legend_coverage_low', 'box'), swatch('#1a9850', 'legend_coverage_high', 'box'), swatch('#9e9e9e', 'legend_no_data', 'box')];
     case 'hotspots': return [swatch('#7b1fa2', 'legend_night', 'box')];
     case 'schools': return [swatch('#1565c0', 'layer_schools')];
@@ -205,11 +222,19 @@ function fullProperties(name, p) {
   if (!fc.byId) fc.byId = new Map(fc.features.map((f) => [f.properties.id, f.properties]));
   return fc.byId.get(p.id) || p;
 }
+// A bubble of sites zooms in until they come apart.
+async function zoomIntoBubble(ev) {
+  const bubble = ev.features[0];
+  const zoom = await gp.map.getSource('institutions').getClusterExpansionZoom(bubble.properties.cluster_id);
+  gp.map.easeTo({ center: bubble.geometry.coordinates, zoom });
+}
 function wirePopups() {
-  for (const id of ['institutions', 'hotspots-fill', 'cells-fill', 'routes-stops', 'schools', 'depots']) {
+  // In order from the top of the map down: one answer per click, the topmost layer's.
+  for (const id of ['institutions', 'institutions-clusters', 'hotspots-fill', 'cells-fill', 'routes-stops', 'schools', 'depots']) {
     gp.map.on('click', id, (ev) => {
-      if (ev.popupShown) return; // one popup per click: the topmost layer wins
+      if (ev.popupShown) return;
       ev.popupShown = true;
+      if (id === 'institutions-clusters') { zoomIntoBubble(ev); return; }
       const f = ev.features[0];
       if (id === 'institutions') f.properties = fullProperties('institutions', f.properties);
       new maplibregl.Popup({ maxWidth: '320px' }).setLngLat(ev.lngLat).setDOMContent(popupContent(id, f.properties)).addTo(gp.map);
@@ -223,7 +248,7 @@ function wirePopups() {
 function createMap(config) {
   const [w, s, e, n] = config.bounds;
   const sources = {};
-  for (const l of LAYERS) sources[l.name] = { type: 'geojson', data: layerSource(l.name) };
+  for (const l of LAYERS) sources[l.name] = { type: 'geojson', data: mapData(l.name), ...(isBig(l.name) ? SITE_CLUSTERS : {}) };
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } }];
   if (config.tile_url) {
     sources.tiles = { type: 'raster', tiles: [config.tile_url], tileSize: 256 };
@@ -238,15 +263,15 @@ function createMap(config) {
     fitBoundsOptions: { padding: 20 },
     attributionControl: { compact: true, customAttribution: '© OpenStreetMap contributors' },
     localIdeographFontFamily: false, // every glyph from the page's own font (labels.js)
+    fadeDuration: 0, // no fade-in frames: software-rendered maps draw each one slowly
   });
   gp.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
   gp.map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
   gp.map.on('error', (e) => { gp.errors.push(`map: ${e.error && e.error.message}`); status(errorText({ code: 'internal', message: e.error && e.error.message }), true); });
-  const copies = Promise.all(LAYERS.map((l) => copyLayer(l.name)));
+  gp.map.once('style.load', () => { gp.styleReady = true; });
   gp.ready = new Promise((resolve) => {
     gp.map.on('load', async () => {
       gp.marks.mapLoad = performance.now();
-      await copies;
       gp.layersLoaded = true;
       gp.marks.layers = performance.now();
       gp.map.once('idle', () => {
@@ -531,9 +556,12 @@ async function main() {
   gp.marks.config = performance.now();
   document.getElementById('township').textContent = config.township || '';
   applyLanguage();
+  // The small layers first, so the map starts with all it draws (one pass of its
+  // worker instead of a second after they arrive); they take milliseconds.
+  await Promise.all(LAYERS.filter((l) => !isBig(l.name)).map((l) => copyLayer(l.name)));
   createMap(config);
   await gp.ready;
-  if (state.user) { await refreshPlan(); await refreshCoverage(); fillSites(); }
+  if (state.user) { await Promise.all([refreshPlan(), refreshCoverage(), copyLayer('institutions')]); fillSites(); }
   gp.pageReady = true;
 }
 main().catch((e) => { gp.errors.push(String(e)); status(errorText(e), true); });

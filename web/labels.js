@@ -9,7 +9,7 @@ const EMPTY = { type: 'FeatureCollection', features: [] };
 const HALO = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.5 };
 
 // The style layer ids of the labels, by the page's layer name (for the toggles).
-export const LABEL_IDS = { base: ['base-street-label'], cells: ['cells-label'], hotspots: ['hotspots-label'] };
+export const LABEL_IDS = { base: ['base-street-label'], cells: ['cells-label'], hotspots: ['hotspots-label'], institutions: ['institutions-count'] };
 
 function labelLayers() {
   return [
@@ -21,6 +21,9 @@ function labelLayers() {
     { id: 'hotspots-label', type: 'symbol', source: 'hotspots-label-points', minzoom: 14,
       layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'text-max-width': 8, 'text-optional': true },
       paint: { 'text-color': '#4a148c', ...HALO } },
+    { id: 'institutions-count', type: 'symbol', source: 'institutions', filter: ['has', 'point_count'],
+      layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': FONT, 'text-size': 11, 'text-allow-overlap': true, 'text-ignore-placement': true },
+      paint: { 'text-color': '#fff' } },
     { id: 'cells-label', type: 'symbol', source: 'cells-label-points',
       layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 14, 'text-max-width': 8 },
       paint: { 'text-color': '#263238', 'text-halo-color': '#fff', 'text-halo-width': 2 } },

@@ -73,6 +73,29 @@ try {
     check((await page.textContent('.maplibregl-popup .popup')).includes('证照'), 'clicking an institution shows its licence');
     await page.screenshot({ path: `${ARTIFACTS}/02-signed-in-popup.png` });
     await page.click('.maplibregl-popup-close-button');
+    // Zoomed out, sites packed together are drawn as bubbles: every site is still on the
+    // map, alone or in a bubble; clicking a bubble zooms in until its sites come apart.
+    await page.evaluate(() => window.gp.map.zoomTo(11, { duration: 0 }));
+    await idle(page);
+    const inView = await page.evaluate(() => {
+      const singles = new Set(window.gp.rendered('institutions').map((p) => p.id));
+      const bubbles = new Map(window.gp.rendered('institutions-clusters').map((p) => [p.cluster_id, p]));
+      return { zoom: window.gp.map.getZoom(), singles: singles.size, bubbles: bubbles.size, inBubbles: [...bubbles.values()].reduce((n, p) => n + p.point_count, 0), total: window.gp.counts.institutions,
+        counted: [...bubbles.values()].every((p) => p.unlicensed + p.registered_only <= p.point_count) };
+    });
+    check(inView.bubbles > 0 && inView.singles + inView.inBubbles === inView.total, `all ${inView.total} sites drawn at zoom ${inView.zoom.toFixed(1)}: ${inView.singles} alone, ${inView.inBubbles} in ${inView.bubbles} bubbles`);
+    check(inView.counted, 'each bubble counts its unlicensed and registered-only sites');
+    const bubble = await page.evaluate(() => {
+      const f = window.gp.map.queryRenderedFeatures({ layers: ['institutions-clusters'] })[0];
+      const p = window.gp.map.project(f.geometry.coordinates);
+      const r = window.gp.map.getCanvas().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    });
+    await page.mouse.click(bubble.x, bubble.y);
+    await page.waitForFunction(() => window.gp.map.getZoom() > 11.5 && !window.gp.map.isMoving());
+    check(true, 'clicking a bubble zooms in');
+    await page.evaluate((b) => window.gp.map.fitBounds(b, { padding: 20, duration: 0 }), await page.evaluate(() => window.gp.mapBounds));
+    await idle(page);
   }
 
   if (STEPS.has('plan')) {
