@@ -1,12 +1,13 @@
 //! Sweep benchmark: the whole walking network of a square district treated as one cell.
 //!
 //! ```text
-//! cargo run --release --example sweep_bench -- --osm ../shared/osm/andorra.osm.pbf [--area-km2 20] [--center LON,LAT] [--shift-minutes 480] [--out-dir DIR]
+//! cargo run --release --example sweep_bench -- --osm ../shared/osm/andorra.osm.pbf [--area-km2 20] [--center LON,LAT] [--shift-minutes 480] [--blossom-max-odd N] [--out-dir DIR]
 //! ```
 //! Prints one JSON object: the district, required and total metres, their ratio, the
 //! odd nodes and the matching against its lower bound, the seconds of each phase, and
 //! the peak memory (VmHWM).
 //!
+//! `--blossom-max-odd 0` forces the greedy-plus-exchange heuristic (to measure it).
 //! With `--out-dir DIR` it also writes what an independent peer needs to check the
 //! matching (`scripts/sweep_peer_networkx.py`): `DIR/graph.csv` (every sweep-graph edge:
 //! `from,to,length_m,required`) and `DIR/matching.json` (the odd nodes, our pairs with
@@ -28,6 +29,7 @@ struct Args {
     center: (f64, f64),
     shift_minutes: f64,
     out_dir: Option<String>,
+    blossom_max_odd: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -41,6 +43,7 @@ fn parse_args() -> Result<Args, String> {
         // come back (180 minutes fails on Andorra with "a shift ... is too short").
         shift_minutes: 480.0,
         out_dir: None,
+        blossom_max_odd: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -54,6 +57,12 @@ fn parse_args() -> Result<Args, String> {
             "--area-km2" => args.area_km2 = number(&value)?,
             "--shift-minutes" => args.shift_minutes = number(&value)?,
             "--out-dir" => args.out_dir = Some(value),
+            "--blossom-max-odd" => {
+                let n = value
+                    .parse()
+                    .map_err(|_| format!("{flag}: {value:?} is not a count"))?;
+                args.blossom_max_odd = Some(n);
+            }
             "--center" => {
                 let (a, b) = value.split_once(',').ok_or("--center wants LON,LAT")?;
                 args.center = (number(a)?, number(b)?);
@@ -158,10 +167,13 @@ fn main() {
     let t2 = Instant::now();
     let graph = SweepGraph::from_road(&network.graph, &rect.to_polygon(), &ClipOptions::default());
     let clip_s = t2.elapsed().as_secs_f64();
-    let options = SweepOptions {
+    let mut options = SweepOptions {
         shift_minutes: args.shift_minutes,
         ..SweepOptions::default()
     };
+    if let Some(n) = args.blossom_max_odd {
+        options.postman.blossom_max_odd = n;
+    }
     let t3 = Instant::now();
     let result = plan(&graph, Some(args.center.into()), &options);
     let plan_s = t3.elapsed().as_secs_f64();
