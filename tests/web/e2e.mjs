@@ -2,7 +2,7 @@
 // its layers (checked on the rendered map), sign-in, a plan, an inspection, an
 // export, the phone layout and the language switch. Screenshots go to test-artifacts/.
 import { readFileSync } from 'node:fs';
-import { BASE, ARTIFACTS, launch, check, mapReady, idle, rendered } from './lib.mjs';
+import { BASE, ARTIFACTS, launch, check, mapReady, idle, rendered, clickFeature, showTownship } from './lib.mjs';
 
 const USER = process.env.GP_USER || 'lead';
 const PASSWORD = process.env.GP_PASSWORD || 'password';
@@ -59,16 +59,9 @@ try {
     const hotspotLabels = (await rendered(page, 'hotspots-label')).map((p) => p.name);
     check(hotspotLabels.length > 0, `hotspot names drawn on the map (${hotspotLabels.join(' ')})`);
     await page.screenshot({ path: `${ARTIFACTS}/02a-labels.png` });
-    await page.evaluate((b) => window.gp.map.fitBounds(b, { padding: 20, duration: 0 }), await page.evaluate(() => window.gp.mapBounds));
-    await idle(page);
+    await showTownship(page);
     // Click an institution: its popup shows the licence.
-    const box = await page.evaluate(() => {
-      const f = window.gp.map.queryRenderedFeatures({ layers: ['institutions'] })[0];
-      const p = window.gp.map.project(f.geometry.coordinates);
-      const r = window.gp.map.getCanvas().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    });
-    await page.mouse.click(box.x, box.y);
+    await clickFeature(page, 'institutions');
     await page.waitForSelector('.maplibregl-popup .popup');
     check((await page.textContent('.maplibregl-popup .popup')).includes('证照'), 'clicking an institution shows its licence');
     await page.screenshot({ path: `${ARTIFACTS}/02-signed-in-popup.png` });
@@ -85,17 +78,10 @@ try {
     });
     check(inView.bubbles > 0 && inView.singles + inView.inBubbles === inView.total, `all ${inView.total} sites drawn at zoom ${inView.zoom.toFixed(1)}: ${inView.singles} alone, ${inView.inBubbles} in ${inView.bubbles} bubbles`);
     check(inView.counted, 'each bubble counts its unlicensed and registered-only sites');
-    const bubble = await page.evaluate(() => {
-      const f = window.gp.map.queryRenderedFeatures({ layers: ['institutions-clusters'] })[0];
-      const p = window.gp.map.project(f.geometry.coordinates);
-      const r = window.gp.map.getCanvas().getBoundingClientRect();
-      return { x: r.left + p.x, y: r.top + p.y };
-    });
-    await page.mouse.click(bubble.x, bubble.y);
+    await clickFeature(page, 'institutions-clusters');
     await page.waitForFunction(() => window.gp.map.getZoom() > 11.5 && !window.gp.map.isMoving());
     check(true, 'clicking a bubble zooms in');
-    await page.evaluate((b) => window.gp.map.fitBounds(b, { padding: 20, duration: 0 }), await page.evaluate(() => window.gp.mapBounds));
-    await idle(page);
+    await showTownship(page);
   }
 
   if (STEPS.has('plan')) {

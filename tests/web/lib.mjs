@@ -34,3 +34,20 @@ export async function idle(page) {
 export async function rendered(page, layerId) {
   return page.evaluate((id) => window.gp.rendered(id), layerId);
 }
+
+// Clicks the first feature of a style layer where the map drew it.
+export async function clickFeature(page, layerId) {
+  const at = await page.evaluate((id) => {
+    const f = window.gp.map.queryRenderedFeatures({ layers: [id] })[0];
+    const p = window.gp.map.project(f.geometry.coordinates);
+    const r = window.gp.map.getCanvas().getBoundingClientRect();
+    return { x: r.left + p.x, y: r.top + p.y };
+  }, layerId);
+  await page.mouse.click(at.x, at.y);
+}
+
+// Back to the whole township in view, drawn.
+export async function showTownship(page) {
+  await page.evaluate(() => window.gp.map.fitBounds(window.gp.mapBounds, { padding: 20, duration: 0 }));
+  await idle(page);
+}
