@@ -7,7 +7,9 @@
 //! odd nodes and the matching against its lower bound, the seconds of each phase, and
 //! the peak memory (VmHWM).
 //!
-//! `--blossom-max-odd 0` forces the greedy-plus-exchange heuristic (to measure it).
+//! `--blossom-max-odd 0` forces the near-neighbour blossom heuristic (to measure it),
+//! adding `--near-blossom 0` the greedy-plus-exchange one; `--neighbours K` sets their
+//! candidate pairs per odd node.
 //! With `--out-dir DIR` it also writes what an independent peer needs to check the
 //! matching (`scripts/sweep_peer_networkx.py`): `DIR/graph.csv` (every sweep-graph edge:
 //! `from,to,length_m,required`) and `DIR/matching.json` (the odd nodes, our pairs with
@@ -30,6 +32,8 @@ struct Args {
     shift_minutes: f64,
     out_dir: Option<String>,
     blossom_max_odd: Option<usize>,
+    near_blossom: Option<bool>,
+    neighbours: Option<usize>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -44,6 +48,8 @@ fn parse_args() -> Result<Args, String> {
         shift_minutes: 480.0,
         out_dir: None,
         blossom_max_odd: None,
+        near_blossom: None,
+        neighbours: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -52,17 +58,18 @@ fn parse_args() -> Result<Args, String> {
             v.parse::<f64>()
                 .map_err(|_| format!("{flag}: {v:?} is not a number"))
         };
+        let count = |v: &str| {
+            v.parse::<usize>()
+                .map_err(|_| format!("{flag}: {v:?} is not a count"))
+        };
         match flag.as_str() {
             "--osm" => args.osm = value,
             "--area-km2" => args.area_km2 = number(&value)?,
             "--shift-minutes" => args.shift_minutes = number(&value)?,
             "--out-dir" => args.out_dir = Some(value),
-            "--blossom-max-odd" => {
-                let n = value
-                    .parse()
-                    .map_err(|_| format!("{flag}: {value:?} is not a count"))?;
-                args.blossom_max_odd = Some(n);
-            }
+            "--blossom-max-odd" => args.blossom_max_odd = Some(count(&value)?),
+            "--neighbours" => args.neighbours = Some(count(&value)?),
+            "--near-blossom" => args.near_blossom = Some(count(&value)? != 0),
             "--center" => {
                 let (a, b) = value.split_once(',').ok_or("--center wants LON,LAT")?;
                 args.center = (number(a)?, number(b)?);
@@ -173,6 +180,12 @@ fn main() {
     };
     if let Some(n) = args.blossom_max_odd {
         options.postman.blossom_max_odd = n;
+    }
+    if let Some(on) = args.near_blossom {
+        options.postman.near_blossom = on;
+    }
+    if let Some(k) = args.neighbours {
+        options.postman.neighbours = k;
     }
     let t3 = Instant::now();
     let result = plan(&graph, Some(args.center.into()), &options);

@@ -6,7 +6,8 @@
 # usage: scripts/sweep_bench.sh [AREA_KM2] [OSM_FILE] [more sweep_bench flags...]
 #        (default the 20 km² district on ../shared/osm/andorra.osm.pbf;
 #         e.g. `scripts/sweep_bench.sh 20 ../shared/osm/andorra.osm.pbf --blossom-max-odd 0`
-#         measures the greedy heuristic instead of the exact matching)
+#         measures the near-neighbour blossom heuristic instead of the exact matching,
+#         adding `--near-blossom 0` the greedy-plus-exchange one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 area=${1:-20}

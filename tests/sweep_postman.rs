@@ -231,11 +231,12 @@ proptest! {
         (n, edges) in small_graph(),
         start in 0usize..7,
         minutes in 0.5f64..5.0,
-        method in 0usize..3,
+        method in 0usize..4,
     ) {
         let g = build(n, &edges);
         let mut options = SweepOptions { shift_minutes: minutes, ..SweepOptions::default() };
-        // 0: subsets, 1: blossom, 2: greedy plus exchange.
+        // 0: subsets, 1: blossom, 2: blossom on near neighbours, 3: greedy plus
+        // exchange.
         if method > 0 {
             options.postman.exact_max_odd = 0;
         }
@@ -243,6 +244,7 @@ proptest! {
             options.postman.blossom_max_odd = 0;
             options.postman.neighbours = 2;
         }
+        options.postman.near_blossom = method == 2;
         let from = g.node(start % n);
         match plan(&g, Some(from), &options) {
             Ok(p) => {

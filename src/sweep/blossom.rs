@@ -46,10 +46,17 @@ enum Event {
     Expand(usize),
 }
 
+/// Edge weights in millimetres × 4.
+enum Weights {
+    /// All pairs, `n × n` row-major (`NO_EDGE` where unreachable).
+    Dense(Vec<i64>),
+    /// Candidate edges only: per vertex, `(neighbour, weight)` sorted by neighbour.
+    Sparse(Vec<Vec<(usize, i64)>>),
+}
+
 struct Solver {
     n: usize,
-    /// Edge weights, `n × n`, millimetres × 4 (`NO_EDGE` where unreachable).
-    w: Vec<i64>,
+    w: Weights,
     mate: Vec<usize>,
     /// Per vertex: its dual plus the duals of every blossom containing it.
     eff: Vec<i64>,
@@ -116,7 +123,7 @@ pub fn min_weight_perfect_matching(
             }
         }
     }
-    let mut solver = Solver::new(n, w);
+    let mut solver = Solver::new(n, Weights::Dense(w));
     if !solver.solve() {
         return None;
     }
@@ -128,8 +135,76 @@ pub fn min_weight_perfect_matching(
     )
 }
 
+/// A minimum-weight perfect matching over candidate pairs only (each item's nearest
+/// few), for sets too large for the all-pairs table, with a lower bound on the optimum
+/// over *all* pairs. `lists[v]` holds `(item, distance_m)` of `v`'s candidates and
+/// `radius_m[v]` says every item not in `lists[v]` is at least that far from `v`
+/// (infinite if `lists[v]` holds every item `v` can reach); `extra` pairs are
+/// candidates too (a known perfect matching among them guarantees a result no worse
+/// than it). Returns the pairs and the bound in metres; `None` if the candidates admit
+/// no perfect matching.
+///
+/// The bound is the dual objective after lowering each vertex dual to at most half its
+/// radius, which makes the duals feasible for every pair: a pair outside both lists
+/// is at least `max(radius)` long, more than the two lowered duals together.
+pub fn near_neighbour_matching(
+    lists: &[Vec<(usize, f64)>],
+    radius_m: &[f64],
+    extra: &[Pair],
+) -> Option<(Vec<Pair>, f64)> {
+    let n = lists.len();
+    if n % 2 == 1 || radius_m.len() != n {
+        return None;
+    }
+    let scaled = |d: f64| (d * 1000.0).round() as i64 * 4;
+    let mut adj: Vec<Vec<(usize, i64, f64)>> = vec![Vec::new(); n];
+    let listed = lists
+        .iter()
+        .enumerate()
+        .flat_map(|(v, l)| l.iter().map(move |&(u, d)| (v, u, d)));
+    for (v, u, d) in listed.chain(extra.iter().copied()) {
+        if u != v && u < n && v < n && d.is_finite() && (0.0..1e12).contains(&d) {
+            adj[v].push((u, scaled(d), d));
+            adj[u].push((v, scaled(d), d));
+        }
+    }
+    for a in &mut adj {
+        a.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+        a.dedup_by_key(|e| e.0);
+    }
+    let weights = adj
+        .iter()
+        .map(|a| a.iter().map(|e| (e.0, e.1)).collect())
+        .collect();
+    let mut solver = Solver::new(n, Weights::Sparse(weights));
+    if !solver.solve() {
+        return None;
+    }
+    let radius: Vec<i64> = radius_m
+        .iter()
+        .map(|&r| {
+            if r.is_finite() && r < 1e12 {
+                scaled(r)
+            } else {
+                NO_EDGE
+            }
+        })
+        .collect();
+    // Rounding to millimetres moves each of the n/2 pairs by at most 0.5 mm.
+    let bound_m = (solver.dual_lower_bound(&radius) as f64 / 4.0 - n as f64 / 4.0) / 1000.0;
+    let pairs = (0..n)
+        .filter(|&i| solver.mate[i] > i)
+        .map(|i| {
+            let j = solver.mate[i];
+            let k = adj[i].binary_search_by_key(&j, |e| e.0).ok();
+            (i, j, k.map_or(f64::INFINITY, |k| adj[i][k].2))
+        })
+        .collect();
+    Some((pairs, bound_m.max(0.0)))
+}
+
 impl Solver {
-    fn new(n: usize, w: Vec<i64>) -> Self {
+    fn new(n: usize, w: Weights) -> Self {
         let nodes = 2 * n.max(1);
         Self {
             n,
@@ -154,7 +229,23 @@ impl Solver {
     }
 
     fn weight(&self, u: usize, v: usize) -> i64 {
-        self.w[u * self.n + v]
+        match &self.w {
+            Weights::Dense(w) => w[u * self.n + v],
+            Weights::Sparse(adj) => adj[u]
+                .binary_search_by_key(&v, |e| e.0)
+                .map_or(NO_EDGE, |k| adj[u][k].1),
+        }
+    }
+
+    /// The vertices `v` may be paired with, and the weights.
+    fn candidates(&self, v: usize) -> Vec<(usize, i64)> {
+        match &self.w {
+            Weights::Dense(w) => (0..self.n)
+                .map(|u| (u, w[v * self.n + u]))
+                .filter(|e| e.1 < NO_EDGE)
+                .collect(),
+            Weights::Sparse(adj) => adj[v].clone(),
+        }
     }
 
     /// Reduced cost of the edge between vertices of different top-level nodes.
@@ -178,6 +269,46 @@ impl Solver {
             }
         }
         out
+    }
+
+    /// The dual objective after lowering duals until every vertex's effective dual is
+    /// at most half its radius (see [`near_neighbour_matching`]): a lower bound on
+    /// the optimum over all pairs. A blossom's dual lowers every vertex inside it at
+    /// once, so blossoms give up what all their vertices must lose first (top down),
+    /// and each vertex's own dual the rest.
+    fn dual_lower_bound(&self, radius: &[i64]) -> i64 {
+        let mut need: Vec<i64> = (0..self.n)
+            .map(|v| (self.eff[v] - radius[v] / 2).max(0))
+            .collect();
+        let mut total: i64 = (self.n..2 * self.n)
+            .filter(|&b| !self.childs[b].is_empty())
+            .map(|b| self.z[b])
+            .sum();
+        for v in 0..self.n {
+            let mut around = 0;
+            let mut b = self.parent[v];
+            while b != NONE {
+                around += self.z[b];
+                b = self.parent[b];
+            }
+            total += self.eff[v] - around;
+        }
+        let mut stack: Vec<usize> = (0..2 * self.n).filter(|&b| self.is_top(b)).collect();
+        while let Some(b) = stack.pop() {
+            if b < self.n {
+                total -= need[b];
+                continue;
+            }
+            let inside = self.leaves(b);
+            let common = inside.iter().map(|&v| need[v]).min().unwrap_or(0);
+            let cut = common.min(self.z[b]).max(0);
+            total -= cut;
+            for v in inside {
+                need[v] -= cut;
+            }
+            stack.extend_from_slice(&self.childs[b]);
+        }
+        total
     }
 
     /// Matches every vertex; `false` if no perfect matching exists.
@@ -208,15 +339,11 @@ impl Solver {
     /// Half of each vertex's lightest edge: feasible, and even (weights are ×4).
     fn init_duals(&mut self) -> bool {
         for v in 0..self.n {
-            let lightest = (0..self.n)
-                .filter(|&u| u != v)
-                .map(|u| self.weight(u, v))
-                .min()
-                .unwrap_or(NO_EDGE);
-            if lightest >= NO_EDGE {
-                return false;
+            let lightest = self.candidates(v).iter().map(|e| e.1).min();
+            match lightest {
+                Some(w) if w < NO_EDGE => self.eff[v] = w / 2,
+                _ => return false,
             }
-            self.eff[v] = lightest / 2;
         }
         true
     }
@@ -229,18 +356,16 @@ impl Solver {
             if self.mate[v] != NONE {
                 continue;
             }
-            let others = (0..self.n).filter(|&u| u != v && self.weight(u, v) < NO_EDGE);
-            let Some(least) = others.map(|u| self.slack(u, v)).min() else {
+            let around = self.candidates(v);
+            let slack = |this: &Self, (u, w): (usize, i64)| w - this.eff[u] - this.eff[v];
+            let Some(least) = around.iter().map(|&e| slack(self, e)).min() else {
                 continue;
             };
             self.eff[v] += least;
-            let free_tight = (0..self.n).find(|&u| {
-                u != v
-                    && self.mate[u] == NONE
-                    && self.weight(u, v) < NO_EDGE
-                    && self.slack(u, v) == 0
-            });
-            if let Some(u) = free_tight {
+            let free_tight = around
+                .iter()
+                .find(|&&e| self.mate[e.0] == NONE && slack(self, e) == 0);
+            if let Some(&(u, _)) = free_tight {
                 self.mate[u] = v;
                 self.mate[v] = u;
             }
@@ -272,12 +397,23 @@ impl Solver {
         for &s in sources {
             let ts = self.top[s];
             let base = self.eff[s] - self.outer_shift;
-            let row = &self.w[s * n..(s + 1) * n];
-            for (v, &w) in row.iter().enumerate() {
+            let mut offer = |v: usize, w: i64| {
                 let key = w - base;
                 if key < self.near_key[v] && self.top[v] != ts {
                     self.near_key[v] = key;
                     self.near[v] = s;
+                }
+            };
+            match &self.w {
+                Weights::Dense(w) => {
+                    for (v, &w) in w[s * n..(s + 1) * n].iter().enumerate() {
+                        offer(v, w);
+                    }
+                }
+                Weights::Sparse(adj) => {
+                    for &(v, w) in &adj[s] {
+                        offer(v, w);
+                    }
                 }
             }
         }
@@ -288,11 +424,11 @@ impl Solver {
         let tv = self.top[v];
         self.near[v] = NONE;
         self.near_key[v] = NO_NEAR;
-        for s in 0..self.n {
+        for (s, w) in self.candidates(v) {
             if self.top[s] == tv || self.label[self.top[s]] != Label::Outer {
                 continue;
             }
-            let key = self.weight(s, v) - self.eff[s] + self.outer_shift;
+            let key = w - self.eff[s] + self.outer_shift;
             if key < self.near_key[v] {
                 self.near_key[v] = key;
                 self.near[v] = s;
@@ -667,7 +803,7 @@ mod tests {
                 }
             }
         }
-        let mut s = Solver::new(n, w);
+        let mut s = Solver::new(n, Weights::Dense(w));
         assert!(s.solve());
         s
     }
@@ -730,6 +866,50 @@ mod tests {
                 .collect();
             let s = solved(n, &d);
             prop_assert!(certify(&s).is_ok(), "{:?}", certify(&s));
+        }
+    }
+
+    proptest! {
+        /// Candidate pairs only: a perfect matching no lighter than the optimum, and a
+        /// bound no heavier than it (the bound is what must never lie).
+        #[test]
+        fn near_neighbours_bound_the_optimum(half in 1usize..8, k in 1usize..16,
+                                             coords in proptest::collection::vec(0.0f64..1000.0, 32)) {
+            let n = 2 * half;
+            let d: Vec<Vec<f64>> = (0..n)
+                .map(|i| (0..n).map(|j| ((coords[2 * i] - coords[2 * j]).powi(2) + (coords[2 * i + 1] - coords[2 * j + 1]).powi(2)).sqrt()).collect())
+                .collect();
+            let mut lists = Vec::new();
+            let mut radius = Vec::new();
+            for (i, row) in d.iter().enumerate() {
+                let mut l: Vec<(usize, f64)> = (0..n).filter(|&j| j != i).map(|j| (j, row[j])).collect();
+                l.sort_by(|a, b| a.1.total_cmp(&b.1));
+                l.truncate(k);
+                radius.push(if l.len() < n - 1 { l.last().map_or(0.0, |e| e.1) } else { f64::INFINITY });
+                lists.push(l);
+            }
+            let best: f64 = exact(n, |i, j| d[i][j]).unwrap().iter().map(|p| p.2).sum();
+            if let Some((pairs, bound)) = near_neighbour_matching(&lists, &radius, &[]) {
+                let mut seen = vec![false; n];
+                for &(a, b, w) in &pairs {
+                    prop_assert!(!seen[a] && !seen[b] && a != b);
+                    seen[a] = true;
+                    seen[b] = true;
+                    prop_assert!((w - d[a][b]).abs() < 1e-9);
+                }
+                prop_assert!(seen.iter().all(|s| *s));
+                let cost: f64 = pairs.iter().map(|p| p.2).sum();
+                prop_assert!(cost >= best - 1e-6, "{cost} below the optimum {best}");
+                prop_assert!(bound <= best + 1e-9, "bound {bound} above the optimum {best}");
+                if k >= n - 1 {
+                    // All pairs offered: the bound is the optimum, less the rounding
+                    // (up to 0.5 mm per pair in the optimum, and as much subtracted).
+                    prop_assert!((cost - best).abs() < 1e-6);
+                    prop_assert!(bound >= best - n as f64 / 2000.0 - 1e-6, "bound {bound} vs {best}");
+                }
+            } else {
+                prop_assert!(k < n - 1, "all pairs offered, yet no matching");
+            }
         }
     }
 

@@ -40,8 +40,12 @@ pub struct PostmanOptions {
     /// Larger sets up to this size are matched exactly by the blossom algorithm
     /// ([`blossom::BLOSSOM_MAX`] by default; its table takes 8·n² bytes).
     pub blossom_max_odd: usize,
-    /// Near neighbours per odd node for the heuristic matching of still larger sets.
+    /// Near neighbours per odd node for the matching of still larger sets.
     pub neighbours: usize,
+    /// Larger sets are matched by the blossom algorithm on near-neighbour pairs (with
+    /// a proven lower bound); when off, or when those pairs admit no perfect matching,
+    /// by greedy plus exchange.
+    pub near_blossom: bool,
 }
 
 impl Default for PostmanOptions {
@@ -49,7 +53,8 @@ impl Default for PostmanOptions {
         Self {
             exact_max_odd: 20,
             blossom_max_odd: blossom::BLOSSOM_MAX,
-            neighbours: 8,
+            neighbours: 30,
+            near_blossom: true,
         }
     }
 }
@@ -61,6 +66,9 @@ pub enum MatchingMethod {
     Subsets,
     /// Exact, Edmonds' blossom algorithm.
     Blossom,
+    /// Heuristic: the blossom algorithm on each node's nearest few (optimal among
+    /// those pairs), with a lower bound from its duals.
+    NearBlossom,
     /// Heuristic: greedy on near neighbours plus pairwise exchange.
     GreedyExchange,
 }
@@ -71,13 +79,14 @@ impl MatchingMethod {
         match self {
             Self::Subsets => "subsets",
             Self::Blossom => "blossom",
+            Self::NearBlossom => "near_blossom",
             Self::GreedyExchange => "greedy_exchange",
         }
     }
 
     /// The pairing is a proven optimum.
     pub fn is_exact(self) -> bool {
-        self != Self::GreedyExchange
+        matches!(self, Self::Subsets | Self::Blossom)
     }
 }
 
@@ -99,7 +108,8 @@ pub struct PostmanTour {
     /// Length added by the matching of odd nodes.
     pub matching_m: Metres,
     /// A lower bound on the optimal matching: its exact value when `matching_exact`,
-    /// else half the sum of each odd node's distance to its nearest odd neighbour.
+    /// else half the sum of each odd node's distance to its nearest odd neighbour (or,
+    /// for `NearBlossom`, the capped blossom duals' bound when that is higher).
     pub matching_lower_bound_m: Metres,
     pub odd_nodes: usize,
     pub matching_exact: bool,
@@ -288,7 +298,7 @@ fn odd_nodes(graph: &SweepGraph, multi: &[(usize, bool)]) -> Vec<usize> {
 }
 
 /// Pairs the odd nodes: exactly when at most `blossom_max_odd` (by subsets when very
-/// few), by greedy plus exchange otherwise.
+/// few), else by blossoms on near neighbours or by greedy plus exchange.
 fn match_odd(
     graph: &SweepGraph,
     odd: &[usize],
@@ -329,7 +339,7 @@ fn match_odd(
         });
         table.lists.push(list);
     }
-    let pairs = matching::greedy_exchange(odd.len(), &table, |i, matched| {
+    let greedy = matching::greedy_exchange(odd.len(), &table, |i, matched| {
         let mut found = None;
         dj.run(graph, &[(odd[i], 0)], |v, dist| {
             let j = index[v];
@@ -349,6 +359,24 @@ fn match_odd(
         .map(|n| n.1)
         .sum::<f64>()
         / 2.0;
+    if options.near_blossom {
+        // Odd nodes not listed are at least as far as the last one listed. The greedy
+        // pairs join the candidates, so the blossom result is never worse than them.
+        let radius_m: Vec<f64> = (table.lists.iter())
+            .map(|l| match l.last() {
+                Some(last) if l.len() >= k => last.1,
+                _ => f64::INFINITY,
+            })
+            .collect();
+        let near = blossom::near_neighbour_matching(&table.lists, &radius_m, &greedy);
+        if let Some((pairs, dual_bound)) = near {
+            let cost = |p: &[Pair]| p.iter().map(|x| x.2).sum::<f64>();
+            if cost(&pairs) <= cost(&greedy) {
+                return Ok((pairs, MatchingMethod::NearBlossom, bound.max(dual_bound)));
+            }
+        }
+    }
+    let pairs = greedy;
     Ok((pairs, MatchingMethod::GreedyExchange, bound))
 }
 
