@@ -136,71 +136,124 @@ pub fn min_weight_perfect_matching(
 }
 
 /// A minimum-weight perfect matching over candidate pairs only (each item's nearest
-/// few), for sets too large for the all-pairs table, with a lower bound on the optimum
-/// over *all* pairs. `lists[v]` holds `(item, distance_m)` of `v`'s candidates and
-/// `radius_m[v]` says every item not in `lists[v]` is at least that far from `v`
-/// (infinite if `lists[v]` holds every item `v` can reach); `extra` pairs are
-/// candidates too (a known perfect matching among them guarantees a result no worse
-/// than it). Returns the pairs and the bound in metres; `None` if the candidates admit
-/// no perfect matching.
-///
-/// The bound is the dual objective after lowering each vertex dual to at most half its
-/// radius, which makes the duals feasible for every pair: a pair outside both lists
-/// is at least `max(radius)` long, more than the two lowered duals together.
-pub fn near_neighbour_matching(
-    lists: &[Vec<(usize, f64)>],
-    radius_m: &[f64],
-    extra: &[Pair],
-) -> Option<(Vec<Pair>, f64)> {
-    let n = lists.len();
-    if n % 2 == 1 || radius_m.len() != n {
-        return None;
-    }
-    let scaled = |d: f64| (d * 1000.0).round() as i64 * 4;
-    let mut adj: Vec<Vec<(usize, i64, f64)>> = vec![Vec::new(); n];
-    let listed = lists
-        .iter()
-        .enumerate()
-        .flat_map(|(v, l)| l.iter().map(move |&(u, d)| (v, u, d)));
-    for (v, u, d) in listed.chain(extra.iter().copied()) {
-        if u != v && u < n && v < n && d.is_finite() && (0.0..1e12).contains(&d) {
-            adj[v].push((u, scaled(d), d));
-            adj[u].push((v, scaled(d), d));
+/// few), for sets too large for the all-pairs table. It is optimal among the
+/// candidates; [`NearMatching::violation_m`] tells whether a pair left out could
+/// improve it (if none can, it is optimal over all pairs: "pricing"), and
+/// [`NearMatching::lower_bound_m`] bounds the optimum over all pairs without pricing.
+pub struct NearMatching {
+    solver: Solver,
+    /// Per vertex: `(candidate, distance_m)`, sorted by candidate.
+    dist_m: Vec<Vec<(usize, f64)>>,
+    /// Per vertex: the blossoms around it, outermost first.
+    chain: Vec<Vec<usize>>,
+}
+
+fn scaled(d_m: f64) -> Option<i64> {
+    (d_m.is_finite() && (0.0..1e12).contains(&d_m)).then(|| (d_m * 1000.0).round() as i64 * 4)
+}
+
+impl NearMatching {
+    /// Matches `lists.len()` items over the pairs in `lists` (`lists[v]`: `(item,
+    /// distance_m)`) and the `extra` pairs (a known perfect matching among them
+    /// guarantees a result no worse than it). `None` if the count is odd or the
+    /// candidates admit no perfect matching.
+    pub fn solve(lists: &[Vec<(usize, f64)>], extra: &[Pair]) -> Option<Self> {
+        let n = lists.len();
+        if n % 2 == 1 {
+            return None;
         }
-    }
-    for a in &mut adj {
-        a.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
-        a.dedup_by_key(|e| e.0);
-    }
-    let weights = adj
-        .iter()
-        .map(|a| a.iter().map(|e| (e.0, e.1)).collect())
-        .collect();
-    let mut solver = Solver::new(n, Weights::Sparse(weights));
-    if !solver.solve() {
-        return None;
-    }
-    let radius: Vec<i64> = radius_m
-        .iter()
-        .map(|&r| {
-            if r.is_finite() && r < 1e12 {
-                scaled(r)
-            } else {
-                NO_EDGE
+        let mut adj: Vec<Vec<(usize, i64, f64)>> = vec![Vec::new(); n];
+        let listed = lists
+            .iter()
+            .enumerate()
+            .flat_map(|(v, l)| l.iter().map(move |&(u, d)| (v, u, d)));
+        for (v, u, d) in listed.chain(extra.iter().copied()) {
+            if let (true, Some(w)) = (u != v && u < n && v < n, scaled(d)) {
+                adj[v].push((u, w, d));
+                adj[u].push((v, w, d));
             }
+        }
+        for a in &mut adj {
+            a.sort_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+            a.dedup_by_key(|e| e.0);
+        }
+        let weights = adj
+            .iter()
+            .map(|a| a.iter().map(|e| (e.0, e.1)).collect())
+            .collect();
+        let mut solver = Solver::new(n, Weights::Sparse(weights));
+        if !solver.solve() {
+            return None;
+        }
+        let chain = (0..n)
+            .map(|v| {
+                let mut up = Vec::new();
+                let mut b = solver.parent[v];
+                while b != NONE {
+                    up.push(b);
+                    b = solver.parent[b];
+                }
+                up.reverse();
+                up
+            })
+            .collect();
+        let dist_m = adj
+            .into_iter()
+            .map(|a| a.into_iter().map(|e| (e.0, e.2)).collect())
+            .collect();
+        Some(Self {
+            solver,
+            dist_m,
+            chain,
         })
-        .collect();
-    // Rounding to millimetres moves each of the n/2 pairs by at most 0.5 mm.
-    let bound_m = (solver.dual_lower_bound(&radius) as f64 / 4.0 - n as f64 / 4.0) / 1000.0;
-    let pairs = (0..n)
-        .filter(|&i| solver.mate[i] > i)
-        .map(|i| {
-            let j = solver.mate[i];
-            let k = adj[i].binary_search_by_key(&j, |e| e.0).ok();
-            (i, j, k.map_or(f64::INFINITY, |k| adj[i][k].2))
-        })
-        .collect();
-    Some((pairs, bound_m.max(0.0)))
+    }
+
+    /// The matched pairs, `(a, b, distance_m)` with `a < b`.
+    pub fn pairs(&self) -> Vec<Pair> {
+        let mate = &self.solver.mate;
+        (0..mate.len())
+            .filter(|&i| mate[i] > i)
+            .map(|i| {
+                let list = &self.dist_m[i];
+                let k = list.binary_search_by_key(&mate[i], |e| e.0).ok();
+                (i, mate[i], k.map_or(f64::INFINITY, |k| list[k].1))
+            })
+            .collect()
+    }
+
+    /// How far below zero the reduced cost of pairing `u` and `v` (at `d_m`) is, in
+    /// metres; `None` if it is not negative. When no pair of items has one, the duals
+    /// are feasible for all pairs and prove the matching optimal over all of them
+    /// (up to the millimetre rounding of the weights).
+    pub fn violation_m(&self, u: usize, v: usize, d_m: f64) -> Option<f64> {
+        let s = &self.solver;
+        let w = scaled(d_m)?;
+        let (cu, cv) = (&self.chain[u], &self.chain[v]);
+        let common: i64 = cu
+            .iter()
+            .zip(cv)
+            .take_while(|(a, b)| a == b)
+            .map(|(&b, _)| s.z[b])
+            .sum();
+        let reduced = w - s.eff[u] - s.eff[v] + 2 * common;
+        (u != v && reduced < 0).then(|| -reduced as f64 / 4000.0)
+    }
+
+    /// A lower bound on the optimum over all pairs, given `radius_m[v]`: every item
+    /// not among `v`'s candidates is at least that far from it (infinite if all are).
+    /// It is the dual objective after lowering duals until no vertex's exceeds half its
+    /// radius, which makes them feasible for every pair: a pair outside both lists is
+    /// at least `max(radius)` long, more than the two lowered duals together.
+    pub fn lower_bound_m(&self, radius_m: &[f64]) -> f64 {
+        let n = self.solver.n;
+        let radius: Vec<i64> = (0..n)
+            .map(|v| radius_m.get(v).and_then(|&r| scaled(r)).unwrap_or(NO_EDGE))
+            .collect();
+        // Rounding to millimetres moves each of the n/2 pairs by at most 0.5 mm.
+        let bound_m =
+            (self.solver.dual_lower_bound(&radius) as f64 / 4.0 - n as f64 / 4.0) / 1000.0;
+        bound_m.max(0.0)
+    }
 }
 
 impl Solver {
@@ -272,7 +325,7 @@ impl Solver {
     }
 
     /// The dual objective after lowering duals until every vertex's effective dual is
-    /// at most half its radius (see [`near_neighbour_matching`]): a lower bound on
+    /// at most half its radius (see [`NearMatching::lower_bound_m`]): a lower bound on
     /// the optimum over all pairs. A blossom's dual lowers every vertex inside it at
     /// once, so blossoms give up what all their vertices must lose first (top down),
     /// and each vertex's own dual the rest.
@@ -889,7 +942,8 @@ mod tests {
                 lists.push(l);
             }
             let best: f64 = exact(n, |i, j| d[i][j]).unwrap().iter().map(|p| p.2).sum();
-            if let Some((pairs, bound)) = near_neighbour_matching(&lists, &radius, &[]) {
+            if let Some(near) = NearMatching::solve(&lists, &[]) {
+                let (pairs, bound) = (near.pairs(), near.lower_bound_m(&radius));
                 let mut seen = vec![false; n];
                 for &(a, b, w) in &pairs {
                     prop_assert!(!seen[a] && !seen[b] && a != b);
@@ -910,6 +964,46 @@ mod tests {
             } else {
                 prop_assert!(k < n - 1, "all pairs offered, yet no matching");
             }
+        }
+    }
+
+    proptest! {
+        /// Pricing: add the pairs with negative reduced cost and solve again until
+        /// there are none; then the matching is the optimum over all pairs, and a
+        /// matching that is not optimal always shows a violated pair.
+        #[test]
+        fn pricing_reaches_the_optimum(half in 1usize..8, k in 1usize..4, modulus in prop_oneof![Just(5u32), Just(1000)],
+                                       values in proptest::collection::vec(0u32..100_000, 120)) {
+            let n = 2 * half;
+            let d = symmetric(n, &values, modulus);
+            let best: f64 = exact(n, |i, j| d[i][j]).unwrap().iter().map(|p| p.2).sum();
+            let mut lists: Vec<Vec<(usize, f64)>> = (0..n)
+                .map(|i| {
+                    let mut l: Vec<(usize, f64)> = (0..n).filter(|&j| j != i).map(|j| (j, d[i][j])).collect();
+                    l.sort_by(|a, b| a.1.total_cmp(&b.1));
+                    l.truncate(k);
+                    l
+                })
+                .collect();
+            // A perfect matching to start from: 0-1, 2-3, ...
+            let extra: Vec<Pair> = (0..half).map(|i| (2 * i, 2 * i + 1, d[2 * i][2 * i + 1])).collect();
+            for _round in 0..=n * n {
+                let near = NearMatching::solve(&lists, &extra).unwrap();
+                let cost: f64 = near.pairs().iter().map(|p| p.2).sum();
+                let violated: Vec<(usize, usize)> = (0..n)
+                    .flat_map(|u| (0..n).map(move |v| (u, v)))
+                    .filter(|&(u, v)| near.violation_m(u, v, d[u][v]).is_some())
+                    .collect();
+                if violated.is_empty() {
+                    prop_assert!((cost - best).abs() < 1e-6, "priced {cost} vs optimum {best}");
+                    return Ok(());
+                }
+                prop_assert!(cost >= best - 1e-6);
+                for (u, v) in violated {
+                    lists[u].push((v, d[u][v]));
+                }
+            }
+            prop_assert!(false, "pricing did not settle");
         }
     }
 

@@ -66,8 +66,11 @@ pub enum MatchingMethod {
     Subsets,
     /// Exact, Edmonds' blossom algorithm.
     Blossom,
-    /// Heuristic: the blossom algorithm on each node's nearest few (optimal among
-    /// those pairs), with a lower bound from its duals.
+    /// Exact: the blossom algorithm on each node's nearest few, priced against every
+    /// other pair until its duals prove it optimal over all pairs.
+    PricedBlossom,
+    /// Heuristic: the same when pricing did not settle (optimal among the pairs
+    /// offered), with a lower bound from its duals.
     NearBlossom,
     /// Heuristic: greedy on near neighbours plus pairwise exchange.
     GreedyExchange,
@@ -79,6 +82,7 @@ impl MatchingMethod {
         match self {
             Self::Subsets => "subsets",
             Self::Blossom => "blossom",
+            Self::PricedBlossom => "priced_blossom",
             Self::NearBlossom => "near_blossom",
             Self::GreedyExchange => "greedy_exchange",
         }
@@ -86,7 +90,7 @@ impl MatchingMethod {
 
     /// The pairing is a proven optimum.
     pub fn is_exact(self) -> bool {
-        matches!(self, Self::Subsets | Self::Blossom)
+        matches!(self, Self::Subsets | Self::Blossom | Self::PricedBlossom)
     }
 }
 
@@ -360,24 +364,92 @@ fn match_odd(
         .sum::<f64>()
         / 2.0;
     if options.near_blossom {
-        // Odd nodes not listed are at least as far as the last one listed. The greedy
-        // pairs join the candidates, so the blossom result is never worse than them.
-        let radius_m: Vec<f64> = (table.lists.iter())
-            .map(|l| match l.last() {
-                Some(last) if l.len() >= k => last.1,
-                _ => f64::INFINITY,
-            })
-            .collect();
-        let near = blossom::near_neighbour_matching(&table.lists, &radius_m, &greedy);
-        if let Some((pairs, dual_bound)) = near {
+        if let Some(found) = near_blossom(graph, odd, &index, dj, &table, k, &greedy) {
             let cost = |p: &[Pair]| p.iter().map(|x| x.2).sum::<f64>();
-            if cost(&pairs) <= cost(&greedy) {
-                return Ok((pairs, MatchingMethod::NearBlossom, bound.max(dual_bound)));
+            if found.1 == MatchingMethod::PricedBlossom || cost(&found.0) <= cost(&greedy) {
+                return Ok((found.0, found.1, bound.max(found.2)));
             }
         }
     }
     let pairs = greedy;
     Ok((pairs, MatchingMethod::GreedyExchange, bound))
+}
+
+/// Rounds of pricing before the near-neighbour matching is reported unproven.
+const PRICING_ROUNDS: usize = 4;
+/// Left-out pairs added per odd node and round of pricing (the most violated).
+const PRICING_PER_NODE: usize = 8;
+
+/// The blossom matching on each odd node's nearest `k` plus the `greedy` pairs, then
+/// priced: every other pair whose reduced cost is negative joins the candidates and
+/// it is solved again, until none is (optimal over all pairs, with proof) or the
+/// rounds run out (a heuristic, with the duals' lower bound). `None` if the candidates
+/// admit no perfect matching.
+fn near_blossom(
+    graph: &SweepGraph,
+    odd: &[usize],
+    index: &[u32],
+    dj: &mut Dijkstra,
+    table: &NeighbourTable,
+    k: usize,
+    greedy: &[Pair],
+) -> Option<(Vec<Pair>, MatchingMethod, Metres)> {
+    let mut lists = table.lists.clone();
+    let mut last = None;
+    for _round in 0..PRICING_ROUNDS {
+        let near = blossom::NearMatching::solve(&lists, greedy)?;
+        let violated = price(graph, odd, index, dj, &near);
+        if violated.is_empty() {
+            let pairs = near.pairs();
+            let cost = pairs.iter().map(|p| p.2).sum();
+            return Some((pairs, MatchingMethod::PricedBlossom, cost));
+        }
+        for (u, v, d) in violated {
+            lists[u].push((v, d));
+        }
+        last = Some(near);
+    }
+    let near = last?;
+    // Odd nodes not in a node's own list are at least as far as its last one (the
+    // candidates only grew since).
+    let radius_m: Vec<f64> = (table.lists.iter())
+        .map(|l| match l.last() {
+            Some(last) if l.len() >= k => last.1,
+            _ => f64::INFINITY,
+        })
+        .collect();
+    let bound = near.lower_bound_m(&radius_m);
+    Some((near.pairs(), MatchingMethod::NearBlossom, bound))
+}
+
+/// The left-out odd pairs whose reduced cost under `near`'s duals is negative, the
+/// most violated few per node, by one full search from each odd node.
+fn price(
+    graph: &SweepGraph,
+    odd: &[usize],
+    index: &[u32],
+    dj: &mut Dijkstra,
+    near: &blossom::NearMatching,
+) -> Vec<Pair> {
+    let mut found = Vec::new();
+    for (i, &s) in odd.iter().enumerate() {
+        let mut row: Vec<(f64, usize, f64)> = Vec::new();
+        let mut left = odd.len();
+        dj.run(graph, &[(s, 0)], |v, dist| {
+            let j = index[v];
+            if j != u32::MAX {
+                left -= 1;
+                if let Some(by) = near.violation_m(i, j as usize, dist) {
+                    row.push((by, j as usize, dist));
+                }
+            }
+            left == 0
+        });
+        row.sort_by(|a, b| b.0.total_cmp(&a.0));
+        row.truncate(PRICING_PER_NODE);
+        found.extend(row.into_iter().map(|(_, j, d)| (i, j, d)));
+    }
+    found
 }
 
 /// Shortest-path distances between all odd nodes, row-major (`odd.len()`²).
