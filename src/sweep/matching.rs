@@ -4,8 +4,8 @@
 //! large ones by a greedy matching on near-neighbour distances refined by pairwise
 //! exchange ([`greedy_exchange`]): two pairs `(a,b)`, `(c,d)` become `(a,c)`, `(b,d)`
 //! (or `(a,d)`, `(b,c)`) whenever that is shorter, until no exchange among near
-//! neighbours improves. (The sweep uses the exact [`super::blossom`] matching between
-//! the two; the heuristic only for sets too large for its n² table.)
+//! neighbours improves. (The sweep uses the exact [`super::blossom`] matching above the
+//! subset DP's range; this heuristic only when the near-neighbour blossom fails.)
 
 use std::collections::HashMap;
 

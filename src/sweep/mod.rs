@@ -4,9 +4,10 @@
 //! - [`graph`]: the cell's undirected multigraph (streets clipped to the polygon are
 //!   required, those around it are optional connectors);
 //! - [`postman`]: the rural postman circuit (connect the pieces, match odd nodes);
-//! - [`matching`]: exact by subsets (few odd nodes) and greedy-plus-exchange (very
-//!   many) matchings;
-//! - [`blossom`]: the exact minimum-weight perfect matching (Edmonds) in between;
+//! - [`matching`]: exact matching by subsets (up to 20 odd nodes) and the greedy-plus-
+//!   exchange heuristic (the fallback);
+//! - [`blossom`]: the exact minimum-weight perfect matching (Edmonds) on all pairs (up
+//!   to 3000 odd nodes), and beyond that on near neighbours, priced against all pairs;
 //! - [`euler`]: Hierholzer's Euler circuit;
 //! - [`split`]: the circuit cut into shifts that start and end at the start point.
 //!
