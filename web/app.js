@@ -551,6 +551,8 @@ function today() { return isoDate(new Date()); }
 async function main() {
   wirePanels(); wireSignIn(); wirePlan(); wireRecord(); wireCoverage(); wireDraw();
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
+  // Public layers need not wait to learn who is signed in (index.html preloads these).
+  const publicCopies = LAYERS.filter((l) => l.public).map((l) => copyLayer(l.name));
   const [config, me] = await Promise.all([api('/api/config'), api('/api/me')]);
   state.config = config; state.user = me.user;
   gp.marks.config = performance.now();
@@ -558,7 +560,7 @@ async function main() {
   applyLanguage();
   // The small layers first, so the map starts with all it draws (one pass of its
   // worker instead of a second after they arrive); they take milliseconds.
-  await Promise.all(LAYERS.filter((l) => !isBig(l.name)).map((l) => copyLayer(l.name)));
+  await Promise.all([...publicCopies, ...LAYERS.filter((l) => !l.public && !isBig(l.name)).map((l) => copyLayer(l.name))]);
   createMap(config);
   await gp.ready;
   if (state.user) { await Promise.all([refreshPlan(), refreshCoverage(), copyLayer('institutions')]); fillSites(); }
