@@ -9,9 +9,8 @@ use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
-use gridpatrol::coverage::hotspots::{hotspots_from_store, HotspotRule};
 use gridpatrol::network::{Profile, RoadNetwork};
-use gridpatrol::plan::township::{plan_shift, Shift, ShiftInput, ShiftSettings};
+use gridpatrol::plan::township::{plan_shift, Shift, ShiftData, ShiftSettings};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
 use gridpatrol::store::Workspace;
@@ -24,19 +23,13 @@ fn main() -> Result<()> {
     let bytes = gridpatrol::sample::file(gridpatrol::sample::OSM_PBF).context("sample OSM")?;
     let osm = gridpatrol::formats::osm::read_bytes(&bytes, gridpatrol::sample::OSM_PBF)?;
     let router = Router::new(RoadNetwork::build(&osm, Profile::Walk)?);
-    let (institutions, priorities, depots) =
-        (ws.institutions()?, ws.priority_inputs(date)?, ws.depots()?);
-    let hotspots = hotspots_from_store(&ws, date, &HotspotRule::default())?;
+    // Loaded once for every case: the night's data (hotspots scored) holds the day's.
+    let shift_data = ShiftData::from_store(&ws, date, Shift::Night)?;
     println!(
         "{{\"case\":\"setup\",\"seconds\":{:.3}}}",
         started.elapsed().as_secs_f64()
     );
-    let input = ShiftInput {
-        institutions: &institutions,
-        priorities: &priorities,
-        hotspots: &hotspots,
-        depots: &depots,
-    };
+    let input = shift_data.input();
     let options = SolveOptions {
         time_limit_s: 5.0,
         max_iterations: Some(2000),

@@ -20,13 +20,13 @@ use thiserror::Error;
 use super::problem::{Break, Matrix, Problem, Skills, Stop, TimeWindow, Vehicle};
 use super::solution::{Reason, Solution};
 use super::{solve_with_progress, Progress, SolveError, SolveOptions};
-use crate::coverage::hotspots::HotspotScore;
+use crate::coverage::hotspots::{hotspots_from_store, HotspotRule, HotspotScore};
 use crate::formats::gpx::{write_gpx, GpxWaypoint};
 use crate::model::{Depot, Institution, Licence, Wgs84Point};
 use crate::network::snap::{Snap, SnapError};
 use crate::network::Profile;
 use crate::routing::Router;
-use crate::store::SitePriority;
+use crate::store::{SitePriority, StoreError, Workspace};
 use crate::units::{format_clock, ClockSeconds, Metres, Seconds};
 
 /// Which shift: 日查 (institutions) or 夜查 (hotspots).
@@ -158,6 +158,44 @@ pub struct ShiftInput<'a> {
     /// From [`crate::coverage::hotspots::hotspots_from_store`] for the plan's date.
     pub hotspots: &'a [HotspotScore],
     pub depots: &'a [Depot],
+}
+
+/// The workspace's data for one shift, owned: what [`ShiftInput`] borrows. The CLI, the
+/// server and the benchmark all plan from this.
+#[derive(Debug, Clone, Default)]
+pub struct ShiftData {
+    pub institutions: Vec<Institution>,
+    pub priorities: Vec<SitePriority>,
+    /// Scored only for the night shift (the day shift visits institutions).
+    pub hotspots: Vec<HotspotScore>,
+    pub depots: Vec<Depot>,
+}
+
+impl ShiftData {
+    /// Reads the sites, their priorities on `date`, the depots and, for the night
+    /// shift, the hotspot scores.
+    pub fn from_store(ws: &Workspace, date: NaiveDate, shift: Shift) -> Result<Self, StoreError> {
+        let hotspots = match shift {
+            Shift::Night => hotspots_from_store(ws, date, &HotspotRule::default())?,
+            Shift::Day => Vec::new(),
+        };
+        Ok(Self {
+            institutions: ws.institutions()?,
+            priorities: ws.priority_inputs(date)?,
+            hotspots,
+            depots: ws.depots()?,
+        })
+    }
+
+    /// The borrowed view the planner takes.
+    pub fn input(&self) -> ShiftInput<'_> {
+        ShiftInput {
+            institutions: &self.institutions,
+            priorities: &self.priorities,
+            hotspots: &self.hotspots,
+            depots: &self.depots,
+        }
+    }
 }
 
 /// Why a shift cannot be set up.
@@ -1015,5 +1053,21 @@ mod tests {
         assert_eq!("夜查".parse::<Shift>().unwrap(), Shift::Night);
         assert_eq!("Day".parse::<Shift>().unwrap(), Shift::Day);
         assert!("noon".parse::<Shift>().is_err());
+    }
+
+    #[test]
+    fn shift_data_reads_the_workspace_and_scores_hotspots_only_at_night() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let sample = crate::formats::township::load_sample().unwrap();
+        ws.import_township(&sample).unwrap();
+        let date = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let day = ShiftData::from_store(&ws, date, Shift::Day).unwrap();
+        let night = ShiftData::from_store(&ws, date, Shift::Night).unwrap();
+        assert_eq!(day.institutions.len(), sample.institutions.len());
+        assert_eq!(day.priorities.len(), sample.institutions.len());
+        assert_eq!(day.depots.len(), sample.depots.len());
+        assert!(day.hotspots.is_empty());
+        assert_eq!(night.hotspots.len(), sample.hotspots.len());
+        assert_eq!(night.input().institutions.len(), day.institutions.len());
     }
 }

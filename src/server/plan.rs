@@ -16,10 +16,9 @@ use serde_json::{json, Value};
 use super::auth::{Lead, Signed, User};
 use super::error::ApiError;
 use super::{ApiJson, AppState, ServerData};
-use crate::coverage::hotspots::{hotspots_from_store, HotspotRule};
 use crate::formats::osm::OsmData;
 use crate::network::{Profile, RoadNetwork};
-use crate::plan::township::{plan_shift, Shift, ShiftInput, ShiftPlan, ShiftSettings, TeamSpec};
+use crate::plan::township::{plan_shift, Shift, ShiftData, ShiftPlan, ShiftSettings, TeamSpec};
 use crate::plan::SolveOptions;
 use crate::routing::Router;
 
@@ -178,26 +177,9 @@ fn make_plan(
     options: &SolveOptions,
     profile: Profile,
 ) -> Result<ShiftPlan, ApiError> {
-    let (institutions, priorities, hotspots, depots) = {
-        let ws = data.store()?;
-        let hotspots = match settings.shift {
-            Shift::Night => hotspots_from_store(&ws, settings.date, &HotspotRule::default())?,
-            Shift::Day => Vec::new(),
-        };
-        (
-            ws.institutions()?,
-            ws.priority_inputs(settings.date)?,
-            hotspots,
-            ws.depots()?,
-        )
-    };
+    let shift_data = ShiftData::from_store(&*data.store()?, settings.date, settings.shift)?;
     let router = planner.router(profile)?;
-    let input = ShiftInput {
-        institutions: &institutions,
-        priorities: &priorities,
-        hotspots: &hotspots,
-        depots: &depots,
-    };
+    let input = shift_data.input();
     use crate::plan::township::TownshipError as E;
     plan_shift(&input, settings, router, options, &mut |_| {}).map_err(|e| match e {
         E::NoDepot => ApiError::conflict("no_depot", e.to_string()),

@@ -4,8 +4,7 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use gridpatrol::coverage::hotspots::{hotspots_from_store, HotspotRule};
-use gridpatrol::plan::township::{plan_shift, Shift, ShiftInput, ShiftSettings, TeamSpec};
+use gridpatrol::plan::township::{plan_shift, Shift, ShiftData, ShiftSettings, TeamSpec};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
 
@@ -116,21 +115,10 @@ pub fn run(args: PlanArgs) -> Result<()> {
         .map(|s| s.trim().to_string())
         .collect();
     let ws = args.ws.open()?;
-    let institutions = ws.institutions()?;
-    let priorities = ws.priority_inputs(date)?;
-    let hotspots = match args.shift {
-        Shift::Night => hotspots_from_store(&ws, date, &HotspotRule::default())?,
-        Shift::Day => Vec::new(),
-    };
-    let depots = ws.depots()?;
+    let shift_data = ShiftData::from_store(&ws, date, args.shift)?;
     let loaded = context::load_osm(args.network.osm.as_deref())?;
     let router = Router::new(context::build_network(&loaded, args.network.profile)?);
-    let input = ShiftInput {
-        institutions: &institutions,
-        priorities: &priorities,
-        hotspots: &hotspots,
-        depots: &depots,
-    };
+    let input = shift_data.input();
     let options = SolveOptions {
         time_limit_s: args.seconds,
         max_iterations: (args.iterations > 0).then_some(args.iterations),
@@ -147,8 +135,8 @@ pub fn run(args: PlanArgs) -> Result<()> {
         );
     };
     for id in &settings.joint_sites {
-        if !institutions.iter().any(|i| &i.id == id)
-            && !hotspots.iter().any(|h| &h.hotspot_id == id)
+        if !shift_data.institutions.iter().any(|i| &i.id == id)
+            && !shift_data.hotspots.iter().any(|h| &h.hotspot_id == id)
         {
             bail!("--joint-sites: no site `{id}` in the workspace");
         }
