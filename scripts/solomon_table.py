@@ -10,29 +10,8 @@ on every instance at the same time budget, and prints per instance the vehicles,
 distance and gap to the best-known distance, then the averages and head-to-head counts.
 gridpatrol runs in one lane and the peers in the others (default 2 lanes in all).
 """
-import argparse, concurrent.futures as cf, fnmatch, json, os, subprocess, sys, time
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def read_bks(path):
-    bks = {}
-    for line in open(path):
-        if line.startswith("#") or not line.strip():
-            continue
-        parts = line.split("\t")
-        if parts[0] == "instance":
-            continue
-        bks[parts[0]] = (int(parts[1]), float(parts[2]))
-    return bks
-
-
-def run_json(cmd):
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    for line in out.stdout.splitlines()[::-1]:
-        if line.startswith("{"):
-            return json.loads(line)
-    return {"error": (out.stderr or out.stdout).strip()[-300:]}
+import argparse, concurrent.futures as cf, fnmatch, os, sys, time
+from bench_common import ROOT, read_best_known, release_example, run_json
 
 
 def main():
@@ -47,12 +26,11 @@ def main():
     ap.add_argument("--out", help="also write the table (markdown) here")
     a = ap.parse_args()
 
-    bks = read_bks(os.path.join(a.bench, "BKS.tsv"))
+    bks = {name: (vehicles, distance) for name, vehicles, distance in read_best_known(os.path.join(a.bench, "BKS.tsv"))}
     pats = [p.strip().upper() for p in a.instances.split(",") if p.strip()]
     names = [n for n in bks if any(fnmatch.fnmatch(n, p) for p in pats)]
     peers = [] if a.peers == "none" else [p for p in a.peers.split(",") if p]
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "solomon"], cwd=ROOT, check=True)
-    exe = os.path.join(ROOT, "target", "release", "examples", "solomon")
+    exe = release_example("solomon")
     peer_py = os.path.join(a.bench, "..", "..", "peers", "solomon_peer.py")
     python = os.path.join(a.venv, "bin", "python")
 

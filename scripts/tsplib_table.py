@@ -10,27 +10,8 @@ and prints a markdown table with the length, the gap to the optimum, the time an
 iterations per instance, then the mean and worst gap (over n <= --max-n, default 1002,
 the target's range berlin52 … pr1002; larger ones are listed but not averaged).
 """
-import argparse, fnmatch, json, os, subprocess, sys, time
-
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def read_opt(path):
-    opt = []
-    for line in open(path):
-        parts = line.rstrip("\n").split("\t")
-        if line.startswith("#") or len(parts) < 3 or parts[0] == "instance":
-            continue
-        opt.append((parts[0], int(parts[1]), float(parts[2])))
-    return opt
-
-
-def run_json(cmd):
-    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
-    for line in out.stdout.splitlines()[::-1]:
-        if line.startswith("{"):
-            return json.loads(line)
-    return {"error": (out.stderr or out.stdout).strip()[-300:]}
+import argparse, fnmatch, os, sys, time
+from bench_common import ROOT, read_best_known, release_example, run_json
 
 
 def main():
@@ -44,9 +25,8 @@ def main():
     a = ap.parse_args()
 
     pats = [p.strip() for p in a.instances.split(",") if p.strip()]
-    rows = [r for r in read_opt(os.path.join(a.bench, "OPT.tsv")) if any(fnmatch.fnmatch(r[0], p) for p in pats)]
-    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "tsplib"], cwd=ROOT, check=True)
-    exe = os.path.join(ROOT, "target", "release", "examples", "tsplib")
+    rows = [r for r in read_best_known(os.path.join(a.bench, "OPT.tsv")) if any(fnmatch.fnmatch(r[0], p) for p in pats)]
+    exe = release_example("tsplib")
     started = time.time()
     lines = [f"TSPLIB EUC_2D, {a.seconds:g} s per instance, seed {a.seed}; gap = length / optimum − 1.", "",
              "| instance | n | optimum | length | gap % | seconds | iterations |", "|---|---|---|---|---|---|---|"]
