@@ -230,7 +230,7 @@ async function zoomIntoBubble(ev) {
 }
 function wirePopups() {
   // In order from the top of the map down: one answer per click, the topmost layer's.
-  for (const id of ['institutions', 'institutions-clusters', 'hotspots-fill', 'cells-fill', 'routes-stops', 'schools', 'depots']) {
+  for (const id of ['routes-stops', 'depots', 'institutions', 'institutions-clusters', 'schools', 'hotspots-fill', 'cells-fill']) {
     gp.map.on('click', id, (ev) => {
       if (ev.popupShown) return;
       ev.popupShown = true;
@@ -262,7 +262,7 @@ function createMap(config) {
     bounds: [[w, s], [e, n]],
     fitBoundsOptions: { padding: 20 },
     attributionControl: { compact: true, customAttribution: '© OpenStreetMap contributors' },
-    localIdeographFontFamily: false, // every glyph from the page's own font (labels.js)
+    localIdeographFontFamily: false, // glyphs from the page's own font (labels.js); the browser's fallback draws any it lacks
     fadeDuration: 0, // no fade-in frames: software-rendered maps draw each one slowly
   });
   gp.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
