@@ -105,11 +105,11 @@ function styleLayers() {
     // Sites packed closer than a few pixels (a building full of them, or ten thousand
     // over a township) are drawn as one bubble, coloured by the worst licence inside;
     // a click zooms in until they come apart.
-    { id: 'institutions-clusters', type: 'circle', source: 'institutions', filter: ['has', 'point_count'], paint: {
+    { id: 'institutions-clusters', type: 'circle', source: 'institutions', 'source-layer': 'institutions', filter: ['has', 'point_count'], paint: {
       'circle-radius': ['step', ['get', 'point_count'], 9, 10, 12, 100, 16, 1000, 20],
       'circle-color': ['case', ['>', ['get', 'unlicensed'], 0], LICENCE_COLOURS.unlicensed, ['>', ['get', 'registered_only'], 0], LICENCE_COLOURS.registered_only, LICENCE_COLOURS.licensed],
       'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
-    { id: 'institutions', type: 'circle', source: 'institutions', filter: ['!', ['has', 'point_count']], paint: {
+    { id: 'institutions', type: 'circle', source: 'institutions', 'source-layer': 'institutions', filter: ['!', ['has', 'point_count']], paint: {
       'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 3, 17, 7],
       'circle-color': ['match', ['get', 'licence'], 'licensed', LICENCE_COLOURS.licensed, 'registered_only', LICENCE_COLOURS.registered_only, LICENCE_COLOURS.unlicensed],
       'circle-stroke-color': '#fff', 'circle-stroke-width': 1 } },
@@ -121,25 +121,44 @@ function styleLayers() {
 
 // Layer data, fetched once per change. Small layers: the page fetches each and hands
 // the same object to the map (the panels, labels and route sheets read it too). The
-// large site layer: the map's worker fetches a lean copy itself (id and licence, all
-// the style needs), and the page's full copy (popups, the site list) follows only
-// after the first rendered map, so ten thousand sites never delay it.
+// large site layer: the map draws it from vector tiles the server cuts, with sites
+// that crowd already gathered into bubbles, so it decodes only the few hundred
+// features in view however many sites there are. The page's full copy (popups, the
+// site list) follows only after the first rendered map.
 const layerRounds = {};
 function isBig(name) { return name === 'institutions'; }
-// How the site layer gathers close sites (see the `institutions-clusters` style layer).
-const countOf = (licence) => ['+', ['case', ['==', ['get', 'licence'], licence], 1, 0]];
-const SITE_CLUSTERS = { cluster: true, clusterRadius: 24, clusterMinPoints: 5, clusterMaxZoom: 17,
-  clusterProperties: { unlicensed: countOf('unlicensed'), registered_only: countOf('registered_only') } };
 function mayRead(name) { return LAYERS.find((l) => l.name === name).public || !!state.user; }
-function mapData(name) {
-  if (!mayRead(name)) return EMPTY;
-  if (!isBig(name)) return gp.data[name] || EMPTY;
-  layerRounds[name] = (layerRounds[name] || 0) + 1;
-  return `${location.origin}/api/layers/${name}?round=${layerRounds[name]}&fields=map`;
+function mapData(name) { return mayRead(name) ? gp.data[name] || EMPTY : EMPTY; }
+// The site tiles; a new round number after each change makes the map ask again.
+function siteSource() {
+  layerRounds.institutions = (layerRounds.institutions || 0) + 1;
+  return { type: 'vector', maxzoom: 18, tiles: [`${location.origin}/api/tiles/institutions/{z}/{x}/{y}?round=${layerRounds.institutions}`] };
+}
+function withToggle(layer) {
+  const owner = LAYERS.find((d) => d.ids.includes(layer.id)).name;
+  return { ...layer, layout: { ...(layer.layout || {}), visibility: hidden.has(owner) ? 'none' : 'visible' } };
+}
+// The site tiles exist on the map only with a session (the server refuses them
+// otherwise): added on sign-in, asked again after a change, removed on sign-out.
+function syncSites() {
+  const map = gp.map;
+  const ids = [...LAYERS.find((l) => l.name === 'institutions').ids, ...LABEL_IDS.institutions];
+  if (!mayRead('institutions')) {
+    for (const id of ids) if (map.getLayer(id)) map.removeLayer(id);
+    if (map.getSource('institutions')) map.removeSource('institutions');
+    return;
+  }
+  const source = map.getSource('institutions');
+  if (source) { source.setTiles(siteSource().tiles); return; }
+  map.addSource('institutions', siteSource());
+  for (const layer of styleLayers().filter((l) => l.source === 'institutions')) map.addLayer(withToggle(layer), 'depots');
+  if (gp.labelsAdded) gp.labelsReady = addLabels(map, gp.data, (n) => hidden.has(n)).catch((e) => gp.errors.push(`labels: ${e}`));
 }
 // Gives the map a layer's current data (the style, made with the data at hand, is in).
 function feedMap(name) {
-  const source = gp.styleReady && gp.map.getSource(name);
+  if (!gp.styleReady) return;
+  if (isBig(name)) { syncSites(); return; }
+  const source = gp.map.getSource(name);
   if (source) source.setData(mapData(name));
 }
 async function copyLayer(name) {
@@ -223,14 +242,16 @@ function fullProperties(name, p) {
   return fc.byId.get(p.id) || p;
 }
 // A bubble of sites zooms in until they come apart.
-async function zoomIntoBubble(ev) {
+function zoomIntoBubble(ev) {
   const bubble = ev.features[0];
-  const zoom = await gp.map.getSource('institutions').getClusterExpansionZoom(bubble.properties.cluster_id);
-  gp.map.easeTo({ center: bubble.geometry.coordinates, zoom });
+  gp.map.easeTo({ center: bubble.geometry.coordinates, zoom: bubble.properties.expansion_zoom });
 }
+// The layers a click answers for, from the top of the map down.
+const CLICKABLE = ['routes-stops', 'depots', 'institutions', 'institutions-clusters', 'schools', 'hotspots-fill', 'cells-fill'];
+gp.clickable = CLICKABLE;
 function wirePopups() {
   // In order from the top of the map down: one answer per click, the topmost layer's.
-  for (const id of ['routes-stops', 'depots', 'institutions', 'institutions-clusters', 'schools', 'hotspots-fill', 'cells-fill']) {
+  for (const id of CLICKABLE) {
     gp.map.on('click', id, (ev) => {
       if (ev.popupShown) return;
       ev.popupShown = true;
@@ -248,13 +269,16 @@ function wirePopups() {
 function createMap(config) {
   const [w, s, e, n] = config.bounds;
   const sources = {};
-  for (const l of LAYERS) sources[l.name] = { type: 'geojson', data: mapData(l.name), ...(isBig(l.name) ? SITE_CLUSTERS : {}) };
+  for (const l of LAYERS) {
+    if (!isBig(l.name)) sources[l.name] = { type: 'geojson', data: mapData(l.name) };
+    else if (mayRead(l.name)) sources[l.name] = siteSource();
+  }
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } }];
   if (config.tile_url) {
     sources.tiles = { type: 'raster', tiles: [config.tile_url], tileSize: 256 };
     layers.push({ id: 'tiles', type: 'raster', source: 'tiles' });
   }
-  layers.push(...styleLayers().map((l) => ({ ...l, layout: { ...(l.layout || {}), visibility: hidden.has(LAYERS.find((d) => d.ids.includes(l.id)).name) ? 'none' : 'visible' } })));
+  layers.push(...styleLayers().filter((l) => sources[l.source]).map(withToggle));
   gp.mapBounds = [[w, s], [e, n]];
   gp.map = new maplibregl.Map({
     container: 'map',
@@ -276,6 +300,7 @@ function createMap(config) {
       gp.marks.layers = performance.now();
       gp.map.once('idle', () => {
         gp.firstRenderMs = performance.now();
+        gp.labelsAdded = true;
         gp.labelsReady = addLabels(gp.map, gp.data, (n) => hidden.has(n)).catch((e) => gp.errors.push(`labels: ${e}`));
         resolve();
       });

@@ -21,7 +21,7 @@ function labelLayers() {
     { id: 'hotspots-label', type: 'symbol', source: 'hotspots-label-points', minzoom: 14,
       layout: { 'text-field': ['get', 'name'], 'text-font': FONT, 'text-size': 11, 'text-max-width': 8, 'text-optional': true },
       paint: { 'text-color': '#4a148c', ...HALO } },
-    { id: 'institutions-count', type: 'symbol', source: 'institutions', filter: ['has', 'point_count'],
+    { id: 'institutions-count', type: 'symbol', source: 'institutions', 'source-layer': 'institutions', filter: ['has', 'point_count'],
       layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': FONT, 'text-size': 11, 'text-allow-overlap': true, 'text-ignore-placement': true },
       paint: { 'text-color': '#fff' } },
     { id: 'cells-label', type: 'symbol', source: 'cells-label-points',
@@ -72,15 +72,17 @@ function points(fc) {
   return { type: 'FeatureCollection', features };
 }
 
-// Adds the label layers once the font is in (glyphs drawn before it would be cached
-// in a fallback font). `data` holds the layers loaded so far; `isHidden(name)` the toggles.
+// Adds the label layers not there yet, once the font is in (glyphs drawn before it would
+// be cached in a fallback font). `data` holds the layers loaded so far; `isHidden(name)`
+// the toggles. Called again when the site tiles join the map.
 export async function addLabels(map, data, isHidden) {
   await document.fonts.load(`24px ${LABEL_FONT}`, '网格路 Road 1');
   for (const name of ['cells', 'hotspots']) {
     if (!map.getSource(`${name}-label-points`)) map.addSource(`${name}-label-points`, { type: 'geojson', data: points(data[name]) });
   }
   for (const layer of labelLayers()) {
-    if (map.getLayer(layer.id)) continue;
+    // The site tiles are on the map only with a session.
+    if (map.getLayer(layer.id) || !map.getSource(layer.source)) continue;
     const owner = Object.keys(LABEL_IDS).find((k) => LABEL_IDS[k].includes(layer.id));
     map.addLayer({ ...layer, layout: { ...layer.layout, visibility: isHidden(owner) ? 'none' : 'visible' } });
   }

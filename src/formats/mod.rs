@@ -1,6 +1,6 @@
 //! Input and output formats: the lead's site lists (CSV, GeoJSON), OpenStreetMap
-//! extracts (PBF, XML), GPX for field devices. Formats produce model types; they never
-//! route or plan.
+//! extracts (PBF, XML), GPX for field devices, vector tiles (MVT) for the map. Formats
+//! produce model types; they never route or plan.
 //!
 //! Site lists: [`csv`] and [`geojson`] read every model layer (through the shared field
 //! definitions in [`layers`] and the checks in [`geom`]), [`text`] detects UTF-8 / GBK,
@@ -13,6 +13,7 @@ pub mod geojson;
 pub mod geom;
 pub mod gpx;
 pub mod layers;
+pub mod mvt;
 pub mod osm;
 pub mod table;
 pub mod text;

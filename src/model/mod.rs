@@ -67,6 +67,18 @@ pub enum Licence {
     Unlicensed,
 }
 
+impl Licence {
+    /// The code used in files, the workspace and the API: `licensed`,
+    /// `registered_only` or `unlicensed`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Licence::Licensed => "licensed",
+            Licence::RegisteredOnly => "registered_only",
+            Licence::Unlicensed => "unlicensed",
+        }
+    }
+}
+
 /// A time range within a day, in seconds since midnight (`end_s > start_s`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {

@@ -2,7 +2,8 @@
 //!
 //! This module only translates HTTP into calls on the library and back; every
 //! decision (routes, coverage, draws, the ledger) is made below it. One file per
-//! concern: [`layers`] (GeoJSON map layers), [`plan`], [`inspections`], [`coverage`],
+//! concern: [`layers`] (GeoJSON map layers), [`tiles`] (the site layer as vector
+//! tiles), [`plan`], [`inspections`], [`coverage`],
 //! [`draw`], [`export`], [`auth`] (sign-in, sessions, who sees what), [`error`]
 //! (JSON errors with stable codes) and [`assets`] (the embedded page).
 //!
@@ -20,6 +21,7 @@ pub mod export;
 pub mod inspections;
 pub mod layers;
 pub mod plan;
+pub mod tiles;
 pub mod workspace;
 
 use std::net::SocketAddr;
@@ -130,6 +132,7 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(auth::logout))
         .route("/me", get(auth::me))
         .route("/layers/{name}", get(layers::get_layer))
+        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::get_tile))
         .route("/coverage", get(coverage::get_coverage))
         .route("/plan", post(plan::post_plan).get(plan::get_plan))
         .route("/plan/sheet/{team}", get(plan::get_sheet))

@@ -6,9 +6,10 @@
 //! coverage figures, the township's layers) is built once and kept as JSON bytes until
 //! the workspace changes: many readers then cost a lookup each, not a recomputation.
 
+use std::any::Any;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
@@ -35,12 +36,16 @@ pub struct ServerData {
     recheck: AtomicBool,
 }
 
-/// Answers built from the workspace (JSON bytes by key) and the last stamp seen.
+/// Answers built from the workspace (JSON bytes, or built structures such as the
+/// sites' bubbles, by key) and the last stamp seen.
 #[derive(Default)]
 struct Answers {
-    built: HashMap<String, (ChangeStamp, Bytes)>,
+    built: HashMap<String, (ChangeStamp, Kept)>,
     seen: Option<(ChangeStamp, Instant)>,
 }
+
+/// A built answer, of whatever type its key stands for.
+type Kept = Arc<dyn Any + Send + Sync>;
 
 /// How long a checked workspace state is trusted: writes by other processes (the CLI)
 /// show up on the page within this.
@@ -124,6 +129,10 @@ impl ServerData {
     /// within that). Cheap enough for the async handler itself; `None`: use
     /// [`ServerData::answer`].
     pub fn current_answer(&self, key: &str) -> Option<Bytes> {
+        self.current::<Bytes>(key).map(|bytes| (*bytes).clone())
+    }
+    /// Like [`ServerData::current_answer`], for any answer kept by [`ServerData::kept`].
+    pub fn current<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
         if self.recheck.load(Ordering::SeqCst) {
             return None;
         }
@@ -132,8 +141,10 @@ impl ServerData {
         if checked.elapsed() > RECHECK_AFTER {
             return None;
         }
-        let (built, bytes) = answers.built.get(key)?;
-        (*built == stamp).then(|| bytes.clone())
+        let (built, kept) = answers.built.get(key)?;
+        (*built == stamp)
+            .then(|| kept.clone().downcast::<T>().ok())
+            .flatten()
     }
 
     /// The answer stored under `key` if the workspace has not changed since it was
@@ -143,6 +154,17 @@ impl ServerData {
         key: &str,
         build: impl FnOnce(&Workspace) -> Result<Vec<u8>, ApiError>,
     ) -> Result<Bytes, ApiError> {
+        let bytes = self.kept(key, |ws| build(ws).map(Bytes::from))?;
+        Ok((*bytes).clone())
+    }
+
+    /// Like [`ServerData::answer`], for any structure built from the workspace (each
+    /// key always with the same type).
+    pub fn kept<T: Any + Send + Sync>(
+        &self,
+        key: &str,
+        build: impl FnOnce(&Workspace) -> Result<T, ApiError>,
+    ) -> Result<Arc<T>, ApiError> {
         let ws = self.store()?;
         let stamp = change_stamp(&ws)?;
         // Cleared under the workspace lock, so a writer's mark is never lost.
@@ -150,13 +172,13 @@ impl ServerData {
         {
             let mut answers = self.answers()?;
             answers.seen = Some((stamp, Instant::now()));
-            if let Some((built, bytes)) = answers.built.get(key) {
-                if *built == stamp {
-                    return Ok(bytes.clone());
+            if let Some((built, kept)) = answers.built.get(key) {
+                if let (true, Ok(kept)) = (*built == stamp, kept.clone().downcast::<T>()) {
+                    return Ok(kept);
                 }
             }
         }
-        let bytes = Bytes::from(build(&ws)?);
+        let fresh = Arc::new(build(&ws)?);
         let mut answers = self.answers()?;
         if answers.built.len() >= MAX_ANSWERS {
             answers.built.retain(|_, (built, _)| *built == stamp);
@@ -166,8 +188,8 @@ impl ServerData {
         }
         answers
             .built
-            .insert(key.to_string(), (stamp, bytes.clone()));
-        Ok(bytes)
+            .insert(key.to_string(), (stamp, fresh.clone() as Kept));
+        Ok(fresh)
     }
     fn answers(&self) -> Result<MutexGuard<'_, Answers>, ApiError> {
         self.answers

@@ -95,11 +95,7 @@ pub(crate) fn kind_text(k: InstitutionKind) -> &'static str {
     }
 }
 pub(crate) fn licence_text(l: Licence) -> &'static str {
-    match l {
-        Licence::Licensed => "licensed",
-        Licence::RegisteredOnly => "registered_only",
-        Licence::Unlicensed => "unlicensed",
-    }
+    l.code()
 }
 pub(crate) fn hotspot_kind_text(k: HotspotKind) -> &'static str {
     match k {

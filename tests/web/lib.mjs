@@ -36,13 +36,21 @@ export async function rendered(page, layerId) {
 }
 
 // Clicks the first feature of a style layer where the map drew it.
+// Clicks a rendered feature of `layerId` that nothing drawn above it covers (a click
+// goes to the topmost feature, as a person's would).
 export async function clickFeature(page, layerId) {
   const at = await page.evaluate((id) => {
-    const f = window.gp.map.queryRenderedFeatures({ layers: [id] })[0];
-    const p = window.gp.map.project(f.geometry.coordinates);
-    const r = window.gp.map.getCanvas().getBoundingClientRect();
-    return { x: r.left + p.x, y: r.top + p.y };
+    const map = window.gp.map;
+    for (const f of map.queryRenderedFeatures({ layers: [id] })) {
+      const p = map.project(f.geometry.coordinates);
+      const top = map.queryRenderedFeatures(p, { layers: window.gp.clickable.filter((l) => map.getLayer(l)) })[0];
+      if (!top || top.layer.id !== id) continue;
+      const r = map.getCanvas().getBoundingClientRect();
+      return { x: r.left + p.x, y: r.top + p.y };
+    }
+    return null;
   }, layerId);
+  if (!at) throw new Error(`no feature of ${layerId} is uncovered on the map`);
   await page.mouse.click(at.x, at.y);
 }
 
