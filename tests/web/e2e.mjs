@@ -6,7 +6,7 @@ import { BASE, ARTIFACTS, launch, check, mapReady, idle, rendered, clickFeature,
 
 const USER = process.env.GP_USER || 'lead';
 const PASSWORD = process.env.GP_PASSWORD || 'password';
-const STEPS = new Set((process.env.GP_STEPS || 'map,signin,plan,record,export,phone,lang').split(','));
+const STEPS = new Set((process.env.GP_STEPS || 'map,signin,plan,record,export,phone,lang,signout').split(','));
 
 const browser = await launch();
 try {
@@ -184,6 +184,16 @@ try {
     check(sideWidth <= 375, `the panel fits the phone (${sideWidth} px)`);
     await p2.screenshot({ path: `${ARTIFACTS}/07-phone-panel.png` });
     await phone.close();
+  }
+
+  if (STEPS.has('signout') && STEPS.has('signin')) {
+    // Signing out takes the township's records off the map, sites and bubbles too.
+    await page.click('#sign-out');
+    await page.waitForSelector('body:not(.signed-in)');
+    await idle(page);
+    const left = await page.evaluate(() => ({ source: !!window.gp.map.getSource('institutions'), sites: window.gp.rendered('institutions').length + window.gp.rendered('institutions-clusters').length, cells: window.gp.rendered('cells-fill').length }));
+    check(!left.source && left.sites === 0 && left.cells === 0, `signing out clears the sites and cells from the map (${JSON.stringify(left)})`);
+    await page.screenshot({ path: `${ARTIFACTS}/08-signed-out-again.png` });
   }
 
   check(problems.length === 0, `no page errors${problems.length ? ': ' + problems.join(' | ') : ''}`);
