@@ -126,3 +126,27 @@ fn bad_numbers_are_refused() {
     assert!(!ok);
     assert!(stderr.contains("outside"), "{stderr}");
 }
+
+/// `gridpatrol sweep ... | head -1`: the reader leaves early; the command ends quietly
+/// (success, no panic), whether it prints text or JSON.
+#[test]
+fn a_reader_that_leaves_early_is_no_crash() {
+    for args in [
+        &["sweep", "--list-cells"][..],
+        &["sweep", "--cell", "C01"],
+        &["sweep", "--cell", "C01", "--json"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("the gridpatrol binary runs");
+        // Close the reading end before the command has written anything.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("gridpatrol ends");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(out.status.success(), "{args:?}: {stderr}");
+    }
+}

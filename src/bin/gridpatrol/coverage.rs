@@ -50,7 +50,7 @@ pub fn coverage(args: CoverageArgs) -> Result<()> {
         )?;
     }
     if args.json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"from": from, "to": to, "cells": figures})
@@ -58,13 +58,21 @@ pub fn coverage(args: CoverageArgs) -> Result<()> {
         );
         return Ok(());
     }
-    println!("coverage {from} .. {to}");
-    println!(
+    out!("coverage {from} .. {to}");
+    out!(
         "{:<10} {:>6} {:>6} {:>7} {:>8} {:>9} {:>9} {:>7} {:>8}  last activity",
-        "cell", "sites", "insp", "insp%", "overdue", "street_m", "swept_m", "swept%", "night"
+        "cell",
+        "sites",
+        "insp",
+        "insp%",
+        "overdue",
+        "street_m",
+        "swept_m",
+        "swept%",
+        "night"
     );
     for c in &figures {
-        println!(
+        out!(
             "{:<10} {:>6} {:>6} {:>7.1} {:>8} {:>9.0} {:>9.0} {:>7.1} {:>5}/{:<2}  {}",
             c.cell_id,
             c.sites_total,
@@ -112,7 +120,7 @@ pub fn hotspots(args: HotspotsArgs) -> Result<()> {
         scores.retain(|s| s.needs_night_check);
     }
     if args.json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"date": date, "rule": rule, "hotspots": scores})
@@ -120,10 +128,10 @@ pub fn hotspots(args: HotspotsArgs) -> Result<()> {
         );
         return Ok(());
     }
-    println!("{:<12} {:>6} {:>5}  {:<24} parts (unlicensed + complaints + findings + schools + days since night check)", "hotspot", "score", "flag", "name");
+    out!("{:<12} {:>6} {:>5}  {:<24} parts (unlicensed + complaints + findings + schools + days since night check)", "hotspot", "score", "flag", "name");
     for s in &scores {
         let c = &s.components;
-        println!(
+        out!(
             "{:<12} {:>6.1} {:>5}  {:<24} {} + {} + {} + {} + {}",
             s.hotspot_id,
             s.score,

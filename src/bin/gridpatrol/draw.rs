@@ -102,14 +102,14 @@ pub fn run(args: DrawArgs) -> Result<()> {
         )?;
     }
     if args.json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"seq": entry.seq, "hash": entry.hash, "prev_hash": entry.prev_hash, "draw": d})
             )?
         );
     } else {
-        println!(
+        out!(
             "draw {} (seed {:?}, {} of {} candidates, by {:?}); hash {}",
             entry.seq,
             seed,
@@ -119,7 +119,7 @@ pub fn run(args: DrawArgs) -> Result<()> {
             entry.hash
         );
         for p in &d.picks {
-            println!(
+            out!(
                 "  {:<12} {:<10} {}",
                 p.site_id,
                 p.stratum,
@@ -188,7 +188,7 @@ fn verify(ws: WorkspaceArg) -> Result<()> {
         .collect();
     match verify_chain(&entries) {
         Ok(last) => {
-            println!("ok: {} draws, chain intact, last hash {last}", log.len());
+            out!("ok: {} draws, chain intact, last hash {last}", log.len());
             Ok(())
         }
         Err(problem) => bail!("draw log damaged: {problem}"),

@@ -88,7 +88,7 @@ pub fn export(args: ExportArgs) -> Result<()> {
         }
         let table = list_table(list, &ws.institutions()?, &last, &open, &ws.closed_sites()?);
         crate::ledger::write_table(&args.out, &table)?;
-        println!(
+        out!(
             "{}: {} sites written to {}",
             table.name,
             table.rows.len(),
@@ -132,6 +132,6 @@ pub fn export(args: ExportArgs) -> Result<()> {
     };
     let bytes = gj::to_bytes(&fc);
     write_file(&args.out, &bytes)?;
-    println!("{:?} written to {}", args.what, args.out.display());
+    out!("{:?} written to {}", args.what, args.out.display());
     Ok(())
 }

@@ -114,9 +114,9 @@ pub fn inspect(args: InspectArgs) -> Result<()> {
     if !ws.is_site(&site)? && ws.is_hotspot(&site)? {
         let n = ws.record_night_check(&site, at, &team, input.result, args.notes.as_deref())?;
         if args.json {
-            println!("{}", serde_json::to_string_pretty(&n)?);
+            out!("{}", serde_json::to_string_pretty(&n)?);
         } else {
-            println!(
+            out!(
                 "night check {} recorded: hotspot {} {} {}",
                 n.id,
                 n.hotspot_id,
@@ -133,14 +133,14 @@ pub fn inspect(args: InspectArgs) -> Result<()> {
         .filter(|f| f.inspection_id == rec.id)
         .collect();
     if args.json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"inspection": rec, "follow_ups": follow})
             )?
         );
     } else {
-        println!(
+        out!(
             "inspection {} recorded: {} {} {} ({})",
             rec.id,
             rec.site_id,
@@ -149,7 +149,7 @@ pub fn inspect(args: InspectArgs) -> Result<()> {
             rec.result.label_zh()
         );
         for f in follow {
-            println!(
+            out!(
                 "  follow-up {:?} due {}",
                 f.kind,
                 f.due.map(|d| d.to_string()).unwrap_or_default()
@@ -245,12 +245,15 @@ pub fn record_track(args: RecordTrackArgs) -> Result<()> {
         bail!("{name}: no line with at least two points");
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&recorded)?);
+        out!("{}", serde_json::to_string_pretty(&recorded)?);
     } else {
         for t in recorded {
-            println!(
+            out!(
                 "track {} recorded: {:.0} m walked, {:.0} m of street swept ({} pieces)",
-                t.id, t.length_m, t.swept_m, t.swept_segments
+                t.id,
+                t.length_m,
+                t.swept_m,
+                t.swept_segments
             );
         }
     }

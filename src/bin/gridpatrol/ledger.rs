@@ -52,7 +52,7 @@ pub fn ledger(args: LedgerArgs) -> Result<()> {
     )?;
     let table = ledger_table(&rows, &ws.cells()?);
     write_table(&args.out, &table)?;
-    println!(
+    out!(
         "ledger: {} inspections written to {}",
         table.rows.len(),
         args.out.display()
@@ -102,7 +102,7 @@ pub fn report(args: ReportArgs) -> Result<()> {
         &ws.cells()?,
     );
     write_table(&args.out, &table)?;
-    println!(
+    out!(
         "{title}: {} cells, {} inspections, written to {}",
         table.rows.len(),
         inspections.len(),

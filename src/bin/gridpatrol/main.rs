@@ -1,5 +1,14 @@
 //! The `gridpatrol` command line: parses arguments, calls the library, prints results.
 
+/// `println!` that hands a write error back (`?`) instead of panicking: a closed pipe
+/// (`gridpatrol ledger | head`) then ends the command quietly (see `main`).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
 mod context;
 mod coverage;
 mod draw;

@@ -167,7 +167,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         eprintln!("saved as plan {id}");
     }
     if args.json {
-        println!("{body}");
+        out!("{body}");
     } else {
         print!("{}", plan.summary_text());
     }

@@ -82,7 +82,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let local = listener.local_addr()?;
         tracing::info!(address = %local, "serving: open http://{local}/");
-        println!("gridpatrol serving on http://{local}/");
+        out!("gridpatrol serving on http://{local}/");
         server::serve(listener, state, server::shutdown_signal())
             .await
             .context("server stopped with an error")

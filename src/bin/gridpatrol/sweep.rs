@@ -99,12 +99,12 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         eprintln!("wrote {}", path.display());
     }
     if args.json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(&plan_json(cell, &graph, &plan))?
         );
     } else {
-        print_summary(cell, &plan, &options);
+        print_summary(cell, &plan, &options)?;
     }
     Ok(())
 }
@@ -154,15 +154,15 @@ fn km(m: f64) -> String {
     format!("{:.2} km", m / 1000.0)
 }
 
-fn print_summary(cell: &Cell, plan: &SweepPlan, options: &SweepOptions) {
-    println!(
+fn print_summary(cell: &Cell, plan: &SweepPlan, options: &SweepOptions) -> anyhow::Result<()> {
+    out!(
         "cell {} {} (officer {}): {} of street to sweep",
         cell.id,
         cell.name,
         cell.officer.as_deref().unwrap_or("-"),
         km(plan.required_m)
     );
-    println!(
+    out!(
         "route {} in {} shift(s) of at most {:.0} min at {} km/h; deadheading {}; ratio total/required {:.3} (1.0 is the lower bound)",
         km(plan.total_m),
         plan.shifts.len(),
@@ -171,21 +171,21 @@ fn print_summary(cell: &Cell, plan: &SweepPlan, options: &SweepOptions) {
         km(plan.deadhead_m),
         plan.ratio()
     );
-    println!(
+    out!(
         "start {:.6},{:.6} (snapped {:.0} m to the nearest street node)",
         plan.start.lon(),
         plan.start.lat(),
         plan.start_snap_m
     );
     if plan.unreachable_m > 0.0 {
-        println!(
+        out!(
             "warning: {} of street in the cell cannot be reached on foot from the rest and is left out",
             km(plan.unreachable_m)
         );
     }
     for (i, s) in plan.shifts.iter().enumerate() {
         let minutes = (s.duration_s / 60.0).round() as u64;
-        println!(
+        out!(
             "shift {}: {} ({} swept), {} h {:02} min",
             i + 1,
             km(s.length_m),
@@ -204,8 +204,9 @@ fn print_summary(cell: &Cell, plan: &SweepPlan, options: &SweepOptions) {
                 order.push(n);
             }
         }
-        println!("  {}", order.join(" → "));
+        out!("  {}", order.join(" → "));
     }
+    Ok(())
 }
 
 fn line_json(line: &LineString<f64>) -> Value {

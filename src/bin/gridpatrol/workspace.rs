@@ -58,7 +58,7 @@ pub fn init(args: InitArgs) -> Result<()> {
     create(path, args.from.as_deref())?;
     let ws = Workspace::open_existing(path)?;
     let c = ws.counts()?;
-    println!(
+    out!(
         "workspace {}: {} institutions, {} schools, {} cells, {} hotspots, {} depots, {} street segments",
         path.display(),
         c.sites,
@@ -179,7 +179,7 @@ pub fn import(args: ImportArgs) -> Result<()> {
 
 fn print_report(kind: ImportKind, r: &ImportReport, json: bool) -> Result<()> {
     if json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(
                 &serde_json::json!({"layer": kind, "added": r.added, "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected})
@@ -187,7 +187,7 @@ fn print_report(kind: ImportKind, r: &ImportReport, json: bool) -> Result<()> {
         );
         return Ok(());
     }
-    println!(
+    out!(
         "{}: added {}, updated {}, unchanged {}, rejected {}",
         serde_json::to_value(kind)?.as_str().unwrap_or("layer"),
         r.added,
@@ -196,7 +196,7 @@ fn print_report(kind: ImportKind, r: &ImportReport, json: bool) -> Result<()> {
         r.rejected.len()
     );
     for x in &r.rejected {
-        println!("  rejected {}: {}", x.id, x.problem);
+        out!("  rejected {}: {}", x.id, x.problem);
     }
     Ok(())
 }
@@ -245,11 +245,11 @@ pub fn user(args: UserArgs) -> Result<()> {
                 role,
                 team.as_deref(),
             )?;
-            println!("user {username} added ({})", role.as_str());
+            out!("user {username} added ({})", role.as_str());
         }
         UserAction::List => {
             for u in ws.users()? {
-                println!(
+                out!(
                     "{}\t{}\t{}",
                     u.username,
                     u.role.as_str(),
