@@ -1,6 +1,9 @@
 //! The coverage, hotspot, draw, ledger, report and export commands through the real
 //! binary, on a small township built in the test; GeoJSON checked by GDAL's ogrinfo.
 
+mod cli_support;
+use cli_support::{gridpatrol_in as run, gridpatrol_in_ok as ok};
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -110,26 +113,6 @@ fn make_workspace(dir: &Path) -> PathBuf {
     ])
     .unwrap();
     path
-}
-
-fn run(ws: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
-        .args(args)
-        .arg("--workspace")
-        .arg(ws)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
-fn ok(ws: &Path, args: &[&str]) -> String {
-    let (success, out, err) = run(ws, args);
-    assert!(success, "gridpatrol {args:?} failed: {err}");
-    out
 }
 
 /// Checks a GeoJSON file with GDAL: must open, have `n` features, and be EPSG:4326.

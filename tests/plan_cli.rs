@@ -2,23 +2,13 @@
 //! re-checked here against the sample's own files (opening hours, shift windows, the
 //! break, the depot) rather than against the planner's own checker.
 
+mod cli_support;
+use cli_support::gridpatrol;
+
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
-
-fn gridpatrol(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
-        .args(args)
-        .output()
-        .expect("the gridpatrol binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// A fresh workspace made from the bundled sample.
 fn workspace(dir: &Path) -> PathBuf {

@@ -1,30 +1,12 @@
 //! `gridpatrol init` and `gridpatrol import` through the real binary: the sample
 //! workspace, idempotent re-imports, GCJ-02 input, and malformed files changing nothing.
 
+mod cli_support;
+use cli_support::{gridpatrol_in as run, gridpatrol_in_ok as ok};
+
 use std::path::Path;
-use std::process::Command;
 
 use gridpatrol::store::Workspace;
-
-fn run(ws: &Path, args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
-        .args(args)
-        .arg("--workspace")
-        .arg(ws)
-        .output()
-        .unwrap();
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
-
-fn ok(ws: &Path, args: &[&str]) -> String {
-    let (success, out, err) = run(ws, args);
-    assert!(success, "gridpatrol {args:?} failed: {err}");
-    out
-}
 
 /// `gridpatrol import institutions FILE --crs wgs84` on `ws`, which must succeed.
 fn import_institutions(ws: &Path, file: &Path) -> String {

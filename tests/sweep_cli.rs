@@ -1,20 +1,11 @@
 //! `gridpatrol sweep` through the real binary, on the bundled sample township.
 
+mod cli_support;
+use cli_support::gridpatrol;
+
 use std::process::Command;
 
 use serde_json::Value;
-
-fn gridpatrol(args: &[&str]) -> (bool, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
-        .args(args)
-        .output()
-        .expect("the gridpatrol binary runs");
-    (
-        out.status.success(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 /// `(id, street metres)` of every cell, from `--list-cells`.
 fn cells() -> Vec<(String, f64)> {

@@ -1,23 +1,12 @@
 //! A walked sweep counts in coverage: `sweep --geojson` → `record-track` → `coverage`,
 //! through the real binary on the bundled sample and a real workspace file.
 
+mod cli_support;
+use cli_support::gridpatrol_ok as gridpatrol;
+
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
-
-fn gridpatrol(args: &[&str]) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
-        .args(args)
-        .output()
-        .expect("the gridpatrol binary runs");
-    assert!(
-        out.status.success(),
-        "gridpatrol {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
 
 /// `(street metres, swept metres)` of one cell in November 2026.
 fn swept(workspace: &Path, cell: &str) -> (f64, f64) {
