@@ -333,8 +333,8 @@ fn chrono_today() -> String {
     chrono::Local::now().date_naive().to_string()
 }
 
-/// The map's own copy of the sites layer carries only what it draws with; the page's
-/// copy (for popups and panels) carries everything.
+/// A lean copy of the sites layer (`?fields=map`, for programs that only draw it)
+/// carries the id and licence; the page's copy (popups and panels) carries everything.
 #[test]
 fn the_map_gets_a_lean_sites_layer_and_the_page_the_full_one() {
     let server = Server::start(&[]);
@@ -368,4 +368,47 @@ fn the_map_gets_a_lean_sites_layer_and_the_page_the_full_one() {
         .unwrap();
     assert_eq!(error_code(bad), (400, "bad_request".into()));
     server.stop_gracefully();
+}
+
+/// An office's tile server: the page is told where and what (raster or vector), and
+/// the Content-Security-Policy lets the page reach that server and no other.
+#[test]
+fn an_office_tile_server_is_named_to_the_page_and_allowed() {
+    for (flags, kind) in [
+        (
+            &["--tile-url", "http://10.1.2.3:8081/osm/{z}/{x}/{y}.pbf"][..],
+            "vector",
+        ),
+        (
+            &[
+                "--tile-url",
+                "http://10.1.2.3:8081/osm/{z}/{x}/{y}",
+                "--tile-kind",
+                "vector",
+            ],
+            "vector",
+        ),
+        (
+            &["--tile-url", "http://10.1.2.3:8081/img/{z}/{x}/{y}.png"],
+            "raster",
+        ),
+    ] {
+        let server = Server::start(flags);
+        let client = Client::new();
+        let config: Value = client
+            .get(server.url("/api/config"))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert_eq!(config["tile_url"], flags[1]);
+        assert_eq!(config["tile_kind"], kind, "{flags:?}");
+        let page = client.get(server.url("/")).send().unwrap();
+        let csp = page.headers()["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("connect-src 'self' http://10.1.2.3:8081;"),
+            "{csp}"
+        );
+        assert!(!csp.contains('*'), "{csp}");
+    }
 }

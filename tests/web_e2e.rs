@@ -1,31 +1,32 @@
 //! The map page as a person uses it: starts the real `gridpatrol serve` on a free
 //! port with a temporary workspace, then drives Debian's headless chromium through
 //! `node tests/web/e2e.mjs` (playwright-core). Screenshots land in test-artifacts/.
+//! A second run puts an office's vector tile server under the map
+//! (`tests/web/office_tiles.mjs`), with tiles GDAL makes from the sample's streets.
 //!
 //! Needs `/usr/bin/chromium` (apt: chromium) and `npm ci --prefix tests/web`. When
 //! either is missing the test skips with a note, except under `CI=true`, where it fails.
 
 mod web_support;
 
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 
 use web_support::{browser_prerequisites, Server};
 
-#[test]
-fn page_works_end_to_end_in_chromium() {
-    let Some(node) = browser_prerequisites() else {
-        return;
-    };
-    let server = Server::start(&[]);
+/// Runs a browser script against `server`; panics with its output unless it prints
+/// `done`.
+fn run_script(node: &Path, script: &str, server: &Server, env: &[(&str, &str)], done: &str) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let output = Command::new(node)
-        .arg(root.join("tests/web/e2e.mjs"))
+        .arg(root.join("tests/web").join(script))
         .current_dir(root)
         .env("GP_URL", server.url(""))
         .env("GP_USER", web_support::LEAD)
         .env("GP_PASSWORD", web_support::PASSWORD)
         .env("GP_ARTIFACTS", root.join("test-artifacts"))
+        .envs(env.iter().copied())
         .output()
         .expect("running node");
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -34,8 +35,110 @@ fn page_works_end_to_end_in_chromium() {
     eprintln!("{stderr}");
     assert!(
         output.status.success(),
-        "browser e2e failed:\n{stdout}\n{stderr}"
+        "{script} failed:\n{stdout}\n{stderr}"
     );
-    assert!(stdout.contains("e2e: all steps passed"));
+    assert!(stdout.contains(done));
+}
+
+#[test]
+fn page_works_end_to_end_in_chromium() {
+    let Some(node) = browser_prerequisites() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    run_script(&node, "e2e.mjs", &server, &[], "e2e: all steps passed");
+    server.stop_gracefully();
+}
+
+/// Vector tiles in the OpenMapTiles schema (`transportation`, `building`, `water`,
+/// `park`), made by GDAL from the sample's OpenStreetMap extract into `dir`. `None`
+/// when GDAL is not installed (outside CI).
+fn office_tiles(dir: &Path) -> Option<()> {
+    let osm = Path::new(env!("CARGO_MANIFEST_DIR")).join("data/osm/haidian-bupt.osm.pbf");
+    let gpkg = dir.join("office.gpkg");
+    let layers = [
+        (
+            "transportation",
+            "SELECT highway AS class, name FROM lines WHERE highway IS NOT NULL",
+        ),
+        (
+            "building",
+            "SELECT building FROM multipolygons WHERE building IS NOT NULL",
+        ),
+        (
+            "water",
+            "SELECT name FROM multipolygons WHERE \"natural\" = 'water'",
+        ),
+        (
+            "park",
+            "SELECT name FROM multipolygons WHERE leisure = 'park'",
+        ),
+    ];
+    for (i, (name, sql)) in layers.iter().enumerate() {
+        let mut ogr = Command::new("ogr2ogr");
+        if i > 0 {
+            ogr.arg("-update");
+        }
+        ogr.args(["-f", "GPKG"])
+            .arg(&gpkg)
+            .arg(&osm)
+            .args(["-sql", sql, "-nln", name]);
+        gdal(&mut ogr)?;
+    }
+    gdal(
+        Command::new("ogr2ogr")
+            .args(["-f", "MVT"])
+            .arg(dir.join("tiles"))
+            .arg(&gpkg)
+            .args(["-dsco", "MINZOOM=12", "-dsco", "MAXZOOM=14"])
+            .args(["-dsco", "COMPRESS=NO", "-dsco", "FORMAT=DIRECTORY"]),
+    )
+}
+
+fn gdal(command: &mut Command) -> Option<()> {
+    let Ok(out) = command.output() else {
+        assert_ne!(
+            std::env::var("CI").as_deref(),
+            Ok("true"),
+            "ogr2ogr is missing (apt-get install gdal-bin)"
+        );
+        eprintln!("note: ogr2ogr not installed; skipping the office tile server test");
+        return None;
+    };
+    assert!(
+        out.status.success(),
+        "ogr2ogr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(())
+}
+
+#[test]
+fn an_office_tile_server_draws_under_the_township() {
+    let Some(node) = browser_prerequisites() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    if office_tiles(dir.path()).is_none() {
+        return;
+    }
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port()
+        .to_string();
+    let url = format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.pbf");
+    let server = Server::start(&["--tile-url", &url]);
+    let tiles = dir.path().join("tiles");
+    run_script(
+        &node,
+        "office_tiles.mjs",
+        &server,
+        &[
+            ("GP_TILE_DIR", tiles.to_str().unwrap()),
+            ("GP_TILE_PORT", &port),
+        ],
+        "office tiles: all steps passed",
+    );
     server.stop_gracefully();
 }

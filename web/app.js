@@ -119,6 +119,22 @@ function styleLayers() {
   ];
 }
 
+// An office's own vector tiles (the OpenMapTiles schema of tileserver-gl or martin),
+// drawn plainly under the township's layers: the surroundings the workspace lacks.
+const MAJOR_ROADS = ['motorway', 'trunk', 'primary', 'secondary'];
+function officeVectorLayers() {
+  const layer = (id, type, sourceLayer, paint, filter) => ({ id: `tiles-${id}`, type, source: 'tiles', 'source-layer': sourceLayer, paint, ...(filter ? { filter } : {}) });
+  const width = (at13, at18) => ['interpolate', ['linear'], ['zoom'], 13, at13, 18, at18];
+  return [
+    layer('landcover', 'fill', 'landcover', { 'fill-color': '#d5ead0', 'fill-opacity': 0.6 }),
+    layer('park', 'fill', 'park', { 'fill-color': '#d5ead0' }),
+    layer('water', 'fill', 'water', { 'fill-color': '#a8c8e8' }),
+    layer('building', 'fill', 'building', { 'fill-color': '#e3dcd5' }),
+    layer('road-minor', 'line', 'transportation', { 'line-color': '#ffffff', 'line-width': width(0.5, 5) }, ['!', ['in', ['get', 'class'], ['literal', MAJOR_ROADS]]]),
+    layer('road-major', 'line', 'transportation', { 'line-color': '#fcd6a4', 'line-width': width(1.5, 9) }, ['in', ['get', 'class'], ['literal', MAJOR_ROADS]]),
+  ];
+}
+
 // Layer data, fetched once per change. Small layers: the page fetches each and hands
 // the same object to the map (the panels, labels and route sheets read it too). The
 // large site layer: the map draws it from vector tiles the server cuts, with sites
@@ -274,7 +290,10 @@ function createMap(config) {
     else if (mayRead(l.name)) sources[l.name] = siteSource();
   }
   const layers = [{ id: 'background', type: 'background', paint: { 'background-color': '#f2efe9' } }];
-  if (config.tile_url) {
+  if (config.tile_url && config.tile_kind === 'vector') {
+    sources.tiles = { type: 'vector', tiles: [config.tile_url], maxzoom: 14 };
+    layers.push(...officeVectorLayers());
+  } else if (config.tile_url) {
     sources.tiles = { type: 'raster', tiles: [config.tile_url], tileSize: 256 };
     layers.push({ id: 'tiles', type: 'raster', source: 'tiles' });
   }
@@ -291,7 +310,13 @@ function createMap(config) {
   });
   gp.map.addControl(new maplibregl.NavigationControl({ showCompass: false }), 'bottom-right');
   gp.map.addControl(new maplibregl.ScaleControl(), 'bottom-left');
-  gp.map.on('error', (e) => { gp.errors.push(`map: ${e.error && e.error.message}`); status(errorText({ code: 'internal', message: e.error && e.error.message }), true); });
+  gp.map.on('error', (e) => {
+    gp.errors.push(`map: ${e.error && e.error.message}`);
+    status(errorText({ code: 'internal', message: e.error && e.error.message }), true);
+    // A tile that failed (an office tile server that is down) asks for no new frame,
+    // and without one the map never says it has loaded: draw one.
+    gp.map.triggerRepaint();
+  });
   gp.map.once('style.load', () => { gp.styleReady = true; });
   gp.ready = new Promise((resolve) => {
     gp.map.on('load', async () => {

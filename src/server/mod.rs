@@ -44,9 +44,11 @@ pub use workspace::ServerData;
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
     pub listen: SocketAddr,
-    /// Optional raster tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) for
+    /// Optional tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) for
     /// offices that run a tile server; the default base map needs none.
     pub tile_url: Option<String>,
+    /// What `tile_url` serves.
+    pub tile_kind: TileKind,
     /// How long a session lasts after sign-in.
     pub session_ttl_s: u64,
     /// Largest request body accepted, in bytes.
@@ -58,8 +60,39 @@ impl Default for ServerConfig {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             tile_url: None,
+            tile_kind: TileKind::Raster,
             session_ttl_s: 12 * 3600,
             body_limit_bytes: 256 * 1024,
+        }
+    }
+}
+
+/// What an office's tile server serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TileKind {
+    /// Images (PNG, JPEG, WebP), 256 px.
+    Raster,
+    /// Vector tiles (MVT) in the OpenMapTiles schema (`water`, `park`, `landcover`,
+    /// `building`, `transportation`), as tileserver-gl or martin serve an OSM extract.
+    Vector,
+}
+
+impl TileKind {
+    /// The kind a URL template names by its ending: `.pbf` and `.mvt` are vector
+    /// tiles, anything else raster.
+    ///
+    /// ```
+    /// use gridpatrol::server::TileKind;
+    /// assert_eq!(TileKind::guess("http://10.0.0.5/osm/{z}/{x}/{y}.pbf"), TileKind::Vector);
+    /// assert_eq!(TileKind::guess("http://10.0.0.5/img/{z}/{x}/{y}.png"), TileKind::Raster);
+    /// ```
+    pub fn guess(url: &str) -> Self {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        if path.ends_with(".pbf") || path.ends_with(".mvt") {
+            TileKind::Vector
+        } else {
+            TileKind::Raster
         }
     }
 }
@@ -110,6 +143,7 @@ async fn page_config(
         "township": ws.township_name(),
         "bounds": ws.bounds(),
         "tile_url": state.config.tile_url,
+        "tile_kind": state.config.tile_kind,
         "layers": layers::LAYER_NAMES,
     }))
 }

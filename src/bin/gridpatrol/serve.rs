@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use anyhow::Context;
-use gridpatrol::server::{self, AppState, ServerConfig};
+use gridpatrol::server::{self, AppState, ServerConfig, TileKind};
 
 /// Serve the township map and its API in the browser (no internet needed).
 #[derive(clap::Args)]
@@ -15,9 +15,14 @@ pub struct ServeArgs {
     listen: SocketAddr,
     #[command(flatten)]
     ws: crate::workspace::WorkspaceArg,
-    /// Optional raster tile URL template ({z}/{x}/{y}) from the office's tile server.
+    /// Optional tile URL template ({z}/{x}/{y}) from the office's tile server, drawn
+    /// under the township's own streets.
     #[arg(long)]
     tile_url: Option<String>,
+    /// What --tile-url serves: `raster` images, or `vector` tiles in the OpenMapTiles
+    /// schema. By default, templates ending in .pbf or .mvt are vector, others raster.
+    #[arg(long, value_enum)]
+    tile_kind: Option<TileKindArg>,
     /// The OpenStreetMap extract (.osm.pbf or .osm) to draw the base map from; the
     /// bundled sample's when absent.
     #[arg(long)]
@@ -30,6 +35,13 @@ pub struct ServeArgs {
     synthetic_sites: usize,
 }
 
+/// `--tile-kind`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum TileKindArg {
+    Raster,
+    Vector,
+}
+
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -40,6 +52,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = ServerConfig {
         listen: args.listen,
         tile_url: args.tile_url.clone(),
+        tile_kind: match args.tile_kind {
+            Some(TileKindArg::Raster) => TileKind::Raster,
+            Some(TileKindArg::Vector) => TileKind::Vector,
+            None => args
+                .tile_url
+                .as_deref()
+                .map_or(TileKind::Raster, TileKind::guess),
+        },
         session_ttl_s: args.session_minutes.saturating_mul(60),
         ..ServerConfig::default()
     };
