@@ -6,7 +6,7 @@ mod web_support;
 
 use reqwest::blocking::Client;
 use serde_json::Value;
-use web_support::Server;
+use web_support::{get_json, Server};
 
 fn error_code(r: reqwest::blocking::Response) -> (u16, String) {
     let status = r.status().as_u16();
@@ -131,12 +131,7 @@ fn front_door_answers_json_errors_and_refuses_what_it_should() {
         .send()
         .unwrap();
     assert_eq!(error_code(cross), (403, "forbidden".into()));
-    let me: Value = client
-        .get(server.url("/api/me"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let me: Value = get_json(&client, &server.url("/api/me"));
     assert!(me["user"].is_null());
 
     server.stop_gracefully();
@@ -147,12 +142,7 @@ fn roles_decide_who_draws_and_every_write_is_signed() {
     let server = Server::start(&[]);
     let lead = server.client_as(web_support::LEAD);
     let inspector = server.client_as(web_support::INSPECTOR_A);
-    let me: Value = inspector
-        .get(server.url("/api/me"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let me: Value = get_json(&inspector, &server.url("/api/me"));
     assert_eq!(me["user"]["role"], "inspector");
     assert_eq!(me["user"]["team"], "A");
 
@@ -340,11 +330,7 @@ fn the_map_gets_a_lean_sites_layer_and_the_page_the_full_one() {
     let server = Server::start(&[]);
     let lead = server.client_as(web_support::LEAD);
     let get = |q: &str| -> Value {
-        lead.get(server.url(&format!("/api/layers/institutions{q}")))
-            .send()
-            .unwrap()
-            .json()
-            .unwrap()
+        get_json(&lead, &server.url(&format!("/api/layers/institutions{q}")))
     };
     let full = get("");
     let lean = get("?fields=map");
@@ -395,12 +381,7 @@ fn an_office_tile_server_is_named_to_the_page_and_allowed() {
     ] {
         let server = Server::start(flags);
         let client = Client::new();
-        let config: Value = client
-            .get(server.url("/api/config"))
-            .send()
-            .unwrap()
-            .json()
-            .unwrap();
+        let config: Value = get_json(&client, &server.url("/api/config"));
         assert_eq!(config["tile_url"], flags[1]);
         assert_eq!(config["tile_kind"], kind, "{flags:?}");
         let page = client.get(server.url("/")).send().unwrap();

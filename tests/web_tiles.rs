@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
-use web_support::{Server, LEAD};
+use web_support::{get_json, Server, LEAD};
 
 /// A site from the GeoJSON layer: where it is and its licence.
 struct Site {
@@ -20,12 +20,7 @@ struct Site {
 }
 
 fn sites(client: &reqwest::blocking::Client, server: &Server) -> HashMap<String, Site> {
-    let layer: Value = client
-        .get(server.url("/api/layers/institutions"))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let layer: Value = get_json(client, &server.url("/api/layers/institutions"));
     layer["features"]
         .as_array()
         .unwrap()

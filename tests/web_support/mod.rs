@@ -344,3 +344,13 @@ impl Drop for Server {
         }
     }
 }
+
+/// `GET url` as JSON (any status).
+pub fn get_json(client: &reqwest::blocking::Client, url: &str) -> serde_json::Value {
+    client
+        .get(url)
+        .send()
+        .expect("the server answers")
+        .json()
+        .expect("a JSON answer")
+}
