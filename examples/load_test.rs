@@ -1,5 +1,6 @@
-//! Load on the coverage API: N concurrent readers (default 200), each signed in and
-//! reading `GET /api/coverage` back to back for a while; prints latency percentiles.
+//! Load on the API: N concurrent readers (default 200), each signed in and reading
+//! `GET /api/coverage` (or `--path`, such as a site tile) back to back for a while;
+//! prints latency percentiles.
 //!
 //! Start a server first (`scripts/load_test.sh` does both):
 //! `cargo run --release --example load_test -- --url http://127.0.0.1:8080 --user NAME`

@@ -2,7 +2,8 @@
 # Page and API figures on localhost, with the release binary:
 #   1. time to first rendered map with the sample, and with 10 000 synthetic sites
 #      (headless Debian chromium through tests/web/first_render.mjs);
-#   2. 200 concurrent readers of GET /api/coverage for 10 s (examples/load_test.rs).
+#   2. 200 concurrent readers of GET /api/coverage for 10 s (examples/load_test.rs),
+#      then of one tile of the site layer.
 # Needs: apt chromium, `npm ci --prefix web`, `npm ci --prefix tests/web`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,3 +54,13 @@ for port in 18181 18182; do
       grep -E 'Requests/sec|^ +(50|90|99)%|Non-2xx'
   fi
 done
+# The site layer's vector tiles at 10 000 sites: the z14 tile at the township's middle.
+tile=$(curl -fs http://127.0.0.1:18182/api/config | python3 -c '
+import json, math, sys
+w, s, e, n = json.load(sys.stdin)["bounds"]
+lon, lat, z = (w + e) / 2, (s + n) / 2, 14
+y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z
+print(f"{z}/{int((lon + 180) / 360 * 2**z)}/{int(y)}")')
+echo "== 200 concurrent readers of one site tile (port 18182, sample + 10 000 sites, tile $tile)"
+echo "$PASSWORD" | target/$PROFILE/examples/load_test --url http://127.0.0.1:18182 --user "$USER_NAME" \
+  --concurrency 200 --seconds 10 --path "/api/tiles/institutions/$tile"

@@ -1,10 +1,14 @@
 //! `GET /api/tiles/institutions/{z}/{x}/{y}`: the township's sites as vector tiles
 //! (MVT), gathered into bubbles where they crowd ([`crate::tiles`]). The map draws
 //! the site layer from these, so ten thousand sites cost the browser what the few
-//! hundred in view cost. The bubbles are built once per workspace change; a tile is
-//! then cut and written on each request (microseconds). Signed-in users only, like
-//! the site layer itself.
+//! hundred in view cost. The bubbles are built once per workspace change, and each
+//! tile is cut from them once, when first asked for. Signed-in users only, like the
+//! site layer itself.
 
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -18,6 +22,31 @@ use crate::tiles::{site_tile, ClusterOptions, SiteClusters, TileId, SITE_LAYER};
 const MVT_MEDIA_TYPE: &str = "application/vnd.mapbox-vector-tile";
 /// The key the sites' bubbles are kept under until the workspace changes.
 const CLUSTERS_KEY: &str = "tiles institutions";
+/// How many cut tiles are kept (a few MB); past that the store starts again.
+const MAX_CUT_TILES: usize = 4096;
+
+/// The sites' bubbles and the tiles cut from them so far: a tile many readers ask
+/// for is cut once per workspace change.
+struct SiteTiles {
+    clusters: SiteClusters,
+    cut: RwLock<HashMap<TileId, Bytes>>,
+}
+
+impl SiteTiles {
+    fn tile(&self, tile: TileId) -> Bytes {
+        if let Some(bytes) = self.cut.read().ok().and_then(|cut| cut.get(&tile).cloned()) {
+            return bytes;
+        }
+        let bytes = Bytes::from(site_tile(&self.clusters, tile));
+        if let Ok(mut cut) = self.cut.write() {
+            if cut.len() >= MAX_CUT_TILES {
+                cut.clear();
+            }
+            cut.insert(tile, bytes.clone());
+        }
+        bytes
+    }
+}
 
 /// Answers one tile; `y` may end in `.pbf` or `.mvt`.
 pub async fn get_tile(
@@ -31,20 +60,20 @@ pub async fn get_tile(
         )));
     }
     let tile = parse_tile(&z, &x, &y)?;
-    let clusters = match state.data.current::<SiteClusters>(CLUSTERS_KEY) {
-        Some(clusters) => clusters,
+    let tiles = match state.data.current::<SiteTiles>(CLUSTERS_KEY) {
+        Some(tiles) => tiles,
         None => tokio::task::spawn_blocking(move || {
             state.data.kept(CLUSTERS_KEY, |ws| {
-                Ok(SiteClusters::new(
-                    &ws.institutions()?,
-                    ClusterOptions::default(),
-                ))
+                Ok(SiteTiles {
+                    clusters: SiteClusters::new(&ws.institutions()?, ClusterOptions::default()),
+                    cut: RwLock::default(),
+                })
             })
         })
         .await
         .map_err(ApiError::internal)??,
     };
-    let body = site_tile(&clusters, tile);
+    let body = tiles.tile(tile);
     // The page adds a round number to the URL after each change it makes; others'
     // changes show when the map next asks, so a tile is never reused unasked.
     Ok((
