@@ -195,3 +195,54 @@ fn tiles_need_a_session_and_a_real_address() {
     assert_eq!(empty.status(), 200);
     assert!(empty.bytes().unwrap().is_empty());
 }
+
+/// A site imported by another process (`gridpatrol import`) shows in the tiles the
+/// server already cut, within the workspace recheck (0.5 s).
+#[test]
+fn tiles_follow_the_workspace() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(LEAD);
+    // The middle of the fixture township, at zoom 18: every site alone.
+    let (lon, lat) = (116.356_75, 39.960_4);
+    let (x, y) = tile_of(lon, lat, 18);
+    let path = format!("/api/tiles/institutions/18/{x}/{y}");
+    let tile = |client: &reqwest::blocking::Client| {
+        client
+            .get(server.url(&path))
+            .send()
+            .unwrap()
+            .bytes()
+            .unwrap()
+    };
+    let before = tile(&lead);
+    assert!(!before.windows(5).any(|w| w == b"NEW01"));
+    let csv = server.dir.path().join("new.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "id,name,kind,subject,licence,address,lon,lat,open_hours,complaints,last_inspected,synthetic\n\
+             NEW01,新开培训点,training,subject,unlicensed,,{lon},{lat},,1,,false\n"
+        ),
+    )
+    .unwrap();
+    let ws = server.dir.path().join("township.sqlite");
+    web_support::gridpatrol(
+        &[
+            "import",
+            "institutions",
+            csv.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+            "--workspace",
+            ws.to_str().unwrap(),
+        ],
+        "",
+    );
+    std::thread::sleep(std::time::Duration::from_millis(600));
+    let after = tile(&lead);
+    assert!(
+        after.windows(5).any(|w| w == b"NEW01"),
+        "the new site is in its tile"
+    );
+    assert!(after.windows(10).any(|w| w == b"unlicensed"));
+}
