@@ -1,7 +1,7 @@
 //! Coverage per 网格 (cell), hotspots for night checks, the 双随机 draw and the ledger's
 //! tables. Plain computations over model types and store rows; no I/O.
 //!
-//! - [`coverage`](self::coverage): sites inspected / overdue, street metres swept, per cell.
+//! - [`coverage`]: sites inspected / overdue, street metres swept, per cell.
 //! - [`sweep`]: which street pieces a track ran along (buffer + direction match).
 //! - [`hotspots`]: night-check scores with their parts.
 //! - [`draw`]: reproducible stratified draws and the hash chain of the draw log.

@@ -2,7 +2,7 @@
 //! time windows, breaks, skills and stop limits, and the solver for it.
 //!
 //! - [`problem`]: the problem as plain data (matrices, stops, vehicles);
-//! - [`solve`]: construction, local search ([`operators`]) and ruin-and-recreate
+//! - [`solve`]: construction, local search (`operators`) and ruin-and-recreate
 //!   ([`search`]) within a time and iteration budget, reproducible for a seed;
 //! - [`solution`]: routes with times, and unassigned stops with a [`Reason`];
 //! - [`check`]: an independent checker every returned plan passes;

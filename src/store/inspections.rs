@@ -117,12 +117,12 @@ pub struct InspectionInput {
     pub team_id: String,
     pub result: InspectionResult,
     pub notes: Option<String>,
-    /// 整改 due date for a hazard (default: [`DEFAULT_RECTIFY_DAYS`] after the visit).
+    /// 整改 due date for a hazard (default: `DEFAULT_RECTIFY_DAYS` (14 days) after the visit).
     pub rectify_by: Option<NaiveDate>,
     /// Order the site closed (关停).
     pub close: bool,
     /// Schedule a 回头看 this many days after the visit (closures and finished
-    /// rectifications get one after [`DEFAULT_LOOKBACK_DAYS`] anyway).
+    /// rectifications get one after `DEFAULT_LOOKBACK_DAYS` (30 days) anyway).
     pub lookback_days: Option<u32>,
 }
 
