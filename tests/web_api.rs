@@ -393,3 +393,26 @@ fn an_office_tile_server_is_named_to_the_page_and_allowed() {
         assert!(!csp.contains('*'), "{csp}");
     }
 }
+
+/// A tile URL that is not one is refused at start-up, with what is wrong.
+#[test]
+fn a_bad_tile_url_stops_serve_with_a_clear_error() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--tile-url",
+            "tiles.example/{z}/{x}/{y}.png",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains(
+            "Error: --tile-url: `tiles.example/{z}/{x}/{y}.png` does not start with http:// or https://"
+        ),
+        "{stderr}"
+    );
+}

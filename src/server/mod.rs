@@ -118,14 +118,65 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// What is wrong with an office tile server's URL template.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum TileUrlError {
+    #[error("`{0}` does not start with http:// or https://")]
+    Scheme(String),
+    #[error("`{0}` names no server after the scheme")]
+    NoHost(String),
+    #[error(
+        "`{url}`: the server part `{host}` may hold only letters, digits, `.`, `-`, `:` and `[]`"
+    )]
+    BadHost { url: String, host: String },
+    #[error("`{url}` lacks the {placeholder} placeholder (a template looks like https://tiles.example/{{z}}/{{x}}/{{y}}.png)")]
+    Placeholder {
+        url: String,
+        placeholder: &'static str,
+    },
+}
+
+/// The origin (`scheme://host[:port]`) of a tile URL template, checked: http(s), a
+/// plain host, and the `{z}`, `{x}` and `{y}` placeholders. The page may reach that
+/// origin and no other.
+///
+/// ```
+/// use gridpatrol::server::tile_origin;
+/// assert_eq!(tile_origin("http://10.0.0.5:8081/osm/{z}/{x}/{y}.pbf").unwrap(), "http://10.0.0.5:8081");
+/// assert!(tile_origin("10.0.0.5/{z}/{x}/{y}.png").is_err());
+/// ```
+pub fn tile_origin(url: &str) -> Result<String, TileUrlError> {
+    let (scheme, rest) = url
+        .split_once("://")
+        .filter(|(scheme, _)| matches!(*scheme, "http" | "https"))
+        .ok_or_else(|| TileUrlError::Scheme(url.into()))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    if host.is_empty() {
+        return Err(TileUrlError::NoHost(url.into()));
+    }
+    let plain = |c: char| c.is_ascii_alphanumeric() || ".-:[]".contains(c);
+    if !host.chars().all(plain) {
+        return Err(TileUrlError::BadHost {
+            url: url.into(),
+            host: host.into(),
+        });
+    }
+    for placeholder in ["{z}", "{x}", "{y}"] {
+        if !url.contains(placeholder) {
+            return Err(TileUrlError::Placeholder {
+                url: url.into(),
+                placeholder,
+            });
+        }
+    }
+    Ok(format!("{scheme}://{host}"))
+}
+
 /// The Content-Security-Policy: this origin only, plus the configured tile server.
 fn content_security_policy(tile_url: Option<&str>) -> String {
     let tiles = tile_url
-        .and_then(|u| {
-            let (scheme, rest) = u.split_once("://")?;
-            let host = rest.split('/').next()?;
-            Some(format!(" {scheme}://{host}"))
-        })
+        .and_then(|u| tile_origin(u).ok())
+        .map(|origin| format!(" {origin}"))
         .unwrap_or_default();
     format!(
         "default-src 'self'; script-src 'self'; worker-src 'self' blob:; child-src blob:; \
@@ -240,6 +291,32 @@ pub async fn shutdown_signal() {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tile_urls_are_checked_before_the_page_is_told() {
+        assert_eq!(
+            tile_origin("https://tiles.example/{z}/{x}/{y}.png?key=1").unwrap(),
+            "https://tiles.example"
+        );
+        assert_eq!(
+            tile_origin("http://[::1]:8081/{z}/{x}/{y}.pbf").unwrap(),
+            "http://[::1]:8081"
+        );
+        let error = |url: &str| tile_origin(url).unwrap_err().to_string();
+        assert_eq!(
+            error("tiles.example/{z}/{x}/{y}.png"),
+            "`tiles.example/{z}/{x}/{y}.png` does not start with http:// or https://"
+        );
+        assert!(error("ftp://t/{z}/{x}/{y}").contains("does not start with http"));
+        assert!(error("http:///{z}/{x}/{y}").contains("names no server"));
+        // A host that would write into the Content-Security-Policy header.
+        assert!(error("http://a; script-src *").contains("may hold only"));
+        assert!(error("http://t.example/{z}/{x}.png").contains("lacks the {y} placeholder"));
+        assert_eq!(
+            content_security_policy(Some("http://a; script-src */{z}/{x}/{y}")),
+            content_security_policy(None)
+        );
+    }
 
     #[test]
     fn csp_names_only_this_origin_and_the_tile_host() {

@@ -49,6 +49,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 .unwrap_or_else(|_| "gridpatrol=info,tower_http=info".into()),
         )
         .init();
+    if let Some(url) = &args.tile_url {
+        server::tile_origin(url).context("--tile-url")?;
+    }
     let config = ServerConfig {
         listen: args.listen,
         tile_url: args.tile_url.clone(),
