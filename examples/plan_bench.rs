@@ -10,9 +10,9 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use gridpatrol::network::{Profile, RoadNetwork};
-use gridpatrol::plan::township::{plan_shift, Shift, ShiftData, ShiftSettings};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
+use gridpatrol::shift::{plan_shift, Shift, ShiftData, ShiftSettings};
 use gridpatrol::store::Workspace;
 
 fn main() -> Result<()> {

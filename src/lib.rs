@@ -17,6 +17,7 @@ pub mod plan;
 pub mod routing;
 pub mod sample;
 pub mod server;
+pub mod shift;
 pub mod store;
 pub mod sweep;
 pub mod tiles;

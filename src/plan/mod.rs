@@ -8,8 +8,6 @@
 //! - [`check`]: an independent checker every returned plan passes;
 //! - a faster path for a pure single tour (one team, nothing that binds but the
 //!   order: the TSP), with 2-opt, Or-opt and an iterated local search;
-//! - [`township`]: the problem for one shift of the township, from the model and the
-//!   road network.
 //!
 //! ```
 //! use gridpatrol::plan::{solve, Matrix, Problem, SolveOptions, Stop, TimeWindow, Vehicle};
@@ -34,7 +32,6 @@ pub mod problem;
 mod route;
 pub mod search;
 pub mod solution;
-pub mod township;
 mod tsp;
 
 use thiserror::Error;

@@ -1,6 +1,6 @@
 //! The planning problem as plain data: matrices, stops and vehicles (teams).
 //!
-//! Nothing here knows about OpenStreetMap or the township model; [`super::township`]
+//! Nothing here knows about OpenStreetMap or the township model; [`crate::shift`]
 //! builds a [`Problem`] from them, and the benchmarks build one from Solomon or TSPLIB
 //! files. Times are seconds since local midnight, durations seconds, lengths metres.
 

@@ -18,9 +18,9 @@ use super::error::ApiError;
 use super::{ApiJson, AppState, ServerData};
 use crate::formats::osm::OsmData;
 use crate::network::{Profile, RoadNetwork};
-use crate::plan::township::{plan_shift, Shift, ShiftData, ShiftPlan, ShiftSettings, TeamSpec};
 use crate::plan::SolveOptions;
 use crate::routing::Router;
+use crate::shift::{plan_shift, Shift, ShiftData, ShiftPlan, ShiftSettings, TeamSpec};
 
 /// Route colours per team, in order (distinct on the base map and in print).
 const TEAM_COLOURS: &[&str] = &[
@@ -139,7 +139,7 @@ fn settings(req: &PlanRequest) -> Result<(ShiftSettings, SolveOptions, Profile),
     let shift: Shift = req
         .shift
         .parse()
-        .map_err(|e: crate::plan::township::TownshipError| ApiError::bad_request(e.to_string()))?;
+        .map_err(|e: crate::shift::TownshipError| ApiError::bad_request(e.to_string()))?;
     let mut settings = ShiftSettings::new(date, shift, teams(req)?);
     settings.joint_sites = req
         .joint_sites
@@ -180,7 +180,7 @@ fn make_plan(
     let shift_data = ShiftData::from_store(&*data.store()?, settings.date, settings.shift)?;
     let router = planner.router(profile)?;
     let input = shift_data.input();
-    use crate::plan::township::TownshipError as E;
+    use crate::shift::TownshipError as E;
     plan_shift(&input, settings, router, options, &mut |_| {}).map_err(|e| match e {
         E::NoDepot => ApiError::conflict("no_depot", e.to_string()),
         E::DepotUnreachable { .. } => ApiError::conflict("depot_unreachable", e.to_string()),

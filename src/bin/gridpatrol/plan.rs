@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use gridpatrol::plan::township::{plan_shift, Shift, ShiftData, ShiftSettings, TeamSpec};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
+use gridpatrol::shift::{plan_shift, Shift, ShiftData, ShiftSettings, TeamSpec};
 
 use crate::context::{self, NetworkArgs};
 use crate::coverage::day;

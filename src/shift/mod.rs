@@ -17,14 +17,14 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use thiserror::Error;
 
-use super::problem::{Break, Matrix, Problem, Skills, Stop, TimeWindow, Vehicle};
-use super::solution::{Reason, Solution};
-use super::{solve_with_progress, Progress, SolveError, SolveOptions};
 use crate::coverage::hotspots::{hotspots_from_store, HotspotRule, HotspotScore};
 use crate::formats::gpx::{write_gpx, GpxWaypoint};
 use crate::model::{Depot, Institution, Licence, Wgs84Point};
 use crate::network::snap::{Snap, SnapError};
 use crate::network::Profile;
+use crate::plan::problem::{Break, Matrix, Problem, Skills, Stop, TimeWindow, Vehicle};
+use crate::plan::solution::{Reason, Solution};
+use crate::plan::{solve_with_progress, Progress, SolveError, SolveOptions};
 use crate::routing::Router;
 use crate::store::{SitePriority, StoreError, Workspace};
 use crate::units::{format_clock, ClockSeconds, Metres, Seconds};
@@ -112,7 +112,7 @@ impl ShiftSettings {
     /// institution, 30 min per hotspot; sites within 500 m of a street.
     ///
     /// ```
-    /// use gridpatrol::plan::township::{Shift, ShiftSettings, TeamSpec};
+    /// use gridpatrol::shift::{Shift, ShiftSettings, TeamSpec};
     /// let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
     /// let s = ShiftSettings::new(day, Shift::Night, vec![TeamSpec::new("A")]);
     /// assert_eq!(s.window.start_s, 19.0 * 3600.0);
