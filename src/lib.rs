@@ -11,6 +11,7 @@
 pub mod coverage;
 pub mod crs;
 pub mod formats;
+pub mod hash_chain;
 pub mod model;
 pub mod network;
 pub mod plan;
@@ -18,6 +19,7 @@ pub mod routing;
 pub mod sample;
 pub mod server;
 pub mod shift;
+pub mod spatial;
 pub mod store;
 pub mod sweep;
 pub mod tiles;

@@ -7,8 +7,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use geo::Centroid;
 use serde::Serialize;
 
-use super::{overdue_after_days, CellLocator};
+use super::overdue_after_days;
 use crate::model::{Cell, Hotspot, Institution, Licence};
+use crate::spatial::CellLocator;
 
 /// Everything coverage needs, as plain data (the store fills it; benchmarks and tests
 /// can build it directly).

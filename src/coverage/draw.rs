@@ -23,8 +23,7 @@ use rand_chacha::ChaCha20Rng;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-/// The `prev_hash` of the first log entry.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub use crate::hash_chain::{chain_hash, GENESIS_HASH};
 
 /// How to stratify a draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -200,19 +199,6 @@ fn allocate(k: usize, sizes: &[usize]) -> Vec<usize> {
 /// The canonical JSON of a draw: what is logged and hashed.
 pub fn canonical_json(d: &Draw) -> String {
     serde_json::to_string(d).unwrap_or_default()
-}
-
-/// `SHA-256(prev_hash ‖ body)` in lower-case hex: the log's chaining rule.
-///
-/// ```
-/// use gridpatrol::coverage::draw::{chain_hash, GENESIS_HASH};
-/// assert_ne!(chain_hash(GENESIS_HASH, "{}"), chain_hash(GENESIS_HASH, "{ }"));
-/// ```
-pub fn chain_hash(prev_hash: &str, body: &str) -> String {
-    let mut h = Sha256::new();
-    h.update(prev_hash.as_bytes());
-    h.update(body.as_bytes());
-    hex::encode(h.finalize())
 }
 
 /// What `draw verify` found wrong, naming the entry.

@@ -9,8 +9,8 @@ use rstar::primitives::GeomWithData;
 use rstar::{RTree, AABB};
 use serde::Serialize;
 
-use super::{point_segment_m, LocalFrame};
 use crate::model::{Hotspot, HotspotKind, Institution, Licence, School};
+use crate::spatial::{point_segment_m, LocalFrame};
 
 /// The scoring rule's constants, in one place.
 #[derive(Debug, Clone, PartialEq, Serialize)]

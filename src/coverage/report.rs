@@ -4,54 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, Duration, NaiveDate};
-use serde::Serialize;
 
-use super::{CellCoverage, CellLocator};
+use super::CellCoverage;
+pub use crate::formats::table::{Table, Value};
 use crate::model::{Cell, Institution, Licence};
+use crate::spatial::CellLocator;
 use crate::store::{FollowUp, FollowUpState, Inspection, InspectionResult, LedgerRow};
-
-/// A value in a table cell.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(untagged)]
-pub enum Value {
-    Text(String),
-    Number(f64),
-    Empty,
-}
-
-impl From<&str> for Value {
-    fn from(s: &str) -> Self {
-        Value::Text(s.to_string())
-    }
-}
-impl From<String> for Value {
-    fn from(s: String) -> Self {
-        Value::Text(s)
-    }
-}
-impl From<Option<String>> for Value {
-    fn from(s: Option<String>) -> Self {
-        s.map_or(Value::Empty, Value::Text)
-    }
-}
-impl From<f64> for Value {
-    fn from(x: f64) -> Self {
-        Value::Number(x)
-    }
-}
-impl From<usize> for Value {
-    fn from(x: usize) -> Self {
-        Value::Number(x as f64)
-    }
-}
-
-/// A table: a sheet name, headers and rows of the same width.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Table {
-    pub name: String,
-    pub headers: Vec<String>,
-    pub rows: Vec<Vec<Value>>,
-}
 
 /// The bulletin's period.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,50 @@
 //! Writing report tables: CSV in UTF-8 with a BOM (so Excel and WPS open Chinese text
 //! correctly) and xlsx (one sheet per table). Bytes out; the caller writes the file.
 
-use crate::coverage::report::{Table, Value};
+use serde::Serialize;
+
+/// A value in a table cell.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+    Empty,
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Self {
+        Value::Text(s.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Self {
+        Value::Text(s)
+    }
+}
+impl From<Option<String>> for Value {
+    fn from(s: Option<String>) -> Self {
+        s.map_or(Value::Empty, Value::Text)
+    }
+}
+impl From<f64> for Value {
+    fn from(x: f64) -> Self {
+        Value::Number(x)
+    }
+}
+impl From<usize> for Value {
+    fn from(x: usize) -> Self {
+        Value::Number(x as f64)
+    }
+}
+
+/// A table: a sheet name, headers and rows of the same width.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Table {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Value>>,
+}
 
 /// Why a table could not be written.
 #[derive(Debug, thiserror::Error)]

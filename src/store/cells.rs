@@ -10,8 +10,8 @@ use geo::Centroid;
 use rusqlite::{params, Connection, Transaction};
 
 use super::{map_rows, parse_time_text, time_text, StoreError, Workspace};
-use crate::coverage::CellLocator;
 use crate::model::{Licence, Wgs84Polygon};
+use crate::spatial::CellLocator;
 
 /// The stored cells' ids and polygons, in id order (the order coverage reports them in,
 /// and the order [`CellLocator`] breaks border ties by).

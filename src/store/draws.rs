@@ -4,7 +4,7 @@ use rusqlite::OptionalExtension;
 use serde::Serialize;
 
 use super::{StoreError, Workspace};
-use crate::coverage::draw::{chain_hash, GENESIS_HASH};
+use crate::hash_chain::{chain_hash, GENESIS_HASH};
 
 /// One entry of the draw log.
 #[derive(Debug, Clone, PartialEq, Serialize)]

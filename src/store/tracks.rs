@@ -6,7 +6,7 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::{inspections::ensure_team, time_text, StoreError, Workspace};
-use crate::coverage::sweep::{self, Segment};
+use crate::spatial::track_matching::{self as sweep, Segment};
 
 /// A piece of street, at most [`sweep::MAX_PIECE_M`] long.
 #[derive(Debug, Clone, PartialEq, Serialize)]

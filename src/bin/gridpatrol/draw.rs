@@ -6,7 +6,7 @@ use anyhow::{bail, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use gridpatrol::coverage::draw::{canonical_json, draw, verify_chain, Candidate, Draw, Stratify};
 use gridpatrol::coverage::report::{Table, Value};
-use gridpatrol::coverage::CellLocator;
+use gridpatrol::spatial::CellLocator;
 
 use crate::export::write_file;
 use crate::workspace::WorkspaceArg;

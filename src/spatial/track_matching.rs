@@ -6,7 +6,7 @@ use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use serde::Serialize;
 
-use super::{point_segment_m, LocalFrame};
+use super::frame::{point_segment_m, LocalFrame};
 use crate::units::haversine_m;
 
 /// Streets are cut into pieces at most this long, so "swept" is decided piece by piece.
@@ -34,7 +34,7 @@ impl Segment {
 /// Cuts a polyline of `(lon, lat)` into pieces of at most [`MAX_PIECE_M`].
 ///
 /// ```
-/// let pieces = gridpatrol::coverage::sweep::cut_line(&[(116.0, 40.0), (116.001, 40.0)]);
+/// let pieces = gridpatrol::spatial::track_matching::cut_line(&[(116.0, 40.0), (116.001, 40.0)]);
 /// assert_eq!(pieces.len(), 5); // 85 m in pieces of at most 20 m
 /// ```
 pub fn cut_line(points: &[(f64, f64)]) -> Vec<Segment> {
@@ -159,7 +159,7 @@ mod tests {
             .is_empty());
     }
 
-    const M: f64 = crate::coverage::M_PER_DEG;
+    const M: f64 = crate::spatial::M_PER_DEG;
 
     #[test]
     fn pieces_are_short_and_add_up() {

@@ -11,7 +11,7 @@ use crate::model::Wgs84Polygon;
 ///
 /// ```
 /// use geo::{LineString, Polygon};
-/// use gridpatrol::{coverage::CellLocator, Wgs84};
+/// use gridpatrol::{spatial::CellLocator, Wgs84};
 /// let sq = |x: f64| Wgs84(Polygon::new(LineString::from(vec![(x, 0.0), (x + 1.0, 0.0), (x + 1.0, 1.0), (x, 1.0), (x, 0.0)]), vec![]));
 /// let cells = [sq(0.0), sq(1.0)];
 /// let loc = CellLocator::new(&cells);
