@@ -1,0 +1,132 @@
+//! A plan written out: GeoJSON for the map, GPX per team for field devices, and a
+//! summary for the terminal.
+
+use chrono::NaiveDate;
+
+use super::priority::class_name;
+use super::read_back::{ShiftPlan, TeamRoute};
+use super::Shift;
+use crate::formats::gpx::{write_gpx, GpxWaypoint};
+use crate::units::Seconds;
+
+impl ShiftPlan {
+    /// The plan as a GeoJSON FeatureCollection (RFC 7946, WGS-84): one LineString per
+    /// team and one Point per stop, with the times and reasons as properties.
+    pub fn to_geojson(&self) -> serde_json::Value {
+        use serde_json::json;
+        let mut features = Vec::new();
+        for t in &self.teams {
+            features.push(json!({
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": t.geometry},
+                "properties": {
+                    "layer": "route", "team": t.team, "depot": t.depot_id,
+                    "departure": t.departure, "return": t.return_at,
+                    "stops": t.stops.len(), "distance_m": t.distance_m.round(),
+                    "travel_s": t.travel_s.round(), "duration_s": t.duration_s.round(),
+                },
+            }));
+            for v in &t.stops {
+                features.push(json!({
+                    "type": "Feature",
+                    "geometry": {"type": "Point", "coordinates": [v.site.lon, v.site.lat]},
+                    "properties": {
+                        "layer": "stop", "team": t.team, "seq": v.seq,
+                        "id": v.site.site_id, "name": v.site.name, "kind": v.site.kind,
+                        "priority": v.site.class, "why": v.site.why.join("; "),
+                        "arrival": v.arrival, "start": v.start, "departure": v.departure,
+                    },
+                }));
+            }
+        }
+        json!({"type": "FeatureCollection", "features": features})
+    }
+
+    /// A readable summary for the terminal.
+    pub fn summary_text(&self) -> String {
+        use std::fmt::Write;
+        let s = &self.summary;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} {} shift, {} profile: {} of {} sites planned for {} team(s) ({} with stops); mandatory {}/{}; {:.1} km, {} travelling",
+            self.date,
+            self.shift,
+            self.profile,
+            s.planned,
+            s.candidates,
+            s.teams,
+            self.teams.len(),
+            s.mandatory_planned,
+            s.mandatory,
+            s.distance_m / 1000.0,
+            format_duration(s.travel_s),
+        );
+        for t in &self.teams {
+            let _ = writeln!(
+                out,
+                "\nteam {} from {} {}-{} ({} stops, {:.1} km{})",
+                t.team,
+                t.depot_name,
+                t.departure,
+                t.return_at,
+                t.stops.len(),
+                t.distance_m / 1000.0,
+                t.break_
+                    .as_ref()
+                    .map(|b| format!(", break {b}"))
+                    .unwrap_or_default(),
+            );
+            for v in &t.stops {
+                let _ = writeln!(
+                    out,
+                    "  {:>2}. {}-{} {:<10} {:<12} {} (+{:.0} m)",
+                    v.seq,
+                    v.start,
+                    v.departure,
+                    v.site.site_id,
+                    class_name(v.site.class),
+                    v.site.name,
+                    v.leg_distance_m
+                );
+            }
+        }
+        if !self.unassigned.is_empty() {
+            let _ = writeln!(out, "\nnot planned ({}):", self.unassigned.len());
+            for u in &self.unassigned {
+                let _ = writeln!(
+                    out,
+                    "  {:<10} {:<12} {}: {}",
+                    u.site_id,
+                    class_name(u.class),
+                    u.name,
+                    u.detail
+                );
+            }
+        }
+        out
+    }
+}
+
+impl TeamRoute {
+    /// The route as GPX for a field device: stops as waypoints, streets as the track.
+    pub fn to_gpx(&self, date: NaiveDate, shift: Shift) -> String {
+        let stops: Vec<GpxWaypoint> = self
+            .stops
+            .iter()
+            .map(|v| GpxWaypoint {
+                lon: v.site.lon,
+                lat: v.site.lat,
+                name: format!("{}. {}", v.seq, v.site.name),
+                description: format!("{} {} {}", v.start, v.site.site_id, v.site.why.join("; ")),
+            })
+            .collect();
+        let line: Vec<(f64, f64)> = self.geometry.iter().map(|p| (p[0], p[1])).collect();
+        write_gpx(&format!("{} {date} {shift}", self.team), &line, &stops)
+    }
+}
+
+fn format_duration(s: Seconds) -> String {
+    let minutes = (s / 60.0).round() as i64;
+    format!("{} h {:02} min", minutes / 60, minutes % 60)
+}

@@ -1,0 +1,196 @@
+//! A site's priority on the plan's date, and the prizes that make the solver follow it.
+//!
+//! Highest first: mandatory (an open tip-off 举报, or a 回头看 / rectification check
+//! due), unlicensed, overdue by licence class, the rest; at night, hotspots flagged for a
+//! night check before the others. Prizes are integers weighted so that one stop of a
+//! higher class outweighs every stop of the lower classes together: the solver's
+//! "maximise the prize" is then exactly this order.
+
+use serde::Serialize;
+
+use crate::model::Licence;
+use crate::store::SitePriority;
+
+/// Days after an inspection during which a site's tip-offs count as handled:
+/// complaint counts carry no dates, so an inspection this recent is taken as the
+/// response to them.
+pub const TIP_OFF_HANDLED_DAYS: i64 = 30;
+
+/// A stop's priority class, highest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum PriorityClass {
+    /// Tip-off (举报) not yet answered by an inspection, or a 回头看 / rectification
+    /// check due: must be planned when at all feasible.
+    Mandatory,
+    Unlicensed,
+    Overdue,
+    /// A hotspot flagged for a night check.
+    NightCheck,
+    Routine,
+}
+
+/// The class's name as serialised (`mandatory`, `unlicensed`, ...).
+pub fn class_name(c: PriorityClass) -> &'static str {
+    match c {
+        PriorityClass::Mandatory => "mandatory",
+        PriorityClass::Unlicensed => "unlicensed",
+        PriorityClass::Overdue => "overdue",
+        PriorityClass::NightCheck => "night_check",
+        PriorityClass::Routine => "routine",
+    }
+}
+
+/// The class of an institution on the plan's date, with reasons.
+pub(super) fn institution_class(p: &SitePriority) -> (PriorityClass, Vec<String>) {
+    let mut why = Vec::new();
+    let recent = p
+        .days_since_inspection
+        .is_some_and(|d| d <= TIP_OFF_HANDLED_DAYS);
+    if p.complaints > 0 && !recent {
+        why.push(format!("tip-offs: {}", p.complaints));
+    }
+    if p.reinspection_due_now {
+        why.push("回头看 / rectification check due".into());
+    }
+    if p.licence == Licence::Unlicensed {
+        why.push("unlicensed".into());
+    }
+    if p.overdue {
+        why.push(match p.days_since_inspection {
+            Some(d) => format!("overdue: {d} days since the last inspection"),
+            None => "overdue: never inspected".into(),
+        });
+    }
+    let class = if (p.complaints > 0 && !recent) || p.reinspection_due_now {
+        PriorityClass::Mandatory
+    } else if p.licence == Licence::Unlicensed {
+        PriorityClass::Unlicensed
+    } else if p.overdue {
+        PriorityClass::Overdue
+    } else {
+        PriorityClass::Routine
+    };
+    (class, why)
+}
+
+/// A tie-break inside a class, 0..=4: longer since the last visit ranks higher.
+pub(super) fn days_bucket(days: Option<i64>) -> u32 {
+    match days {
+        None => 4,
+        Some(d) => (d.clamp(0, 365) / 92) as u32,
+    }
+}
+
+/// Integer prizes such that one stop of a class outweighs all lower-class stops.
+pub(super) fn prizes(classes: &[(PriorityClass, u32)]) -> Vec<f64> {
+    const SPAN: f64 = 14.0; // the largest `10 + bucket`
+    let order = [
+        PriorityClass::Routine,
+        PriorityClass::NightCheck,
+        PriorityClass::Overdue,
+        PriorityClass::Unlicensed,
+        PriorityClass::Mandatory,
+    ];
+    let mut base = [0.0f64; 5];
+    let mut below = 0.0;
+    for (k, class) in order.iter().enumerate() {
+        base[k] = 1.0 + below;
+        let n = classes.iter().filter(|(c, _)| c == class).count() as f64;
+        below += n * SPAN * base[k];
+    }
+    classes
+        .iter()
+        .map(|(c, bucket)| {
+            let k = order.iter().position(|o| o == c).unwrap_or(0);
+            base[k] * (10.0 + f64::from(*bucket))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn priority(id: &str, licence: Licence, complaints: u32, days: Option<i64>) -> SitePriority {
+        SitePriority {
+            site_id: id.into(),
+            licence,
+            complaints,
+            closed: false,
+            last_inspected: None,
+            last_result: None,
+            days_since_inspection: days,
+            overdue: days.is_none_or(|d| d > crate::coverage::overdue_after_days(licence)),
+            open_follow_ups: Vec::new(),
+            rectification_due: None,
+            reinspection_due: None,
+            reinspection_due_now: false,
+        }
+    }
+
+    #[test]
+    fn classes_follow_the_campaign_order() {
+        let class = |p: &SitePriority| institution_class(p).0;
+        assert_eq!(
+            class(&priority("a", Licence::Licensed, 2, Some(90))),
+            PriorityClass::Mandatory
+        );
+        // A tip-off answered by a recent inspection is no longer mandatory.
+        assert_eq!(
+            class(&priority("b", Licence::Licensed, 2, Some(3))),
+            PriorityClass::Routine
+        );
+        assert_eq!(
+            class(&priority("c", Licence::Unlicensed, 0, Some(3))),
+            PriorityClass::Unlicensed
+        );
+        assert_eq!(
+            class(&priority("d", Licence::Licensed, 0, Some(400))),
+            PriorityClass::Overdue
+        );
+        assert_eq!(
+            class(&priority("e", Licence::Licensed, 0, Some(10))),
+            PriorityClass::Routine
+        );
+        let mut due = priority("f", Licence::Licensed, 0, Some(10));
+        due.reinspection_due_now = true;
+        assert_eq!(class(&due), PriorityClass::Mandatory);
+    }
+
+    #[test]
+    fn one_higher_class_stop_outweighs_all_lower_ones() {
+        let mut classes = vec![(PriorityClass::Routine, 4); 50];
+        classes.extend(vec![(PriorityClass::Overdue, 4); 30]);
+        classes.push((PriorityClass::Overdue, 0));
+        classes.extend(vec![(PriorityClass::Unlicensed, 0); 5]);
+        let p = prizes(&classes);
+        let sum = |c: PriorityClass| -> f64 {
+            classes
+                .iter()
+                .zip(&p)
+                .filter(|((k, _), _)| *k == c)
+                .map(|(_, x)| x)
+                .sum()
+        };
+        let least = |c: PriorityClass| -> f64 {
+            classes
+                .iter()
+                .zip(&p)
+                .filter(|((k, _), _)| *k == c)
+                .map(|(_, x)| *x)
+                .fold(f64::INFINITY, f64::min)
+        };
+        assert!(least(PriorityClass::Overdue) > sum(PriorityClass::Routine));
+        assert!(
+            least(PriorityClass::Unlicensed)
+                > sum(PriorityClass::Routine) + sum(PriorityClass::Overdue)
+        );
+        assert!(
+            p.iter().all(|x| x.fract() == 0.0),
+            "integers add up exactly"
+        );
+    }
+}
