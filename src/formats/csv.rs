@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use super::error::{Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, FieldSpec, Row};
 use super::geom::{parse_wkt, LayerGeometry, RawGeometry, ReadOptions};
-use super::layers::{IdPoint, SiteLayer};
+use super::layers::{IdPoint, ReadItem, SiteLayer};
 use super::text::decode;
 use crate::crs::Crs;
 use crate::model::{Cell, Depot, Hotspot, Institution, School, Wgs84Point};
@@ -90,6 +90,8 @@ struct Columns {
     lon: Option<(usize, String)>,
     lat: Option<(usize, String)>,
     geometry: Option<(usize, String)>,
+    /// Columns no field of the layer reads, kept beside the item.
+    unknown: Vec<(usize, String)>,
 }
 
 fn is_point<T: SiteLayer>() -> bool {
@@ -106,9 +108,13 @@ fn columns<T: SiteLayer>(header: &csv::StringRecord, source: &str) -> Result<Col
         lon: None,
         lat: None,
         geometry: None,
+        unknown: Vec::new(),
     };
     for (i, h) in header.iter().enumerate() {
         let Some(spec) = f::match_header(&specs, h) else {
+            if !h.trim().is_empty() {
+                cols.unknown.push((i, h.to_string()));
+            }
             continue;
         };
         if let Some(first) = seen.insert(spec.name, h.to_string()) {
@@ -172,6 +178,19 @@ pub fn read<T: SiteLayer>(
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<T>, FormatError> {
+    Ok(read_items(bytes, source, opts)?
+        .into_iter()
+        .map(|r| r.item)
+        .collect())
+}
+
+/// Reads any layer from CSV bytes, each item with the fields its row gave and the
+/// columns the layer does not know (for imports that update only what a file says).
+pub fn read_items<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<ReadItem<T>>, FormatError> {
     let Some((text, _)) = decode(bytes) else {
         return Err(FormatError::Syntax {
             place: Place::file(source),
@@ -222,8 +241,9 @@ pub fn read<T: SiteLayer>(
         let mut row = Row::new(Place::line(source, line), &mut errors);
         let item = build_row::<T>(&mut row, &record, &cols, opts);
         if let Some(item) = item.filter(|_| !row.failed()) {
+            let (given, extra) = (row.given(), row.take_extra());
             check_unique(&mut first_seen, &row.place.clone(), item.id(), &mut errors);
-            items.push(item);
+            items.push(ReadItem { item, given, extra });
         }
     }
     errors.finish(items)
@@ -274,6 +294,9 @@ fn build_row<T: SiteLayer>(
 ) -> Option<T> {
     for (i, spec, header) in &cols.fields {
         row.set(spec.name, header, record.get(*i).unwrap_or("").to_string());
+    }
+    for (i, header) in &cols.unknown {
+        row.set_extra(header, record.get(*i).unwrap_or("").to_string());
     }
     let geometry = row_geometry::<T>(row, record, cols, opts);
     T::build(row, geometry)

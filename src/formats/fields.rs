@@ -112,6 +112,7 @@ pub fn match_header(specs: &[FieldSpec], header: &str) -> Option<FieldSpec> {
 pub struct Row<'e> {
     pub place: Place,
     values: HashMap<&'static str, (String, String)>,
+    extra: Vec<(String, String)>,
     errors: &'e mut Errors,
     failed: bool,
 }
@@ -122,6 +123,7 @@ impl<'e> Row<'e> {
         Self {
             place,
             values: HashMap::new(),
+            extra: Vec::new(),
             errors,
             failed: false,
         }
@@ -129,6 +131,29 @@ impl<'e> Row<'e> {
     /// Sets `field`'s value, read under `header`.
     pub fn set(&mut self, field: &'static str, header: &str, value: String) {
         self.values.insert(field, (header.to_string(), value));
+    }
+    /// Keeps a column (or property) no field of the layer reads, under its header.
+    pub fn set_extra(&mut self, header: &str, value: String) {
+        self.extra.push((header.to_string(), value));
+    }
+    /// The fields this row gives a non-blank value for, by canonical name: an import
+    /// leaves the stored value of every other field alone.
+    pub fn given(&self) -> Vec<&'static str> {
+        let mut given: Vec<&'static str> = self
+            .values
+            .iter()
+            .filter(|(_, (_, v))| !v.trim().is_empty())
+            .map(|(field, _)| *field)
+            .collect();
+        given.sort_unstable();
+        given
+    }
+    /// The columns no field reads, `(header, value)` in file order, blank values left out.
+    pub fn take_extra(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.extra)
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect()
     }
     /// True when some field of this row was rejected.
     pub fn failed(&self) -> bool {

@@ -25,7 +25,7 @@ use super::csv::check_unique;
 use super::error::{Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, Row};
 use super::geom::{round7, LayerGeometry, RawGeometry, ReadOptions};
-use super::layers::SiteLayer;
+use super::layers::{ReadItem, SiteLayer};
 use super::text::decode;
 use crate::model::{
     Cell, Depot, Hotspot, Institution, OpenHours, School, Wgs84Point, Wgs84Polygon,
@@ -90,6 +90,19 @@ pub fn read<T: SiteLayer>(
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<T>, FormatError> {
+    Ok(read_items(bytes, source, opts)?
+        .into_iter()
+        .map(|r| r.item)
+        .collect())
+}
+
+/// Reads any layer from a FeatureCollection, each item with the properties it gave
+/// and those the layer does not know (for imports that update only what a file says).
+pub fn read_items<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<ReadItem<T>>, FormatError> {
     let file = Place::file(source);
     let (text, _) = decode(bytes).ok_or_else(|| syntax(file.clone(), "text is not UTF-8"))?;
     let doc: Value = serde_json::from_str(&text)
@@ -115,8 +128,9 @@ pub fn read<T: SiteLayer>(
         let place = Place::feature(source, i);
         let mut row = Row::new(place.clone(), &mut errors);
         if let Some(item) = build::<T>(&mut row, feature, opts).filter(|_| !row.failed()) {
+            let (given, extra) = (row.given(), row.take_extra());
             check_unique(&mut first_seen, &place, item.id(), &mut errors);
-            items.push(item);
+            items.push(ReadItem { item, given, extra });
         }
     }
     errors.finish(items)
@@ -132,8 +146,10 @@ fn build<T: SiteLayer>(row: &mut Row<'_>, feature: &Value, opts: &ReadOptions) -
     }
     if let Some(props) = feature.get("properties").and_then(Value::as_object) {
         for (key, value) in props {
-            if let (Some(spec), Some(text)) = (f::match_header(T::FIELDS, key), scalar(value)) {
-                row.set(spec.name, key, text);
+            match (f::match_header(T::FIELDS, key), scalar(value)) {
+                (Some(spec), Some(text)) => row.set(spec.name, key, text),
+                (None, Some(text)) => row.set_extra(key, text),
+                _ => {}
             }
         }
     }

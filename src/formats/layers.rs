@@ -143,6 +143,18 @@ impl SiteLayer for Hotspot {
     }
 }
 
+/// An item as read from one row or feature, with what the row said beyond the item:
+/// which fields it gave (an import updates only those) and the columns the layer does
+/// not know (kept as extra attributes or reported as ignored, never dropped unsaid).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadItem<T> {
+    pub item: T,
+    /// Canonical names of the fields with a non-blank value (`name`, `open_hours`, …).
+    pub given: Vec<&'static str>,
+    /// Unknown columns or properties `(header, value)` with a non-blank value.
+    pub extra: Vec<(String, String)>,
+}
+
 /// A bare site: an id and a point (the `matrix` command's `id,lon,lat` lists).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdPoint {

@@ -21,4 +21,4 @@ pub mod township;
 
 pub use error::{FieldProblem, FormatError, Place, Position};
 pub use geom::ReadOptions;
-pub use layers::SiteLayer;
+pub use layers::{ReadItem, SiteLayer};

@@ -152,6 +152,7 @@ fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
 
 fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
     let cells = site_cells(ws)?;
+    let extras = ws.site_extras()?;
     let (from, to) = default_window();
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = to
@@ -189,6 +190,7 @@ fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
                         ),
                         ("findings", json!(last.map(|l| l.1))),
                         ("cell_id", json!(cells.get(&i.id))),
+                        ("extra", json!(extras.get(&i.id))),
                         ("inspected_in_period", json!(in_window.contains(&i.id))),
                     ]),
                 )

@@ -33,7 +33,10 @@ pub use inspections::{
     LedgerRow, NightCheck, SitePriority,
 };
 pub use plans::StoredPlan;
-pub use sites::{ImportKind, ImportReport, Rejection};
+pub use sites::{
+    FieldChange, ImportKind, ImportOptions, ImportReport, Importable, Rejection,
+    SAME_SITE_MAX_MOVE_M,
+};
 pub use tracks::{StreetLine, StreetSegment, SweptTrack, TrackRecord};
 pub use users::{Role, Session, User};
 
@@ -171,6 +174,24 @@ impl Workspace {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one immediate transaction and commits only when `f` says to keep its
+    /// work (`(value, true)`); otherwise everything `f` wrote is rolled back (dry runs).
+    pub(crate) fn write_or_discard<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<(T, bool), StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (out, keep) = f(&tx)?;
+        if keep {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
         Ok(out)
     }
 
