@@ -41,7 +41,12 @@ fn main() -> Result<()> {
         (Shift::Day, 6),
         (Shift::Night, 2),
     ] {
-        let settings = ShiftSettings::new(date, shift, ShiftSettings::numbered_teams(teams));
+        let settings = ShiftSettings::from_rules(
+            &shift_data.rules,
+            date,
+            shift,
+            ShiftSettings::numbered_teams(teams),
+        );
         let t0 = Instant::now();
         let plan = plan_shift(&input, &settings, &router, &options, &mut |_| {})?;
         let s = &plan.summary;

@@ -1,12 +1,27 @@
 //! gridpatrol: inspection planning for township (镇/街道) leads under the "双减" policy.
 //!
-//! Data flows one way, and the module tree shows it:
-//! [`formats`] (GeoJSON, CSV, OSM, GPX, vector tiles) → [`model`] → [`network`] (road graph per
-//! travel profile) → [`routing`] (shortest paths, matrices) → [`plan`] (day and night
-//! routes), [`sweep`] (拉网式 street sweeps) and [`coverage`] (per 网格 figures, hotspots,
-//! 双随机 draws) → [`store`] (the SQLite workspace) → [`server`] and the CLI; [`tiles`]
-//! cuts the site layer into bubbles and vector tiles for the map.
-//! Nothing below calls upward; the server and the CLI are thin shells.
+//! Data flows one way, and the module tree shows it: files are read into the model, the
+//! road network is built from OpenStreetMap, routes are planned on it, and the store keeps
+//! the township's workspace; the server and the CLI are thin shells on top. The modules
+//! stand on steps, lowest first; a module uses only modules on lower steps, never one
+//! above or beside it (`tests/layers.rs` reads every `crate::` path and holds this list
+//! to it):
+//!
+//! 1. [`units`], [`sample`], [`hash_chain`]: units of measure, the bundled sample's
+//!    bytes, the 双随机 draw log's chaining rule
+//! 2. [`crs`]: WGS-84 ⇄ GCJ-02 ⇄ BD-09
+//! 3. [`model`]: plain data (sites, cells, hotspots, depots)
+//! 4. [`formats`]: files in and out (GeoJSON, CSV, OSM, GPX, tables, vector tiles)
+//! 5. [`rules`]: the township's rules (shift windows, visit times, overdue days,
+//!    follow-up periods, hotspot scoring, snapping limits, checklists), one typed struct
+//! 6. [`network`], [`plan`], [`tiles`]: the road graph per travel profile; the generic
+//!    VRPTW solver; the site layer cut into bubbles and tiles
+//! 7. [`routing`], [`sweep`], [`spatial`]: shortest paths and matrices; 拉网式 street
+//!    sweeps; cell lookup, track matching and local frames
+//! 8. [`store`]: the SQLite workspace
+//! 9. [`coverage`]: per 网格 figures, hotspots, 双随机 draws, the ledger's tables
+//! 10. [`shift`]: one township shift (日查 / 夜查) as a plan on the streets
+//! 11. [`server`]: the HTTP shell (the CLI is the other shell, in `src/bin`)
 
 pub mod coverage;
 pub mod crs;
@@ -16,6 +31,7 @@ pub mod model;
 pub mod network;
 pub mod plan;
 pub mod routing;
+pub mod rules;
 pub mod sample;
 pub mod server;
 pub mod shift;

@@ -7,8 +7,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use geo::Centroid;
 use serde::Serialize;
 
-use super::overdue_after_days;
 use crate::model::{Cell, Hotspot, Institution, Licence};
+use crate::rules::OverdueDays;
 use crate::spatial::CellLocator;
 
 /// Everything coverage needs, as plain data (the store fills it; benchmarks and tests
@@ -31,6 +31,8 @@ pub struct CoverageInput<'a> {
     pub street_m: &'a HashMap<String, f64>,
     /// Swept metres per cell id in the window, and the latest sweep there.
     pub swept: &'a HashMap<String, (f64, NaiveDateTime)>,
+    /// When a site is overdue, by licence (the township's rules).
+    pub overdue_days: OverdueDays,
 }
 
 /// One cell's figures (the JSON keys and GeoJSON properties are these field names).
@@ -144,7 +146,7 @@ pub fn compute_coverage(input: &CoverageInput<'_>) -> Vec<CellCoverage> {
             .map(|t| t.date())
             .max(s.last_inspected);
         let overdue =
-            last.is_none_or(|d| (input.to - d).num_days() > overdue_after_days(s.licence));
+            last.is_none_or(|d| (input.to - d).num_days() > input.overdue_days.after(s.licence));
         if overdue {
             cov.sites_overdue += 1;
             match s.licence {
@@ -193,8 +195,8 @@ fn window(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
 }
 
 /// The day before which a site of `licence` is overdue when judged on `to`.
-fn overdue_cutoff(to: NaiveDate, licence: Licence) -> NaiveDate {
-    to.checked_sub_signed(chrono::Duration::days(overdue_after_days(licence)))
+fn overdue_cutoff(to: NaiveDate, licence: Licence, overdue_days: &OverdueDays) -> NaiveDate {
+    to.checked_sub_signed(chrono::Duration::days(overdue_days.after(licence)))
         .unwrap_or(NaiveDate::MIN)
 }
 
@@ -209,7 +211,8 @@ pub fn coverage_from_store(
     to: NaiveDate,
 ) -> Result<Vec<CellCoverage>, crate::store::StoreError> {
     let (start, end) = window(from, to);
-    let mut sites = ws.site_tallies(start, end, |l| overdue_cutoff(to, l))?;
+    let overdue_days = ws.rules()?.overdue_days;
+    let mut sites = ws.site_tallies(start, end, |l| overdue_cutoff(to, l, &overdue_days))?;
     let mut hotspots = ws.hotspot_tallies(start, end)?;
     let swept = ws.swept_by_cell(start, end)?;
     let cells = ws.cell_summaries()?;
@@ -275,6 +278,7 @@ pub fn coverage_from_rows(
         night_checks: &night_checks,
         street_m: &street_m,
         swept: &swept,
+        overdue_days: ws.rules()?.overdue_days,
     }))
 }
 

@@ -10,55 +10,8 @@ use rstar::{RTree, AABB};
 use serde::Serialize;
 
 use crate::model::{Hotspot, HotspotKind, Institution, Licence, School};
+pub use crate::rules::HotspotRule;
 use crate::spatial::{point_segment_m, LocalFrame};
-
-/// The scoring rule's constants, in one place.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct HotspotRule {
-    /// Sites this close to the building (or inside it) count as "in or near".
-    pub near_site_m: f64,
-    /// Schools this close raise the score.
-    pub near_school_m: f64,
-    /// Findings older than this do not count.
-    pub findings_window_days: i64,
-    pub points_per_unlicensed: f64,
-    pub max_unlicensed: f64,
-    pub points_per_complaint: f64,
-    pub max_complaints: f64,
-    pub points_per_finding: f64,
-    pub max_findings: f64,
-    pub points_per_school: f64,
-    pub max_schools: f64,
-    /// Points per 10 days since the last night check (never checked: the maximum).
-    pub points_per_10_days: f64,
-    pub max_days: f64,
-    /// A hotspot needs a night check when its score reaches this...
-    pub flag_score: f64,
-    /// ...and it was not night-checked in the last this many days.
-    pub recheck_after_days: i64,
-}
-
-impl Default for HotspotRule {
-    fn default() -> Self {
-        Self {
-            near_site_m: 100.0,
-            near_school_m: 500.0,
-            findings_window_days: 365,
-            points_per_unlicensed: 3.0,
-            max_unlicensed: 9.0,
-            points_per_complaint: 1.0,
-            max_complaints: 4.0,
-            points_per_finding: 1.5,
-            max_findings: 6.0,
-            points_per_school: 1.0,
-            max_schools: 3.0,
-            points_per_10_days: 1.0,
-            max_days: 3.0,
-            flag_score: 5.0,
-            recheck_after_days: 7,
-        }
-    }
-}
 
 /// One part of a score: what was counted and the points it gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]

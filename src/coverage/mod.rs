@@ -16,20 +16,3 @@ pub mod report;
 
 pub use crate::spatial::CellLocator;
 pub use coverage::{compute_coverage, CellCoverage, CoverageInput};
-
-use crate::model::Licence;
-
-/// Days after the last inspection when a site of this licence class is overdue:
-/// unlicensed (无证无照) 30, registered only (有照无证) 60, licensed (有证有照) 180.
-///
-/// ```
-/// use gridpatrol::{coverage::overdue_after_days, model::Licence};
-/// assert!(overdue_after_days(Licence::Unlicensed) < overdue_after_days(Licence::Licensed));
-/// ```
-pub fn overdue_after_days(licence: Licence) -> i64 {
-    match licence {
-        Licence::Unlicensed => 30,
-        Licence::RegisteredOnly => 60,
-        Licence::Licensed => 180,
-    }
-}

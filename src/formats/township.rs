@@ -46,6 +46,9 @@ pub struct Manifest {
     /// The site-list layers.
     #[serde(default)]
     pub layers: Layers,
+    /// The township's rules, when not in `rules.toml` (read by [`crate::rules`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rules: Option<serde_json::Value>,
 }
 
 /// Each layer's file, all optional.

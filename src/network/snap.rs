@@ -13,7 +13,7 @@ use crate::model::Wgs84Point;
 use crate::units::{haversine_m, Metres, EARTH_RADIUS_M};
 
 /// The default snapping limit.
-pub const DEFAULT_MAX_SNAP_M: Metres = 500.0;
+pub const DEFAULT_MAX_SNAP_M: Metres = crate::rules::DEFAULT_MAX_SITE_TO_STREET_M;
 
 /// A point placed on the network: on edge `edge`, `offset_m` metres from its source.
 ///

@@ -28,9 +28,12 @@ fn date(field: &str, text: Option<&str>, default: NaiveDate) -> Result<NaiveDate
     }
 }
 
-/// The inclusive dates of a period, the last 30 days where not given.
-pub fn period_dates(period: &Period) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let (d_from, d_to) = default_window();
+/// The inclusive dates of a period, the map's default window where not given.
+pub fn period_dates(
+    period: &Period,
+    ws: &crate::store::Workspace,
+) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    let (d_from, d_to) = default_window(ws)?;
     let from = date("from", period.from.as_deref(), d_from)?;
     let to = date("to", period.to.as_deref(), d_to)?;
     if to < from {
@@ -45,7 +48,7 @@ pub async fn get_coverage(
     Signed(_user): Signed,
     Query(period): Query<Period>,
 ) -> Result<Response, ApiError> {
-    let (from, to) = period_dates(&period)?;
+    let (from, to) = period_dates(&period, &*state.data.store()?)?;
     let key = format!("coverage {from} {to}");
     if let Some(bytes) = state.data.current_answer(&key) {
         return Ok(([(CONTENT_TYPE, "application/json")], bytes).into_response());

@@ -80,7 +80,7 @@ pub async fn get_export(
         let bytes = serde_json::to_vec(&fc).map_err(ApiError::internal)?;
         return Ok(attachment(bytes, "application/geo+json", &file));
     }
-    let (from, to) = period_dates(&period)?;
+    let (from, to) = period_dates(&period, &*state.data.store()?)?;
     tokio::task::spawn_blocking(move || match (stem.as_str(), ext.as_str()) {
         ("coverage", "csv") => {
             let bytes = crate::formats::table::to_csv(&coverage_table(&state.data, from, to)?)

@@ -51,7 +51,7 @@ pub async fn post_inspection(
         let mut ws = state.data.store()?;
         let inspection = ws.record_inspection(&input)?;
         let cell_id = site_cells(&ws)?.remove(&input.site_id);
-        let (from, to) = default_window();
+        let (from, to) = default_window(&ws)?;
         let cell = match cell_id {
             Some(id) => coverage_rows(&ws, from, to)?
                 .into_iter()

@@ -14,7 +14,7 @@ use super::auth::MaybeSigned;
 use super::error::ApiError;
 use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
 use super::AppState;
-use crate::coverage::hotspots::{hotspots_from_store, HotspotRule, HotspotScore};
+use crate::coverage::hotspots::{hotspots_from_store, HotspotScore};
 use crate::formats::geojson::{collection, feature_with, properties, write};
 use crate::store::Workspace;
 
@@ -153,7 +153,7 @@ fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
 fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
     let cells = site_cells(ws)?;
     let extras = ws.site_extras()?;
-    let (from, to) = default_window();
+    let (from, to) = default_window(ws)?;
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = to
         .succ_opt()
@@ -200,7 +200,7 @@ fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
 }
 
 fn cells(ws: &Workspace) -> Result<Value, ApiError> {
-    let (from, to) = default_window();
+    let (from, to) = default_window(ws)?;
     let rows: HashMap<String, Value> = coverage_rows(ws, from, to)?
         .into_iter()
         .filter_map(|r| r["cell_id"].as_str().map(|id| (id.to_string(), r.clone())))
@@ -230,7 +230,7 @@ fn cells(ws: &Workspace) -> Result<Value, ApiError> {
 fn hotspots(ws: &Workspace) -> Result<Value, ApiError> {
     let today = chrono::Local::now().date_naive();
     let scores: HashMap<String, HotspotScore> =
-        hotspots_from_store(ws, today, &HotspotRule::default())?
+        hotspots_from_store(ws, today, &ws.rules()?.hotspots)?
             .into_iter()
             .map(|s| (s.hotspot_id.clone(), s))
             .collect();

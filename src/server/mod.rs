@@ -21,6 +21,7 @@ pub mod export;
 pub mod inspections;
 pub mod layers;
 pub mod plan;
+pub mod rules;
 pub mod tiles;
 pub mod workspace;
 
@@ -224,6 +225,7 @@ pub fn router(state: AppState) -> Router {
         .route("/inspections", post(inspections::post_inspection))
         .route("/draw", post(draw::post_draw))
         .route("/export/{file}", get(export::get_export))
+        .route("/rules", get(rules::get_rules))
         .fallback(api_not_found)
         .method_not_allowed_fallback(not_allowed);
     Router::new()

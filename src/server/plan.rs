@@ -134,13 +134,16 @@ fn teams(req: &PlanRequest) -> Result<Vec<TeamSpec>, ApiError> {
 }
 
 /// Checks the request and turns it into settings and search options.
-fn settings(req: &PlanRequest) -> Result<(ShiftSettings, SolveOptions, Profile), ApiError> {
+fn settings(
+    req: &PlanRequest,
+    rules: &crate::rules::Rules,
+) -> Result<(ShiftSettings, SolveOptions, Profile), ApiError> {
     let date = parse_date(&req.date)?;
     let shift: Shift = req
         .shift
         .parse()
         .map_err(|e: crate::shift::TownshipError| ApiError::bad_request(e.to_string()))?;
-    let mut settings = ShiftSettings::new(date, shift, teams(req)?);
+    let mut settings = ShiftSettings::from_rules(rules, date, shift, teams(req)?);
     settings.joint_sites = req
         .joint_sites
         .iter()
@@ -195,7 +198,8 @@ pub async fn post_plan(
     Lead(user): Lead,
     ApiJson(req): ApiJson<PlanRequest>,
 ) -> Result<axum::Json<Value>, ApiError> {
-    let (settings, options, profile) = settings(&req)?;
+    let rules = state.data.store()?.rules()?;
+    let (settings, options, profile) = settings(&req, &rules)?;
     let plan = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
         let plan = make_plan(&state.data, &state.planner, &settings, &options, profile)?;
         let body = serde_json::to_string(&plan).map_err(ApiError::internal)?;

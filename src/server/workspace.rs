@@ -208,10 +208,9 @@ impl ServerData {
     }
 }
 
-/// The last 30 days up to today: the window the map colours cells by.
-pub fn default_window() -> (NaiveDate, NaiveDate) {
-    let to = Local::now().date_naive();
-    (to - chrono::Duration::days(29), to)
+/// The window the map colours cells by: the rules' `map.window_days` up to today.
+pub fn default_window(ws: &Workspace) -> Result<(NaiveDate, NaiveDate), ApiError> {
+    Ok(ws.rules()?.map.window_ending(Local::now().date_naive()))
 }
 
 /// Coverage rows as the page reads them (the store's figures, renamed for the table).

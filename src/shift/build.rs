@@ -104,7 +104,7 @@ fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
         if p.closed {
             continue; // 关停: ordered closed, nothing to inspect until it reopens
         }
-        let (class, why) = institution_class(p);
+        let (class, why) = institution_class(p, settings.tip_off_handled_days);
         let mut stop = Stop::new(inst.id.clone(), 0, settings.institution_service_s);
         stop.windows = opening_windows(inst, settings.institution_service_s);
         stop.mandatory = class == PriorityClass::Mandatory;

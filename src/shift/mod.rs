@@ -19,7 +19,7 @@ pub mod settings;
 use thiserror::Error;
 
 pub use build::{build_shift, Candidate, ShiftProblem, SiteKind, UnplannedSite};
-pub use priority::{class_name, PriorityClass, TIP_OFF_HANDLED_DAYS};
+pub use priority::{class_name, PriorityClass};
 pub use read_back::{read_back, PlanSummary, PlannedVisit, ShiftPlan, TeamRoute};
 pub use settings::{Shift, ShiftData, ShiftInput, ShiftSettings, TeamSpec};
 

@@ -11,11 +11,6 @@ use serde::Serialize;
 use crate::model::Licence;
 use crate::store::SitePriority;
 
-/// Days after an inspection during which a site's tip-offs count as handled:
-/// complaint counts carry no dates, so an inspection this recent is taken as the
-/// response to them.
-pub const TIP_OFF_HANDLED_DAYS: i64 = 30;
-
 /// A stop's priority class, highest first.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
@@ -44,11 +39,16 @@ pub fn class_name(c: PriorityClass) -> &'static str {
 }
 
 /// The class of an institution on the plan's date, with reasons.
-pub(super) fn institution_class(p: &SitePriority) -> (PriorityClass, Vec<String>) {
+/// Tip-offs count as answered by an inspection at most `tip_off_handled_days` old
+/// (complaint counts carry no dates).
+pub(super) fn institution_class(
+    p: &SitePriority,
+    tip_off_handled_days: i64,
+) -> (PriorityClass, Vec<String>) {
     let mut why = Vec::new();
     let recent = p
         .days_since_inspection
-        .is_some_and(|d| d <= TIP_OFF_HANDLED_DAYS);
+        .is_some_and(|d| d <= tip_off_handled_days);
     if p.complaints > 0 && !recent {
         why.push(format!("tip-offs: {}", p.complaints));
     }
@@ -123,7 +123,7 @@ mod tests {
             last_inspected: None,
             last_result: None,
             days_since_inspection: days,
-            overdue: days.is_none_or(|d| d > crate::coverage::overdue_after_days(licence)),
+            overdue: days.is_none_or(|d| d > crate::rules::OverdueDays::default().after(licence)),
             open_follow_ups: Vec::new(),
             rectification_due: None,
             reinspection_due: None,
@@ -133,7 +133,8 @@ mod tests {
 
     #[test]
     fn classes_follow_the_campaign_order() {
-        let class = |p: &SitePriority| institution_class(p).0;
+        let handled = crate::rules::FollowUpRules::default().tip_off_handled_days;
+        let class = |p: &SitePriority| institution_class(p, handled).0;
         assert_eq!(
             class(&priority("a", Licence::Licensed, 2, Some(90))),
             PriorityClass::Mandatory

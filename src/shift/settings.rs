@@ -5,9 +5,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::TownshipError;
-use crate::coverage::hotspots::{hotspots_from_store, HotspotRule, HotspotScore};
+use crate::coverage::hotspots::{hotspots_from_store, HotspotScore};
 use crate::model::{Depot, Institution};
 use crate::plan::problem::{Break, TimeWindow};
+use crate::rules::Rules;
 use crate::store::{SitePriority, StoreError, Workspace};
 use crate::units::{Metres, Seconds};
 
@@ -62,7 +63,8 @@ impl TeamSpec {
     }
 }
 
-/// What the lead chooses for a shift; [`ShiftSettings::new`] fills the defaults.
+/// What the lead chooses for a shift; [`ShiftSettings::from_rules`] fills the rest from
+/// the township's rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShiftSettings {
     pub date: NaiveDate,
@@ -76,13 +78,15 @@ pub struct ShiftSettings {
     pub hotspot_service_s: Seconds,
     /// Sites farther than this from a usable street are unreachable.
     pub max_snap_m: Metres,
+    /// An inspection this recent answers a site's tip-offs.
+    pub tip_off_handled_days: i64,
     /// Sites that need a joint inspection: only a `joint` team may visit them.
     pub joint_sites: Vec<String>,
 }
 
 impl ShiftSettings {
-    /// Defaults for `shift` on `date` with `teams` (ids): day 08:30–17:30 with a
-    /// 60-minute lunch starting 11:30–13:00, night 19:00–22:00; 20 min per
+    /// The built-in rules for `shift` on `date` with `teams` (ids): day 08:30–17:30
+    /// with a 60-minute lunch starting 11:30–13:00, night 19:00–22:00; 20 min per
     /// institution, 30 min per hotspot; sites within 500 m of a street.
     ///
     /// ```
@@ -93,26 +97,28 @@ impl ShiftSettings {
     /// assert!(s.break_.is_none());
     /// ```
     pub fn new(date: NaiveDate, shift: Shift, teams: Vec<TeamSpec>) -> Self {
-        let h = |hours: f64| hours * 3600.0;
-        let (window, break_) = match shift {
-            Shift::Day => (
-                TimeWindow::new(h(8.5), h(17.5)),
-                Some(Break {
-                    start_window: TimeWindow::new(h(11.5), h(13.0)),
-                    duration_s: h(1.0),
-                }),
-            ),
-            Shift::Night => (TimeWindow::new(h(19.0), h(22.0)), None),
+        Self::from_rules(&Rules::default(), date, shift, teams)
+    }
+
+    /// The township's `rules` for `shift` on `date` with `teams`.
+    pub fn from_rules(rules: &Rules, date: NaiveDate, shift: Shift, teams: Vec<TeamSpec>) -> Self {
+        let window_rule = match shift {
+            Shift::Day => &rules.shifts.day,
+            Shift::Night => &rules.shifts.night,
         };
         Self {
             date,
             shift,
             teams,
-            window,
-            break_,
-            institution_service_s: 20.0 * 60.0,
-            hotspot_service_s: 30.0 * 60.0,
-            max_snap_m: 500.0,
+            window: TimeWindow::new(window_rule.start.0, window_rule.end.0),
+            break_: window_rule.lunch.as_ref().map(|l| Break {
+                start_window: TimeWindow::new(l.earliest.0, l.latest.0),
+                duration_s: l.minutes * 60.0,
+            }),
+            institution_service_s: rules.service_minutes.institution_s(),
+            hotspot_service_s: rules.service_minutes.hotspot_s(),
+            max_snap_m: rules.snapping.max_site_to_street_m,
+            tip_off_handled_days: rules.follow_ups.tip_off_handled_days,
             joint_sites: Vec::new(),
         }
     }
@@ -143,14 +149,17 @@ pub struct ShiftData {
     /// Scored only for the night shift (the day shift visits institutions).
     pub hotspots: Vec<HotspotScore>,
     pub depots: Vec<Depot>,
+    /// The township's rules, for [`ShiftSettings::from_rules`].
+    pub rules: Rules,
 }
 
 impl ShiftData {
     /// Reads the sites, their priorities on `date`, the depots and, for the night
     /// shift, the hotspot scores.
     pub fn from_store(ws: &Workspace, date: NaiveDate, shift: Shift) -> Result<Self, StoreError> {
+        let rules = ws.rules()?;
         let hotspots = match shift {
-            Shift::Night => hotspots_from_store(ws, date, &HotspotRule::default())?,
+            Shift::Night => hotspots_from_store(ws, date, &rules.hotspots)?,
             Shift::Day => Vec::new(),
         };
         Ok(Self {
@@ -158,6 +167,7 @@ impl ShiftData {
             priorities: ws.priority_inputs(date)?,
             hotspots,
             depots: ws.depots()?,
+            rules,
         })
     }
 

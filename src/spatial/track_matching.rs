@@ -1,20 +1,18 @@
 //! Matching a walked track to street pieces: a piece counts as swept when its midpoint
-//! lies within [`BUFFER_M`] of a track segment running roughly along it (within
-//! [`MAX_ANGLE_DEG`]), so a track crossing a street does not sweep it.
+//! lies within the rules' `snapping.track_buffer_m` of a track segment running roughly
+//! along it (within `snapping.track_max_angle_deg`), so a track crossing a street does
+//! not sweep it.
 
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use serde::Serialize;
 
 use super::frame::{point_segment_m, LocalFrame};
+use crate::rules::SnapRules;
 use crate::units::haversine_m;
 
 /// Streets are cut into pieces at most this long, so "swept" is decided piece by piece.
 pub const MAX_PIECE_M: f64 = 20.0;
-/// How far a track may run from a street and still sweep it (GPS error, pavements).
-pub const BUFFER_M: f64 = 15.0;
-/// How far a track's direction may turn from a street's and still run along it.
-pub const MAX_ANGLE_DEG: f64 = 35.0;
 
 /// A straight piece of street in WGS-84 `[lon, lat]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -66,12 +64,15 @@ pub fn cut_line(points: &[(f64, f64)]) -> Vec<Segment> {
 /// Street pieces indexed for matching tracks.
 pub struct SegmentIndex {
     segments: Vec<Segment>,
+    /// How close and how parallel a track must run (the township's snapping rules).
+    buffer_m: f64,
+    max_angle_deg: f64,
     tree: RTree<GeomWithData<Rectangle<[f64; 2]>, usize>>,
 }
 
 impl SegmentIndex {
-    /// Indexes `segments` by bounding box.
-    pub fn new(segments: Vec<Segment>) -> Self {
+    /// Indexes `segments` by bounding box, to match tracks within the `limits`.
+    pub fn new(segments: Vec<Segment>, limits: &SnapRules) -> Self {
         let boxes = segments
             .iter()
             .enumerate()
@@ -79,6 +80,8 @@ impl SegmentIndex {
             .collect();
         Self {
             segments,
+            buffer_m: limits.track_buffer_m,
+            max_angle_deg: limits.track_max_angle_deg,
             tree: RTree::bulk_load(boxes),
         }
     }
@@ -88,7 +91,7 @@ impl SegmentIndex {
         let mut hit = vec![false; self.segments.len()];
         for w in points.windows(2) {
             let frame = LocalFrame::at(w[0].0, w[0].1);
-            let [dx, dy] = frame.deg(BUFFER_M);
+            let [dx, dy] = frame.deg(self.buffer_m);
             let lo = [w[0].0.min(w[1].0) - dx, w[0].1.min(w[1].1) - dy];
             let hi = [w[0].0.max(w[1].0) + dx, w[0].1.max(w[1].1) + dy];
             let (ta, tb) = (frame.xy(w[0].0, w[0].1), frame.xy(w[1].0, w[1].1));
@@ -99,7 +102,7 @@ impl SegmentIndex {
                 .tree
                 .locate_in_envelope_intersecting(&AABB::from_corners(lo, hi))
             {
-                if !hit[c.data] && runs_along(&self.segments[c.data], &frame, ta, tb) {
+                if !hit[c.data] && self.runs_along(&self.segments[c.data], &frame, ta, tb) {
                     hit[c.data] = true;
                 }
             }
@@ -110,26 +113,26 @@ impl SegmentIndex {
             .map(|(i, _)| i)
             .collect()
     }
-}
 
-fn runs_along(s: &Segment, frame: &LocalFrame, ta: [f64; 2], tb: [f64; 2]) -> bool {
-    let m = s.midpoint();
-    if point_segment_m(frame.xy(m[0], m[1]), ta, tb) > BUFFER_M {
-        return false;
+    fn runs_along(&self, s: &Segment, frame: &LocalFrame, ta: [f64; 2], tb: [f64; 2]) -> bool {
+        let m = s.midpoint();
+        if point_segment_m(frame.xy(m[0], m[1]), ta, tb) > self.buffer_m {
+            return false;
+        }
+        let (sa, sb) = (frame.xy(s.a[0], s.a[1]), frame.xy(s.b[0], s.b[1]));
+        let u = [sb[0] - sa[0], sb[1] - sa[1]];
+        let v = [tb[0] - ta[0], tb[1] - ta[1]];
+        let (nu, nv) = (
+            (u[0] * u[0] + u[1] * u[1]).sqrt(),
+            (v[0] * v[0] + v[1] * v[1]).sqrt(),
+        );
+        if nu == 0.0 || nv == 0.0 {
+            return false;
+        }
+        // Undirected: walking either way along the street sweeps it.
+        let cos = ((u[0] * v[0] + u[1] * v[1]) / (nu * nv)).abs();
+        cos >= self.max_angle_deg.to_radians().cos()
     }
-    let (sa, sb) = (frame.xy(s.a[0], s.a[1]), frame.xy(s.b[0], s.b[1]));
-    let u = [sb[0] - sa[0], sb[1] - sa[1]];
-    let v = [tb[0] - ta[0], tb[1] - ta[1]];
-    let (nu, nv) = (
-        (u[0] * u[0] + u[1] * u[1]).sqrt(),
-        (v[0] * v[0] + v[1] * v[1]).sqrt(),
-    );
-    if nu == 0.0 || nv == 0.0 {
-        return false;
-    }
-    // Undirected: walking either way along the street sweeps it.
-    let cos = ((u[0] * v[0] + u[1] * v[1]) / (nu * nv)).abs();
-    cos >= MAX_ANGLE_DEG.to_radians().cos()
 }
 
 #[cfg(test)]
@@ -140,7 +143,7 @@ mod tests {
         // An east-west street of ~170 m and a north-south one crossing its middle.
         let mut s = cut_line(&[(116.0, 40.0), (116.002, 40.0)]);
         s.extend(cut_line(&[(116.001, 39.999), (116.001, 40.001)]));
-        SegmentIndex::new(s)
+        SegmentIndex::new(s, &SnapRules::default())
     }
 
     #[test]

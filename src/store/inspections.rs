@@ -117,19 +117,14 @@ pub struct InspectionInput {
     pub team_id: String,
     pub result: InspectionResult,
     pub notes: Option<String>,
-    /// 整改 due date for a hazard (default: `DEFAULT_RECTIFY_DAYS` (14 days) after the visit).
+    /// 整改 due date for a hazard (default: the rules' `follow_ups.rectify_days` after the visit).
     pub rectify_by: Option<NaiveDate>,
     /// Order the site closed (关停).
     pub close: bool,
     /// Schedule a 回头看 this many days after the visit (closures and finished
-    /// rectifications get one after `DEFAULT_LOOKBACK_DAYS` (30 days) anyway).
+    /// rectifications get one after the rules' `follow_ups.look_back_days` anyway).
     pub lookback_days: Option<u32>,
 }
-
-/// Days given to rectify a hazard when no date is set.
-pub const DEFAULT_RECTIFY_DAYS: i64 = 14;
-/// Days after a closure or a finished rectification before the 回头看.
-pub const DEFAULT_LOOKBACK_DAYS: i64 = 30;
 
 /// A recorded inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -377,6 +372,7 @@ impl Workspace {
             }
         }
         let closed = self.closed_sites()?;
+        let overdue_days = super::rules::rules_in(self.conn())?.overdue_days;
         let mut out = Vec::new();
         for site in self.institutions()? {
             let last_date = last.get(&site.id).map(|t| t.date()).or(site.last_inspected);
@@ -395,7 +391,7 @@ impl Workspace {
                 .flatten()
                 .any(|d| d <= date);
             out.push(SitePriority {
-                overdue: days.is_none_or(|d| d > crate::coverage::overdue_after_days(site.licence)),
+                overdue: days.is_none_or(|d| d > overdue_days.after(site.licence)),
                 licence: site.licence,
                 complaints: site.complaints,
                 closed: closed.contains(&site.id),
@@ -557,7 +553,8 @@ fn apply_follow_ups(
         )?;
         Ok(())
     };
-    let lookback_days = input.lookback_days.map_or(DEFAULT_LOOKBACK_DAYS, i64::from);
+    let rules = super::rules::rules_in(tx)?.follow_ups;
+    let lookback_days = input.lookback_days.map_or(rules.look_back_days, i64::from);
     // A visit on or after a 回头看's date is that 回头看.
     resolve("lookback", true)?;
     let mut schedule_lookback = input.lookback_days.is_some();
@@ -586,7 +583,7 @@ fn apply_follow_ups(
                 (Some(_), None) => {}
                 (None, due) => open(
                     FollowUpKind::Rectification,
-                    due.unwrap_or(day + Duration::days(DEFAULT_RECTIFY_DAYS)),
+                    due.unwrap_or(day + Duration::days(rules.rectify_days)),
                 )?,
             }
         }

@@ -15,6 +15,7 @@ mod cells;
 mod draws;
 mod inspections;
 mod plans;
+mod rules;
 pub mod schema;
 mod sites;
 mod tracks;

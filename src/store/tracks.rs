@@ -64,7 +64,8 @@ impl Workspace {
             }
             super::cells::place_segments(tx)?;
             let segments = load_segments(tx)?;
-            let index = sweep::SegmentIndex::new(segments.iter().map(|s| s.segment.clone()).collect());
+            let limits = super::rules::rules_in(tx)?.snapping;
+            let index = sweep::SegmentIndex::new(segments.iter().map(|s| s.segment.clone()).collect(), &limits);
             let mut tracks = tx.prepare("SELECT id, coords FROM swept_tracks")?;
             let rows: Vec<(i64, String)> =
                 tracks.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
@@ -106,7 +107,11 @@ impl Workspace {
             ));
         }
         let segments = self.street_segments()?;
-        let index = sweep::SegmentIndex::new(segments.iter().map(|s| s.segment.clone()).collect());
+        let limits = self.rules()?.snapping;
+        let index = sweep::SegmentIndex::new(
+            segments.iter().map(|s| s.segment.clone()).collect(),
+            &limits,
+        );
         let length_m: f64 = points
             .windows(2)
             .map(|w| crate::units::haversine_m(w[0], w[1]))

@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use clap::Args;
 use gridpatrol::coverage::coverage::coverage_from_store;
-use gridpatrol::coverage::hotspots::{hotspots_from_store, HotspotRule};
+use gridpatrol::coverage::hotspots::hotspots_from_store;
 
 use crate::export::write_file;
 use crate::workspace::WorkspaceArg;
@@ -114,7 +114,7 @@ pub fn hotspots(args: HotspotsArgs) -> Result<()> {
         None => chrono::Local::now().date_naive(),
     };
     let ws = args.ws.open()?;
-    let rule = HotspotRule::default();
+    let rule = ws.rules()?.hotspots;
     let mut scores = hotspots_from_store(&ws, date, &rule)?;
     if args.flagged {
         scores.retain(|s| s.needs_night_check);

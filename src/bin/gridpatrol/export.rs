@@ -49,7 +49,8 @@ pub struct ExportArgs {
     /// The output: .csv/.xlsx for the lists, .geojson for layers.
     #[arg(long)]
     pub out: PathBuf,
-    /// Window start for `coverage`/`inspections` (default: 30 days before --to).
+    /// Window start for `coverage`/`inspections` (default: the rules' `map.window_days`,
+    /// 30, before --to).
     #[arg(long)]
     pub from: Option<String>,
     /// Window end (default: today).
@@ -68,7 +69,7 @@ pub fn export(args: ExportArgs) -> Result<()> {
     };
     let from = match &args.from {
         Some(d) => crate::coverage::day(d, "--from")?,
-        None => to - chrono::Duration::days(30),
+        None => to - chrono::Duration::days(ws.rules()?.map.window_days),
     };
     if matches!(args.what, What::Whitelist | What::Blacklist) {
         let list = if args.what == What::Whitelist {

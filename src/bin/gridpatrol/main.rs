@@ -19,6 +19,7 @@ mod matrix;
 mod network;
 mod plan;
 mod route;
+mod rules;
 mod sources;
 mod sweep;
 mod workspace;
@@ -70,6 +71,8 @@ enum Command {
     Export(export::ExportArgs),
     /// Manage users of the web page.
     User(workspace::UserArgs),
+    /// Show the township's rules (shift windows, visit times, overdue days, checklists).
+    Rules(rules::RulesArgs),
     /// 拉网式 sweep: a walking route covering every street of a grid cell.
     Sweep(sweep::SweepArgs),
 }
@@ -112,6 +115,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Report(a) => ledger::report(a),
         Command::Export(a) => export::export(a),
         Command::User(a) => workspace::user(a),
+        Command::Rules(a) => rules::run(a),
         Command::Sweep(args) => sweep::run(args),
     }
 }

@@ -108,14 +108,15 @@ pub fn run(args: PlanArgs) -> Result<()> {
     if !(args.seconds.is_finite() && args.seconds > 0.0) {
         bail!("--seconds must be a positive number, not {}", args.seconds);
     }
-    let mut settings = ShiftSettings::new(date, args.shift, teams(&args)?);
+    let teams = teams(&args)?;
+    let ws = args.ws.open()?;
+    let shift_data = ShiftData::from_store(&ws, date, args.shift)?;
+    let mut settings = ShiftSettings::from_rules(&shift_data.rules, date, args.shift, teams);
     settings.joint_sites = args
         .joint_sites
         .iter()
         .map(|s| s.trim().to_string())
         .collect();
-    let ws = args.ws.open()?;
-    let shift_data = ShiftData::from_store(&ws, date, args.shift)?;
     let loaded = context::load_osm(args.network.osm.as_deref())?;
     let router = Router::new(context::build_network(&loaded, args.network.profile)?);
     let input = shift_data.input();

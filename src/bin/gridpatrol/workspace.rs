@@ -81,6 +81,10 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
         Some(dir) => sources::township_from_dir(dir)?,
         None => sources::sample_township()?,
     };
+    let rules = match from {
+        Some(dir) => gridpatrol::rules::Rules::load_dir(dir)?,
+        None => gridpatrol::rules::Rules::default(),
+    };
     let streets = sources::street_lines(&township, from)?;
     let dir = path
         .parent()
@@ -93,6 +97,7 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
     let tmp_path = tmp.path().to_path_buf();
     {
         let mut ws = Workspace::open(&tmp_path)?;
+        ws.set_rules(&rules)?;
         ws.import_township(&township)?;
         ws.replace_streets(&streets)?;
     } // closing the last connection folds the WAL back into the file
