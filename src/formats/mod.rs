@@ -12,6 +12,7 @@ pub mod fields;
 pub mod geojson;
 pub mod geom;
 pub mod gpx;
+pub mod guard;
 pub mod layers;
 pub mod mvt;
 pub mod osm;
