@@ -22,7 +22,7 @@ use geo::{Coord, LineString, Polygon};
 use serde_json::{json, Map, Value};
 
 use super::csv::check_unique;
-use super::error::{Errors, FieldProblem, FormatError, Place};
+use super::error::{json_syntax, Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, Row};
 use super::geom::{round7, LayerGeometry, RawGeometry, ReadOptions};
 use super::layers::SiteLayer;
@@ -92,8 +92,8 @@ pub fn read<T: SiteLayer>(
 ) -> Result<Vec<T>, FormatError> {
     let file = Place::file(source);
     let (text, _) = decode(bytes).ok_or_else(|| syntax(file.clone(), "text is not UTF-8"))?;
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| syntax(file.clone(), format!("not valid JSON: {e}")))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(syntax(
             file,
@@ -448,7 +448,7 @@ mod tests {
         let e = read_schools(b"{", "s.geojson", &opts())
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("s.geojson: not valid JSON"), "{e}");
+        assert!(e.starts_with("s.geojson line 1: not valid JSON"), "{e}");
         let e = read_schools(br#"{"type":"Feature"}"#, "s.geojson", &opts())
             .unwrap_err()
             .to_string();

@@ -201,14 +201,15 @@ pub fn polygon(raw: Polygon<f64>, opts: &ReadOptions) -> Result<Wgs84Polygon, Fi
 /// assert!(parse_wkt("POLYGON ((0 0, 1 0, 1 1, 0 0))").is_ok());
 /// ```
 pub fn parse_wkt(text: &str) -> Result<RawGeometry, FieldProblem> {
-    let bad = |why: &str| FieldProblem::BadGeometry(format!("not WKT ({why}): {text:?}"));
+    let bad =
+        |why: &str| FieldProblem::BadGeometry(format!("not WKT ({why}): {:?}", excerpt(text)));
     let t = text.trim();
     let open = t.find('(').ok_or_else(|| bad("no '('"))?;
     let keyword = t[..open].trim().to_ascii_uppercase();
     let mut parser = WktParser {
         chars: t[open..].chars().peekable(),
     };
-    let tree = parser.node().map_err(bad)?;
+    let tree = parser.node(0).map_err(bad)?;
     parser.skip_ws();
     if parser.chars.peek().is_some() {
         return Err(bad("text after the geometry"));
@@ -231,6 +232,20 @@ pub fn parse_wkt(text: &str) -> Result<RawGeometry, FieldProblem> {
             .map(RawGeometry::MultiPolygon)
             .ok_or_else(|| bad("polygons")),
         other => Ok(RawGeometry::Other(other.to_string())),
+    }
+}
+
+/// How deep WKT parentheses may nest: a MULTIPOLYGON needs 3. The parser is recursive,
+/// so the bound also keeps a hostile field from overflowing the stack.
+pub const MAX_WKT_DEPTH: usize = 8;
+const NESTED_TOO_DEEP: &str = "parentheses nested deeper than 8";
+
+/// The start of a long value, for messages.
+pub fn excerpt(text: &str) -> String {
+    const KEEP: usize = 80;
+    match text.char_indices().nth(KEEP) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -264,8 +279,12 @@ impl WktParser<'_> {
     fn skip_ws(&mut self) {
         while self.chars.next_if(|c| c.is_whitespace()).is_some() {}
     }
-    /// `( item, item, … )` where an item is a nested list or a coordinate `x y`.
-    fn node(&mut self) -> Result<Vec<Wkt>, &'static str> {
+    /// `( item, item, … )` where an item is a nested list or a coordinate `x y`;
+    /// `depth` lists enclose this one.
+    fn node(&mut self, depth: usize) -> Result<Vec<Wkt>, &'static str> {
+        if depth >= MAX_WKT_DEPTH {
+            return Err(NESTED_TOO_DEEP);
+        }
         self.skip_ws();
         if self.chars.next() != Some('(') {
             return Err("expected '('");
@@ -274,7 +293,7 @@ impl WktParser<'_> {
         loop {
             self.skip_ws();
             if self.chars.peek() == Some(&'(') {
-                items.push(Wkt::List(self.node()?));
+                items.push(Wkt::List(self.node(depth + 1)?));
             } else {
                 let x = self.number()?;
                 let y = self.number()?;
@@ -443,5 +462,19 @@ mod tests {
         ] {
             assert!(parse_wkt(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursing_further() {
+        let deep = format!("POLYGON {}", "(".repeat(60_000));
+        let err = parse_wkt(&deep).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("not WKT ({NESTED_TOO_DEEP})")),
+            "{err}"
+        );
+        assert!(err.len() < 200, "the message quotes only the start: {err}");
+        assert!(NESTED_TOO_DEEP.ends_with(&MAX_WKT_DEPTH.to_string()));
+        let ok = "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)))";
+        assert!(parse_wkt(ok).is_ok());
     }
 }

@@ -26,6 +26,10 @@ pub enum GpxError {
     Empty(String),
 }
 
+/// How deep GPX elements may nest (`gpx` > `trk` > `trkseg` > `trkpt` > `extensions` …
+/// needs well under this).
+pub const MAX_DEPTH: usize = 64;
+
 fn line_of(bytes: &[u8], pos: usize) -> usize {
     1 + bytes[..pos.min(bytes.len())]
         .iter()
@@ -98,6 +102,9 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                 }
                 if matches!(event, Event::Start(_)) {
                     path.push(name);
+                    if path.len() > MAX_DEPTH {
+                        return Err(err(pos, format!("elements nested deeper than {MAX_DEPTH}")));
+                    }
                 }
             }
             Event::Text(t) => {
@@ -191,6 +198,18 @@ mod tests {
         assert!(e.contains("a.gpx line 3"), "{e}");
         assert!(read_gpx(b"<gpx></gpx>", "b.gpx").is_err());
         assert!(read_gpx(b"<gpx><trk><trkpt lat=\"1\"", "c.gpx").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_the_line() {
+        let gpx = format!("<gpx>\n<trk>{}", "<x>".repeat(10_000));
+        let e = read_gpx(gpx.as_bytes(), "deep.gpx")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!("deep.gpx line 2: elements nested deeper than {MAX_DEPTH}")
+        );
     }
 
     #[test]

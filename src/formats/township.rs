@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use geo::{coord, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::error::{Errors, FormatError, Place};
+use super::error::{json_syntax, Errors, FormatError, Place};
 use super::geom::ReadOptions;
 use super::layers::SiteLayer;
 use crate::crs::Crs;
@@ -101,7 +101,7 @@ impl Manifest {
             problem,
         };
         let m: Manifest = serde_json::from_slice(bytes)
-            .map_err(|e| syntax(format!("not a valid township manifest: {e}")))?;
+            .map_err(|e| json_syntax(source, &e, "a valid township manifest"))?;
         let [x0, y0, x1, y1] = m.extent;
         let ok = [x0, y0, x1, y1].iter().all(|v| v.is_finite())
             && x0 < x1
