@@ -46,6 +46,10 @@ pub struct Manifest {
     /// The site-list layers.
     #[serde(default)]
     pub layers: Layers,
+    /// The township's time zone (default Asia/Shanghai): device times with an offset
+    /// are converted to it. See [`Zone::parse`](super::time::Zone::parse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// Each layer's file, all optional.
@@ -119,7 +123,17 @@ impl Manifest {
         if m.name.trim().is_empty() {
             return Err(syntax("\"name\" is empty".into()));
         }
+        m.zone()
+            .map_err(|e| syntax(format!("\"time_zone\": {e}")))?;
         Ok(m)
+    }
+
+    /// The township's time zone: `time_zone`, or Asia/Shanghai.
+    pub fn zone(&self) -> Result<super::time::Zone, String> {
+        match &self.time_zone {
+            Some(name) => super::time::Zone::parse(name),
+            None => Ok(super::time::Zone::default()),
+        }
     }
 
     /// The extent as a WGS-84 rectangle.
