@@ -69,6 +69,8 @@ pub enum FieldProblem {
     NotACount(String),
     #[error("not a date (YYYY-MM-DD): {0:?}")]
     NotADate(String),
+    #[error("not a time (RFC 3339, e.g. 2025-03-01T09:30:00Z or 2025-03-01 09:30): {0:?}")]
+    NotATime(String),
     #[error("not opening hours (HH:MM-HH:MM[,HH:MM-HH:MM…]): {0:?}")]
     NotOpenHours(String),
     #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]

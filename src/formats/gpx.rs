@@ -11,6 +11,10 @@ pub struct GpxTrack {
     pub points: Vec<(f64, f64)>,
     /// The first point's `<time>` text, when present.
     pub start_time: Option<String>,
+    /// The 1-based line of the `<trk>` / `<rte>` start tag.
+    pub line: usize,
+    /// The 1-based line of [`GpxTrack::start_time`] (0 when there is none).
+    pub start_time_line: usize,
 }
 
 /// Why a GPX file could not be read; names the file and the line.
@@ -67,6 +71,8 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                         name: None,
                         points: vec![],
                         start_time: None,
+                        line: line_of(bytes, pos),
+                        start_time_line: 0,
                     });
                 }
                 if name == "trkpt" || name == "rtept" {
@@ -123,6 +129,7 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                         && matches!(parent, Some("trkpt") | Some("rtept"))
                     {
                         track.start_time = Some(text);
+                        track.start_time_line = line_of(bytes, pos);
                     }
                 }
             }

@@ -18,7 +18,10 @@ pub mod mvt;
 pub mod osm;
 pub mod table;
 pub mod text;
+pub mod time;
 pub mod township;
+pub mod track;
+pub mod untrusted;
 
 pub use error::{FieldProblem, FormatError, Place, Position};
 pub use geom::ReadOptions;
