@@ -192,6 +192,7 @@ pub fn read<T: SiteLayer>(
     let mut errors = Errors::default();
     let mut items = Vec::new();
     let mut first_seen: HashMap<String, Place> = HashMap::new();
+    let mut places = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         if errors.full() {
@@ -239,10 +240,13 @@ pub fn read<T: SiteLayer>(
         let mut row = Row::new(Place::line(source, line), &mut errors);
         let item = build_row::<T>(&mut row, &record, &cols, opts);
         if let Some(item) = item.filter(|_| !row.failed()) {
-            check_unique(&mut first_seen, &row.place.clone(), item.id(), &mut errors);
+            let place = row.place.clone();
+            check_unique(&mut first_seen, &place, item.id(), &mut errors);
+            places.push(place);
             items.push(item);
         }
     }
+    T::check_layer(&items, &places, opts, &mut errors);
     errors.finish(items)
 }
 
@@ -641,6 +645,56 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
             e.to_string()
                 .starts_with("s.csv line 3: a quote (\") opened here is never closed"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn long_names_and_ids_and_control_characters_are_refused() {
+        let long_name = "名".repeat(201);
+        let long_id = "x".repeat(65);
+        let text = format!(
+            "id,name,kind,licence,lon,lat\nA,{long_name},training,licensed,116.35,39.96\n{long_id},ok,training,licensed,116.35,39.96\n\"B\u{7}\",ok,training,licensed,116.35,39.96\n"
+        );
+        let m = messages(&read_institutions(text.as_bytes(), "i.csv", &opts()).unwrap_err());
+        assert_eq!(
+            m,
+            vec![
+                r#"i.csv line 2, field "name": 201 characters; at most 200 are allowed"#,
+                r#"i.csv line 3, field "id": 65 characters; at most 64 are allowed"#,
+                r#"i.csv line 4, field "id": holds a control character ('\u{7}') at character 2"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn overlapping_cells_and_cells_beyond_the_township_are_refused() {
+        let square = |x0: f64, y0: f64, d: f64| {
+            format!(
+                "\"POLYGON (({x0} {y0}, {x1} {y0}, {x1} {y1}, {x0} {y1}, {x0} {y0}))\"",
+                x1 = x0 + d,
+                y1 = y0 + d
+            )
+        };
+        let text = format!(
+            "id,name,geometry\nC1,a,{}\nC2,b,{}\nC3,c,{}\nC4,d,{}\n",
+            square(116.350, 39.955, 0.004),
+            square(116.354, 39.955, 0.004), // shares an edge with C1: fine
+            square(116.352, 39.956, 0.004), // overlaps both
+            square(116.360, 39.960, 0.02),  // mostly outside
+        );
+        let m = messages(&read_cells(text.as_bytes(), "c.csv", &opts()).unwrap_err());
+        assert_eq!(m.len(), 3, "{m:#?}");
+        assert!(
+            m[0].starts_with(r#"c.csv line 5, field "geometry": "#)
+                && m[0].contains("% of the cell lies outside the township extent"),
+            "{}",
+            m[0]
+        );
+        assert!(m[1].starts_with(r#"c.csv line 4, field "geometry": overlaps cell "C1" (c.csv line 2) over 37 % of the smaller cell"#), "{}", m[1]);
+        assert!(
+            m[2].contains(r#"overlaps cell "C2" (c.csv line 3)"#),
+            "{}",
+            m[2]
         );
     }
 

@@ -92,6 +92,12 @@ pub enum FieldProblem {
     OutsideExtent { lon: f64, lat: f64, extent: String },
     #[error("{0}")]
     BadGeometry(String),
+    #[error("{length} characters; at most {limit} are allowed")]
+    TooLong { length: usize, limit: usize },
+    #[error("holds a control character ({character:?}) at character {position}")]
+    ControlCharacter { character: char, position: usize },
+    #[error("is {0}, where text or a number belongs")]
+    NotAValue(&'static str),
 }
 
 /// An error reading a site list or a manifest.

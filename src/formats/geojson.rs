@@ -107,6 +107,7 @@ pub fn read<T: SiteLayer>(
     let mut errors = Errors::default();
     let mut items = Vec::new();
     let mut first_seen: HashMap<String, Place> = HashMap::new();
+    let mut places = Vec::new();
     for (i, feature) in features.iter().enumerate() {
         if errors.full() {
             errors.push(syntax(file.clone(), "too many errors; stopped reading"));
@@ -116,9 +117,11 @@ pub fn read<T: SiteLayer>(
         let mut row = Row::new(place.clone(), &mut errors);
         if let Some(item) = build::<T>(&mut row, feature, opts).filter(|_| !row.failed()) {
             check_unique(&mut first_seen, &place, item.id(), &mut errors);
+            places.push(place);
             items.push(item);
         }
     }
+    T::check_layer(&items, &places, opts, &mut errors);
     errors.finish(items)
 }
 
@@ -132,15 +135,28 @@ fn build<T: SiteLayer>(row: &mut Row<'_>, feature: &Value, opts: &ReadOptions) -
     }
     if let Some(props) = feature.get("properties").and_then(Value::as_object) {
         for (key, value) in props {
-            if let (Some(spec), Some(text)) = (f::match_header(T::FIELDS, key), scalar(value)) {
-                row.set(spec.name, key, text);
+            let Some(spec) = f::match_header(T::FIELDS, key) else {
+                continue;
+            };
+            match scalar(value) {
+                Ok(Some(text)) => row.set(spec.name, key, text),
+                Ok(None) => {}
+                Err(kind) => {
+                    row.set(spec.name, key, String::new());
+                    row.reject(spec.name, FieldProblem::NotAValue(kind));
+                }
             }
         }
     }
     // RFC 7946 lets a feature carry its id beside the properties.
     if row.text(f::ID).is_none() {
-        if let Some(id) = feature.get("id").and_then(scalar) {
-            row.set("id", "id", id);
+        match feature.get("id").map(scalar) {
+            Some(Ok(Some(id))) => row.set("id", "id", id),
+            Some(Err(kind)) => {
+                row.set("id", "id", String::new());
+                row.reject("id", FieldProblem::NotAValue(kind));
+            }
+            _ => {}
         }
     }
     let geometry = match feature.get("geometry").filter(|g| !g.is_null()) {
@@ -151,14 +167,16 @@ fn build<T: SiteLayer>(row: &mut Row<'_>, feature: &Value, opts: &ReadOptions) -
     T::build(row, geometry)
 }
 
-/// A property value as text; `None` for null (absent).
-fn scalar(value: &Value) -> Option<String> {
+/// A property value as text; `None` for null (absent); an object or array is refused
+/// (its JSON text is no id or name).
+fn scalar(value: &Value) -> Result<Option<String>, &'static str> {
     match value {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        other => Some(other.to_string()),
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Object(_) => Err("an object"),
+        Value::Array(_) => Err("an array"),
     }
 }
 
@@ -439,6 +457,23 @@ mod tests {
                 r#"schools.geojson feature 2, field "name": is empty"#,
                 r#"schools.geojson feature 3, field "geometry": lon/lat look swapped: (39.96, 116.35) read as lon, lat"#,
                 r#"schools.geojson feature 4, field "geometry": expected a Point, found LineString"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn an_object_or_array_where_an_id_belongs_is_refused() {
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"id":{"a":1},"name":"x"},"geometry":{"type":"Point","coordinates":[116.35,39.96]}},
+          {"type":"Feature","id":[1,2],"properties":{"name":["x"]},"geometry":{"type":"Point","coordinates":[116.35,39.96]}}]}"#;
+        let e = read_schools(text.as_bytes(), "s.geojson", &opts()).unwrap_err();
+        let m: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            m,
+            vec![
+                r#"s.geojson feature 0, field "id": is an object, where text or a number belongs"#,
+                r#"s.geojson feature 1, field "name": is an array, where text or a number belongs"#,
+                r#"s.geojson feature 1, field "id": is an array, where text or a number belongs"#,
             ]
         );
     }

@@ -3,9 +3,11 @@
 //! RFC 7946 asks. Also a small WKT reader for the `geometry` column of CSV files.
 
 use geo::orient::{Direction, Orient};
-use geo::{Area, BoundingRect, Coord, Intersects, LineString, MapCoords, Polygon};
+use geo::{
+    Area, BooleanOps, BoundingRect, Coord, Intersects, LineString, MapCoords, Polygon, Validation,
+};
 
-use super::error::FieldProblem;
+use super::error::{Errors, FieldProblem, Place};
 use crate::crs::Crs;
 use crate::model::{Extent, Wgs84, Wgs84Point, Wgs84Polygon};
 
@@ -170,6 +172,11 @@ pub fn polygon(raw: Polygon<f64>, opts: &ReadOptions) -> Result<Wgs84Polygon, Fi
         let (x, y) = opts.crs.to_wgs84(c.x, c.y);
         Coord { x, y }
     });
+    if let Err(e) = converted.check_validation() {
+        // "exterior ring has a self-intersection", "interior ring at index 0 is not
+        // contained within the polygon's exterior", …
+        return Err(FieldProblem::BadGeometry(format!("invalid polygon: {e}")));
+    }
     if converted.unsigned_area() == 0.0 {
         return Err(FieldProblem::BadGeometry("polygon has zero area".into()));
     }
@@ -191,6 +198,66 @@ pub fn polygon(raw: Polygon<f64>, opts: &ReadOptions) -> Result<Wgs84Polygon, Fi
         }
     }
     Ok(Wgs84(converted.orient(Direction::Default)))
+}
+
+/// How much of a cell may lie outside the township, or inside another cell, as a share
+/// of its area: boundaries drawn by hand never meet exactly.
+pub const CELL_SLACK: f64 = 0.02;
+
+/// Grid cells partition the township: each must lie inside its extent and none may
+/// overlap another (beyond [`CELL_SLACK`]). `cells[i]` (id, area) was read at
+/// `places[i]`; problems are reported on the later cell's `geometry` field.
+pub fn check_cells(
+    cells: &[(&str, &Wgs84Polygon)],
+    places: &[Place],
+    extent: Option<&Extent>,
+    errors: &mut Errors,
+) {
+    let areas: Vec<f64> = cells.iter().map(|(_, p)| p.0.unsigned_area()).collect();
+    let mut report = |i: usize, problem: String| {
+        errors.field(&places[i], "geometry", FieldProblem::BadGeometry(problem));
+    };
+    if let Some(extent) = extent {
+        let township = extent.0.to_polygon();
+        for (i, (_, cell)) in cells.iter().enumerate() {
+            let inside = cell.0.intersection(&township).unsigned_area();
+            let outside = (areas[i] - inside) / areas[i];
+            if outside > CELL_SLACK {
+                report(
+                    i,
+                    format!(
+                        "{:.0} % of the cell lies outside the township extent {}",
+                        outside * 100.0,
+                        extent_text(extent)
+                    ),
+                );
+            }
+        }
+    }
+    let boxes: Vec<_> = cells.iter().map(|(_, p)| p.0.bounding_rect()).collect();
+    for j in 0..cells.len() {
+        for i in 0..j {
+            let (Some(a), Some(b)) = (boxes[i], boxes[j]) else {
+                continue;
+            };
+            if !a.intersects(&b) {
+                continue;
+            }
+            let shared = cells[i].1 .0.intersection(&cells[j].1 .0).unsigned_area();
+            let smaller = areas[i].min(areas[j]);
+            if shared > CELL_SLACK * smaller {
+                report(
+                    j,
+                    format!(
+                        "overlaps cell {:?} ({}) over {:.0} % of the smaller cell",
+                        cells[i].0,
+                        places[i],
+                        100.0 * shared / smaller
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Reads WKT `POINT`, `POLYGON` or `MULTIPOLYGON` (2-D) into a raw geometry.
@@ -441,6 +508,30 @@ mod tests {
             polygon(far, &opts),
             Err(FieldProblem::OutsideExtent { .. })
         ));
+    }
+
+    #[test]
+    fn self_crossing_polygons_and_holes_outside_are_refused() {
+        let opts = ReadOptions {
+            crs: Crs::Wgs84,
+            extent: Some(extent()),
+        };
+        let bow_tie = "POLYGON ((116.350 39.960, 116.352 39.962, 116.352 39.960, 116.350 39.962, 116.350 39.960))";
+        let RawGeometry::Polygon(raw) = parse_wkt(bow_tie).unwrap() else {
+            panic!()
+        };
+        let e = polygon(raw, &opts).unwrap_err().to_string();
+        assert!(e.contains("self-intersection"), "{e}");
+        let hole_outside = "POLYGON ((116.350 39.960, 116.352 39.960, 116.352 39.962, 116.350 39.962, 116.350 39.960), \
+            (116.360 39.960, 116.361 39.960, 116.361 39.961, 116.360 39.960))";
+        let RawGeometry::Polygon(raw) = parse_wkt(hole_outside).unwrap() else {
+            panic!()
+        };
+        let e = polygon(raw, &opts).unwrap_err().to_string();
+        assert!(
+            e.contains("interior ring at index 0 is not contained"),
+            "{e}"
+        );
     }
 
     #[test]
