@@ -69,6 +69,8 @@ pub enum FieldProblem {
     NotACount(String),
     #[error("not a date (YYYY-MM-DD): {0:?}")]
     NotADate(String),
+    #[error("not a time (RFC 3339, e.g. 2025-03-01T09:30:00Z or 2025-03-01 09:30): {0:?}")]
+    NotATime(String),
     #[error("not opening hours (HH:MM-HH:MM[,HH:MM-HH:MM…]): {0:?}")]
     NotOpenHours(String),
     #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]
@@ -90,6 +92,12 @@ pub enum FieldProblem {
     OutsideExtent { lon: f64, lat: f64, extent: String },
     #[error("{0}")]
     BadGeometry(String),
+    #[error("{length} characters; at most {limit} are allowed")]
+    TooLong { length: usize, limit: usize },
+    #[error("holds a control character ({character:?}) at character {position}")]
+    ControlCharacter { character: char, position: usize },
+    #[error("is {0}, where text or a number belongs")]
+    NotAValue(&'static str),
 }
 
 /// An error reading a site list or a manifest.
@@ -199,6 +207,27 @@ impl Errors {
     }
 }
 
+/// How deep JSON may nest: `serde_json` stops there (its own limit), and the message
+/// says so in the lead's terms.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// A JSON syntax error of `source` at its line: `what` names what the document should
+/// have been ("valid JSON", "a valid township manifest").
+pub fn json_syntax(source: &str, e: &serde_json::Error, what: &str) -> FormatError {
+    let place = match e.line() {
+        0 => Place::file(source),
+        n => Place::line(source, n as u64),
+    };
+    let problem = if e.to_string().starts_with("recursion limit exceeded") {
+        format!("not {what}: arrays and objects nested deeper than {MAX_JSON_DEPTH}")
+    } else if e.is_eof() {
+        format!("not {what}: the file ends in the middle of a value (cut short?): {e}")
+    } else {
+        format!("not {what}: {e}")
+    };
+    FormatError::Syntax { place, problem }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +259,16 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("… and 5 more"), "{text}");
+    }
+
+    #[test]
+    fn json_nested_too_deep_names_the_line() {
+        let text = format!("{{\n\"a\": {}", "[".repeat(1000));
+        let e = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
+        assert_eq!(
+            json_syntax("deep.geojson", &e, "valid JSON").to_string(),
+            format!("deep.geojson line 2: not valid JSON: arrays and objects nested deeper than {MAX_JSON_DEPTH}")
+        );
     }
 
     #[test]

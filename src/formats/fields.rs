@@ -115,6 +115,8 @@ pub struct Row<'e> {
     extra: Vec<(String, String)>,
     errors: &'e mut Errors,
     failed: bool,
+    /// Fields already rejected (not to be reported twice).
+    rejected: Vec<&'static str>,
 }
 
 impl<'e> Row<'e> {
@@ -126,6 +128,7 @@ impl<'e> Row<'e> {
             extra: Vec::new(),
             errors,
             failed: false,
+            rejected: Vec::new(),
         }
     }
     /// Sets `field`'s value, read under `header`.
@@ -170,6 +173,7 @@ impl<'e> Row<'e> {
         let header = self.header(field);
         self.errors.field(&self.place, &header, problem);
         self.failed = true;
+        self.rejected.push(field);
     }
     /// The trimmed value of `field`, `None` when absent or blank.
     pub fn text(&self, field: FieldSpec) -> Option<String> {
@@ -177,13 +181,24 @@ impl<'e> Row<'e> {
         let v = v.trim();
         (!v.is_empty()).then(|| v.to_string())
     }
-    /// The value of a field that must not be blank.
+    /// The value of a field that must not be blank; ids and names are also held to
+    /// [`check_id`] and [`check_name`].
     pub fn required(&mut self, field: FieldSpec) -> Option<String> {
-        let value = self.text(field);
-        if value.is_none() {
-            self.reject(field.name, FieldProblem::Empty);
+        if self.rejected.contains(&field.name) {
+            return None;
         }
-        value
+        let value = self.text(field);
+        let Some(value) = value else {
+            self.reject(field.name, FieldProblem::Empty);
+            return None;
+        };
+        let checked = match field.name {
+            "id" => check_id(&value),
+            "name" => check_name(&value),
+            _ => Ok(()),
+        };
+        checked.map_err(|p| self.reject(field.name, p)).ok()?;
+        Some(value)
     }
     /// Parses a required field.
     pub fn parse<T>(
@@ -207,6 +222,36 @@ impl<'e> Row<'e> {
                 .map_err(|p| self.reject(field.name, p))
                 .ok(),
         }
+    }
+}
+
+/// The longest id accepted, in characters.
+pub const MAX_ID_CHARS: usize = 64;
+/// The longest name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// An id: at most [`MAX_ID_CHARS`] characters, none of them a control character (ids
+/// end up in file names, URLs and the ledger).
+pub fn check_id(text: &str) -> Result<(), FieldProblem> {
+    check_length(text, MAX_ID_CHARS)?;
+    match text.chars().enumerate().find(|(_, c)| c.is_control()) {
+        Some((position, character)) => Err(FieldProblem::ControlCharacter {
+            character,
+            position: position + 1,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A name: at most [`MAX_NAME_CHARS`] characters.
+pub fn check_name(text: &str) -> Result<(), FieldProblem> {
+    check_length(text, MAX_NAME_CHARS)
+}
+
+fn check_length(text: &str, limit: usize) -> Result<(), FieldProblem> {
+    match text.chars().count() {
+        length if length > limit => Err(FieldProblem::TooLong { length, limit }),
+        _ => Ok(()),
     }
 }
 

@@ -11,6 +11,10 @@ pub struct GpxTrack {
     pub points: Vec<(f64, f64)>,
     /// The first point's `<time>` text, when present.
     pub start_time: Option<String>,
+    /// The 1-based line of the `<trk>` / `<rte>` start tag.
+    pub line: usize,
+    /// The 1-based line of [`GpxTrack::start_time`] (0 when there is none).
+    pub start_time_line: usize,
 }
 
 /// Why a GPX file could not be read; names the file and the line.
@@ -25,6 +29,10 @@ pub enum GpxError {
     #[error("{0}: no track or route points")]
     Empty(String),
 }
+
+/// How deep GPX elements may nest (`gpx` > `trk` > `trkseg` > `trkpt` > `extensions` …
+/// needs well under this).
+pub const MAX_DEPTH: usize = 64;
 
 fn line_of(bytes: &[u8], pos: usize) -> usize {
     1 + bytes[..pos.min(bytes.len())]
@@ -63,6 +71,8 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                         name: None,
                         points: vec![],
                         start_time: None,
+                        line: line_of(bytes, pos),
+                        start_time_line: 0,
                     });
                 }
                 if name == "trkpt" || name == "rtept" {
@@ -98,6 +108,9 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                 }
                 if matches!(event, Event::Start(_)) {
                     path.push(name);
+                    if path.len() > MAX_DEPTH {
+                        return Err(err(pos, format!("elements nested deeper than {MAX_DEPTH}")));
+                    }
                 }
             }
             Event::Text(t) => {
@@ -116,6 +129,7 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                         && matches!(parent, Some("trkpt") | Some("rtept"))
                     {
                         track.start_time = Some(text);
+                        track.start_time_line = line_of(bytes, pos);
                     }
                 }
             }
@@ -191,6 +205,18 @@ mod tests {
         assert!(e.contains("a.gpx line 3"), "{e}");
         assert!(read_gpx(b"<gpx></gpx>", "b.gpx").is_err());
         assert!(read_gpx(b"<gpx><trk><trkpt lat=\"1\"", "c.gpx").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_the_line() {
+        let gpx = format!("<gpx>\n<trk>{}", "<x>".repeat(10_000));
+        let e = read_gpx(gpx.as_bytes(), "deep.gpx")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!("deep.gpx line 2: elements nested deeper than {MAX_DEPTH}")
+        );
     }
 
     #[test]

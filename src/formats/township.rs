@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use geo::{coord, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::error::{Errors, FormatError, Place};
+use super::error::{json_syntax, Errors, FormatError, Place};
 use super::geom::ReadOptions;
 use super::layers::SiteLayer;
 use crate::crs::Crs;
@@ -49,6 +49,10 @@ pub struct Manifest {
     /// The township's rules, when not in `rules.toml` (read by [`crate::rules`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<serde_json::Value>,
+    /// The township's time zone (default Asia/Shanghai): device times with an offset
+    /// are converted to it. See [`Zone::parse`](super::time::Zone::parse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// Each layer's file, all optional.
@@ -104,7 +108,7 @@ impl Manifest {
             problem,
         };
         let m: Manifest = serde_json::from_slice(bytes)
-            .map_err(|e| syntax(format!("not a valid township manifest: {e}")))?;
+            .map_err(|e| json_syntax(source, &e, "a valid township manifest"))?;
         let [x0, y0, x1, y1] = m.extent;
         let ok = [x0, y0, x1, y1].iter().all(|v| v.is_finite())
             && x0 < x1
@@ -122,7 +126,17 @@ impl Manifest {
         if m.name.trim().is_empty() {
             return Err(syntax("\"name\" is empty".into()));
         }
+        m.zone()
+            .map_err(|e| syntax(format!("\"time_zone\": {e}")))?;
         Ok(m)
+    }
+
+    /// The township's time zone: `time_zone`, or Asia/Shanghai.
+    pub fn zone(&self) -> Result<super::time::Zone, String> {
+        match &self.time_zone {
+            Some(name) => super::time::Zone::parse(name),
+            None => Ok(super::time::Zone::default()),
+        }
     }
 
     /// The extent as a WGS-84 rectangle.

@@ -282,31 +282,19 @@ pub(crate) fn parse_date_text(text: &str) -> Result<NaiveDate, StoreError> {
 }
 
 /// Parses a time as the lead types it: `2025-03-01T19:30`, `2025-03-01 19:30[:00]`,
-/// RFC 3339 (the offset is dropped: times are local), or a bare date (midnight).
+/// RFC 3339 (converted to township time, Asia/Shanghai: see
+/// [`Zone::parse_instant`](crate::formats::time::Zone::parse_instant)), or a bare date
+/// (midnight).
 ///
 /// ```
 /// let t = gridpatrol::store::parse_when("2025-03-01 19:30").unwrap();
 /// assert_eq!(t.to_string(), "2025-03-01 19:30:00");
+/// let utc = gridpatrol::store::parse_when("2025-03-01T11:30:00Z").unwrap();
+/// assert_eq!(utc.to_string(), "2025-03-01 19:30:00");
 /// assert!(gridpatrol::store::parse_when("yesterday").is_none());
 /// ```
 pub fn parse_when(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(t.naive_local());
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(t);
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    crate::formats::time::Zone::default().parse_instant(text)
 }
 
 #[cfg(test)]

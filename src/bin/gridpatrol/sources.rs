@@ -16,6 +16,18 @@ pub fn township_from_dir(dir: &Path) -> Result<Township> {
     Ok(gridpatrol::formats::township::load_dir(dir)?)
 }
 
+/// The township's time zone: the manifest's `time_zone` in the lead's folder, or
+/// Asia/Shanghai (the bundled sample's).
+pub fn time_zone(dir: Option<&Path>) -> Result<gridpatrol::formats::time::Zone> {
+    match dir {
+        None => Ok(gridpatrol::formats::time::Zone::default()),
+        Some(dir) => {
+            let manifest = gridpatrol::formats::township::read_manifest(dir)?;
+            manifest.zone().map_err(anyhow::Error::msg)
+        }
+    }
+}
+
 /// Street polylines (name, WGS-84 points) of the walk network: built from the bundled
 /// extract, or from the `.osm.pbf`/`.osm` file in the lead's folder (or its `osm/`).
 /// Each two-way street is listed once.

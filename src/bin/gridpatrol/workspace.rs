@@ -86,6 +86,7 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
         None => gridpatrol::rules::Rules::default(),
     };
     let streets = sources::street_lines(&township, from)?;
+    let zone = sources::time_zone(from)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -100,6 +101,7 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
         ws.set_rules(&rules)?;
         ws.import_township(&township)?;
         ws.replace_streets(&streets)?;
+        ws.set_time_zone(&zone)?;
     } // closing the last connection folds the WAL back into the file
     tmp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;

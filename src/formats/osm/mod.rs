@@ -157,10 +157,10 @@ pub enum OsmError {
     },
     #[error("{file}: not an OpenStreetMap PBF file or damaged: {message}")]
     Pbf { file: String, message: String },
-    #[error("{file}: XML error at byte {position}: {message}")]
+    #[error("{file} line {line}: {message}")]
     Xml {
         file: String,
-        position: u64,
+        line: u64,
         message: String,
     },
     #[error("{file}: {element} {id}: {problem}")]
@@ -207,10 +207,38 @@ pub fn read_bytes_with_progress(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
-    match sniff(bytes) {
+    let data = match sniff(bytes) {
         Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
         Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
         None => Err(OsmError::UnknownFormat { file: file.into() }),
+    }?;
+    check_unique_ids(&data, file)?;
+    Ok(data)
+}
+
+/// Refuses an extract holding two nodes, ways or relations with one id: which one a way
+/// means would be a guess.
+fn check_unique_ids(data: &OsmData, file: &str) -> Result<(), OsmError> {
+    fn first_repeat(ids: impl Iterator<Item = i64>) -> Option<i64> {
+        let mut seen = std::collections::HashSet::new();
+        ids.into_iter().find(|id| !seen.insert(*id))
+    }
+    let repeats = [
+        ("node", first_repeat(data.nodes.iter().map(|n| n.id))),
+        ("way", first_repeat(data.ways.iter().map(|w| w.id))),
+        (
+            "relation",
+            first_repeat(data.relations.iter().map(|r| r.id)),
+        ),
+    ];
+    match repeats.into_iter().find_map(|(kind, id)| Some((kind, id?))) {
+        Some((element, id)) => Err(OsmError::Element {
+            file: file.into(),
+            element,
+            id,
+            problem: "appears twice (duplicate id)".into(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -265,6 +293,15 @@ mod tests {
             read_bytes(b"hello", "x.txt"),
             Err(OsmError::UnknownFormat { .. })
         ));
+    }
+
+    #[test]
+    fn duplicate_node_ids_are_refused() {
+        let text = r#"<osm><node id="5" lat="39.96" lon="116.35"/><node id="5" lat="39.97" lon="116.36"/></osm>"#;
+        let err = read_bytes(text.as_bytes(), "dup.osm")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "dup.osm: node 5: appears twice (duplicate id)");
     }
 
     #[test]
