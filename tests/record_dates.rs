@@ -2,7 +2,6 @@
 //! refused by the CLI and by the API alike (the rule lives in the store).
 
 mod cli_support;
-#[allow(dead_code)]
 mod web_support;
 
 use gridpatrol::store::Workspace;
