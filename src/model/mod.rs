@@ -1,5 +1,7 @@
 //! The domain model: plain data, no I/O. Every location is WGS-84 and the type says so.
 
+pub mod dates;
+
 use chrono::NaiveDate;
 use geo::{Point, Polygon, Rect};
 use serde::{Deserialize, Serialize};

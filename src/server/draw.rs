@@ -69,6 +69,7 @@ pub async fn post_draw(
         people.truncate(req.inspectors.max(1));
         Ok::<_, ApiError>(serde_json::json!({ "draw": {
             "seq": entry.seq, "seed": d.seed, "hash": entry.hash, "prev_hash": entry.prev_hash,
+            "head": entry.hash,
             "sites": d.picks.iter().map(|p| serde_json::json!({
                 "id": p.site_id, "name": names.get(p.site_id.as_str()), "cell": p.stratum, "inspector": p.inspector,
             })).collect::<Vec<_>>(),

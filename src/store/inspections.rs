@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::{map_rows, parse_date_text, parse_time_text, time_text, StoreError, Workspace};
+use crate::model::dates::{check_record_time, CAMPAIGN_EPOCH};
 use crate::model::Licence;
 
 /// What the inspectors found at a site.
@@ -236,6 +237,7 @@ impl Workspace {
         notes: Option<&str>,
     ) -> Result<NightCheck, StoreError> {
         self.write(|tx| {
+            check_time(tx, at)?;
             let known: Option<i64> =
                 tx.query_row("SELECT 1 FROM hotspots WHERE id = ?1", [hotspot_id], |r| r.get(0)).optional()?;
             if known.is_none() {
@@ -492,7 +494,48 @@ pub(crate) fn ensure_team(tx: &Transaction<'_>, team_id: &str) -> Result<(), Sto
     Ok(())
 }
 
+/// The key of the township's campaign start (`YYYY-MM-DD`) in `meta`.
+const CAMPAIGN_START_KEY: &str = "campaign_start";
+
+/// The day the township's campaign data begin: its setting, or [`CAMPAIGN_EPOCH`].
+pub(crate) fn campaign_start(conn: &rusqlite::Connection) -> Result<NaiveDate, StoreError> {
+    let set: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [CAMPAIGN_START_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    set.map_or(Ok(CAMPAIGN_EPOCH), |d| parse_date_text(&d))
+}
+
+/// Refuses a record dated in the future or before the campaign data begin.
+pub(crate) fn check_time(conn: &rusqlite::Connection, at: NaiveDateTime) -> Result<(), StoreError> {
+    let now = chrono::Local::now().naive_local();
+    check_record_time(at, now, campaign_start(conn)?)
+        .map_err(|p| StoreError::invalid("at", p.to_string()))
+}
+
+impl Workspace {
+    /// The day the township's campaign data begin: inspections before it are refused.
+    pub fn campaign_start(&self) -> Result<NaiveDate, StoreError> {
+        campaign_start(self.conn())
+    }
+
+    /// Sets the day the township's campaign data begin (not before [`CAMPAIGN_EPOCH`]).
+    pub fn set_campaign_start(&mut self, day: NaiveDate) -> Result<(), StoreError> {
+        if day < CAMPAIGN_EPOCH {
+            return Err(StoreError::invalid(
+                "campaign_start",
+                format!("{day} is before the 双减 campaign began ({CAMPAIGN_EPOCH})"),
+            ));
+        }
+        self.set_meta(CAMPAIGN_START_KEY, &day.to_string())
+    }
+}
+
 fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection, StoreError> {
+    check_time(tx, input.at)?;
     let known: Option<i64> = tx
         .query_row("SELECT 1 FROM sites WHERE id = ?1", [&input.site_id], |r| {
             r.get(0)
@@ -773,5 +816,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ws.night_checks(None, None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_visit_in_the_future_or_before_the_campaign_is_refused() {
+        let mut ws = ws();
+        let tomorrow = chrono::Local::now().naive_local() + Duration::days(1);
+        let mut future = input("S1", "2025-03-01 10:00", InspectionResult::Compliant);
+        future.at = tomorrow;
+        let err = ws.record_inspection(&future).unwrap_err().to_string();
+        assert!(err.contains("in the future"), "{err}");
+        ws.set_campaign_start(NaiveDate::from_ymd_opt(2024, 9, 1).unwrap())
+            .unwrap();
+        let early = input("S1", "2024-08-31 10:00", InspectionResult::Compliant);
+        let err = ws.record_inspection(&early).unwrap_err().to_string();
+        assert!(
+            err.contains("before the township's campaign data begin (2024-09-01)"),
+            "{err}"
+        );
+        let err = ws
+            .record_night_check("H1", tomorrow, "T", InspectionResult::Compliant, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("in the future"), "{err}");
+        assert_eq!(ws.counts().unwrap().inspections, 0);
+        assert!(ws
+            .set_campaign_start(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())
+            .is_err());
     }
 }

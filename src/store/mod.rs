@@ -11,6 +11,7 @@
 //! assert_eq!(ws.counts().unwrap().sites, 0);
 //! ```
 
+pub mod backup;
 mod cells;
 mod draws;
 mod inspections;
@@ -27,6 +28,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
 pub use inspections::{
