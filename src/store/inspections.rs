@@ -496,7 +496,10 @@ pub(crate) fn ensure_team(tx: &Transaction<'_>, team_id: &str) -> Result<(), Sto
     Ok(())
 }
 
-fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection, StoreError> {
+pub(super) fn record_tx(
+    tx: &Transaction<'_>,
+    input: &InspectionInput,
+) -> Result<Inspection, StoreError> {
     let known: Option<i64> = tx
         .query_row("SELECT 1 FROM sites WHERE id = ?1", [&input.site_id], |r| {
             r.get(0)

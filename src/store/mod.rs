@@ -13,6 +13,7 @@
 
 mod cells;
 mod draws;
+mod idempotency;
 mod inspections;
 mod plans;
 pub mod schema;
@@ -28,6 +29,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
+pub use idempotency::{IdempotencyKey, Once};
 pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
     LedgerRow, NightCheck, SitePriority,
@@ -35,7 +37,7 @@ pub use inspections::{
 pub use plans::StoredPlan;
 pub use sites::{ImportKind, ImportReport, Rejection};
 pub use tracks::{StreetLine, StreetSegment, SweptTrack, TrackRecord};
-pub use users::{Role, Session, User};
+pub use users::{hash_password, password_matches, Role, Session, User};
 
 /// The file name of the default workspace, created in the current folder on first use
 /// from the bundled sample township (`--workspace FILE` chooses another).

@@ -31,6 +31,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: LATEST_INSPECTION,
         then: None,
     },
+    Migration {
+        sql: super::idempotency::TABLE,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.
