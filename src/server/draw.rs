@@ -4,7 +4,7 @@
 use axum::extract::State;
 use serde::Deserialize;
 
-use super::auth::Lead;
+use super::auth::Signed;
 use super::error::ApiError;
 use super::workspace::site_cells;
 use super::{ApiJson, AppState};
@@ -21,7 +21,7 @@ pub struct DrawRequest {
 /// Runs a draw stratified by cell; only leads draw.
 pub async fn post_draw(
     State(state): State<AppState>,
-    Lead(user): Lead,
+    Signed(user): Signed,
     ApiJson(req): ApiJson<DrawRequest>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     if req.sites == 0 || req.sites > 1000 {

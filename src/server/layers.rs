@@ -135,7 +135,7 @@ fn lean(mut fc: Value, keep: Option<&[&str]>) -> Value {
 
 /// Builds one layer from the workspace (blocking: call from `spawn_blocking`).
 pub fn build_layer(data: &ServerData, name: &str) -> Result<Value, ApiError> {
-    layer(&*data.store()?, name)
+    data.read(|ws| layer(ws, name))
 }
 
 fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {

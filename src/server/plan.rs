@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::{Lead, Signed, User};
+use super::auth::{Signed, User};
 use super::error::ApiError;
 use super::{ApiJson, AppState, ServerData};
 use crate::formats::osm::OsmData;
@@ -180,7 +180,8 @@ fn make_plan(
     options: &SolveOptions,
     profile: Profile,
 ) -> Result<ShiftPlan, ApiError> {
-    let shift_data = ShiftData::from_store(&*data.store()?, settings.date, settings.shift)?;
+    let shift_data =
+        data.read(|ws| Ok(ShiftData::from_store(ws, settings.date, settings.shift)?))?;
     let router = planner.router(profile)?;
     let input = shift_data.input();
     use crate::shift::TownshipError as E;
@@ -195,7 +196,7 @@ fn make_plan(
 /// Plans a shift and keeps it; answers the plan as the lead sees it.
 pub async fn post_plan(
     State(state): State<AppState>,
-    Lead(user): Lead,
+    Signed(user): Signed,
     ApiJson(req): ApiJson<PlanRequest>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let rules = state.data.store()?.rules()?;
@@ -282,14 +283,14 @@ enum Current {
 /// The newest plan matching `query` that the user may see (blocking).
 fn current(data: &ServerData, user: &User, query: &PlanQuery) -> Result<Current, ApiError> {
     let date = query.date.as_deref().map(parse_date).transpose()?;
-    let stored = match date {
+    let stored = data.read(|ws| match date {
         Some(d) => {
-            let mut on = data.store()?.plans_on(&d.to_string())?;
+            let mut on = ws.plans_on(&d.to_string())?;
             on.reverse();
-            on
+            Ok(on)
         }
-        None => data.store()?.plans_latest(RECENT_PLANS)?,
-    };
+        None => Ok(ws.plans_latest(RECENT_PLANS)?),
+    })?;
     let now = chrono::Local::now().naive_local();
     let mut hidden = None;
     for s in stored {

@@ -534,7 +534,10 @@ impl Workspace {
     }
 }
 
-fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection, StoreError> {
+pub(super) fn record_tx(
+    tx: &Transaction<'_>,
+    input: &InspectionInput,
+) -> Result<Inspection, StoreError> {
     check_time(tx, input.at)?;
     let known: Option<i64> = tx
         .query_row("SELECT 1 FROM sites WHERE id = ?1", [&input.site_id], |r| {

@@ -14,6 +14,7 @@
 pub mod backup;
 mod cells;
 mod draws;
+mod idempotency;
 mod inspections;
 mod plans;
 mod rules;
@@ -31,6 +32,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
+pub use idempotency::{IdempotencyKey, Once};
 pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
     LedgerRow, NightCheck, SitePriority,
@@ -41,7 +43,7 @@ pub use sites::{
     SAME_SITE_MAX_MOVE_M,
 };
 pub use tracks::{StreetLine, StreetSegment, SweptTrack, TrackRecord};
-pub use users::{Role, Session, User};
+pub use users::{hash_password, password_matches, Role, Session, User};
 
 /// The file name of the default workspace, created in the current folder on first use
 /// from the bundled sample township (`--workspace FILE` chooses another).
