@@ -64,6 +64,8 @@ try {
   const onDisk = modulesOnDisk().sort();
   const loaded = [...clean.modules.keys()].sort();
   check(JSON.stringify(loaded) === JSON.stringify(onDisk), `every module under web/js is embedded and loaded (${loaded.length}): ${onDisk.filter((m) => !loaded.includes(m)).join(' ') || 'none missing'}`);
+  const preloaded = (await clean.page.$$eval('link[rel=modulepreload]', (links) => links.map((l) => new URL(l.href).pathname))).sort();
+  check(JSON.stringify(preloaded) === JSON.stringify(onDisk), `index.html preloads every module, and only those (${preloaded.length})`);
   const types = [...new Set(clean.modules.values())];
   check(types.length === 1 && types[0] === 'text/javascript', `modules are served as JavaScript (${types.join(', ')})`);
   check((await clean.page.textContent('[data-panel=layers]')) === '图层', 'the page reads in Chinese');
