@@ -8,6 +8,7 @@
 //! cuts the site layer into bubbles and vector tiles for the map.
 //! Nothing below calls upward; the server and the CLI are thin shells.
 
+pub mod calendar;
 pub mod coverage;
 pub mod crs;
 pub mod formats;
