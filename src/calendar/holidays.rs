@@ -522,6 +522,73 @@ holidays = [
         );
     }
 
+    /// The number of days off per holiday, as each notice states it (共N天).
+    fn days_off_by_holiday(calendar: &Calendar, year: i32) -> Vec<(String, usize)> {
+        let mut counts: Vec<(String, usize)> = Vec::new();
+        let first = NaiveDate::from_ymd_opt(year - 1, 12, 1).unwrap();
+        let last = NaiveDate::from_ymd_opt(year, 12, 31).unwrap();
+        for date in first.iter_days().take_while(|day| *day <= last) {
+            let Some(name) = calendar.holiday_name(date) else {
+                continue;
+            };
+            match counts.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => *count += 1,
+                None => counts.push((name.to_string(), 1)),
+            }
+        }
+        counts
+    }
+
+    #[test]
+    fn each_break_is_as_long_as_its_notice_says() {
+        let china = Calendar::china();
+        let expected: [(i32, &[(&str, usize)]); 3] = [
+            (
+                2023,
+                &[
+                    ("元旦", 3),
+                    ("春节", 7),
+                    ("清明节", 1),
+                    ("劳动节", 5),
+                    ("端午节", 3),
+                    ("中秋节、国庆节", 8),
+                ],
+            ),
+            (
+                2024,
+                &[
+                    ("元旦", 1),
+                    ("春节", 8),
+                    ("清明节", 3),
+                    ("劳动节", 5),
+                    ("端午节", 1),
+                    ("中秋节", 3),
+                    ("国庆节", 7),
+                ],
+            ),
+            (
+                2026,
+                &[
+                    ("元旦", 3),
+                    ("春节", 9),
+                    ("清明节", 3),
+                    ("劳动节", 5),
+                    ("端午节", 3),
+                    ("中秋节", 3),
+                    ("国庆节", 7),
+                ],
+            ),
+        ];
+        for (year, holidays) in expected {
+            let mut counts = days_off_by_holiday(china, year);
+            let mut want: Vec<(String, usize)> =
+                holidays.iter().map(|(n, c)| (n.to_string(), *c)).collect();
+            counts.sort();
+            want.sort();
+            assert_eq!(counts, want, "{year}");
+        }
+    }
+
     #[test]
     fn known_make_up_saturdays_and_sundays_are_working_days() {
         let china = Calendar::china();
