@@ -23,6 +23,7 @@
 //! 10. [`shift`]: one township shift (日查 / 夜查) as a plan on the streets
 //! 11. [`server`]: the HTTP shell (the CLI is the other shell, in `src/bin`)
 
+pub mod calendar;
 pub mod coverage;
 pub mod crs;
 pub mod formats;
