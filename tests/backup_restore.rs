@@ -1,5 +1,6 @@
 //! `gridpatrol backup` while another process writes, and `gridpatrol restore` refusing a
 //! damaged file, through the real binary.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 use cli_support::{gridpatrol_in as run, gridpatrol_in_ok as ok};

@@ -1,6 +1,7 @@
 //! The 双随机 log against a published head, through the real binary: deleting the last
 //! draws, redoing one with another seed and re-chaining, or back-dating one is caught
 //! by `draw verify --head`, also from a published log file.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 use cli_support::{gridpatrol_in as run, gridpatrol_in_ok as ok};

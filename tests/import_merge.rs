@@ -1,6 +1,7 @@
 //! Re-imports through the real binary never destroy data: a column a file leaves out
 //! keeps its stored value, unknown columns are kept and reported, two lists whose 序号
 //! collide are refused whole, and `--dry-run` writes nothing.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 use cli_support::{gridpatrol_in as run, gridpatrol_in_ok as ok};

@@ -1,6 +1,7 @@
 //! Planning through the real server: a lead plans, inspectors see only their own
 //! team's route, night plans stay hidden from inspectors until the shift starts,
 //! and each team's route downloads as GPX.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod web_support;
 

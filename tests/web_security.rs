@@ -1,5 +1,6 @@
 //! The server as an attacker meets it, through the real binary: who may call which
 //! route, guessing passwords, repeated writes, slow clients, other hosts and TLS.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod web_support;
 
