@@ -17,10 +17,12 @@ pub struct FieldSpec {
     pub aliases: &'static [&'static str],
 }
 
+/// The site's own id (编号 / 序号), unique within a layer.
 pub const ID: FieldSpec = FieldSpec {
     name: "id",
     aliases: &["id", "编号", "序号", "代码"],
 };
+/// The site's display name (机构名称, 学校名称, 网格名称…).
 pub const NAME: FieldSpec = FieldSpec {
     name: "name",
     aliases: &[
@@ -33,30 +35,37 @@ pub const NAME: FieldSpec = FieldSpec {
         "小区名称",
     ],
 };
+/// Longitude, in the layer's declared coordinate system.
 pub const LON: FieldSpec = FieldSpec {
     name: "lon",
     aliases: &["lon", "lng", "long", "longitude", "x", "经度"],
 };
+/// Latitude, in the layer's declared coordinate system.
 pub const LAT: FieldSpec = FieldSpec {
     name: "lat",
     aliases: &["lat", "latitude", "y", "纬度"],
 };
+/// The street address, as written.
 pub const ADDRESS: FieldSpec = FieldSpec {
     name: "address",
     aliases: &["address", "地址", "详细地址"],
 };
+/// What kind of site it is (the layer decides the vocabulary).
 pub const KIND: FieldSpec = FieldSpec {
     name: "kind",
     aliases: &["kind", "type", "类型", "类别", "机构类型"],
 };
+/// An institution's subject class (学科类 / 非学科类).
 pub const SUBJECT: FieldSpec = FieldSpec {
     name: "subject",
     aliases: &["subject", "学科类别", "学科", "培训类别"],
 };
+/// An institution's licence status (证照情况).
 pub const LICENCE: FieldSpec = FieldSpec {
     name: "licence",
     aliases: &["licence", "license", "证照", "证照情况", "证照状态"],
 };
+/// Opening hours, `HH:MM-HH:MM[,HH:MM-HH:MM…]` local time.
 pub const OPEN_HOURS: FieldSpec = FieldSpec {
     name: "open_hours",
     aliases: &[
@@ -67,10 +76,12 @@ pub const OPEN_HOURS: FieldSpec = FieldSpec {
         "开放时间",
     ],
 };
+/// Complaints and tip-offs on record (投诉 / 举报), a whole number.
 pub const COMPLAINTS: FieldSpec = FieldSpec {
     name: "complaints",
     aliases: &["complaints", "投诉", "投诉数", "投诉次数", "举报", "举报数"],
 };
+/// The date of the last inspection, `YYYY-MM-DD`.
 pub const LAST_INSPECTED: FieldSpec = FieldSpec {
     name: "last_inspected",
     aliases: &[
@@ -81,14 +92,17 @@ pub const LAST_INSPECTED: FieldSpec = FieldSpec {
         "最近检查日期",
     ],
 };
+/// Whether the row was made up by the sample generator (not a real business).
 pub const SYNTHETIC: FieldSpec = FieldSpec {
     name: "synthetic",
     aliases: &["synthetic", "模拟", "合成"],
 };
+/// The grid officer (网格员) responsible for a cell.
 pub const OFFICER: FieldSpec = FieldSpec {
     name: "officer",
     aliases: &["officer", "网格员", "负责人"],
 };
+/// A geometry as WKT, in CSV files (GeoJSON features carry their own).
 pub const GEOMETRY: FieldSpec = FieldSpec {
     name: "geometry",
     aliases: &["geometry", "wkt", "geom", "几何", "范围"],
@@ -110,6 +124,7 @@ pub fn match_header(specs: &[FieldSpec], header: &str) -> Option<FieldSpec> {
 /// One row or feature: its place, the values by canonical field (with the header as
 /// written, for messages), and whether any of its fields was rejected.
 pub struct Row<'e> {
+    /// Where the row or feature is, for error messages.
     pub place: Place,
     values: HashMap<&'static str, (String, String)>,
     extra: Vec<(String, String)>,

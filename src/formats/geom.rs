@@ -15,7 +15,9 @@ use crate::model::{Extent, Wgs84, Wgs84Point, Wgs84Polygon};
 /// extent (WGS-84) they must fall in, when known.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
+    /// The coordinate system the layer's coordinates are in.
     pub crs: Crs,
+    /// The township extent (WGS-84); points outside it are refused when set.
     pub extent: Option<Extent>,
 }
 
@@ -29,8 +31,11 @@ impl ReadOptions {
 /// A geometry as read, in the input's coordinate system, before checks.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawGeometry {
+    /// A point `(lon, lat)` in the input's coordinate system.
     Point(f64, f64),
+    /// A polygon in the input's coordinate system.
     Polygon(Polygon<f64>),
+    /// A multipolygon in the input's coordinate system.
     MultiPolygon(Vec<Polygon<f64>>),
     /// Any other type, by name (`LineString`, …): rejected by every layer.
     Other(String),

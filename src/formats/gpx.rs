@@ -6,6 +6,7 @@ use quick_xml::Reader;
 /// A track (or route) of a GPX file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GpxTrack {
+    /// The `<name>` of the track or route, if it has one.
     pub name: Option<String>,
     /// `(lon, lat)` in WGS-84 degrees, in file order.
     pub points: Vec<(f64, f64)>,
@@ -20,12 +21,17 @@ pub struct GpxTrack {
 /// Why a GPX file could not be read; names the file and the line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GpxError {
+    /// The file is not well-formed XML, or a point lacks a valid coordinate.
     #[error("{source_name} line {line}: {problem}")]
     At {
+        /// The file name as given.
         source_name: String,
+        /// The 1-based line of the problem.
         line: usize,
+        /// What is wrong.
         problem: String,
     },
+    /// The file has no track or route point at all; holds the file name.
     #[error("{0}: no track or route points")]
     Empty(String),
 }
@@ -150,9 +156,13 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
 /// A named point of a GPX file (a stop of a route).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GpxWaypoint {
+    /// Longitude, WGS-84 degrees.
     pub lon: f64,
+    /// Latitude, WGS-84 degrees.
     pub lat: f64,
+    /// The `<name>` shown on the device (e.g. `1. 英才学校`).
     pub name: String,
+    /// The `<desc>`, e.g. the planned arrival time.
     pub description: String,
 }
 

@@ -164,6 +164,7 @@ impl SiteLayer for Hotspot {
 /// not know (kept as extra attributes or reported as ignored, never dropped unsaid).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReadItem<T> {
+    /// The item read (already checked and in WGS-84).
     pub item: T,
     /// Canonical names of the fields with a non-blank value (`name`, `open_hours`, …).
     pub given: Vec<&'static str>,
@@ -174,7 +175,9 @@ pub struct ReadItem<T> {
 /// A bare site: an id and a point (the `matrix` command's `id,lon,lat` lists).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdPoint {
+    /// The site's id as given.
     pub id: String,
+    /// Its position, WGS-84.
     pub location: Wgs84Point,
 }
 

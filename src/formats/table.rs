@@ -7,8 +7,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
+    /// Text (formula-looking text is neutralised when written).
     Text(String),
+    /// A number, written as a number cell.
     Number(f64),
+    /// A blank cell.
     Empty,
 }
 
@@ -41,16 +44,21 @@ impl From<usize> for Value {
 /// A table: a sheet name, headers and rows of the same width.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
+    /// The sheet name in an xlsx workbook (cut to Excel's 31 characters); CSV ignores it.
     pub name: String,
+    /// Column headers, in order.
     pub headers: Vec<String>,
+    /// The rows, each as wide as `headers`.
     pub rows: Vec<Vec<Value>>,
 }
 
 /// Why a table could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
+    /// The CSV writer failed.
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// The xlsx writer failed.
     #[error("xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }

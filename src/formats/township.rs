@@ -59,10 +59,15 @@ pub struct Manifest {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layers {
+    /// The tutoring institutions (培训机构) list.
     pub institutions: Option<LayerFile>,
+    /// The schools list (nearby hidden tutoring raises a hotspot's score).
     pub schools: Option<LayerFile>,
+    /// The grid cells (网格) with their officers.
     pub cells: Option<LayerFile>,
+    /// The known hotspots (重点区域).
     pub hotspots: Option<LayerFile>,
+    /// The depots teams start from and return to.
     pub depots: Option<LayerFile>,
 }
 
@@ -70,9 +75,12 @@ pub struct Layers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerFile {
+    /// The file's path, relative to the manifest.
     pub file: String,
+    /// CSV or GeoJSON; guessed from the file name when left out.
     #[serde(default)]
     pub format: Option<LayerFormat>,
+    /// The coordinate system the file's coordinates are in (required, never guessed).
     pub crs: Crs,
 }
 
@@ -80,7 +88,9 @@ pub struct LayerFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LayerFormat {
+    /// Comma-separated values with a header row (UTF-8 or GBK).
     Csv,
+    /// A GeoJSON FeatureCollection.
     Geojson,
 }
 

@@ -25,6 +25,7 @@ pub struct TrackLine {
 /// A checked track file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TrackFile {
+    /// The usable lines (at least one), in file order.
     pub lines: Vec<TrackLine>,
     /// The first point's time (GPX `<time>`), in township time, when the file has one.
     pub start: Option<chrono::NaiveDateTime>,
