@@ -18,9 +18,13 @@ const WORKSPACE_TABLES: &[&str] = &["meta", "sites", "inspections", "draws", "us
 /// What a backup or restore copied.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct BackupSummary {
+    /// The schema version of the copied file.
     pub schema_version: u32,
+    /// Tutoring institutions in it.
     pub sites: u64,
+    /// Inspections in it.
     pub inspections: u64,
+    /// Entries of the draw log in it.
     pub draws: u64,
 }
 

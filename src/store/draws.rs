@@ -9,10 +9,13 @@ use crate::hash_chain::{chain_hash, GENESIS_HASH};
 /// One entry of the draw log.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct DrawLogEntry {
+    /// The entry's position in the log, from 1.
     pub seq: i64,
     /// The draw as canonical JSON (what the hash covers).
     pub body: String,
+    /// The previous entry's hash ([`GENESIS_HASH`](crate::hash_chain::GENESIS_HASH) for the first).
     pub prev_hash: String,
+    /// `SHA-256(prev_hash ‖ body)` in lower-case hex.
     pub hash: String,
 }
 

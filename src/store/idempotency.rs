@@ -22,8 +22,11 @@ CREATE TABLE idempotency_keys (
 /// and a hash of the request it came with.
 #[derive(Debug, Clone, Copy)]
 pub struct IdempotencyKey<'a> {
+    /// Whose key it is (such as the user name): keys of different scopes never collide.
     pub scope: &'a str,
+    /// The client's key, as sent.
     pub key: &'a str,
+    /// A hash of the request: the same key sent with another request is refused.
     pub request_hash: &'a str,
 }
 

@@ -94,29 +94,43 @@ pub enum FollowUpKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowUpState {
+    /// Still to be done.
     Open,
+    /// Done: resolved by a later inspection.
     Done,
 }
 
 /// A follow-up of an inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FollowUp {
+    /// The follow-up's row id.
     pub id: i64,
+    /// The site it concerns.
     pub site_id: String,
+    /// The inspection that raised it.
     pub inspection_id: i64,
+    /// 整改, 关停 or 回头看.
     pub kind: FollowUpKind,
+    /// The day it falls due (township date), if it has one.
     pub due: Option<NaiveDate>,
+    /// Open or done.
     pub state: FollowUpState,
+    /// The inspection that closed it, once done.
     pub resolved_by: Option<i64>,
 }
 
 /// What to record for one inspection (the CLI's `gridpatrol inspect` takes the same).
 #[derive(Debug, Clone, PartialEq)]
 pub struct InspectionInput {
+    /// The site (or hotspot) inspected.
     pub site_id: String,
+    /// When the visit took place, township local time.
     pub at: NaiveDateTime,
+    /// The team that made the visit.
     pub team_id: String,
+    /// What the team found.
     pub result: InspectionResult,
+    /// Free-text remarks of the team.
     pub notes: Option<String>,
     /// 整改 due date for a hazard (default: the rules' `follow_ups.rectify_days` after the visit).
     pub rectify_by: Option<NaiveDate>,
@@ -130,39 +144,57 @@ pub struct InspectionInput {
 /// A recorded inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inspection {
+    /// The inspection's row id (the ledger's number).
     pub id: i64,
+    /// The site inspected.
     pub site_id: String,
+    /// When the visit took place, township local time.
     pub at: NaiveDateTime,
+    /// The team that made the visit.
     pub team_id: String,
+    /// What the team found.
     pub result: InspectionResult,
+    /// Free-text remarks of the team.
     pub notes: Option<String>,
 }
 
 /// A recorded night check of a hotspot (夜查).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NightCheck {
+    /// The night check's row id.
     pub id: i64,
+    /// The hotspot checked.
     pub hotspot_id: String,
+    /// When the check took place, township local time.
     pub at: NaiveDateTime,
+    /// The team that made the check.
     pub team_id: String,
+    /// What the team found.
     pub result: InspectionResult,
+    /// Free-text remarks of the team.
     pub notes: Option<String>,
 }
 
 /// What the planner needs to rank one site on `date`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SitePriority {
+    /// The site's id.
     pub site_id: String,
+    /// Its licence status (sets how often it must be inspected).
     pub licence: Licence,
+    /// Complaints and tip-offs on record.
     pub complaints: u32,
     /// Ordered closed (关停) and not reopened.
     pub closed: bool,
     /// The latest inspection on or before `date` (or the imported date when none).
     pub last_inspected: Option<NaiveDate>,
+    /// What the latest inspection on or before `date` found.
     pub last_result: Option<InspectionResult>,
+    /// Whole days from `last_inspected` to `date`; `None` when never inspected.
     pub days_since_inspection: Option<i64>,
     /// Past the licence class's inspection interval (or never inspected).
     pub overdue: bool,
+    /// Follow-ups still open on the site.
     pub open_follow_ups: Vec<FollowUp>,
     /// The earliest open rectification due date.
     pub rectification_due: Option<NaiveDate>,
@@ -175,14 +207,23 @@ pub struct SitePriority {
 /// One row of the ledger (台账): an inspection with its site, findings and follow-ups.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerRow {
+    /// The inspection itself.
     pub inspection: Inspection,
+    /// The site's name (empty when the site is no longer in the workspace).
     pub site_name: String,
+    /// The site's kind, as stored.
     pub site_kind: String,
+    /// The site's licence status, as stored.
     pub licence: String,
+    /// The site's address, if known.
     pub address: Option<String>,
+    /// The site's longitude, WGS-84 degrees (NaN when the site is gone).
     pub lon: f64,
+    /// The site's latitude, WGS-84 degrees (NaN when the site is gone).
     pub lat: f64,
+    /// Findings as `kind` or `kind: notes`, in recorded order.
     pub findings: Vec<String>,
+    /// Follow-ups the inspection raised.
     pub follow_ups: Vec<FollowUp>,
 }
 

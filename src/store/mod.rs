@@ -55,25 +55,51 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// SQLite refused a statement or the file.
     #[error("workspace database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The workspace file cannot be opened, backed up or restored.
     #[error("workspace {path}: {problem}")]
-    Open { path: PathBuf, problem: String },
-    #[error("the workspace has schema version {found}; this gridpatrol understands up to {supported}: upgrade gridpatrol")]
-    NewerSchema { found: u32, supported: u32 },
-    #[error("no site or hotspot with id {0:?} in the workspace")]
-    UnknownSite(String),
-    #[error("no user {0:?}")]
-    UnknownUser(String),
-    #[error("user {0:?} exists already")]
-    UserExists(String),
-    #[error("{field}: {problem}")]
-    Invalid {
-        field: &'static str,
+    Open {
+        /// The workspace (or backup) file.
+        path: PathBuf,
+        /// What went wrong.
         problem: String,
     },
+    /// The file was written by a newer gridpatrol with a schema this one does not know.
+    #[error("the workspace has schema version {found}; this gridpatrol understands up to {supported}: upgrade gridpatrol")]
+    NewerSchema {
+        /// The file's schema version.
+        found: u32,
+        /// The newest version this build understands.
+        supported: u32,
+    },
+    /// An id that matches neither a site nor a hotspot; holds the id.
+    #[error("no site or hotspot with id {0:?} in the workspace")]
+    UnknownSite(String),
+    /// No user by that name; holds the name.
+    #[error("no user {0:?}")]
+    UnknownUser(String),
+    /// A user by that name exists already; holds the name.
+    #[error("user {0:?} exists already")]
+    UserExists(String),
+    /// A value that the store refuses to write.
+    #[error("{field}: {problem}")]
+    Invalid {
+        /// The field (or argument) at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A stored value that does not parse back (a damaged or hand-edited file).
     #[error("stored {what} is damaged: {problem}")]
-    Corrupt { what: String, problem: String },
+    Corrupt {
+        /// Which value (table and column, or record).
+        what: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Hashing or checking a password failed; holds the reason.
     #[error("password hashing: {0}")]
     Password(String),
 }
@@ -102,13 +128,21 @@ pub struct Workspace {
 /// How row counts of the main tables look (for `gridpatrol init` and tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
+    /// Tutoring institutions (sites).
     pub sites: u64,
+    /// Schools.
     pub schools: u64,
+    /// Grid cells (网格).
     pub cells: u64,
+    /// Hotspots (重点区域).
     pub hotspots: u64,
+    /// Depots.
     pub depots: u64,
+    /// Recorded inspections.
     pub inspections: u64,
+    /// Street segments of the road network (sweep and coverage).
     pub street_segments: u64,
+    /// Entries of the 双随机 draw log.
     pub draws: u64,
 }
 

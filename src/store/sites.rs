@@ -20,27 +20,37 @@ use crate::model::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
+    /// Tutoring institutions (the inspected sites).
     Institutions,
+    /// Schools.
     Schools,
+    /// Grid cells (网格).
     Cells,
+    /// Hotspots (重点区域).
     Hotspots,
+    /// Depots.
     Depots,
 }
 
 /// A record the store refused (the rest of the file is imported).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rejection {
+    /// The refused record's id.
     pub id: String,
+    /// Why it was refused.
     pub problem: String,
 }
 
 /// One stored value an import changed (`before` is empty for a value that was unset).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FieldChange {
+    /// The record's id.
     pub id: String,
     /// The field (`name`, `open_hours`, …) or the header of an extra attribute (`联系人`).
     pub field: String,
+    /// The stored value before the import (empty when unset).
     pub before: String,
+    /// The value the import writes.
     pub after: String,
 }
 
@@ -58,9 +68,13 @@ pub struct ImportOptions {
 /// What an import did (or, on a dry run or a refused import, would do), by id and field.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ImportReport {
+    /// Records new to the workspace.
     pub added: usize,
+    /// Records with at least one changed value.
     pub updated: usize,
+    /// Records the file gave exactly as stored.
     pub unchanged: usize,
+    /// Records the store refused (the rest are still imported).
     pub rejected: Vec<Rejection>,
     /// Updates that change a record's name and place at once: another site under the
     /// same id. Any of them refuses the whole import unless [`ImportOptions::replace`]

@@ -12,8 +12,11 @@ use crate::spatial::track_matching::{self as sweep, Segment};
 /// A piece of street, at most [`sweep::MAX_PIECE_M`] long.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StreetSegment {
+    /// The segment's row id.
     pub id: i64,
+    /// Its two ends (WGS-84) and length in metres.
     pub segment: Segment,
+    /// The street's name, when OpenStreetMap has one.
     pub name: Option<String>,
 }
 
@@ -23,21 +26,30 @@ pub type StreetLine = (Option<String>, Vec<(f64, f64)>);
 /// A stored track: team, time, WGS-84 `(lon, lat)` points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrackRecord {
+    /// The team that walked it.
     pub team_id: String,
+    /// When it was walked, township local time.
     pub at: NaiveDateTime,
+    /// `(lon, lat)` in WGS-84 degrees, in walking order.
     pub points: Vec<(f64, f64)>,
 }
 
 /// A recorded track and what it swept.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SweptTrack {
+    /// The track's row id.
     pub id: i64,
+    /// The team that walked it.
     pub team_id: String,
+    /// When it was walked, township local time.
     pub at: NaiveDateTime,
     /// `gpx:<file name>` or `route:<plan id>` (free text from the caller).
     pub source: String,
+    /// The track's own length, in metres.
     pub length_m: f64,
+    /// How many street segments it swept.
     pub swept_segments: usize,
+    /// The total length of those segments, in metres.
     pub swept_m: f64,
 }
 

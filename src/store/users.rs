@@ -50,15 +50,20 @@ impl std::str::FromStr for Role {
 /// A user, without the password hash.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct User {
+    /// The login name.
     pub username: String,
+    /// Lead or inspector: what the user may see and do.
     pub role: Role,
+    /// An inspector's team (leads have none).
     pub team_id: Option<String>,
 }
 
 /// A live login session.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
+    /// Whose session it is.
     pub user: User,
+    /// When the session ends (UTC).
     pub expires_at: DateTime<Utc>,
 }
 
