@@ -30,22 +30,36 @@ use crate::routing::Router;
 /// Why a shift cannot be set up.
 #[derive(Debug, Error)]
 pub enum TownshipError {
+    /// The shift name is neither day nor night; holds it as given.
     #[error("unknown shift `{0}`: use day or night")]
     UnknownShift(String),
+    /// The shift has no team.
     #[error("no teams: give at least one team")]
     NoTeams,
+    /// Two teams share an id; holds the id.
     #[error("team ids must be unique: `{0}` appears twice")]
     DuplicateTeam(String),
+    /// The workspace has no depot to start from.
     #[error("the workspace has no depot: import one (the township office teams start from)")]
     NoDepot,
+    /// A team names a depot the workspace does not have.
     #[error("team `{team}`: no depot `{depot}` in the workspace")]
-    UnknownDepot { team: String, depot: String },
+    UnknownDepot {
+        /// The team's id.
+        team: String,
+        /// The depot id it asked for.
+        depot: String,
+    },
+    /// A depot too far from any street the profile may use.
     #[error("depot `{depot}` is not near a usable street: {source}")]
     DepotUnreachable {
+        /// The depot's id.
         depot: String,
+        /// Why it could not be snapped.
         #[source]
         source: SnapError,
     },
+    /// The problem was malformed or the plan failed its check.
     #[error(transparent)]
     Solve(#[from] SolveError),
 }
