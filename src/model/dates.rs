@@ -17,13 +17,22 @@ pub const CLOCK_SKEW_S: i64 = 300;
 /// Why a record's time is refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DateProblem {
+    /// Later than now (beyond the allowed clock skew).
     #[error("{at} is in the future (now {now})")]
     Future {
+        /// The record's time, township local time.
         at: NaiveDateTime,
+        /// The clock at the check, township local time.
         now: NaiveDateTime,
     },
+    /// Earlier than the township's campaign start.
     #[error("{at} is before the township's campaign data begin ({start})")]
-    BeforeCampaign { at: NaiveDateTime, start: NaiveDate },
+    BeforeCampaign {
+        /// The record's time, township local time.
+        at: NaiveDateTime,
+        /// The township's campaign start.
+        start: NaiveDate,
+    },
 }
 
 /// Checks that a record dated `at` lies between `campaign_start` and `now` (local
