@@ -29,22 +29,29 @@ pub use crate::hash_chain::{chain_hash, GENESIS_HASH};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stratify {
+    /// One stratum per grid cell (the site's cell id).
     Cell,
+    /// One stratum per site kind.
     Kind,
 }
 
 /// A site that may be drawn and its stratum (cell id or kind).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Candidate {
+    /// The site's id.
     pub id: String,
+    /// Its stratum: a cell id or a kind, depending on [`Stratify`].
     pub stratum: String,
 }
 
 /// One drawn target and its inspector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pick {
+    /// The drawn site.
     pub site_id: String,
+    /// The stratum it was drawn from.
     pub stratum: String,
+    /// The inspector paired with it; `None` when no inspector was given.
     pub inspector: Option<String>,
 }
 
@@ -52,25 +59,40 @@ pub struct Pick {
 /// no whitespace) is what the hash chain covers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draw {
+    /// The published seed text everyone can re-run the draw from.
     pub seed: String,
+    /// How many targets were drawn (K).
     pub k: usize,
+    /// How the candidates were stratified.
     pub by: Stratify,
     /// When the draw was made (local time, informational).
     pub at: String,
+    /// The inspectors paired with the picks, as given.
     pub inspectors: Vec<String>,
+    /// Every site that could be drawn, with its stratum.
     pub candidates: Vec<Candidate>,
+    /// The drawn targets, stratum by stratum.
     pub picks: Vec<Pick>,
 }
 
 /// Why a draw cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DrawError {
+    /// K was 0.
     #[error("K must be at least 1")]
     ZeroK,
+    /// More targets asked for than there are candidates.
     #[error("K = {k} but only {n} candidates")]
-    TooFew { k: usize, n: usize },
+    TooFew {
+        /// Targets asked for.
+        k: usize,
+        /// Candidates available.
+        n: usize,
+    },
+    /// Two candidates share an id; holds it.
     #[error("candidate id {0:?} appears twice")]
     Duplicate(String),
+    /// The seed is blank: a draw nobody can reproduce is refused.
     #[error("the seed is empty; publish a seed before drawing")]
     EmptySeed,
 }
@@ -204,23 +226,50 @@ pub fn canonical_json(d: &Draw) -> String {
 /// What `draw verify` found wrong, naming the entry.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ChainProblem {
+    /// The link to the previous entry is broken (an entry before it was changed or removed).
     #[error("draw {seq}: its prev_hash does not match the hash of the draw before it")]
-    BrokenLink { seq: i64 },
+    BrokenLink {
+        /// The entry whose `prev_hash` does not match.
+        seq: i64,
+    },
+    /// The entry's body no longer hashes to its stored hash.
     #[error("draw {seq}: its content does not match its hash (edited after it was logged)")]
-    Edited { seq: i64 },
+    Edited {
+        /// The edited entry.
+        seq: i64,
+    },
+    /// Re-running the draw from its seed and candidates gives other picks.
     #[error("draw {seq}: its picks are not what the seed and candidates give ({problem})")]
-    NotReproducible { seq: i64, problem: String },
+    NotReproducible {
+        /// The entry.
+        seq: i64,
+        /// How the picks differ, or why the draw could not be re-run.
+        problem: String,
+    },
+    /// Sequence numbers are not consecutive.
     #[error("draw {seq}: sequence numbers skip (entries deleted?)")]
-    Gap { seq: i64 },
+    Gap {
+        /// The first entry out of sequence.
+        seq: i64,
+    },
+    /// An entry dated before the entry it follows.
     #[error("draw {seq}: made at {at}, before draw {previous_seq} ({previous_at}): times never go backwards (back-dated?)")]
     TimeGoesBack {
+        /// The later entry.
         seq: i64,
+        /// Its time, as logged.
         at: String,
+        /// The entry before it.
         previous_seq: i64,
+        /// That entry's time, as logged.
         previous_at: String,
     },
+    /// No entry's hash equals the head published earlier.
     #[error("no draw in the log ends in the published head {head}: a draw up to the published one was removed or changed, or this is another township's log")]
-    HeadNotFound { head: String },
+    HeadNotFound {
+        /// The published head hash.
+        head: String,
+    },
 }
 
 /// Where a published head sits in a sound log.
