@@ -35,8 +35,11 @@ pub enum Rule {
 /// One route: method, path as the router writes it, and its rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RouteRule {
+    /// The HTTP method, upper case.
     pub method: &'static str,
+    /// The path as the router writes it (`/api/plans/{team}`).
     pub path: &'static str,
+    /// Who may call it.
     pub rule: Rule,
 }
 

@@ -30,7 +30,9 @@ pub const SESSION_COOKIE: &str = "gp_session";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// A township lead: plans, imports, draws, sees everything.
     Lead,
+    /// An inspector: sees the team's route, records inspections.
     Inspector,
 }
 
@@ -48,7 +50,9 @@ impl std::str::FromStr for Role {
 /// A signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
+    /// The login name.
     pub name: String,
+    /// Lead or inspector.
     pub role: Role,
     /// The team an inspector belongs to (leads may have none).
     pub team: Option<String>,
@@ -251,7 +255,9 @@ impl FromRequestParts<AppState> for Signed {
 /// `POST /api/login` body.
 #[derive(Deserialize)]
 pub struct LoginRequest {
+    /// The login name.
     pub name: String,
+    /// The password, in clear (the connection should be HTTPS).
     pub password: String,
 }
 

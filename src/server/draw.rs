@@ -13,8 +13,11 @@ use crate::coverage::draw::{canonical_json, draw, Candidate, Stratify};
 /// The body: how many sites and inspectors, and the seed (a new one when absent).
 #[derive(Deserialize)]
 pub struct DrawRequest {
+    /// How many sites to draw (1 to 1000).
     pub sites: usize,
+    /// How many of the paired inspectors the answer lists (at least one); every inspector account takes part.
     pub inspectors: usize,
+    /// The published seed; blank or absent: a new one from today's date and a random token.
     pub seed: Option<String>,
 }
 

@@ -11,8 +11,11 @@ use serde_json::json;
 /// An error the API answers with: an HTTP status, a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// The HTTP status answered.
     pub status: StatusCode,
+    /// A stable machine-readable code (`bad_request`, `forbidden`, …) the page keys messages on.
     pub code: &'static str,
+    /// A message for people (English; the page shows its own Chinese text by code).
     pub message: String,
 }
 

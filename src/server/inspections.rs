@@ -33,11 +33,13 @@ const MAX_KEY_LEN: usize = 255;
 /// The body: which site, when, what was found.
 #[derive(Deserialize, Serialize)]
 pub struct InspectionRequest {
+    /// The site (or hotspot) inspected.
     pub site_id: String,
     /// The day of the visit (`YYYY-MM-DD`); the time is now.
     pub date: String,
     /// `compliant`, `hazard`, `unlicensed_operation`, `closed` or `not_found`.
     pub result: String,
+    /// Free-text remarks.
     pub notes: Option<String>,
 }
 

@@ -41,6 +41,7 @@ fn geojson_response(bytes: impl Into<axum::body::Body>) -> Response {
 /// id and what the style colours by); the page keeps the full layer for popups.
 #[derive(serde::Deserialize)]
 pub struct LayerQuery {
+    /// `map` for the map's slim properties; absent: every property.
     pub fields: Option<String>,
 }
 

@@ -29,21 +29,37 @@ use super::{router, AppState, ServerConfig};
 /// The certificate chain and private key files (PEM) the server speaks TLS with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TlsFiles {
+    /// The certificate chain, PEM.
     pub cert: PathBuf,
+    /// The private key, PEM.
     pub key: PathBuf,
 }
 
 /// What is wrong with the TLS files.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsError {
+    /// A file cannot be read or parsed as PEM.
     #[error("{file}: {problem}")]
-    File { file: PathBuf, problem: String },
+    File {
+        /// The certificate or key file.
+        file: PathBuf,
+        /// What went wrong.
+        problem: String,
+    },
+    /// The certificate file holds no certificate.
     #[error("{file}: no certificate in it (a PEM file with -----BEGIN CERTIFICATE-----)")]
-    NoCertificate { file: PathBuf },
+    NoCertificate {
+        /// The certificate file.
+        file: PathBuf,
+    },
+    /// The key is not the certificate's, or rustls refuses the pair.
     #[error("the certificate {cert} and the key {key} do not go together: {problem}")]
     Mismatch {
+        /// The certificate file.
         cert: PathBuf,
+        /// The key file.
         key: PathBuf,
+        /// Why rustls refused them.
         problem: String,
     },
 }

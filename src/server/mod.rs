@@ -51,6 +51,7 @@ pub use workspace::ServerData;
 /// How the server runs: where it listens and what it allows.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// The address and port to listen on.
     pub listen: SocketAddr,
     /// Optional tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) for
     /// offices that run a tile server; the default base map needs none.
@@ -125,8 +126,11 @@ impl TileKind {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
+    /// The configuration, shared read-only.
     pub config: Arc<ServerConfig>,
+    /// Users and sessions.
     pub users: Arc<dyn UserStore>,
+    /// The workspace served, with its base map.
     pub data: Arc<ServerData>,
     /// The road networks plans are made on.
     pub planner: Arc<plan::Planner>,
@@ -166,17 +170,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// What is wrong with an office tile server's URL template.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TileUrlError {
+    /// The template does not start with `http://` or `https://`; holds it.
     #[error("`{0}` does not start with http:// or https://")]
     Scheme(String),
+    /// Nothing follows the scheme; holds the template.
     #[error("`{0}` names no server after the scheme")]
     NoHost(String),
+    /// The server part holds characters a host name cannot.
     #[error(
         "`{url}`: the server part `{host}` may hold only letters, digits, `.`, `-`, `:` and `[]`"
     )]
-    BadHost { url: String, host: String },
+    BadHost {
+        /// The template as given.
+        url: String,
+        /// Its server part.
+        host: String,
+    },
+    /// A tile coordinate placeholder is missing.
     #[error("`{url}` lacks the {placeholder} placeholder (a template looks like https://tiles.example/{{z}}/{{x}}/{{y}}.png)")]
     Placeholder {
+        /// The template as given.
         url: String,
+        /// The missing placeholder: `{z}`, `{x}` or `{y}`.
         placeholder: &'static str,
     },
 }

@@ -70,7 +70,9 @@ impl Planner {
 #[derive(Deserialize)]
 #[serde(untagged)]
 pub enum TeamsField {
+    /// A number of teams, named `T1`, `T2`, ….
     Count(usize),
+    /// The teams' names, each one route.
     Names(Vec<String>),
 }
 
@@ -78,19 +80,26 @@ pub enum TeamsField {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
+    /// The day to plan, `YYYY-MM-DD`.
     pub date: String,
+    /// `day` or `night`.
     pub shift: String,
+    /// The teams, as a count or as names.
     pub teams: TeamsField,
     /// Working minutes per team (default: the whole shift).
     pub budget_min: Option<f64>,
     /// Search time in seconds (default 3).
     pub seconds: Option<f64>,
+    /// The solver's seed (default 1): the same seed and data give the same plan.
     pub seed: Option<u64>,
+    /// Walk or drive (default walk).
     pub profile: Option<Profile>,
+    /// The most visits per team (default: no limit but the time).
     pub max_stops: Option<usize>,
     /// Sites needing a joint inspection (联合检查) and the teams that can do them.
     #[serde(default)]
     pub joint_sites: Vec<String>,
+    /// The teams with staff for joint inspections; each must be one of `teams`.
     #[serde(default)]
     pub joint_teams: Vec<String>,
 }
@@ -221,7 +230,9 @@ pub async fn post_plan(
 /// `?date=YYYY-MM-DD&shift=day|night` narrows the choice of plan.
 #[derive(Deserialize, Default)]
 pub struct PlanQuery {
+    /// The day, `YYYY-MM-DD` (default: the most recent plans).
     pub date: Option<String>,
+    /// `day` or `night` (default: either).
     pub shift: Option<String>,
 }
 

@@ -20,6 +20,7 @@ pub struct LoginLimit {
     /// Failures allowed per client address within `window` (an office behind one
     /// address shares it, so it is larger).
     pub per_address: usize,
+    /// The sliding window failures are counted over.
     pub window: Duration,
 }
 
