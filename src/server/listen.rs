@@ -105,7 +105,7 @@ pub fn tls_config(files: &TlsFiles) -> Result<rustls::ServerConfig, TlsError> {
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Serves `state` on `listener` until `shutdown` resolves, then lets the requests in
-/// flight finish (up to [`DRAIN_TIMEOUT`]).
+/// flight finish (up to 30 s).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,

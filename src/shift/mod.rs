@@ -7,7 +7,7 @@
 //!   Night shift (default 19:00–22:00): hotspots, 30 min sweep each.
 //! - [`priority`]: a site's priority class and the prizes that make the solver follow it.
 //! - [`build`]: the shift as the solver's problem (stops, vehicles, matrices).
-//! - [`read_back`]: the solution as routes for people, with what was left out and why.
+//! - [`mod@read_back`]: the solution as routes for people, with what was left out and why.
 //! - [`output`]: GeoJSON, GPX and the terminal summary.
 
 pub mod build;
