@@ -61,7 +61,7 @@ pub struct Manifest {
 pub struct Layers {
     /// The tutoring institutions (培训机构) list.
     pub institutions: Option<LayerFile>,
-    /// The schools list (nearby hidden tutoring raises a hotspot's score).
+    /// The schools list (a school near a hotspot raises its score).
     pub schools: Option<LayerFile>,
     /// The grid cells (网格) with their officers.
     pub cells: Option<LayerFile>,

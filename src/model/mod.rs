@@ -149,7 +149,7 @@ pub struct Institution {
     pub open_hours: Option<OpenHours>,
     /// Complaints and tip-offs (投诉 / 举报) on record.
     pub complaints: u32,
-    /// The date of the last inspection before the workspace's own records, if any.
+    /// The last inspection date the lead's list gives (the workspace's records come on top).
     pub last_inspected: Option<NaiveDate>,
     /// Placed by the sample generator, not a real business.
     pub synthetic: bool,

@@ -15,7 +15,7 @@ pub struct ApiError {
     pub status: StatusCode,
     /// A stable machine-readable code (`bad_request`, `forbidden`, …) the page keys messages on.
     pub code: &'static str,
-    /// A message for people (English; the page shows its own Chinese text by code).
+    /// A message for people (English), shown after the page's Chinese label for `code`.
     pub message: String,
 }
 
