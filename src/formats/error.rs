@@ -82,7 +82,7 @@ pub enum FieldProblem {
     /// Not a list of `HH:MM-HH:MM` opening spans; holds the text as read.
     NotOpenHours(String),
     #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]
-    /// A value outside a fixed vocabulary (a kind, a status, a coordinate system).
+    /// A value outside a fixed vocabulary (a kind, a licence status, yes / no).
     UnknownValue {
         /// The text as read.
         value: String,

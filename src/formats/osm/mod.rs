@@ -187,7 +187,7 @@ pub enum OsmError {
         /// The decoder's description of the damage.
         message: String,
     },
-    /// An XML file that is not well-formed, or an element missing a required attribute.
+    /// An XML file that is not well-formed, or not OpenStreetMap XML at all.
     #[error("{file} line {line}: {message}")]
     Xml {
         /// The file name as given.
