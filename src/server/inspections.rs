@@ -47,8 +47,9 @@ pub async fn post_inspection(
         close: false,
         lookback_days: None,
     };
+    let user_name = user.name.clone();
     let (inspection, cell) = tokio::task::spawn_blocking(move || {
-        let mut ws = state.data.store()?;
+        let mut ws = state.data.store_as(&user_name)?;
         let inspection = ws.record_inspection(&input)?;
         let cell_id = site_cells(&ws)?.remove(&input.site_id);
         let (from, to) = default_window();

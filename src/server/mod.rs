@@ -12,6 +12,7 @@
 //! tile server), `HttpOnly; SameSite=Strict` session cookies.
 
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod basemap;
 pub mod coverage;
@@ -223,6 +224,7 @@ pub fn router(state: AppState) -> Router {
         .route("/plan/sheet/{team}", get(plan::get_sheet))
         .route("/inspections", post(inspections::post_inspection))
         .route("/draw", post(draw::post_draw))
+        .route("/audit", get(audit::get_audit))
         .route("/export/{file}", get(export::get_export))
         .fallback(api_not_found)
         .method_not_allowed_fallback(not_allowed);

@@ -199,11 +199,20 @@ impl ServerData {
     /// The workspace, locked. Whoever takes it may write, so stored answers are
     /// checked against the workspace again before the next one is served.
     pub fn store(&self) -> Result<MutexGuard<'_, Workspace>, ApiError> {
-        let ws = self
+        let mut ws = self
             .store
             .lock()
             .map_err(|_| ApiError::internal("workspace lock poisoned"))?;
         self.recheck.store(true, Ordering::SeqCst);
+        // A write through a handle handed out without a user is the server's own.
+        ws.set_actor(crate::store::Actor::web_anonymous());
+        Ok(ws)
+    }
+
+    /// The workspace, its writes recorded in the audit log as signed-in `user`'s.
+    pub fn store_as(&self, user: &str) -> Result<MutexGuard<'_, Workspace>, ApiError> {
+        let mut ws = self.store()?;
+        ws.set_actor(crate::store::Actor::web_user(user));
         Ok(ws)
     }
 }

@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::audit::{self, Actor};
 use super::{map_rows, parse_date_text, parse_time_text, time_text, StoreError, Workspace};
 use crate::model::dates::{check_record_time, CAMPAIGN_EPOCH};
 use crate::model::follow_up::{next_follow_ups, FollowUpPolicy, OpenFollowUp, Visit};
@@ -140,7 +141,8 @@ impl Workspace {
         if input.team_id.trim().is_empty() {
             return Err(StoreError::invalid("team", "is empty"));
         }
-        self.write(|tx| record_tx(tx, input))
+        let actor = self.actor.clone();
+        self.write(|tx| record_tx(tx, input, &actor))
     }
 
     /// Records many inspections in one transaction (all or none): a device's upload.
@@ -154,7 +156,8 @@ impl Workspace {
                 format!("is empty (site {})", bad.site_id),
             ));
         }
-        self.write(|tx| inputs.iter().map(|i| record_tx(tx, i)).collect())
+        let actor = self.actor.clone();
+        self.write(|tx| inputs.iter().map(|i| record_tx(tx, i, &actor)).collect())
     }
 
     /// Records a night check (夜查) of a hotspot.
@@ -166,6 +169,7 @@ impl Workspace {
         result: InspectionResult,
         notes: Option<&str>,
     ) -> Result<NightCheck, StoreError> {
+        let actor = self.actor.clone();
         self.write(|tx| {
             check_time(tx, at)?;
             let known: Option<i64> =
@@ -178,6 +182,8 @@ impl Workspace {
                 "INSERT INTO night_checks (hotspot_id, at, team_id, result, notes) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![hotspot_id, time_text(at), team_id, result.as_str(), notes],
             )?;
+            let detail = format!("night check at {} by team {team_id}: {}", time_text(at), result.as_str());
+            audit::record(tx, &actor, "night_check", hotspot_id, &detail)?;
             Ok(NightCheck {
                 id: tx.last_insert_rowid(),
                 hotspot_id: hotspot_id.to_string(),
@@ -286,6 +292,7 @@ impl Workspace {
     /// Re-opens a closed (关停) site, a decision of its own that no inspection result
     /// makes: its status turns active and its open closure orders end (resolved by none).
     pub fn reopen_site(&mut self, site_id: &str) -> Result<(), StoreError> {
+        let actor = self.actor.clone();
         self.write(|tx| {
             let n = tx.execute("UPDATE sites SET status = 'active' WHERE id = ?1", [site_id])?;
             if n == 0 {
@@ -295,6 +302,7 @@ impl Workspace {
                 "UPDATE follow_ups SET state = 'done' WHERE site_id = ?1 AND kind = 'closure' AND state = 'open'",
                 [site_id],
             )?;
+            audit::record(tx, &actor, "site_reopen", site_id, "re-opened")?;
             Ok(())
         })
     }
@@ -496,7 +504,11 @@ impl Workspace {
     }
 }
 
-fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection, StoreError> {
+fn record_tx(
+    tx: &Transaction<'_>,
+    input: &InspectionInput,
+    actor: &Actor,
+) -> Result<Inspection, StoreError> {
     check_time(tx, input.at)?;
     let known: Option<i64> = tx
         .query_row("SELECT 1 FROM sites WHERE id = ?1", [&input.site_id], |r| {
@@ -525,6 +537,14 @@ fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection
         )?;
     }
     apply_follow_ups(tx, input, id)?;
+    let detail = format!(
+        "inspection {id} at {} by team {}: {}{}",
+        time_text(input.at),
+        input.team_id,
+        input.result.as_str(),
+        if input.close { ", ordered closed" } else { "" }
+    );
+    audit::record(tx, actor, "inspection", &input.site_id, &detail)?;
     Ok(Inspection {
         id,
         site_id: input.site_id.clone(),

@@ -35,6 +35,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: SITE_EXTRA_ATTRIBUTES,
         then: None,
     },
+    Migration {
+        sql: super::audit::AUDIT_LOG,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

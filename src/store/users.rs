@@ -92,6 +92,7 @@ impl Workspace {
             .hash_password(password.as_bytes(), &salt)
             .map_err(|e| StoreError::Password(e.to_string()))?
             .to_string();
+        let actor = self.actor().clone();
         self.write(|tx| {
             if let Some(team) = team_id {
                 super::inspections::ensure_team(tx, team)?;
@@ -105,6 +106,8 @@ impl Workspace {
                 "INSERT INTO users (username, role, team_id, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![username, role.as_str(), team_id, hash, Utc::now().to_rfc3339()],
             )?;
+            let detail = format!("{} of team {}", role.as_str(), team_id.unwrap_or("-"));
+            super::audit::record(tx, &actor, "user_add", username, &detail)?;
             Ok(User { username: username.to_string(), role, team_id: team_id.map(str::to_string) })
         })
     }
