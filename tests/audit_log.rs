@@ -134,6 +134,10 @@ fn server_writes_are_logged_with_the_signed_in_user_and_only_leads_read_them() {
         .send()
         .unwrap();
     assert_eq!(r.status(), 200);
+    // The answer publishes the log's head with the result.
+    let drawn: serde_json::Value = r.json().unwrap();
+    assert_eq!(drawn["draw"]["head"], drawn["draw"]["hash"]);
+    assert_eq!(drawn["draw"]["head"].as_str().unwrap().len(), 64);
     assert_eq!(
         inspector
             .get(server.url("/api/audit"))
