@@ -11,7 +11,7 @@ use web_support::Server;
 fn the_cli_refuses_future_and_pre_campaign_inspections() {
     let dir = tempfile::tempdir().unwrap();
     let ws = dir.path().join("w.sqlite");
-    cli_support::gridpatrol_in_ok(&ws, &["init"]);
+    cli_support::gridpatrol_in_ok(&ws, &["init", "--campaign-start", "2024-09-01"]);
     let site = Workspace::open_existing(&ws)
         .unwrap()
         .institutions()
@@ -24,8 +24,8 @@ fn the_cli_refuses_future_and_pre_campaign_inspections() {
     for (at, problem) in [
         (next_year.as_str(), "in the future"),
         (
-            "2019-06-01T10:00",
-            "before the township's campaign data begin",
+            "2024-08-31T10:00",
+            "before the township's campaign data begin (2024-09-01)",
         ),
     ] {
         let (success, _, err) = cli_support::gridpatrol_in(

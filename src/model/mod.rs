@@ -1,6 +1,7 @@
 //! The domain model: plain data, no I/O. Every location is WGS-84 and the type says so.
 
 pub mod dates;
+pub mod follow_up;
 
 use chrono::NaiveDate;
 use geo::{Point, Polygon, Rect};

@@ -67,6 +67,7 @@ pub const RULES: &[RouteRule] = &[
     route("POST", "/api/draw", Rule::Lead),
     route("GET", "/api/export/{file}", Rule::Export),
     route("GET", "/api/rules", Rule::Signed),
+    route("GET", "/api/audit", Rule::Lead),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

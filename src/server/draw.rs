@@ -40,8 +40,9 @@ pub async fn post_draw(
                 &super::auth::new_token()[..16]
             )
         });
+    let user_name = user.name.clone();
     let answer = tokio::task::spawn_blocking(move || {
-        let mut ws = state.data.store()?;
+        let mut ws = state.data.store_as(&user_name)?;
         let cells = site_cells(&ws)?;
         let closed = ws.closed_sites()?;
         let sites = ws.institutions()?;

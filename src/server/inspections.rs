@@ -121,7 +121,7 @@ pub async fn post_inspection(
                 .to_string()
         };
         let written = {
-            let mut ws = state.data.store()?;
+            let mut ws = state.data.store_as(&name)?;
             match &key {
                 None => Once::Written(ws.record_inspection(&input)?),
                 Some(key) => ws.record_inspection_once(

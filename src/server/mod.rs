@@ -13,6 +13,7 @@
 
 pub mod access;
 pub mod assets;
+pub mod audit;
 pub mod auth;
 pub mod basemap;
 pub mod coverage;
@@ -301,6 +302,7 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/api/draw", post(draw::post_draw)),
         ("GET", "/api/export/{file}", get(export::get_export)),
         ("GET", "/api/rules", get(rules::get_rules)),
+        ("GET", "/api/audit", get(audit::get_audit)),
     ]
 }
 

@@ -213,7 +213,7 @@ pub async fn post_plan(
     let plan = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
         let plan = make_plan(&state.data, &state.planner, &settings, &options, profile)?;
         let body = serde_json::to_string(&plan).map_err(ApiError::internal)?;
-        let id = state.data.store()?.plan_save(
+        let id = state.data.store_as(&user.name)?.plan_save(
             &plan.date.to_string(),
             &plan.shift.to_string(),
             None,

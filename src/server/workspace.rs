@@ -341,15 +341,24 @@ impl ServerData {
     /// answers are checked against the workspace again before the next one is
     /// served. Hold it for the write only: build answers with [`ServerData::read`].
     pub fn store(&self) -> Result<WriteGuard<'_>, ApiError> {
-        let ws = self
+        let mut ws = self
             .store
             .lock()
             .map_err(|_| ApiError::internal("workspace lock poisoned"))?;
         self.recheck.store(true, Ordering::SeqCst);
+        // A write through a handle handed out without a user is the server's own.
+        ws.set_actor(crate::store::Actor::web_anonymous());
         Ok(WriteGuard {
             ws,
             recheck: &self.recheck,
         })
+    }
+
+    /// The workspace, its writes recorded in the audit log as signed-in `user`'s.
+    pub fn store_as(&self, user: &str) -> Result<WriteGuard<'_>, ApiError> {
+        let mut ws = self.store()?;
+        ws.set_actor(crate::store::Actor::web_user(user));
+        Ok(ws)
     }
 }
 

@@ -35,6 +35,7 @@ impl Workspace {
     /// never go backwards, so a back-dated draw cannot be slipped in.
     pub fn draw_append(&mut self, body: &str) -> Result<DrawLogEntry, StoreError> {
         let at = draw_time(body)?;
+        let actor = self.actor().clone();
         self.write(|tx| {
             let last: Option<(i64, String, String)> = tx
                 .query_row(
@@ -61,6 +62,7 @@ impl Workspace {
                 "INSERT INTO draws (seq, body, prev_hash, hash) VALUES (?1, ?2, ?3, ?4)",
                 rusqlite::params![seq, body, prev_hash, hash],
             )?;
+            super::audit::record(tx, &actor, "draw", &seq.to_string(), &format!("hash {hash}"))?;
             Ok(DrawLogEntry {
                 seq,
                 body: body.to_string(),

@@ -53,9 +53,10 @@ impl Workspace {
         if input.team_id.trim().is_empty() {
             return Err(StoreError::invalid("team", "is empty"));
         }
+        let actor = self.actor().clone();
         self.write(|tx| {
             once(tx, key, || {
-                let inspection = record_tx(tx, input)?;
+                let inspection = record_tx(tx, input, &actor)?;
                 Ok((answer(&inspection), inspection))
             })
         })

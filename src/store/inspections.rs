@@ -1,70 +1,16 @@
 //! Inspections, their findings and follow-ups (整改 rectification, 关停 closure, 回头看
 //! look-back), night checks of hotspots, and the per-site figures the planner ranks by.
 
-use chrono::{Duration, NaiveDate, NaiveDateTime};
+use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
+use super::audit::{self, Actor};
 use super::{map_rows, parse_date_text, parse_time_text, time_text, StoreError, Workspace};
 use crate::model::dates::{check_record_time, CAMPAIGN_EPOCH};
+use crate::model::follow_up::{next_follow_ups, FollowUpPolicy, OpenFollowUp, Visit};
+pub use crate::model::follow_up::{FollowUpKind, FollowUpState, InspectionResult};
 use crate::model::Licence;
-
-/// What the inspectors found at a site.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum InspectionResult {
-    /// 合规: nothing wrong.
-    Compliant,
-    /// 隐患: a hazard to rectify.
-    Hazard,
-    /// 违规办学: operating without the licence it needs.
-    UnlicensedOperation,
-    /// The premises were found closed.
-    Closed,
-    /// Nothing at the address.
-    NotFound,
-}
-
-impl InspectionResult {
-    /// Every result, in the order the CLI lists them.
-    pub const ALL: [InspectionResult; 5] = [
-        InspectionResult::Compliant,
-        InspectionResult::Hazard,
-        InspectionResult::UnlicensedOperation,
-        InspectionResult::Closed,
-        InspectionResult::NotFound,
-    ];
-
-    /// The stored and command-line name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InspectionResult::Compliant => "compliant",
-            InspectionResult::Hazard => "hazard",
-            InspectionResult::UnlicensedOperation => "unlicensed_operation",
-            InspectionResult::Closed => "closed",
-            InspectionResult::NotFound => "not_found",
-        }
-    }
-
-    /// The name leads read (Chinese).
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            InspectionResult::Compliant => "合规",
-            InspectionResult::Hazard => "发现隐患",
-            InspectionResult::UnlicensedOperation => "无证违规经营",
-            InspectionResult::Closed => "已关闭",
-            InspectionResult::NotFound => "未找到",
-        }
-    }
-
-    /// A finding to record, if the result is one.
-    pub fn is_finding(self) -> bool {
-        matches!(
-            self,
-            InspectionResult::Hazard | InspectionResult::UnlicensedOperation
-        )
-    }
-}
 
 impl std::str::FromStr for InspectionResult {
     type Err = StoreError;
@@ -76,28 +22,6 @@ impl std::str::FromStr for InspectionResult {
             )
         })
     }
-}
-
-/// The kind of a follow-up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUpKind {
-    /// 整改: fix the hazard by the due date.
-    Rectification,
-    /// 关停: ordered closed; open until an inspection finds it closed.
-    Closure,
-    /// 回头看: re-inspect on or after the due date to catch a rebound.
-    Lookback,
-}
-
-/// Open or done.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FollowUpState {
-    /// Still to be done.
-    Open,
-    /// Done: resolved by a later inspection.
-    Done,
 }
 
 /// A follow-up of an inspection.
@@ -251,7 +175,8 @@ impl Workspace {
         if input.team_id.trim().is_empty() {
             return Err(StoreError::invalid("team", "is empty"));
         }
-        self.write(|tx| record_tx(tx, input))
+        let actor = self.actor.clone();
+        self.write(|tx| record_tx(tx, input, &actor))
     }
 
     /// Records many inspections in one transaction (all or none): a device's upload.
@@ -265,7 +190,8 @@ impl Workspace {
                 format!("is empty (site {})", bad.site_id),
             ));
         }
-        self.write(|tx| inputs.iter().map(|i| record_tx(tx, i)).collect())
+        let actor = self.actor.clone();
+        self.write(|tx| inputs.iter().map(|i| record_tx(tx, i, &actor)).collect())
     }
 
     /// Records a night check (夜查) of a hotspot.
@@ -277,6 +203,7 @@ impl Workspace {
         result: InspectionResult,
         notes: Option<&str>,
     ) -> Result<NightCheck, StoreError> {
+        let actor = self.actor.clone();
         self.write(|tx| {
             check_time(tx, at)?;
             let known: Option<i64> =
@@ -289,6 +216,8 @@ impl Workspace {
                 "INSERT INTO night_checks (hotspot_id, at, team_id, result, notes) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![hotspot_id, time_text(at), team_id, result.as_str(), notes],
             )?;
+            let detail = format!("night check at {} by team {team_id}: {}", time_text(at), result.as_str());
+            audit::record(tx, &actor, "night_check", hotspot_id, &detail)?;
             Ok(NightCheck {
                 id: tx.last_insert_rowid(),
                 hotspot_id: hotspot_id.to_string(),
@@ -394,7 +323,42 @@ impl Workspace {
         })
     }
 
-    /// Per-site inputs of the planner's priorities on `date`: last inspection, open
+    /// Re-opens a closed (关停) site, a decision of its own that no inspection result
+    /// makes: its status turns active and its open closure orders end (resolved by none).
+    pub fn reopen_site(&mut self, site_id: &str) -> Result<(), StoreError> {
+        let actor = self.actor.clone();
+        self.write(|tx| {
+            let n = tx.execute("UPDATE sites SET status = 'active' WHERE id = ?1", [site_id])?;
+            if n == 0 {
+                return Err(StoreError::UnknownSite(site_id.to_string()));
+            }
+            tx.execute(
+                "UPDATE follow_ups SET state = 'done' WHERE site_id = ?1 AND kind = 'closure' AND state = 'open'",
+                [site_id],
+            )?;
+            audit::record(tx, &actor, "site_reopen", site_id, "re-opened")?;
+            Ok(())
+        })
+    }
+
+    /// Open 回头看 follow-ups due on or before `date`, closed (关停) sites included: a
+    /// look-back exists to catch a closed business that opened again. Oldest due first.
+    pub fn due_lookbacks(&self, date: NaiveDate) -> Result<Vec<FollowUp>, StoreError> {
+        let mut due: Vec<FollowUp> = self
+            .follow_ups(None)?
+            .into_iter()
+            .filter(|f| {
+                f.kind == FollowUpKind::Lookback
+                    && f.state == FollowUpState::Open
+                    && f.due.is_none_or(|d| d <= date)
+            })
+            .collect();
+        due.sort_by_key(|f| (f.due, f.id));
+        Ok(due)
+    }
+
+    /// Per-site inputs of the planner's priorities on `date` (closed sites included,
+    /// with `closed` set, so their due 回头看 can be planned): last inspection, open
     /// follow-ups, 回头看 due, overdue by licence class. Sorted by site id.
     pub fn priority_inputs(&self, date: NaiveDate) -> Result<Vec<SitePriority>, StoreError> {
         let end = date
@@ -578,6 +542,7 @@ impl Workspace {
 pub(super) fn record_tx(
     tx: &Transaction<'_>,
     input: &InspectionInput,
+    actor: &Actor,
 ) -> Result<Inspection, StoreError> {
     check_time(tx, input.at)?;
     let known: Option<i64> = tx
@@ -607,6 +572,14 @@ pub(super) fn record_tx(
         )?;
     }
     apply_follow_ups(tx, input, id)?;
+    let detail = format!(
+        "inspection {id} at {} by team {}: {}{}",
+        time_text(input.at),
+        input.team_id,
+        input.result.as_str(),
+        if input.close { ", ordered closed" } else { "" }
+    );
+    audit::record(tx, actor, "inspection", &input.site_id, &detail)?;
     Ok(Inspection {
         id,
         site_id: input.site_id.clone(),
@@ -617,84 +590,75 @@ pub(super) fn record_tx(
     })
 }
 
-/// The follow-up rules: what this visit resolves, and what it opens.
+/// Applies the follow-up rules ([`next_follow_ups`]) of visit `id` to its site.
 fn apply_follow_ups(
     tx: &Transaction<'_>,
     input: &InspectionInput,
     id: i64,
 ) -> Result<(), StoreError> {
-    let day = input.at.date();
     let site = input.site_id.as_str();
-    let resolve = |kind: &str, only_due: bool| -> Result<usize, StoreError> {
-        let sql = "UPDATE follow_ups SET state = 'done', resolved_by = ?1
-                   WHERE site_id = ?2 AND kind = ?3 AND state = 'open' AND (?4 = 0 OR due IS NULL OR due <= ?5)";
-        Ok(tx.execute(
-            sql,
-            params![id, site, kind, only_due as i64, day.to_string()],
-        )?)
-    };
-    let open = |kind: FollowUpKind, due: NaiveDate| -> Result<(), StoreError> {
-        tx.execute(
-            "INSERT INTO follow_ups (site_id, inspection_id, kind, due, state) VALUES (?1, ?2, ?3, ?4, 'open')",
-            params![site, id, kind_str(kind), due.to_string()],
-        )?;
-        Ok(())
+    let closed: bool = tx.query_row(
+        "SELECT status = 'closed' FROM sites WHERE id = ?1",
+        [site],
+        |r| r.get(0),
+    )?;
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, kind, due FROM follow_ups WHERE site_id = ?1 AND state = 'open' ORDER BY id",
+    )?;
+    let open = map_rows(&mut stmt, [site], |r| {
+        Ok(OpenFollowUp {
+            id: r.get(0)?,
+            kind: follow_up_kind(&r.get::<_, String>(1)?)?,
+            due: r
+                .get::<_, Option<String>>(2)?
+                .as_deref()
+                .map(parse_date_text)
+                .transpose()?,
+        })
+    })?;
+    let visit = Visit {
+        day: input.at.date(),
+        result: input.result,
+        rectify_by: input.rectify_by,
+        close: input.close,
+        lookback_days: input.lookback_days,
     };
     let rules = super::rules::rules_in(tx)?.follow_ups;
-    let lookback_days = input.lookback_days.map_or(rules.look_back_days, i64::from);
-    // A visit on or after a 回头看's date is that 回头看.
-    resolve("lookback", true)?;
-    let mut schedule_lookback = input.lookback_days.is_some();
-    match input.result {
-        InspectionResult::Compliant => {
-            if resolve("rectification", false)? > 0 {
-                schedule_lookback = true;
-            }
-            tx.execute("UPDATE sites SET status = 'active' WHERE id = ?1", [site])?;
-        }
-        InspectionResult::Hazard => {
-            let has_open: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM follow_ups WHERE site_id = ?1 AND kind = 'rectification' AND state = 'open'",
-                    [site],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            match (has_open, input.rectify_by) {
-                (Some(f), Some(due)) => {
-                    tx.execute(
-                        "UPDATE follow_ups SET due = ?1 WHERE id = ?2",
-                        params![due.to_string(), f],
-                    )?;
-                }
-                (Some(_), None) => {}
-                (None, due) => open(
-                    FollowUpKind::Rectification,
-                    due.unwrap_or(day + Duration::days(rules.rectify_days)),
-                )?,
-            }
-        }
-        InspectionResult::Closed | InspectionResult::NotFound => {
-            if resolve("closure", false)? > 0 {
-                schedule_lookback = true;
-            }
-        }
-        InspectionResult::UnlicensedOperation => {}
-    }
-    if input.close {
-        tx.execute("UPDATE sites SET status = 'closed' WHERE id = ?1", [site])?;
-        let due = input.rectify_by.unwrap_or(day);
-        open(FollowUpKind::Closure, due)?;
-        schedule_lookback = true;
-    }
-    if schedule_lookback {
-        // One open 回头看 per site: the newest date wins.
+    let policy = FollowUpPolicy {
+        rectify_days: rules.rectify_days,
+        lookback_days: rules.look_back_days,
+    };
+    let effects = next_follow_ups(closed, &open, &visit, &policy);
+    for f in &effects.resolve {
         tx.execute(
-            "DELETE FROM follow_ups WHERE site_id = ?1 AND kind = 'lookback' AND state = 'open'",
-            [site],
+            "UPDATE follow_ups SET state = 'done', resolved_by = ?1 WHERE id = ?2",
+            params![id, f],
         )?;
-        open(FollowUpKind::Lookback, day + Duration::days(lookback_days))?;
     }
+    for (f, due) in &effects.set_due {
+        tx.execute(
+            "UPDATE follow_ups SET due = ?1 WHERE id = ?2",
+            params![due.to_string(), f],
+        )?;
+    }
+    for f in &effects.drop {
+        tx.execute("DELETE FROM follow_ups WHERE id = ?1", [f])?;
+    }
+    for (kind, due) in &effects.open {
+        tx.execute(
+            "INSERT INTO follow_ups (site_id, inspection_id, kind, due, state) VALUES (?1, ?2, ?3, ?4, 'open')",
+            params![site, id, kind_str(*kind), due.to_string()],
+        )?;
+    }
+    let status = if effects.site_closed {
+        "closed"
+    } else {
+        "active"
+    };
+    tx.execute(
+        "UPDATE sites SET status = ?2 WHERE id = ?1",
+        params![site, status],
+    )?;
     Ok(())
 }
 
@@ -702,6 +666,7 @@ fn apply_follow_ups(
 mod tests {
     use super::*;
     use crate::store::sites::tests::small_township;
+    use chrono::Duration;
 
     fn at(text: &str) -> NaiveDateTime {
         crate::store::parse_when(text).unwrap()
@@ -887,5 +852,46 @@ mod tests {
         assert!(ws
             .set_campaign_start(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())
             .is_err());
+    }
+
+    #[test]
+    fn a_compliant_visit_does_not_re_open_a_closed_site_and_fulfils_the_closure() {
+        let mut ws = ws();
+        let mut order = input(
+            "S2",
+            "2025-03-01 10:00",
+            InspectionResult::UnlicensedOperation,
+        );
+        order.close = true;
+        ws.record_inspection(&order).unwrap();
+        let check = ws
+            .record_inspection(&input(
+                "S2",
+                "2025-03-05 10:00",
+                InspectionResult::Compliant,
+            ))
+            .unwrap();
+        assert!(ws.closed_sites().unwrap().contains("S2"), "re-opened");
+        let f = ws.follow_ups(Some("S2")).unwrap();
+        let closure = f.iter().find(|f| f.kind == FollowUpKind::Closure).unwrap();
+        assert_eq!(
+            (closure.state, closure.resolved_by),
+            (FollowUpState::Done, Some(check.id))
+        );
+        // The 回头看 of the closed site, due 30 days later, is exposed to the planner.
+        let day = NaiveDate::from_ymd_opt(2025, 4, 4).unwrap();
+        let due = ws.due_lookbacks(day).unwrap();
+        assert_eq!(due.len(), 1);
+        assert_eq!((due[0].site_id.as_str(), due[0].due), ("S2", Some(day)));
+        assert!(ws
+            .due_lookbacks(day.pred_opt().unwrap())
+            .unwrap()
+            .is_empty());
+        let p = ws.priority_inputs(day).unwrap();
+        let s2 = p.iter().find(|p| p.site_id == "S2").unwrap();
+        assert!(s2.closed && s2.reinspection_due_now);
+        // Re-opening is its own decision.
+        ws.reopen_site("S2").unwrap();
+        assert!(ws.closed_sites().unwrap().is_empty());
     }
 }

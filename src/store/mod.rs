@@ -11,6 +11,7 @@
 //! assert_eq!(ws.counts().unwrap().sites, 0);
 //! ```
 
+pub mod audit;
 pub mod backup;
 mod cells;
 mod draws;
@@ -29,6 +30,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use audit::{audit_table, Actor, AuditEntry};
 pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
@@ -123,6 +125,8 @@ impl StoreError {
 pub struct Workspace {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Who the writes are recorded as in the audit log.
+    actor: audit::Actor,
 }
 
 /// How row counts of the main tables look (for `gridpatrol init` and tests).
@@ -190,7 +194,11 @@ impl Workspace {
         // FULL: an acknowledged commit survives a crash of the machine, not only of us.
         conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")?;
         schema::migrate(&mut conn)?;
-        Ok(Self { conn, path })
+        Ok(Self {
+            conn,
+            path,
+            actor: audit::Actor::os_user(),
+        })
     }
 
     /// The file this workspace lives in (`None` in memory).

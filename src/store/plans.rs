@@ -44,6 +44,7 @@ impl Workspace {
         if serde_json::from_str::<serde_json::Value>(body).is_err() {
             return Err(StoreError::invalid("plan", "body is not JSON"));
         }
+        let actor = self.actor().clone();
         self.write(|tx| {
             if let Some(team) = team_id {
                 ensure_team(tx, team)?;
@@ -52,7 +53,10 @@ impl Workspace {
                 "INSERT INTO plans (date, shift, team_id, body, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![date, shift, team_id, body, chrono::Utc::now().to_rfc3339()],
             )?;
-            Ok(tx.last_insert_rowid())
+            let id = tx.last_insert_rowid();
+            let detail = format!("{date} {shift} shift, team {}", team_id.unwrap_or("-"));
+            super::audit::record(tx, &actor, "plan", &id.to_string(), &detail)?;
+            Ok(id)
         })
     }
 

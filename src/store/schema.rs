@@ -39,6 +39,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::idempotency::TABLE,
         then: None,
     },
+    Migration {
+        sql: super::audit::AUDIT_LOG,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

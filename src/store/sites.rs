@@ -669,6 +669,33 @@ fn import_tx<T: Importable>(tx: &Transaction<'_>, items: &[T]) -> Result<ImportR
     upsert(tx, layer_of(T::KIND), rows, false)
 }
 
+fn kind_name_of(kind: ImportKind) -> &'static str {
+    layer_of(kind).table
+}
+
+/// Records an import that was written in the audit log.
+fn audit_import(
+    tx: &Transaction<'_>,
+    actor: &super::audit::Actor,
+    kind: ImportKind,
+    r: &ImportReport,
+) -> Result<(), StoreError> {
+    let detail = format!(
+        "added {}, updated {} ({} values changed), unchanged {}, rejected {}{}",
+        r.added,
+        r.updated,
+        r.changes.len(),
+        r.unchanged,
+        r.rejected.len(),
+        if r.conflicts.is_empty() {
+            String::new()
+        } else {
+            format!(", replaced {}", r.conflicts.len())
+        }
+    );
+    super::audit::record(tx, actor, "import", kind_name_of(kind), &detail)
+}
+
 /// Places what a layer's change moved in the cells again.
 fn place_after(tx: &Transaction<'_>, kind: ImportKind) -> Result<(), StoreError> {
     match kind {
@@ -710,10 +737,12 @@ impl Workspace {
     }
 
     fn import_whole<T: Importable>(&mut self, items: &[T]) -> Result<ImportReport, StoreError> {
+        let actor = self.actor().clone();
         self.write(|tx| {
             let mut report = import_tx(tx, items)?;
             place_after(tx, T::KIND)?;
             report.written = true;
+            audit_import(tx, &actor, T::KIND, &report)?;
             Ok(report)
         })
     }
@@ -728,6 +757,7 @@ impl Workspace {
         items: &[ReadItem<T>],
         opts: ImportOptions,
     ) -> Result<ImportReport, StoreError> {
+        let actor = self.actor().clone();
         self.write_or_discard(|tx| {
             let extent = stored_extent(tx)?;
             let rows = items
@@ -743,6 +773,7 @@ impl Workspace {
             report.written = !opts.dry_run && (opts.replace || report.conflicts.is_empty());
             if report.written {
                 place_after(tx, T::KIND)?;
+                audit_import(tx, &actor, T::KIND, &report)?;
             }
             let keep = report.written;
             Ok((report, keep))
@@ -768,6 +799,7 @@ impl Workspace {
         &mut self,
         t: &Township,
     ) -> Result<Vec<(ImportKind, ImportReport)>, StoreError> {
+        let actor = self.actor().clone();
         self.write(|tx| {
             tx.execute(
                 "INSERT INTO meta (key, value) VALUES ('township', ?1)
@@ -785,6 +817,11 @@ impl Workspace {
                 (ImportKind::Depots, import_tx(tx, &t.depots)?),
             ];
             super::cells::place_everything(tx)?;
+            let sizes: Vec<String> = out
+                .iter()
+                .map(|(kind, r)| format!("{}: added {}", kind_name_of(*kind), r.added))
+                .collect();
+            super::audit::record(tx, &actor, "import", "township", &sizes.join("; "))?;
             Ok(out)
         })
     }

@@ -113,6 +113,7 @@ impl Workspace {
             ));
         }
         let hash = hash_password(password)?;
+        let actor = self.actor().clone();
         self.write(|tx| {
             if let Some(team) = team_id {
                 super::inspections::ensure_team(tx, team)?;
@@ -126,6 +127,8 @@ impl Workspace {
                 "INSERT INTO users (username, role, team_id, password_hash, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![username, role.as_str(), team_id, hash, Utc::now().to_rfc3339()],
             )?;
+            let detail = format!("{} of team {}", role.as_str(), team_id.unwrap_or("-"));
+            super::audit::record(tx, &actor, "user_add", username, &detail)?;
             Ok(User { username: username.to_string(), role, team_id: team_id.map(str::to_string) })
         })
     }

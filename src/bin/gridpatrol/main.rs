@@ -9,6 +9,7 @@ macro_rules! out {
     }};
 }
 
+mod audit;
 mod backup;
 mod context;
 mod coverage;
@@ -76,6 +77,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// 拉网式 sweep: a walking route covering every street of a grid cell.
     Sweep(sweep::SweepArgs),
+    /// Who did what: the append-only audit log, as text or CSV.
+    Audit(audit::AuditArgs),
     /// Copy the workspace while it is in use (SQLite online backup), checked.
     Backup(backup::BackupArgs),
     /// Replace the workspace with a backup, after checking the backup is sound.
@@ -122,6 +125,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(a) => workspace::user(a),
         Command::Rules(a) => rules::run(a),
         Command::Sweep(args) => sweep::run(args),
+        Command::Audit(a) => audit::audit(a),
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
     }

@@ -47,6 +47,10 @@ pub struct InitArgs {
     /// Replace an existing workspace file.
     #[arg(long)]
     pub force: bool,
+    /// The day the township's campaign data begin (YYYY-MM-DD): inspections dated
+    /// before it are refused (default: 2021-07-24, when the 双减 campaign began).
+    #[arg(long, value_name = "DATE")]
+    pub campaign_start: Option<chrono::NaiveDate>,
 }
 
 /// `gridpatrol init`.
@@ -59,7 +63,10 @@ pub fn init(args: InitArgs) -> Result<()> {
         );
     }
     create(path, args.from.as_deref())?;
-    let ws = Workspace::open_existing(path)?;
+    let mut ws = Workspace::open_existing(path)?;
+    if let Some(day) = args.campaign_start {
+        ws.set_campaign_start(day)?;
+    }
     let c = ws.counts()?;
     out!(
         "workspace {}: {} institutions, {} schools, {} cells, {} hotspots, {} depots, {} street segments",
