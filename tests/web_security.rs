@@ -171,6 +171,8 @@ const PROBES: &[Probe] = &[
         "/api/export/institutions.geojson",
         [NoSession, Pass, Pass],
     ),
+    probe("GET", "/api/rules", "/api/rules", [NoSession, Pass, Pass]),
+    probe("GET", "/api/audit", "/api/audit", [NoSession, Forbidden, Pass]),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

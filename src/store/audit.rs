@@ -137,7 +137,7 @@ impl Workspace {
 }
 
 /// The audit log as a table for CSV or xlsx (headers Chinese first).
-pub fn audit_table(entries: &[AuditEntry]) -> crate::coverage::report::Table {
+pub fn audit_table(entries: &[AuditEntry]) -> crate::formats::table::Table {
     let headers = [
         "序号 id",
         "时间 at",
@@ -147,7 +147,7 @@ pub fn audit_table(entries: &[AuditEntry]) -> crate::coverage::report::Table {
         "对象 subject",
         "内容 detail",
     ];
-    crate::coverage::report::Table {
+    crate::formats::table::Table {
         name: "操作记录 audit".into(),
         headers: headers.iter().map(|h| h.to_string()).collect(),
         rows: entries
