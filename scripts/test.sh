@@ -12,7 +12,6 @@ for dir in web tests/web; do
   fi
 done
 # The page's modules: TypeScript over their JSDoc types, ESLint, then their unit tests
-# (see web/README.md);
-# any error stops the tests.
+# (see web/README.md); any error stops the tests.
 npm run --prefix web --silent check
 cargo test "$@"
