@@ -11,7 +11,7 @@ for dir in web tests/web; do
     npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
   fi
 done
-# The page's modules: TypeScript over their JSDoc types, then ESLint (see web/README.md);
-# any error stops the tests.
+# The page's modules: TypeScript over their JSDoc types, ESLint, then their unit tests
+# (see web/README.md); any error stops the tests.
 npm run --prefix web --silent check
 cargo test "$@"

@@ -1,4 +1,5 @@
-// Lint rules for the page's modules (npm run check in web/; scripts/test.sh runs it).
+// Lint rules for the page's modules and their unit tests (npm run check in web/;
+// scripts/test.sh runs it).
 // ESLint's recommended rules, browser globals, and a few that keep the modules plain:
 // no var, no ==, no unused names, no HTML from strings.
 import js from '@eslint/js';
@@ -27,6 +28,10 @@ export default [
       'no-restricted-syntax': ['error',
         { selector: "CallExpression[callee.property.name='insertAdjacentHTML']", message: 'data never becomes HTML: build elements with h()' }],
     },
+  },
+  {
+    files: ['js/**/*.test.mjs'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },
   {
     files: ['eslint.config.mjs'],

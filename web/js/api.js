@@ -39,6 +39,47 @@
  * @property {string | null} last_activity
  */
 /** @typedef {{ from: string, to: string, cells: CoverageRow[] }} CoverageAnswer */
+/**
+ * A site of `GET /api/layers/institutions` (src/formats/geojson.rs and
+ * src/server/layers.rs; properties without a value are left out).
+ * @typedef {object} InstitutionProperties
+ * @property {string} id
+ * @property {string} name
+ * @property {'training' | 'care'} [kind]
+ * @property {'subject' | 'non_subject'} [subject]
+ * @property {'licensed' | 'registered_only' | 'unlicensed'} licence
+ * @property {string} [address]
+ * @property {string} [open_hours]
+ * @property {number} [complaints]
+ * @property {string} [last_inspected]  `YYYY-MM-DD`
+ * @property {string} [findings]  the last inspection's result, in Chinese
+ * @property {string} [cell_id]
+ * @property {boolean} [inspected_in_period]  inspected in the map's window
+ */
+/**
+ * A cell of `GET /api/layers/cells`, with its coverage over the map's window.
+ * @typedef {object} CellProperties
+ * @property {string} id
+ * @property {string} name
+ * @property {string} [officer]
+ * @property {number} [coverage]
+ * @property {number} [sites]
+ * @property {number} [sites_inspected]
+ * @property {number} [sites_overdue]
+ * @property {number} [street_coverage]
+ */
+/**
+ * A hotspot of `GET /api/layers/hotspots`, with its score when it has one (the map's
+ * copy may carry `parts` as a JSON string).
+ * @typedef {object} HotspotProperties
+ * @property {string} id
+ * @property {string} name
+ * @property {'office_building' | 'residential_compound'} [kind]
+ * @property {boolean} night  flagged for a night check
+ * @property {number} [score]
+ * @property {Record<string, number> | string} [parts]
+ */
+
 /** @typedef {'mandatory' | 'unlicensed' | 'overdue' | 'night_check' | 'routine'} PriorityClass */
 /** @typedef {'no_time' | 'unreachable' | 'window_unreachable' | 'skill_missing'} UnplannedReason */
 /**

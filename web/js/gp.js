@@ -43,9 +43,3 @@ export const gp = {
   idle: () => Promise.resolve(),
 };
 window.gp = gp;
-
-/** The map, once it exists (callers run only after the map is made). */
-export function theMap() {
-  if (!gp.map) throw new Error('the map is not made yet');
-  return gp.map;
-}

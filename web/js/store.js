@@ -32,7 +32,8 @@
  * @typedef {object} Watcher
  * @property {(state: S) => unknown[]} deps
  * @property {(state: S) => void} draw
- * @property {unknown[]} last
+ * @property {unknown[]} last  what `deps` picked out when it last drew
+ * @property {boolean} drawn  it has drawn at least once
  */
 
 /** @template S */
@@ -56,12 +57,16 @@ export class Store {
   set(patch) {
     this.state = { ...this.state, ...patch };
     if (!this.started) return;
-    for (const w of [...this.watchers]) {
-      const now = w.deps(this.state);
-      if (now.length === w.last.length && now.every((v, i) => Object.is(v, w.last[i]))) continue;
-      w.last = now;
-      w.draw(this.state);
-    }
+    for (const w of [...this.watchers]) this.drawIfChanged(w);
+  }
+
+  /** @private @param {Watcher<S>} w */
+  drawIfChanged(w) {
+    const now = w.deps(this.state);
+    if (w.drawn && now.length === w.last.length && now.every((v, i) => Object.is(v, w.last[i]))) return;
+    w.last = now;
+    w.drawn = true;
+    w.draw(this.state);
   }
 
   /**
@@ -71,16 +76,15 @@ export class Store {
    * @param {(state: S) => void} draw
    */
   watch(deps, draw) {
-    this.watchers.push({ deps, draw, last: deps(this.state) });
+    this.watchers.push({ deps, draw, last: deps(this.state), drawn: false });
   }
 
   /** The first full drawing; from now on every change draws its watchers. */
   start() {
     this.started = true;
-    for (const w of [...this.watchers]) {
-      w.last = w.deps(this.state);
-      w.draw(this.state);
-    }
+    // A watcher that a change made during this first drawing has drawn already is
+    // not drawn twice.
+    for (const w of [...this.watchers]) this.drawIfChanged(w);
   }
 }
 

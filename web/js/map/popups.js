@@ -9,6 +9,9 @@ import { store } from '../store.js';
 /** @typedef {import('maplibre-gl').Map} MaplibreMap */
 /** @typedef {import('maplibre-gl').MapLayerMouseEvent} MapLayerMouseEvent */
 /** @typedef {Record<string, any>} Properties */
+/** @typedef {import('../api.js').InstitutionProperties} InstitutionProperties */
+/** @typedef {import('../api.js').CellProperties} CellProperties */
+/** @typedef {import('../api.js').HotspotProperties} HotspotProperties */
 
 /** The layers a click answers for, from the top of the map down. */
 export const CLICKABLE = ['routes-stops', 'depots', 'institutions', 'institutions-clusters', 'schools', 'hotspots-fill', 'cells-fill'];
@@ -21,30 +24,35 @@ function row(label, value) {
 /**
  * The popup of a feature of style layer `layerId`.
  * @param {string} layerId
- * @param {Properties} p
+ * @param {Properties} properties
  * @param {(siteId: string) => void} onPickSite  opens the inspection form for a site
  */
-export function popupContent(layerId, p, onPickSite) {
-  const title = h('strong', {}, p.name || p.id || '');
+export function popupContent(layerId, properties, onPickSite) {
+  const title = h('strong', {}, properties.name || properties.id || '');
   /** @type {HTMLTableRowElement[]} */
   let rows = [];
   if (layerId === 'institutions') {
+    const p = /** @type {InstitutionProperties} */ (properties);
     rows = [row('licence', t('legend_' + p.licence)), row('kind_training', [p.kind ? t('kind_' + p.kind) : '', p.subject ? ` · ${t('subject_' + p.subject)}` : ''].join('')),
       row('address', p.address), row('complaints', p.complaints), row('last_inspected', p.last_inspected || t('never')), row('findings', p.findings || t('none'))];
   } else if (layerId === 'cells-fill') {
+    const p = /** @type {CellProperties} */ (properties);
     rows = [row('officer', p.officer), row('coverage', pct(p.coverage)), row('sites', p.sites), row('sites_inspected', p.sites_inspected), row('streets_swept', pct(p.street_coverage))];
   } else if (layerId === 'hotspots-fill') {
+    const p = /** @type {HotspotProperties} */ (properties);
+    /** @type {unknown} */
     let parts = p.parts;
     if (typeof parts === 'string') {
       try { parts = JSON.parse(parts); } catch { parts = null; }
     }
-    const partText = parts ? Object.entries(parts).map(([k, v]) => `${k}: ${typeof v === 'number' ? v.toFixed(2) : v}`).join(', ') : '—';
+    const partText = parts && typeof parts === 'object' ? Object.entries(parts).map(([k, v]) => `${k}: ${typeof v === 'number' ? v.toFixed(2) : v}`).join(', ') : '—';
     rows = [row('kind_office_building', p.kind ? t('kind_' + p.kind) : ''), row('score', typeof p.score === 'number' ? p.score.toFixed(2) : '—'), row('score_parts', partText), row('night_check', p.night ? t('yes') : t('no'))];
   } else if (layerId === 'routes-stops' || layerId === 'routes-line') {
+    const p = properties;
     rows = [row('team', p.team), row('arrive', p.arrive), row('stops', p.stops)];
   }
-  if (layerId === 'institutions' && p.id) {
-    return h('div', { class: 'popup' }, title, h('table', {}, rows), h('button', { class: 'link', onclick: () => onPickSite(p.id) }, t('record_inspection')));
+  if (layerId === 'institutions' && properties.id) {
+    return h('div', { class: 'popup' }, title, h('table', {}, rows), h('button', { class: 'link', onclick: () => onPickSite(properties.id) }, t('record_inspection')));
   }
   return h('div', { class: 'popup' }, title, h('table', {}, rows));
 }
