@@ -56,7 +56,7 @@ const PROBES: &[Probe] = &[
     probe(
         "GET",
         "/static/{*path}",
-        "/static/app.js",
+        "/static/js/main.js",
         [Pass, Pass, Pass],
     ),
     probe(

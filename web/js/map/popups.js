@@ -49,7 +49,10 @@ export function popupContent(layerId, properties, onPickSite) {
     rows = [row('kind_office_building', p.kind ? t('kind_' + p.kind) : ''), row('score', typeof p.score === 'number' ? p.score.toFixed(2) : '—'), row('score_parts', partText), row('night_check', p.night ? t('yes') : t('no'))];
   } else if (layerId === 'routes-stops' || layerId === 'routes-line') {
     const p = properties;
-    rows = [row('team', p.team), row('arrive', p.arrive), row('stops', p.stops)];
+    // A stop carries its arrival, the line its number of stops (src/shift/output.rs).
+    rows = layerId === 'routes-stops'
+      ? [row('team', p.team), row('arrive', p.arrival)]
+      : [row('team', p.team), row('stops', p.stops)];
   }
   if (layerId === 'institutions' && properties.id) {
     return h('div', { class: 'popup' }, title, h('table', {}, rows), h('button', { class: 'link', onclick: () => onPickSite(properties.id) }, t('record_inspection')));
