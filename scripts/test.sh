@@ -14,4 +14,9 @@ done
 # The page's modules: TypeScript over their JSDoc types, ESLint, then their unit tests
 # (see web/README.md); any error stops the tests.
 npm run --prefix web --silent check
+# The house's policy (Cargo.toml [lints], clippy.toml, rustfmt.toml): formatted, no lint,
+# every public item documented; then every test.
+cargo fmt --check
+cargo clippy --all-targets --quiet -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test "$@"

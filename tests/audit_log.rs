@@ -1,5 +1,6 @@
 //! Who did what: the CLI records the OS user, the server the signed-in user, in an
 //! append-only log a lead reads with `gridpatrol audit` or `GET /api/audit`.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod web_support;
 

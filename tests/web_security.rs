@@ -172,7 +172,12 @@ const PROBES: &[Probe] = &[
         [NoSession, Pass, Pass],
     ),
     probe("GET", "/api/rules", "/api/rules", [NoSession, Pass, Pass]),
-    probe("GET", "/api/audit", "/api/audit", [NoSession, Forbidden, Pass]),
+    probe(
+        "GET",
+        "/api/audit",
+        "/api/audit",
+        [NoSession, Forbidden, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

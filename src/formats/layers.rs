@@ -23,7 +23,13 @@ pub trait SiteLayer: Sized {
     fn id(&self) -> &str;
     /// Checks that concern the layer as a whole, once every item is read (`places[i]`
     /// is where `items[i]` was read). None by default; cells must not overlap.
-    fn check_layer(_items: &[ReadItem<Self>], _places: &[Place], _opts: &ReadOptions, _errors: &mut Errors) {}
+    fn check_layer(
+        _items: &[ReadItem<Self>],
+        _places: &[Place],
+        _opts: &ReadOptions,
+        _errors: &mut Errors,
+    ) {
+    }
 }
 
 impl SiteLayer for Institution {

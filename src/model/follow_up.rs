@@ -88,22 +88,29 @@ pub enum FollowUpKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowUpState {
+    /// Still to be done.
     Open,
+    /// Done: resolved by a later inspection.
     Done,
 }
 
 /// An open follow-up as the rules see it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct OpenFollowUp {
+    /// The follow-up's row id in the workspace.
     pub id: i64,
+    /// 整改, 关停 or 回头看.
     pub kind: FollowUpKind,
+    /// The day it falls due (township local date), if it has one.
     pub due: Option<NaiveDate>,
 }
 
 /// One visit, as far as the rules care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Visit {
+    /// The day of the visit (township local date).
     pub day: NaiveDate,
+    /// What the inspectors found.
     pub result: InspectionResult,
     /// 整改 due date for a hazard, or the closure's date when `close`.
     pub rectify_by: Option<NaiveDate>,

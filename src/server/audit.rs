@@ -16,8 +16,11 @@ use crate::store::audit_table;
 /// The query: an optional window of days and format.
 #[derive(Deserialize)]
 pub struct AuditQuery {
+    /// First day included, `YYYY-MM-DD`.
     pub from: Option<String>,
+    /// Last day included, `YYYY-MM-DD`.
     pub to: Option<String>,
+    /// `csv` for a download; JSON otherwise.
     pub format: Option<String>,
 }
 

@@ -51,9 +51,13 @@ impl Actor {
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditEntry {
+    /// Its place in the log (increasing, never reused).
     pub id: i64,
+    /// When it was done, township local time.
     pub at: NaiveDateTime,
+    /// Who did it: the signed-in user, or the OS user for the CLI.
     pub actor: String,
+    /// Through what: the web server or the command line.
     pub via: String,
     /// `inspection`, `night_check`, `plan`, `draw`, `import`, `user_add`, `site_reopen`.
     pub action: String,
