@@ -12,8 +12,10 @@
 //! Plain data and pure functions: nothing here knows about routes, the store or HTTP.
 
 pub mod holidays;
+pub mod opening_hours;
 
 pub use holidays::{Calendar, CalendarError, NoticeSource};
+pub use opening_hours::{OpenSpan, OpeningHours, OpeningHoursError};
 
 /// The 1-based line of a byte offset in `text`, for errors that name a line.
 pub(crate) fn line_of(text: &str, byte_offset: usize) -> usize {
