@@ -40,7 +40,7 @@ const ALL_WEEKDAYS: u8 = 0b111_1111;
 
 /// Text that is not opening hours: what was not understood and where.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{problem} at character {column}: {part:?}")]
+#[error("at character {column}, {part:?}: {problem}")]
 pub struct OpeningHoursError {
     /// 1-based character position (not byte) of the part not understood.
     pub column: usize,
@@ -390,7 +390,7 @@ fn tokenize(chars: &[char]) -> Result<Vec<Token>, OpeningHoursError> {
             continue;
         }
         let (tok, len) = next_token(rest).ok_or_else(|| {
-            error_at(chars, at, "not understood: expected days (Mo-Fr, 周一至周五, 工作日, PH), times (08:00-12:00) or off")
+            error_at(chars, at, "not understood (expected days like Mo-Fr, 周一至周五, 工作日, PH; times like 08:00-12:00; or off)")
         })?;
         if let Tok::Time(minutes) = tok {
             if minutes > LATEST_END_MIN {
@@ -957,7 +957,8 @@ mod tests {
         }
         let e = err("Mo-Fr 16:00-21:00; Sx 08:00");
         assert!(
-            e.to_string().contains("at character 20: \"Sx 08:00\""),
+            e.to_string()
+                .contains("at character 20, \"Sx 08:00\": not understood"),
             "{e}"
         );
     }
