@@ -964,6 +964,36 @@ mod tests {
     }
 
     #[test]
+    fn the_sample_townships_hours_keep_their_meaning() {
+        // Today's `open_hours` values are plain spans: every day, the same spans.
+        let mut reader =
+            csv::Reader::from_reader(include_str!("../../data/institutions.csv").as_bytes());
+        let column = reader
+            .headers()
+            .unwrap()
+            .iter()
+            .position(|h| h == "open_hours")
+            .unwrap();
+        let mut checked = 0;
+        for record in reader.records() {
+            let text = record.unwrap()[column].to_string();
+            if text.is_empty() {
+                continue;
+            }
+            let expected: Vec<String> = text.split(',').map(str::to_string).collect();
+            for date in [MON, SAT, HOLIDAY_TUE, MAKE_UP_SAT] {
+                let mut spans = on(&text, date);
+                spans.sort();
+                let mut want = expected.clone();
+                want.sort();
+                assert_eq!(spans, want, "{text} on {date}");
+            }
+            checked += 1;
+        }
+        assert!(checked > 10, "only {checked} institutions have hours");
+    }
+
+    #[test]
     fn times_parse_only_as_clock_times() {
         assert_eq!(on("8:00-9:30", MON), ["08:00-09:30"]);
         assert!(OpeningHours::parse("08:60-09:00").is_err());
