@@ -143,6 +143,20 @@ impl OpeningHours {
         }
     }
 
+    /// All day on the calendar's working days (`工作日`), the default duty days of a team.
+    pub(super) fn working_days_all_day() -> OpeningHours {
+        OpeningHours {
+            rules: vec![Rule {
+                days: DaySelector {
+                    working_day: true,
+                    ..DaySelector::NONE
+                },
+                hours: Hours::Open(vec![(0, MINUTES_PER_DAY)]),
+                additional: false,
+            }],
+        }
+    }
+
     /// The spans the site opens on `date`, in order, overlapping spans merged. A span that
     /// starts on `date` and runs past midnight is listed here with `end` > 24:00, and not
     /// on the next day.
@@ -213,7 +227,8 @@ impl fmt::Display for OpeningHours {
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.days != DaySelector::EVERY_DAY {
+        // An added rule is known by its days, so it always names them (`, Mo-Su off`).
+        if self.days != DaySelector::EVERY_DAY || self.additional {
             write!(f, "{} ", self.days)?;
         }
         match &self.hours {
@@ -893,6 +908,7 @@ mod tests {
             ("工作日 18:00-26:00; PH off", "工作日 18:00-02:00; PH off"),
             ("24/7", "00:00-24:00"),
             ("Mo-Su,PH 09:00-10:00", "Mo-Su,PH 09:00-10:00"),
+            ("Mo off, 每天 off", "Mo off, Mo-Su off"),
         ];
         for (text, shown) in cases {
             assert_eq!(
@@ -991,6 +1007,14 @@ mod tests {
             checked += 1;
         }
         assert!(checked > 10, "only {checked} institutions have hours");
+    }
+
+    #[test]
+    fn working_days_all_day_is_what_the_chinese_word_means() {
+        assert_eq!(
+            OpeningHours::parse("工作日").unwrap(),
+            OpeningHours::working_days_all_day()
+        );
     }
 
     #[test]

@@ -11,7 +11,7 @@
 //! [[team]]
 //! name = "一组"
 //! members = ["张伟", "王芳", "李强"]
-//! duty_days = "工作日"                      # opening-hours day syntax; default 工作日
+//! duty_days = "工作日"                      # day syntax of opening hours; default 工作日
 //! weekend_duty = ["2026-03-07", "2026-03-14"]
 //! leave = [{ person = "王芳", from = "2026-03-02", to = "2026-03-04" }]
 //! ```
@@ -27,9 +27,6 @@ use super::{line_of, Calendar, OpeningHours};
 
 /// Officers an inspection needs.
 pub const MIN_OFFICERS: usize = 2;
-
-/// Duty days when a team's entry names none.
-const DEFAULT_DUTY_DAYS: &str = "工作日";
 
 /// A roster file that cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -241,8 +238,7 @@ impl Reader<'_> {
         }
         let members = self.members(&name, &doc.members, line)?;
         let duty_days = match &doc.duty_days {
-            None => OpeningHours::parse(DEFAULT_DUTY_DAYS)
-                .unwrap_or_else(|_| unreachable!("the default duty days parse")),
+            None => OpeningHours::working_days_all_day(),
             Some(text) => OpeningHours::parse(text.get_ref()).map_err(|e| {
                 self.invalid(
                     self.line(text),
