@@ -5,11 +5,11 @@
 //!
 //! | OSM | Chinese | meaning |
 //! |---|---|---|
-//! | `Mo-Fr`, `Sa,Su`, `Fr-Mo` | `周一至周五`, `周一至五`, `星期六、星期日`, `周一、三、五`, `周末` | weekdays |
+//! | `Mo-Fr`, `Sa,Su`, `Fr-Mo` | `周一至周五`, `周一至五`, `星期六、星期日`, `周一、三、五`, `周六日`, `周末` | weekdays |
 //! | `PH` | `节假日`, `法定节假日` | a public holiday in the [`Calendar`] |
 //! | — | `工作日` | a working day in the calendar (调休 Saturdays included, holidays not) |
 //! | (no days) | `每天`, `每日` | every day |
-//! | `08:00-12:00,14:00-18:00` | `8:00至12:00、14：00－18：00` | open spans; `18:00-02:00` runs past midnight |
+//! | `08:00-12:00,14:00-18:00` | `8:00至12:00、14：00－18：00`, `8:00-12:00 14:00-18:00` | open spans; `18:00-02:00` runs past midnight |
 //! | `off`, `closed` | `休息`, `不营业`, `关闭` | closed on those days |
 //! | `24/7` | `全天`, `24小时` (as the hours) | open all the time / all day |
 //! | `;` | `；` | rules: a later rule replaces earlier ones on the days it names |
@@ -598,12 +598,17 @@ impl Parser<'_> {
     fn days(&mut self) -> Result<DaySelector, OpeningHoursError> {
         let mut days = DaySelector::NONE;
         self.day_item(&mut days, true)?;
-        while self.peek() == Some(Tok::Comma)
-            && self
-                .peek_after(1)
-                .is_some_and(|t| starts_days(t) || matches!(t, Tok::BareWeekday(_)))
-        {
-            self.at += 1;
+        loop {
+            let after_comma = self.peek() == Some(Tok::Comma)
+                && self
+                    .peek_after(1)
+                    .is_some_and(|t| starts_days(t) || matches!(t, Tok::BareWeekday(_)));
+            if after_comma {
+                self.at += 1;
+            } else if !matches!(self.peek(), Some(Tok::BareWeekday(_))) {
+                break;
+            }
+            // A bare numeral may follow without a comma: 周六日, 周一三五.
             self.day_item(&mut days, false)?;
         }
         Ok(days)
@@ -658,8 +663,13 @@ impl Parser<'_> {
 
     fn spans(&mut self) -> Result<Vec<(u32, u32)>, OpeningHoursError> {
         let mut spans = vec![self.span()?];
-        while self.peek() == Some(Tok::Comma) && matches!(self.peek_after(1), Some(Tok::Time(_))) {
-            self.at += 1;
+        loop {
+            match (self.peek(), self.peek_after(1)) {
+                (Some(Tok::Comma), Some(Tok::Time(_))) => self.at += 1,
+                // Spans separated by a space only: 8:00-12:00 14:00-18:00.
+                (Some(Tok::Time(_)), _) => {}
+                _ => break,
+            }
             spans.push(self.span()?);
         }
         Ok(spans)
@@ -891,6 +901,13 @@ mod tests {
         );
         assert_eq!(on("每天 09:00-18:00；节假日 不营业", MON), ["09:00-18:00"]);
         assert_eq!(on("周末 24小时", SAT), ["00:00-24:00"]);
+        assert_eq!(on("周六日 09:00-17:00", SUN), ["09:00-17:00"]);
+        assert_eq!(on("周六日 09:00-17:00", FRI), Vec::<String>::new());
+        assert_eq!(on("周一三五 14:00-17:00", "2024-10-16"), ["14:00-17:00"]);
+        assert_eq!(
+            on("周一至周五 8:00-12:00 14:00-18:00", MON),
+            ["08:00-12:00", "14:00-18:00"]
+        );
     }
 
     #[test]
