@@ -16,7 +16,9 @@
 //! | `,` before days | `，` before days | an added rule: its spans add to the day's |
 //!
 //! Full-width digits and punctuation (`：；，－～`) read as their ASCII forms. A plain
-//! `HH:MM-HH:MM` means every day; days without hours mean open all day (as in OSM).
+//! `HH:MM-HH:MM` means every day; days without hours mean open all day (as in OSM). A span
+//! past midnight belongs to the day it starts: `Fr 18:00-02:00; Sa 10:00-12:00` is open at
+//! Saturday 01:00 (a rule for Saturday does not cut Friday's night short).
 //!
 //! Why not the `opening-hours` crate (it builds here and parses full OSM syntax): the
 //! schedules leads need turn on China's 工作日 and 调休 days, which OSM's syntax cannot
@@ -855,6 +857,15 @@ mod tests {
         assert!(!hours.is_open_at(at(FRI, "17:59"), cal));
         assert!(!hours.is_open_at(at(MON, "01:00"), cal));
         assert_eq!(on("18:00-26:00", FRI), ["18:00-26:00"]);
+        // Saturday's own rule does not cut Friday's night short.
+        let with_saturday = OpeningHours::parse("Fr 18:00-02:00; Sa 10:00-12:00").unwrap();
+        assert!(with_saturday.is_open_at(at(SAT, "01:00"), cal));
+        assert!(!with_saturday.is_open_at(at(SAT, "09:00"), cal));
+        // Where no rule names the next day, the OSM evaluator agrees.
+        let oracle = "Fr 18:00-02:00"
+            .parse::<::opening_hours::OpeningHours>()
+            .unwrap();
+        assert!(oracle.is_open(at(SAT, "01:00")) && !oracle.is_open(at(SAT, "02:00")));
         assert_eq!(
             OpeningHours::parse("18:00-26:00").unwrap(),
             OpeningHours::parse("18:00-02:00").unwrap()
@@ -1215,6 +1226,40 @@ mod tests {
             prop_assert_eq!(spans_over_weeks(&hours), spans_over_weeks(&again));
             prop_assert_eq!(&again, &hours, "{} -> {}", text, shown);
             prop_assert_eq!(again.to_string(), shown);
+        }
+
+        /// The `opening-hours` crate (a full OSM evaluator) as an independent oracle for the
+        /// OSM part: the same open/closed answer every 15 minutes of a week without holidays.
+        /// Spans stop at midnight here: past midnight the crate lets the next day's own rule
+        /// replace the spill (`Fr 18:00-02:00; Sa 10:00-12:00` closed at Sa 01:00), while
+        /// this module keeps the night with the day it started on, as a lead means it.
+        #[test]
+        fn osm_schedules_agree_with_the_opening_hours_crate(
+            rules in prop::collection::vec(rule_spec(false), 1..4),
+        ) {
+            let rules: Vec<RuleSpec> = rules
+                .into_iter()
+                .map(|mut rule| {
+                    if let Some(spans) = &mut rule.spans {
+                        for span in spans.iter_mut() {
+                            span.1 = span.1.min(MINUTES_PER_DAY);
+                        }
+                    }
+                    rule.public_holiday = false;
+                    rule.weekdays = rule.weekdays.max(1);
+                    rule
+                })
+                .collect();
+            let text = osm_text(&rules);
+            let ours = OpeningHours::parse(&text).map_err(|e| TestCaseError::fail(format!("{text:?}: {e}")))?;
+            let oracle = text.parse::<::opening_hours::OpeningHours>()
+                .map_err(|e| TestCaseError::fail(format!("{text:?}: {e}")))?;
+            let plain = Calendar::weekdays_only();
+            let monday = d("2024-10-14").and_hms_opt(0, 0, 0).unwrap();
+            for quarter in 0..(8 * 24 * 4) {
+                let at = monday + chrono::Duration::minutes(15 * quarter + 7);
+                prop_assert_eq!(ours.is_open_at(at, &plain), oracle.is_open(at), "{} at {}", text, at);
+            }
         }
 
         #[test]
