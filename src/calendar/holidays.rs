@@ -217,7 +217,7 @@ impl Calendar {
     pub fn add_working_days(&self, date: NaiveDate, n: u32) -> NaiveDate {
         let mut day = date;
         let mut left = n;
-        while left > 0 {
+        while left > 0 && day < NaiveDate::MAX {
             day = next_day(day);
             if self.is_working_day(day) {
                 left -= 1;
@@ -666,6 +666,22 @@ holidays = [
             china.working_days_between(d("2024-10-01"), d("2024-10-07")),
             0
         );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counting_working_days_undoes_adding_them(offset in 0u64..7300, n in 0u32..60) {
+            let china = Calendar::china();
+            let start = d("2007-01-01") + Days::new(offset);
+            let due = china.add_working_days(start, n);
+            proptest::prop_assert_eq!(china.working_days_between(start, due), n);
+            if n > 0 {
+                proptest::prop_assert!(china.is_working_day(due));
+                // The day before the deadline still leaves one working day to count.
+                let eve = due.pred_opt().unwrap();
+                proptest::prop_assert_eq!(china.working_days_between(start, eve), n - 1);
+            }
+        }
     }
 
     #[test]

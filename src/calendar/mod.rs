@@ -12,8 +12,12 @@
 //! Plain data and pure functions: nothing here knows about routes, the store or HTTP.
 
 pub mod holidays;
+pub mod opening_hours;
+pub mod roster;
 
 pub use holidays::{Calendar, CalendarError, NoticeSource};
+pub use opening_hours::{OpenSpan, OpeningHours, OpeningHoursError};
+pub use roster::{DutyRoster, RosterError, TeamDuty, MIN_OFFICERS};
 
 /// The 1-based line of a byte offset in `text`, for errors that name a line.
 pub(crate) fn line_of(text: &str, byte_offset: usize) -> usize {
