@@ -11,3 +11,5 @@ for dir in web tests/web; do
   fi
 done
 cargo test "$@"
+# Then every fuzz target for a bounded minute (fuzz/; installs cargo-fuzz when missing).
+scripts/fuzz.sh 60
