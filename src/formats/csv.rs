@@ -23,7 +23,7 @@ use super::error::{Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, FieldSpec, Row};
 use super::geom::{parse_wkt, LayerGeometry, RawGeometry, ReadOptions};
 use super::layers::{IdPoint, SiteLayer};
-use super::text::decode;
+use super::text::{decode, why_undecodable};
 use crate::crs::Crs;
 use crate::model::{Cell, Depot, Hotspot, Institution, School, Wgs84Point};
 
@@ -173,9 +173,10 @@ pub fn read<T: SiteLayer>(
     opts: &ReadOptions,
 ) -> Result<Vec<T>, FormatError> {
     let Some((text, _)) = decode(bytes) else {
+        let (line, problem) = why_undecodable(bytes);
         return Err(FormatError::Syntax {
-            place: Place::file(source),
-            problem: "text is neither UTF-8 nor GBK".into(),
+            place: Place::line(source, line),
+            problem,
         });
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -487,7 +488,7 @@ mod tests {
         let e = read_id_points(b"name,lon,lat\n", "s.csv", Crs::Wgs84).unwrap_err();
         assert!(e.to_string().contains(r#"missing column "id""#), "{e}");
         let e = read_id_points(&[0x41, 0xFF, 0xFF], "s.csv", Crs::Wgs84).unwrap_err();
-        assert_eq!(e.to_string(), "s.csv: text is neither UTF-8 nor GBK");
+        assert_eq!(e.to_string(), "s.csv line 1: text is neither UTF-8 nor GBK");
         let e = read_id_points(b"id,lon,lng,lat\n", "s.csv", Crs::Wgs84).unwrap_err();
         assert!(
             e.to_string()

@@ -98,6 +98,8 @@ pub enum FieldProblem {
     ControlCharacter { character: char, position: usize },
     #[error("is {0}, where text or a number belongs")]
     NotAValue(&'static str),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// An error reading a site list or a manifest.

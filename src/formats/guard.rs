@@ -5,7 +5,29 @@
 //! command or the server with a crash.
 
 use std::any::Any;
+use std::cell::Cell;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Once;
+
+thread_local! {
+    /// True while this thread runs inside [`catch_panic`]: the panic is reported as an
+    /// error, so the hook's "thread panicked at …" line would only confuse.
+    static GUARDED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Wraps the panic hook in place at first use so that it stays quiet for guarded
+/// panics and speaks as before for every other one (on every thread).
+fn quiet_hook_for_guarded_panics() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+}
 
 /// Runs `f`; a panic inside it comes back as `Err(what the panic said)`.
 ///
@@ -19,7 +41,11 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 /// assert!(err.contains("index out of bounds"), "{err}");
 /// ```
 pub fn catch_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    catch_unwind(AssertUnwindSafe(f)).map_err(|payload| panic_text(payload.as_ref()))
+    quiet_hook_for_guarded_panics();
+    let outer = GUARDED.with(|g| g.replace(true));
+    let result = catch_unwind(AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(outer));
+    result.map_err(|payload| panic_text(payload.as_ref()))
 }
 
 fn panic_text(payload: &(dyn Any + Send)) -> String {

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use geo::{coord, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::error::{json_syntax, Errors, FormatError, Place};
+use super::error::{json_syntax, Errors, FieldProblem, FormatError, Place};
 use super::geom::ReadOptions;
 use super::layers::SiteLayer;
 use crate::crs::Crs;
@@ -100,9 +100,10 @@ impl LayerFile {
 impl Manifest {
     /// Parses and checks a manifest (`source` names it in errors).
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self, FormatError> {
-        let syntax = |problem: String| FormatError::Syntax {
+        let field = |field: &str, problem: String| FormatError::Field {
             place: Place::file(source),
-            problem,
+            field: field.into(),
+            problem: FieldProblem::Invalid(problem),
         };
         let m: Manifest = serde_json::from_slice(bytes)
             .map_err(|e| json_syntax(source, &e, "a valid township manifest"))?;
@@ -115,16 +116,18 @@ impl Manifest {
             && (-90.0..=90.0).contains(&y0)
             && (-90.0..=90.0).contains(&y1);
         if !ok {
-            return Err(syntax(format!(
-                "extent {:?} must be [min_lon, min_lat, max_lon, max_lat] with min < max",
-                m.extent
-            )));
+            return Err(field(
+                "extent",
+                format!(
+                    "{:?} must be [min_lon, min_lat, max_lon, max_lat] with min < max",
+                    m.extent
+                ),
+            ));
         }
         if m.name.trim().is_empty() {
-            return Err(syntax("\"name\" is empty".into()));
+            return Err(field("name", "is empty".into()));
         }
-        m.zone()
-            .map_err(|e| syntax(format!("\"time_zone\": {e}")))?;
+        m.zone().map_err(|e| field("time_zone", e))?;
         Ok(m)
     }
 
@@ -300,7 +303,7 @@ mod tests {
         let e = Manifest::parse(bad_extent, "t.json")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.json: extent"), "{e}");
+        assert!(e.starts_with(r#"t.json, field "extent": "#), "{e}");
         let no_crs = br#"{"name":"x","extent":[116.3,39.9,116.4,40.0],"layers":{"cells":{"file":"c.geojson"}}}"#;
         let e = Manifest::parse(no_crs, "t.json").unwrap_err().to_string();
         assert!(e.contains("missing field `crs`"), "{e}");

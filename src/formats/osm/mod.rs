@@ -172,6 +172,8 @@ pub enum OsmError {
     },
     #[error("{file}: neither OSM XML nor OSM PBF (first bytes do not match either)")]
     UnknownFormat { file: String },
+    #[error("{file}: the file is empty (0 bytes)")]
+    Empty { file: String },
 }
 
 /// Which encoding an extract is in.
@@ -207,6 +209,9 @@ pub fn read_bytes_with_progress(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(OsmError::Empty { file: file.into() });
+    }
     let data = match sniff(bytes) {
         Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
         Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
