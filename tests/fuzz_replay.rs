@@ -45,6 +45,11 @@ fn every_kept_input_is_read_without_panic_or_hang() {
         }
     }
     assert!(replayed >= Target::ALL.len());
+    assert_eq!(
+        gridpatrol::formats::guard::boundary_panics(),
+        0,
+        "a reader panicked (caught at its boundary, so the input was refused with the panic in its error)"
+    );
 }
 
 #[test]

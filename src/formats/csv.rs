@@ -172,6 +172,20 @@ pub fn read<T: SiteLayer>(
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<T>, FormatError> {
+    super::guard::at_boundary(
+        || read_all::<T>(bytes, source, opts),
+        |problem| FormatError::Syntax {
+            place: Place::file(source),
+            problem,
+        },
+    )
+}
+
+fn read_all<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<T>, FormatError> {
     let Some((text, _)) = decode(bytes) else {
         let (line, problem) = why_undecodable(bytes);
         return Err(FormatError::Syntax {

@@ -90,6 +90,17 @@ pub fn read<T: SiteLayer>(
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<T>, FormatError> {
+    super::guard::at_boundary(
+        || read_all::<T>(bytes, source, opts),
+        |problem| syntax(Place::file(source), problem),
+    )
+}
+
+fn read_all<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<T>, FormatError> {
     let file = Place::file(source);
     let (text, _) = decode(bytes).ok_or_else(|| {
         let (line, problem) = why_undecodable(bytes);

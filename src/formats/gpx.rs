@@ -52,6 +52,17 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 /// assert_eq!(t[0].name.as_deref(), Some("早班"));
 /// ```
 pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxError> {
+    super::guard::at_boundary(
+        || read_all(bytes, source_name),
+        |problem| GpxError::At {
+            source_name: source_name.to_string(),
+            line: 1,
+            problem,
+        },
+    )
+}
+
+fn read_all(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxError> {
     let mut reader = Reader::from_reader(bytes);
     let mut out: Vec<GpxTrack> = Vec::new();
     let mut path: Vec<String> = Vec::new();

@@ -100,6 +100,14 @@ impl LayerFile {
 impl Manifest {
     /// Parses and checks a manifest (`source` names it in errors).
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self, FormatError> {
+        let on_panic = |problem| FormatError::Syntax {
+            place: Place::file(source),
+            problem,
+        };
+        super::guard::at_boundary(|| Self::parse_checked(bytes, source), on_panic)
+    }
+
+    fn parse_checked(bytes: &[u8], source: &str) -> Result<Self, FormatError> {
         let field = |field: &str, problem: String| FormatError::Field {
             place: Place::file(source),
             field: field.into(),

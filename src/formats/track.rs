@@ -49,6 +49,21 @@ pub fn read_track_file_in(
     extent: Option<Extent>,
     zone: &Zone,
 ) -> Result<TrackFile, FormatError> {
+    super::guard::at_boundary(
+        || read_all(bytes, source, extent, zone),
+        |problem| FormatError::Syntax {
+            place: Place::file(source),
+            problem,
+        },
+    )
+}
+
+fn read_all(
+    bytes: &[u8],
+    source: &str,
+    extent: Option<Extent>,
+    zone: &Zone,
+) -> Result<TrackFile, FormatError> {
     let file = if source.to_ascii_lowercase().ends_with(".gpx") {
         gpx_file(bytes, source, zone)?
     } else {

@@ -174,6 +174,8 @@ pub enum OsmError {
     UnknownFormat { file: String },
     #[error("{file}: the file is empty (0 bytes)")]
     Empty { file: String },
+    #[error("{file}: {message}")]
+    Failed { file: String, message: String },
 }
 
 /// Which encoding an extract is in.
@@ -209,16 +211,23 @@ pub fn read_bytes_with_progress(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
-    if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Err(OsmError::Empty { file: file.into() });
-    }
-    let data = match sniff(bytes) {
-        Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
-        Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
-        None => Err(OsmError::UnknownFormat { file: file.into() }),
-    }?;
-    check_unique_ids(&data, file)?;
-    Ok(data)
+    let read = || {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(OsmError::Empty { file: file.into() });
+        }
+        let data = match sniff(bytes) {
+            Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
+            Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
+            None => Err(OsmError::UnknownFormat { file: file.into() }),
+        }?;
+        check_unique_ids(&data, file)?;
+        Ok(data)
+    };
+    let on_panic = |message| OsmError::Failed {
+        file: file.into(),
+        message,
+    };
+    crate::formats::guard::at_boundary(read, on_panic)
 }
 
 /// Refuses an extract holding two nodes, ways or relations with one id: which one a way
