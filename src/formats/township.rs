@@ -8,6 +8,7 @@
 //!   "name": "北邮周边示例街道",
 //!   "extent": [116.348, 39.9545, 116.365, 39.9665],
 //!   "osm": "osm/haidian-bupt.osm.pbf",
+//!   "time_zone": "Asia/Shanghai",
 //!   "layers": {
 //!     "institutions": { "file": "institutions.csv", "format": "csv", "crs": "wgs84" },
 //!     "cells": { "file": "cells.geojson", "crs": "gcj02" }
@@ -16,6 +17,7 @@
 //! ```
 //! `format` may be left out when the file ends in `.csv`, `.geojson` or `.json`;
 //! `crs` is required: every input says which system its coordinates are in.
+//! `time_zone` (default Asia/Shanghai) is the zone device times are converted to.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
