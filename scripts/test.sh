@@ -20,3 +20,5 @@ cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test "$@"
+# Then every fuzz target for a bounded minute (fuzz/; installs cargo-fuzz when missing).
+scripts/fuzz.sh 60

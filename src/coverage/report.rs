@@ -191,7 +191,7 @@ pub fn bulletin_table(
                 c.officer.clone().into(),
                 c.sites_total.into(),
                 c.sites_inspected.into(),
-                round1(c.inspected_pct).into(),
+                pct_or_dash(c.sites_total > 0, c.inspected_pct),
                 c.sites_overdue.into(),
                 c.overdue_unlicensed.into(),
                 at(&visits).into(),
@@ -199,7 +199,7 @@ pub fn bulletin_table(
                 at(&unlicensed).into(),
                 c.street_m.round().into(),
                 c.swept_m.round().into(),
-                round1(c.swept_pct).into(),
+                pct_or_dash(c.street_m > 0.0, c.swept_pct),
                 c.hotspots_total.into(),
                 c.hotspots_checked_night.into(),
                 c.last_activity
@@ -214,6 +214,19 @@ pub fn bulletin_table(
         rows,
     }
 }
+
+/// A share to one decimal, or "—" for a cell with nothing to share out (no sites, no
+/// streets): 0 of 0 is no "100 %" (the API says null).
+fn pct_or_dash(defined: bool, pct: f64) -> Value {
+    if defined {
+        round1(pct).into()
+    } else {
+        Value::Text(NO_SHARE.into())
+    }
+}
+
+/// Shown where a percentage has no meaning.
+pub const NO_SHARE: &str = "—";
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0

@@ -23,7 +23,7 @@ use super::error::{Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, FieldSpec, Row};
 use super::geom::{parse_wkt, LayerGeometry, RawGeometry, ReadOptions};
 use super::layers::{IdPoint, ReadItem, SiteLayer};
-use super::text::decode;
+use super::text::{decode, why_undecodable};
 use crate::crs::Crs;
 use crate::model::{Cell, Depot, Hotspot, Institution, School, Wgs84Point};
 
@@ -184,17 +184,32 @@ pub fn read<T: SiteLayer>(
         .collect())
 }
 
-/// Reads any layer from CSV bytes, each item with the fields its row gave and the
-/// columns the layer does not know (for imports that update only what a file says).
+/// Reads any layer from CSV bytes, each item with the fields it gave and those the layer
+/// does not know (for imports that update only what a file says).
 pub fn read_items<T: SiteLayer>(
     bytes: &[u8],
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<ReadItem<T>>, FormatError> {
-    let Some((text, _)) = decode(bytes) else {
-        return Err(FormatError::Syntax {
+    super::guard::at_boundary(
+        || read_all::<T>(bytes, source, opts),
+        |problem| FormatError::Syntax {
             place: Place::file(source),
-            problem: "text is neither UTF-8 nor GBK".into(),
+            problem,
+        },
+    )
+}
+
+fn read_all<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<ReadItem<T>>, FormatError> {
+    let Some((text, _)) = decode(bytes) else {
+        let (line, problem) = why_undecodable(bytes);
+        return Err(FormatError::Syntax {
+            place: Place::line(source, line),
+            problem,
         });
     };
     let mut reader = csv::ReaderBuilder::new()
@@ -510,7 +525,7 @@ mod tests {
         let e = read_id_points(b"name,lon,lat\n", "s.csv", Crs::Wgs84).unwrap_err();
         assert!(e.to_string().contains(r#"missing column "id""#), "{e}");
         let e = read_id_points(&[0x41, 0xFF, 0xFF], "s.csv", Crs::Wgs84).unwrap_err();
-        assert_eq!(e.to_string(), "s.csv: text is neither UTF-8 nor GBK");
+        assert_eq!(e.to_string(), "s.csv line 1: text is neither UTF-8 nor GBK");
         let e = read_id_points(b"id,lon,lng,lat\n", "s.csv", Crs::Wgs84).unwrap_err();
         assert!(
             e.to_string()

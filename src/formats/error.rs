@@ -147,6 +147,8 @@ pub enum FieldProblem {
     #[error("is {0}, where text or a number belongs")]
     /// A GeoJSON property that is an array, object or the like; holds its JSON kind.
     NotAValue(&'static str),
+    #[error("{0}")]
+    Invalid(String),
 }
 
 /// An error reading a site list or a manifest.

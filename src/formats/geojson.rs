@@ -26,7 +26,7 @@ use super::error::{json_syntax, Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, Row};
 use super::geom::{round7, LayerGeometry, RawGeometry, ReadOptions};
 use super::layers::{ReadItem, SiteLayer};
-use super::text::decode;
+use super::text::{decode, why_undecodable};
 use crate::model::{
     Cell, Depot, Hotspot, Institution, OpenHours, School, Wgs84Point, Wgs84Polygon,
 };
@@ -96,27 +96,52 @@ pub fn read<T: SiteLayer>(
         .collect())
 }
 
-/// Reads any layer from a FeatureCollection, each item with the properties it gave
-/// and those the layer does not know (for imports that update only what a file says).
+/// Reads any layer from a FeatureCollection, each item with the fields it gave and those the layer
+/// does not know (for imports that update only what a file says).
 pub fn read_items<T: SiteLayer>(
     bytes: &[u8],
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<ReadItem<T>>, FormatError> {
+    super::guard::at_boundary(
+        || read_all::<T>(bytes, source, opts),
+        |problem| syntax(Place::file(source), problem),
+    )
+}
+
+fn read_all<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<ReadItem<T>>, FormatError> {
     let file = Place::file(source);
-    let (text, _) = decode(bytes).ok_or_else(|| syntax(file.clone(), "text is not UTF-8"))?;
+    let (text, _) = decode(bytes).ok_or_else(|| {
+        let (line, problem) = why_undecodable(bytes);
+        FormatError::Syntax {
+            place: Place::line(source, line),
+            problem,
+        }
+    })?;
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
-    if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
-        return Err(syntax(
-            file,
-            "not a GeoJSON FeatureCollection (\"type\" must be \"FeatureCollection\")",
-        ));
+    let top_field = |field: &str, problem: String| FormatError::Field {
+        place: file.clone(),
+        field: field.into(),
+        problem: FieldProblem::Invalid(problem),
+    };
+    match doc.get("type").and_then(Value::as_str) {
+        Some("FeatureCollection") => {}
+        other => {
+            return Err(top_field(
+                "type",
+                format!("{other:?}: not a GeoJSON FeatureCollection (\"type\" must be \"FeatureCollection\")"),
+            ))
+        }
     }
     let features = doc
         .get("features")
         .and_then(Value::as_array)
-        .ok_or_else(|| syntax(file.clone(), "\"features\" must be an array"))?;
+        .ok_or_else(|| top_field("features", "must be an array".into()))?;
     let mut errors = Errors::default();
     let mut items = Vec::new();
     let mut first_seen: HashMap<String, Place> = HashMap::new();

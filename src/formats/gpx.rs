@@ -58,6 +58,17 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 /// assert_eq!(t[0].name.as_deref(), Some("早班"));
 /// ```
 pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxError> {
+    super::guard::at_boundary(
+        || read_all(bytes, source_name),
+        |problem| GpxError::At {
+            source_name: source_name.to_string(),
+            line: 1,
+            problem,
+        },
+    )
+}
+
+fn read_all(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxError> {
     let mut reader = Reader::from_reader(bytes);
     let mut out: Vec<GpxTrack> = Vec::new();
     let mut path: Vec<String> = Vec::new();
@@ -72,6 +83,9 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
         match event {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+                if path.is_empty() && out.is_empty() && name != "gpx" {
+                    return Err(err(pos, not_gpx(&name)));
+                }
                 if name == "trk" || name == "rte" {
                     out.push(GpxTrack {
                         name: None,
@@ -142,15 +156,43 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
             Event::End(_) => {
                 path.pop();
             }
-            Event::Eof => break,
+            Event::Eof => {
+                if let Some(open) = path.last() {
+                    let problem = format!("the file ends inside <{open}> (cut short?)");
+                    return Err(err(bytes.len(), problem));
+                }
+                break;
+            }
             _ => {}
         }
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(err(0, "the file is empty".into()));
+    }
+    if let Some(first) = out
+        .first()
+        .filter(|_| out.iter().all(|t| t.points.is_empty()))
+    {
+        return Err(GpxError::At {
+            source_name: source_name.to_string(),
+            line: first.line,
+            problem: "the track has no points (no <trkpt> or <rtept>)".into(),
+        });
     }
     out.retain(|t| !t.points.is_empty());
     if out.is_empty() {
         return Err(GpxError::Empty(source_name.to_string()));
     }
     Ok(out)
+}
+
+/// Why a document whose root element is `root` is no GPX file.
+fn not_gpx(root: &str) -> String {
+    if root.eq_ignore_ascii_case("html") {
+        "root element is <html>: a web page, not a GPX file".into()
+    } else {
+        format!("root element is <{root}>, not <gpx>: not a GPX file")
+    }
 }
 
 /// A named point of a GPX file (a stop of a route).
@@ -226,6 +268,27 @@ mod tests {
         assert_eq!(
             e,
             format!("deep.gpx line 2: elements nested deeper than {MAX_DEPTH}")
+        );
+    }
+
+    #[test]
+    fn html_empty_and_cut_short_files_say_so() {
+        let e = read_gpx(b"<!DOCTYPE html>\n<html><body>502</body></html>", "p.gpx");
+        assert!(e
+            .unwrap_err()
+            .to_string()
+            .starts_with("p.gpx line 2: root element is <html>"));
+        let e = read_gpx(b"  \n", "e.gpx").unwrap_err().to_string();
+        assert_eq!(e, "e.gpx line 1: the file is empty");
+        let cut =
+            b"<gpx><trk><trkseg>\n<trkpt lat=\"39.96\" lon=\"116.35\"/>\n<trkpt lat=\"39.96\" lo";
+        let e = read_gpx(cut, "c.gpx").unwrap_err().to_string();
+        assert!(e.starts_with("c.gpx line 3:"), "{e}");
+        let cut = b"<gpx><trk><trkseg>\n<trkpt lat=\"39.96\" lon=\"116.35\"/>\n";
+        let e = read_gpx(cut, "c.gpx").unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "c.gpx line 3: the file ends inside <trkseg> (cut short?)"
         );
     }
 

@@ -113,19 +113,35 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, TableError> {
         .map_err(|e| TableError::Csv(csv::Error::from(e.into_error())))
 }
 
-/// The tables as an xlsx workbook, one sheet each (names cut to Excel's 31 characters).
+/// Excel's longest sheet name, in characters.
+const SHEET_NAME_CHARS: usize = 31;
+
+/// A sheet name Excel accepts (no `[]:*?/\`, at most 31 characters) that keeps what
+/// matters: when too long, the English glosses go first (`覆盖 coverage 2025-03-01~
+/// 2025-03-31` becomes `覆盖 2025-03-01~2025-03-31`), and only then is it cut.
+///
+/// ```
+/// use gridpatrol::formats::table::sheet_name;
+/// assert_eq!(sheet_name("覆盖 coverage 2025-03-01~2025-03-31"), "覆盖 2025-03-01~2025-03-31");
+/// assert_eq!(sheet_name("台账 ledger"), "台账 ledger");
+/// ```
+pub fn sheet_name(name: &str) -> String {
+    let clean: String = name.chars().filter(|c| !"[]:*?/\\".contains(*c)).collect();
+    if clean.chars().count() <= SHEET_NAME_CHARS {
+        return clean;
+    }
+    let is_gloss = |w: &&str| w.chars().all(|c| c.is_ascii_alphabetic() || c == '_');
+    let kept: Vec<&str> = clean.split(' ').filter(|w| !is_gloss(w)).collect();
+    kept.join(" ").chars().take(SHEET_NAME_CHARS).collect()
+}
+
+/// The tables as an xlsx workbook, one sheet each (names from [`sheet_name`]).
 pub fn to_xlsx(tables: &[&Table]) -> Result<Vec<u8>, TableError> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for t in tables {
         let sheet = book.add_worksheet();
-        let name: String = t
-            .name
-            .chars()
-            .filter(|c| !"[]:*?/\\".contains(*c))
-            .take(31)
-            .collect();
-        sheet.set_name(name)?;
+        sheet.set_name(sheet_name(&t.name))?;
         for (c, h) in t.headers.iter().enumerate() {
             sheet.write_string_with_format(0, c as u16, h, &bold)?;
         }
@@ -225,6 +241,22 @@ mod tests {
         assert!(
             found.is_empty(),
             "CSV written outside formats/table.rs: {found:?}"
+        );
+    }
+
+    #[test]
+    fn sheet_names_keep_the_dates_and_fit_excel() {
+        let long = "覆盖 coverage 2025-03-01~2025-03-31";
+        assert!(long.chars().count() > SHEET_NAME_CHARS);
+        assert_eq!(sheet_name(long), "覆盖 2025-03-01~2025-03-31");
+        assert_eq!(
+            sheet_name("月通报 2025-03-01~2025-03-31"),
+            "月通报 2025-03-01~2025-03-31"
+        );
+        assert_eq!(sheet_name("a/b:c"), "abc");
+        assert_eq!(
+            sheet_name(&"格".repeat(40)).chars().count(),
+            SHEET_NAME_CHARS
         );
     }
 

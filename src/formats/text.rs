@@ -36,6 +36,27 @@ pub fn decode(bytes: &[u8]) -> Option<(Cow<'_, str>, TextEncoding)> {
     (!had_errors).then(|| (Cow::Owned(text.into_owned()), TextEncoding::Gbk))
 }
 
+/// Why bytes that [`decode`] refused are no text, with the line of the first bad byte:
+/// UTF-16 (Excel's "Unicode text"), or bytes that are neither UTF-8 nor GBK.
+///
+/// ```
+/// use gridpatrol::formats::text::why_undecodable;
+/// assert_eq!(why_undecodable(b"id\nA,\xFF\xFF"), (2, "text is neither UTF-8 nor GBK".to_string()));
+/// ```
+pub fn why_undecodable(bytes: &[u8]) -> (u64, String) {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return (
+            1,
+            "text is UTF-16 (Excel's \"Unicode text\"): save it as \"CSV UTF-8\"".into(),
+        );
+    }
+    let bad_at = std::str::from_utf8(bytes)
+        .err()
+        .map_or(0, |e| e.valid_up_to());
+    let line = 1 + bytes[..bad_at].iter().filter(|&&b| b == b'\n').count() as u64;
+    (line, "text is neither UTF-8 nor GBK".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

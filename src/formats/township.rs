@@ -8,6 +8,7 @@
 //!   "name": "北邮周边示例街道",
 //!   "extent": [116.348, 39.9545, 116.365, 39.9665],
 //!   "osm": "osm/haidian-bupt.osm.pbf",
+//!   "time_zone": "Asia/Shanghai",
 //!   "layers": {
 //!     "institutions": { "file": "institutions.csv", "format": "csv", "crs": "wgs84" },
 //!     "cells": { "file": "cells.geojson", "crs": "gcj02" }
@@ -16,6 +17,7 @@
 //! ```
 //! `format` may be left out when the file ends in `.csv`, `.geojson` or `.json`;
 //! `crs` is required: every input says which system its coordinates are in.
+//! `time_zone` (default Asia/Shanghai) is the zone device times are converted to.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -23,7 +25,7 @@ use std::path::{Path, PathBuf};
 use geo::{coord, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::error::{json_syntax, Errors, FormatError, Place};
+use super::error::{json_syntax, Errors, FieldProblem, FormatError, Place};
 use super::geom::ReadOptions;
 use super::layers::SiteLayer;
 use crate::crs::Crs;
@@ -113,9 +115,18 @@ impl LayerFile {
 impl Manifest {
     /// Parses and checks a manifest (`source` names it in errors).
     pub fn parse(bytes: &[u8], source: &str) -> Result<Self, FormatError> {
-        let syntax = |problem: String| FormatError::Syntax {
+        let on_panic = |problem| FormatError::Syntax {
             place: Place::file(source),
             problem,
+        };
+        super::guard::at_boundary(|| Self::parse_checked(bytes, source), on_panic)
+    }
+
+    fn parse_checked(bytes: &[u8], source: &str) -> Result<Self, FormatError> {
+        let field = |field: &str, problem: String| FormatError::Field {
+            place: Place::file(source),
+            field: field.into(),
+            problem: FieldProblem::Invalid(problem),
         };
         let m: Manifest = serde_json::from_slice(bytes)
             .map_err(|e| json_syntax(source, &e, "a valid township manifest"))?;
@@ -128,16 +139,18 @@ impl Manifest {
             && (-90.0..=90.0).contains(&y0)
             && (-90.0..=90.0).contains(&y1);
         if !ok {
-            return Err(syntax(format!(
-                "extent {:?} must be [min_lon, min_lat, max_lon, max_lat] with min < max",
-                m.extent
-            )));
+            return Err(field(
+                "extent",
+                format!(
+                    "{:?} must be [min_lon, min_lat, max_lon, max_lat] with min < max",
+                    m.extent
+                ),
+            ));
         }
         if m.name.trim().is_empty() {
-            return Err(syntax("\"name\" is empty".into()));
+            return Err(field("name", "is empty".into()));
         }
-        m.zone()
-            .map_err(|e| syntax(format!("\"time_zone\": {e}")))?;
+        m.zone().map_err(|e| field("time_zone", e))?;
         Ok(m)
     }
 
@@ -313,7 +326,7 @@ mod tests {
         let e = Manifest::parse(bad_extent, "t.json")
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("t.json: extent"), "{e}");
+        assert!(e.starts_with(r#"t.json, field "extent": "#), "{e}");
         let no_crs = br#"{"name":"x","extent":[116.3,39.9,116.4,40.0],"layers":{"cells":{"file":"c.geojson"}}}"#;
         let e = Manifest::parse(no_crs, "t.json").unwrap_err().to_string();
         assert!(e.contains("missing field `crs`"), "{e}");

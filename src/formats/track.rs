@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::error::{json_syntax, FieldProblem, FormatError, Place};
 use super::geom::extent_text;
 use super::gpx::{read_gpx, GpxError};
-use super::text::decode;
+use super::text::{decode, why_undecodable};
 use super::time::Zone;
 use crate::model::Extent;
 
@@ -45,6 +45,21 @@ pub fn read_track_file(
 
 /// [`read_track_file`] with times converted to `zone`.
 pub fn read_track_file_in(
+    bytes: &[u8],
+    source: &str,
+    extent: Option<Extent>,
+    zone: &Zone,
+) -> Result<TrackFile, FormatError> {
+    super::guard::at_boundary(
+        || read_all(bytes, source, extent, zone),
+        |problem| FormatError::Syntax {
+            place: Place::file(source),
+            problem,
+        },
+    )
+}
+
+fn read_all(
     bytes: &[u8],
     source: &str,
     extent: Option<Extent>,
@@ -126,9 +141,12 @@ fn gpx_file(bytes: &[u8], source: &str, zone: &Zone) -> Result<TrackFile, Format
 /// checked; a feature of another geometry type is an error (not silently skipped).
 fn geojson_lines(bytes: &[u8], source: &str) -> Result<Vec<TrackLine>, FormatError> {
     let file = Place::file(source);
-    let (text, _) = decode(bytes).ok_or_else(|| FormatError::Syntax {
-        place: file.clone(),
-        problem: "text is not UTF-8".into(),
+    let (text, _) = decode(bytes).ok_or_else(|| {
+        let (line, problem) = why_undecodable(bytes);
+        FormatError::Syntax {
+            place: Place::line(source, line),
+            problem,
+        }
     })?;
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;

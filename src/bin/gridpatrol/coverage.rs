@@ -73,15 +73,15 @@ pub fn coverage(args: CoverageArgs) -> Result<()> {
     );
     for c in &figures {
         out!(
-            "{:<10} {:>6} {:>6} {:>7.1} {:>8} {:>9.0} {:>9.0} {:>7.1} {:>5}/{:<2}  {}",
+            "{:<10} {:>6} {:>6} {:>7} {:>8} {:>9.0} {:>9.0} {:>7} {:>5}/{:<2}  {}",
             c.cell_id,
             c.sites_total,
             c.sites_inspected,
-            c.inspected_pct,
+            pct_text(c.sites_total > 0, c.inspected_pct),
             c.sites_overdue,
             c.street_m,
             c.swept_m,
-            c.swept_pct,
+            pct_text(c.street_m > 0.0, c.swept_pct),
             c.hotspots_checked_night,
             c.hotspots_total,
             c.last_activity
@@ -90,6 +90,20 @@ pub fn coverage(args: CoverageArgs) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// A percentage to one decimal, or "—" where it has no meaning (0 of 0).
+fn pct_text(defined: bool, pct: f64) -> String {
+    if defined {
+        format!("{pct:.1}")
+    } else {
+        gridpatrol::coverage::report::NO_SHARE.to_string()
+    }
+}
+
+/// `x` with a negative zero made positive, so that tables never print "-0".
+fn unsigned_zero(x: f64) -> f64 {
+    x + 0.0
 }
 
 #[derive(Args, Debug)]
@@ -134,14 +148,14 @@ pub fn hotspots(args: HotspotsArgs) -> Result<()> {
         out!(
             "{:<12} {:>6.1} {:>5}  {:<24} {} + {} + {} + {} + {}",
             s.hotspot_id,
-            s.score,
+            unsigned_zero(s.score),
             if s.needs_night_check { "夜查" } else { "" },
             s.name,
-            c.unlicensed_nearby.points,
-            c.complaints_nearby.points,
-            c.past_findings.points,
-            c.schools_nearby.points,
-            c.since_night_check.points
+            unsigned_zero(c.unlicensed_nearby.points),
+            unsigned_zero(c.complaints_nearby.points),
+            unsigned_zero(c.past_findings.points),
+            unsigned_zero(c.schools_nearby.points),
+            unsigned_zero(c.since_night_check.points)
         );
     }
     Ok(())

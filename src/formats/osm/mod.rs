@@ -215,6 +215,20 @@ pub enum OsmError {
         /// The file name as given.
         file: String,
     },
+    /// A file of 0 bytes.
+    #[error("{file}: the file is empty (0 bytes)")]
+    Empty {
+        /// The file name as given.
+        file: String,
+    },
+    /// Reading failed in a way the other variants do not name (a reader's panic, caught).
+    #[error("{file}: {message}")]
+    Failed {
+        /// The file name as given.
+        file: String,
+        /// What went wrong.
+        message: String,
+    },
 }
 
 /// Which encoding an extract is in.
@@ -252,13 +266,23 @@ pub fn read_bytes_with_progress(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
-    let data = match sniff(bytes) {
-        Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
-        Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
-        None => Err(OsmError::UnknownFormat { file: file.into() }),
-    }?;
-    check_unique_ids(&data, file)?;
-    Ok(data)
+    let read = || {
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            return Err(OsmError::Empty { file: file.into() });
+        }
+        let data = match sniff(bytes) {
+            Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
+            Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
+            None => Err(OsmError::UnknownFormat { file: file.into() }),
+        }?;
+        check_unique_ids(&data, file)?;
+        Ok(data)
+    };
+    let on_panic = |message| OsmError::Failed {
+        file: file.into(),
+        message,
+    };
+    crate::formats::guard::at_boundary(read, on_panic)
 }
 
 /// Refuses an extract holding two nodes, ways or relations with one id: which one a way

@@ -1,0 +1,10 @@
+#![no_main]
+//! Fuzz target `gpx`: the bytes go to the reader a command uses (see
+//! `gridpatrol::formats::untrusted`); an error is fine, a panic or abort is a crash.
+
+use gridpatrol::formats::untrusted::Target;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    Target::Gpx.read(data);
+});
