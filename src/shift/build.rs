@@ -203,6 +203,13 @@ pub fn build_shift(
     if settings.teams.is_empty() {
         return Err(TownshipError::NoTeams);
     }
+    let known = |id: &String| {
+        input.institutions.iter().any(|i| &i.id == id)
+            || input.hotspots.iter().any(|h| &h.hotspot_id == id)
+    };
+    if let Some(id) = settings.joint_sites.iter().find(|id| !known(id)) {
+        return Err(TownshipError::UnknownJointSite(id.clone()));
+    }
     let depots = team_depots(input, settings)?;
     let mut snaps = Vec::new();
     let mut depot_location = std::collections::HashMap::new();

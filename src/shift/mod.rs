@@ -9,12 +9,16 @@
 //! - [`build`]: the shift as the solver's problem (stops, vehicles, matrices).
 //! - [`read_back`]: the solution as routes for people, with what was left out and why.
 //! - [`output`]: GeoJSON, GPX and the terminal summary.
+//! - [`teams`]: the teams as the lead asks for them, checked.
+//! - [`visibility`]: who sees a plan, and from when.
 
 pub mod build;
 pub mod output;
 pub mod priority;
 pub mod read_back;
 pub mod settings;
+pub mod teams;
+pub mod visibility;
 
 use thiserror::Error;
 
@@ -34,6 +38,10 @@ pub enum TownshipError {
     UnknownShift(String),
     #[error("no teams: give at least one team")]
     NoTeams,
+    #[error("joint teams: no team `{0}` in this plan")]
+    UnknownJointTeam(String),
+    #[error("joint sites: no site `{0}` in the workspace")]
+    UnknownJointSite(String),
     #[error("team ids must be unique: `{0}` appears twice")]
     DuplicateTeam(String),
     #[error("the workspace has no depot: import one (the township office teams start from)")]
