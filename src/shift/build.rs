@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::priority::{days_bucket, institution_class, prizes, PriorityClass};
+use super::priority::{hotspot_worth, institution_class, institution_worth, prizes, PriorityClass};
 use super::{Shift, ShiftInput, ShiftSettings, TownshipError};
 use crate::model::{Depot, Institution, Wgs84Point};
 use crate::network::snap::Snap;
@@ -87,7 +87,8 @@ pub(super) fn format_range(start_s: ClockSeconds, end_s: ClockSeconds) -> String
 struct Draft {
     candidate: Candidate,
     stop: Stop,
-    bucket: u32,
+    /// Its worth inside its class (see [`prizes`]).
+    worth: u32,
 }
 
 fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
@@ -101,8 +102,10 @@ fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
         let Some(p) = by_id.get(inst.id.as_str()) else {
             continue;
         };
-        if p.closed {
-            continue; // 关停: ordered closed, nothing to inspect until it reopens
+        // 关停: nothing to inspect until it reopens, but its 回头看 (has it reopened?).
+        let look_back_due = p.reinspection_due.is_some_and(|d| d <= settings.date);
+        if p.closed && !look_back_due {
+            continue;
         }
         let (class, why) = institution_class(p, settings.tip_off_handled_days);
         let mut stop = Stop::new(inst.id.clone(), 0, settings.institution_service_s);
@@ -127,7 +130,7 @@ fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
                 open_hours,
             },
             stop,
-            bucket: days_bucket(p.days_since_inspection),
+            worth: institution_worth(p.days_since_inspection),
         });
     }
     out
@@ -160,7 +163,7 @@ fn night_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> 
                     open_hours: Vec::new(),
                 },
                 stop: Stop::new(h.hotspot_id.clone(), 0, settings.hotspot_service_s),
-                bucket: (h.score.max(0.0) / 25.0).min(4.0) as u32,
+                worth: hotspot_worth(h.score),
             }
         })
         .collect()
@@ -253,7 +256,7 @@ pub fn build_shift(
     let prize = prizes(
         &kept
             .iter()
-            .map(|d| (d.candidate.class, d.bucket))
+            .map(|d| (d.candidate.class, d.worth))
             .collect::<Vec<_>>(),
     );
     let first_stop = snaps.len() - kept.len();
