@@ -22,7 +22,8 @@ pub struct PlanArgs {
     /// The day planned (YYYY-MM-DD): priorities are worked out for it.
     #[arg(long)]
     pub date: String,
-    /// `day` (institutions, 08:30-17:30) or `night` (hotspots, 19:00-22:00).
+    /// `day` (institutions; by default 08:30-17:30) or `night` (hotspots; by default
+    /// 19:00-22:00): the windows are the township's rules (`gridpatrol rules`).
     #[arg(long, default_value = "day")]
     pub shift: Shift,
     /// How many teams (named T1..Tn unless --team-names is given).
