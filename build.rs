@@ -5,6 +5,8 @@
 fn main() {
     println!("cargo:rerun-if-changed=web/package-lock.json");
     println!("cargo:rerun-if-changed=web/node_modules/maplibre-gl/dist/maplibre-gl.js");
+    // The page's modules are embedded file by file: a new module rebuilds the binary.
+    println!("cargo:rerun-if-changed=web/js");
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
     let maplibre =
         std::path::Path::new(&manifest).join("web/node_modules/maplibre-gl/dist/maplibre-gl.js");

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs the pinned npm packages (MapLibre for the page, which the
-# build embeds; playwright-core for the browser tests), then runs every test (dependencies are optimised even in test builds: see
+# build embeds, TypeScript and ESLint that check the page; playwright-core for the browser
+# tests), type-checks and lints the page's modules, then runs every test (dependencies are optimised even in test builds: see
 # Cargo.toml). The browser tests need Debian's chromium (`apt-get install chromium`), and the
 # export tests GDAL's ogrinfo (`apt-get install gdal-bin`); `.ci/run` installs both.
 set -euo pipefail
@@ -10,4 +11,7 @@ for dir in web tests/web; do
     npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
   fi
 done
+# The page's modules: TypeScript over their JSDoc types, then ESLint (see web/README.md);
+# any error stops the tests.
+npm run --prefix web --silent check
 cargo test "$@"

@@ -10,7 +10,8 @@
 //! 1. [`units`], [`sample`], [`hash_chain`]: units of measure, the bundled sample's
 //!    bytes, the 双随机 draw log's chaining rule
 //! 2. [`crs`]: WGS-84 ⇄ GCJ-02 ⇄ BD-09
-//! 3. [`model`]: plain data (sites, cells, hotspots, depots)
+//! 3. [`model`], [`calendar`]: plain data (sites, cells, hotspots, depots); working
+//!    days, holidays and 调休, opening hours by weekday, duty rosters
 //! 4. [`formats`]: files in and out (GeoJSON, CSV, OSM, GPX, tables, vector tiles)
 //! 5. [`rules`]: the township's rules (shift windows, visit times, overdue days,
 //!    follow-up periods, hotspot scoring, snapping limits, checklists), one typed struct
@@ -23,6 +24,7 @@
 //! 10. [`shift`]: one township shift (日查 / 夜查) as a plan on the streets
 //! 11. [`server`]: the HTTP shell (the CLI is the other shell, in `src/bin`)
 
+pub mod calendar;
 pub mod coverage;
 pub mod crs;
 pub mod formats;

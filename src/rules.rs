@@ -32,19 +32,30 @@ pub const DEFAULT_MAX_SITE_TO_STREET_M: Metres = 500.0;
 /// Why a township's rules cannot be used.
 #[derive(Debug, Error)]
 pub enum RulesError {
+    /// The rules file could not be read.
     #[error("{source_name}: cannot read: {message}")]
     Io {
+        /// The file as named to the user.
         source_name: String,
+        /// The operating system's reason.
         message: String,
     },
+    /// A key is unknown, of the wrong type, or out of range.
     #[error("{source_name}: key `{key}`: {problem}")]
     Invalid {
+        /// The file as named to the user.
         source_name: String,
+        /// The key, dotted from the top (`shifts.day.start`).
         key: String,
+        /// What is wrong with its value.
         problem: String,
     },
+    /// Rules given both in `rules.toml` and in the manifest.
     #[error("{source_name}: rules are given twice (in {RULES_FILE} and under `rules` in township.json): keep one")]
-    Twice { source_name: String },
+    Twice {
+        /// The township folder, as named to the user.
+        source_name: String,
+    },
 }
 
 /// Every rule of the township. `Rules::default()` is the built-in policy.
@@ -94,7 +105,9 @@ impl<'de> Deserialize<'de> for Clock {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Shifts {
+    /// 日查: institutions in opening hours.
     pub day: ShiftWindow,
+    /// 夜查: hotspots in the evening.
     pub night: ShiftWindow,
 }
 
@@ -124,7 +137,9 @@ impl Default for Shifts {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftWindow {
+    /// Start of the window, local time.
     pub start: Clock,
+    /// End of the window, local time (teams are back at the depot by then).
     pub end: Clock,
     /// The break, if the shift has one.
     #[serde(default)]
@@ -135,8 +150,11 @@ pub struct ShiftWindow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Lunch {
+    /// The earliest the break may start, local time.
     pub earliest: Clock,
+    /// The latest the break may start, local time.
     pub latest: Clock,
+    /// How long the break lasts, minutes.
     pub minutes: f64,
 }
 
@@ -175,8 +193,11 @@ impl ServiceMinutes {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OverdueDays {
+    /// Days for 无证无照 sites.
     pub unlicensed: i64,
+    /// Days for 有照无证 sites.
     pub registered_only: i64,
+    /// Days for 有证有照 sites.
     pub licensed: i64,
 }
 
@@ -239,16 +260,25 @@ pub struct HotspotRule {
     pub near_school_m: Metres,
     /// Findings older than this do not count.
     pub findings_window_days: i64,
+    /// Points per unlicensed site in or near.
     pub points_per_unlicensed: f64,
+    /// The most points unlicensed sites can add.
     pub max_unlicensed: f64,
+    /// Points per complaint or tip-off on sites in or near.
     pub points_per_complaint: f64,
+    /// The most points complaints can add.
     pub max_complaints: f64,
+    /// Points per recent finding at sites in or near.
     pub points_per_finding: f64,
+    /// The most points findings can add.
     pub max_findings: f64,
+    /// Points per school nearby.
     pub points_per_school: f64,
+    /// The most points schools can add.
     pub max_schools: f64,
     /// Points per 10 days since the last night check (never checked: the maximum).
     pub points_per_10_days: f64,
+    /// The most points the days since the last night check can add (also when never checked).
     pub max_days: f64,
     /// A hotspot needs a night check when its score reaches this...
     pub flag_score: f64,
@@ -361,6 +391,7 @@ pub struct FindingItem {
     pub code: String,
     /// What the inspector reads.
     pub label: String,
+    /// Sub-items, checked one by one (empty for a plain item).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<FindingItem>,
 }

@@ -1,5 +1,6 @@
 //! End to end through the real binary: `route`, `matrix` and `network export` on the
 //! bundled sample, and clear errors for bad input.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 use std::process::{Command, Output};
 

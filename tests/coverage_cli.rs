@@ -1,5 +1,6 @@
 //! The coverage, hotspot, draw, ledger, report and export commands through the real
 //! binary, on a small township built in the test; GeoJSON checked by GDAL's ogrinfo.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 use cli_support::{gridpatrol_in as run, gridpatrol_in_ok as ok};

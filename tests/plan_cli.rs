@@ -1,6 +1,7 @@
 //! `gridpatrol plan` through the real binary on the bundled sample township, each plan
 //! re-checked here against the sample's own files (opening hours, shift windows, the
 //! break, the depot) rather than against the planner's own checker.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 use cli_support::gridpatrol;

@@ -1,6 +1,7 @@
 //! The sample's graph, exported through the real binary and read back as GeoJSON, gives
 //! the same shortest durations as the router on a few hundred real pairs, computed by a
 //! plain Dijkstra written here.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};

@@ -1,6 +1,7 @@
 //! Property tests: the router's matrices and routes against an independent computation
 //! on small random networks. The independent side splits every edge at the sites on it
 //! (so sites become plain graph nodes) and runs petgraph's own Dijkstra.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 use std::collections::HashMap;
 

@@ -1,6 +1,7 @@
 //! The township's rules through the real binary: `init --from` a folder with a
 //! `rules.toml` stores them, `gridpatrol rules` shows them (TOML or JSON), the planner
 //! follows them, and a bad file stops `init` with the file, the key and the problem.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 

@@ -1,6 +1,7 @@
 //! Durability through the real binary: a writer killed with SIGKILL at random moments
 //! loses no acknowledged inspection and leaves a sound file; two writers at once do not
 //! corrupt it.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};

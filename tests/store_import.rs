@@ -1,5 +1,6 @@
 //! `gridpatrol init` and `gridpatrol import` through the real binary: the sample
 //! workspace, idempotent re-imports, GCJ-02 input, and malformed files changing nothing.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 use cli_support::{gridpatrol_in as run, gridpatrol_in_ok as ok};

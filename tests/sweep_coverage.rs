@@ -1,5 +1,6 @@
 //! A walked sweep counts in coverage: `sweep --geojson` → `record-track` → `coverage`,
 //! through the real binary on the bundled sample and a real workspace file.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 use cli_support::{gridpatrol_in_ok, gridpatrol_ok};

@@ -1,5 +1,6 @@
 //! The sweep planner against independent yardsticks: brute-force optima on tiny graphs,
 //! and a coverage check that reads only the returned walk.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 use geo::{Coord, LineString};
 use gridpatrol::sweep::graph::{SweepEdge, SweepGraph};

@@ -234,16 +234,16 @@ fn export_buttons_download_geojson_csv_and_xlsx() {
     assert_eq!(ok.status(), 200);
 
     // The fixed links in the page's export panel (the layer links are built per layer).
-    let app_js = lead
-        .get(server.url("/static/app.js"))
+    let export_js = lead
+        .get(server.url("/static/js/panels/export.js"))
         .send()
         .unwrap()
         .text()
         .unwrap();
-    let mut fixed: Vec<String> = app_js
+    let mut fixed: Vec<String> = export_js
         .match_indices("'/api/export/")
         .filter_map(|(i, _)| {
-            let rest = &app_js[i + 1..];
+            let rest = &export_js[i + 1..];
             rest.find('\'').map(|end| rest[..end].to_string())
         })
         .collect();

@@ -2,7 +2,9 @@
 //! port with a temporary workspace, then drives Debian's headless chromium through
 //! `node tests/web/e2e.mjs` (playwright-core). Screenshots land in test-artifacts/.
 //! A second run puts an office's vector tile server under the map
-//! (`tests/web/office_tiles.mjs`), with tiles GDAL makes from the sample's streets.
+//! (`tests/web/office_tiles.mjs`), with tiles GDAL makes from the sample's streets;
+//! a third checks that the page's modules load cleanly (`tests/web/page_load.mjs`),
+//! a fourth the page's API client (`tests/web/api_client.mjs`).
 //!
 //! Needs `/usr/bin/chromium` (apt: chromium) and `npm ci --prefix tests/web`. When
 //! either is missing the test skips with a note, except under `CI=true`, where it fails.
@@ -47,6 +49,42 @@ fn page_works_end_to_end_in_chromium() {
     };
     let server = Server::start(&[]);
     run_script(&node, "e2e.mjs", &server, &[], "e2e: all steps passed");
+    server.stop_gracefully();
+}
+
+/// The page's modules all load, as JavaScript, with no console error; a module
+/// answered by a 404 is caught (`tests/web/page_load.mjs`).
+#[test]
+fn page_modules_load_without_console_errors() {
+    let Some(node) = browser_prerequisites() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    run_script(
+        &node,
+        "page_load.mjs",
+        &server,
+        &[],
+        "page load: all steps passed",
+    );
+    server.stop_gracefully();
+}
+
+/// The page's API client: a fresh Idempotency-Key on every POST, and a 429 shown as
+/// 请求过于频繁，请稍后再试 (`tests/web/api_client.mjs`).
+#[test]
+fn page_api_client_keys_writes_and_words_too_many_requests() {
+    let Some(node) = browser_prerequisites() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    run_script(
+        &node,
+        "api_client.mjs",
+        &server,
+        &[],
+        "api client: all steps passed",
+    );
     server.stop_gracefully();
 }
 

@@ -1,6 +1,7 @@
 //! Planning through the real server: a lead plans, inspectors see only their own
 //! team's route, night plans stay hidden from inspectors until the shift starts,
 //! and each team's route downloads as GPX.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod web_support;
 
@@ -59,7 +60,7 @@ fn lead_plans_inspectors_see_their_own_route() {
     assert_eq!(teams_of(&seen["plan"]), ["A"]);
     assert_eq!(seen["plan"]["unassigned"], json!([]));
     let (status, _) = get(&a, &server, "/api/plan/sheet/B");
-    assert_eq!(status, 404, "B's sheet is not A's to read");
+    assert_eq!(status, 403, "B's sheet is not A's to read");
     let (status, sheet) = get(&a, &server, "/api/plan/sheet/A");
     assert_eq!(status, 200);
     assert_eq!(sheet["team"]["team"], "A");
@@ -83,7 +84,7 @@ fn lead_plans_inspectors_see_their_own_route() {
         .get(server.url("/api/export/routes-B.gpx"))
         .send()
         .unwrap();
-    assert_eq!(b_as_a.status(), 404);
+    assert_eq!(b_as_a.status(), 403);
 
     // Only leads plan; bad requests are named.
     let (status, err) = post_plan(

@@ -2,6 +2,7 @@
 //! GDAL (its MVT driver, `ogr2ogr`), not by gridpatrol, and checked against the site
 //! layer's GeoJSON. At every zoom each site is in exactly one tile, alone at its own
 //! place or counted in one bubble with its licence.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod web_support;
 

@@ -14,8 +14,11 @@ use crate::spatial::CellLocator;
 /// Everything coverage needs, as plain data (the store fills it; benchmarks and tests
 /// can build it directly).
 pub struct CoverageInput<'a> {
+    /// The township's grid cells.
     pub cells: &'a [Cell],
+    /// The institutions, each counted in the cell containing it.
     pub sites: &'a [Institution],
+    /// The hotspots, each counted in the cell containing it.
     pub hotspots: &'a [Hotspot],
     /// First day of the window (inclusive).
     pub from: NaiveDate,
@@ -38,22 +41,35 @@ pub struct CoverageInput<'a> {
 /// One cell's figures (the JSON keys and GeoJSON properties are these field names).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CellCoverage {
+    /// The cell's id.
     pub cell_id: String,
+    /// The cell's name.
     pub cell_name: String,
+    /// Its grid officer (网格员), if known.
     pub officer: Option<String>,
+    /// Institutions in the cell.
     pub sites_total: usize,
+    /// Institutions with an inspection inside the window.
     pub sites_inspected: usize,
+    /// Institutions past their inspection interval at the window's end (the three below).
     pub sites_overdue: usize,
+    /// Overdue 无证无照 institutions.
     pub overdue_unlicensed: usize,
+    /// Overdue 有照无证 institutions.
     pub overdue_registered_only: usize,
+    /// Overdue 有证有照 institutions.
     pub overdue_licensed: usize,
     /// `sites_inspected / sites_total` in percent (100 when the cell has no sites).
     pub inspected_pct: f64,
+    /// Metres of walkable street in the cell.
     pub street_m: f64,
+    /// Metres of those streets swept (walked) inside the window.
     pub swept_m: f64,
     /// `swept_m / street_m` in percent (0 when the cell has no streets).
     pub swept_pct: f64,
+    /// Hotspots in the cell.
     pub hotspots_total: usize,
+    /// Hotspots with a night check inside the window.
     pub hotspots_checked_night: usize,
     /// The latest inspection, night check or sweep in the cell within the window.
     pub last_activity: Option<NaiveDateTime>,

@@ -29,22 +29,29 @@ pub use crate::hash_chain::{chain_hash, GENESIS_HASH};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Stratify {
+    /// One stratum per grid cell (the site's cell id).
     Cell,
+    /// One stratum per site kind.
     Kind,
 }
 
 /// A site that may be drawn and its stratum (cell id or kind).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Candidate {
+    /// The site's id.
     pub id: String,
+    /// Its stratum: a cell id or a kind, depending on [`Stratify`].
     pub stratum: String,
 }
 
 /// One drawn target and its inspector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pick {
+    /// The drawn site.
     pub site_id: String,
+    /// The stratum it was drawn from.
     pub stratum: String,
+    /// The inspector paired with it; `None` when no inspector was given.
     pub inspector: Option<String>,
 }
 
@@ -52,25 +59,40 @@ pub struct Pick {
 /// no whitespace) is what the hash chain covers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Draw {
+    /// The published seed text everyone can re-run the draw from.
     pub seed: String,
+    /// How many targets were drawn (K).
     pub k: usize,
+    /// How the candidates were stratified.
     pub by: Stratify,
     /// When the draw was made (local time, informational).
     pub at: String,
+    /// The inspectors paired with the picks, as given.
     pub inspectors: Vec<String>,
+    /// Every site that could be drawn, with its stratum.
     pub candidates: Vec<Candidate>,
+    /// The drawn targets, stratum by stratum.
     pub picks: Vec<Pick>,
 }
 
 /// Why a draw cannot be made.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DrawError {
+    /// K was 0.
     #[error("K must be at least 1")]
     ZeroK,
+    /// More targets asked for than there are candidates.
     #[error("K = {k} but only {n} candidates")]
-    TooFew { k: usize, n: usize },
+    TooFew {
+        /// Targets asked for.
+        k: usize,
+        /// Candidates available.
+        n: usize,
+    },
+    /// Two candidates share an id; holds it.
     #[error("candidate id {0:?} appears twice")]
     Duplicate(String),
+    /// The seed is blank: a draw nobody can reproduce is refused.
     #[error("the seed is empty; publish a seed before drawing")]
     EmptySeed,
 }
@@ -204,20 +226,92 @@ pub fn canonical_json(d: &Draw) -> String {
 /// What `draw verify` found wrong, naming the entry.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ChainProblem {
+    /// The link to the previous entry is broken (an entry before it was changed or removed).
     #[error("draw {seq}: its prev_hash does not match the hash of the draw before it")]
-    BrokenLink { seq: i64 },
+    BrokenLink {
+        /// The entry whose `prev_hash` does not match.
+        seq: i64,
+    },
+    /// The entry's body no longer hashes to its stored hash.
     #[error("draw {seq}: its content does not match its hash (edited after it was logged)")]
-    Edited { seq: i64 },
+    Edited {
+        /// The edited entry.
+        seq: i64,
+    },
+    /// Re-running the draw from its seed and candidates gives other picks.
     #[error("draw {seq}: its picks are not what the seed and candidates give ({problem})")]
-    NotReproducible { seq: i64, problem: String },
+    NotReproducible {
+        /// The entry.
+        seq: i64,
+        /// How the picks differ, or why the draw could not be re-run.
+        problem: String,
+    },
+    /// Sequence numbers are not consecutive.
     #[error("draw {seq}: sequence numbers skip (entries deleted?)")]
-    Gap { seq: i64 },
+    Gap {
+        /// The first entry out of sequence.
+        seq: i64,
+    },
+    /// An entry dated before the entry it follows.
+    #[error("draw {seq}: made at {at}, before draw {previous_seq} ({previous_at}): times never go backwards (back-dated?)")]
+    TimeGoesBack {
+        /// The later entry.
+        seq: i64,
+        /// Its time, as logged.
+        at: String,
+        /// The entry before it.
+        previous_seq: i64,
+        /// That entry's time, as logged.
+        previous_at: String,
+    },
+    /// No entry's hash equals the head published earlier.
+    #[error("no draw in the log ends in the published head {head}: a draw up to the published one was removed or changed, or this is another township's log")]
+    HeadNotFound {
+        /// The published head hash.
+        head: String,
+    },
 }
 
-/// Checks the chain `(seq, body, prev_hash, hash)` from the genesis hash, and re-derives
-/// each draw's picks from its own seed and candidates. Returns the last hash.
+/// Where a published head sits in a sound log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HeadCheck {
+    /// The draw whose hash is the published head: it and every draw before it are as
+    /// they were when the head was published.
+    pub seq: i64,
+    /// Draws logged after the published one.
+    pub later: usize,
+    /// The log's current head.
+    pub last_hash: String,
+}
+
+/// Checks the whole log as [`verify_chain`] does, then that `head`, a hash published
+/// with a draw's result, is the hash of one of its draws: a log whose draws up to that
+/// one were deleted, redone with another seed and re-chained, or edited, has no entry
+/// with that hash.
+pub fn verify_against_head(
+    entries: &[(i64, &str, &str, &str)],
+    head: &str,
+) -> Result<HeadCheck, ChainProblem> {
+    let last_hash = verify_chain(entries)?;
+    let head = head.trim().to_ascii_lowercase();
+    let position = entries
+        .iter()
+        .position(|e| e.3 == head)
+        .ok_or(ChainProblem::HeadNotFound { head })?;
+    Ok(HeadCheck {
+        seq: entries[position].0,
+        later: entries.len() - position - 1,
+        last_hash,
+    })
+}
+
+/// Checks the chain `(seq, body, prev_hash, hash)` from the genesis hash: numbered
+/// 1, 2, 3… without gaps, each linked to the one before, times never going backwards,
+/// and each draw's picks re-derived from its own seed and candidates. Returns the last
+/// hash (the log's head).
 pub fn verify_chain(entries: &[(i64, &str, &str, &str)]) -> Result<String, ChainProblem> {
     let mut prev = GENESIS_HASH.to_string();
+    let mut previous_time: Option<(i64, String)> = None;
     for (n, &(seq, body, prev_hash, hash)) in entries.iter().enumerate() {
         if seq != n as i64 + 1 {
             return Err(ChainProblem::Gap { seq });
@@ -251,6 +345,17 @@ pub fn verify_chain(entries: &[(i64, &str, &str, &str)]) -> Result<String, Chain
                 problem: "picks differ".into(),
             });
         }
+        if let Some((previous_seq, previous_at)) = &previous_time {
+            if logged.at < *previous_at {
+                return Err(ChainProblem::TimeGoesBack {
+                    seq,
+                    at: logged.at,
+                    previous_seq: *previous_seq,
+                    previous_at: previous_at.clone(),
+                });
+            }
+        }
+        previous_time = Some((seq, logged.at));
         prev = hash.to_string();
     }
     Ok(prev)
@@ -365,6 +470,61 @@ mod tests {
         let mut gap = view(&entries);
         gap.remove(1);
         assert_eq!(check(&gap), Err(ChainProblem::Gap { seq: 3 }));
+    }
+
+    /// A log of draws made at the given times, chained from the genesis hash.
+    fn log_at(times: &[&str], seeds: &[&str]) -> Vec<(i64, String, String, String)> {
+        let c = cands(&[5, 5]);
+        let mut prev = GENESIS_HASH.to_string();
+        let mut out = Vec::new();
+        for (i, (at, seed)) in times.iter().zip(seeds).enumerate() {
+            let body = canonical_json(&draw(seed, 2, Stratify::Cell, &c, &[], at).unwrap());
+            let hash = chain_hash(&prev, &body);
+            out.push((i as i64 + 1, body, prev.clone(), hash.clone()));
+            prev = hash;
+        }
+        out
+    }
+
+    fn refs(e: &[(i64, String, String, String)]) -> Vec<(i64, &str, &str, &str)> {
+        e.iter()
+            .map(|(s, b, p, h)| (*s, b.as_str(), p.as_str(), h.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn a_published_head_catches_deleted_and_redone_draws() {
+        let times = [
+            "2025-03-01T09:00:00",
+            "2025-03-08T09:00:00",
+            "2025-03-15T09:00:00",
+        ];
+        let log = log_at(&times, &["a", "b", "c"]);
+        let published = log[1].3.clone(); // the head published with draw 2
+        let ok = verify_against_head(&refs(&log), &published).unwrap();
+        assert_eq!((ok.seq, ok.later), (2, 1));
+        // The last two draws deleted: the chain alone is still sound, the head is not there.
+        assert!(verify_chain(&refs(&log[..1])).is_ok());
+        assert!(matches!(
+            verify_against_head(&refs(&log[..1]), &published),
+            Err(ChainProblem::HeadNotFound { .. })
+        ));
+        // Draw 2 redone with another seed and everything re-chained: sound, but not the head.
+        let redone = log_at(&times, &["a", "b-again", "c"]);
+        assert!(verify_chain(&refs(&redone)).is_ok());
+        assert!(matches!(
+            verify_against_head(&refs(&redone), &published),
+            Err(ChainProblem::HeadNotFound { .. })
+        ));
+    }
+
+    #[test]
+    fn a_back_dated_draw_fails_verification() {
+        let log = log_at(&["2025-03-08T09:00:00", "2025-03-01T09:00:00"], &["a", "b"]);
+        assert!(matches!(
+            verify_chain(&refs(&log)),
+            Err(ChainProblem::TimeGoesBack { seq: 2, .. })
+        ));
     }
 
     proptest! {

@@ -16,7 +16,9 @@ use crate::spatial::{point_segment_m, LocalFrame};
 /// One part of a score: what was counted and the points it gave.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Component {
+    /// What was counted (sites, complaints, findings, schools or days).
     pub count: f64,
+    /// The points it adds to the score.
     pub points: f64,
     /// The ids counted (sites, schools), for the explanation.
     pub ids: Vec<String>,
@@ -40,21 +42,31 @@ pub struct Components {
 /// A hotspot's score, whether it needs a night check, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HotspotScore {
+    /// The hotspot's id.
     pub hotspot_id: String,
+    /// The hotspot's name.
     pub name: String,
+    /// Office building or residential compound.
     pub kind: HotspotKind,
     /// Centroid `[lon, lat]` (where the night route goes).
     pub location: [f64; 2],
+    /// The sum of the components' points.
     pub score: f64,
+    /// The score reaches the rules' flag score and no night check is recent.
     pub needs_night_check: bool,
+    /// The latest night check, township local time, if any.
     pub last_night_check: Option<NaiveDateTime>,
+    /// The score's parts, each explained.
     pub components: Components,
 }
 
 /// What scoring reads.
 pub struct HotspotInput<'a> {
+    /// The hotspots to score.
     pub hotspots: &'a [Hotspot],
+    /// The institutions inside or near them.
     pub sites: &'a [Institution],
+    /// The schools near them.
     pub schools: &'a [School],
     /// Findings `(site id, at)` (hazard, unlicensed operation).
     pub findings: &'a [(String, NaiveDateTime)],

@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use super::error::{Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, FieldSpec, Row};
 use super::geom::{parse_wkt, LayerGeometry, RawGeometry, ReadOptions};
-use super::layers::{IdPoint, SiteLayer};
+use super::layers::{IdPoint, ReadItem, SiteLayer};
 use super::text::decode;
 use crate::crs::Crs;
 use crate::model::{Cell, Depot, Hotspot, Institution, School, Wgs84Point};
@@ -90,6 +90,8 @@ struct Columns {
     lon: Option<(usize, String)>,
     lat: Option<(usize, String)>,
     geometry: Option<(usize, String)>,
+    /// Columns no field of the layer reads, kept beside the item.
+    unknown: Vec<(usize, String)>,
 }
 
 fn is_point<T: SiteLayer>() -> bool {
@@ -106,9 +108,13 @@ fn columns<T: SiteLayer>(header: &csv::StringRecord, source: &str) -> Result<Col
         lon: None,
         lat: None,
         geometry: None,
+        unknown: Vec::new(),
     };
     for (i, h) in header.iter().enumerate() {
         let Some(spec) = f::match_header(&specs, h) else {
+            if !h.trim().is_empty() {
+                cols.unknown.push((i, h.to_string()));
+            }
             continue;
         };
         if let Some(first) = seen.insert(spec.name, h.to_string()) {
@@ -172,6 +178,19 @@ pub fn read<T: SiteLayer>(
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<T>, FormatError> {
+    Ok(read_items(bytes, source, opts)?
+        .into_iter()
+        .map(|r| r.item)
+        .collect())
+}
+
+/// Reads any layer from CSV bytes, each item with the fields its row gave and the
+/// columns the layer does not know (for imports that update only what a file says).
+pub fn read_items<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<ReadItem<T>>, FormatError> {
     let Some((text, _)) = decode(bytes) else {
         return Err(FormatError::Syntax {
             place: Place::file(source),
@@ -183,12 +202,18 @@ pub fn read<T: SiteLayer>(
         .trim(csv::Trim::All)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let header = reader.headers().map_err(|e| syntax(source, &e))?.clone();
+    let lines = LineIndex::new(&text);
+    let header = reader
+        .headers()
+        .map_err(|e| syntax(source, &lines, &e))?
+        .clone();
     let cols = columns::<T>(&header, source)?;
     let mut errors = Errors::default();
     let mut items = Vec::new();
     let mut first_seen: HashMap<String, Place> = HashMap::new();
-    for record in reader.records() {
+    let mut places = Vec::new();
+    let mut record = csv::StringRecord::new();
+    loop {
         if errors.full() {
             errors.push(FormatError::Syntax {
                 place: Place::file(source),
@@ -196,17 +221,29 @@ pub fn read<T: SiteLayer>(
             });
             break;
         }
-        let record = match record {
-            Ok(r) => r,
+        let start = reader.position().byte();
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
-                errors.push(syntax(source, &e));
+                errors.push(syntax(source, &lines, &e));
                 continue;
             }
-        };
+        }
         if record.iter().all(str::is_empty) {
             continue; // the blank rows spreadsheets leave at the end
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let start = lines.skip_line_ends(&text, record.position().map_or(start, |p| p.byte()));
+        let line = lines.line_at(start);
+        let end = reader.position().byte() as usize;
+        let raw = text.get(start as usize..end.min(text.len()));
+        if let Some(problem) = unterminated_quote(raw, end >= text.len()) {
+            errors.push(FormatError::Syntax {
+                place: Place::line(source, line),
+                problem,
+            });
+            continue;
+        }
         if record.len() > header.len() {
             // Usually an unquoted decimal comma (`116,35`) that split a field in two.
             errors.push(FormatError::Syntax {
@@ -222,16 +259,67 @@ pub fn read<T: SiteLayer>(
         let mut row = Row::new(Place::line(source, line), &mut errors);
         let item = build_row::<T>(&mut row, &record, &cols, opts);
         if let Some(item) = item.filter(|_| !row.failed()) {
-            check_unique(&mut first_seen, &row.place.clone(), item.id(), &mut errors);
-            items.push(item);
+            let (given, extra) = (row.given(), row.take_extra());
+            let place = row.place.clone();
+            check_unique(&mut first_seen, &place, item.id(), &mut errors);
+            places.push(place);
+            items.push(ReadItem { item, given, extra });
         }
     }
+    T::check_layer(&items, &places, opts, &mut errors);
     errors.finish(items)
 }
 
-fn syntax(source: &str, e: &csv::Error) -> FormatError {
+/// Line numbers as an editor shows them (the header is line 1), from byte offsets:
+/// a line ends at `\n`, `\r\n` or a lone `\r` (old Mac exports).
+struct LineIndex {
+    starts: Vec<u64>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        for (i, &b) in bytes.iter().enumerate() {
+            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(i as u64 + 1);
+            }
+        }
+        Self { starts }
+    }
+    /// The first byte at or after `offset` that does not end a line: the csv crate
+    /// gives a record's start before the line ends and blank lines it skipped.
+    fn skip_line_ends(&self, text: &str, offset: u64) -> u64 {
+        let rest = text.as_bytes().get(offset as usize..).unwrap_or_default();
+        offset
+            + rest
+                .iter()
+                .take_while(|b| matches!(b, b'\r' | b'\n'))
+                .count() as u64
+    }
+    /// The 1-based line holding byte `offset`.
+    fn line_at(&self, offset: u64) -> u64 {
+        self.starts.partition_point(|&s| s <= offset) as u64
+    }
+}
+
+/// A record that ran to the end of the file with an odd number of quotes opened a
+/// quoted field it never closed: every following line was swallowed into one field.
+fn unterminated_quote(raw: Option<&str>, at_end: bool) -> Option<String> {
+    let raw = raw?;
+    let quotes = raw.matches('"').count();
+    (at_end && quotes % 2 == 1 && raw.contains(['\n', '\r'])).then(|| {
+        format!(
+            "a quote (\") opened here is never closed: the rest of the file ({} more lines) was read as one value",
+            raw.lines().count().saturating_sub(1)
+        )
+    })
+}
+
+fn syntax(source: &str, lines: &LineIndex, e: &csv::Error) -> FormatError {
     let place = match e.position() {
-        Some(p) => Place::line(source, p.line()),
+        Some(p) => Place::line(source, lines.line_at(p.byte())),
         None => Place::file(source),
     };
     FormatError::Syntax {
@@ -274,6 +362,9 @@ fn build_row<T: SiteLayer>(
 ) -> Option<T> {
     for (i, spec, header) in &cols.fields {
         row.set(spec.name, header, record.get(*i).unwrap_or("").to_string());
+    }
+    for (i, header) in &cols.unknown {
+        row.set_extra(header, record.get(*i).unwrap_or("").to_string());
     }
     let geometry = row_geometry::<T>(row, record, cols, opts);
     T::build(row, geometry)
@@ -551,6 +642,83 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
         );
         let d = crate::units::haversine_m((116.3557, 39.9611), list[1].location.lon_lat());
         assert!(d < 0.05, "{d} m");
+    }
+
+    #[test]
+    fn line_numbers_match_an_editor_with_any_line_ending() {
+        for ending in ["\n", "\r\n", "\r"] {
+            let text = ["id,lon,lat", "A,116.35,39.96", "", ",116.35,39.96", ""].join(ending);
+            let e = read_id_points(text.as_bytes(), "s.csv", Crs::Wgs84).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                r#"s.csv line 4, field "id": is empty"#,
+                "ending {ending:?}"
+            );
+        }
+        let quoted = "id,name,kind,licence,lon,lat\nA,\"two\nlines\",training,licensed,116.35,39.96\n,x,training,licensed,116.35,39.96\n";
+        let e = read_institutions(quoted.as_bytes(), "i.csv", &opts()).unwrap_err();
+        assert_eq!(e.to_string(), r#"i.csv line 4, field "id": is empty"#);
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_named_as_such() {
+        let text = "id,lon,lat\nA,116.35,39.96\nB,\"116.35,39.96\nC,116.35,39.96\n";
+        let e = read_id_points(text.as_bytes(), "s.csv", Crs::Wgs84).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("s.csv line 3: a quote (\") opened here is never closed"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn long_names_and_ids_and_control_characters_are_refused() {
+        let long_name = "名".repeat(201);
+        let long_id = "x".repeat(65);
+        let text = format!(
+            "id,name,kind,licence,lon,lat\nA,{long_name},training,licensed,116.35,39.96\n{long_id},ok,training,licensed,116.35,39.96\n\"B\u{7}\",ok,training,licensed,116.35,39.96\n"
+        );
+        let m = messages(&read_institutions(text.as_bytes(), "i.csv", &opts()).unwrap_err());
+        assert_eq!(
+            m,
+            vec![
+                r#"i.csv line 2, field "name": 201 characters; at most 200 are allowed"#,
+                r#"i.csv line 3, field "id": 65 characters; at most 64 are allowed"#,
+                r#"i.csv line 4, field "id": holds a control character ('\u{7}') at character 2"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn overlapping_cells_and_cells_beyond_the_township_are_refused() {
+        let square = |x0: f64, y0: f64, d: f64| {
+            format!(
+                "\"POLYGON (({x0} {y0}, {x1} {y0}, {x1} {y1}, {x0} {y1}, {x0} {y0}))\"",
+                x1 = x0 + d,
+                y1 = y0 + d
+            )
+        };
+        let text = format!(
+            "id,name,geometry\nC1,a,{}\nC2,b,{}\nC3,c,{}\nC4,d,{}\n",
+            square(116.350, 39.955, 0.004),
+            square(116.354, 39.955, 0.004), // shares an edge with C1: fine
+            square(116.352, 39.956, 0.004), // overlaps both
+            square(116.360, 39.960, 0.02),  // mostly outside
+        );
+        let m = messages(&read_cells(text.as_bytes(), "c.csv", &opts()).unwrap_err());
+        assert_eq!(m.len(), 3, "{m:#?}");
+        assert!(
+            m[0].starts_with(r#"c.csv line 5, field "geometry": "#)
+                && m[0].contains("% of the cell lies outside the township extent"),
+            "{}",
+            m[0]
+        );
+        assert!(m[1].starts_with(r#"c.csv line 4, field "geometry": overlaps cell "C1" (c.csv line 2) over 37 % of the smaller cell"#), "{}", m[1]);
+        assert!(
+            m[2].contains(r#"overlaps cell "C2" (c.csv line 3)"#),
+            "{}",
+            m[2]
+        );
     }
 
     #[test]

@@ -20,7 +20,9 @@ pub enum Position {
 /// A file (by the name the caller gave) and a position inside it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Place {
+    /// The file name as the caller gave it (a path, or an upload's name).
     pub source: String,
+    /// Where inside the file.
     pub position: Position,
 }
 
@@ -61,35 +63,90 @@ impl fmt::Display for Place {
 /// What is wrong with one field's value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FieldProblem {
+    /// A required field is blank.
     #[error("is empty")]
     Empty,
+    /// Not a decimal number; holds the text as read.
     #[error("not a number: {0:?}")]
     NotANumber(String),
     #[error("not a whole number ≥ 0: {0:?}")]
+    /// Not a whole number ≥ 0 (a count); holds the text as read.
     NotACount(String),
     #[error("not a date (YYYY-MM-DD): {0:?}")]
+    /// Not a `YYYY-MM-DD` date; holds the text as read.
     NotADate(String),
+    #[error("not a time (RFC 3339, e.g. 2025-03-01T09:30:00Z or 2025-03-01 09:30): {0:?}")]
+    /// Not a point in time (RFC 3339, or `YYYY-MM-DD HH:MM` in the township's zone); holds it.
+    NotATime(String),
     #[error("not opening hours (HH:MM-HH:MM[,HH:MM-HH:MM…]): {0:?}")]
+    /// Not a list of `HH:MM-HH:MM` opening spans; holds the text as read.
     NotOpenHours(String),
     #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]
+    /// A value outside a fixed vocabulary (a kind, a licence status, yes / no).
     UnknownValue {
+        /// The text as read.
         value: String,
+        /// The values that are understood.
         accepted: Vec<&'static str>,
     },
     #[error("duplicate id {id:?} (first at {first})")]
-    DuplicateId { id: String, first: String },
+    /// An id already used by an earlier row or feature of the same file.
+    DuplicateId {
+        /// The repeated id.
+        id: String,
+        /// Where it first appeared (`line N`, `feature N` or the file).
+        first: String,
+    },
     #[error("{value} is not a valid {axis} (must be within ±{limit})")]
+    /// A coordinate beyond what the axis allows (|lon| ≤ 180, |lat| ≤ 90).
     OutOfRange {
+        /// `"longitude"` or `"latitude"`.
         axis: &'static str,
+        /// The value read, in degrees.
         value: f64,
+        /// The largest magnitude allowed, in degrees.
         limit: f64,
     },
     #[error("lon/lat look swapped: ({lon}, {lat}) read as lon, lat")]
-    Swapped { lon: f64, lat: f64 },
+    /// The point lands in the township only with longitude and latitude exchanged.
+    Swapped {
+        /// The value read as longitude, degrees in the file's coordinate system.
+        lon: f64,
+        /// The value read as latitude, degrees in the file's coordinate system.
+        lat: f64,
+    },
     #[error("({lon}, {lat}) is outside the township extent {extent}")]
-    OutsideExtent { lon: f64, lat: f64, extent: String },
+    /// A point outside the township's extent (a typo, or the wrong coordinate system).
+    OutsideExtent {
+        /// Longitude read, degrees in the file's coordinate system.
+        lon: f64,
+        /// Latitude read, degrees in the file's coordinate system.
+        lat: f64,
+        /// The extent, as text for the message (WGS-84 degrees).
+        extent: String,
+    },
     #[error("{0}")]
+    /// A geometry that cannot be used (wrong type, too few points…); holds the reason.
     BadGeometry(String),
+    #[error("{length} characters; at most {limit} are allowed")]
+    /// A text longer than its field allows.
+    TooLong {
+        /// Its length, in characters.
+        length: usize,
+        /// The most allowed, in characters.
+        limit: usize,
+    },
+    #[error("holds a control character ({character:?}) at character {position}")]
+    /// A text holding a control character (ids end up in file names and URLs).
+    ControlCharacter {
+        /// The offending character.
+        character: char,
+        /// Its 1-based position, in characters.
+        position: usize,
+    },
+    #[error("is {0}, where text or a number belongs")]
+    /// A GeoJSON property that is an array, object or the like; holds its JSON kind.
+    NotAValue(&'static str),
 }
 
 /// An error reading a site list or a manifest.
@@ -98,30 +155,45 @@ pub enum FormatError {
     /// The file could not be read at all.
     #[error("{source_name}: cannot read: {message}")]
     Io {
+        /// The file name as the caller gave it.
         source_name: String,
+        /// The operating system's reason.
         message: String,
     },
     /// The document is not well-formed CSV / JSON, or lacks its required structure.
     #[error("{place}: {problem}")]
-    Syntax { place: Place, problem: String },
+    Syntax {
+        /// Where the parser stopped.
+        place: Place,
+        /// The parser's description of the problem.
+        problem: String,
+    },
     /// A required column (CSV) is missing from the header.
     #[error("{source_name}: missing column {column:?} (accepted headers: {})", accepted.join(", "))]
     MissingColumn {
+        /// The file name as the caller gave it.
         source_name: String,
+        /// The canonical name of the missing column.
         column: &'static str,
+        /// The headers (Chinese and English) accepted for that column.
         accepted: Vec<&'static str>,
     },
     /// One field of one row or feature is wrong.
     #[error("{place}, field {field:?}: {problem}")]
     Field {
+        /// The row (CSV line) or feature.
         place: Place,
+        /// The field's name.
         field: String,
+        /// What is wrong with its value.
         problem: FieldProblem,
     },
     /// Several errors in one file (at most [`MAX_ERRORS`] are kept; `more` were not).
     #[error("{}", many_to_string(errors, *more))]
     Many {
+        /// The errors kept, in file order.
         errors: Vec<FormatError>,
+        /// How many more were found but not kept.
         more: usize,
     },
 }
@@ -199,6 +271,27 @@ impl Errors {
     }
 }
 
+/// How deep JSON may nest: `serde_json` stops there (its own limit), and the message
+/// says so in the lead's terms.
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// A JSON syntax error of `source` at its line: `what` names what the document should
+/// have been ("valid JSON", "a valid township manifest").
+pub fn json_syntax(source: &str, e: &serde_json::Error, what: &str) -> FormatError {
+    let place = match e.line() {
+        0 => Place::file(source),
+        n => Place::line(source, n as u64),
+    };
+    let problem = if e.to_string().starts_with("recursion limit exceeded") {
+        format!("not {what}: arrays and objects nested deeper than {MAX_JSON_DEPTH}")
+    } else if e.is_eof() {
+        format!("not {what}: the file ends in the middle of a value (cut short?): {e}")
+    } else {
+        format!("not {what}: {e}")
+    };
+    FormatError::Syntax { place, problem }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +323,16 @@ mod tests {
             "{text}"
         );
         assert!(text.ends_with("… and 5 more"), "{text}");
+    }
+
+    #[test]
+    fn json_nested_too_deep_names_the_line() {
+        let text = format!("{{\n\"a\": {}", "[".repeat(1000));
+        let e = serde_json::from_str::<serde_json::Value>(&text).unwrap_err();
+        assert_eq!(
+            json_syntax("deep.geojson", &e, "valid JSON").to_string(),
+            format!("deep.geojson line 2: not valid JSON: arrays and objects nested deeper than {MAX_JSON_DEPTH}")
+        );
     }
 
     #[test]

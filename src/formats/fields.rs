@@ -17,10 +17,12 @@ pub struct FieldSpec {
     pub aliases: &'static [&'static str],
 }
 
+/// The site's own id (编号 / 序号), unique within a layer.
 pub const ID: FieldSpec = FieldSpec {
     name: "id",
     aliases: &["id", "编号", "序号", "代码"],
 };
+/// The site's display name (机构名称, 学校名称, 网格名称…).
 pub const NAME: FieldSpec = FieldSpec {
     name: "name",
     aliases: &[
@@ -33,30 +35,37 @@ pub const NAME: FieldSpec = FieldSpec {
         "小区名称",
     ],
 };
+/// Longitude, in the layer's declared coordinate system.
 pub const LON: FieldSpec = FieldSpec {
     name: "lon",
     aliases: &["lon", "lng", "long", "longitude", "x", "经度"],
 };
+/// Latitude, in the layer's declared coordinate system.
 pub const LAT: FieldSpec = FieldSpec {
     name: "lat",
     aliases: &["lat", "latitude", "y", "纬度"],
 };
+/// The street address, as written.
 pub const ADDRESS: FieldSpec = FieldSpec {
     name: "address",
     aliases: &["address", "地址", "详细地址"],
 };
+/// What kind of site it is (the layer decides the vocabulary).
 pub const KIND: FieldSpec = FieldSpec {
     name: "kind",
     aliases: &["kind", "type", "类型", "类别", "机构类型"],
 };
+/// An institution's subject class (学科类 / 非学科类).
 pub const SUBJECT: FieldSpec = FieldSpec {
     name: "subject",
     aliases: &["subject", "学科类别", "学科", "培训类别"],
 };
+/// An institution's licence status (证照情况).
 pub const LICENCE: FieldSpec = FieldSpec {
     name: "licence",
     aliases: &["licence", "license", "证照", "证照情况", "证照状态"],
 };
+/// Opening hours, `HH:MM-HH:MM[,HH:MM-HH:MM…]` local time.
 pub const OPEN_HOURS: FieldSpec = FieldSpec {
     name: "open_hours",
     aliases: &[
@@ -67,10 +76,12 @@ pub const OPEN_HOURS: FieldSpec = FieldSpec {
         "开放时间",
     ],
 };
+/// Complaints and tip-offs on record (投诉 / 举报), a whole number.
 pub const COMPLAINTS: FieldSpec = FieldSpec {
     name: "complaints",
     aliases: &["complaints", "投诉", "投诉数", "投诉次数", "举报", "举报数"],
 };
+/// The date of the last inspection, `YYYY-MM-DD`.
 pub const LAST_INSPECTED: FieldSpec = FieldSpec {
     name: "last_inspected",
     aliases: &[
@@ -81,14 +92,17 @@ pub const LAST_INSPECTED: FieldSpec = FieldSpec {
         "最近检查日期",
     ],
 };
+/// Whether the row was made up by the sample generator (not a real business).
 pub const SYNTHETIC: FieldSpec = FieldSpec {
     name: "synthetic",
     aliases: &["synthetic", "模拟", "合成"],
 };
+/// The grid officer (网格员) responsible for a cell.
 pub const OFFICER: FieldSpec = FieldSpec {
     name: "officer",
     aliases: &["officer", "网格员", "负责人"],
 };
+/// A geometry as WKT, in CSV files (GeoJSON features carry their own).
 pub const GEOMETRY: FieldSpec = FieldSpec {
     name: "geometry",
     aliases: &["geometry", "wkt", "geom", "几何", "范围"],
@@ -110,10 +124,14 @@ pub fn match_header(specs: &[FieldSpec], header: &str) -> Option<FieldSpec> {
 /// One row or feature: its place, the values by canonical field (with the header as
 /// written, for messages), and whether any of its fields was rejected.
 pub struct Row<'e> {
+    /// Where the row or feature is, for error messages.
     pub place: Place,
     values: HashMap<&'static str, (String, String)>,
+    extra: Vec<(String, String)>,
     errors: &'e mut Errors,
     failed: bool,
+    /// Fields already rejected (not to be reported twice).
+    rejected: Vec<&'static str>,
 }
 
 impl<'e> Row<'e> {
@@ -122,13 +140,38 @@ impl<'e> Row<'e> {
         Self {
             place,
             values: HashMap::new(),
+            extra: Vec::new(),
             errors,
             failed: false,
+            rejected: Vec::new(),
         }
     }
     /// Sets `field`'s value, read under `header`.
     pub fn set(&mut self, field: &'static str, header: &str, value: String) {
         self.values.insert(field, (header.to_string(), value));
+    }
+    /// Keeps a column (or property) no field of the layer reads, under its header.
+    pub fn set_extra(&mut self, header: &str, value: String) {
+        self.extra.push((header.to_string(), value));
+    }
+    /// The fields this row gives a non-blank value for, by canonical name: an import
+    /// leaves the stored value of every other field alone.
+    pub fn given(&self) -> Vec<&'static str> {
+        let mut given: Vec<&'static str> = self
+            .values
+            .iter()
+            .filter(|(_, (_, v))| !v.trim().is_empty())
+            .map(|(field, _)| *field)
+            .collect();
+        given.sort_unstable();
+        given
+    }
+    /// The columns no field reads, `(header, value)` in file order, blank values left out.
+    pub fn take_extra(&mut self) -> Vec<(String, String)> {
+        std::mem::take(&mut self.extra)
+            .into_iter()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .collect()
     }
     /// True when some field of this row was rejected.
     pub fn failed(&self) -> bool {
@@ -145,6 +188,7 @@ impl<'e> Row<'e> {
         let header = self.header(field);
         self.errors.field(&self.place, &header, problem);
         self.failed = true;
+        self.rejected.push(field);
     }
     /// The trimmed value of `field`, `None` when absent or blank.
     pub fn text(&self, field: FieldSpec) -> Option<String> {
@@ -152,13 +196,24 @@ impl<'e> Row<'e> {
         let v = v.trim();
         (!v.is_empty()).then(|| v.to_string())
     }
-    /// The value of a field that must not be blank.
+    /// The value of a field that must not be blank; ids and names are also held to
+    /// [`check_id`] and [`check_name`].
     pub fn required(&mut self, field: FieldSpec) -> Option<String> {
-        let value = self.text(field);
-        if value.is_none() {
-            self.reject(field.name, FieldProblem::Empty);
+        if self.rejected.contains(&field.name) {
+            return None;
         }
-        value
+        let value = self.text(field);
+        let Some(value) = value else {
+            self.reject(field.name, FieldProblem::Empty);
+            return None;
+        };
+        let checked = match field.name {
+            "id" => check_id(&value),
+            "name" => check_name(&value),
+            _ => Ok(()),
+        };
+        checked.map_err(|p| self.reject(field.name, p)).ok()?;
+        Some(value)
     }
     /// Parses a required field.
     pub fn parse<T>(
@@ -182,6 +237,36 @@ impl<'e> Row<'e> {
                 .map_err(|p| self.reject(field.name, p))
                 .ok(),
         }
+    }
+}
+
+/// The longest id accepted, in characters.
+pub const MAX_ID_CHARS: usize = 64;
+/// The longest name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// An id: at most [`MAX_ID_CHARS`] characters, none of them a control character (ids
+/// end up in file names, URLs and the ledger).
+pub fn check_id(text: &str) -> Result<(), FieldProblem> {
+    check_length(text, MAX_ID_CHARS)?;
+    match text.chars().enumerate().find(|(_, c)| c.is_control()) {
+        Some((position, character)) => Err(FieldProblem::ControlCharacter {
+            character,
+            position: position + 1,
+        }),
+        None => Ok(()),
+    }
+}
+
+/// A name: at most [`MAX_NAME_CHARS`] characters.
+pub fn check_name(text: &str) -> Result<(), FieldProblem> {
+    check_length(text, MAX_NAME_CHARS)
+}
+
+fn check_length(text: &str, limit: usize) -> Result<(), FieldProblem> {
+    match text.chars().count() {
+        length if length > limit => Err(FieldProblem::TooLong { length, limit }),
+        _ => Ok(()),
     }
 }
 

@@ -22,10 +22,10 @@ use geo::{Coord, LineString, Polygon};
 use serde_json::{json, Map, Value};
 
 use super::csv::check_unique;
-use super::error::{Errors, FieldProblem, FormatError, Place};
+use super::error::{json_syntax, Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, Row};
 use super::geom::{round7, LayerGeometry, RawGeometry, ReadOptions};
-use super::layers::SiteLayer;
+use super::layers::{ReadItem, SiteLayer};
 use super::text::decode;
 use crate::model::{
     Cell, Depot, Hotspot, Institution, OpenHours, School, Wgs84Point, Wgs84Polygon,
@@ -90,10 +90,23 @@ pub fn read<T: SiteLayer>(
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<T>, FormatError> {
+    Ok(read_items(bytes, source, opts)?
+        .into_iter()
+        .map(|r| r.item)
+        .collect())
+}
+
+/// Reads any layer from a FeatureCollection, each item with the properties it gave
+/// and those the layer does not know (for imports that update only what a file says).
+pub fn read_items<T: SiteLayer>(
+    bytes: &[u8],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<ReadItem<T>>, FormatError> {
     let file = Place::file(source);
     let (text, _) = decode(bytes).ok_or_else(|| syntax(file.clone(), "text is not UTF-8"))?;
-    let doc: Value = serde_json::from_str(&text)
-        .map_err(|e| syntax(file.clone(), format!("not valid JSON: {e}")))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
     if doc.get("type").and_then(Value::as_str) != Some("FeatureCollection") {
         return Err(syntax(
             file,
@@ -107,6 +120,7 @@ pub fn read<T: SiteLayer>(
     let mut errors = Errors::default();
     let mut items = Vec::new();
     let mut first_seen: HashMap<String, Place> = HashMap::new();
+    let mut places = Vec::new();
     for (i, feature) in features.iter().enumerate() {
         if errors.full() {
             errors.push(syntax(file.clone(), "too many errors; stopped reading"));
@@ -115,10 +129,13 @@ pub fn read<T: SiteLayer>(
         let place = Place::feature(source, i);
         let mut row = Row::new(place.clone(), &mut errors);
         if let Some(item) = build::<T>(&mut row, feature, opts).filter(|_| !row.failed()) {
+            let (given, extra) = (row.given(), row.take_extra());
             check_unique(&mut first_seen, &place, item.id(), &mut errors);
-            items.push(item);
+            places.push(place);
+            items.push(ReadItem { item, given, extra });
         }
     }
+    T::check_layer(&items, &places, opts, &mut errors);
     errors.finish(items)
 }
 
@@ -132,15 +149,26 @@ fn build<T: SiteLayer>(row: &mut Row<'_>, feature: &Value, opts: &ReadOptions) -
     }
     if let Some(props) = feature.get("properties").and_then(Value::as_object) {
         for (key, value) in props {
-            if let (Some(spec), Some(text)) = (f::match_header(T::FIELDS, key), scalar(value)) {
-                row.set(spec.name, key, text);
+            match (f::match_header(T::FIELDS, key), scalar(value)) {
+                (Some(spec), Ok(Some(text))) => row.set(spec.name, key, text),
+                (None, Ok(Some(text))) => row.set_extra(key, text),
+                (Some(spec), Err(kind)) => {
+                    row.set(spec.name, key, String::new());
+                    row.reject(spec.name, FieldProblem::NotAValue(kind));
+                }
+                _ => {}
             }
         }
     }
     // RFC 7946 lets a feature carry its id beside the properties.
     if row.text(f::ID).is_none() {
-        if let Some(id) = feature.get("id").and_then(scalar) {
-            row.set("id", "id", id);
+        match feature.get("id").map(scalar) {
+            Some(Ok(Some(id))) => row.set("id", "id", id),
+            Some(Err(kind)) => {
+                row.set("id", "id", String::new());
+                row.reject("id", FieldProblem::NotAValue(kind));
+            }
+            _ => {}
         }
     }
     let geometry = match feature.get("geometry").filter(|g| !g.is_null()) {
@@ -151,14 +179,16 @@ fn build<T: SiteLayer>(row: &mut Row<'_>, feature: &Value, opts: &ReadOptions) -
     T::build(row, geometry)
 }
 
-/// A property value as text; `None` for null (absent).
-fn scalar(value: &Value) -> Option<String> {
+/// A property value as text; `None` for null (absent); an object or array is refused
+/// (its JSON text is no id or name).
+fn scalar(value: &Value) -> Result<Option<String>, &'static str> {
     match value {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        other => Some(other.to_string()),
+        Value::Null => Ok(None),
+        Value::String(s) => Ok(Some(s.clone())),
+        Value::Bool(b) => Ok(Some(b.to_string())),
+        Value::Number(n) => Ok(Some(n.to_string())),
+        Value::Object(_) => Err("an object"),
+        Value::Array(_) => Err("an array"),
     }
 }
 
@@ -444,11 +474,28 @@ mod tests {
     }
 
     #[test]
+    fn an_object_or_array_where_an_id_belongs_is_refused() {
+        let text = r#"{"type":"FeatureCollection","features":[
+          {"type":"Feature","properties":{"id":{"a":1},"name":"x"},"geometry":{"type":"Point","coordinates":[116.35,39.96]}},
+          {"type":"Feature","id":[1,2],"properties":{"name":["x"]},"geometry":{"type":"Point","coordinates":[116.35,39.96]}}]}"#;
+        let e = read_schools(text.as_bytes(), "s.geojson", &opts()).unwrap_err();
+        let m: Vec<String> = e.errors().iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            m,
+            vec![
+                r#"s.geojson feature 0, field "id": is an object, where text or a number belongs"#,
+                r#"s.geojson feature 1, field "name": is an array, where text or a number belongs"#,
+                r#"s.geojson feature 1, field "id": is an array, where text or a number belongs"#,
+            ]
+        );
+    }
+
+    #[test]
     fn document_errors() {
         let e = read_schools(b"{", "s.geojson", &opts())
             .unwrap_err()
             .to_string();
-        assert!(e.starts_with("s.geojson: not valid JSON"), "{e}");
+        assert!(e.starts_with("s.geojson line 1: not valid JSON"), "{e}");
         let e = read_schools(br#"{"type":"Feature"}"#, "s.geojson", &opts())
             .unwrap_err()
             .to_string();

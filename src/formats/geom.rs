@@ -3,9 +3,11 @@
 //! RFC 7946 asks. Also a small WKT reader for the `geometry` column of CSV files.
 
 use geo::orient::{Direction, Orient};
-use geo::{Area, BoundingRect, Coord, Intersects, LineString, MapCoords, Polygon};
+use geo::{
+    Area, BooleanOps, BoundingRect, Coord, Intersects, LineString, MapCoords, Polygon, Validation,
+};
 
-use super::error::FieldProblem;
+use super::error::{Errors, FieldProblem, Place};
 use crate::crs::Crs;
 use crate::model::{Extent, Wgs84, Wgs84Point, Wgs84Polygon};
 
@@ -13,7 +15,9 @@ use crate::model::{Extent, Wgs84, Wgs84Point, Wgs84Polygon};
 /// extent (WGS-84) they must fall in, when known.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct ReadOptions {
+    /// The coordinate system the layer's coordinates are in.
     pub crs: Crs,
+    /// The township extent (WGS-84); points outside it are refused when set.
     pub extent: Option<Extent>,
 }
 
@@ -27,8 +31,11 @@ impl ReadOptions {
 /// A geometry as read, in the input's coordinate system, before checks.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawGeometry {
+    /// A point `(lon, lat)` in the input's coordinate system.
     Point(f64, f64),
+    /// A polygon in the input's coordinate system.
     Polygon(Polygon<f64>),
+    /// A multipolygon in the input's coordinate system.
     MultiPolygon(Vec<Polygon<f64>>),
     /// Any other type, by name (`LineString`, …): rejected by every layer.
     Other(String),
@@ -170,6 +177,11 @@ pub fn polygon(raw: Polygon<f64>, opts: &ReadOptions) -> Result<Wgs84Polygon, Fi
         let (x, y) = opts.crs.to_wgs84(c.x, c.y);
         Coord { x, y }
     });
+    if let Err(e) = converted.check_validation() {
+        // "exterior ring has a self-intersection", "interior ring at index 0 is not
+        // contained within the polygon's exterior", …
+        return Err(FieldProblem::BadGeometry(format!("invalid polygon: {e}")));
+    }
     if converted.unsigned_area() == 0.0 {
         return Err(FieldProblem::BadGeometry("polygon has zero area".into()));
     }
@@ -193,6 +205,66 @@ pub fn polygon(raw: Polygon<f64>, opts: &ReadOptions) -> Result<Wgs84Polygon, Fi
     Ok(Wgs84(converted.orient(Direction::Default)))
 }
 
+/// How much of a cell may lie outside the township, or inside another cell, as a share
+/// of its area: boundaries drawn by hand never meet exactly.
+pub const CELL_SLACK: f64 = 0.02;
+
+/// Grid cells partition the township: each must lie inside its extent and none may
+/// overlap another (beyond [`CELL_SLACK`]). `cells[i]` (id, area) was read at
+/// `places[i]`; problems are reported on the later cell's `geometry` field.
+pub fn check_cells(
+    cells: &[(&str, &Wgs84Polygon)],
+    places: &[Place],
+    extent: Option<&Extent>,
+    errors: &mut Errors,
+) {
+    let areas: Vec<f64> = cells.iter().map(|(_, p)| p.0.unsigned_area()).collect();
+    let mut report = |i: usize, problem: String| {
+        errors.field(&places[i], "geometry", FieldProblem::BadGeometry(problem));
+    };
+    if let Some(extent) = extent {
+        let township = extent.0.to_polygon();
+        for (i, (_, cell)) in cells.iter().enumerate() {
+            let inside = cell.0.intersection(&township).unsigned_area();
+            let outside = (areas[i] - inside) / areas[i];
+            if outside > CELL_SLACK {
+                report(
+                    i,
+                    format!(
+                        "{:.0} % of the cell lies outside the township extent {}",
+                        outside * 100.0,
+                        extent_text(extent)
+                    ),
+                );
+            }
+        }
+    }
+    let boxes: Vec<_> = cells.iter().map(|(_, p)| p.0.bounding_rect()).collect();
+    for j in 0..cells.len() {
+        for i in 0..j {
+            let (Some(a), Some(b)) = (boxes[i], boxes[j]) else {
+                continue;
+            };
+            if !a.intersects(&b) {
+                continue;
+            }
+            let shared = cells[i].1 .0.intersection(&cells[j].1 .0).unsigned_area();
+            let smaller = areas[i].min(areas[j]);
+            if shared > CELL_SLACK * smaller {
+                report(
+                    j,
+                    format!(
+                        "overlaps cell {:?} ({}) over {:.0} % of the smaller cell",
+                        cells[i].0,
+                        places[i],
+                        100.0 * shared / smaller
+                    ),
+                );
+            }
+        }
+    }
+}
+
 /// Reads WKT `POINT`, `POLYGON` or `MULTIPOLYGON` (2-D) into a raw geometry.
 ///
 /// ```
@@ -201,14 +273,15 @@ pub fn polygon(raw: Polygon<f64>, opts: &ReadOptions) -> Result<Wgs84Polygon, Fi
 /// assert!(parse_wkt("POLYGON ((0 0, 1 0, 1 1, 0 0))").is_ok());
 /// ```
 pub fn parse_wkt(text: &str) -> Result<RawGeometry, FieldProblem> {
-    let bad = |why: &str| FieldProblem::BadGeometry(format!("not WKT ({why}): {text:?}"));
+    let bad =
+        |why: &str| FieldProblem::BadGeometry(format!("not WKT ({why}): {:?}", excerpt(text)));
     let t = text.trim();
     let open = t.find('(').ok_or_else(|| bad("no '('"))?;
     let keyword = t[..open].trim().to_ascii_uppercase();
     let mut parser = WktParser {
         chars: t[open..].chars().peekable(),
     };
-    let tree = parser.node().map_err(bad)?;
+    let tree = parser.node(0).map_err(bad)?;
     parser.skip_ws();
     if parser.chars.peek().is_some() {
         return Err(bad("text after the geometry"));
@@ -231,6 +304,20 @@ pub fn parse_wkt(text: &str) -> Result<RawGeometry, FieldProblem> {
             .map(RawGeometry::MultiPolygon)
             .ok_or_else(|| bad("polygons")),
         other => Ok(RawGeometry::Other(other.to_string())),
+    }
+}
+
+/// How deep WKT parentheses may nest: a MULTIPOLYGON needs 3. The parser is recursive,
+/// so the bound also keeps a hostile field from overflowing the stack.
+pub const MAX_WKT_DEPTH: usize = 8;
+const NESTED_TOO_DEEP: &str = "parentheses nested deeper than 8";
+
+/// The start of a long value, for messages.
+pub fn excerpt(text: &str) -> String {
+    const KEEP: usize = 80;
+    match text.char_indices().nth(KEEP) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -264,8 +351,12 @@ impl WktParser<'_> {
     fn skip_ws(&mut self) {
         while self.chars.next_if(|c| c.is_whitespace()).is_some() {}
     }
-    /// `( item, item, … )` where an item is a nested list or a coordinate `x y`.
-    fn node(&mut self) -> Result<Vec<Wkt>, &'static str> {
+    /// `( item, item, … )` where an item is a nested list or a coordinate `x y`;
+    /// `depth` lists enclose this one.
+    fn node(&mut self, depth: usize) -> Result<Vec<Wkt>, &'static str> {
+        if depth >= MAX_WKT_DEPTH {
+            return Err(NESTED_TOO_DEEP);
+        }
         self.skip_ws();
         if self.chars.next() != Some('(') {
             return Err("expected '('");
@@ -274,7 +365,7 @@ impl WktParser<'_> {
         loop {
             self.skip_ws();
             if self.chars.peek() == Some(&'(') {
-                items.push(Wkt::List(self.node()?));
+                items.push(Wkt::List(self.node(depth + 1)?));
             } else {
                 let x = self.number()?;
                 let y = self.number()?;
@@ -425,6 +516,30 @@ mod tests {
     }
 
     #[test]
+    fn self_crossing_polygons_and_holes_outside_are_refused() {
+        let opts = ReadOptions {
+            crs: Crs::Wgs84,
+            extent: Some(extent()),
+        };
+        let bow_tie = "POLYGON ((116.350 39.960, 116.352 39.962, 116.352 39.960, 116.350 39.962, 116.350 39.960))";
+        let RawGeometry::Polygon(raw) = parse_wkt(bow_tie).unwrap() else {
+            panic!()
+        };
+        let e = polygon(raw, &opts).unwrap_err().to_string();
+        assert!(e.contains("self-intersection"), "{e}");
+        let hole_outside = "POLYGON ((116.350 39.960, 116.352 39.960, 116.352 39.962, 116.350 39.962, 116.350 39.960), \
+            (116.360 39.960, 116.361 39.960, 116.361 39.961, 116.360 39.960))";
+        let RawGeometry::Polygon(raw) = parse_wkt(hole_outside).unwrap() else {
+            panic!()
+        };
+        let e = polygon(raw, &opts).unwrap_err().to_string();
+        assert!(
+            e.contains("interior ring at index 0 is not contained"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn wkt_forms() {
         assert!(matches!(
             parse_wkt("multipolygon (((0 0, 1 0, 1 1, 0 0)), ((2 2, 3 2, 3 3, 2 2)))"),
@@ -443,5 +558,19 @@ mod tests {
         ] {
             assert!(parse_wkt(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_without_recursing_further() {
+        let deep = format!("POLYGON {}", "(".repeat(60_000));
+        let err = parse_wkt(&deep).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("not WKT ({NESTED_TOO_DEEP})")),
+            "{err}"
+        );
+        assert!(err.len() < 200, "the message quotes only the start: {err}");
+        assert!(NESTED_TOO_DEEP.ends_with(&MAX_WKT_DEPTH.to_string()));
+        let ok = "MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)))";
+        assert!(parse_wkt(ok).is_ok());
     }
 }

@@ -6,25 +6,39 @@ use quick_xml::Reader;
 /// A track (or route) of a GPX file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GpxTrack {
+    /// The `<name>` of the track or route, if it has one.
     pub name: Option<String>,
     /// `(lon, lat)` in WGS-84 degrees, in file order.
     pub points: Vec<(f64, f64)>,
     /// The first point's `<time>` text, when present.
     pub start_time: Option<String>,
+    /// The 1-based line of the `<trk>` / `<rte>` start tag.
+    pub line: usize,
+    /// The 1-based line of [`GpxTrack::start_time`] (0 when there is none).
+    pub start_time_line: usize,
 }
 
 /// Why a GPX file could not be read; names the file and the line.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GpxError {
+    /// The file is not well-formed XML, or a point lacks a valid coordinate.
     #[error("{source_name} line {line}: {problem}")]
     At {
+        /// The file name as given.
         source_name: String,
+        /// The 1-based line of the problem.
         line: usize,
+        /// What is wrong.
         problem: String,
     },
+    /// The file has no track or route point at all; holds the file name.
     #[error("{0}: no track or route points")]
     Empty(String),
 }
+
+/// How deep GPX elements may nest (`gpx` > `trk` > `trkseg` > `trkpt` > `extensions` …
+/// needs well under this).
+pub const MAX_DEPTH: usize = 64;
 
 fn line_of(bytes: &[u8], pos: usize) -> usize {
     1 + bytes[..pos.min(bytes.len())]
@@ -63,6 +77,8 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                         name: None,
                         points: vec![],
                         start_time: None,
+                        line: line_of(bytes, pos),
+                        start_time_line: 0,
                     });
                 }
                 if name == "trkpt" || name == "rtept" {
@@ -98,6 +114,9 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                 }
                 if matches!(event, Event::Start(_)) {
                     path.push(name);
+                    if path.len() > MAX_DEPTH {
+                        return Err(err(pos, format!("elements nested deeper than {MAX_DEPTH}")));
+                    }
                 }
             }
             Event::Text(t) => {
@@ -116,6 +135,7 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
                         && matches!(parent, Some("trkpt") | Some("rtept"))
                     {
                         track.start_time = Some(text);
+                        track.start_time_line = line_of(bytes, pos);
                     }
                 }
             }
@@ -136,9 +156,13 @@ pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxErr
 /// A named point of a GPX file (a stop of a route).
 #[derive(Debug, Clone, PartialEq)]
 pub struct GpxWaypoint {
+    /// Longitude, WGS-84 degrees.
     pub lon: f64,
+    /// Latitude, WGS-84 degrees.
     pub lat: f64,
+    /// The `<name>` shown on the device (e.g. `1. 英才学校`).
     pub name: String,
+    /// The `<desc>`, e.g. the planned arrival time.
     pub description: String,
 }
 
@@ -191,6 +215,18 @@ mod tests {
         assert!(e.contains("a.gpx line 3"), "{e}");
         assert!(read_gpx(b"<gpx></gpx>", "b.gpx").is_err());
         assert!(read_gpx(b"<gpx><trk><trkpt lat=\"1\"", "c.gpx").is_err());
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_with_the_line() {
+        let gpx = format!("<gpx>\n<trk>{}", "<x>".repeat(10_000));
+        let e = read_gpx(gpx.as_bytes(), "deep.gpx")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            format!("deep.gpx line 2: elements nested deeper than {MAX_DEPTH}")
+        );
     }
 
     #[test]

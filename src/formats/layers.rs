@@ -1,8 +1,9 @@
 //! The model layers as the readers see them: which fields each has, and how a checked
 //! row or feature becomes a model value. CSV and GeoJSON share these definitions.
 
+use super::error::{Errors, Place};
 use super::fields::{self as f, FieldSpec, Row};
-use super::geom::LayerGeometry;
+use super::geom::{check_cells, LayerGeometry, ReadOptions};
 use crate::model::{Cell, Depot, Hotspot, Institution, School, Wgs84Point, Wgs84Polygon};
 
 /// A layer a site list can hold: institutions, schools, cells, hotspots, depots.
@@ -20,6 +21,9 @@ pub trait SiteLayer: Sized {
     fn build(row: &mut Row<'_>, geometry: Option<Self::Geometry>) -> Option<Self>;
     /// The item's id, unique within the layer.
     fn id(&self) -> &str;
+    /// Checks that concern the layer as a whole, once every item is read (`places[i]`
+    /// is where `items[i]` was read). None by default; cells must not overlap.
+    fn check_layer(_items: &[ReadItem<Self>], _places: &[Place], _opts: &ReadOptions, _errors: &mut Errors) {}
 }
 
 impl SiteLayer for Institution {
@@ -120,6 +124,18 @@ impl SiteLayer for Cell {
     fn id(&self) -> &str {
         &self.id
     }
+    fn check_layer(
+        items: &[ReadItem<Self>],
+        places: &[Place],
+        opts: &ReadOptions,
+        errors: &mut Errors,
+    ) {
+        let cells: Vec<(&str, &Wgs84Polygon)> = items
+            .iter()
+            .map(|c| (c.item.id.as_str(), &c.item.area))
+            .collect();
+        check_cells(&cells, places, opts.extent.as_ref(), errors);
+    }
 }
 
 impl SiteLayer for Hotspot {
@@ -143,10 +159,25 @@ impl SiteLayer for Hotspot {
     }
 }
 
+/// An item as read from one row or feature, with what the row said beyond the item:
+/// which fields it gave (an import updates only those) and the columns the layer does
+/// not know (kept as extra attributes or reported as ignored, never dropped unsaid).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadItem<T> {
+    /// The item read (already checked and in WGS-84).
+    pub item: T,
+    /// Canonical names of the fields with a non-blank value (`name`, `open_hours`, …).
+    pub given: Vec<&'static str>,
+    /// Unknown columns or properties `(header, value)` with a non-blank value.
+    pub extra: Vec<(String, String)>,
+}
+
 /// A bare site: an id and a point (the `matrix` command's `id,lon,lat` lists).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IdPoint {
+    /// The site's id as given.
     pub id: String,
+    /// Its position, WGS-84.
     pub location: Wgs84Point,
 }
 

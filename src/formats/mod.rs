@@ -12,13 +12,17 @@ pub mod fields;
 pub mod geojson;
 pub mod geom;
 pub mod gpx;
+pub mod guard;
 pub mod layers;
 pub mod mvt;
 pub mod osm;
 pub mod table;
 pub mod text;
+pub mod time;
 pub mod township;
+pub mod track;
+pub mod untrusted;
 
 pub use error::{FieldProblem, FormatError, Place, Position};
 pub use geom::ReadOptions;
-pub use layers::SiteLayer;
+pub use layers::{ReadItem, SiteLayer};

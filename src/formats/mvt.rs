@@ -13,8 +13,11 @@ pub const EXTENT: u32 = 4096;
 /// A property value of a feature.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MvtValue {
+    /// A string value.
     Text(String),
+    /// An unsigned integer value (counts, ids, zooms).
     Uint(u64),
+    /// A boolean value (e.g. `cluster`).
     Bool(bool),
 }
 
@@ -22,16 +25,22 @@ pub enum MvtValue {
 /// the tile is allowed).
 #[derive(Debug, Clone, PartialEq)]
 pub struct MvtPoint {
+    /// The feature id within its layer.
     pub id: u64,
+    /// Tile x, 0 at the left edge, [`EXTENT`] at the right.
     pub x: i32,
+    /// Tile y, 0 at the top edge, [`EXTENT`] at the bottom.
     pub y: i32,
+    /// Named properties, in the order they are written.
     pub properties: Vec<(&'static str, MvtValue)>,
 }
 
 /// A named layer of point features.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MvtLayer {
+    /// The layer name the style refers to.
     pub name: String,
+    /// The layer's point features.
     pub features: Vec<MvtPoint>,
 }
 

@@ -7,8 +7,11 @@ use serde::Serialize;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Value {
+    /// Text (formula-looking text is neutralised when written).
     Text(String),
+    /// A number, written as a number cell.
     Number(f64),
+    /// A blank cell.
     Empty,
 }
 
@@ -41,16 +44,21 @@ impl From<usize> for Value {
 /// A table: a sheet name, headers and rows of the same width.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
+    /// The sheet name in an xlsx workbook (cut to Excel's 31 characters); CSV ignores it.
     pub name: String,
+    /// Column headers, in order.
     pub headers: Vec<String>,
+    /// The rows, each as wide as `headers`.
     pub rows: Vec<Vec<Value>>,
 }
 
 /// Why a table could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum TableError {
+    /// The CSV writer failed.
     #[error("CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// The xlsx writer failed.
     #[error("xlsx: {0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }
@@ -60,14 +68,32 @@ pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 fn text(v: &Value) -> String {
     match v {
-        Value::Text(s) => s.clone(),
+        Value::Text(s) => neutralise_formula(s),
         Value::Number(x) if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", *x as i64),
         Value::Number(x) => format!("{x}"),
         Value::Empty => String::new(),
     }
 }
 
-/// The table as CSV bytes: BOM, header row, rows.
+/// Text as a spreadsheet must show it, never run it (OWASP's rule against CSV
+/// injection): a value starting with `=`, `+`, `-`, `@`, a tab or a carriage return
+/// would be taken by Excel or WPS as a formula, so it gets a leading `'`. Every CSV this
+/// program writes goes through [`to_csv`], so no writer can forget.
+///
+/// ```
+/// use gridpatrol::formats::table::neutralise_formula;
+/// assert_eq!(neutralise_formula("=HYPERLINK(\"http://x\")"), "'=HYPERLINK(\"http://x\")");
+/// assert_eq!(neutralise_formula("学而思"), "学而思");
+/// ```
+pub fn neutralise_formula(text: &str) -> String {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{text}"),
+        _ => text.to_string(),
+    }
+}
+
+/// The table as CSV bytes: BOM, header row, rows. Text cells are passed through
+/// [`neutralise_formula`]; numbers (written by this program) are not.
 ///
 /// ```
 /// use gridpatrol::coverage::report::{Table, Value};
@@ -79,7 +105,7 @@ pub fn to_csv(table: &Table) -> Result<Vec<u8>, TableError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(BOM.to_vec());
-    w.write_record(&table.headers)?;
+    w.write_record(table.headers.iter().map(|h| neutralise_formula(h)))?;
     for row in &table.rows {
         w.write_record(row.iter().map(text))?;
     }
@@ -142,6 +168,64 @@ mod tests {
         assert_eq!(&rows[0][0], "x,y");
         assert_eq!(&rows[0][1], "第一行\n第二行");
         assert_eq!(&rows[1][1], "1.5");
+    }
+
+    #[test]
+    fn csv_cells_that_would_be_formulas_are_neutralised() {
+        let hostile = [
+            "=1+1",
+            "+86 10",
+            "-2+3",
+            "@SUM(A1)",
+            "\tx",
+            "\rx",
+            "=HYPERLINK(\"x\")",
+        ];
+        let t = Table {
+            name: "x".into(),
+            headers: vec!["=h".into(), "b".into()],
+            rows: hostile
+                .iter()
+                .map(|h| vec![Value::Text(h.to_string()), Value::Number(-3.0)])
+                .collect(),
+        };
+        let bytes = to_csv(&t).unwrap();
+        let mut r = csv::ReaderBuilder::new().from_reader(&bytes[3..]);
+        assert_eq!(&r.headers().unwrap()[0], "'=h");
+        let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+        for (row, h) in rows.iter().zip(hostile) {
+            assert_eq!(&row[0], format!("'{h}"));
+            assert_eq!(&row[1], "-3", "numbers are ours, written as numbers");
+        }
+    }
+
+    /// Every CSV goes through [`to_csv`]: no other file in `src/` builds a CSV writer
+    /// (one that did could forget [`neutralise_formula`]).
+    #[test]
+    fn no_other_csv_writer_exists() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let needle = ["csv::", "Writer"].concat();
+                    if text.contains(&needle) && !path.ends_with("formats/table.rs") {
+                        found.push(path.display().to_string());
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut found,
+        );
+        assert!(
+            found.is_empty(),
+            "CSV written outside formats/table.rs: {found:?}"
+        );
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::borrow::Cow;
 /// The encoding a file was read in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TextEncoding {
+    /// Plain UTF-8.
     Utf8,
     /// UTF-8 preceded by the byte-order mark `EF BB BF`.
     Utf8Bom,

@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use geo::{coord, Rect};
 use serde::{Deserialize, Serialize};
 
-use super::error::{Errors, FormatError, Place};
+use super::error::{json_syntax, Errors, FormatError, Place};
 use super::geom::ReadOptions;
 use super::layers::SiteLayer;
 use crate::crs::Crs;
@@ -49,16 +49,25 @@ pub struct Manifest {
     /// The township's rules, when not in `rules.toml` (read by [`crate::rules`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rules: Option<serde_json::Value>,
+    /// The township's time zone (default Asia/Shanghai): device times with an offset
+    /// are converted to it. See [`Zone::parse`](super::time::Zone::parse).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 /// Each layer's file, all optional.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Layers {
+    /// The tutoring institutions (培训机构) list.
     pub institutions: Option<LayerFile>,
+    /// The schools list (a school near a hotspot raises its score).
     pub schools: Option<LayerFile>,
+    /// The grid cells (网格) with their officers.
     pub cells: Option<LayerFile>,
+    /// The known hotspots (重点区域).
     pub hotspots: Option<LayerFile>,
+    /// The depots teams start from and return to.
     pub depots: Option<LayerFile>,
 }
 
@@ -66,9 +75,12 @@ pub struct Layers {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LayerFile {
+    /// The file's path, relative to the manifest.
     pub file: String,
+    /// CSV or GeoJSON; guessed from the file name when left out.
     #[serde(default)]
     pub format: Option<LayerFormat>,
+    /// The coordinate system the file's coordinates are in (required, never guessed).
     pub crs: Crs,
 }
 
@@ -76,7 +88,9 @@ pub struct LayerFile {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LayerFormat {
+    /// Comma-separated values with a header row (UTF-8 or GBK).
     Csv,
+    /// A GeoJSON FeatureCollection.
     Geojson,
 }
 
@@ -104,7 +118,7 @@ impl Manifest {
             problem,
         };
         let m: Manifest = serde_json::from_slice(bytes)
-            .map_err(|e| syntax(format!("not a valid township manifest: {e}")))?;
+            .map_err(|e| json_syntax(source, &e, "a valid township manifest"))?;
         let [x0, y0, x1, y1] = m.extent;
         let ok = [x0, y0, x1, y1].iter().all(|v| v.is_finite())
             && x0 < x1
@@ -122,7 +136,17 @@ impl Manifest {
         if m.name.trim().is_empty() {
             return Err(syntax("\"name\" is empty".into()));
         }
+        m.zone()
+            .map_err(|e| syntax(format!("\"time_zone\": {e}")))?;
         Ok(m)
+    }
+
+    /// The township's time zone: `time_zone`, or Asia/Shanghai.
+    pub fn zone(&self) -> Result<super::time::Zone, String> {
+        match &self.time_zone {
+            Some(name) => super::time::Zone::parse(name),
+            None => Ok(super::time::Zone::default()),
+        }
     }
 
     /// The extent as a WGS-84 rectangle.

@@ -1,5 +1,7 @@
 //! The domain model: plain data, no I/O. Every location is WGS-84 and the type says so.
 
+pub mod dates;
+
 use chrono::NaiveDate;
 use geo::{Point, Polygon, Rect};
 use serde::{Deserialize, Serialize};
@@ -46,7 +48,9 @@ impl Wgs84Point {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InstitutionKind {
+    /// 校外培训机构: off-campus training.
     Training,
+    /// 托管机构 / 小饭桌: after-school care.
     Care,
 }
 
@@ -54,7 +58,9 @@ pub enum InstitutionKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
+    /// 学科类: academic subjects (the main target of 双减).
     Subject,
+    /// 非学科类: arts, sports and the like.
     NonSubject,
 }
 
@@ -62,8 +68,11 @@ pub enum Subject {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Licence {
+    /// 有证有照: school-running licence and business registration.
     Licensed,
+    /// 有照无证: a business registration only, no school-running licence.
     RegisteredOnly,
+    /// 无证无照: neither.
     Unlicensed,
 }
 
@@ -82,13 +91,16 @@ impl Licence {
 /// A time range within a day, in seconds since midnight (`end_s > start_s`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct TimeRange {
+    /// Start, seconds since local midnight.
     pub start_s: ClockSeconds,
+    /// End, seconds since local midnight (after `start_s`).
     pub end_s: ClockSeconds,
 }
 
 /// Opening hours where known: one or more daily ranges such as `08:00-12:00,14:00-20:00`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OpenHours {
+    /// The daily ranges, in order.
     pub ranges: Vec<TimeRange>,
 }
 
@@ -119,17 +131,25 @@ impl OpenHours {
 /// An institution to inspect: a training business or a care business.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Institution {
+    /// The institution's id from the lead's list.
     pub id: String,
+    /// Its name as registered or signposted.
     pub name: String,
+    /// Training or care.
     pub kind: InstitutionKind,
     /// Known for training businesses; care businesses usually have none.
     pub subject: Option<Subject>,
+    /// Its licence status.
     pub licence: Licence,
+    /// The street address, if known.
     pub address: Option<String>,
+    /// Where it is (the door, as near as known).
     pub location: Wgs84Point,
+    /// Daily opening hours, local time, if known.
     pub open_hours: Option<OpenHours>,
     /// Complaints and tip-offs (投诉 / 举报) on record.
     pub complaints: u32,
+    /// The last inspection date the lead's list gives (the workspace's records come on top).
     pub last_inspected: Option<NaiveDate>,
     /// Placed by the sample generator, not a real business.
     pub synthetic: bool,
@@ -138,17 +158,24 @@ pub struct Institution {
 /// A school (primary or secondary): nearby hidden tutoring raises a hotspot's score.
 #[derive(Debug, Clone, PartialEq)]
 pub struct School {
+    /// The school's id from the lead's list.
     pub id: String,
+    /// The school's name.
     pub name: String,
+    /// Where it is (its gate, as near as known).
     pub location: Wgs84Point,
 }
 
 /// A grid cell (网格) owned by a grid officer (网格员).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
+    /// The cell's id from the lead's list.
     pub id: String,
+    /// The cell's name.
     pub name: String,
+    /// The grid officer (网格员) responsible, if known.
     pub officer: Option<String>,
+    /// The cell's outline.
     pub area: Wgs84Polygon,
 }
 
@@ -156,37 +183,52 @@ pub struct Cell {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum HotspotKind {
+    /// 写字楼: an office building.
     OfficeBuilding,
+    /// 居民小区: a residential compound.
     ResidentialCompound,
 }
 
 /// An office building or residential compound that may need night checks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hotspot {
+    /// The hotspot's id from the lead's list.
     pub id: String,
+    /// The hotspot's name.
     pub name: String,
+    /// Office building or residential compound.
     pub kind: HotspotKind,
+    /// The building's or compound's outline.
     pub area: Wgs84Polygon,
 }
 
 /// The township office (or another base) a team starts and ends its shift at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Depot {
+    /// The depot's id.
     pub id: String,
+    /// The depot's name (e.g. the township office).
     pub name: String,
+    /// Where teams set off from.
     pub location: Wgs84Point,
 }
 
 /// Everything a township holds, as loaded from the lead's files or the workspace.
 #[derive(Debug, Clone, Default)]
 pub struct Township {
+    /// The township's name (镇 / 街道).
     pub name: String,
     /// The township's extent (from its manifest): every site lies inside it.
     pub extent: Option<Extent>,
+    /// Tutoring institutions to inspect.
     pub institutions: Vec<Institution>,
+    /// Schools.
     pub schools: Vec<School>,
+    /// Grid cells (网格).
     pub cells: Vec<Cell>,
+    /// Hotspots for night checks.
     pub hotspots: Vec<Hotspot>,
+    /// Depots teams start from.
     pub depots: Vec<Depot>,
 }
 

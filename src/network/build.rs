@@ -14,6 +14,7 @@ use crate::units::{haversine_m, Metres};
 /// What the build made and what it dropped.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct BuildReport {
+    /// The profile the graph was built for.
     pub profile: Profile,
     /// Ways the profile may use.
     pub usable_ways: usize,
@@ -25,7 +26,9 @@ pub struct BuildReport {
     pub length_m: Metres,
     /// Outside the largest strongly connected component.
     pub dropped_nodes: usize,
+    /// Directed edges outside the largest strongly connected component.
     pub dropped_edges: usize,
+    /// Street length outside it, counted like `length_m`.
     pub dropped_length_m: Metres,
     /// How many strongly connected components there were.
     pub components: usize,
@@ -73,14 +76,19 @@ pub enum BuildStage {
 /// A progress report for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BuildProgress {
+    /// The stage being worked on.
     pub stage: BuildStage,
+    /// Units of the stage finished so far (ways for [`BuildStage::Ways`]).
     pub done: u64,
+    /// Units the stage has in all; `done == total` when it is finished.
     pub total: u64,
 }
 
 /// Why no network could be built.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum BuildError {
+    /// No way in the extract has a `highway` class the profile may travel (with access
+    /// allowed), so there is nothing to build a graph from.
     #[error("the extract has no way usable by the {0} profile (no highway it may travel)")]
     NoUsableWays(Profile),
 }

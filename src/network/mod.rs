@@ -21,8 +21,11 @@ use crate::units::{Metres, Seconds};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
+    /// On foot at walking speed, both ways along every street a pedestrian may use
+    /// (the default: inspections are mostly on foot).
     #[default]
     Walk,
+    /// By car, obeying one-way streets and access tags, at class speeds or `maxspeed`.
     Drive,
 }
 
@@ -31,17 +34,22 @@ pub enum Profile {
 pub struct NodeData {
     /// The OpenStreetMap node id.
     pub osm_id: i64,
+    /// Where the node is (WGS-84, as in the extract).
     pub location: Wgs84Point,
 }
 
 /// A directed street piece between two nodes, along one OpenStreetMap way.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeData {
+    /// The OpenStreetMap way this piece was cut from.
     pub way_id: i64,
     /// The way's `highway` tag (`residential`, `footway`, ...).
     pub highway: String,
+    /// The way's `name` tag (street names in sweep shifts and exports); `None` when untagged.
     pub name: Option<String>,
+    /// Length along the geometry (haversine, metres).
     pub length_m: Metres,
+    /// Travel time in seconds at the profile's speed for this way (`length_m / speed`).
     pub duration_s: Seconds,
     /// From the edge's source node to its target node.
     pub geometry: Wgs84<LineString<f64>>,
@@ -91,9 +99,13 @@ impl std::str::FromStr for Profile {
 /// ```
 #[derive(Debug, Clone)]
 pub struct RoadNetwork {
+    /// The travel profile the graph was built for.
     pub profile: Profile,
+    /// The routable graph: the largest strongly connected part of the usable ways.
     pub graph: RoadGraph,
+    /// What the build kept and dropped.
     pub report: BuildReport,
+    /// The R-tree that places points onto `graph`'s edges.
     pub snapper: SnapIndex,
 }
 

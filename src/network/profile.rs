@@ -70,6 +70,7 @@ pub struct WayRule {
     pub forward: bool,
     /// Against it.
     pub backward: bool,
+    /// Travel speed in km/h: the class speed, or a tagged `maxspeed` when driving.
     pub speed_kmh: f64,
 }
 

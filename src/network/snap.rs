@@ -22,6 +22,7 @@ pub const DEFAULT_MAX_SNAP_M: Metres = crate::rules::DEFAULT_MAX_SITE_TO_STREET_
 /// `length_m - offset_m`).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Snap {
+    /// The directed edge the point lies on (one of a twin pair, see above).
     pub edge: EdgeIndex,
     /// Metres along the edge from its source node, `0..=length_m`.
     pub offset_m: Metres,
@@ -34,8 +35,16 @@ pub struct Snap {
 /// Why a point could not be snapped.
 #[derive(Debug, Clone, Copy, PartialEq, thiserror::Error)]
 pub enum SnapError {
+    /// The nearest street is beyond the snapping limit; the point is not routed through
+    /// the air.
     #[error("unreachable: the nearest street is {snap_m:.0} m away (limit {max_snap_m:.0} m)")]
-    Unreachable { snap_m: Metres, max_snap_m: Metres },
+    Unreachable {
+        /// Distance from the point to the nearest street, in metres.
+        snap_m: Metres,
+        /// The limit that was exceeded, in metres.
+        max_snap_m: Metres,
+    },
+    /// The graph has no edge at all, so nothing can be snapped.
     #[error("the network has no edges to snap to")]
     EmptyNetwork,
 }

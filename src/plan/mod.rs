@@ -45,6 +45,7 @@ use route::{Ctx, Route, State, NONE};
 /// Why no plan came out.
 #[derive(Debug, Error)]
 pub enum SolveError {
+    /// The problem is malformed (a bad window, a matrix of the wrong size…).
     #[error(transparent)]
     Problem(#[from] ProblemError),
     /// A safety net: the plan failed the independent check (a solver bug).

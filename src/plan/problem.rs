@@ -52,7 +52,9 @@ impl Matrix {
 /// A closed time interval `[start_s, end_s]` in seconds since midnight.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimeWindow {
+    /// Opening time, seconds since local midnight.
     pub start_s: ClockSeconds,
+    /// Closing time, seconds since local midnight (inclusive, not before `start_s`).
     pub end_s: ClockSeconds,
 }
 
@@ -82,6 +84,7 @@ pub struct Stop {
     pub id: String,
     /// Row/column in the matrices.
     pub location: usize,
+    /// Time spent on site (the inspection itself), in seconds.
     pub service_s: Seconds,
     /// Service must start inside one of these; empty means "any time".
     pub windows: Vec<TimeWindow>,
@@ -89,6 +92,7 @@ pub struct Stop {
     pub prize: f64,
     /// Must be served if at all feasible (tip-offs, re-inspections, Solomon customers).
     pub mandatory: bool,
+    /// Skills the serving team must have (e.g. a joint inspection); none by default.
     pub skills: Skills,
     /// Load taken up on the vehicle (Solomon demand); 0 for inspections.
     pub demand: f64,
@@ -115,20 +119,28 @@ impl Stop {
 pub struct Break {
     /// The break must start inside this window.
     pub start_window: TimeWindow,
+    /// How long the break lasts, in seconds.
     pub duration_s: Seconds,
 }
 
 /// A team (vehicle): where and when it works and what it can do.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Vehicle {
+    /// The caller's id (team name or number).
     pub id: String,
+    /// Row/column in the matrices where the team sets out (its depot).
     pub start_location: usize,
+    /// Row/column where it must end; usually the same depot.
     pub end_location: usize,
     /// Leaves the start no earlier than `start_s`, back at the end no later than `end_s`.
     pub shift: TimeWindow,
+    /// The break the team takes, if any (`break` is a keyword, hence the underscore).
     pub break_: Option<Break>,
+    /// What the team can do; it serves only stops whose skills it covers.
     pub skills: Skills,
+    /// At most this many stops in its route; `None` for no limit.
     pub max_stops: Option<usize>,
+    /// Most total stop `demand` it can carry (Solomon); `None` for no limit.
     pub capacity: Option<f64>,
 }
 
@@ -152,49 +164,84 @@ impl Vehicle {
 /// collected, then minimise the total travel time (the `durations_s` matrix).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Problem {
+    /// Travel times between locations in seconds; the cost minimised.
     pub durations_s: Matrix,
+    /// Travel lengths between locations in metres, the same size; reported, not minimised.
     pub distances_m: Matrix,
+    /// Every stop that may be visited.
     pub stops: Vec<Stop>,
+    /// The teams available; at least one.
     pub vehicles: Vec<Vehicle>,
 }
 
 /// Why a problem cannot be planned at all.
 #[derive(Debug, Error, PartialEq)]
 pub enum ProblemError {
+    /// The problem has no vehicle, so nothing can be served.
     #[error("no teams: a plan needs at least one team (vehicle)")]
     NoVehicles,
+    /// The two matrices cover different numbers of locations.
     #[error("the duration matrix is {durations}×{durations} but the distance matrix is {distances}×{distances}")]
-    MatrixSizes { durations: usize, distances: usize },
+    MatrixSizes {
+        /// Locations in `durations_s`.
+        durations: usize,
+        /// Locations in `distances_m`.
+        distances: usize,
+    },
+    /// A stop or team names a matrix row that does not exist.
     #[error(
         "{what} `{id}` refers to location {location}, but the matrices have only {n} locations"
     )]
     LocationOutOfRange {
+        /// `"stop"` or `"team"`.
         what: &'static str,
+        /// The stop's or team's id.
         id: String,
+        /// The location it names.
         location: usize,
+        /// Locations the matrices have.
         n: usize,
     },
+    /// A team's shift closes before it opens.
     #[error("team `{id}`: the shift ends ({end_s} s) before it starts ({start_s} s)")]
     ShiftEndsBeforeStart {
+        /// The team's id.
         id: String,
+        /// Shift start, seconds since midnight.
         start_s: f64,
+        /// Shift end, seconds since midnight.
         end_s: f64,
     },
+    /// A number is NaN, infinite or negative where that makes no sense.
     #[error("{what} `{id}`: field `{field}` is {value}, which is not a valid number here")]
     BadNumber {
+        /// `"stop"` or `"team"`.
         what: &'static str,
+        /// The stop's or team's id.
         id: String,
+        /// The field, as named in [`Stop`] or [`Vehicle`] (`service_s`, `break.duration_s`...).
         field: &'static str,
+        /// The value found.
         value: f64,
     },
+    /// A stop's time window closes before it opens (or is NaN).
     #[error("stop `{id}`: time window {start_s}–{end_s} ends before it starts")]
     BadWindow {
+        /// The stop's id.
         id: String,
+        /// Window start, seconds since midnight.
         start_s: f64,
+        /// Window end, seconds since midnight.
         end_s: f64,
     },
+    /// A matrix entry is negative or NaN (infinity is allowed: unreachable).
     #[error("the matrices hold a negative or NaN entry from {from} to {to}")]
-    BadMatrixEntry { from: usize, to: usize },
+    BadMatrixEntry {
+        /// Row (origin location).
+        from: usize,
+        /// Column (destination location).
+        to: usize,
+    },
 }
 
 impl Problem {

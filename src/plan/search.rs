@@ -23,6 +23,7 @@ pub struct SolveOptions {
     /// Stop after this many iterations; when set, the result depends only on the seed
     /// and this count (as long as the time limit is not reached first).
     pub max_iterations: Option<u64>,
+    /// Seeds the random choices; the same seed and iteration budget give the same plan.
     pub seed: u64,
 }
 
@@ -39,10 +40,15 @@ impl Default for SolveOptions {
 /// Reported whenever the search finds a better plan.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
+    /// The iteration that found it.
     pub iteration: u64,
+    /// Wall-clock seconds since the search began.
     pub elapsed_s: f64,
+    /// Mandatory stops the new best plan leaves out.
     pub mandatory_missed: usize,
+    /// Prize it collects.
     pub prize: f64,
+    /// Its total travel time, in seconds.
     pub travel_s: f64,
 }
 

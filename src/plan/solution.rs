@@ -9,12 +9,18 @@ use crate::units::{ClockSeconds, Metres, Seconds};
 pub struct Visit {
     /// Index into [`super::Problem::stops`].
     pub stop: usize,
+    /// The stop's own id ([`super::Stop::id`]), so the visit reads without the problem.
     pub stop_id: String,
+    /// When the team gets there, seconds since midnight.
     pub arrival_s: ClockSeconds,
+    /// When the inspection begins: the arrival, or later when waiting for a time window
+    /// or after a break taken on arrival.
     pub start_s: ClockSeconds,
+    /// When the team leaves: `start_s` plus the stop's service time.
     pub departure_s: ClockSeconds,
     /// The leg that leads here from the previous visit (or the start).
     pub leg_duration_s: Seconds,
+    /// Length of that leg, in metres.
     pub leg_distance_m: Metres,
 }
 
@@ -22,8 +28,11 @@ pub struct Visit {
 /// (`visits.len()` means the leg back to the end location).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct BreakPlan {
+    /// Index of the visit whose leg holds the break.
     pub before_visit: usize,
+    /// When the break begins, seconds since midnight.
     pub start_s: ClockSeconds,
+    /// When it ends: `start_s` plus the break's duration.
     pub end_s: ClockSeconds,
 }
 
@@ -32,15 +41,23 @@ pub struct BreakPlan {
 pub struct RoutePlan {
     /// Index into [`super::Problem::vehicles`].
     pub vehicle: usize,
+    /// The team's own id ([`super::Vehicle::id`]).
     pub vehicle_id: String,
+    /// When the team leaves its start location: the start of its shift.
     pub departure_s: ClockSeconds,
+    /// The stops served, in order.
     pub visits: Vec<Visit>,
+    /// Where the team's break falls; `None` when it has none or is back before it opens.
     pub break_: Option<BreakPlan>,
     /// The leg back to the end location.
     pub return_leg_duration_s: Seconds,
+    /// Length of the leg back, in metres.
     pub return_leg_distance_m: Metres,
+    /// When the team is back at its end location, seconds since midnight.
     pub return_s: ClockSeconds,
+    /// Time spent travelling (every leg, the way back included; no service or waiting).
     pub travel_s: Seconds,
+    /// Length travelled over the same legs, in metres.
     pub distance_m: Metres,
 }
 
@@ -74,9 +91,13 @@ impl Reason {
 /// A stop left out of the plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Unassigned {
+    /// Index into [`super::Problem::stops`].
     pub stop: usize,
+    /// The stop's own id.
     pub stop_id: String,
+    /// The stop had to be served; a missed mandatory stop needs a lead's attention.
     pub mandatory: bool,
+    /// Why no route could take it.
     pub reason: Reason,
 }
 
@@ -84,9 +105,13 @@ pub struct Unassigned {
 /// less travel time.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Objective {
+    /// Mandatory stops left unassigned (first criterion: lower is better).
     pub mandatory_missed: usize,
+    /// Sum of the prizes of the stops served (second: higher is better).
     pub prize: f64,
+    /// Travel time of all routes in seconds (third: lower is better).
     pub travel_s: Seconds,
+    /// Length of all routes in metres; reported only, never compared.
     pub distance_m: Metres,
 }
 
@@ -106,8 +131,11 @@ impl Objective {
 /// A plan: routes (only teams with at least one visit) and unassigned stops.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Solution {
+    /// One route per team that visits something, in vehicle order.
     pub routes: Vec<RoutePlan>,
+    /// Every stop not visited, with the reason.
     pub unassigned: Vec<Unassigned>,
+    /// How good the plan is, by the criteria of [`Objective`].
     pub objective: Objective,
     /// Search iterations done.
     pub iterations: u64,

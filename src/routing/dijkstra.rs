@@ -13,15 +13,21 @@ pub const NO_ARC: u32 = u32::MAX;
 /// A start of a search: a node already reached at some cost.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Seed {
+    /// The CSR node index.
     pub node: u32,
+    /// Seconds already spent reaching it (e.g. from a site partway along an edge).
     pub duration_s: f64,
+    /// Metres already travelled reaching it.
     pub length_m: f64,
 }
 
 /// Per-thread labels, sized to the graph once.
 #[derive(Debug, Clone)]
 pub struct Workspace {
+    /// Best duration found per node by the last search, in seconds; infinite where
+    /// unreached, exact only for settled nodes.
     pub duration_s: Vec<f64>,
+    /// Length in metres of the path behind `duration_s`, per node.
     pub length_m: Vec<f64>,
     /// The arc a node was reached by, [`NO_ARC`] for seeds.
     pub parent: Vec<u32>,

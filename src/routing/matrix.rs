@@ -14,7 +14,9 @@ use crate::units::{Metres, Seconds};
 /// `None` where a target cannot be reached.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Matrix {
+    /// Number of rows.
     pub sources: usize,
+    /// Number of columns (the row stride of the flat vectors).
     pub targets: usize,
     /// Row-major, `sources * targets` entries.
     pub durations_s: Vec<Option<Seconds>>,
@@ -23,9 +25,13 @@ pub struct Matrix {
 }
 
 impl Matrix {
+    /// Fastest travel time from `source` to `target` in seconds, `None` when unreachable.
+    /// Both indices must be in range (`source < sources`, `target < targets`).
     pub fn duration_s(&self, source: usize, target: usize) -> Option<Seconds> {
         self.durations_s[source * self.targets + target]
     }
+    /// Length in metres of that fastest path, `None` when unreachable.
+    /// Both indices must be in range (`source < sources`, `target < targets`).
     pub fn distance_m(&self, source: usize, target: usize) -> Option<Metres> {
         self.distances_m[source * self.targets + target]
     }

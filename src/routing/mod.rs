@@ -50,6 +50,7 @@ pub struct Router {
 pub struct Route {
     /// Length along the fastest path.
     pub distance_m: Metres,
+    /// Travel time in seconds, the quantity the route minimises.
     pub duration_s: Seconds,
     /// From the start's snapped point to the end's, along the streets.
     pub geometry: Wgs84<geo::LineString<f64>>,

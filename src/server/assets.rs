@@ -1,5 +1,7 @@
 //! The page and MapLibre GL JS, embedded in the binary at build time (`build.rs`
-//! checks that `npm ci --prefix web` has put MapLibre in place).
+//! checks that `npm ci --prefix web` has put MapLibre in place). The page is
+//! `index.html`, `style.css`, its font and its ES modules under `js/`, which the
+//! browser loads natively (no bundler).
 
 use axum::extract::Path;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
@@ -16,7 +18,9 @@ use super::error::ApiError;
 #[include = "*.css"]
 #[include = "*.svg"]
 #[include = "fonts/*.woff2"]
+// The page's tools (TypeScript, ESLint: devDependencies) and their configs stay out.
 #[exclude = "node_modules/*"]
+#[exclude = "*.config.*"]
 struct Page;
 
 #[derive(RustEmbed)]
@@ -73,11 +77,51 @@ mod tests {
     #[test]
     fn page_and_maplibre_are_embedded() {
         assert!(Page::get("index.html").is_some());
-        assert!(Page::get("app.js").is_some());
-        assert!(Page::get("labels.js").is_some());
+        assert!(Page::get("js/main.js").is_some());
+        assert!(Page::get("js/map/labels.js").is_some());
+        assert!(Page::get("js/panels/plan.js").is_some());
         assert!(Page::get("fonts/gp-sans.woff2").is_some());
         assert!(Maplibre::get("maplibre-gl.js").is_some());
         assert!(Maplibre::get("maplibre-gl.css").is_some());
         assert!(Maplibre::get("maplibre-gl-dev.js").is_none());
+    }
+
+    /// The page's tools (TypeScript, ESLint, their configs, the npm manifests) stay
+    /// out of the binary: only what the browser loads is embedded.
+    #[test]
+    fn only_what_the_browser_loads_is_embedded() {
+        let files: Vec<String> = Page::iter().map(|f| f.into_owned()).collect();
+        for file in &files {
+            assert!(!file.starts_with("node_modules/"), "{file} is embedded");
+            let page_file = file.ends_with(".html")
+                || file.ends_with(".css")
+                || file.ends_with(".woff2")
+                || file.ends_with(".svg")
+                || (file.starts_with("js/") && file.ends_with(".js"));
+            assert!(
+                page_file,
+                "{file} is embedded but the browser never loads it"
+            );
+        }
+    }
+
+    /// Module scripts must come with a JavaScript type, or the browser refuses them.
+    #[test]
+    fn modules_are_served_as_javascript() {
+        for path in ["js/main.js", "js/map/map.js"] {
+            let response = answer(Page::get(path), path, &HeaderMap::new());
+            assert_eq!(response.status(), StatusCode::OK);
+            assert_eq!(
+                response.headers()[CONTENT_TYPE],
+                "text/javascript",
+                "{path}"
+            );
+        }
+        let missing = answer(
+            Page::get("js/nothing.js"),
+            "js/nothing.js",
+            &HeaderMap::new(),
+        );
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
     }
 }

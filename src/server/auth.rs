@@ -7,17 +7,19 @@
 //! to the host.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::net::IpAddr;
+use std::sync::{Mutex, OnceLock};
 
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
-use argon2::{Argon2, PasswordVerifier};
-use axum::extract::{FromRequestParts, State};
-use axum::http::header::{COOKIE, HOST, ORIGIN, SET_COOKIE};
+use axum::extract::{Extension, FromRequestParts, Path, State};
+use axum::http::header::{COOKIE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 
+pub use crate::store::{hash_password, password_matches};
+
+use super::access::Checked;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
 
@@ -28,7 +30,9 @@ pub const SESSION_COOKIE: &str = "gp_session";
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// A township lead: plans, imports, draws, sees everything.
     Lead,
+    /// An inspector: sees the team's route, records inspections.
     Inspector,
 }
 
@@ -46,7 +50,9 @@ impl std::str::FromStr for Role {
 /// A signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct User {
+    /// The login name.
     pub name: String,
+    /// Lead or inspector.
     pub role: Role,
     /// The team an inspector belongs to (leads may have none).
     pub team: Option<String>,
@@ -68,11 +74,23 @@ impl User {
 #[error("user store: {0}")]
 pub struct StoreError(pub String);
 
-/// Where users and sessions live. Implementations hash with argon2 and keep only
-/// the hash; tokens are random and expire.
+/// Where users and sessions live. Implementations keep only argon2 hashes; tokens are
+/// random and expire.
 pub trait UserStore: Send + Sync + 'static {
-    /// The user, when `password` is theirs.
-    fn verify(&self, name: &str, password: &str) -> Result<Option<User>, StoreError>;
+    /// The user named `name` and the hash of their password: a quick lookup, so a
+    /// lock held for it is never held while hashing.
+    fn credentials(&self, name: &str) -> Result<Option<(User, String)>, StoreError>;
+    /// The user, when `password` is theirs. An unknown name costs the same hashing as
+    /// a known one (a dummy hash), so the answer time does not tell names apart.
+    fn verify(&self, name: &str, password: &str) -> Result<Option<User>, StoreError> {
+        match self.credentials(name)? {
+            Some((user, hash)) => Ok(password_matches(password, &hash).then_some(user)),
+            None => {
+                password_matches(password, dummy_hash());
+                Ok(None)
+            }
+        }
+    }
     /// A new session for `name`, valid for `ttl_s` seconds; returns its token.
     fn open_session(&self, name: &str, ttl_s: u64) -> Result<String, StoreError>;
     /// The user of a live session.
@@ -86,24 +104,11 @@ pub trait UserStore: Send + Sync + 'static {
     }
 }
 
-/// Hashes a password with argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, StoreError> {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| StoreError(e.to_string()))
-}
-
-/// Checks a password against a PHC hash string made by [`hash_password`].
-pub fn password_matches(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
-        })
-        .unwrap_or(false)
+/// A hash of a random password, made once with the same parameters as real ones:
+/// checked against for unknown user names.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&new_token()).unwrap_or_default())
 }
 
 /// A fresh random session token (256 bits, hex).
@@ -124,7 +129,7 @@ pub struct MemoryUsers {
 impl MemoryUsers {
     /// Adds (or replaces) a user with this password.
     pub fn add(&self, user: User, password: &str) -> Result<(), StoreError> {
-        let hash = hash_password(password)?;
+        let hash = hash_password(password).map_err(|e| StoreError(e.to_string()))?;
         let mut users = self.users.lock().map_err(|e| StoreError(e.to_string()))?;
         users.insert(user.name.clone(), (user, hash));
         Ok(())
@@ -132,12 +137,9 @@ impl MemoryUsers {
 }
 
 impl UserStore for MemoryUsers {
-    fn verify(&self, name: &str, password: &str) -> Result<Option<User>, StoreError> {
+    fn credentials(&self, name: &str) -> Result<Option<(User, String)>, StoreError> {
         let users = self.users.lock().map_err(|e| StoreError(e.to_string()))?;
-        Ok(users
-            .get(name)
-            .filter(|(_, hash)| password_matches(password, hash))
-            .map(|(u, _)| u.clone()))
+        Ok(users.get(name).cloned())
     }
     fn open_session(&self, name: &str, ttl_s: u64) -> Result<String, StoreError> {
         let token = new_token();
@@ -212,22 +214,31 @@ pub struct Signed(pub User);
 /// The signed-in user, if any.
 pub struct MaybeSigned(pub Option<User>);
 
+/// The user of the request's session (checking a write's `Origin` first): what the
+/// access rules ([`super::access`]) decide on.
+pub async fn request_user(parts: &Parts, state: &AppState) -> Result<Option<User>, ApiError> {
+    check_origin(&parts.method, &parts.headers)?;
+    let Some(token) = session_token(&parts.headers) else {
+        return Ok(None);
+    };
+    if let Some(user) = state.users.known_session_user(&token) {
+        return Ok(Some(user));
+    }
+    let users = state.users.clone();
+    tokio::task::spawn_blocking(move || users.session_user(&token))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
+}
+
 impl FromRequestParts<AppState> for MaybeSigned {
     type Rejection = ApiError;
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        check_origin(&parts.method, &parts.headers)?;
-        let Some(token) = session_token(&parts.headers) else {
-            return Ok(MaybeSigned(None));
-        };
-        if let Some(user) = state.users.known_session_user(&token) {
-            return Ok(MaybeSigned(Some(user)));
+        // The access rules found the user already; ask again only outside them.
+        if let Some(Checked(user)) = parts.extensions.get::<Checked>() {
+            return Ok(MaybeSigned(user.clone()));
         }
-        let users = state.users.clone();
-        let user = tokio::task::spawn_blocking(move || users.session_user(&token))
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(ApiError::internal)?;
-        Ok(MaybeSigned(user))
+        Ok(MaybeSigned(request_user(parts, state).await?))
     }
 }
 
@@ -241,44 +252,60 @@ impl FromRequestParts<AppState> for Signed {
     }
 }
 
-/// A lead; rejects inspectors with 403.
-pub struct Lead(pub User);
-
-impl FromRequestParts<AppState> for Lead {
-    type Rejection = ApiError;
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Signed(user) = Signed::from_request_parts(parts, state).await?;
-        if user.is_lead() {
-            Ok(Lead(user))
-        } else {
-            Err(ApiError::forbidden("only a lead may do this"))
-        }
-    }
-}
-
 /// `POST /api/login` body.
 #[derive(Deserialize)]
 pub struct LoginRequest {
+    /// The login name.
     pub name: String,
+    /// The password, in clear (the connection should be HTTPS).
     pub password: String,
 }
 
-fn session_cookie(token: &str, max_age_s: u64) -> Result<HeaderValue, ApiError> {
+/// The session cookie; `Secure` (sent over HTTPS only) when the server speaks TLS.
+fn session_cookie(token: &str, max_age_s: u64, secure: bool) -> Result<HeaderValue, ApiError> {
+    let secure = if secure { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_s}"
+        "{SESSION_COOKIE}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age_s}{secure}"
     ))
     .map_err(ApiError::internal)
 }
 
-/// `POST /api/login`: checks the password, opens a session, sets the cookie.
+/// The address a request came from, set by the connection loop ([`super::listen`]).
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
+
+/// `429 too_many_attempts` with `Retry-After` in whole seconds.
+fn held(wait: std::time::Duration) -> Response {
+    let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+    let mut response = ApiError::too_many_attempts(format!(
+        "too many failed sign-ins: try again in {} min, or ask a lead to unlock the user",
+        seconds.div_ceil(60)
+    ))
+    .into_response();
+    response
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from(seconds));
+    response
+}
+
+/// `POST /api/login`: checks the password, opens a session, sets the cookie. Names
+/// and addresses with too many recent failures are held ([`super::throttle`]) before
+/// any hashing; hashing runs on a blocking thread, under no lock.
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Option<Extension<ClientAddr>>,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response, ApiError> {
     check_origin(&Method::POST, &headers)?;
+    let address = client.map_or(IpAddr::from([0, 0, 0, 0]), |Extension(c)| c.0);
+    if let Some(wait) = state.throttle.wait(&req.name, address) {
+        tracing::warn!(user = %req.name, %address, wait_s = wait.as_secs(), "sign-in held: too many failures");
+        return Ok(held(wait));
+    }
     let users = state.users.clone();
     let ttl_s = state.config.session_ttl_s;
+    let name = req.name.clone();
     let opened = tokio::task::spawn_blocking(move || {
         let user = users.verify(&req.name, &req.password)?;
         user.map(|u| users.open_session(&u.name, ttl_s).map(|t| (u, t)))
@@ -288,15 +315,29 @@ pub async fn login(
     .map_err(ApiError::internal)?
     .map_err(ApiError::internal)?;
     let Some((user, token)) = opened else {
-        tracing::info!("sign-in refused");
+        let (by_user, by_address) = state.throttle.failed(&name, address);
+        tracing::warn!(user = %name, %address, by_user, by_address, "sign-in refused: wrong name or password");
         return Err(ApiError::bad_credentials());
     };
-    tracing::info!(user = %user.name, "signed in");
+    state.throttle.clear_user(&user.name);
+    tracing::info!(user = %user.name, %address, "signed in");
     let mut response = axum::Json(serde_json::json!({ "user": user })).into_response();
-    response
-        .headers_mut()
-        .insert(SET_COOKIE, session_cookie(&token, ttl_s)?);
+    response.headers_mut().insert(
+        SET_COOKIE,
+        session_cookie(&token, ttl_s, state.config.tls.is_some())?,
+    );
     Ok(response)
+}
+
+/// `POST /api/users/{name}/unlock` (leads): forgets the user's failed sign-ins.
+pub async fn unlock(
+    State(state): State<AppState>,
+    Signed(lead): Signed,
+    Path(name): Path<String>,
+) -> axum::Json<serde_json::Value> {
+    let held = state.throttle.clear_user(&name);
+    tracing::info!(user = %name, lead = %lead.name, held, "sign-in unlocked");
+    axum::Json(serde_json::json!({ "user": name, "unlocked": held }))
 }
 
 /// `POST /api/logout`: ends the session and clears the cookie.
@@ -313,9 +354,10 @@ pub async fn logout(
             .map_err(ApiError::internal)?;
     }
     let mut response = axum::Json(serde_json::json!({ "ok": true })).into_response();
-    response
-        .headers_mut()
-        .insert(SET_COOKIE, session_cookie("", 0)?);
+    response.headers_mut().insert(
+        SET_COOKIE,
+        session_cookie("", 0, state.config.tls.is_some())?,
+    );
     Ok(response)
 }
 
@@ -367,11 +409,12 @@ fn from_store_user(u: crate::store::User) -> User {
 }
 
 impl UserStore for StoreUsers {
-    fn verify(&self, name: &str, password: &str) -> Result<Option<User>, StoreError> {
-        let ws = self.lock()?;
-        ws.user_verify_password(name, password)
-            .map(|u| u.map(from_store_user))
-            .map_err(|e| StoreError(e.to_string()))
+    fn credentials(&self, name: &str) -> Result<Option<(User, String)>, StoreError> {
+        let found = self
+            .lock()?
+            .user_with_hash(name)
+            .map_err(|e| StoreError(e.to_string()))?;
+        Ok(found.map(|(u, hash)| (from_store_user(u), hash)))
     }
     fn open_session(&self, name: &str, ttl_s: u64) -> Result<String, StoreError> {
         let mut ws = self.lock()?;

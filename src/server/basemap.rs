@@ -9,12 +9,19 @@ use crate::formats::osm::{OsmData, OsmWay, Tags};
 /// How the page draws a way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BaseClass {
+    /// Motorways, trunk, primary, secondary and tertiary roads.
     StreetMajor,
+    /// Residential and service streets.
     StreetMinor,
+    /// Footways, cycleways, pedestrian streets, steps and tracks.
     Path,
+    /// Railways, subway and light rail.
     Rail,
+    /// Building outlines.
     Building,
+    /// Rivers, lakes and other water.
     Water,
+    /// Parks, grass and woods.
     Park,
 }
 

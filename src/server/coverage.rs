@@ -15,7 +15,9 @@ use super::AppState;
 /// The period asked for (inclusive dates).
 #[derive(Deserialize)]
 pub struct Period {
+    /// First day, `YYYY-MM-DD` (default: the rules' map window ending today).
     pub from: Option<String>,
+    /// Last day, `YYYY-MM-DD` (default: today).
     pub to: Option<String>,
 }
 

@@ -4,7 +4,7 @@
 use axum::extract::State;
 use serde::Deserialize;
 
-use super::auth::Lead;
+use super::auth::Signed;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
 use crate::coverage::draw::{canonical_json, draw, Stratify};
@@ -13,15 +13,18 @@ use crate::coverage::draw_candidates::draw_candidates;
 /// The body: how many sites and inspectors, and the seed (a new one when absent).
 #[derive(Deserialize)]
 pub struct DrawRequest {
+    /// How many sites to draw (1 to 1000).
     pub sites: usize,
+    /// How many of the paired inspectors the answer lists (at least one); every inspector account takes part.
     pub inspectors: usize,
+    /// The published seed; blank or absent: a new one from today's date and a random token.
     pub seed: Option<String>,
 }
 
 /// Runs a draw stratified by cell; only leads draw.
 pub async fn post_draw(
     State(state): State<AppState>,
-    Lead(user): Lead,
+    Signed(user): Signed,
     ApiJson(req): ApiJson<DrawRequest>,
 ) -> Result<axum::Json<serde_json::Value>, ApiError> {
     if req.sites == 0 || req.sites > 1000 {
@@ -60,6 +63,7 @@ pub async fn post_draw(
         people.truncate(req.inspectors.max(1));
         Ok::<_, ApiError>(serde_json::json!({ "draw": {
             "seq": entry.seq, "seed": d.seed, "hash": entry.hash, "prev_hash": entry.prev_hash,
+            "head": entry.hash,
             "sites": d.picks.iter().map(|p| serde_json::json!({
                 "id": p.site_id, "name": names.get(p.site_id.as_str()), "cell": p.stratum, "inspector": p.inspector,
             })).collect::<Vec<_>>(),

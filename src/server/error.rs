@@ -11,8 +11,11 @@ use serde_json::json;
 /// An error the API answers with: an HTTP status, a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// The HTTP status answered.
     pub status: StatusCode,
+    /// A stable machine-readable code (`bad_request`, `forbidden`, …) the page keys messages on.
     pub code: &'static str,
+    /// A message for people (English), shown after the page's Chinese label for `code`.
     pub message: String,
 }
 
@@ -71,6 +74,22 @@ impl ApiError {
     /// 422 `invalid_json`: the body is not the JSON this endpoint takes.
     pub fn invalid_json(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", message)
+    }
+    /// 429 `too_many_attempts`: too many failed sign-ins; the answer says when to retry.
+    pub fn too_many_attempts(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::TOO_MANY_REQUESTS, "too_many_attempts", message)
+    }
+    /// 421 `wrong_host`: the request names a host this server does not serve as.
+    pub fn wrong_host(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::MISDIRECTED_REQUEST, "wrong_host", message)
+    }
+    /// 422 `idempotency_key_reused`: a key already used for a different request.
+    pub fn key_reused(message: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "idempotency_key_reused",
+            message,
+        )
     }
     /// 503 `unavailable`: the capability is not built into this server yet.
     pub fn unavailable(message: impl Into<String>) -> Self {

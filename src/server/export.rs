@@ -29,10 +29,11 @@ fn attachment(bytes: Vec<u8>, mime: &'static str, file: &str) -> Response {
 }
 
 fn ledger_table(data: &super::ServerData) -> Result<crate::coverage::report::Table, ApiError> {
-    let ws = data.store()?;
-    let rows = ws.ledger_rows(None, None)?;
-    let cells = ws.cells()?;
-    Ok(crate::coverage::report::ledger_table(&rows, &cells))
+    data.read(|ws| {
+        let rows = ws.ledger_rows(None, None)?;
+        let cells = ws.cells()?;
+        Ok(crate::coverage::report::ledger_table(&rows, &cells))
+    })
 }
 
 /// The per-cell coverage bulletin over `from..=to`, as the CLI's report writes it.
@@ -41,19 +42,20 @@ fn coverage_table(
     from: chrono::NaiveDate,
     to: chrono::NaiveDate,
 ) -> Result<crate::coverage::report::Table, ApiError> {
-    let ws = data.store()?;
-    let figures = crate::coverage::coverage::coverage_from_store(&ws, from, to)?;
-    let inspections = ws.inspections(
-        from.and_hms_opt(0, 0, 0),
-        to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)),
-    )?;
-    Ok(crate::coverage::report::bulletin_table(
-        &format!("覆盖 coverage {from}~{to}"),
-        &figures,
-        &inspections,
-        &ws.institutions()?,
-        &ws.cells()?,
-    ))
+    data.read(|ws| {
+        let figures = crate::coverage::coverage::coverage_from_store(ws, from, to)?;
+        let inspections = ws.inspections(
+            from.and_hms_opt(0, 0, 0),
+            to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)),
+        )?;
+        Ok(crate::coverage::report::bulletin_table(
+            &format!("覆盖 coverage {from}~{to}"),
+            &figures,
+            &inspections,
+            &ws.institutions()?,
+            &ws.cells()?,
+        ))
+    })
 }
 
 /// One export file.

@@ -1,33 +1,97 @@
 //! `POST /api/inspections`: records one inspection and answers with the cell's new
 //! coverage, so the page can recolour it at once.
+//!
+//! A client may send an `Idempotency-Key` header (a field device that lost the
+//! answer sends the same request again): the same key from the same user stores one
+//! inspection and answers the first result, even after a restart; the same key with
+//! another request is refused (422). The workspace is locked for the write alone:
+//! the cell's coverage comes from the answers kept for readers, built beside it.
+
+use std::collections::HashMap;
 
 use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use chrono::{Local, NaiveDate};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 use super::auth::Signed;
 use super::error::ApiError;
-use super::workspace::{coverage_rows, default_window, site_cells};
+use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
-use crate::store::{InspectionInput, InspectionResult};
+use crate::store::{IdempotencyKey, InspectionInput, InspectionResult, Once};
+
+/// The header a client names a write with.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+/// Sent with an answer given again for a repeated key.
+pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
+/// Longest key accepted.
+const MAX_KEY_LEN: usize = 255;
 
 /// The body: which site, when, what was found.
-#[derive(Deserialize)]
+#[derive(Deserialize, Serialize)]
 pub struct InspectionRequest {
+    /// The site (or hotspot) inspected.
     pub site_id: String,
     /// The day of the visit (`YYYY-MM-DD`); the time is now.
     pub date: String,
     /// `compliant`, `hazard`, `unlicensed_operation`, `closed` or `not_found`.
     pub result: String,
+    /// Free-text remarks.
     pub notes: Option<String>,
+}
+
+/// The `Idempotency-Key` of a request, checked: 1 to 255 visible ASCII characters.
+pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    let Some(value) = headers.get(IDEMPOTENCY_KEY) else {
+        return Ok(None);
+    };
+    let key = value.to_str().unwrap_or_default();
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(format!(
+            "Idempotency-Key: 1 to {MAX_KEY_LEN} visible ASCII characters (a UUID will do)"
+        )));
+    }
+    Ok(Some(key.to_string()))
+}
+
+/// Which cell each site lies in, and each cell's figures over the default window:
+/// what a write answers with, kept like the readers' answers.
+struct CellFigures {
+    site_cell: HashMap<String, String>,
+    rows: HashMap<String, Value>,
+}
+
+/// The page's view of the coverage of the cell holding `site_id` (built beside
+/// the writers, not under their lock).
+fn cell_of(data: &ServerData, site_id: &str) -> Result<Option<Value>, ApiError> {
+    let (from, to) = data.read(default_window)?;
+    let figures = data.kept(&format!("cell figures {from} {to}"), |ws| {
+        Ok(CellFigures {
+            site_cell: site_cells(ws)?,
+            rows: coverage_rows(ws, from, to)?
+                .into_iter()
+                .filter_map(|r| Some((r["cell_id"].as_str()?.to_string(), r)))
+                .collect(),
+        })
+    })?;
+    Ok(figures
+        .site_cell
+        .get(site_id)
+        .and_then(|cell| figures.rows.get(cell))
+        .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })))
 }
 
 /// Records an inspection (any signed-in user; the team is theirs, or `lead`).
 pub async fn post_inspection(
     State(state): State<AppState>,
     Signed(user): Signed,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<InspectionRequest>,
-) -> Result<axum::Json<serde_json::Value>, ApiError> {
+) -> Result<Response, ApiError> {
+    let key = idempotency_key(&headers)?;
     let day = NaiveDate::parse_from_str(&req.date, "%Y-%m-%d").map_err(|_| {
         ApiError::bad_request(format!("date: `{}` is not a date (YYYY-MM-DD)", req.date))
     })?;
@@ -37,6 +101,9 @@ pub async fn post_inspection(
     if req.notes.as_ref().is_some_and(|n| n.chars().count() > 2000) {
         return Err(ApiError::bad_request("notes: longer than 2000 characters"));
     }
+    let request_hash = hex::encode(Sha256::digest(
+        serde_json::to_vec(&req).map_err(ApiError::internal)?,
+    ));
     let input = InspectionInput {
         site_id: req.site_id.clone(),
         at: day.and_time(Local::now().time()),
@@ -47,24 +114,73 @@ pub async fn post_inspection(
         close: false,
         lookback_days: None,
     };
-    let (inspection, cell) = tokio::task::spawn_blocking(move || {
-        let mut ws = state.data.store()?;
-        let inspection = ws.record_inspection(&input)?;
-        let cell_id = site_cells(&ws)?.remove(&input.site_id);
-        let (from, to) = default_window(&ws)?;
-        let cell = match cell_id {
-            Some(id) => coverage_rows(&ws, from, to)?
-                .into_iter()
-                .find(|r| r["cell_id"] == id.as_str()),
-            None => None,
+    let name = user.name.clone();
+    let (inspection, replayed, cell) = tokio::task::spawn_blocking(move || {
+        let answer = |i: &crate::store::Inspection| {
+            json!({ "id": i.id, "site_id": i.site_id, "at": i.at.to_string(), "result": i.result })
+                .to_string()
         };
-        Ok::<_, ApiError>((inspection, cell))
+        let written = {
+            let mut ws = state.data.store()?;
+            match &key {
+                None => Once::Written(ws.record_inspection(&input)?),
+                Some(key) => ws.record_inspection_once(
+                    IdempotencyKey {
+                        scope: &name,
+                        key,
+                        request_hash: &request_hash,
+                    },
+                    &input,
+                    answer,
+                )?,
+            }
+        };
+        let (inspection, replayed): (Value, bool) = match written {
+            Once::Written(i) => (serde_json::from_str(&answer(&i)).map_err(ApiError::internal)?, false),
+            Once::Replayed(first) => (serde_json::from_str(&first).map_err(ApiError::internal)?, true),
+            Once::KeyReused => {
+                return Err(ApiError::key_reused(
+                    "this Idempotency-Key was used for another request: use a new key for a new inspection",
+                ))
+            }
+        };
+        let cell = cell_of(&state.data, &input.site_id)?;
+        Ok::<_, ApiError>((inspection, replayed, cell))
     })
     .await
     .map_err(ApiError::internal)??;
-    tracing::info!(site = %inspection.site_id, user = %user.name, "inspection recorded");
-    Ok(axum::Json(serde_json::json!({
-        "inspection": { "id": inspection.id, "site_id": inspection.site_id, "at": inspection.at.to_string(), "result": inspection.result },
-        "cell": cell.map(|c| serde_json::json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })),
-    })))
+    if replayed {
+        tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection sent again: first answer given");
+    } else {
+        tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection recorded");
+    }
+    let mut response =
+        axum::Json(json!({ "inspection": inspection, "cell": cell })).into_response();
+    if replayed {
+        response
+            .headers_mut()
+            .insert(IDEMPOTENT_REPLAYED, HeaderValue::from_static("true"));
+    }
+    Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_checked() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(idempotency_key(&headers).unwrap(), None);
+        headers.insert(IDEMPOTENCY_KEY, HeaderValue::from_static("5f0c-11ee"));
+        assert_eq!(
+            idempotency_key(&headers).unwrap().as_deref(),
+            Some("5f0c-11ee")
+        );
+        headers.insert(IDEMPOTENCY_KEY, HeaderValue::from_static("a b"));
+        assert!(idempotency_key(&headers).is_err());
+        let long = HeaderValue::from_str(&"k".repeat(256)).unwrap();
+        headers.insert(IDEMPOTENCY_KEY, long);
+        assert!(idempotency_key(&headers).is_err());
+    }
 }

@@ -41,6 +41,7 @@ fn geojson_response(bytes: impl Into<axum::body::Body>) -> Response {
 /// id and what the style colours by); the page keeps the full layer for popups.
 #[derive(serde::Deserialize)]
 pub struct LayerQuery {
+    /// `map` for the map's slim properties; absent: every property.
     pub fields: Option<String>,
 }
 
@@ -135,7 +136,7 @@ fn lean(mut fc: Value, keep: Option<&[&str]>) -> Value {
 
 /// Builds one layer from the workspace (blocking: call from `spawn_blocking`).
 pub fn build_layer(data: &ServerData, name: &str) -> Result<Value, ApiError> {
-    layer(&*data.store()?, name)
+    data.read(|ws| layer(ws, name))
 }
 
 fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
@@ -152,6 +153,7 @@ fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
 
 fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
     let cells = site_cells(ws)?;
+    let extras = ws.site_extras()?;
     let (from, to) = default_window(ws)?;
     let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
     let end = to
@@ -189,6 +191,7 @@ fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
                         ),
                         ("findings", json!(last.map(|l| l.1))),
                         ("cell_id", json!(cells.get(&i.id))),
+                        ("extra", json!(extras.get(&i.id))),
                         ("inspected_in_period", json!(in_window.contains(&i.id))),
                     ]),
                 )

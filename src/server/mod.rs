@@ -11,6 +11,7 @@
 //! limit, a Content-Security-Policy that allows only this origin (plus the optional
 //! tile server), `HttpOnly; SameSite=Strict` session cookies.
 
+pub mod access;
 pub mod assets;
 pub mod auth;
 pub mod basemap;
@@ -18,10 +19,13 @@ pub mod coverage;
 pub mod draw;
 pub mod error;
 pub mod export;
+pub mod host;
 pub mod inspections;
 pub mod layers;
+pub mod listen;
 pub mod plan;
 pub mod rules;
+pub mod throttle;
 pub mod tiles;
 pub mod workspace;
 
@@ -29,9 +33,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::extract::{DefaultBodyLimit, FromRequest, Request};
-use axum::http::header::{CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS};
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
+};
 use axum::http::HeaderValue;
-use axum::routing::{get, post};
+use axum::routing::{get, post, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -39,11 +45,13 @@ use tower_http::trace::TraceLayer;
 
 pub use auth::{MemoryUsers, Role, StoreUsers, User, UserStore};
 pub use error::ApiError;
+pub use listen::{tls_config, TlsError, TlsFiles};
 pub use workspace::ServerData;
 
 /// How the server runs: where it listens and what it allows.
 #[derive(Debug, Clone)]
 pub struct ServerConfig {
+    /// The address and port to listen on.
     pub listen: SocketAddr,
     /// Optional tile URL template (`https://tiles.example/{z}/{x}/{y}.png`) for
     /// offices that run a tile server; the default base map needs none.
@@ -54,6 +62,18 @@ pub struct ServerConfig {
     pub session_ttl_s: u64,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Failed sign-ins allowed per user and per address.
+    pub login_limit: throttle::LoginLimit,
+    /// The names (and addresses) clients may reach the server as, besides the
+    /// loopback ones; a request naming another host is refused (421).
+    pub hosts: Vec<String>,
+    /// The certificate and key to speak HTTPS with; plain HTTP when `None`.
+    pub tls: Option<TlsFiles>,
+    /// Most connections open at once; more wait until one closes.
+    pub max_connections: usize,
+    /// How long a client has to send a request's headers (and a kept-alive
+    /// connection may sit idle) before it is dropped.
+    pub header_timeout: std::time::Duration,
 }
 
 impl Default for ServerConfig {
@@ -64,6 +84,11 @@ impl Default for ServerConfig {
             tile_kind: TileKind::Raster,
             session_ttl_s: 12 * 3600,
             body_limit_bytes: 256 * 1024,
+            login_limit: throttle::LoginLimit::default(),
+            hosts: Vec::new(),
+            tls: None,
+            max_connections: 512,
+            header_timeout: std::time::Duration::from_secs(10),
         }
     }
 }
@@ -101,11 +126,34 @@ impl TileKind {
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
+    /// The configuration, shared read-only.
     pub config: Arc<ServerConfig>,
+    /// Users and sessions.
     pub users: Arc<dyn UserStore>,
+    /// The workspace served, with its base map.
     pub data: Arc<ServerData>,
     /// The road networks plans are made on.
     pub planner: Arc<plan::Planner>,
+    /// Failed sign-ins by user and address.
+    pub throttle: Arc<throttle::LoginThrottle>,
+}
+
+impl AppState {
+    /// The state of a server with this configuration, users and data.
+    pub fn new(
+        config: ServerConfig,
+        users: Arc<dyn UserStore>,
+        data: ServerData,
+        planner: plan::Planner,
+    ) -> Self {
+        Self {
+            throttle: Arc::new(throttle::LoginThrottle::new(config.login_limit)),
+            config: Arc::new(config),
+            users,
+            data: Arc::new(data),
+            planner: Arc::new(planner),
+        }
+    }
 }
 
 /// A JSON body whose rejections are answered as [`ApiError`]s.
@@ -122,17 +170,28 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 /// What is wrong with an office tile server's URL template.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum TileUrlError {
+    /// The template does not start with `http://` or `https://`; holds it.
     #[error("`{0}` does not start with http:// or https://")]
     Scheme(String),
+    /// Nothing follows the scheme; holds the template.
     #[error("`{0}` names no server after the scheme")]
     NoHost(String),
+    /// The server part holds characters a host name cannot.
     #[error(
         "`{url}`: the server part `{host}` may hold only letters, digits, `.`, `-`, `:` and `[]`"
     )]
-    BadHost { url: String, host: String },
+    BadHost {
+        /// The template as given.
+        url: String,
+        /// Its server part.
+        host: String,
+    },
+    /// A tile coordinate placeholder is missing.
     #[error("`{url}` lacks the {placeholder} placeholder (a template looks like https://tiles.example/{{z}}/{{x}}/{{y}}.png)")]
     Placeholder {
+        /// The template as given.
         url: String,
+        /// The missing placeholder: `{z}`, `{x}` or `{y}`.
         placeholder: &'static str,
     },
 }
@@ -200,39 +259,80 @@ async fn page_config(
     }))
 }
 
-async fn api_not_found() -> ApiError {
-    ApiError::not_found("no such API endpoint")
+async fn not_found(uri: axum::http::Uri) -> ApiError {
+    if uri.path().starts_with("/api/") {
+        ApiError::not_found("no such API endpoint")
+    } else {
+        ApiError::not_found(format!("no page `{}`", uri.path()))
+    }
 }
 
-async fn not_allowed() -> ApiError {
-    ApiError::method_not_allowed()
+/// Every route the server answers: method, path and handler. Each one needs a rule in
+/// [`access::RULES`]; a route without one is refused to everybody.
+fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
+    vec![
+        ("GET", "/", get(assets::index)),
+        ("GET", "/static/{*path}", get(assets::page_file)),
+        (
+            "GET",
+            "/vendor/maplibre-gl/{*path}",
+            get(assets::maplibre_file),
+        ),
+        ("GET", "/api/config", get(page_config)),
+        ("POST", "/api/login", post(auth::login)),
+        ("POST", "/api/logout", post(auth::logout)),
+        ("GET", "/api/me", get(auth::me)),
+        ("POST", "/api/users/{name}/unlock", post(auth::unlock)),
+        ("GET", "/api/layers/{name}", get(layers::get_layer)),
+        (
+            "GET",
+            "/api/tiles/{layer}/{z}/{x}/{y}",
+            get(tiles::get_tile),
+        ),
+        ("GET", "/api/coverage", get(coverage::get_coverage)),
+        ("POST", "/api/plan", post(plan::post_plan)),
+        ("GET", "/api/plan", get(plan::get_plan)),
+        ("GET", "/api/plan/sheet/{team}", get(plan::get_sheet)),
+        (
+            "POST",
+            "/api/inspections",
+            post(inspections::post_inspection),
+        ),
+        ("POST", "/api/draw", post(draw::post_draw)),
+        ("GET", "/api/export/{file}", get(export::get_export)),
+        ("GET", "/api/rules", get(rules::get_rules)),
+    ]
+}
+
+/// `(method, path)` of every route the router answers, for the access tests.
+pub fn route_list() -> Vec<(&'static str, &'static str)> {
+    routes()
+        .into_iter()
+        .map(|(method, path, _)| (method, path))
+        .collect()
 }
 
 /// The whole application: API, page and middleware.
 pub fn router(state: AppState) -> Router {
     let csp = HeaderValue::from_str(&content_security_policy(state.config.tile_url.as_deref()))
         .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-    let api = Router::new()
-        .route("/config", get(page_config))
-        .route("/login", post(auth::login))
-        .route("/logout", post(auth::logout))
-        .route("/me", get(auth::me))
-        .route("/layers/{name}", get(layers::get_layer))
-        .route("/tiles/{layer}/{z}/{x}/{y}", get(tiles::get_tile))
-        .route("/coverage", get(coverage::get_coverage))
-        .route("/plan", post(plan::post_plan).get(plan::get_plan))
-        .route("/plan/sheet/{team}", get(plan::get_sheet))
-        .route("/inspections", post(inspections::post_inspection))
-        .route("/draw", post(draw::post_draw))
-        .route("/export/{file}", get(export::get_export))
-        .route("/rules", get(rules::get_rules))
-        .fallback(api_not_found)
-        .method_not_allowed_fallback(not_allowed);
-    Router::new()
-        .route("/", get(assets::index))
-        .route("/static/{*path}", get(assets::page_file))
-        .route("/vendor/maplibre-gl/{*path}", get(assets::maplibre_file))
-        .nest("/api", api)
+    // Over HTTPS, browsers are told to use nothing else for this host for a year.
+    let hsts = state
+        .config
+        .tls
+        .is_some()
+        .then(|| HeaderValue::from_static("max-age=31536000"));
+    let hosts = Arc::new(host::AllowedHosts::new(&state.config));
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, (_, path, handler)| {
+            router.route(path, handler)
+        })
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::enforce,
+        ))
+        .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config.body_limit_bytes))
         .layer(SetResponseHeaderLayer::overriding(
             CONTENT_SECURITY_POLICY,
@@ -246,19 +346,32 @@ pub fn router(state: AppState) -> Router {
             REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            STRICT_TRANSPORT_SECURITY,
+            hsts,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            hosts,
+            host::check_host,
+        ))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            state
+                .config
+                .header_timeout
+                .max(std::time::Duration::from_secs(30)),
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then finishes the requests in flight.
+/// Serves until `shutdown` resolves, then finishes the requests in flight (see
+/// [`listen::serve`]: the connection cap, header deadline and TLS).
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    listen::serve(listener, state, shutdown).await
 }
 
 /// Resolves on ctrl-c or SIGTERM.
@@ -318,6 +431,26 @@ mod tests {
             content_security_policy(Some("http://a; script-src */{z}/{x}/{y}")),
             content_security_policy(None)
         );
+    }
+
+    #[test]
+    fn every_route_has_an_access_rule_and_every_rule_a_route() {
+        let routes = route_list();
+        for (method, path) in &routes {
+            let method: axum::http::Method = method.parse().unwrap();
+            assert!(
+                access::rule_of(&method, path).is_some(),
+                "{method} {path} has no rule in access::RULES"
+            );
+        }
+        for rule in access::RULES {
+            assert!(
+                routes.contains(&(rule.method, rule.path)),
+                "the rule for {} {} names no route",
+                rule.method,
+                rule.path
+            );
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::auth::{Lead, Signed, User};
+use super::auth::{Signed, User};
 use super::error::ApiError;
 use super::{ApiJson, AppState, ServerData};
 use crate::formats::osm::OsmData;
@@ -75,19 +75,26 @@ pub use crate::shift::teams::TeamList as TeamsField;
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
+    /// The day to plan, `YYYY-MM-DD`.
     pub date: String,
+    /// `day` or `night`.
     pub shift: String,
+    /// The teams, as a count or as names.
     pub teams: TeamsField,
     /// Working minutes per team (default: the whole shift).
     pub budget_min: Option<f64>,
     /// Search time in seconds (default 3).
     pub seconds: Option<f64>,
+    /// The solver's seed (default 1): the same seed and data give the same plan.
     pub seed: Option<u64>,
+    /// Walk or drive (default walk).
     pub profile: Option<Profile>,
+    /// The most visits per team (default: no limit but the time).
     pub max_stops: Option<usize>,
     /// Sites needing a joint inspection (联合检查) and the teams that can do them.
     #[serde(default)]
     pub joint_sites: Vec<String>,
+    /// The teams with staff for joint inspections; each must be one of `teams`.
     #[serde(default)]
     pub joint_teams: Vec<String>,
 }
@@ -166,7 +173,8 @@ fn make_plan(
     options: &SolveOptions,
     profile: Profile,
 ) -> Result<ShiftPlan, ApiError> {
-    let shift_data = ShiftData::from_store(&*data.store()?, settings.date, settings.shift)?;
+    let shift_data =
+        data.read(|ws| Ok(ShiftData::from_store(ws, settings.date, settings.shift)?))?;
     let router = planner.router(profile)?;
     let input = shift_data.input();
     use crate::shift::TownshipError as E;
@@ -181,7 +189,7 @@ fn make_plan(
 /// Plans a shift and keeps it; answers the plan as the lead sees it.
 pub async fn post_plan(
     State(state): State<AppState>,
-    Lead(user): Lead,
+    Signed(user): Signed,
     ApiJson(req): ApiJson<PlanRequest>,
 ) -> Result<axum::Json<Value>, ApiError> {
     let rules = state.data.store()?.rules()?;
@@ -206,7 +214,9 @@ pub async fn post_plan(
 /// `?date=YYYY-MM-DD&shift=day|night` narrows the choice of plan.
 #[derive(Deserialize, Default)]
 pub struct PlanQuery {
+    /// The day, `YYYY-MM-DD` (default: the most recent plans).
     pub date: Option<String>,
+    /// `day` or `night` (default: either).
     pub shift: Option<String>,
 }
 
@@ -252,14 +262,14 @@ enum Current {
 /// The newest plan matching `query` that the user may see (blocking).
 fn current(data: &ServerData, user: &User, query: &PlanQuery) -> Result<Current, ApiError> {
     let date = query.date.as_deref().map(parse_date).transpose()?;
-    let stored = match date {
+    let stored = data.read(|ws| match date {
         Some(d) => {
-            let mut on = data.store()?.plans_on(&d.to_string())?;
+            let mut on = ws.plans_on(&d.to_string())?;
             on.reverse();
-            on
+            Ok(on)
         }
-        None => data.store()?.plans_latest(RECENT_PLANS)?,
-    };
+        None => Ok(ws.plans_latest(RECENT_PLANS)?),
+    })?;
     let now = chrono::Local::now().naive_local();
     let mut hidden = None;
     for s in stored {

@@ -1,13 +1,19 @@
 //! What the server serves from: the SQLite workspace (sites, cells, inspections,
 //! draws, users), plus the base map drawn once from the OSM extract.
 //!
-//! Handlers call these methods from `spawn_blocking`; the workspace connection sits
-//! behind a mutex (SQLite writes are serial anyway). What the page reads most (the
-//! coverage figures, the township's layers) is built once and kept as JSON bytes until
-//! the workspace changes: many readers then cost a lookup each, not a recomputation.
+//! Handlers call these methods from `spawn_blocking`. Writes go through one
+//! connection behind a mutex (SQLite writes are serial anyway) and hold it only for
+//! the write itself. What the page reads most (the coverage figures, the township's
+//! layers) is built once and kept as JSON bytes until the workspace changes, on a
+//! connection of its own (WAL lets it read the last commit while a write goes on):
+//! many readers then cost a lookup each, and a build never waits for, nor holds up,
+//! the writers. Readers who arrive while an answer is being built wait for that
+//! build instead of starting their own.
 
 use std::any::Any;
 use std::collections::HashMap;
+use std::ops::{Deref, DerefMut};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -25,6 +31,15 @@ use crate::store::{StoreError, Workspace};
 /// The workspace the server serves, with its base map already turned into GeoJSON.
 pub struct ServerData {
     store: Mutex<Workspace>,
+    /// The workspace file, for the connections answers are built on (`None` in
+    /// memory: then they are built on `store`).
+    path: Option<PathBuf>,
+    /// Idle connections for building answers.
+    readers: Mutex<Vec<Workspace>>,
+    /// A connection asked only for the workspace's [`ChangeStamp`].
+    stamps: Option<Mutex<Workspace>>,
+    /// One gate per answer key: a build at a time, the others wait for it.
+    gates: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     name: String,
     /// Streets, buildings and water (GeoJSON FeatureCollection), serialised once.
     base_geojson: Bytes,
@@ -52,12 +67,50 @@ type Kept = Arc<dyn Any + Send + Sync>;
 pub const RECHECK_AFTER: Duration = Duration::from_millis(500);
 
 /// Identifies a state of the workspace: SQLite's `data_version` moves when another
-/// connection (another process: `gridpatrol import`, `inspect`...) commits, and
-/// `total_changes()` when this one writes. Equal stamps, equal contents.
+/// connection (the server's writer, another process: `gridpatrol import`,
+/// `inspect`...) commits, and `total_changes()` when the asking one writes. Both only
+/// grow, so a stamp at least as large as another (in both) is as new or newer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChangeStamp {
     data_version: i64,
     own_changes: i64,
+}
+
+impl ChangeStamp {
+    /// Whether an answer built at `self` is current for a workspace at `other`.
+    fn covers(self, other: ChangeStamp) -> bool {
+        self.data_version >= other.data_version && self.own_changes >= other.own_changes
+    }
+}
+
+/// Most idle connections kept for building answers.
+const MAX_READERS: usize = 8;
+
+/// The workspace locked for writing; when let go, kept answers are checked against
+/// the workspace again before the next one is served.
+pub struct WriteGuard<'a> {
+    ws: MutexGuard<'a, Workspace>,
+    recheck: &'a AtomicBool,
+}
+
+impl Deref for WriteGuard<'_> {
+    type Target = Workspace;
+    fn deref(&self) -> &Workspace {
+        &self.ws
+    }
+}
+
+impl DerefMut for WriteGuard<'_> {
+    fn deref_mut(&mut self) -> &mut Workspace {
+        &mut self.ws
+    }
+}
+
+impl Drop for WriteGuard<'_> {
+    fn drop(&mut self) {
+        // After the commit: a stamp taken before it never hides it.
+        self.recheck.store(true, Ordering::SeqCst);
+    }
 }
 
 /// The workspace's current [`ChangeStamp`] (one cheap query, no table read).
@@ -102,8 +155,17 @@ impl ServerData {
         let bounds = base_bounds
             .or_else(|| store.township().ok().as_ref().and_then(township_bounds))
             .unwrap_or([116.34, 39.95, 116.37, 39.97]);
+        let path = store.path().map(PathBuf::from);
+        let stamps = match &path {
+            Some(p) => Some(Mutex::new(Workspace::open_existing(p)?)),
+            None => None,
+        };
         Ok(Self {
             store: Mutex::new(store),
+            path,
+            readers: Mutex::new(Vec::new()),
+            stamps,
+            gates: Mutex::new(HashMap::new()),
             name,
             base_geojson: Bytes::from(base_geojson),
             bounds,
@@ -141,8 +203,18 @@ impl ServerData {
         if checked.elapsed() > RECHECK_AFTER {
             return None;
         }
+        Self::lookup(&answers, key, stamp)
+    }
+
+    /// The answer under `key` if built at `stamp` or later.
+    fn lookup<T: Any + Send + Sync>(
+        answers: &Answers,
+        key: &str,
+        stamp: ChangeStamp,
+    ) -> Option<Arc<T>> {
         let (built, kept) = answers.built.get(key)?;
-        (*built == stamp)
+        built
+            .covers(stamp)
             .then(|| kept.clone().downcast::<T>().ok())
             .flatten()
     }
@@ -165,23 +237,23 @@ impl ServerData {
         key: &str,
         build: impl FnOnce(&Workspace) -> Result<T, ApiError>,
     ) -> Result<Arc<T>, ApiError> {
-        let ws = self.store()?;
-        let stamp = change_stamp(&ws)?;
-        // Cleared under the workspace lock, so a writer's mark is never lost.
-        self.recheck.store(false, Ordering::SeqCst);
-        {
-            let mut answers = self.answers()?;
-            answers.seen = Some((stamp, Instant::now()));
-            if let Some((built, kept)) = answers.built.get(key) {
-                if let (true, Ok(kept)) = (*built == stamp, kept.clone().downcast::<T>()) {
-                    return Ok(kept);
-                }
-            }
+        let stamp = self.stamp()?;
+        if let Some(kept) = Self::lookup(&*self.answers()?, key, stamp) {
+            return Ok(kept);
         }
-        let fresh = Arc::new(build(&ws)?);
+        let gate = self.gate(key)?;
+        let _building = gate
+            .lock()
+            .map_err(|_| ApiError::internal("answer gate poisoned"))?;
+        // Whoever held the gate may have built it, from a state as new as ours.
+        if let Some(kept) = Self::lookup(&*self.answers()?, key, stamp) {
+            return Ok(kept);
+        }
+        let stamp = self.stamp()?;
+        let fresh = Arc::new(self.read(build)?);
         let mut answers = self.answers()?;
         if answers.built.len() >= MAX_ANSWERS {
-            answers.built.retain(|_, (built, _)| *built == stamp);
+            answers.built.retain(|_, (built, _)| built.covers(stamp));
             if answers.built.len() >= MAX_ANSWERS {
                 answers.built.clear();
             }
@@ -191,20 +263,93 @@ impl ServerData {
             .insert(key.to_string(), (stamp, fresh.clone() as Kept));
         Ok(fresh)
     }
+
+    /// The gate of `key`.
+    fn gate(&self, key: &str) -> Result<Arc<Mutex<()>>, ApiError> {
+        let mut gates = self
+            .gates
+            .lock()
+            .map_err(|_| ApiError::internal("answer gates poisoned"))?;
+        if gates.len() >= MAX_ANSWERS * 4 {
+            gates.retain(|_, gate| Arc::strong_count(gate) > 1);
+        }
+        Ok(gates.entry(key.to_string()).or_default().clone())
+    }
+
+    /// The workspace's stamp now; it is then trusted for [`RECHECK_AFTER`] unless a
+    /// write goes through [`ServerData::store`].
+    fn stamp(&self) -> Result<ChangeStamp, ApiError> {
+        // Cleared before asking: a write committed after the question marks it again.
+        self.recheck.store(false, Ordering::SeqCst);
+        let stamp = match &self.stamps {
+            Some(conn) => change_stamp(
+                &*conn
+                    .lock()
+                    .map_err(|_| ApiError::internal("stamp connection poisoned"))?,
+            )?,
+            None => change_stamp(
+                &*self
+                    .store
+                    .lock()
+                    .map_err(|_| ApiError::internal("workspace lock poisoned"))?,
+            )?,
+        };
+        self.answers()?.seen = Some((stamp, Instant::now()));
+        Ok(stamp)
+    }
+
+    /// Runs `read` on a connection of its own, in one read transaction (one state
+    /// of the workspace throughout), without the writers' lock. In memory, on the
+    /// writers' connection.
+    pub fn read<T>(
+        &self,
+        read: impl FnOnce(&Workspace) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let Some(path) = &self.path else {
+            let ws = self
+                .store
+                .lock()
+                .map_err(|_| ApiError::internal("workspace lock poisoned"))?;
+            return read(&ws);
+        };
+        let idle = self.readers.lock().ok().and_then(|mut r| r.pop());
+        let ws = match idle {
+            Some(ws) => ws,
+            None => Workspace::open_existing(path)?,
+        };
+        ws.conn()
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(ApiError::internal)?;
+        let answer = read(&ws);
+        // Only read: ending it cannot lose anything, and frees the snapshot.
+        let ended = ws.conn().execute_batch("ROLLBACK");
+        if ended.is_ok() {
+            if let Ok(mut readers) = self.readers.lock() {
+                if readers.len() < MAX_READERS {
+                    readers.push(ws);
+                }
+            }
+        }
+        answer
+    }
     fn answers(&self) -> Result<MutexGuard<'_, Answers>, ApiError> {
         self.answers
             .lock()
             .map_err(|_| ApiError::internal("answer cache lock poisoned"))
     }
-    /// The workspace, locked. Whoever takes it may write, so stored answers are
-    /// checked against the workspace again before the next one is served.
-    pub fn store(&self) -> Result<MutexGuard<'_, Workspace>, ApiError> {
+    /// The workspace, locked for writing. Whoever takes it may write, so stored
+    /// answers are checked against the workspace again before the next one is
+    /// served. Hold it for the write only: build answers with [`ServerData::read`].
+    pub fn store(&self) -> Result<WriteGuard<'_>, ApiError> {
         let ws = self
             .store
             .lock()
             .map_err(|_| ApiError::internal("workspace lock poisoned"))?;
         self.recheck.store(true, Ordering::SeqCst);
-        Ok(ws)
+        Ok(WriteGuard {
+            ws,
+            recheck: &self.recheck,
+        })
     }
 }
 

@@ -21,21 +21,30 @@ const JOINT: Skills = Skills(1);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
+    /// A tutoring institution (day shift).
     Institution,
+    /// A hotspot (night shift).
     Hotspot,
 }
 
 /// A site the shift may visit, with why it ranks where it does.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Candidate {
+    /// The site's id.
     pub site_id: String,
+    /// The site's name.
     pub name: String,
+    /// Institution or hotspot.
     pub kind: SiteKind,
+    /// Its priority class on the plan's date.
     pub class: PriorityClass,
     /// Short reasons, e.g. `complaints: 2`, `overdue: 200 days`.
     pub why: Vec<String>,
+    /// The street address, if known.
     pub address: Option<String>,
+    /// Longitude, WGS-84 degrees.
     pub lon: f64,
+    /// Latitude, WGS-84 degrees.
     pub lat: f64,
     /// Opening hours as `HH:MM-HH:MM` ranges (empty: unknown or any time).
     pub open_hours: Vec<String>,
@@ -44,7 +53,9 @@ pub struct Candidate {
 /// The shift as a routing problem, with what each location is.
 #[derive(Debug, Clone)]
 pub struct ShiftProblem {
+    /// The settings the problem was built from.
     pub settings: ShiftSettings,
+    /// The routing problem handed to the solver.
     pub problem: Problem,
     /// `problem.stops[i]` is `candidates[i]`.
     pub candidates: Vec<Candidate>,
@@ -59,13 +70,19 @@ pub struct ShiftProblem {
 /// A site left out of the plan, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct UnplannedSite {
+    /// The site's id.
     pub site_id: String,
+    /// The site's name.
     pub name: String,
+    /// Institution or hotspot.
     pub kind: SiteKind,
+    /// Its priority class on the plan's date.
     pub class: PriorityClass,
+    /// The site had to be visited on this date.
     pub mandatory: bool,
     /// `no_time`, `unreachable`, `window_unreachable` or `skill_missing`.
     pub reason: Reason,
+    /// The reason in words, for people.
     pub detail: String,
 }
 

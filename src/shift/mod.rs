@@ -7,7 +7,7 @@
 //!   Night shift (default 19:00–22:00): hotspots, 30 min sweep each.
 //! - [`priority`]: a site's priority class and the prizes that make the solver follow it.
 //! - [`build`]: the shift as the solver's problem (stops, vehicles, matrices).
-//! - [`read_back`]: the solution as routes for people, with what was left out and why.
+//! - [`mod@read_back`]: the solution as routes for people, with what was left out and why.
 //! - [`output`]: GeoJSON, GPX and the terminal summary.
 //! - [`teams`]: the teams as the lead asks for them, checked.
 //! - [`visibility`]: who sees a plan, and from when.
@@ -34,26 +34,42 @@ use crate::routing::Router;
 /// Why a shift cannot be set up.
 #[derive(Debug, Error)]
 pub enum TownshipError {
+    /// The shift name is neither day nor night; holds it as given.
     #[error("unknown shift `{0}`: use day or night")]
     UnknownShift(String),
+    /// The shift has no team.
     #[error("no teams: give at least one team")]
     NoTeams,
+    /// A joint team that is not one of the shift's teams; holds its id.
     #[error("joint teams: no team `{0}` in this plan")]
     UnknownJointTeam(String),
+    /// A joint site the workspace does not hold; holds its id.
     #[error("joint sites: no site `{0}` in the workspace")]
     UnknownJointSite(String),
+    /// Two teams share an id; holds the id.
     #[error("team ids must be unique: `{0}` appears twice")]
     DuplicateTeam(String),
+    /// The workspace has no depot to start from.
     #[error("the workspace has no depot: import one (the township office teams start from)")]
     NoDepot,
+    /// A team names a depot the workspace does not have.
     #[error("team `{team}`: no depot `{depot}` in the workspace")]
-    UnknownDepot { team: String, depot: String },
+    UnknownDepot {
+        /// The team's id.
+        team: String,
+        /// The depot id it asked for.
+        depot: String,
+    },
+    /// A depot too far from any street the profile may use.
     #[error("depot `{depot}` is not near a usable street: {source}")]
     DepotUnreachable {
+        /// The depot's id.
         depot: String,
+        /// Why it could not be snapped.
         #[source]
         source: SnapError,
     },
+    /// The problem was malformed or the plan failed its check.
     #[error(transparent)]
     Solve(#[from] SolveError),
 }

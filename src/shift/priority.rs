@@ -20,10 +20,13 @@ pub enum PriorityClass {
     /// Tip-off (举报) not yet answered by an inspection, or a 回头看 / rectification
     /// check due: must be planned when at all feasible.
     Mandatory,
+    /// An unlicensed institution (无证): next after the mandatory ones.
     Unlicensed,
+    /// Past its licence class's inspection interval (or never inspected).
     Overdue,
     /// A hotspot flagged for a night check.
     NightCheck,
+    /// Everything else.
     Routine,
 }
 

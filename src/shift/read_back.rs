@@ -17,36 +17,59 @@ use crate::units::{format_clock, ClockSeconds, Metres, Seconds};
 /// One visit of a team's route, for people.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct PlannedVisit {
+    /// Position in the team's route, from 1.
     pub seq: usize,
+    /// The site visited (flattened into the visit in JSON).
     #[serde(flatten)]
     pub site: Candidate,
+    /// Arrival, `HH:MM` local time.
     pub arrival: String,
+    /// Start of the inspection, `HH:MM` (later than arrival when the site is not open yet).
     pub start: String,
+    /// Departure, `HH:MM` local time.
     pub departure: String,
+    /// Arrival, seconds since local midnight.
     pub arrival_s: ClockSeconds,
+    /// Start of the inspection, seconds since local midnight.
     pub start_s: ClockSeconds,
+    /// Departure, seconds since local midnight.
     pub departure_s: ClockSeconds,
+    /// Time spent on site, seconds.
     pub service_s: Seconds,
+    /// Street distance from the previous stop (or the depot), metres.
     pub leg_distance_m: Metres,
+    /// Travel time from the previous stop (or the depot), seconds.
     pub leg_duration_s: Seconds,
 }
 
 /// One team's route.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct TeamRoute {
+    /// The team's id.
     pub team: String,
+    /// The depot the team starts from and returns to.
     pub depot_id: String,
+    /// The depot's name.
     pub depot_name: String,
+    /// The depot's longitude, WGS-84 degrees.
     pub depot_lon: f64,
+    /// The depot's latitude, WGS-84 degrees.
     pub depot_lat: f64,
+    /// Leaving the depot, `HH:MM` local time.
     pub departure: String,
+    /// Back at the depot, `HH:MM` local time.
     pub return_at: String,
+    /// Leaving the depot, seconds since local midnight.
     pub departure_s: ClockSeconds,
+    /// Back at the depot, seconds since local midnight.
     pub return_s: ClockSeconds,
     /// The lunch break, `HH:MM-HH:MM`, when the route spans it.
     pub break_: Option<String>,
+    /// The visits, in route order.
     pub stops: Vec<PlannedVisit>,
+    /// Street distance of the whole route, depot to depot, metres.
     pub distance_m: Metres,
+    /// Time spent travelling (not waiting or inspecting), seconds.
     pub travel_s: Seconds,
     /// From departure to return.
     pub duration_s: Seconds,
@@ -60,30 +83,48 @@ pub struct PlanSummary {
     /// Teams asked for (only those with stops have a route).
     #[serde(default)]
     pub teams: usize,
+    /// Sites considered, reachable or not.
     pub candidates: usize,
+    /// Sites given to a team.
     pub planned: usize,
+    /// Sites that must be visited on this date (the mandatory class).
     pub mandatory: usize,
+    /// Mandatory sites given to a team.
     pub mandatory_planned: usize,
+    /// Planned sites per priority class name.
     pub planned_by_class: std::collections::BTreeMap<String, usize>,
+    /// Sites left out (reachable or not).
     pub unassigned: usize,
+    /// The solver's total prize (higher classes outweigh any number of lower ones).
     pub prize: f64,
+    /// Street distance over all routes, metres.
     pub distance_m: Metres,
+    /// Travel time over all routes, seconds.
     pub travel_s: Seconds,
+    /// Local-search iterations the solver ran.
     pub iterations: u64,
+    /// Wall-clock time of the solve, seconds.
     pub solve_s: f64,
 }
 
 /// A shift's plan: routes per team, what was left out and why.
 #[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ShiftPlan {
+    /// The day planned (township date).
     pub date: NaiveDate,
+    /// Day or night shift.
     pub shift: Shift,
+    /// The travel profile (walk or drive) the times come from.
     pub profile: Profile,
+    /// The solver's random seed: the same seed and data give the same plan.
     pub seed: u64,
     /// The shift's working window (seconds since midnight).
     pub window: TimeWindow,
+    /// One route per team with stops.
     pub teams: Vec<TeamRoute>,
+    /// Sites left out, with the reason, highest class first.
     pub unassigned: Vec<UnplannedSite>,
+    /// Totals.
     pub summary: PlanSummary,
 }
 

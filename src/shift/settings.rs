@@ -16,7 +16,9 @@ use crate::units::{Metres, Seconds};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Shift {
+    /// 日查: institutions, in opening hours.
     Day,
+    /// 夜查: hotspots, in the evening window.
     Night,
 }
 
@@ -43,9 +45,11 @@ impl std::str::FromStr for Shift {
 /// One team of the shift.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TeamSpec {
+    /// The team's id, unique in the shift.
     pub id: String,
     /// The depot it starts and ends at; `None`: the depots in turn.
     pub depot_id: Option<String>,
+    /// The most visits the team may make; `None`: no limit but the window.
     pub max_stops: Option<usize>,
     /// The team has market-supervision / fire staff for joint inspections (联合检查).
     pub joint: bool,
@@ -67,14 +71,19 @@ impl TeamSpec {
 /// the township's rules.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ShiftSettings {
+    /// The day planned (township date).
     pub date: NaiveDate,
+    /// Day or night.
     pub shift: Shift,
+    /// The teams, each one route.
     pub teams: Vec<TeamSpec>,
     /// The shift's working window (seconds since midnight).
     pub window: TimeWindow,
     /// The lunch break (day shift only by default).
     pub break_: Option<Break>,
+    /// Time spent inspecting an institution, seconds.
     pub institution_service_s: Seconds,
+    /// Time spent checking a hotspot, seconds.
     pub hotspot_service_s: Seconds,
     /// Sites farther than this from a usable street are unreachable.
     pub max_snap_m: Metres,
@@ -132,11 +141,13 @@ impl ShiftSettings {
 /// What the shift is built from: model data and the store's priority inputs.
 #[derive(Debug, Clone, Copy)]
 pub struct ShiftInput<'a> {
+    /// The township's institutions.
     pub institutions: &'a [Institution],
     /// From [`crate::store::Workspace::priority_inputs`] for the plan's date.
     pub priorities: &'a [SitePriority],
     /// From [`crate::coverage::hotspots::hotspots_from_store`] for the plan's date.
     pub hotspots: &'a [HotspotScore],
+    /// The depots teams start from.
     pub depots: &'a [Depot],
 }
 
@@ -144,10 +155,13 @@ pub struct ShiftInput<'a> {
 /// server and the benchmark all plan from this.
 #[derive(Debug, Clone, Default)]
 pub struct ShiftData {
+    /// The township's institutions.
     pub institutions: Vec<Institution>,
+    /// Priority inputs of every institution on the plan's date.
     pub priorities: Vec<SitePriority>,
     /// Scored only for the night shift (the day shift visits institutions).
     pub hotspots: Vec<HotspotScore>,
+    /// The depots teams start from.
     pub depots: Vec<Depot>,
     /// The township's rules, for [`ShiftSettings::from_rules`].
     pub rules: Rules,

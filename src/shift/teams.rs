@@ -9,13 +9,16 @@ use super::{ShiftSettings, TeamSpec, TownshipError};
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(untagged)]
 pub enum TeamList {
+    /// A number of teams, named `T1`, `T2`, ….
     Count(usize),
+    /// The teams' names, each one route.
     Names(Vec<String>),
 }
 
 /// What the lead chose for the teams of a shift.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TeamChoice {
+    /// The teams by count or by name.
     pub list: TeamList,
     /// The depot every team starts from (`None`: the depots in turn).
     pub depot: Option<String>,

@@ -14,6 +14,7 @@ pub struct LocalFrame {
 }
 
 impl LocalFrame {
+    /// The frame whose origin is (`lon0`, `lat0`), WGS-84 degrees.
     pub fn at(lon0: f64, lat0: f64) -> Self {
         Self {
             lon0,
@@ -21,6 +22,7 @@ impl LocalFrame {
             kx: M_PER_DEG * lat0.to_radians().cos(),
         }
     }
+    /// `[x, y]` in metres east and north of the origin, for a WGS-84 `lon`, `lat`.
     pub fn xy(&self, lon: f64, lat: f64) -> [f64; 2] {
         [(lon - self.lon0) * self.kx, (lat - self.lat0) * M_PER_DEG]
     }

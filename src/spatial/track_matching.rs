@@ -17,8 +17,11 @@ pub const MAX_PIECE_M: f64 = 20.0;
 /// A straight piece of street in WGS-84 `[lon, lat]`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Segment {
+    /// One end, `[lon, lat]` WGS-84 degrees.
     pub a: [f64; 2],
+    /// The other end, `[lon, lat]` WGS-84 degrees.
     pub b: [f64; 2],
+    /// Its length in metres.
     pub length_m: f64,
 }
 

@@ -99,28 +99,37 @@ pub(crate) fn place_everything(tx: &Transaction<'_>) -> Result<(), StoreError> {
 /// A cell as coverage lists it: no polygon, its cached street metres.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CellSummary {
+    /// The cell's id.
     pub id: String,
+    /// The cell's name.
     pub name: String,
+    /// Its grid officer (网格员), if known.
     pub officer: Option<String>,
+    /// Metres of walkable street inside the cell (cached at init).
     pub street_m: f64,
 }
 
 /// The sites of one cell over a window.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SiteTally {
+    /// Sites in the cell.
     pub sites_total: usize,
     /// Sites with an inspection inside the window.
     pub sites_inspected: usize,
     /// The latest inspection in the window.
     pub last_inspection: Option<NaiveDateTime>,
+    /// Unlicensed sites past their inspection interval at the window's end.
     pub overdue_unlicensed: usize,
+    /// Registered-only sites past their inspection interval at the window's end.
     pub overdue_registered_only: usize,
+    /// Licensed sites past their inspection interval at the window's end.
     pub overdue_licensed: usize,
 }
 
 /// The hotspots of one cell over a window.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct HotspotTally {
+    /// Hotspots in the cell.
     pub hotspots_total: usize,
     /// Hotspots with a night check inside the window.
     pub checked_night: usize,

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::{map_rows, parse_date_text, parse_time_text, time_text, StoreError, Workspace};
+use crate::model::dates::{check_record_time, CAMPAIGN_EPOCH};
 use crate::model::Licence;
 
 /// What the inspectors found at a site.
@@ -93,29 +94,43 @@ pub enum FollowUpKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FollowUpState {
+    /// Still to be done.
     Open,
+    /// Done: resolved by a later inspection.
     Done,
 }
 
 /// A follow-up of an inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FollowUp {
+    /// The follow-up's row id.
     pub id: i64,
+    /// The site it concerns.
     pub site_id: String,
+    /// The inspection that raised it.
     pub inspection_id: i64,
+    /// 整改, 关停 or 回头看.
     pub kind: FollowUpKind,
+    /// The day it falls due (township date), if it has one.
     pub due: Option<NaiveDate>,
+    /// Open or done.
     pub state: FollowUpState,
+    /// The inspection that closed it, once done.
     pub resolved_by: Option<i64>,
 }
 
 /// What to record for one inspection (the CLI's `gridpatrol inspect` takes the same).
 #[derive(Debug, Clone, PartialEq)]
 pub struct InspectionInput {
+    /// The site (or hotspot) inspected.
     pub site_id: String,
+    /// When the visit took place, township local time.
     pub at: NaiveDateTime,
+    /// The team that made the visit.
     pub team_id: String,
+    /// What the team found.
     pub result: InspectionResult,
+    /// Free-text remarks of the team.
     pub notes: Option<String>,
     /// 整改 due date for a hazard (default: the rules' `follow_ups.rectify_days` after the visit).
     pub rectify_by: Option<NaiveDate>,
@@ -129,39 +144,57 @@ pub struct InspectionInput {
 /// A recorded inspection.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Inspection {
+    /// The inspection's row id (the ledger's number).
     pub id: i64,
+    /// The site inspected.
     pub site_id: String,
+    /// When the visit took place, township local time.
     pub at: NaiveDateTime,
+    /// The team that made the visit.
     pub team_id: String,
+    /// What the team found.
     pub result: InspectionResult,
+    /// Free-text remarks of the team.
     pub notes: Option<String>,
 }
 
 /// A recorded night check of a hotspot (夜查).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct NightCheck {
+    /// The night check's row id.
     pub id: i64,
+    /// The hotspot checked.
     pub hotspot_id: String,
+    /// When the check took place, township local time.
     pub at: NaiveDateTime,
+    /// The team that made the check.
     pub team_id: String,
+    /// What the team found.
     pub result: InspectionResult,
+    /// Free-text remarks of the team.
     pub notes: Option<String>,
 }
 
 /// What the planner needs to rank one site on `date`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SitePriority {
+    /// The site's id.
     pub site_id: String,
+    /// Its licence status (sets how often it must be inspected).
     pub licence: Licence,
+    /// Complaints and tip-offs on record.
     pub complaints: u32,
     /// Ordered closed (关停) and not reopened.
     pub closed: bool,
     /// The latest inspection on or before `date` (or the imported date when none).
     pub last_inspected: Option<NaiveDate>,
+    /// What the latest inspection on or before `date` found.
     pub last_result: Option<InspectionResult>,
+    /// Whole days from `last_inspected` to `date`; `None` when never inspected.
     pub days_since_inspection: Option<i64>,
     /// Past the licence class's inspection interval (or never inspected).
     pub overdue: bool,
+    /// Follow-ups still open on the site.
     pub open_follow_ups: Vec<FollowUp>,
     /// The earliest open rectification due date.
     pub rectification_due: Option<NaiveDate>,
@@ -174,14 +207,23 @@ pub struct SitePriority {
 /// One row of the ledger (台账): an inspection with its site, findings and follow-ups.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LedgerRow {
+    /// The inspection itself.
     pub inspection: Inspection,
+    /// The site's name (empty when the site is no longer in the workspace).
     pub site_name: String,
+    /// The site's kind, as stored.
     pub site_kind: String,
+    /// The site's licence status, as stored.
     pub licence: String,
+    /// The site's address, if known.
     pub address: Option<String>,
+    /// The site's longitude, WGS-84 degrees (NaN when the site is gone).
     pub lon: f64,
+    /// The site's latitude, WGS-84 degrees (NaN when the site is gone).
     pub lat: f64,
+    /// Findings as `kind` or `kind: notes`, in recorded order.
     pub findings: Vec<String>,
+    /// Follow-ups the inspection raised.
     pub follow_ups: Vec<FollowUp>,
 }
 
@@ -236,6 +278,7 @@ impl Workspace {
         notes: Option<&str>,
     ) -> Result<NightCheck, StoreError> {
         self.write(|tx| {
+            check_time(tx, at)?;
             let known: Option<i64> =
                 tx.query_row("SELECT 1 FROM hotspots WHERE id = ?1", [hotspot_id], |r| r.get(0)).optional()?;
             if known.is_none() {
@@ -492,7 +535,51 @@ pub(crate) fn ensure_team(tx: &Transaction<'_>, team_id: &str) -> Result<(), Sto
     Ok(())
 }
 
-fn record_tx(tx: &Transaction<'_>, input: &InspectionInput) -> Result<Inspection, StoreError> {
+/// The key of the township's campaign start (`YYYY-MM-DD`) in `meta`.
+const CAMPAIGN_START_KEY: &str = "campaign_start";
+
+/// The day the township's campaign data begin: its setting, or [`CAMPAIGN_EPOCH`].
+pub(crate) fn campaign_start(conn: &rusqlite::Connection) -> Result<NaiveDate, StoreError> {
+    let set: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [CAMPAIGN_START_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    set.map_or(Ok(CAMPAIGN_EPOCH), |d| parse_date_text(&d))
+}
+
+/// Refuses a record dated in the future or before the campaign data begin.
+pub(crate) fn check_time(conn: &rusqlite::Connection, at: NaiveDateTime) -> Result<(), StoreError> {
+    let now = chrono::Local::now().naive_local();
+    check_record_time(at, now, campaign_start(conn)?)
+        .map_err(|p| StoreError::invalid("at", p.to_string()))
+}
+
+impl Workspace {
+    /// The day the township's campaign data begin: inspections before it are refused.
+    pub fn campaign_start(&self) -> Result<NaiveDate, StoreError> {
+        campaign_start(self.conn())
+    }
+
+    /// Sets the day the township's campaign data begin (not before [`CAMPAIGN_EPOCH`]).
+    pub fn set_campaign_start(&mut self, day: NaiveDate) -> Result<(), StoreError> {
+        if day < CAMPAIGN_EPOCH {
+            return Err(StoreError::invalid(
+                "campaign_start",
+                format!("{day} is before the 双减 campaign began ({CAMPAIGN_EPOCH})"),
+            ));
+        }
+        self.set_meta(CAMPAIGN_START_KEY, &day.to_string())
+    }
+}
+
+pub(super) fn record_tx(
+    tx: &Transaction<'_>,
+    input: &InspectionInput,
+) -> Result<Inspection, StoreError> {
+    check_time(tx, input.at)?;
     let known: Option<i64> = tx
         .query_row("SELECT 1 FROM sites WHERE id = ?1", [&input.site_id], |r| {
             r.get(0)
@@ -773,5 +860,32 @@ mod tests {
         )
         .unwrap();
         assert_eq!(ws.night_checks(None, None).unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_visit_in_the_future_or_before_the_campaign_is_refused() {
+        let mut ws = ws();
+        let tomorrow = chrono::Local::now().naive_local() + Duration::days(1);
+        let mut future = input("S1", "2025-03-01 10:00", InspectionResult::Compliant);
+        future.at = tomorrow;
+        let err = ws.record_inspection(&future).unwrap_err().to_string();
+        assert!(err.contains("in the future"), "{err}");
+        ws.set_campaign_start(NaiveDate::from_ymd_opt(2024, 9, 1).unwrap())
+            .unwrap();
+        let early = input("S1", "2024-08-31 10:00", InspectionResult::Compliant);
+        let err = ws.record_inspection(&early).unwrap_err().to_string();
+        assert!(
+            err.contains("before the township's campaign data begin (2024-09-01)"),
+            "{err}"
+        );
+        let err = ws
+            .record_night_check("H1", tomorrow, "T", InspectionResult::Compliant, None)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("in the future"), "{err}");
+        assert_eq!(ws.counts().unwrap().inspections, 0);
+        assert!(ws
+            .set_campaign_start(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap())
+            .is_err());
     }
 }

@@ -11,8 +11,10 @@
 //! assert_eq!(ws.counts().unwrap().sites, 0);
 //! ```
 
+pub mod backup;
 mod cells;
 mod draws;
+mod idempotency;
 mod inspections;
 mod plans;
 mod rules;
@@ -27,16 +29,21 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
+pub use idempotency::{IdempotencyKey, Once};
 pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
     LedgerRow, NightCheck, SitePriority,
 };
 pub use plans::StoredPlan;
-pub use sites::{ImportKind, ImportReport, Rejection};
+pub use sites::{
+    FieldChange, ImportKind, ImportOptions, ImportReport, Importable, Rejection,
+    SAME_SITE_MAX_MOVE_M,
+};
 pub use tracks::{StreetLine, StreetSegment, SweptTrack, TrackRecord};
-pub use users::{Role, Session, User};
+pub use users::{hash_password, password_matches, Role, Session, User};
 
 /// The file name of the default workspace, created in the current folder on first use
 /// from the bundled sample township (`--workspace FILE` chooses another).
@@ -48,25 +55,51 @@ pub const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// Everything that can go wrong in the store.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
+    /// SQLite refused a statement or the file.
     #[error("workspace database: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// The workspace file cannot be opened, backed up or restored.
     #[error("workspace {path}: {problem}")]
-    Open { path: PathBuf, problem: String },
-    #[error("the workspace has schema version {found}; this gridpatrol understands up to {supported}: upgrade gridpatrol")]
-    NewerSchema { found: u32, supported: u32 },
-    #[error("no site or hotspot with id {0:?} in the workspace")]
-    UnknownSite(String),
-    #[error("no user {0:?}")]
-    UnknownUser(String),
-    #[error("user {0:?} exists already")]
-    UserExists(String),
-    #[error("{field}: {problem}")]
-    Invalid {
-        field: &'static str,
+    Open {
+        /// The workspace (or backup) file.
+        path: PathBuf,
+        /// What went wrong.
         problem: String,
     },
+    /// The file was written by a newer gridpatrol with a schema this one does not know.
+    #[error("the workspace has schema version {found}; this gridpatrol understands up to {supported}: upgrade gridpatrol")]
+    NewerSchema {
+        /// The file's schema version.
+        found: u32,
+        /// The newest version this build understands.
+        supported: u32,
+    },
+    /// An id that matches neither a site nor a hotspot; holds the id.
+    #[error("no site or hotspot with id {0:?} in the workspace")]
+    UnknownSite(String),
+    /// No user by that name; holds the name.
+    #[error("no user {0:?}")]
+    UnknownUser(String),
+    /// A user by that name exists already; holds the name.
+    #[error("user {0:?} exists already")]
+    UserExists(String),
+    /// A value that the store refuses to write.
+    #[error("{field}: {problem}")]
+    Invalid {
+        /// The field (or argument) at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A stored value that does not parse back (a damaged or hand-edited file).
     #[error("stored {what} is damaged: {problem}")]
-    Corrupt { what: String, problem: String },
+    Corrupt {
+        /// Which value (table and column, or record).
+        what: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// Hashing or checking a password failed; holds the reason.
     #[error("password hashing: {0}")]
     Password(String),
 }
@@ -95,13 +128,21 @@ pub struct Workspace {
 /// How row counts of the main tables look (for `gridpatrol init` and tests).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Counts {
+    /// Tutoring institutions (sites).
     pub sites: u64,
+    /// Schools.
     pub schools: u64,
+    /// Grid cells (网格).
     pub cells: u64,
+    /// Hotspots (重点区域).
     pub hotspots: u64,
+    /// Depots.
     pub depots: u64,
+    /// Recorded inspections.
     pub inspections: u64,
+    /// Street segments of the road network (sweep and coverage).
     pub street_segments: u64,
+    /// Entries of the 双随机 draw log.
     pub draws: u64,
 }
 
@@ -172,6 +213,24 @@ impl Workspace {
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = f(&tx)?;
         tx.commit()?;
+        Ok(out)
+    }
+
+    /// Runs `f` in one immediate transaction and commits only when `f` says to keep its
+    /// work (`(value, true)`); otherwise everything `f` wrote is rolled back (dry runs).
+    pub(crate) fn write_or_discard<T>(
+        &mut self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<(T, bool), StoreError>,
+    ) -> Result<T, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (out, keep) = f(&tx)?;
+        if keep {
+            tx.commit()?;
+        } else {
+            tx.rollback()?;
+        }
         Ok(out)
     }
 
@@ -261,31 +320,19 @@ pub(crate) fn parse_date_text(text: &str) -> Result<NaiveDate, StoreError> {
 }
 
 /// Parses a time as the lead types it: `2025-03-01T19:30`, `2025-03-01 19:30[:00]`,
-/// RFC 3339 (the offset is dropped: times are local), or a bare date (midnight).
+/// RFC 3339 (converted to township time, Asia/Shanghai: see
+/// [`Zone::parse_instant`](crate::formats::time::Zone::parse_instant)), or a bare date
+/// (midnight).
 ///
 /// ```
 /// let t = gridpatrol::store::parse_when("2025-03-01 19:30").unwrap();
 /// assert_eq!(t.to_string(), "2025-03-01 19:30:00");
+/// let utc = gridpatrol::store::parse_when("2025-03-01T11:30:00Z").unwrap();
+/// assert_eq!(utc.to_string(), "2025-03-01 19:30:00");
 /// assert!(gridpatrol::store::parse_when("yesterday").is_none());
 /// ```
 pub fn parse_when(text: &str) -> Option<NaiveDateTime> {
-    let text = text.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(text) {
-        return Some(t.naive_local());
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M",
-        "%Y-%m-%d %H:%M:%S",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
-            return Some(t);
-        }
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| d.and_hms_opt(0, 0, 0))
+    crate::formats::time::Zone::default().parse_instant(text)
 }
 
 #[cfg(test)]

@@ -9,10 +9,13 @@ use super::{inspections::ensure_team, StoreError, Workspace};
 /// A stored plan.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StoredPlan {
+    /// The plan's row id.
     pub id: i64,
+    /// The day planned, `YYYY-MM-DD` (township date).
     pub date: String,
     /// `day` or `night`.
     pub shift: String,
+    /// The team the plan is for; `None` for a plan of every team.
     pub team_id: Option<String>,
     /// The planner's JSON, as given.
     pub body: String,

@@ -31,6 +31,14 @@ const MIGRATIONS: &[Migration] = &[
         sql: LATEST_INSPECTION,
         then: None,
     },
+    Migration {
+        sql: SITE_EXTRA_ATTRIBUTES,
+        then: None,
+    },
+    Migration {
+        sql: super::idempotency::TABLE,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.
@@ -111,6 +119,12 @@ CREATE TABLE extent (
 const LATEST_INSPECTION: &str = r#"
 ALTER TABLE sites ADD COLUMN last_inspection_at TEXT;
 UPDATE sites SET last_inspection_at = (SELECT MAX(at) FROM inspections i WHERE i.site_id = sites.id);
+"#;
+
+/// 4: columns of the lead's lists that no field reads (联系人, 联系电话…), kept on the
+/// site as a JSON object of text instead of being dropped.
+const SITE_EXTRA_ATTRIBUTES: &str = r#"
+ALTER TABLE sites ADD COLUMN extra TEXT;
 "#;
 
 /// The schema version this build writes.

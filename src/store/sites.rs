@@ -1,7 +1,7 @@
 //! Sites (institutions), schools, cells, hotspots and depots: idempotent imports that
 //! update by id and report what changed, and loading them back as model types.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use geo::{LineString, Polygon};
 use rusqlite::types::Value;
@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::{map_rows, parse_date_text, StoreError, Workspace};
 use crate::formats::geom::extent_text;
+use crate::formats::ReadItem;
 use crate::model::{
     Cell, Depot, Extent, Hotspot, HotspotKind, Institution, InstitutionKind, Licence, OpenHours,
     School, Subject, Township, Wgs84, Wgs84Point, Wgs84Polygon,
@@ -19,33 +20,90 @@ use crate::model::{
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ImportKind {
+    /// Tutoring institutions (the inspected sites).
     Institutions,
+    /// Schools.
     Schools,
+    /// Grid cells (网格).
     Cells,
+    /// Hotspots (重点区域).
     Hotspots,
+    /// Depots.
     Depots,
 }
 
 /// A record the store refused (the rest of the file is imported).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Rejection {
+    /// The refused record's id.
     pub id: String,
+    /// Why it was refused.
     pub problem: String,
 }
 
-/// What an import did, by id.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
-pub struct ImportReport {
-    pub added: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub rejected: Vec<Rejection>,
+/// One stored value an import changed (`before` is empty for a value that was unset).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// The record's id.
+    pub id: String,
+    /// The field (`name`, `open_hours`, …) or the header of an extra attribute (`联系人`).
+    pub field: String,
+    /// The stored value before the import (empty when unset).
+    pub before: String,
+    /// The value the import writes.
+    pub after: String,
 }
 
-/// One table's columns and how a record becomes a row.
+/// How an import treats what a file says.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// Overwrite a record whose name and place both change: without it such an update
+    /// is taken for another site under a colliding id (序号 from two lists) and the whole
+    /// import is refused.
+    pub replace: bool,
+    /// Work out the report and write nothing.
+    pub dry_run: bool,
+}
+
+/// What an import did (or, on a dry run or a refused import, would do), by id and field.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ImportReport {
+    /// Records new to the workspace.
+    pub added: usize,
+    /// Records with at least one changed value.
+    pub updated: usize,
+    /// Records the file gave exactly as stored.
+    pub unchanged: usize,
+    /// Records the store refused (the rest are still imported).
+    pub rejected: Vec<Rejection>,
+    /// Updates that change a record's name and place at once: another site under the
+    /// same id. Any of them refuses the whole import unless [`ImportOptions::replace`]
+    /// is set (then they are the records it overwrote).
+    pub conflicts: Vec<Rejection>,
+    /// Every stored value changed, field by field.
+    pub changes: Vec<FieldChange>,
+    /// Columns the layer does not know, kept as extra attributes of each site.
+    pub kept_columns: Vec<String>,
+    /// Columns the layer does not know and does not keep (only sites keep extras).
+    pub ignored_columns: Vec<String>,
+    /// True when the changes were written; false on a dry run or a refused import.
+    pub written: bool,
+}
+
+/// Where a record is: a point's columns, or a polygon's rings column.
+#[derive(Clone, Copy)]
+enum PlaceColumns {
+    Point { lon: usize, lat: usize },
+    Rings(usize),
+}
+
+/// One table's columns (the first is always `name`) and where its place is.
 struct Layer {
     table: &'static str,
     columns: &'static [&'static str],
+    place: PlaceColumns,
+    /// Keeps unknown columns as extra attributes (a JSON object in column `extra`).
+    keeps_extra: bool,
 }
 
 const SITES: Layer = Layer {
@@ -63,23 +121,39 @@ const SITES: Layer = Layer {
         "last_inspected",
         "synthetic",
     ],
+    place: PlaceColumns::Point { lon: 5, lat: 6 },
+    keeps_extra: true,
 };
 const SCHOOLS: Layer = Layer {
     table: "schools",
     columns: &["name", "lon", "lat"],
+    place: PlaceColumns::Point { lon: 1, lat: 2 },
+    keeps_extra: false,
 };
 const CELLS: Layer = Layer {
     table: "cells",
     columns: &["name", "officer", "rings"],
+    place: PlaceColumns::Rings(2),
+    keeps_extra: false,
 };
 const HOTSPOTS: Layer = Layer {
     table: "hotspots",
     columns: &["name", "kind", "rings"],
+    place: PlaceColumns::Rings(2),
+    keeps_extra: false,
 };
 const DEPOTS: Layer = Layer {
     table: "depots",
     columns: &["name", "lon", "lat"],
+    place: PlaceColumns::Point { lon: 1, lat: 2 },
+    keeps_extra: false,
 };
+
+/// Columns every row gives (the geometry is required by every reader).
+const ALWAYS_GIVEN: &[&str] = &["lon", "lat", "rings"];
+
+/// A renamed record that moved less than this is the same site, its place corrected.
+pub const SAME_SITE_MAX_MOVE_M: f64 = 50.0;
 
 fn text(s: &str) -> Value {
     Value::Text(s.to_string())
@@ -243,36 +317,138 @@ fn store_extent(tx: &Transaction<'_>, extent: &Extent) -> Result<(), StoreError>
     Ok(())
 }
 
-/// Upserts `rows` (id, problem-or-row) into `layer` inside `tx`.
+/// A record on its way in: its id, its row (or why it is refused), the fields the
+/// file gave (`None`: all of them) and its unknown columns.
+struct Incoming {
+    id: String,
+    row: Result<Vec<Value>, String>,
+    given: Option<Vec<&'static str>>,
+    extra: Vec<(String, String)>,
+}
+
+/// The prepared statements' text for one layer.
+struct LayerSql {
+    select: String,
+    insert: String,
+    update: String,
+}
+
+impl Layer {
+    fn sql(&self) -> LayerSql {
+        let cols = self.columns.join(", ");
+        let extra_col = if self.keeps_extra { ", extra" } else { "" };
+        let n = self.columns.len();
+        let placeholders: Vec<String> = (1..=n + 1 + usize::from(self.keeps_extra))
+            .map(|i| format!("?{i}"))
+            .collect();
+        let mut sets: Vec<String> = self
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 2))
+            .collect();
+        if self.keeps_extra {
+            sets.push(format!("extra = ?{}", n + 2));
+        }
+        LayerSql {
+            select: format!("SELECT {cols}{extra_col} FROM {} WHERE id = ?1", self.table),
+            insert: format!(
+                "INSERT INTO {} (id, {cols}{extra_col}) VALUES ({})",
+                self.table,
+                placeholders.join(", ")
+            ),
+            update: format!(
+                "UPDATE {} SET {} WHERE id = ?1",
+                self.table,
+                sets.join(", ")
+            ),
+        }
+    }
+
+    /// Why `new` is not the same record as `old` (name and place both changed), if so.
+    fn identity_conflict(&self, old: &[Value], new: &[Value]) -> Option<String> {
+        if same_value(&old[0], &new[0]) {
+            return None;
+        }
+        let moved = match self.place {
+            PlaceColumns::Point { lon, lat } => {
+                let point = |row: &[Value]| (real(&row[lon]), real(&row[lat]));
+                let d = crate::units::haversine_m(point(old), point(new));
+                (d > SAME_SITE_MAX_MOVE_M).then(|| format!("{d:.0} m away"))
+            }
+            PlaceColumns::Rings(i) => {
+                (!same_value(&old[i], &new[i])).then(|| "with another outline".to_string())
+            }
+        }?;
+        Some(format!(
+            "the workspace has {} here; the file has {} {moved}: another site under the same id? \
+             (--replace overwrites it)",
+            value_text(&old[0]),
+            value_text(&new[0])
+        ))
+    }
+}
+
+fn real(v: &Value) -> f64 {
+    match v {
+        Value::Real(x) => *x,
+        Value::Integer(x) => *x as f64,
+        _ => f64::NAN,
+    }
+}
+
+/// A stored value as the report shows it (empty for unset).
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::Integer(x) => x.to_string(),
+        Value::Real(x) => format!("{x:.7}"),
+        Value::Text(t) => t.clone(),
+        Value::Blob(b) => format!("{} bytes", b.len()),
+    }
+}
+
+/// Extra attributes as stored: a JSON object of text values.
+pub(crate) fn parse_extra(
+    id: &str,
+    text: Option<&str>,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    match text {
+        None => Ok(BTreeMap::new()),
+        Some(t) => serde_json::from_str(t)
+            .map_err(|e| StoreError::corrupt(format!("extra attributes of {id}"), e)),
+    }
+}
+
+fn extra_value(extra: &BTreeMap<String, String>) -> Value {
+    if extra.is_empty() {
+        Value::Null
+    } else {
+        Value::Text(serde_json::to_string(extra).unwrap_or_default())
+    }
+}
+
+/// Upserts `rows` into `layer` inside `tx`: a new id is added whole; a known id gets
+/// only the fields its row gave, so a file without an hours column leaves every
+/// site's hours alone.
 fn upsert(
     tx: &Transaction<'_>,
     layer: &Layer,
-    rows: Vec<(String, Result<Vec<Value>, String>)>,
+    rows: Vec<Incoming>,
+    replace: bool,
 ) -> Result<ImportReport, StoreError> {
     let mut report = ImportReport::default();
     let mut seen = HashSet::new();
-    let cols = layer.columns.join(", ");
-    let select = format!("SELECT {cols} FROM {} WHERE id = ?1", layer.table);
-    let placeholders: Vec<String> = (1..=layer.columns.len() + 1)
-        .map(|i| format!("?{i}"))
-        .collect();
-    let insert = format!(
-        "INSERT INTO {} (id, {cols}) VALUES ({})",
-        layer.table,
-        placeholders.join(", ")
-    );
-    let sets: Vec<String> = layer
-        .columns
-        .iter()
-        .enumerate()
-        .map(|(i, c)| format!("{c} = ?{}", i + 2))
-        .collect();
-    let update = format!(
-        "UPDATE {} SET {} WHERE id = ?1",
-        layer.table,
-        sets.join(", ")
-    );
-    for (id, row) in rows {
+    let mut unknown = BTreeSet::new();
+    let sql = layer.sql();
+    let n = layer.columns.len();
+    for Incoming {
+        id,
+        row,
+        given,
+        extra,
+    } in rows
+    {
         let reject = |problem: String| Rejection {
             id: id.clone(),
             problem,
@@ -294,82 +470,297 @@ fn upsert(
                 continue;
             }
         };
-        let existing: Option<Vec<Value>> = tx
-            .query_row(&select, [&id], |r| {
-                (0..layer.columns.len())
+        unknown.extend(extra.iter().map(|(h, _)| h.clone()));
+        let extra = if layer.keeps_extra { extra } else { Vec::new() };
+        let stored: Option<Vec<Value>> = tx
+            .query_row(&sql.select, [&id], |r| {
+                (0..n + usize::from(layer.keeps_extra))
                     .map(|i| r.get::<_, Value>(i))
                     .collect()
             })
             .optional()?;
-        let mut params = vec![Value::Text(id.clone())];
-        params.extend(row.iter().cloned());
-        match existing {
-            None => {
-                tx.execute(&insert, params_from_iter(params))?;
-                report.added += 1;
+        let Some(mut old) = stored else {
+            let mut params = vec![Value::Text(id.clone())];
+            params.extend(row);
+            if layer.keeps_extra {
+                params.push(extra_value(&extra.into_iter().collect()));
             }
-            Some(old) if same_row(&old, &row) => report.unchanged += 1,
-            Some(_) => {
-                tx.execute(&update, params_from_iter(params))?;
-                report.updated += 1;
+            tx.execute(&sql.insert, params_from_iter(params))?;
+            report.added += 1;
+            continue;
+        };
+        let old_extra = if layer.keeps_extra {
+            let text = old.pop();
+            parse_extra(
+                &id,
+                text.as_ref().and_then(|v| match v {
+                    Value::Text(t) => Some(t.as_str()),
+                    _ => None,
+                }),
+            )?
+        } else {
+            BTreeMap::new()
+        };
+        let is_given = |col: &str| {
+            given.as_ref().is_none_or(|g| g.contains(&col)) || ALWAYS_GIVEN.contains(&col)
+        };
+        let merged: Vec<Value> = layer
+            .columns
+            .iter()
+            .zip(old.iter().zip(row))
+            .map(|(col, (before, after))| if is_given(col) { after } else { before.clone() })
+            .collect();
+        if let Some(problem) = layer.identity_conflict(&old, &merged) {
+            report.conflicts.push(reject(problem));
+            if !replace {
+                continue;
             }
         }
+        let mut changes: Vec<FieldChange> = layer
+            .columns
+            .iter()
+            .zip(old.iter().zip(&merged))
+            .filter(|(_, (a, b))| !same_value(a, b))
+            .map(|(col, (a, b))| FieldChange {
+                id: id.clone(),
+                field: col.to_string(),
+                before: value_text(a),
+                after: value_text(b),
+            })
+            .collect();
+        let mut new_extra = old_extra.clone();
+        for (header, value) in extra {
+            let before = new_extra.insert(header.clone(), value.clone());
+            if before.as_deref() != Some(value.as_str()) {
+                changes.push(FieldChange {
+                    id: id.clone(),
+                    field: header,
+                    before: before.unwrap_or_default(),
+                    after: value,
+                });
+            }
+        }
+        if changes.is_empty() {
+            report.unchanged += 1;
+            continue;
+        }
+        let mut params = vec![Value::Text(id.clone())];
+        params.extend(merged);
+        if layer.keeps_extra {
+            params.push(extra_value(&new_extra));
+        }
+        tx.execute(&sql.update, params_from_iter(params))?;
+        report.updated += 1;
+        report.changes.extend(changes);
+    }
+    let unknown = unknown.into_iter().collect();
+    if layer.keeps_extra {
+        report.kept_columns = unknown;
+    } else {
+        report.ignored_columns = unknown;
     }
     Ok(report)
 }
 
-/// Equal rows; reals compare to 1e-9 degrees so a re-import of the same file is "unchanged".
-fn same_row(a: &[Value], b: &[Value]) -> bool {
-    a.len() == b.len()
-        && a.iter().zip(b).all(|(x, y)| match (x, y) {
-            (Value::Real(x), Value::Real(y)) => (x - y).abs() < 1e-9,
-            (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => {
-                (*x as f64 - y).abs() < 1e-9
-            }
-            _ => x == y,
+/// Equal values; reals compare to 1e-9 degrees so a re-import of the same file is "unchanged".
+fn same_value(x: &Value, y: &Value) -> bool {
+    match (x, y) {
+        (Value::Real(x), Value::Real(y)) => (x - y).abs() < 1e-9,
+        (Value::Integer(x), Value::Real(y)) | (Value::Real(y), Value::Integer(x)) => {
+            (*x as f64 - y).abs() < 1e-9
+        }
+        _ => x == y,
+    }
+}
+
+/// A model value an import can write: which layer, its id, and its row (or why the
+/// store refuses it, such as a place outside the township).
+pub trait Importable {
+    /// The layer the value belongs to.
+    const KIND: ImportKind;
+    /// The value's id.
+    fn import_id(&self) -> &str;
+    /// The row in the layer's column order, or the problem.
+    fn import_row(&self, extent: Option<&Extent>) -> Result<Vec<Value>, String>;
+}
+
+impl Importable for Institution {
+    const KIND: ImportKind = ImportKind::Institutions;
+    fn import_id(&self) -> &str {
+        &self.id
+    }
+    fn import_row(&self, extent: Option<&Extent>) -> Result<Vec<Value>, String> {
+        point_problem(&self.location, extent).map_or_else(|| Ok(institution_row(self)), Err)
+    }
+}
+
+impl Importable for School {
+    const KIND: ImportKind = ImportKind::Schools;
+    fn import_id(&self) -> &str {
+        &self.id
+    }
+    fn import_row(&self, extent: Option<&Extent>) -> Result<Vec<Value>, String> {
+        named_point_row(&self.name, &self.location, extent)
+    }
+}
+
+impl Importable for Depot {
+    const KIND: ImportKind = ImportKind::Depots;
+    fn import_id(&self) -> &str {
+        &self.id
+    }
+    fn import_row(&self, extent: Option<&Extent>) -> Result<Vec<Value>, String> {
+        named_point_row(&self.name, &self.location, extent)
+    }
+}
+
+impl Importable for Cell {
+    const KIND: ImportKind = ImportKind::Cells;
+    fn import_id(&self) -> &str {
+        &self.id
+    }
+    fn import_row(&self, extent: Option<&Extent>) -> Result<Vec<Value>, String> {
+        let row = vec![
+            text(&self.name),
+            opt_text(self.officer.as_deref()),
+            Value::Text(rings_text(&self.area)),
+        ];
+        polygon_problem(&self.area, extent).map_or(Ok(row), Err)
+    }
+}
+
+impl Importable for Hotspot {
+    const KIND: ImportKind = ImportKind::Hotspots;
+    fn import_id(&self) -> &str {
+        &self.id
+    }
+    fn import_row(&self, extent: Option<&Extent>) -> Result<Vec<Value>, String> {
+        let row = vec![
+            text(&self.name),
+            text(hotspot_kind_text(self.kind)),
+            Value::Text(rings_text(&self.area)),
+        ];
+        polygon_problem(&self.area, extent).map_or(Ok(row), Err)
+    }
+}
+
+fn layer_of(kind: ImportKind) -> &'static Layer {
+    match kind {
+        ImportKind::Institutions => &SITES,
+        ImportKind::Schools => &SCHOOLS,
+        ImportKind::Cells => &CELLS,
+        ImportKind::Hotspots => &HOTSPOTS,
+        ImportKind::Depots => &DEPOTS,
+    }
+}
+
+/// Upserts whole records (every field given) of one layer inside `tx`.
+fn import_tx<T: Importable>(tx: &Transaction<'_>, items: &[T]) -> Result<ImportReport, StoreError> {
+    let extent = stored_extent(tx)?;
+    let rows = items
+        .iter()
+        .map(|item| Incoming {
+            id: item.import_id().to_string(),
+            row: item.import_row(extent.as_ref()),
+            given: None,
+            extra: Vec::new(),
         })
+        .collect();
+    upsert(tx, layer_of(T::KIND), rows, false)
+}
+
+/// Places what a layer's change moved in the cells again.
+fn place_after(tx: &Transaction<'_>, kind: ImportKind) -> Result<(), StoreError> {
+    match kind {
+        ImportKind::Institutions => super::cells::place_sites(tx),
+        ImportKind::Cells => super::cells::place_everything(tx),
+        ImportKind::Hotspots => super::cells::place_hotspots(tx),
+        ImportKind::Schools | ImportKind::Depots => Ok(()),
+    }
 }
 
 impl Workspace {
-    /// Imports institutions (update by id); one transaction.
+    /// Imports institutions (whole records, update by id); one transaction.
     pub fn import_institutions(
         &mut self,
         items: &[Institution],
     ) -> Result<ImportReport, StoreError> {
-        self.write(|tx| {
-            let report = import_institutions_tx(tx, items)?;
-            super::cells::place_sites(tx)?;
-            Ok(report)
-        })
+        self.import_whole(items)
     }
 
-    /// Imports schools (update by id); one transaction.
+    /// Imports schools (whole records, update by id); one transaction.
     pub fn import_schools(&mut self, items: &[School]) -> Result<ImportReport, StoreError> {
-        self.write(|tx| import_schools_tx(tx, items))
+        self.import_whole(items)
     }
 
-    /// Imports cells (update by id) and places sites, hotspots and the cached street
-    /// segments in them again.
+    /// Imports cells (whole records, update by id) and places sites, hotspots and the
+    /// cached street segments in them again.
     pub fn import_cells(&mut self, items: &[Cell]) -> Result<ImportReport, StoreError> {
-        self.write(|tx| {
-            let report = import_cells_tx(tx, items)?;
-            super::cells::place_everything(tx)?;
-            Ok(report)
-        })
+        self.import_whole(items)
     }
 
-    /// Imports hotspots (update by id); one transaction.
+    /// Imports hotspots (whole records, update by id); one transaction.
     pub fn import_hotspots(&mut self, items: &[Hotspot]) -> Result<ImportReport, StoreError> {
+        self.import_whole(items)
+    }
+
+    /// Imports depots (whole records, update by id); one transaction.
+    pub fn import_depots(&mut self, items: &[Depot]) -> Result<ImportReport, StoreError> {
+        self.import_whole(items)
+    }
+
+    fn import_whole<T: Importable>(&mut self, items: &[T]) -> Result<ImportReport, StoreError> {
         self.write(|tx| {
-            let report = import_hotspots_tx(tx, items)?;
-            super::cells::place_hotspots(tx)?;
+            let mut report = import_tx(tx, items)?;
+            place_after(tx, T::KIND)?;
+            report.written = true;
             Ok(report)
         })
     }
 
-    /// Imports depots (update by id); one transaction.
-    pub fn import_depots(&mut self, items: &[Depot]) -> Result<ImportReport, StoreError> {
-        self.write(|tx| import_depots_tx(tx, items))
+    /// Imports a lead's file as read (see [`crate::formats::csv::read_items`]): a new
+    /// id is added; a known id gets only the fields its row gave, unknown columns become
+    /// extra attributes of sites (other layers list them as ignored). Nothing is
+    /// written on a dry run, nor when an update would change a record's name and
+    /// place at once (unless `opts.replace`): the report says what would change.
+    pub fn import_items<T: Importable>(
+        &mut self,
+        items: &[ReadItem<T>],
+        opts: ImportOptions,
+    ) -> Result<ImportReport, StoreError> {
+        self.write_or_discard(|tx| {
+            let extent = stored_extent(tx)?;
+            let rows = items
+                .iter()
+                .map(|r| Incoming {
+                    id: r.item.import_id().to_string(),
+                    row: r.item.import_row(extent.as_ref()),
+                    given: Some(r.given.clone()),
+                    extra: r.extra.clone(),
+                })
+                .collect();
+            let mut report = upsert(tx, layer_of(T::KIND), rows, opts.replace)?;
+            report.written = !opts.dry_run && (opts.replace || report.conflicts.is_empty());
+            if report.written {
+                place_after(tx, T::KIND)?;
+            }
+            let keep = report.written;
+            Ok((report, keep))
+        })
+    }
+
+    /// Each site's extra attributes (columns of its lists that no field reads, such as
+    /// 联系人), by site id; sites without any are left out.
+    pub fn site_extras(&self) -> Result<HashMap<String, BTreeMap<String, String>>, StoreError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT id, extra FROM sites WHERE extra IS NOT NULL")?;
+        let rows = map_rows(&mut stmt, [], |r| {
+            let id: String = r.get(0)?;
+            let extra = parse_extra(&id, r.get::<_, Option<String>>(1)?.as_deref())?;
+            Ok((id, extra))
+        })?;
+        Ok(rows.into_iter().collect())
     }
 
     /// Imports a whole township in one transaction (used by `gridpatrol init`).
@@ -387,14 +778,11 @@ impl Workspace {
                 store_extent(tx, extent)?;
             }
             let out = vec![
-                (ImportKind::Cells, import_cells_tx(tx, &t.cells)?),
-                (
-                    ImportKind::Institutions,
-                    import_institutions_tx(tx, &t.institutions)?,
-                ),
-                (ImportKind::Schools, import_schools_tx(tx, &t.schools)?),
-                (ImportKind::Hotspots, import_hotspots_tx(tx, &t.hotspots)?),
-                (ImportKind::Depots, import_depots_tx(tx, &t.depots)?),
+                (ImportKind::Cells, import_tx(tx, &t.cells)?),
+                (ImportKind::Institutions, import_tx(tx, &t.institutions)?),
+                (ImportKind::Schools, import_tx(tx, &t.schools)?),
+                (ImportKind::Hotspots, import_tx(tx, &t.hotspots)?),
+                (ImportKind::Depots, import_tx(tx, &t.depots)?),
             ];
             super::cells::place_everything(tx)?;
             Ok(out)
@@ -557,96 +945,18 @@ fn parse_licence(id: &str, text: &str) -> Result<Licence, StoreError> {
     }
 }
 
-fn import_institutions_tx(
-    tx: &Transaction<'_>,
-    items: &[Institution],
-) -> Result<ImportReport, StoreError> {
-    let extent = stored_extent(tx)?;
-    let rows = items
-        .iter()
-        .map(|s| {
-            (
-                s.id.clone(),
-                point_problem(&s.location, extent.as_ref())
-                    .map_or_else(|| Ok(institution_row(s)), Err),
-            )
-        })
-        .collect();
-    upsert(tx, &SITES, rows)
-}
-
-fn import_schools_tx(tx: &Transaction<'_>, items: &[School]) -> Result<ImportReport, StoreError> {
-    let extent = stored_extent(tx)?;
-    let rows = items
-        .iter()
-        .map(|s| named_point_row(&s.id, &s.name, &s.location, extent.as_ref()))
-        .collect();
-    upsert(tx, &SCHOOLS, rows)
-}
-
-fn import_depots_tx(tx: &Transaction<'_>, items: &[Depot]) -> Result<ImportReport, StoreError> {
-    let extent = stored_extent(tx)?;
-    let rows = items
-        .iter()
-        .map(|s| named_point_row(&s.id, &s.name, &s.location, extent.as_ref()))
-        .collect();
-    upsert(tx, &DEPOTS, rows)
-}
-
 /// The row of a school or depot (`name, lon, lat`), or why it is refused.
 fn named_point_row(
-    id: &str,
     name: &str,
     location: &Wgs84Point,
     extent: Option<&Extent>,
-) -> (String, Result<Vec<Value>, String>) {
+) -> Result<Vec<Value>, String> {
     let row = vec![
         text(name),
         Value::Real(location.lon()),
         Value::Real(location.lat()),
     ];
-    (
-        id.to_string(),
-        point_problem(location, extent).map_or(Ok(row), Err),
-    )
-}
-
-fn import_cells_tx(tx: &Transaction<'_>, items: &[Cell]) -> Result<ImportReport, StoreError> {
-    let extent = stored_extent(tx)?;
-    let rows = items
-        .iter()
-        .map(|c| {
-            let row = vec![
-                text(&c.name),
-                opt_text(c.officer.as_deref()),
-                Value::Text(rings_text(&c.area)),
-            ];
-            (
-                c.id.clone(),
-                polygon_problem(&c.area, extent.as_ref()).map_or(Ok(row), Err),
-            )
-        })
-        .collect();
-    upsert(tx, &CELLS, rows)
-}
-
-fn import_hotspots_tx(tx: &Transaction<'_>, items: &[Hotspot]) -> Result<ImportReport, StoreError> {
-    let extent = stored_extent(tx)?;
-    let rows = items
-        .iter()
-        .map(|h| {
-            let row = vec![
-                text(&h.name),
-                text(hotspot_kind_text(h.kind)),
-                Value::Text(rings_text(&h.area)),
-            ];
-            (
-                h.id.clone(),
-                polygon_problem(&h.area, extent.as_ref()).map_or(Ok(row), Err),
-            )
-        })
-        .collect();
-    upsert(tx, &HOTSPOTS, rows)
+    point_problem(location, extent).map_or(Ok(row), Err)
 }
 
 #[cfg(test)]
@@ -818,5 +1128,146 @@ pub(crate) mod tests {
         };
         assert_eq!(ws.import_cells(&[far]).unwrap().rejected.len(), 1);
         assert_eq!(ws.counts().unwrap().cells, 2);
+    }
+
+    fn read_item(
+        site: Institution,
+        given: &[&'static str],
+        extra: &[(&str, &str)],
+    ) -> ReadItem<Institution> {
+        ReadItem {
+            item: site,
+            given: given.to_vec(),
+            extra: extra
+                .iter()
+                .map(|(h, v)| (h.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn a_field_the_file_does_not_give_keeps_its_stored_value() {
+        let mut ws = Workspace::in_memory().unwrap();
+        ws.import_township(&small_township()).unwrap();
+        // A tip-off list: id, name, kind, licence, place and a complaint count; no hours.
+        let mut tip = site("S1", 116.005, 40.005, Licence::Licensed);
+        tip.open_hours = None;
+        tip.last_inspected = None;
+        tip.complaints = 3;
+        let given = ["id", "name", "kind", "licence", "complaints"];
+        let r = ws
+            .import_items(
+                &[read_item(tip, &given, &[("联系电话", "139")])],
+                ImportOptions::default(),
+            )
+            .unwrap();
+        assert_eq!((r.updated, r.written), (1, true));
+        let s1 = &ws.institutions().unwrap()[0];
+        assert_eq!(s1.open_hours, OpenHours::parse("08:00-12:00,14:00-20:00"));
+        assert_eq!(s1.last_inspected, NaiveDate::from_ymd_opt(2025, 1, 2));
+        assert_eq!(s1.complaints, 3);
+        let fields: Vec<&str> = r.changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["complaints", "联系电话"]);
+        assert_eq!(
+            (r.changes[0].before.as_str(), r.changes[0].after.as_str()),
+            ("0", "3")
+        );
+        assert_eq!(r.kept_columns, ["联系电话"]);
+        assert_eq!(ws.site_extras().unwrap()["S1"]["联系电话"], "139");
+    }
+
+    #[test]
+    fn a_new_name_at_another_place_is_refused_unless_replaced() {
+        let mut ws = Workspace::in_memory().unwrap();
+        ws.import_township(&small_township()).unwrap();
+        let all = ["id", "name", "kind", "licence"];
+        let mut other = site("S2", 116.015, 40.015, Licence::Licensed);
+        other.name = "别的机构".into();
+        let fresh = site("S9", 116.001, 40.001, Licence::Licensed);
+        let items = [
+            read_item(other.clone(), &all, &[]),
+            read_item(fresh, &all, &[]),
+        ];
+        let r = ws.import_items(&items, ImportOptions::default()).unwrap();
+        assert!(!r.written);
+        assert_eq!(r.conflicts.len(), 1, "{r:?}");
+        assert!(
+            r.conflicts[0].problem.contains("机构 S2"),
+            "{:?}",
+            r.conflicts
+        );
+        assert_eq!(
+            ws.counts().unwrap().sites,
+            3,
+            "nothing of a refused import is written"
+        );
+        assert_eq!(ws.institutions().unwrap()[1].name, "机构 S2");
+        // Renamed where it stands (a 10 m correction): the same site.
+        let mut renamed = site("S2", 116.006, 40.0051, Licence::Unlicensed);
+        renamed.name = "新名".into();
+        let r = ws
+            .import_items(&[read_item(renamed, &all, &[])], ImportOptions::default())
+            .unwrap();
+        assert!(r.written && r.conflicts.is_empty(), "{r:?}");
+        let replace = ImportOptions {
+            replace: true,
+            dry_run: false,
+        };
+        let r = ws.import_items(&items, replace).unwrap();
+        assert_eq!((r.written, r.added, r.updated), (true, 1, 1));
+        assert_eq!(ws.institutions().unwrap()[1].name, "别的机构");
+    }
+
+    #[test]
+    fn a_dry_run_reports_and_writes_nothing() {
+        let mut ws = Workspace::in_memory().unwrap();
+        ws.import_township(&small_township()).unwrap();
+        let mut changed = site("S1", 116.005, 40.005, Licence::Unlicensed);
+        changed.name = "改名".into();
+        let items = [
+            read_item(
+                changed,
+                &["id", "name", "kind", "licence"],
+                &[("联系人", "李")],
+            ),
+            read_item(
+                site("S7", 116.002, 40.002, Licence::Licensed),
+                &["id", "name"],
+                &[],
+            ),
+        ];
+        let dry = ImportOptions {
+            replace: false,
+            dry_run: true,
+        };
+        let r = ws.import_items(&items, dry).unwrap();
+        assert_eq!((r.added, r.updated, r.written), (1, 1, false));
+        let fields: Vec<&str> = r.changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(fields, ["name", "licence", "联系人"]);
+        assert_eq!(ws.counts().unwrap().sites, 3);
+        assert_eq!(ws.institutions().unwrap()[0].name, "机构 S1");
+        assert!(ws.site_extras().unwrap().is_empty());
+    }
+
+    #[test]
+    fn layers_without_extras_list_unknown_columns_as_ignored() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let school = School {
+            id: "K1".into(),
+            name: "小学".into(),
+            location: Wgs84Point::new(116.0, 40.0),
+        };
+        let r = ws
+            .import_items(
+                &[ReadItem {
+                    item: school,
+                    given: vec!["id", "name"],
+                    extra: vec![("校长".into(), "张".into())],
+                }],
+                ImportOptions::default(),
+            )
+            .unwrap();
+        assert_eq!(r.ignored_columns, ["校长"]);
+        assert!(r.kept_columns.is_empty());
     }
 }

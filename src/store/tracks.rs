@@ -6,13 +6,17 @@ use rusqlite::params;
 use serde::Serialize;
 
 use super::{inspections::ensure_team, time_text, StoreError, Workspace};
+use crate::formats::time::Zone;
 use crate::spatial::track_matching::{self as sweep, Segment};
 
 /// A piece of street, at most [`sweep::MAX_PIECE_M`] long.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StreetSegment {
+    /// The segment's row id.
     pub id: i64,
+    /// Its two ends (WGS-84) and length in metres.
     pub segment: Segment,
+    /// The street's name, when OpenStreetMap has one.
     pub name: Option<String>,
 }
 
@@ -22,21 +26,30 @@ pub type StreetLine = (Option<String>, Vec<(f64, f64)>);
 /// A stored track: team, time, WGS-84 `(lon, lat)` points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrackRecord {
+    /// The team that walked it.
     pub team_id: String,
+    /// When it was walked, township local time.
     pub at: NaiveDateTime,
+    /// `(lon, lat)` in WGS-84 degrees, in walking order.
     pub points: Vec<(f64, f64)>,
 }
 
 /// A recorded track and what it swept.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SweptTrack {
+    /// The track's row id.
     pub id: i64,
+    /// The team that walked it.
     pub team_id: String,
+    /// When it was walked, township local time.
     pub at: NaiveDateTime,
     /// `gpx:<file name>` or `route:<plan id>` (free text from the caller).
     pub source: String,
+    /// The track's own length, in metres.
     pub length_m: f64,
+    /// How many street segments it swept.
     pub swept_segments: usize,
+    /// The total length of those segments, in metres.
     pub swept_m: f64,
 }
 
@@ -91,20 +104,24 @@ impl Workspace {
         source: &str,
         points: &[(f64, f64)],
     ) -> Result<SweptTrack, StoreError> {
-        if points.len() < 2 {
-            return Err(StoreError::invalid(
-                "track",
-                format!("has {} points; at least 2 are needed", points.len()),
-            ));
+        let mut recorded = self.record_tracks(team_id, at, source, &[points.to_vec()])?;
+        Ok(recorded.remove(0))
+    }
+
+    /// Records every line of one file as swept streets, all in one transaction: a bad
+    /// line stores none of them.
+    pub fn record_tracks(
+        &mut self,
+        team_id: &str,
+        at: NaiveDateTime,
+        source: &str,
+        lines: &[Vec<(f64, f64)>],
+    ) -> Result<Vec<SweptTrack>, StoreError> {
+        if lines.is_empty() {
+            return Err(StoreError::invalid("track", "the file has no line"));
         }
-        if points
-            .iter()
-            .any(|&(x, y)| !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0))
-        {
-            return Err(StoreError::invalid(
-                "track",
-                "has a point that is not a WGS-84 lon/lat",
-            ));
+        for (i, points) in lines.iter().enumerate() {
+            check_points(i, points)?;
         }
         let segments = self.street_segments()?;
         let limits = self.rules()?.snapping;
@@ -112,30 +129,48 @@ impl Workspace {
             segments.iter().map(|s| s.segment.clone()).collect(),
             &limits,
         );
-        let length_m: f64 = points
-            .windows(2)
-            .map(|w| crate::units::haversine_m(w[0], w[1]))
-            .sum();
-        let coords = serde_json::to_string(points)
-            .map_err(|e| StoreError::invalid("track", e.to_string()))?;
         self.write(|tx| {
             ensure_team(tx, team_id)?;
-            tx.execute(
-                "INSERT INTO swept_tracks (team_id, at, source, coords, length_m) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![team_id, time_text(at), source, coords, length_m],
-            )?;
-            let id = tx.last_insert_rowid();
-            let (n, swept_m) = insert_matches(tx, id, &index, &segments, points)?;
-            Ok(SweptTrack {
-                id,
-                team_id: team_id.to_string(),
-                at,
-                source: source.to_string(),
-                length_m,
-                swept_segments: n,
-                swept_m,
-            })
+            let mut recorded = Vec::with_capacity(lines.len());
+            for points in lines {
+                let length_m: f64 = points
+                    .windows(2)
+                    .map(|w| crate::units::haversine_m(w[0], w[1]))
+                    .sum();
+                let coords = serde_json::to_string(points)
+                    .map_err(|e| StoreError::invalid("track", e.to_string()))?;
+                tx.execute(
+                    "INSERT INTO swept_tracks (team_id, at, source, coords, length_m) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![team_id, time_text(at), source, coords, length_m],
+                )?;
+                let id = tx.last_insert_rowid();
+                let (n, swept_m) = insert_matches(tx, id, &index, &segments, points)?;
+                recorded.push(SweptTrack {
+                    id,
+                    team_id: team_id.to_string(),
+                    at,
+                    source: source.to_string(),
+                    length_m,
+                    swept_segments: n,
+                    swept_m,
+                });
+            }
+            Ok(recorded)
         })
+    }
+
+    /// The township's time zone (`time_zone` in its manifest; Asia/Shanghai when the
+    /// workspace holds none): times with an offset are converted to it.
+    pub fn time_zone(&self) -> Result<Zone, StoreError> {
+        match self.meta(TIME_ZONE_KEY)? {
+            Some(name) => Zone::parse(&name).map_err(|e| StoreError::corrupt("time zone", e)),
+            None => Ok(Zone::default()),
+        }
+    }
+
+    /// Stores the township's time zone.
+    pub fn set_time_zone(&mut self, zone: &Zone) -> Result<(), StoreError> {
+        self.set_meta(TIME_ZONE_KEY, zone.name())
     }
 
     /// Recorded tracks with `from <= at < to`: `(team, at, WGS-84 points)`.
@@ -157,6 +192,32 @@ impl Workspace {
             })
         })
     }
+}
+
+/// The `meta` key holding the township's time zone.
+const TIME_ZONE_KEY: &str = "time_zone";
+
+/// A line needs two points, each a WGS-84 lon/lat (`line` counts from 0).
+fn check_points(line: usize, points: &[(f64, f64)]) -> Result<(), StoreError> {
+    if points.len() < 2 {
+        return Err(StoreError::invalid(
+            "track",
+            format!(
+                "line {line} has {} points; at least 2 are needed",
+                points.len()
+            ),
+        ));
+    }
+    if points
+        .iter()
+        .any(|&(x, y)| !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0))
+    {
+        return Err(StoreError::invalid(
+            "track",
+            format!("line {line} has a point that is not a WGS-84 lon/lat"),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn load_segments(conn: &rusqlite::Connection) -> Result<Vec<StreetSegment>, StoreError> {
@@ -226,5 +287,71 @@ impl Workspace {
             Ok((r.get(0)?, (r.get(1)?, last)))
         })?;
         Ok(rows.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn workspace() -> (tempfile::TempDir, Workspace) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut ws = Workspace::open(&dir.path().join("w.sqlite")).unwrap();
+        let street = (
+            Some("学院路".to_string()),
+            vec![(116.350, 39.960), (116.352, 39.960)],
+        );
+        ws.replace_streets(&[street]).unwrap();
+        (dir, ws)
+    }
+
+    fn count(ws: &Workspace, table: &str) -> i64 {
+        ws.conn()
+            .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_bad_line_after_a_good_one_stores_nothing() {
+        let (_dir, mut ws) = workspace();
+        let at = crate::store::parse_when("2025-03-01 09:00").unwrap();
+        let good = vec![(116.350, 39.960), (116.352, 39.960)];
+        let err = ws
+            .record_tracks(
+                "T1",
+                at,
+                "route:r.geojson",
+                &[good.clone(), vec![(116.35, 39.96)]],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("line 1 has 1 points"), "{err}");
+        let err = ws
+            .record_tracks(
+                "T1",
+                at,
+                "route:r.geojson",
+                &[good.clone(), vec![(116.35, 39.96), (f64::NAN, 1.0)]],
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("line 1 has a point"), "{err}");
+        assert_eq!(
+            (count(&ws, "swept_tracks"), count(&ws, "swept_segments")),
+            (0, 0)
+        );
+        let both = ws
+            .record_tracks("T1", at, "route:r.geojson", &[good.clone(), good])
+            .unwrap();
+        assert_eq!(both.len(), 2);
+        assert!(both[0].swept_segments > 0);
+        assert_eq!(count(&ws, "swept_tracks"), 2);
+    }
+
+    #[test]
+    fn the_time_zone_defaults_to_shanghai_and_is_kept() {
+        let (_dir, mut ws) = workspace();
+        assert_eq!(ws.time_zone().unwrap().name(), "Asia/Shanghai");
+        ws.set_time_zone(&Zone::parse("Asia/Urumqi").unwrap())
+            .unwrap();
+        assert_eq!(ws.time_zone().unwrap().offset_s(), 6 * 3600);
     }
 }

@@ -50,16 +50,41 @@ impl std::str::FromStr for Role {
 /// A user, without the password hash.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct User {
+    /// The login name.
     pub username: String,
+    /// Lead or inspector: what the user may see and do.
     pub role: Role,
+    /// An inspector's team (leads have none).
     pub team_id: Option<String>,
 }
 
 /// A live login session.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Session {
+    /// Whose session it is.
     pub user: User,
+    /// When the session ends (UTC).
     pub expires_at: DateTime<Utc>,
+}
+
+/// Hashes a password with argon2id and a random salt (a PHC string): the one hasher
+/// of gridpatrol, for the CLI and the server alike.
+pub fn hash_password(password: &str) -> Result<String, StoreError> {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| StoreError::Password(e.to_string()))
+}
+
+/// Whether `password` is the one hashed in `phc` (a string from [`hash_password`]);
+/// false for a damaged hash.
+pub fn password_matches(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 fn token_hash(token: &str) -> String {
@@ -87,11 +112,7 @@ impl Workspace {
                 "needs at least 8 characters",
             ));
         }
-        let salt = SaltString::generate(&mut OsRng);
-        let hash = Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map_err(|e| StoreError::Password(e.to_string()))?
-            .to_string();
+        let hash = hash_password(password)?;
         self.write(|tx| {
             if let Some(team) = team_id {
                 super::inspections::ensure_team(tx, team)?;
@@ -114,7 +135,9 @@ impl Workspace {
         Ok(self.user_with_hash(username)?.map(|(u, _)| u))
     }
 
-    fn user_with_hash(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
+    /// A user by name with the stored password hash (a PHC string), to check with
+    /// [`password_matches`] outside any lock: hashing is the slow part of a sign-in.
+    pub fn user_with_hash(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
         let row: Option<(String, Option<String>, String)> = self
             .conn()
             .query_row(
@@ -165,12 +188,8 @@ impl Workspace {
         let Some((user, hash)) = self.user_with_hash(username)? else {
             return Ok(None);
         };
-        let parsed =
-            PasswordHash::new(&hash).map_err(|e| StoreError::corrupt("password hash", e))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
-            .then_some(user))
+        PasswordHash::new(&hash).map_err(|e| StoreError::corrupt("password hash", e))?;
+        Ok(password_matches(password, &hash).then_some(user))
     }
 
     /// Starts a session for `username` lasting `ttl`; returns the bearer token (shown once).

@@ -6,8 +6,10 @@ use thiserror::Error;
 /// Why no Euler circuit exists.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum EulerError {
+    /// This node (by index) has an odd degree, so no closed walk can use each edge once.
     #[error("node {0} has an odd number of edges")]
     OddDegree(usize),
+    /// Some edge cannot be reached from this start node (by index).
     #[error("the edges are not all connected to the start node {0}")]
     Disconnected(usize),
 }

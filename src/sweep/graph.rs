@@ -17,11 +17,15 @@ use crate::units::{haversine_m, Metres};
 /// One undirected street piece between two nodes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepEdge {
+    /// Index of the node at the geometry's first point.
     pub from: usize,
+    /// Index of the node at the geometry's last point.
     pub to: usize,
+    /// Walking length along the geometry (haversine, metres).
     pub length_m: Metres,
     /// Inside the cell: the sweep must walk it at least once.
     pub required: bool,
+    /// The street's name (from the way's `name` tag), to group shift directions by street.
     pub name: Option<String>,
     /// The OpenStreetMap way it belongs to (0 for hand-built graphs).
     pub way_id: i64,
@@ -107,10 +111,12 @@ impl SweepGraph {
         })
     }
 
+    /// Number of nodes; node indices run `0..node_count()`.
     pub fn node_count(&self) -> usize {
         self.nodes.len()
     }
 
+    /// Number of edges, required and optional; edge indices run `0..edge_count()`.
     pub fn edge_count(&self) -> usize {
         self.edges.len()
     }
@@ -120,10 +126,12 @@ impl SweepGraph {
         self.nodes[v]
     }
 
+    /// Edge `e` (an index below [`SweepGraph::edge_count`]).
     pub fn edge(&self, e: usize) -> &SweepEdge {
         &self.edges[e]
     }
 
+    /// Every edge, indexed as in [`SweepGraph::edge`].
     pub fn edges(&self) -> &[SweepEdge] {
         &self.edges
     }

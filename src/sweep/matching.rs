@@ -73,6 +73,8 @@ pub fn exact(n: usize, dist: impl Fn(usize, usize) -> f64) -> Option<Vec<Pair>> 
 /// Distances from each item to its nearest few others, nearest first.
 #[derive(Debug, Clone, Default)]
 pub struct NeighbourTable {
+    /// `lists[i]`: `(item, distance)` for item `i`'s nearest others, nearest first
+    /// (metres of walking in the sweep).
     pub lists: Vec<Vec<(usize, f64)>>,
 }
 

@@ -55,14 +55,23 @@ use split::StepInfo;
 /// Why a sweep cannot be planned.
 #[derive(Debug, Error)]
 pub enum SweepError {
+    /// No required street piece to sweep (or none reachable from the start).
     #[error("the cell has no streets to sweep: no walkable way lies inside its polygon")]
     NoStreets,
+    /// One sweeping step, with the walks from the start and back, is longer than a shift.
     #[error(
         "a shift of {limit_m:.0} m is too short: one piece of street with the walks there and back takes {needed_m:.0} m; allow longer shifts or start nearer"
     )]
-    ShiftTooShort { needed_m: Metres, limit_m: Metres },
+    ShiftTooShort {
+        /// The length that shift would need, walks there and back included, in metres.
+        needed_m: Metres,
+        /// The shift limit asked for, in metres ([`SweepOptions::shift_limit_m`]).
+        limit_m: Metres,
+    },
+    /// A hand-built [`SweepGraph`] is malformed; the text says which edge and why.
     #[error("invalid sweep graph: {0}")]
     InvalidGraph(String),
+    /// A step that cannot fail did; the text says which (a bug to report).
     #[error("internal sweep error (a bug): {0}")]
     Internal(String),
 }
@@ -76,6 +85,7 @@ pub struct SweepOptions {
     pub speed_kmh: f64,
     /// How far around the cell connectors are looked for.
     pub margin_m: Metres,
+    /// How the rural postman circuit is solved (matching sizes and methods).
     pub postman: PostmanOptions,
 }
 
@@ -103,7 +113,9 @@ pub type Step = Traversal;
 /// Consecutive steps along the same street name.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StreetRun {
+    /// The street's name; `None` for unnamed ways (consecutive ones form one run).
     pub name: Option<String>,
+    /// Walking length of the run, sweeping and deadheading, in metres.
     pub length_m: Metres,
     /// The part of `length_m` that sweeps streets (the rest is deadheading).
     pub swept_m: Metres,
@@ -112,12 +124,17 @@ pub struct StreetRun {
 /// One shift: from the start point, along part of the circuit, and back.
 #[derive(Debug, Clone)]
 pub struct Shift {
+    /// Everything the shift walks, the walks to and from the start included, in metres.
     pub length_m: Metres,
+    /// Walking time at [`SweepOptions::speed_kmh`], in seconds.
     pub duration_s: Seconds,
     /// Street length swept by this shift.
     pub swept_m: Metres,
+    /// The edges walked, in order (indices into the sweep graph).
     pub steps: Vec<Step>,
+    /// The steps grouped by street, for directions a walker can follow.
     pub streets: Vec<StreetRun>,
+    /// The walked line, start point to start point.
     pub geometry: Wgs84<LineString<f64>>,
 }
 
@@ -134,17 +151,24 @@ pub struct SweepPlan {
     pub unreachable_m: Metres,
     /// The start point as snapped to the street graph, and how far it moved.
     pub start: Wgs84Point,
+    /// Straight-line distance from the asked start point to `start`, in metres.
     pub start_snap_m: Metres,
+    /// Odd-degree nodes that had to be paired (after the connectors were added).
     pub odd_nodes: usize,
+    /// The pairing is a proven optimum, so `matching_m` equals its lower bound.
     pub matching_exact: bool,
+    /// Which algorithm paired the odd nodes.
     pub matching_method: postman::MatchingMethod,
     /// Walking added to pair the odd nodes, and a lower bound on its optimum.
     pub matching_m: Metres,
+    /// A lower bound on the optimal pairing's walking (see
+    /// [`postman::PostmanTour::matching_lower_bound_m`]).
     pub matching_lower_bound_m: Metres,
     /// Walking added to join disconnected pieces of street.
     pub connector_m: Metres,
     /// Disconnected pieces of street inside the cell, before joining.
     pub components: usize,
+    /// The circuit cut into shifts, each starting and ending at `start`.
     pub shifts: Vec<Shift>,
 }
 

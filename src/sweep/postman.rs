@@ -24,6 +24,7 @@ use crate::units::Metres;
 /// One edge walked by the tour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Traversal {
+    /// Index of the edge in the [`SweepGraph`].
     pub edge: usize,
     /// Walked from the edge's `from` node to its `to` node.
     pub forward: bool,
@@ -115,8 +116,11 @@ pub struct PostmanTour {
     /// else half the sum of each odd node's distance to its nearest odd neighbour (or,
     /// for `NearBlossom`, the capped blossom duals' bound when that is higher).
     pub matching_lower_bound_m: Metres,
+    /// How many odd-degree nodes the required edges and connectors left to pair.
     pub odd_nodes: usize,
+    /// `matching_method` is exact ([`MatchingMethod::is_exact`]).
     pub matching_exact: bool,
+    /// Which algorithm paired the odd nodes.
     pub matching_method: MatchingMethod,
     /// The odd-degree graph nodes as matched: `(a, b, shortest distance)` per pair.
     pub matched_pairs: Vec<Pair>,

@@ -11,16 +11,22 @@ use crate::units::Metres;
 /// What the splitter needs to know of one step of the circuit.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StepInfo {
+    /// The node the step leaves.
     pub from: usize,
+    /// The node the step arrives at.
     pub to: usize,
+    /// Walking length of the step, in metres.
     pub length_m: Metres,
+    /// The step sweeps a required edge; a shift only starts or ends on such a step.
     pub service: bool,
 }
 
 /// One shift: circuit steps `first..=last`, plus the walks there and back.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Cut {
+    /// Index of the shift's first circuit step.
     pub first: usize,
+    /// Index of its last circuit step (inclusive).
     pub last: usize,
     /// Start point → `from` of step `first`, `to` of step `last` → start point, and the
     /// circuit part between: the whole shift's length.

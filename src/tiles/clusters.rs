@@ -39,7 +39,9 @@ const WORLD_PX_AT_ZOOM_0: f64 = 512.0;
 /// What the tiles need of a site.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterSite {
+    /// The institution's id, written into its tile feature as `id`.
     pub id: String,
+    /// Its licence status: written as `licence`, and tallied by the bubbles.
     pub licence: Licence,
 }
 
@@ -48,8 +50,11 @@ pub struct ClusterSite {
 pub struct Cluster {
     /// Unique among all bubbles and above every site index.
     pub id: u64,
+    /// Sites inside, at any depth of nested bubbles.
     pub count: u32,
+    /// Of `count`, the sites with no licence at all (无证无照, the first to inspect).
     pub unlicensed: u32,
+    /// Of `count`, the sites registered but without a school-running licence (有照无证).
     pub registered_only: u32,
     /// The zoom at which the bubble comes apart.
     pub expansion_zoom: u8,
@@ -58,14 +63,18 @@ pub struct Cluster {
 /// A site alone (its index in the site list) or a bubble.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ItemKind {
+    /// One site, by its index in the site list.
     Site(usize),
+    /// A bubble of several sites.
     Cluster(Cluster),
 }
 
 /// What the map draws at one zoom, at a [`unit_mercator`] position.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Item {
+    /// Where to draw it, in [`unit_mercator`] coordinates (a bubble: its sites' mean).
     pub position: [f64; 2],
+    /// A site alone or a bubble.
     pub kind: ItemKind,
 }
 

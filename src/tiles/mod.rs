@@ -15,18 +15,32 @@ pub const MAX_TILE_ZOOM: u8 = 24;
 /// What is wrong with a tile address.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum TileError {
+    /// The zoom asked for is deeper than [`MAX_TILE_ZOOM`].
     #[error("zoom {0} is above {MAX_TILE_ZOOM}")]
     ZoomTooDeep(u8),
+    /// `x` or `y` is not below the zoom's tile count.
     #[error("tile {x}/{y} is outside zoom {z}, which has {size} tiles a side")]
-    OutsideZoom { z: u8, x: u32, y: u32, size: u32 },
+    OutsideZoom {
+        /// The zoom asked for.
+        z: u8,
+        /// The column asked for.
+        x: u32,
+        /// The row asked for.
+        y: u32,
+        /// Tiles a side at zoom `z` (2^z); valid columns and rows are `0..size`.
+        size: u32,
+    },
 }
 
 /// A Web Mercator (EPSG:3857) tile, `z/x/y` as in XYZ tile URLs: x grows east, y
 /// grows south, 2^z tiles a side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct TileId {
+    /// Zoom level, `0..=`[`MAX_TILE_ZOOM`].
     pub z: u8,
+    /// Column, counted east from 180°W, `0..2^z`.
     pub x: u32,
+    /// Row, counted south from 85.05°N, `0..2^z`.
     pub y: u32,
 }
 

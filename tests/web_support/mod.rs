@@ -196,6 +196,8 @@ pub struct Server {
     child: Option<Child>,
     port: u16,
     pub dir: tempfile::TempDir,
+    /// The flags it was started with, besides `--listen` and `--workspace`.
+    extra: Vec<String>,
 }
 
 impl Server {
@@ -240,11 +242,18 @@ impl Server {
                 &pw,
             );
         }
-        let port = free_port();
+        let extra: Vec<String> = extra.iter().map(|a| a.to_string()).collect();
+        Self::serve(dir, free_port(), extra)
+    }
+
+    /// Runs `serve` on `port` over the workspace in `dir` and waits until it answers.
+    fn serve(dir: tempfile::TempDir, port: u16, extra: Vec<String>) -> Self {
+        let ws = dir.path().join("township.sqlite");
         let listen = format!("127.0.0.1:{port}");
         let child = Command::new(BIN)
-            .args(["serve", "--listen", &listen, "--workspace", ws])
-            .args(extra)
+            .args(["serve", "--listen", &listen, "--workspace"])
+            .arg(&ws)
+            .args(&extra)
             .env("RUST_LOG", "gridpatrol=info,tower_http=warn")
             .stdout(Stdio::null())
             .stderr(Stdio::inherit())
@@ -254,9 +263,25 @@ impl Server {
             child: Some(child),
             port,
             dir,
+            extra,
         };
-        server.wait_until_up();
+        if !server.extra.iter().any(|a| a == "--tls-cert") {
+            server.wait_until_up();
+        }
         server
+    }
+
+    /// Stops the server (SIGTERM) and starts it again over the same workspace, port
+    /// and flags.
+    pub fn restart(mut self) -> Self {
+        self.stop_child();
+        let dir = std::mem::replace(&mut self.dir, tempfile::tempdir().expect("temp dir"));
+        Self::serve(dir, self.port, std::mem::take(&mut self.extra))
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
     }
 
     fn wait_until_up(&self) {
@@ -312,6 +337,10 @@ impl Server {
 
     /// Sends SIGTERM and checks the server exits cleanly within 10 s.
     pub fn stop_gracefully(mut self) {
+        self.stop_child();
+    }
+
+    fn stop_child(&mut self) {
         let mut child = self.child.take().expect("running");
         let killed = Command::new("kill")
             .args(["-TERM", &child.id().to_string()])

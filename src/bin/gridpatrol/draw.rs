@@ -2,11 +2,14 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use gridpatrol::coverage::draw::{canonical_json, draw, verify_chain, Draw, Stratify};
+use gridpatrol::coverage::draw::{
+    canonical_json, draw, verify_against_head, verify_chain, Draw, Stratify,
+};
 use gridpatrol::coverage::draw_candidates::draw_candidates;
 use gridpatrol::coverage::report::{Table, Value};
+use gridpatrol::store::DrawLogEntry;
 
 use crate::export::write_file;
 use crate::workspace::WorkspaceArg;
@@ -45,8 +48,24 @@ pub struct DrawArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum DrawAction {
-    /// Check the draw log's hash chain and re-derive every draw from its seed.
+    /// Check the draw log's hash chain (numbered without gaps, times in order) and
+    /// re-derive every draw from its seed; with --head, also that the log holds the
+    /// published head unchanged.
     Verify {
+        /// A head (hash) published with a draw's result: every draw up to it must be in
+        /// the log as it was.
+        #[arg(long, value_name = "HASH")]
+        head: Option<String>,
+        /// Check this published log file (from `draw log --out`) instead of a workspace.
+        #[arg(long, value_name = "FILE")]
+        log: Option<PathBuf>,
+        #[command(flatten)]
+        ws: WorkspaceArg,
+    },
+    /// Write the whole draw log as JSON lines, for publishing beside the results.
+    Log {
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
         #[command(flatten)]
         ws: WorkspaceArg,
     },
@@ -54,8 +73,10 @@ pub enum DrawAction {
 
 /// `gridpatrol draw ...`.
 pub fn run(args: DrawArgs) -> Result<()> {
-    if let Some(DrawAction::Verify { ws }) = args.action {
-        return verify(ws);
+    match args.action {
+        Some(DrawAction::Verify { head, log, ws }) => return verify(ws, log, head),
+        Some(DrawAction::Log { out, ws }) => return write_log(ws, &out),
+        None => {}
     }
     let (Some(k), Some(seed)) = (args.k, args.seed.as_deref()) else {
         bail!("--k and --seed are needed (or `gridpatrol draw verify`)");
@@ -77,12 +98,7 @@ pub fn run(args: DrawArgs) -> Result<()> {
     if let Some(out) = &args.csv {
         write_file(
             out,
-            &gridpatrol::formats::table::to_csv(&publish_table(
-                &d,
-                entry.seq,
-                &entry.hash,
-                &names,
-            ))?,
+            &gridpatrol::formats::table::to_csv(&publish_table(&d, &entry, &names))?,
         )?;
     }
     if args.json {
@@ -94,7 +110,7 @@ pub fn run(args: DrawArgs) -> Result<()> {
         );
     } else {
         out!(
-            "draw {} (seed {:?}, {} of {} candidates, by {:?}); hash {}",
+            "draw {} (seed {:?}, {} of {} candidates, by {:?}); hash {} (the log's head: publish it with the result)",
             entry.seq,
             seed,
             k,
@@ -114,10 +130,11 @@ pub fn run(args: DrawArgs) -> Result<()> {
     Ok(())
 }
 
+/// The publishable result: each pick with the seed, the time, and the log's head after
+/// this draw (`hash`) and before it (`prev_hash`, the head published with the draw before).
 fn publish_table(
     d: &Draw,
-    seq: i64,
-    hash: &str,
+    entry: &DrawLogEntry,
     names: &std::collections::HashMap<&str, &str>,
 ) -> Table {
     let headers = [
@@ -130,6 +147,7 @@ fn publish_table(
         "随机种子 seed",
         "抽取时间 drawn_at",
         "记录哈希 hash",
+        "上一记录哈希 prev_hash",
     ];
     let rows = d
         .picks
@@ -137,7 +155,7 @@ fn publish_table(
         .enumerate()
         .map(|(i, p)| {
             vec![
-                Value::Number(seq as f64),
+                Value::Number(entry.seq as f64),
                 Value::Number(i as f64 + 1.0),
                 p.site_id.clone().into(),
                 names.get(p.site_id.as_str()).map(|s| s.to_string()).into(),
@@ -145,7 +163,8 @@ fn publish_table(
                 p.inspector.clone().into(),
                 d.seed.clone().into(),
                 d.at.clone().into(),
-                hash.to_string().into(),
+                entry.hash.clone().into(),
+                entry.prev_hash.clone().into(),
             ]
         })
         .collect();
@@ -156,9 +175,12 @@ fn publish_table(
     }
 }
 
-fn verify(ws: WorkspaceArg) -> Result<()> {
-    let ws = ws.open()?;
-    let log = ws.draw_log()?;
+/// `draw verify [--head HASH] [--log FILE]`.
+fn verify(ws: WorkspaceArg, log_file: Option<PathBuf>, head: Option<String>) -> Result<()> {
+    let log = match &log_file {
+        Some(path) => read_log(path)?,
+        None => ws.open()?.draw_log()?,
+    };
     let entries: Vec<_> = log
         .iter()
         .map(|e| {
@@ -170,11 +192,52 @@ fn verify(ws: WorkspaceArg) -> Result<()> {
             )
         })
         .collect();
-    match verify_chain(&entries) {
-        Ok(last) => {
-            out!("ok: {} draws, chain intact, last hash {last}", log.len());
+    let Some(head) = head else {
+        match verify_chain(&entries) {
+            Ok(last) => {
+                out!("ok: {} draws, chain intact, last hash {last}", log.len());
+                return Ok(());
+            }
+            Err(problem) => bail!("draw log damaged: {problem}"),
+        }
+    };
+    match verify_against_head(&entries, &head) {
+        Ok(found) => {
+            out!(
+                "ok: {} draws, chain intact; the published head is draw {}, unchanged with every draw before it; {} draws since; last hash {}",
+                log.len(),
+                found.seq,
+                found.later,
+                found.last_hash
+            );
             Ok(())
         }
-        Err(problem) => bail!("draw log damaged: {problem}"),
+        Err(problem) => bail!("draw log does not match: {problem}"),
     }
+}
+
+/// `draw log --out FILE`: one JSON object a line (seq, body, prev_hash, hash).
+fn write_log(ws: WorkspaceArg, out: &std::path::Path) -> Result<()> {
+    let log = ws.open()?.draw_log()?;
+    let mut text = String::new();
+    for e in &log {
+        text.push_str(&serde_json::to_string(e)?);
+        text.push('\n');
+    }
+    write_file(out, text.as_bytes())?;
+    out!("{} draws written to {}", log.len(), out.display());
+    Ok(())
+}
+
+fn read_log(path: &std::path::Path) -> Result<Vec<DrawLogEntry>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(i, l)| {
+            serde_json::from_str(l)
+                .with_context(|| format!("{} line {}: not a draw log entry", path.display(), i + 1))
+        })
+        .collect()
 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
+use gridpatrol::formats::track::read_track_file_in;
 use gridpatrol::store::{parse_when, InspectionInput, InspectionResult, Workspace};
 
 use crate::workspace::WorkspaceArg;
@@ -204,31 +205,24 @@ pub struct RecordTrackArgs {
     pub ws: WorkspaceArg,
 }
 
-/// `gridpatrol record-track`.
+/// `gridpatrol record-track`: the whole file is checked first, then every line is
+/// recorded in one transaction (a bad line stores nothing).
 pub fn record_track(args: RecordTrackArgs) -> Result<()> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let name = args.file.display().to_string();
-    let is_gpx = args
-        .file
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gpx"));
-    let (lines, start) = if is_gpx {
-        let tracks = gridpatrol::formats::gpx::read_gpx(&bytes, &name)?;
-        let start = tracks.iter().find_map(|t| t.start_time.clone());
-        (
-            tracks.into_iter().map(|t| t.points).collect::<Vec<_>>(),
-            start,
-        )
-    } else {
-        (geojson_lines(&bytes, &name)?, None)
-    };
-    let at_text = args
-        .at
-        .or(start)
-        .context("--at is needed (the file carries no time)")?;
-    let at = parse_when(&at_text).with_context(|| format!("time {at_text:?} is not understood"))?;
     let mut ws = args.ws.open()?;
+    let zone = ws.time_zone()?;
+    let file = read_track_file_in(&bytes, &name, ws.extent()?, &zone)?;
+    let at = match &args.at {
+        Some(text) => zone
+            .parse_instant(text)
+            .with_context(|| format!("--at {text:?} is not a time (e.g. 2025-03-01T09:30)"))?,
+        None => file
+            .start
+            .with_context(|| format!("{name}: the file carries no time; give --at"))?,
+    };
+    let is_gpx = name.to_ascii_lowercase().ends_with(".gpx");
     let source = format!(
         "{}:{}",
         if is_gpx { "gpx" } else { "route" },
@@ -237,13 +231,10 @@ pub fn record_track(args: RecordTrackArgs) -> Result<()> {
             .map(|f| f.to_string_lossy())
             .unwrap_or_default()
     );
-    let mut recorded = Vec::new();
-    for pts in lines.iter().filter(|p| p.len() >= 2) {
-        recorded.push(ws.record_track(&args.team, at, &source, pts)?);
-    }
-    if recorded.is_empty() {
-        bail!("{name}: no line with at least two points");
-    }
+    let lines: Vec<Vec<(f64, f64)>> = file.lines.into_iter().map(|l| l.points).collect();
+    let recorded = ws
+        .record_tracks(&args.team, at, &source, &lines)
+        .with_context(|| format!("{name}: nothing recorded"))?;
     if args.json {
         out!("{}", serde_json::to_string_pretty(&recorded)?);
     } else {
@@ -258,30 +249,4 @@ pub fn record_track(args: RecordTrackArgs) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// LineString / MultiLineString geometries of a GeoJSON document (WGS-84).
-fn geojson_lines(bytes: &[u8], name: &str) -> Result<Vec<Vec<(f64, f64)>>> {
-    let text = std::str::from_utf8(bytes).with_context(|| format!("{name}: not UTF-8"))?;
-    let gj: geojson::GeoJson = text
-        .parse()
-        .with_context(|| format!("{name}: not GeoJSON"))?;
-    let mut out = Vec::new();
-    let mut take = |g: &geojson::Geometry| match &g.value {
-        geojson::Value::LineString(l) => out.push(l.iter().map(|p| (p[0], p[1])).collect()),
-        geojson::Value::MultiLineString(m) => {
-            out.extend(m.iter().map(|l| l.iter().map(|p| (p[0], p[1])).collect()))
-        }
-        _ => {}
-    };
-    match &gj {
-        geojson::GeoJson::FeatureCollection(fc) => fc
-            .features
-            .iter()
-            .filter_map(|f| f.geometry.as_ref())
-            .for_each(&mut take),
-        geojson::GeoJson::Feature(f) => f.geometry.iter().for_each(&mut take),
-        geojson::GeoJson::Geometry(g) => take(g),
-    }
-    Ok(out)
 }

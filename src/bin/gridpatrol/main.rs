@@ -9,6 +9,7 @@ macro_rules! out {
     }};
 }
 
+mod backup;
 mod context;
 mod coverage;
 mod draw;
@@ -75,6 +76,10 @@ enum Command {
     Rules(rules::RulesArgs),
     /// 拉网式 sweep: a walking route covering every street of a grid cell.
     Sweep(sweep::SweepArgs),
+    /// Copy the workspace while it is in use (SQLite online backup), checked.
+    Backup(backup::BackupArgs),
+    /// Replace the workspace with a backup, after checking the backup is sound.
+    Restore(backup::RestoreArgs),
 }
 
 fn main() -> std::process::ExitCode {
@@ -117,5 +122,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(a) => workspace::user(a),
         Command::Rules(a) => rules::run(a),
         Command::Sweep(args) => sweep::run(args),
+        Command::Backup(a) => backup::backup(a),
+        Command::Restore(a) => backup::restore(a),
     }
 }

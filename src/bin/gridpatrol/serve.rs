@@ -30,6 +30,23 @@ pub struct ServeArgs {
     /// Session lifetime in minutes.
     #[arg(long, default_value_t = 720)]
     session_minutes: u64,
+    /// A name (or address) clients reach the server by, besides localhost and the
+    /// listen address; repeat for each. Requests naming any other host are refused.
+    #[arg(long = "host", value_name = "NAME")]
+    hosts: Vec<String>,
+    /// Certificate chain (PEM) to serve HTTPS with; needs --tls-key.
+    #[arg(long, requires = "tls_key", value_name = "FILE")]
+    tls_cert: Option<PathBuf>,
+    /// Private key (PEM) of --tls-cert.
+    #[arg(long, requires = "tls_cert", value_name = "FILE")]
+    tls_key: Option<PathBuf>,
+    /// Most connections open at once; more wait until one closes.
+    #[arg(long, default_value_t = 512)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers (and a kept-alive connection
+    /// may sit idle) before it is dropped.
+    #[arg(long, default_value_t = 10)]
+    header_timeout: u64,
     /// Adds this many synthetic sites (deterministic) to measure the page at scale.
     #[arg(long, hide = true, default_value_t = 0)]
     synthetic_sites: usize,
@@ -64,8 +81,20 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 .map_or(TileKind::Raster, TileKind::guess),
         },
         session_ttl_s: args.session_minutes.saturating_mul(60),
+        hosts: args.hosts.clone(),
+        tls: args
+            .tls_cert
+            .clone()
+            .zip(args.tls_key.clone())
+            .map(|(cert, key)| server::TlsFiles { cert, key }),
+        max_connections: args.max_connections.max(1),
+        header_timeout: std::time::Duration::from_secs(args.header_timeout.max(1)),
         ..ServerConfig::default()
     };
+    if let Some(files) = &config.tls {
+        server::tls_config(files).context("--tls-cert / --tls-key")?;
+    }
+    warn_if_exposed(&config);
     let osm = read_osm(args.osm.as_deref())?;
     let (base, base_bounds) = base_map(&osm)?;
     let mut ws = args.ws.open()?;
@@ -92,24 +121,55 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let name = ws.meta("township")?.unwrap_or_default();
     let users = gridpatrol::store::Workspace::open_existing(&args.ws.workspace)?;
     let workspace = server::ServerData::new(ws, name, base, base_bounds)?;
-    let state = AppState {
-        config: Arc::new(config),
-        users: Arc::new(server::StoreUsers::new(users)),
-        data: Arc::new(workspace),
-        planner: Arc::new(server::plan::Planner::new(osm)),
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
     };
+    let state = AppState::new(
+        config,
+        Arc::new(server::StoreUsers::new(users)),
+        workspace,
+        server::plan::Planner::new(osm),
+    );
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let local = listener.local_addr()?;
-        tracing::info!(address = %local, "serving: open http://{local}/");
-        out!("gridpatrol serving on http://{local}/");
+        tracing::info!(address = %local, "serving: open {scheme}://{local}/");
+        out!("gridpatrol serving on {scheme}://{local}/");
         server::serve(listener, state, server::shutdown_signal())
             .await
             .context("server stopped with an error")
     })
+}
+
+/// Says loudly, on stderr, when the township's records would cross the network in
+/// clear text: listening beyond this computer without TLS.
+fn warn_if_exposed(config: &ServerConfig) {
+    if config.listen.ip().is_loopback() || config.tls.is_some() {
+        return;
+    }
+    eprintln!(
+        "\n!!! WARNING: listening on {} without TLS.\n\
+         !!! Passwords, session cookies and the township's records cross the network in\n\
+         !!! clear text, readable by anyone on the way. Serve HTTPS with\n\
+         !!! --tls-cert FILE --tls-key FILE, or listen on 127.0.0.1 only.\n\
+         !!! Clients must name this server as one of: localhost{}{} (add more with --host NAME).\n",
+        config.listen,
+        if config.listen.ip().is_unspecified() {
+            String::new()
+        } else {
+            format!(", {}", config.listen.ip())
+        },
+        config
+            .hosts
+            .iter()
+            .map(|h| format!(", {h}"))
+            .collect::<String>(),
+    );
 }
 
 /// The extract given by `--osm`, or the bundled sample's.

@@ -16,6 +16,18 @@ pub fn township_from_dir(dir: &Path) -> Result<Township> {
     Ok(gridpatrol::formats::township::load_dir(dir)?)
 }
 
+/// The township's time zone: the manifest's `time_zone` in the lead's folder, or
+/// Asia/Shanghai (the bundled sample's).
+pub fn time_zone(dir: Option<&Path>) -> Result<gridpatrol::formats::time::Zone> {
+    match dir {
+        None => Ok(gridpatrol::formats::time::Zone::default()),
+        Some(dir) => {
+            let manifest = gridpatrol::formats::township::read_manifest(dir)?;
+            manifest.zone().map_err(anyhow::Error::msg)
+        }
+    }
+}
+
 /// Street polylines (name, WGS-84 points) of the walk network: built from the bundled
 /// extract, or from the `.osm.pbf`/`.osm` file in the lead's folder (or its `osm/`).
 /// Each two-way street is listed once.
@@ -81,21 +93,23 @@ pub fn network_lines(graph: &gridpatrol::network::RoadGraph) -> Vec<gridpatrol::
         .collect()
 }
 
-/// Reads one layer of a CSV or GeoJSON file (by extension) into model values: all of
-/// it, or an error naming every bad line or feature (a coordinate outside `extent`,
-/// the workspace's township, is one).
-pub fn read_layer<T: gridpatrol::formats::SiteLayer>(
+/// Reads one layer of a CSV or GeoJSON file (by extension): every item with the fields
+/// its row gave and its unknown columns; all of it, or an error naming every bad line or
+/// feature (a coordinate outside `extent`, the workspace's township, is one).
+pub fn read_layer_items<T: gridpatrol::formats::SiteLayer>(
     bytes: &[u8],
     name: &str,
     crs: gridpatrol::Crs,
     extent: Option<gridpatrol::model::Extent>,
-) -> Result<Vec<T>> {
+) -> Result<Vec<gridpatrol::formats::ReadItem<T>>> {
     let opts = gridpatrol::formats::ReadOptions { crs, extent };
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") {
-        Ok(gridpatrol::formats::csv::read(bytes, name, &opts)?)
+        Ok(gridpatrol::formats::csv::read_items(bytes, name, &opts)?)
     } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
-        Ok(gridpatrol::formats::geojson::read(bytes, name, &opts)?)
+        Ok(gridpatrol::formats::geojson::read_items(
+            bytes, name, &opts,
+        )?)
     } else {
         anyhow::bail!("{name}: give a .csv or .geojson file")
     }

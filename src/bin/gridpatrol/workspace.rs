@@ -5,7 +5,10 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
-use gridpatrol::store::{ImportKind, ImportReport, Role, Workspace, DEFAULT_WORKSPACE};
+use gridpatrol::formats::SiteLayer;
+use gridpatrol::store::{
+    ImportKind, ImportOptions, ImportReport, Importable, Role, Workspace, DEFAULT_WORKSPACE,
+};
 use gridpatrol::Crs;
 
 use crate::sources;
@@ -83,6 +86,7 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
         None => gridpatrol::rules::Rules::default(),
     };
     let streets = sources::street_lines(&township, from)?;
+    let zone = sources::time_zone(from)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -97,6 +101,7 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
         ws.set_rules(&rules)?;
         ws.import_township(&township)?;
         ws.replace_streets(&streets)?;
+        ws.set_time_zone(&zone)?;
     } // closing the last connection folds the WAL back into the file
     tmp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
@@ -143,65 +148,97 @@ pub struct ImportArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Show what the import would change, field by field, and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite records whose name and place both change (otherwise taken for another
+    /// site under a colliding id, and the whole import is refused).
+    #[arg(long)]
+    pub replace: bool,
     #[command(flatten)]
     pub ws: WorkspaceArg,
 }
 
-/// `gridpatrol import LAYER FILE --crs ...`: all of the file or none of it.
+/// `gridpatrol import LAYER FILE --crs ...`: all of the file or none of it; a known id
+/// gets only the fields the file gives.
 pub fn import(args: ImportArgs) -> Result<()> {
+    let report = match args.layer {
+        Layer::Institutions => import_layer::<gridpatrol::model::Institution>(&args)?,
+        Layer::Schools => import_layer::<gridpatrol::model::School>(&args)?,
+        Layer::Cells => import_layer::<gridpatrol::model::Cell>(&args)?,
+        Layer::Hotspots => import_layer::<gridpatrol::model::Hotspot>(&args)?,
+        Layer::Depots => import_layer::<gridpatrol::model::Depot>(&args)?,
+    };
+    if !report.1.conflicts.is_empty() && !args.replace {
+        print_report(report.0, &report.1, args.json, args.dry_run)?;
+        bail!(
+            "{}: {} record(s) would change both name and place (another site under the same id?); nothing imported. Check the ids, or pass --replace to overwrite them",
+            args.file.display(),
+            report.1.conflicts.len()
+        );
+    }
+    print_report(report.0, &report.1, args.json, args.dry_run)
+}
+
+fn import_layer<T: SiteLayer + Importable>(
+    args: &ImportArgs,
+) -> Result<(ImportKind, ImportReport)> {
     let bytes =
         std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?;
     let name = args.file.display().to_string();
     let mut ws = args.ws.open()?;
-    let crs: Crs = args.crs.into();
     // Checked against the township's extent (stored at init) while reading, so an
     // out-of-extent row fails the whole file with its line named.
     let extent = ws.extent()?;
-    let (kind, report) = match args.layer {
-        Layer::Institutions => (
-            ImportKind::Institutions,
-            ws.import_institutions(&sources::read_layer(&bytes, &name, crs, extent)?)?,
-        ),
-        Layer::Schools => (
-            ImportKind::Schools,
-            ws.import_schools(&sources::read_layer(&bytes, &name, crs, extent)?)?,
-        ),
-        Layer::Cells => (
-            ImportKind::Cells,
-            ws.import_cells(&sources::read_layer(&bytes, &name, crs, extent)?)?,
-        ),
-        Layer::Hotspots => (
-            ImportKind::Hotspots,
-            ws.import_hotspots(&sources::read_layer(&bytes, &name, crs, extent)?)?,
-        ),
-        Layer::Depots => (
-            ImportKind::Depots,
-            ws.import_depots(&sources::read_layer(&bytes, &name, crs, extent)?)?,
-        ),
+    let items = sources::read_layer_items::<T>(&bytes, &name, args.crs.into(), extent)?;
+    let opts = ImportOptions {
+        replace: args.replace,
+        dry_run: args.dry_run,
     };
-    print_report(kind, &report, args.json)
+    Ok((T::KIND, ws.import_items(&items, opts)?))
 }
 
-fn print_report(kind: ImportKind, r: &ImportReport, json: bool) -> Result<()> {
+fn print_report(kind: ImportKind, r: &ImportReport, json: bool, dry_run: bool) -> Result<()> {
     if json {
-        out!(
-            "{}",
-            serde_json::to_string_pretty(
-                &serde_json::json!({"layer": kind, "added": r.added, "updated": r.updated, "unchanged": r.unchanged, "rejected": r.rejected})
-            )?
-        );
+        let mut v = serde_json::to_value(r)?;
+        v["layer"] = serde_json::to_value(kind)?;
+        v["dry_run"] = dry_run.into();
+        out!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
     out!(
-        "{}: added {}, updated {}, unchanged {}, rejected {}",
+        "{}{}: added {}, updated {}, unchanged {}, rejected {}",
+        if dry_run {
+            "dry run, nothing written: "
+        } else {
+            ""
+        },
         serde_json::to_value(kind)?.as_str().unwrap_or("layer"),
         r.added,
         r.updated,
         r.unchanged,
         r.rejected.len()
     );
+    for c in &r.changes {
+        out!(
+            "  changed {} {}: {:?} -> {:?}",
+            c.id,
+            c.field,
+            c.before,
+            c.after
+        );
+    }
+    for x in &r.conflicts {
+        out!("  refused {}: {}", x.id, x.problem);
+    }
     for x in &r.rejected {
         out!("  rejected {}: {}", x.id, x.problem);
+    }
+    if !r.kept_columns.is_empty() {
+        out!("  kept as extra attributes: {}", r.kept_columns.join(", "));
+    }
+    if !r.ignored_columns.is_empty() {
+        out!("  ignored columns: {}", r.ignored_columns.join(", "));
     }
     Ok(())
 }

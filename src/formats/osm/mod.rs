@@ -36,9 +36,11 @@ impl Tags {
     pub fn is(&self, key: &str, value: &str) -> bool {
         self.get(key) == Some(value)
     }
+    /// True when the element has no tags.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+    /// How many tags the element has.
     pub fn len(&self) -> usize {
         self.0.len()
     }
@@ -47,49 +49,68 @@ impl Tags {
 /// A node: a WGS-84 position, with tags where tagged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmNode {
+    /// The OSM node id (negative for unsaved edits).
     pub id: i64,
+    /// Longitude, WGS-84 degrees.
     pub lon: f64,
+    /// Latitude, WGS-84 degrees.
     pub lat: f64,
+    /// The node's tags (empty for plain way vertices).
     pub tags: Tags,
 }
 
 /// A way: an ordered list of node ids with tags.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmWay {
+    /// The OSM way id.
     pub id: i64,
+    /// Ids of its nodes, in drawing order (a closed way repeats the first).
     pub refs: Vec<i64>,
+    /// The way's tags.
     pub tags: Tags,
 }
 
 /// What kind of element a relation member is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum MemberKind {
+    /// A node member.
     Node,
+    /// A way member.
     Way,
+    /// A relation member (relations may nest).
     Relation,
 }
 
 /// One member of a relation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmMember {
+    /// Whether the member is a node, a way or a relation.
     pub kind: MemberKind,
+    /// The member's OSM id (may refer to an element outside the extract).
     pub id: i64,
+    /// Its role in the relation (`outer`, `inner`, `admin_centre`…; may be empty).
     pub role: String,
 }
 
 /// A relation: members with roles, and tags (multipolygons, boundaries, routes...).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OsmRelation {
+    /// The OSM relation id.
     pub id: i64,
+    /// Its members, in file order.
     pub members: Vec<OsmMember>,
+    /// The relation's tags.
     pub tags: Tags,
 }
 
 /// Everything an extract holds.
 #[derive(Debug, Clone, Default)]
 pub struct OsmData {
+    /// Every node, in file order.
     pub nodes: Vec<OsmNode>,
+    /// Every way, in file order.
     pub ways: Vec<OsmWay>,
+    /// Every relation, in file order.
     pub relations: Vec<OsmRelation>,
     /// Bytes of the file consumed (to report MB/s).
     pub bytes_read: u64,
@@ -149,35 +170,59 @@ impl OsmData {
 /// A problem reading an extract: the file, the element and what is wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum OsmError {
+    /// The file could not be opened or read.
     #[error("{file}: cannot read: {source}")]
     Io {
+        /// The file name as given.
         file: String,
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
+    /// A PBF file whose blocks cannot be decoded.
     #[error("{file}: not an OpenStreetMap PBF file or damaged: {message}")]
-    Pbf { file: String, message: String },
-    #[error("{file}: XML error at byte {position}: {message}")]
-    Xml {
+    Pbf {
+        /// The file name as given.
         file: String,
-        position: u64,
+        /// The decoder's description of the damage.
         message: String,
     },
+    /// An XML file that is not well-formed, or not OpenStreetMap XML at all.
+    #[error("{file} line {line}: {message}")]
+    Xml {
+        /// The file name as given.
+        file: String,
+        /// The 1-based line where the problem was found.
+        line: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// One element is unusable (a duplicate id, a bad coordinate, a dangling reference…).
     #[error("{file}: {element} {id}: {problem}")]
     Element {
+        /// The file name as given.
         file: String,
+        /// `"node"`, `"way"` or `"relation"`.
         element: &'static str,
+        /// The element's OSM id.
         id: i64,
+        /// What is wrong with it.
         problem: String,
     },
+    /// The first bytes are neither XML nor a PBF header.
     #[error("{file}: neither OSM XML nor OSM PBF (first bytes do not match either)")]
-    UnknownFormat { file: String },
+    UnknownFormat {
+        /// The file name as given.
+        file: String,
+    },
 }
 
 /// Which encoding an extract is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum OsmFormat {
+    /// Protocol-buffer blocks (`.osm.pbf`).
     Pbf,
+    /// OSM XML (`.osm`).
     Xml,
 }
 
@@ -207,10 +252,38 @@ pub fn read_bytes_with_progress(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
-    match sniff(bytes) {
+    let data = match sniff(bytes) {
         Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
         Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
         None => Err(OsmError::UnknownFormat { file: file.into() }),
+    }?;
+    check_unique_ids(&data, file)?;
+    Ok(data)
+}
+
+/// Refuses an extract holding two nodes, ways or relations with one id: which one a way
+/// means would be a guess.
+fn check_unique_ids(data: &OsmData, file: &str) -> Result<(), OsmError> {
+    fn first_repeat(ids: impl Iterator<Item = i64>) -> Option<i64> {
+        let mut seen = std::collections::HashSet::new();
+        ids.into_iter().find(|id| !seen.insert(*id))
+    }
+    let repeats = [
+        ("node", first_repeat(data.nodes.iter().map(|n| n.id))),
+        ("way", first_repeat(data.ways.iter().map(|w| w.id))),
+        (
+            "relation",
+            first_repeat(data.relations.iter().map(|r| r.id)),
+        ),
+    ];
+    match repeats.into_iter().find_map(|(kind, id)| Some((kind, id?))) {
+        Some((element, id)) => Err(OsmError::Element {
+            file: file.into(),
+            element,
+            id,
+            problem: "appears twice (duplicate id)".into(),
+        }),
+        None => Ok(()),
     }
 }
 
@@ -265,6 +338,15 @@ mod tests {
             read_bytes(b"hello", "x.txt"),
             Err(OsmError::UnknownFormat { .. })
         ));
+    }
+
+    #[test]
+    fn duplicate_node_ids_are_refused() {
+        let text = r#"<osm><node id="5" lat="39.96" lon="116.35"/><node id="5" lat="39.97" lon="116.36"/></osm>"#;
+        let err = read_bytes(text.as_bytes(), "dup.osm")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(err, "dup.osm: node 5: appears twice (duplicate id)");
     }
 
     #[test]

@@ -7,9 +7,14 @@ use osmpbf::{BlobDecode, BlobReader, Element, RelMemberType};
 
 use super::{CountingReader, MemberKind, OsmData, OsmError, OsmMember, OsmNode, OsmRelation};
 use super::{OsmWay, Tags};
+use crate::formats::guard::catch_panic;
 
 /// Reads a PBF extract from any reader; `file` names it in errors; `progress` gets the
 /// bytes consumed after each blob.
+///
+/// Every failure, a panic inside the decoder included, comes back as
+/// [`OsmError::Pbf`] naming the file, the blob (its index and byte offset) and, when
+/// one was being read, the element.
 pub fn read<R: Read + Send>(
     reader: R,
     file: &str,
@@ -18,14 +23,31 @@ pub fn read<R: Read + Send>(
     let counting = CountingReader::new(reader);
     let count = counting.count.clone();
     let mut acc = Accumulator::default();
-    for blob in BlobReader::new(counting) {
+    let mut blobs = BlobReader::new(counting);
+    for index in 0.. {
         let at = count.load(Ordering::Relaxed);
-        let fail = |e: osmpbf::Error| OsmError::Pbf {
+        let fail = |message: String| OsmError::Pbf {
             file: file.into(),
-            message: format!("near byte {at}: {e}"),
+            message: format!("blob {index} (near byte {at}): {message}"),
         };
-        match blob.map_err(fail)?.decode().map_err(fail)? {
-            BlobDecode::OsmData(block) => block.for_each_element(|e| acc.push(e)),
+        let Some(blob) = catch_panic(|| blobs.next()).map_err(|p| fail(panicked(&p)))? else {
+            break;
+        };
+        let blob = blob.map_err(|e| fail(e.to_string()))?;
+        let decoded = catch_panic(|| blob.decode())
+            .map_err(|p| fail(panicked(&p)))?
+            .map_err(|e| fail(e.to_string()))?;
+        match decoded {
+            BlobDecode::OsmData(block) => {
+                acc.current = None;
+                catch_panic(|| block.for_each_element(|e| acc.push(e))).map_err(|p| {
+                    let element = acc
+                        .current
+                        .map(|(kind, id)| format!("{kind} {id}: "))
+                        .unwrap_or_default();
+                    fail(format!("{element}{}", panicked(&p)))
+                })?;
+            }
             BlobDecode::OsmHeader(header) => check_features(header.required_features(), file)?,
             BlobDecode::Unknown(_) => {}
         }
@@ -33,6 +55,10 @@ pub fn read<R: Read + Send>(
     }
     let bytes = count.load(Ordering::Relaxed);
     Ok(OsmData::new(acc.nodes, acc.ways, acc.relations, bytes))
+}
+
+fn panicked(message: &str) -> String {
+    format!("the decoder failed on damaged data ({message})")
 }
 
 /// Refuses files that need a feature this reader does not have (e.g. history files).
@@ -52,6 +78,8 @@ struct Accumulator {
     nodes: Vec<OsmNode>,
     ways: Vec<OsmWay>,
     relations: Vec<OsmRelation>,
+    /// The element being read, to name it when the decoder fails inside it.
+    current: Option<(&'static str, i64)>,
 }
 
 fn tags<'a>(iter: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
@@ -60,6 +88,12 @@ fn tags<'a>(iter: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
 
 impl Accumulator {
     fn push(&mut self, element: Element<'_>) {
+        self.current = Some(match &element {
+            Element::Node(n) => ("node", n.id()),
+            Element::DenseNode(n) => ("node", n.id()),
+            Element::Way(w) => ("way", w.id()),
+            Element::Relation(r) => ("relation", r.id()),
+        });
         match element {
             Element::Node(n) => self.nodes.push(OsmNode {
                 id: n.id(),
@@ -98,6 +132,62 @@ impl Accumulator {
     }
 }
 
+/// Hand-made PBF files for tests: the smallest valid extract, and one whose relation
+/// has a member of an unknown type (the decoder panics on it).
+#[doc(hidden)]
+pub mod crafted {
+    fn varint(mut v: u64, out: &mut Vec<u8>) {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+    fn bytes_field(field: u64, data: &[u8], out: &mut Vec<u8>) {
+        varint(field << 3 | 2, out);
+        varint(data.len() as u64, out);
+        out.extend_from_slice(data);
+    }
+    fn varint_field(field: u64, v: u64, out: &mut Vec<u8>) {
+        varint(field << 3, out);
+        varint(v, out);
+    }
+    /// One file block: length, BlobHeader (type, datasize), Blob (raw bytes).
+    fn block(kind: &str, payload: &[u8], out: &mut Vec<u8>) {
+        let mut blob = Vec::new();
+        bytes_field(1, payload, &mut blob);
+        let mut header = Vec::new();
+        bytes_field(1, kind.as_bytes(), &mut header);
+        varint_field(3, blob.len() as u64, &mut header);
+        out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+        out.extend_from_slice(&header);
+        out.extend_from_slice(&blob);
+    }
+
+    /// A PBF file: an empty header block, then one data block holding relation 1
+    /// with one member (node 2) whose type code is `member_type` (0-2 are known).
+    pub fn relation_with_member_type(member_type: u64) -> Vec<u8> {
+        let mut out = Vec::new();
+        block("OSMHeader", &[], &mut out);
+        let mut relation = Vec::new();
+        varint_field(1, 1, &mut relation); // id
+        bytes_field(8, &[0], &mut relation); // roles_sid
+        bytes_field(9, &[4], &mut relation); // memids, zigzag delta: 2
+        let mut types = Vec::new();
+        varint(member_type, &mut types);
+        bytes_field(10, &types, &mut relation);
+        let mut group = Vec::new();
+        bytes_field(4, &relation, &mut group);
+        let mut strings = Vec::new();
+        bytes_field(1, b"", &mut strings);
+        let mut primitive = Vec::new();
+        bytes_field(1, &strings, &mut primitive);
+        bytes_field(2, &group, &mut primitive);
+        block("OSMData", &primitive, &mut out);
+        out
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,6 +208,31 @@ mod tests {
         );
         assert!(osm.ways.iter().any(|w| w.tags.get("building").is_some()));
         assert_eq!(osm.bytes_read, bytes.len() as u64);
+    }
+
+    #[test]
+    fn a_crafted_file_with_a_known_member_type_reads() {
+        let bytes = crafted::relation_with_member_type(0);
+        let osm = read(&bytes[..], "ok.osm.pbf", &mut |_| {}).unwrap();
+        assert_eq!(osm.relations.len(), 1);
+        assert_eq!(osm.relations[0].members[0].kind, MemberKind::Node);
+        assert_eq!(osm.relations[0].members[0].id, 2);
+    }
+
+    #[test]
+    fn a_member_of_unknown_type_is_an_error_naming_the_blob_and_relation() {
+        let bytes = crafted::relation_with_member_type(7);
+        assert!(bytes.len() < 120, "{} bytes", bytes.len());
+        let err = read(&bytes[..], "bad.osm.pbf", &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "bad.osm.pbf: not an OpenStreetMap PBF file or damaged: blob 1 (near byte "
+            ),
+            "{err}"
+        );
+        assert!(err.contains("relation 1: the decoder failed"), "{err}");
     }
 
     #[test]

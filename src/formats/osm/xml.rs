@@ -1,41 +1,64 @@
 //! `.osm` XML reading (what openstreetmap.org's Export button gives), streamed with
 //! `quick-xml` into [`OsmData`].
 
-use std::io::BufRead;
-
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
-use super::{CountingReader, MemberKind, OsmData, OsmError, OsmMember, OsmNode, OsmRelation};
+use super::{MemberKind, OsmData, OsmError, OsmMember, OsmNode, OsmRelation};
 use super::{OsmWay, Tags};
 
-/// Reads an XML extract from any buffered reader; `file` names it in errors;
-/// `progress` gets the bytes consumed every few thousand elements.
-pub fn read<R: BufRead>(
-    reader: R,
-    file: &str,
-    progress: &mut dyn FnMut(u64),
-) -> Result<OsmData, OsmError> {
-    let mut xml = Reader::from_reader(reader);
+/// How deep elements may nest. OSM XML needs 3 (`osm` > `way` > `nd`); the bound keeps
+/// a hostile file from making every later step walk an absurd tree.
+pub const MAX_DEPTH: usize = 64;
+
+/// Reads an XML extract; `file` names it in errors; `progress` gets the bytes consumed
+/// every few thousand elements. The root element must be `<osm>` (an HTML page saved
+/// under a `.osm` name is refused as such).
+pub fn read(bytes: &[u8], file: &str, progress: &mut dyn FnMut(u64)) -> Result<OsmData, OsmError> {
+    let mut xml = Reader::from_reader(bytes);
     let mut state = State::default();
     let mut buf = Vec::new();
     let mut elements = 0u64;
+    let mut depth = 0usize;
+    let mut seen_root = false;
     loop {
-        let event = xml.read_event_into(&mut buf).map_err(|e| OsmError::Xml {
+        let at = xml.buffer_position();
+        let xml_error = |position: u64, message: String| OsmError::Xml {
             file: file.into(),
-            position: xml.error_position(),
-            message: e.to_string(),
-        })?;
+            line: line_of(bytes, position),
+            message,
+        };
+        let event = xml
+            .read_event_into(&mut buf)
+            .map_err(|e| xml_error(xml.error_position(), format!("not well-formed XML: {e}")))?;
         let element_error = |(element, id, problem): Bad| OsmError::Element {
             file: file.into(),
             element,
             id,
             problem,
         };
+        if let Event::Start(e) | Event::Empty(e) = &event {
+            if !seen_root {
+                seen_root = true;
+                check_root(e.local_name().as_ref()).map_err(|m| xml_error(at, m))?;
+            }
+        }
         match event {
-            Event::Start(e) => state.open(&e, false).map_err(element_error)?,
+            Event::Start(e) => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(xml_error(
+                        at,
+                        format!("elements nested deeper than {MAX_DEPTH}"),
+                    ));
+                }
+                state.open(&e, false).map_err(element_error)?
+            }
             Event::Empty(e) => state.open(&e, true).map_err(element_error)?,
-            Event::End(e) => state.close(e.local_name().as_ref()),
+            Event::End(e) => {
+                depth = depth.saturating_sub(1);
+                state.close(e.local_name().as_ref())
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -45,27 +68,41 @@ pub fn read<R: BufRead>(
             progress(xml.buffer_position());
         }
     }
-    let bytes = xml.buffer_position();
-    progress(bytes);
+    if !seen_root {
+        return Err(OsmError::Xml {
+            file: file.into(),
+            line: line_of(bytes, xml.buffer_position()),
+            message: "no element at all: not an OpenStreetMap XML file".into(),
+        });
+    }
+    let bytes_read = xml.buffer_position();
+    progress(bytes_read);
     Ok(OsmData::new(
         state.nodes,
         state.ways,
         state.relations,
-        bytes,
+        bytes_read,
     ))
 }
 
-/// Reads an XML extract from any (unbuffered) reader.
-pub fn read_unbuffered<R: std::io::Read>(
-    reader: R,
-    file: &str,
-    progress: &mut dyn FnMut(u64),
-) -> Result<OsmData, OsmError> {
-    read(
-        std::io::BufReader::new(CountingReader::new(reader)),
-        file,
-        progress,
-    )
+/// The 1-based line holding byte `position`.
+fn line_of(bytes: &[u8], position: u64) -> u64 {
+    let end = (position as usize).min(bytes.len());
+    1 + bytes[..end].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Refuses a document whose root is not `<osm>` (an HTML error page, a GPX file).
+fn check_root(name: &[u8]) -> Result<(), String> {
+    match name {
+        b"osm" => Ok(()),
+        b"html" | b"HTML" => Err(
+            "root element is <html>: a web page, not an OpenStreetMap XML file (save the export itself, not the page)".into(),
+        ),
+        other => Err(format!(
+            "root element is <{}>, not <osm>: not an OpenStreetMap XML file",
+            String::from_utf8_lossy(other)
+        )),
+    }
 }
 
 /// (element, id, problem) of a bad element.
@@ -302,11 +339,38 @@ mod tests {
     }
 
     #[test]
+    fn html_and_deep_nesting_are_refused_with_the_line() {
+        let html = "<!DOCTYPE html>\n<html><body>Too many requests</body></html>";
+        let err = read(html.as_bytes(), "page.osm", &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("page.osm line 2: root element is <html>"),
+            "{err}"
+        );
+        let deep = format!("<osm>\n{}{}</osm>", "<a>".repeat(100), "</a>".repeat(100));
+        let err = read(deep.as_bytes(), "deep.osm", &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!("deep.osm line 2: elements nested deeper than {MAX_DEPTH}")
+        );
+        let err = read(b"  ", "blank.osm", &mut |_| {})
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no element at all"), "{err}");
+    }
+
+    #[test]
     fn broken_xml_names_the_position() {
         let text = "<osm><node id=\"1\" lat=\"1\" lon=\"2\"></way></osm>";
         let err = read(text.as_bytes(), "broken.osm", &mut |_| {})
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("broken.osm: XML error at byte"), "{err}");
+        assert!(
+            err.starts_with("broken.osm line 1: not well-formed XML: "),
+            "{err}"
+        );
     }
 }

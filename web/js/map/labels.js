@@ -1,16 +1,24 @@
+// @ts-check
 // Map labels: street names from the base map, grid cell names and hotspot names.
 // MapLibre draws the glyphs in the browser from gp-sans, the font gridpatrol itself
 // serves (/static/fonts/gp-sans.woff2, Chinese included): no glyph server, no internet.
 // Labels join after the first rendered map, so they never delay it.
 
+/** @typedef {import('geojson').FeatureCollection} FeatureCollection */
+/** @typedef {import('geojson').Position} Position */
+/** @typedef {import('maplibre-gl').Map} MaplibreMap */
+
 export const LABEL_FONT = 'gp-sans';
 const FONT = [LABEL_FONT];
+/** @type {FeatureCollection} */
 const EMPTY = { type: 'FeatureCollection', features: [] };
 const HALO = { 'text-halo-color': 'rgba(255,255,255,0.9)', 'text-halo-width': 1.5 };
 
 // The style layer ids of the labels, by the page's layer name (for the toggles).
+/** @type {Record<string, string[]>} */
 export const LABEL_IDS = { base: ['base-street-label'], cells: ['cells-label'], hotspots: ['hotspots-label'], institutions: ['institutions-count'] };
 
+/** @returns {import('maplibre-gl').SymbolLayerSpecification[]} */
 function labelLayers() {
   return [
     { id: 'base-street-label', type: 'symbol', source: 'base', minzoom: 14,
@@ -32,6 +40,7 @@ function labelLayers() {
 
 // A point well inside a ring: its centroid when that lies inside, otherwise the middle
 // of the widest stretch of a horizontal line through the ring's middle.
+/** @param {Position[]} ring @param {number} x @param {number} y */
 function inside(ring, x, y) {
   let odd = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
@@ -40,6 +49,7 @@ function inside(ring, x, y) {
   }
   return odd;
 }
+/** @param {Position[]} ring @returns {Position} */
 export function labelPoint(ring) {
   let a = 0, cx = 0, cy = 0;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
@@ -60,7 +70,9 @@ export function labelPoint(ring) {
   return best;
 }
 
+/** A label point per named polygon. @param {FeatureCollection | undefined} fc @returns {FeatureCollection} */
 function points(fc) {
+  /** @type {import('geojson').Feature[]} */
   const features = [];
   for (const f of (fc || EMPTY).features) {
     const g = f.geometry;
@@ -75,6 +87,11 @@ function points(fc) {
 // Adds the label layers not there yet, once the font is in (glyphs drawn before it would
 // be cached in a fallback font). `data` holds the layers loaded so far; `isHidden(name)`
 // the toggles. Called again when the site tiles join the map.
+/**
+ * @param {MaplibreMap} map
+ * @param {Readonly<Record<string, FeatureCollection>>} data
+ * @param {(name: string | undefined) => boolean} isHidden
+ */
 export async function addLabels(map, data, isHidden) {
   await document.fonts.load(`24px ${LABEL_FONT}`, '网格路 Road 1');
   for (const name of ['cells', 'hotspots']) {
@@ -89,7 +106,8 @@ export async function addLabels(map, data, isHidden) {
 }
 
 // Keeps the cell and hotspot labels in step with their layers.
+/** @param {MaplibreMap} map @param {string} name @param {FeatureCollection} fc */
 export function updateLabels(map, name, fc) {
-  const source = map.getSource(`${name}-label-points`);
+  const source = /** @type {import('maplibre-gl').GeoJSONSource | undefined} */ (map.getSource(`${name}-label-points`));
   if (source) source.setData(points(fc));
 }

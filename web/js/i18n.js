@@ -1,5 +1,10 @@
+// @ts-check
 // Every label on the page, in one table: zh-CN first, English second.
-// Keys are used by data-i18n attributes (text), data-i18n-title (tooltips) and t() in app.js.
+// Keys are used by data-i18n attributes (text) and t(); errorText() words an ApiError.
+import { store } from './store.js';
+import { TOO_MANY_REQUESTS } from './api.js';
+
+/** @type {Record<string, Record<string, string>>} */
 export const MESSAGES = {
   'zh-CN': {
     app_title: '网格巡查',
@@ -131,6 +136,8 @@ export const MESSAGES = {
     err_internal: '服务器错误',
     err_network: '无法连接服务器',
     err_payload_too_large: '内容过大',
+    err_too_many_requests: '请求过于频繁，请稍后再试',
+    err_retry_in: '{s} 秒后可再试',
     loading: '加载中…',
     none: '无',
     minutes: '分钟',
@@ -266,9 +273,32 @@ export const MESSAGES = {
     err_internal: 'Server error',
     err_network: 'Cannot reach the server',
     err_payload_too_large: 'Too large',
+    err_too_many_requests: 'Too many requests, please try again later',
+    err_retry_in: 'try again in {s} s',
     loading: 'Loading…',
     none: 'none',
     minutes: 'min',
     km: 'km',
   },
 };
+
+/** The label of `key` in the page's language (Chinese when English lacks it). @param {string} key */
+export function t(key) {
+  const lang = store.get().lang;
+  return (MESSAGES[lang] && MESSAGES[lang][key]) || MESSAGES['zh-CN'][key] || key;
+}
+
+/**
+ * An error as a person reads it: the label for its code, then the server's message.
+ * Too many requests says only when to try again.
+ * @param {{ code?: string, message?: string, retryAfterS?: number | null }} e
+ */
+export function errorText(e) {
+  if (e.code === TOO_MANY_REQUESTS) {
+    const label = t('err_too_many_requests');
+    return e.retryAfterS ? `${label}（${t('err_retry_in').replace('{s}', String(e.retryAfterS))}）` : label;
+  }
+  const key = 'err_' + (e.code || 'internal');
+  const label = MESSAGES['zh-CN'][key] ? t(key) : t('err_internal');
+  return e.message ? `${label} (${e.message})` : label;
+}

@@ -1,0 +1,168 @@
+//! Writes a client may send twice: each carries a key of the client's choosing
+//! (`Idempotency-Key`), kept with a hash of the request and the answer given. The
+//! same key again gives back the first answer and writes nothing; the same key with
+//! another request is refused. The key is stored in the same transaction as the
+//! write, so a crash leaves both or neither.
+
+use chrono::Utc;
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use super::inspections::record_tx;
+use super::{Inspection, InspectionInput, StoreError, Workspace};
+
+/// The table of keys (migration 4).
+pub(crate) const TABLE: &str = r#"
+CREATE TABLE idempotency_keys (
+    scope TEXT NOT NULL, key TEXT NOT NULL, request_hash TEXT NOT NULL,
+    answer TEXT NOT NULL, created_at TEXT NOT NULL,
+    PRIMARY KEY (scope, key));
+"#;
+
+/// A client's key for one write: whose it is (`scope`, such as the user), the key,
+/// and a hash of the request it came with.
+#[derive(Debug, Clone, Copy)]
+pub struct IdempotencyKey<'a> {
+    /// Whose key it is (such as the user name): keys of different scopes never collide.
+    pub scope: &'a str,
+    /// The client's key, as sent.
+    pub key: &'a str,
+    /// A hash of the request: the same key sent with another request is refused.
+    pub request_hash: &'a str,
+}
+
+/// What a keyed write did.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Once<T> {
+    /// Written now; the answer was kept under the key.
+    Written(T),
+    /// The key was seen with the same request: nothing written, the first answer.
+    Replayed(String),
+    /// The key was seen with another request: nothing written.
+    KeyReused,
+}
+
+impl Workspace {
+    /// Records an inspection once per key; `answer` gives what to answer for it
+    /// (kept for a repeat of the same key).
+    pub fn record_inspection_once(
+        &mut self,
+        key: IdempotencyKey<'_>,
+        input: &InspectionInput,
+        answer: impl FnOnce(&Inspection) -> String,
+    ) -> Result<Once<Inspection>, StoreError> {
+        if input.team_id.trim().is_empty() {
+            return Err(StoreError::invalid("team", "is empty"));
+        }
+        self.write(|tx| {
+            once(tx, key, || {
+                let inspection = record_tx(tx, input)?;
+                Ok((answer(&inspection), inspection))
+            })
+        })
+    }
+}
+
+/// Runs `write` unless `key` was seen; keeps its answer under the key.
+fn once<T>(
+    tx: &Transaction<'_>,
+    key: IdempotencyKey<'_>,
+    write: impl FnOnce() -> Result<(String, T), StoreError>,
+) -> Result<Once<T>, StoreError> {
+    let seen: Option<(String, String)> = tx
+        .query_row(
+            "SELECT request_hash, answer FROM idempotency_keys WHERE scope = ?1 AND key = ?2",
+            [key.scope, key.key],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match seen {
+        Some((hash, answer)) if hash == key.request_hash => return Ok(Once::Replayed(answer)),
+        Some(_) => return Ok(Once::KeyReused),
+        None => {}
+    }
+    let (answer, written) = write()?;
+    tx.execute(
+        "INSERT INTO idempotency_keys (scope, key, request_hash, answer, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![key.scope, key.key, key.request_hash, answer, Utc::now().to_rfc3339()],
+    )?;
+    Ok(Once::Written(written))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::InspectionResult;
+
+    #[test]
+    fn a_key_writes_once_and_answers_the_first_answer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ws.sqlite");
+        let mut ws = Workspace::open(&path).unwrap();
+        let site = crate::model::Institution {
+            id: "S1".into(),
+            name: "培训机构".into(),
+            kind: crate::model::InstitutionKind::Training,
+            subject: None,
+            licence: crate::model::Licence::Licensed,
+            address: None,
+            location: crate::Wgs84Point::new(116.35, 39.96),
+            open_hours: None,
+            complaints: 0,
+            last_inspected: None,
+            synthetic: true,
+        };
+        ws.import_institutions(&[site]).unwrap();
+        let input = InspectionInput {
+            site_id: "S1".into(),
+            at: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+            team_id: "A".into(),
+            result: InspectionResult::Compliant,
+            notes: None,
+            rectify_by: None,
+            close: false,
+            lookback_days: None,
+        };
+        let key = IdempotencyKey {
+            scope: "li",
+            key: "k1",
+            request_hash: "h1",
+        };
+        let first = ws
+            .record_inspection_once(key, &input, |i| format!("id {}", i.id))
+            .unwrap();
+        let Once::Written(inspection) = first else {
+            panic!("the first use writes: {first:?}")
+        };
+        // Again, even after reopening the file: the first answer, nothing written.
+        drop(ws);
+        let mut ws = Workspace::open_existing(&path).unwrap();
+        assert_eq!(
+            ws.record_inspection_once(key, &input, |_| "second".into())
+                .unwrap(),
+            Once::Replayed(format!("id {}", inspection.id))
+        );
+        let other_request = IdempotencyKey {
+            request_hash: "h2",
+            ..key
+        };
+        assert_eq!(
+            ws.record_inspection_once(other_request, &input, |_| String::new())
+                .unwrap(),
+            Once::KeyReused
+        );
+        // Another user's key of the same text is their own.
+        let other_user = IdempotencyKey {
+            scope: "wang",
+            ..key
+        };
+        assert!(matches!(
+            ws.record_inspection_once(other_user, &input, |_| String::new())
+                .unwrap(),
+            Once::Written(_)
+        ));
+        assert_eq!(ws.counts().unwrap().inspections, 2);
+    }
+}

@@ -1,0 +1,242 @@
+// @ts-check
+// The API client: every call the page makes to the server, with the shape of each
+// answer (read from src/server/**), and one place that turns a failure into an
+// ApiError with the server's stable code (src/server/error.rs).
+
+/** @typedef {import('geojson').FeatureCollection} FeatureCollection */
+/** @typedef {'lead' | 'inspector'} Role */
+/**
+ * A signed-in person (src/server/auth.rs `User`).
+ * @typedef {object} User
+ * @property {string} name
+ * @property {Role} role
+ * @property {string | null} team  the team of an inspector (leads may have none)
+ */
+/**
+ * `GET /api/config`: what the page needs before it draws the map.
+ * @typedef {object} Config
+ * @property {string} township
+ * @property {[number, number, number, number]} bounds  west, south, east, north (WGS-84)
+ * @property {string | null} tile_url  an office's tile server, `{z}/{x}/{y}` template
+ * @property {'raster' | 'vector'} tile_kind
+ * @property {string[]} layers  the layer names, bottom to top
+ */
+/** @typedef {{ user: User | null }} MeAnswer  `GET /api/me` */
+/** @typedef {{ user: User }} LoginAnswer  `POST /api/login` */
+/**
+ * One row of `GET /api/coverage` (src/server/workspace.rs `coverage_row`).
+ * @typedef {object} CoverageRow
+ * @property {string} cell_id
+ * @property {string} name
+ * @property {string | null} officer
+ * @property {number} sites
+ * @property {number} sites_inspected
+ * @property {number} sites_overdue
+ * @property {number | null} coverage  inspected / sites, 0..1; null without sites
+ * @property {number | null} street_coverage  0..1; null without streets
+ * @property {number} hotspots
+ * @property {number} hotspots_checked_night
+ * @property {string | null} last_activity
+ */
+/** @typedef {{ from: string, to: string, cells: CoverageRow[] }} CoverageAnswer */
+/** @typedef {'mandatory' | 'unlicensed' | 'overdue' | 'night_check' | 'routine'} PriorityClass */
+/** @typedef {'no_time' | 'unreachable' | 'window_unreachable' | 'skill_missing'} UnplannedReason */
+/**
+ * One visit of a team's route (src/plan `PlannedVisit`, its site flattened in).
+ * @typedef {object} PlannedVisit
+ * @property {number} seq
+ * @property {string} site_id
+ * @property {string} name
+ * @property {'institution' | 'hotspot'} kind
+ * @property {PriorityClass} class
+ * @property {string[]} why
+ * @property {string | null} address
+ * @property {number} lon
+ * @property {number} lat
+ * @property {string[]} open_hours
+ * @property {string} arrival  `HH:MM`
+ * @property {string} start
+ * @property {string} departure
+ * @property {number} arrival_s
+ * @property {number} start_s
+ * @property {number} departure_s
+ * @property {number} service_s
+ * @property {number} leg_distance_m
+ * @property {number} leg_duration_s
+ */
+/**
+ * One team's route as the page gets it (src/plan `TeamRoute` plus its colour).
+ * @typedef {object} TeamRoute
+ * @property {string} team
+ * @property {string} depot_id
+ * @property {string} depot_name
+ * @property {number} depot_lon
+ * @property {number} depot_lat
+ * @property {string} departure
+ * @property {string} return_at
+ * @property {number} departure_s
+ * @property {number} return_s
+ * @property {string | null} break_  `HH:MM-HH:MM` when the route spans the break
+ * @property {PlannedVisit[]} stops
+ * @property {number} distance_m
+ * @property {number} travel_s
+ * @property {number} duration_s
+ * @property {[number, number][]} geometry  the route on the streets, [lon, lat]
+ * @property {string} color  added by the server for the page
+ */
+/**
+ * A site the plan left out, and why.
+ * @typedef {object} UnplannedSite
+ * @property {string} site_id
+ * @property {string} name
+ * @property {'institution' | 'hotspot'} kind
+ * @property {PriorityClass} class
+ * @property {boolean} mandatory
+ * @property {UnplannedReason} reason
+ * @property {string} detail
+ */
+/**
+ * A shift's plan as this user may see it (src/server/plan.rs `for_page`).
+ * @typedef {object} ShiftPlan
+ * @property {number} id
+ * @property {boolean} viewer_is_lead
+ * @property {string} date  `YYYY-MM-DD`
+ * @property {'day' | 'night'} shift
+ * @property {string} profile
+ * @property {number} seed
+ * @property {{ start_s: number, end_s: number }} window
+ * @property {TeamRoute[]} teams
+ * @property {UnplannedSite[]} unassigned
+ * @property {Record<string, unknown>} summary
+ */
+/**
+ * `GET /api/plan`: the plan, or none (then `hidden_until` when a night plan exists
+ * that this user may not see yet).
+ * @typedef {{ plan: ShiftPlan | null, hidden_until?: string }} PlanAnswer
+ */
+/**
+ * `POST /api/plan`'s body.
+ * @typedef {object} PlanRequest
+ * @property {string} date
+ * @property {string} shift
+ * @property {string[]} teams
+ * @property {number | null} budget_min
+ * @property {number} seconds
+ */
+/**
+ * `POST /api/inspections`'s body.
+ * @typedef {object} InspectionRequest
+ * @property {string} site_id
+ * @property {string} date
+ * @property {string} result
+ * @property {string | null} notes
+ */
+/**
+ * `POST /api/inspections`: the inspection and its cell's new coverage.
+ * @typedef {object} InspectionAnswer
+ * @property {{ id: number, site_id: string, at: string, result: string }} inspection
+ * @property {{ id: string, name: string | null, coverage: number | null } | null} cell
+ */
+/** @typedef {{ sites: number, inspectors: number, seed: string | null }} DrawRequest */
+/**
+ * `POST /api/draw`: a 双随机 draw, as appended to the hash-chained log.
+ * @typedef {object} Draw
+ * @property {number} seq
+ * @property {string} seed
+ * @property {string} hash
+ * @property {string | null} prev_hash
+ * @property {{ id: string, name: string | null, cell: string, inspector: string | null }[]} sites
+ * @property {string[]} inspectors
+ */
+/** @typedef {{ draw: Draw }} DrawAnswer */
+
+/** A failed call: the server's stable code (or `network`), its message and status. */
+export class ApiError extends Error {
+  /**
+   * @param {string} code
+   * @param {string} message
+   * @param {number} status  HTTP status, 0 when the server was not reached
+   * @param {number | null} [retryAfterS]  from `Retry-After` on 429
+   */
+  constructor(code, message, status, retryAfterS = null) {
+    super(message);
+    this.code = code;
+    this.status = status;
+    this.retryAfterS = retryAfterS;
+  }
+}
+
+/** The code the page shows for 429, whatever the server calls it. */
+export const TOO_MANY_REQUESTS = 'too_many_requests';
+
+/**
+ * One call. A body is sent as JSON; every POST carries a fresh Idempotency-Key, so a
+ * write the network repeats is done once by a server that honours the key.
+ * @param {string} path
+ * @param {{ method?: 'GET' | 'POST', json?: unknown }} [options]
+ * @returns {Promise<unknown>}
+ */
+async function call(path, { method = 'GET', json } = {}) {
+  /** @type {Record<string, string>} */
+  const headers = {};
+  /** @type {RequestInit} */
+  const init = { method, credentials: 'same-origin', headers };
+  if (json !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    init.body = JSON.stringify(json);
+  }
+  if (method === 'POST') headers['Idempotency-Key'] = crypto.randomUUID();
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError('network', String(e), 0);
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw failure(response, body);
+  return body;
+}
+
+/**
+ * The ApiError for a failed answer (`{"error": {"code", "message"}}`).
+ * @param {Response} response
+ * @param {any} body
+ */
+function failure(response, body) {
+  const error = (body && body.error) || { code: 'internal', message: response.statusText };
+  if (response.status === 429) {
+    const after = Number(response.headers.get('Retry-After'));
+    return new ApiError(TOO_MANY_REQUESTS, error.message, 429, Number.isFinite(after) && after > 0 ? after : null);
+  }
+  return new ApiError(String(error.code), String(error.message ?? ''), response.status);
+}
+
+/** @template T @param {string} path @returns {Promise<T>} */
+function get(path) {
+  return /** @type {Promise<T>} */ (call(path));
+}
+/** @template T @param {string} path @param {unknown} [json] @returns {Promise<T>} */
+function post(path, json) {
+  return /** @type {Promise<T>} */ (call(path, { method: 'POST', json }));
+}
+
+/** @returns {Promise<Config>} */
+export const config = () => get('/api/config');
+/** @returns {Promise<MeAnswer>} */
+export const me = () => get('/api/me');
+/** @param {string} name @param {string} password @returns {Promise<LoginAnswer>} */
+export const login = (name, password) => post('/api/login', { name, password });
+/** @returns {Promise<{ ok: boolean }>} */
+export const logout = () => post('/api/logout');
+/** A map layer as GeoJSON. @param {string} name @returns {Promise<FeatureCollection>} */
+export const layer = (name) => get(`/api/layers/${name}`);
+/** @returns {Promise<PlanAnswer>} */
+export const currentPlan = () => get('/api/plan');
+/** @param {PlanRequest} request @returns {Promise<{ plan: ShiftPlan }>} */
+export const makePlan = (request) => post('/api/plan', request);
+/** @param {URLSearchParams} period `from`, `to` @returns {Promise<CoverageAnswer>} */
+export const coverage = (period) => get(`/api/coverage?${period}`);
+/** @param {InspectionRequest} request @returns {Promise<InspectionAnswer>} */
+export const recordInspection = (request) => post('/api/inspections', request);
+/** @param {DrawRequest} request @returns {Promise<DrawAnswer>} */
+export const draw = (request) => post('/api/draw', request);

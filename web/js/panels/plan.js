@@ -1,0 +1,78 @@
+// @ts-check
+// The plan panel: make a shift's plan, list each team's route (with its route sheet
+// and GPX) and the sites left out, and why.
+import * as api from '../api.js';
+import { t, errorText } from '../i18n.js';
+import { h, byId, status } from '../dom.js';
+import { fmtKm, fmtMinutes, today } from '../format.js';
+import { store } from '../store.js';
+import { loadLayer } from '../map/layers.js';
+import { showSheet } from './sheet.js';
+
+/** @typedef {import('../api.js').ShiftPlan} ShiftPlan */
+/** @typedef {import('../store.js').PlanNote} PlanNote */
+
+/** @param {ShiftPlan} plan */
+function planView(plan) {
+  const teams = plan.teams.map((team) => h('li', { class: 'team', 'data-team': team.team },
+    h('i', { class: 'swatch line', style: `background:${team.color}` }),
+    h('strong', {}, `${t('team')} ${team.team}`), ` · ${team.departure}–${team.return_at} · ${t('stops')} ${team.stops.length} · ${fmtMinutes(team.duration_s)} · ${fmtKm(team.distance_m)} `,
+    h('button', { class: 'link', onclick: () => showSheet(team.team) }, t('print_sheet')),
+    ' ', h('a', { href: `/api/export/routes-${encodeURIComponent(team.team)}.gpx`, download: true }, 'GPX')));
+  const unassigned = plan.unassigned.length
+    ? h('table', { class: 'unassigned' }, h('tr', {}, h('th', {}, t('site')), h('th', {}, t('priority')), h('th', {}, t('reason'))), plan.unassigned.map((u) => h('tr', { 'data-reason': u.reason }, h('td', {}, `${u.name || u.site_id} (${u.site_id})`), h('td', {}, t('class_' + u.class)), h('td', {}, t('reason_' + u.reason)))))
+    : h('p', {}, t('none'));
+  return [h('h3', {}, `${plan.date} · ${t('shift_' + plan.shift)}`), h('ul', { class: 'teams' }, teams), h('h3', {}, `${t('unassigned')} (${plan.unassigned.length})`), unassigned];
+}
+
+/** What the panel says without a plan. @param {PlanNote} note */
+function noteText(note) {
+  switch (note.kind) {
+    case 'hidden': return `${t('plan_hidden_until')} ${note.until}`;
+    case 'error': return errorText(note.error);
+    default: return t('err_no_plan');
+  }
+}
+
+/** @param {import('../store.js').State} s */
+function renderPlan({ plan, planNote }) {
+  const out = byId('plan-result');
+  if (plan) out.replaceChildren(...planView(plan));
+  else if (planNote) out.replaceChildren(h('p', {}, noteText(planNote)));
+  else out.replaceChildren();
+}
+
+/** Fetches the current plan this user may see. */
+export async function refreshPlan() {
+  if (!store.get().user) return;
+  try {
+    const body = await api.currentPlan();
+    store.set({ plan: body.plan, planNote: body.plan ? null : body.hidden_until ? { kind: 'hidden', until: body.hidden_until } : { kind: 'none' } });
+  } catch (e) {
+    store.set({ plan: null, planNote: { kind: 'error', error: /** @type {api.ApiError} */ (e) } });
+  }
+}
+
+export function wirePlan() {
+  store.watch((s) => [s.lang, s.plan, s.planNote], renderPlan);
+  const form = byId('plan-form', HTMLFormElement);
+  form.date.value = today();
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const f = new FormData(form);
+    const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
+    button.disabled = true;
+    status(t('planning'));
+    try {
+      const teams = String(f.get('teams')).split(/[,，\s]+/).filter(Boolean);
+      const body = await api.makePlan({ date: String(f.get('date')), shift: String(f.get('shift')), teams, budget_min: f.get('budget_min') ? Number(f.get('budget_min')) : null, seconds: Number(f.get('seconds') || 3) });
+      store.set({ plan: body.plan, planNote: null });
+      await loadLayer('routes');
+      status('');
+    } catch (e) {
+      status(errorText(/** @type {api.ApiError} */ (e)), true);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}

@@ -1,0 +1,103 @@
+// @ts-check
+// The page's state in one place. Whatever draws from it says which parts it reads
+// (`watch`); a change draws again exactly the watchers whose parts changed, so no
+// hand-kept list of what to redraw. Nothing is drawn before `start`, the page's
+// first full drawing, once it knows its configuration and who is signed in.
+
+/** @typedef {import('./api.js').User} User */
+/** @typedef {import('./api.js').Config} Config */
+/** @typedef {import('./api.js').ShiftPlan} ShiftPlan */
+/** @typedef {import('./api.js').CoverageRow} CoverageRow */
+/** @typedef {import('./api.js').ApiError} ApiError */
+/** @typedef {import('geojson').FeatureCollection} FeatureCollection */
+/**
+ * What the plan panel says when there is no plan to show.
+ * @typedef {{ kind: 'none' } | { kind: 'hidden', until: string } | { kind: 'error', error: ApiError }} PlanNote
+ */
+/**
+ * @typedef {object} State
+ * @property {string} lang  `zh-CN` or `en`
+ * @property {User | null} user  who is signed in
+ * @property {Config | null} config
+ * @property {ShiftPlan | null} plan  the current plan, as this user may see it
+ * @property {PlanNote | null} planNote  why there is no plan (null: say nothing)
+ * @property {CoverageRow[]} coverageRows
+ * @property {{ key: string, dir: number }} sort  the coverage table's order
+ * @property {ReadonlySet<string>} hidden  layers switched off by their toggle
+ * @property {Readonly<Record<string, FeatureCollection>>} layers  the page's copy of each map layer
+ */
+
+/**
+ * @template S
+ * @typedef {object} Watcher
+ * @property {(state: S) => unknown[]} deps
+ * @property {(state: S) => void} draw
+ * @property {unknown[]} last
+ */
+
+/** @template S */
+export class Store {
+  /** @param {S} initial */
+  constructor(initial) {
+    /** @private */
+    this.state = initial;
+    /** @private @type {Watcher<S>[]} */
+    this.watchers = [];
+    /** @private */
+    this.started = false;
+  }
+
+  /** The current state (never changed in place: `set` makes a new one). */
+  get() {
+    return this.state;
+  }
+
+  /** Changes some parts and draws again what reads them. @param {Partial<S>} patch */
+  set(patch) {
+    this.state = { ...this.state, ...patch };
+    if (!this.started) return;
+    for (const w of [...this.watchers]) {
+      const now = w.deps(this.state);
+      if (now.length === w.last.length && now.every((v, i) => Object.is(v, w.last[i]))) continue;
+      w.last = now;
+      w.draw(this.state);
+    }
+  }
+
+  /**
+   * Calls `draw` whenever one of the parts `deps` picks out changes (compared by
+   * identity), and once at `start`.
+   * @param {(state: S) => unknown[]} deps
+   * @param {(state: S) => void} draw
+   */
+  watch(deps, draw) {
+    this.watchers.push({ deps, draw, last: deps(this.state) });
+  }
+
+  /** The first full drawing; from now on every change draws its watchers. */
+  start() {
+    this.started = true;
+    for (const w of [...this.watchers]) {
+      w.last = w.deps(this.state);
+      w.draw(this.state);
+    }
+  }
+}
+
+/** @returns {State} */
+function initialState() {
+  return {
+    lang: localStorage.getItem('gp.lang') || 'zh-CN',
+    user: null,
+    config: null,
+    plan: null,
+    planNote: null,
+    coverageRows: [],
+    sort: { key: 'cell_id', dir: 1 },
+    hidden: new Set(JSON.parse(localStorage.getItem('gp.hidden') || '[]')),
+    layers: {},
+  };
+}
+
+/** The page's one store. */
+export const store = new Store(initialState());
