@@ -4,12 +4,14 @@
 //! - [`coverage`]: sites inspected / overdue, street metres swept, per cell.
 //! - [`hotspots`]: night-check scores with their parts.
 //! - [`draw`]: reproducible stratified draws and the hash chain of the draw log.
+//! - [`draw_candidates`]: the sites a draw may pick, each in its stratum.
 //! - [`layers`]: coverage, scores and inspections as GeoJSON layers.
 //! - [`report`]: the ledger (台账), weekly/monthly bulletins, white/black lists as tables.
 
 #[allow(clippy::module_inception)] // coverage::coverage: the per-cell figures
 pub mod coverage;
 pub mod draw;
+pub mod draw_candidates;
 pub mod hotspots;
 pub mod layers;
 pub mod report;

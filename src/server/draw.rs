@@ -6,9 +6,9 @@ use serde::Deserialize;
 
 use super::auth::Signed;
 use super::error::ApiError;
-use super::workspace::site_cells;
 use super::{ApiJson, AppState};
-use crate::coverage::draw::{canonical_json, draw, Candidate, Stratify};
+use crate::coverage::draw::{canonical_json, draw, Stratify};
+use crate::coverage::draw_candidates::draw_candidates;
 
 /// The body: how many sites and inspectors, and the seed (a new one when absent).
 #[derive(Deserialize)]
@@ -43,17 +43,8 @@ pub async fn post_draw(
     let user_name = user.name.clone();
     let answer = tokio::task::spawn_blocking(move || {
         let mut ws = state.data.store_as(&user_name)?;
-        let cells = site_cells(&ws)?;
-        let closed = ws.closed_sites()?;
+        let candidates = draw_candidates(&ws, Stratify::Cell)?;
         let sites = ws.institutions()?;
-        let candidates: Vec<Candidate> = sites
-            .iter()
-            .filter(|s| !closed.contains(&s.id))
-            .map(|s| Candidate {
-                id: s.id.clone(),
-                stratum: cells.get(&s.id).cloned().unwrap_or_else(|| "-".into()),
-            })
-            .collect();
         let mut inspectors: Vec<String> = ws
             .users()?
             .into_iter()

@@ -20,6 +20,8 @@ use crate::formats::osm::OsmData;
 use crate::network::{Profile, RoadNetwork};
 use crate::plan::SolveOptions;
 use crate::routing::Router;
+use crate::shift::visibility::{plan_as_seen, visible_from, Viewer};
+use crate::shift::TownshipError;
 use crate::shift::{plan_shift, Shift, ShiftData, ShiftPlan, ShiftSettings, TeamSpec};
 
 /// Route colours per team, in order (distinct on the base map and in print).
@@ -67,14 +69,7 @@ impl Planner {
 }
 
 /// Teams as names (`["A", "B"]`) or as a count (`2` → `T1`, `T2`).
-#[derive(Deserialize)]
-#[serde(untagged)]
-pub enum TeamsField {
-    /// A number of teams, named `T1`, `T2`, ….
-    Count(usize),
-    /// The teams' names, each one route.
-    Names(Vec<String>),
-}
+pub use crate::shift::teams::TeamList as TeamsField;
 
 /// `POST /api/plan` body.
 #[derive(Deserialize)]
@@ -110,33 +105,22 @@ fn parse_date(text: &str) -> Result<NaiveDate, ApiError> {
 }
 
 fn teams(req: &PlanRequest) -> Result<Vec<TeamSpec>, ApiError> {
-    let (field, max_stops) = (&req.teams, req.max_stops);
-    let mut teams = match field {
-        TeamsField::Count(n) => ShiftSettings::numbered_teams(*n),
-        TeamsField::Names(names) => names
-            .iter()
-            .map(|n| n.trim())
-            .filter(|n| !n.is_empty())
-            .map(TeamSpec::new)
-            .collect(),
+    let choice = crate::shift::teams::TeamChoice {
+        list: req.teams.clone(),
+        depot: None,
+        max_stops: req.max_stops,
+        joint_teams: req.joint_teams.clone(),
     };
-    if teams.is_empty() || teams.len() > MAX_TEAMS {
+    let teams = choice.teams().map_err(|e| match e {
+        TownshipError::UnknownJointTeam(j) => {
+            ApiError::bad_request(format!("joint_teams: no team `{j}` in this plan"))
+        }
+        _ => ApiError::bad_request(format!("teams: give 1 to {MAX_TEAMS} teams, not 0")),
+    })?;
+    if teams.len() > MAX_TEAMS {
         return Err(ApiError::bad_request(format!(
             "teams: give 1 to {MAX_TEAMS} teams, not {}",
             teams.len()
-        )));
-    }
-    for t in &mut teams {
-        t.max_stops = max_stops;
-        t.joint = req.joint_teams.iter().any(|j| j.trim() == t.id);
-    }
-    if let Some(j) = req
-        .joint_teams
-        .iter()
-        .find(|j| !teams.iter().any(|t| t.id == j.trim()))
-    {
-        return Err(ApiError::bad_request(format!(
-            "joint_teams: no team `{j}` in this plan"
         )));
     }
     Ok(teams)
@@ -236,30 +220,14 @@ pub struct PlanQuery {
     pub shift: Option<String>,
 }
 
-/// When a non-lead may first see a plan: at the start of a night shift; at once for day.
-fn visible_from(plan: &ShiftPlan) -> Option<NaiveDateTime> {
-    (plan.shift == Shift::Night).then(|| {
-        let start = chrono::NaiveTime::from_num_seconds_from_midnight_opt(
-            plan.window.start_s.clamp(0.0, 86_399.0) as u32,
-            0,
-        )
-        .unwrap_or_default();
-        plan.date.and_time(start)
-    })
-}
-
 /// The plan as `user` may see it at `now`, or `None` when not yet.
 fn visible(plan: &ShiftPlan, user: &User, now: NaiveDateTime) -> Option<ShiftPlan> {
-    if user.is_lead() {
-        return Some(plan.clone());
-    }
-    if visible_from(plan).is_some_and(|from| now < from) {
-        return None;
-    }
-    let mut own = plan.clone();
-    own.teams.retain(|t| user.may_see_team(&t.team));
-    own.unassigned.clear();
-    Some(own)
+    let viewer = if user.is_lead() {
+        Viewer::Lead
+    } else {
+        Viewer::Team(user.team.as_deref())
+    };
+    plan_as_seen(plan, viewer, now)
 }
 
 /// The page's view of a plan: the plan, its id and a colour per team.

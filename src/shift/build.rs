@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::priority::{days_bucket, institution_class, prizes, PriorityClass};
+use super::priority::{hotspot_worth, institution_class, institution_worth, prizes, PriorityClass};
 use super::{Shift, ShiftInput, ShiftSettings, TownshipError};
 use crate::model::{Depot, Institution, Wgs84Point};
 use crate::network::snap::Snap;
@@ -104,7 +104,8 @@ pub(super) fn format_range(start_s: ClockSeconds, end_s: ClockSeconds) -> String
 struct Draft {
     candidate: Candidate,
     stop: Stop,
-    bucket: u32,
+    /// Its worth inside its class (see [`prizes`]).
+    worth: u32,
 }
 
 fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
@@ -118,8 +119,10 @@ fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
         let Some(p) = by_id.get(inst.id.as_str()) else {
             continue;
         };
-        if p.closed {
-            continue; // 关停: ordered closed, nothing to inspect until it reopens
+        // 关停: nothing to inspect until it reopens, but its 回头看 (has it reopened?).
+        let look_back_due = p.reinspection_due.is_some_and(|d| d <= settings.date);
+        if p.closed && !look_back_due {
+            continue;
         }
         let (class, why) = institution_class(p, settings.tip_off_handled_days);
         let mut stop = Stop::new(inst.id.clone(), 0, settings.institution_service_s);
@@ -144,7 +147,7 @@ fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
                 open_hours,
             },
             stop,
-            bucket: days_bucket(p.days_since_inspection),
+            worth: institution_worth(p.days_since_inspection),
         });
     }
     out
@@ -177,7 +180,7 @@ fn night_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> 
                     open_hours: Vec::new(),
                 },
                 stop: Stop::new(h.hotspot_id.clone(), 0, settings.hotspot_service_s),
-                bucket: (h.score.max(0.0) / 25.0).min(4.0) as u32,
+                worth: hotspot_worth(h.score),
             }
         })
         .collect()
@@ -219,6 +222,13 @@ pub fn build_shift(
 ) -> Result<ShiftProblem, TownshipError> {
     if settings.teams.is_empty() {
         return Err(TownshipError::NoTeams);
+    }
+    let known = |id: &String| {
+        input.institutions.iter().any(|i| &i.id == id)
+            || input.hotspots.iter().any(|h| &h.hotspot_id == id)
+    };
+    if let Some(id) = settings.joint_sites.iter().find(|id| !known(id)) {
+        return Err(TownshipError::UnknownJointSite(id.clone()));
     }
     let depots = team_depots(input, settings)?;
     let mut snaps = Vec::new();
@@ -263,7 +273,7 @@ pub fn build_shift(
     let prize = prizes(
         &kept
             .iter()
-            .map(|d| (d.candidate.class, d.bucket))
+            .map(|d| (d.candidate.class, d.worth))
             .collect::<Vec<_>>(),
     );
     let first_stop = snaps.len() - kept.len();

@@ -9,12 +9,16 @@
 //! - [`build`]: the shift as the solver's problem (stops, vehicles, matrices).
 //! - [`mod@read_back`]: the solution as routes for people, with what was left out and why.
 //! - [`output`]: GeoJSON, GPX and the terminal summary.
+//! - [`teams`]: the teams as the lead asks for them, checked.
+//! - [`visibility`]: who sees a plan, and from when.
 
 pub mod build;
 pub mod output;
 pub mod priority;
 pub mod read_back;
 pub mod settings;
+pub mod teams;
+pub mod visibility;
 
 use thiserror::Error;
 
@@ -36,6 +40,12 @@ pub enum TownshipError {
     /// The shift has no team.
     #[error("no teams: give at least one team")]
     NoTeams,
+    /// A joint team that is not one of the shift's teams; holds its id.
+    #[error("joint teams: no team `{0}` in this plan")]
+    UnknownJointTeam(String),
+    /// A joint site the workspace does not hold; holds its id.
+    #[error("joint sites: no site `{0}` in the workspace")]
+    UnknownJointSite(String),
     /// Two teams share an id; holds the id.
     #[error("team ids must be unique: `{0}` appears twice")]
     DuplicateTeam(String),

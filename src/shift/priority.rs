@@ -58,6 +58,9 @@ pub(super) fn institution_class(
     if p.reinspection_due_now {
         why.push("回头看 / rectification check due".into());
     }
+    if p.closed {
+        why.push("closed (关停): has it reopened?".into());
+    }
     if p.licence == Licence::Unlicensed {
         why.push("unlicensed".into());
     }
@@ -80,16 +83,36 @@ pub(super) fn institution_class(
 }
 
 /// A tie-break inside a class, 0..=4: longer since the last visit ranks higher.
-pub(super) fn days_bucket(days: Option<i64>) -> u32 {
+fn days_bucket(days: Option<i64>) -> u32 {
     match days {
         None => 4,
         Some(d) => (d.clamp(0, 365) / 92) as u32,
     }
 }
 
-/// Integer prizes such that one stop of a class outweighs all lower-class stops.
+/// An institution's worth inside its class: 10, plus up to 4 the longer since its last
+/// visit (so the tie-break never outweighs a second stop).
+pub(super) fn institution_worth(days: Option<i64>) -> u32 {
+    10 + days_bucket(days)
+}
+
+/// A hotspot's worth inside its class: its score in tenths, plus one so that a hotspot
+/// scored 0 still counts. Prizes then follow the score: the solver visits the
+/// hotspots whose scores add up to the most, never a lower-scored one in place of a
+/// higher-scored one it has time for.
+pub(super) fn hotspot_worth(score: f64) -> u32 {
+    1 + (score.max(0.0) * 10.0).round() as u32
+}
+
+/// Integer prizes `(class, worth inside it)` such that one stop of a class outweighs
+/// all lower-class stops together.
 pub(super) fn prizes(classes: &[(PriorityClass, u32)]) -> Vec<f64> {
-    const SPAN: f64 = 14.0; // the largest `10 + bucket`
+    // The largest worth; at least that of an institution never inspected, so that
+    // day prizes do not depend on which buckets happen to be present.
+    let span = classes
+        .iter()
+        .map(|(_, worth)| f64::from(*worth))
+        .fold(f64::from(institution_worth(None)), f64::max);
     let order = [
         PriorityClass::Routine,
         PriorityClass::NightCheck,
@@ -102,13 +125,13 @@ pub(super) fn prizes(classes: &[(PriorityClass, u32)]) -> Vec<f64> {
     for (k, class) in order.iter().enumerate() {
         base[k] = 1.0 + below;
         let n = classes.iter().filter(|(c, _)| c == class).count() as f64;
-        below += n * SPAN * base[k];
+        below += n * span * base[k];
     }
     classes
         .iter()
-        .map(|(c, bucket)| {
+        .map(|(c, worth)| {
             let k = order.iter().position(|o| o == c).unwrap_or(0);
-            base[k] * (10.0 + f64::from(*bucket))
+            base[k] * f64::from(*worth)
         })
         .collect()
 }
@@ -166,10 +189,11 @@ mod tests {
 
     #[test]
     fn one_higher_class_stop_outweighs_all_lower_ones() {
-        let mut classes = vec![(PriorityClass::Routine, 4); 50];
-        classes.extend(vec![(PriorityClass::Overdue, 4); 30]);
-        classes.push((PriorityClass::Overdue, 0));
-        classes.extend(vec![(PriorityClass::Unlicensed, 0); 5]);
+        let (oldest, newest) = (institution_worth(None), institution_worth(Some(0)));
+        let mut classes = vec![(PriorityClass::Routine, oldest); 50];
+        classes.extend(vec![(PriorityClass::Overdue, oldest); 30]);
+        classes.push((PriorityClass::Overdue, newest));
+        classes.extend(vec![(PriorityClass::Unlicensed, newest); 5]);
         let p = prizes(&classes);
         let sum = |c: PriorityClass| -> f64 {
             classes
@@ -196,5 +220,25 @@ mod tests {
             p.iter().all(|x| x.fract() == 0.0),
             "integers add up exactly"
         );
+    }
+
+    #[test]
+    fn hotspot_prizes_follow_the_score() {
+        let scores = [19.0, 16.0, 9.0, 0.0];
+        let classes: Vec<_> = scores
+            .iter()
+            .map(|&s| (PriorityClass::NightCheck, hotspot_worth(s)))
+            .collect();
+        let p = prizes(&classes);
+        assert!(p.windows(2).all(|w| w[0] > w[1]), "{p:?}");
+        assert!(p[3] > 0.0, "a hotspot scored 0 still counts");
+        // A higher score is worth more than a lower one plus the travel it saves: one
+        // 19 outweighs two 9s.
+        assert!(p[0] > 2.0 * p[2]);
+        // Night checks still outweigh every routine hotspot together.
+        let mut mixed = classes.clone();
+        mixed.extend(vec![(PriorityClass::Routine, hotspot_worth(25.0)); 40]);
+        let q = prizes(&mixed);
+        assert!(q[3] > q[4..].iter().sum::<f64>());
     }
 }

@@ -9,7 +9,8 @@
 //! - [`blossom`]: the exact minimum-weight perfect matching (Edmonds) on all pairs (up
 //!   to 3000 odd nodes), and beyond that on near neighbours, priced against all pairs;
 //! - [`euler`]: Hierholzer's Euler circuit;
-//! - [`split`]: the circuit cut into shifts that start and end at the start point.
+//! - [`split`]: the circuit cut into shifts that start and end at the start point;
+//! - [`output`]: the plan as JSON and GeoJSON.
 //!
 //! [`plan_cell`] runs all of it on a cell of the walking [`RoadGraph`].
 //!
@@ -35,6 +36,7 @@ pub mod blossom;
 pub mod euler;
 pub mod graph;
 pub mod matching;
+pub mod output;
 pub mod paths;
 pub mod postman;
 pub mod split;

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use gridpatrol::coverage::draw::{
-    canonical_json, draw, verify_against_head, verify_chain, Candidate, Draw, Stratify,
+    canonical_json, draw, verify_against_head, verify_chain, Draw, Stratify,
 };
+use gridpatrol::coverage::draw_candidates::draw_candidates;
 use gridpatrol::coverage::report::{Table, Value};
-use gridpatrol::spatial::CellLocator;
 use gridpatrol::store::DrawLogEntry;
 
 use crate::export::write_file;
@@ -86,24 +86,8 @@ pub fn run(args: DrawArgs) -> Result<()> {
         ByArg::Cell => Stratify::Cell,
         ByArg::Kind => Stratify::Kind,
     };
-    let cells = ws.cells()?;
-    let polys: Vec<_> = cells.iter().map(|c| c.area.clone()).collect();
-    let loc = CellLocator::new(&polys);
-    let closed = ws.closed_sites()?;
+    let candidates = draw_candidates(&ws, by)?;
     let sites = ws.institutions()?;
-    let candidates: Vec<Candidate> = sites
-        .iter()
-        .filter(|s| !closed.contains(&s.id))
-        .map(|s| Candidate {
-            id: s.id.clone(),
-            stratum: match by {
-                Stratify::Cell => loc
-                    .locate(s.location.lon(), s.location.lat())
-                    .map_or("-".to_string(), |i| cells[i].id.clone()),
-                Stratify::Kind => gridpatrol::store::kind_name(s.kind).to_string(),
-            },
-        })
-        .collect();
     let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
     let d = draw(seed, k, by, &candidates, &args.inspectors, &at)?;
     let entry = ws.draw_append(&canonical_json(&d))?;

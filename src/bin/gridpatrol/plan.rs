@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
-use gridpatrol::shift::{plan_shift, Shift, ShiftData, ShiftSettings, TeamSpec};
+use gridpatrol::shift::teams::{TeamChoice, TeamList};
+use gridpatrol::shift::{plan_shift, Shift, ShiftData, ShiftSettings, TeamSpec, TownshipError};
 
 use crate::context::{self, NetworkArgs};
 use crate::coverage::day;
@@ -21,7 +22,8 @@ pub struct PlanArgs {
     /// The day planned (YYYY-MM-DD): priorities are worked out for it.
     #[arg(long)]
     pub date: String,
-    /// `day` (institutions, 08:30-17:30) or `night` (hotspots, 19:00-22:00).
+    /// `day` (institutions; by default 08:30-17:30) or `night` (hotspots; by default
+    /// 19:00-22:00): the windows are the township's rules (`gridpatrol rules`).
     #[arg(long, default_value = "day")]
     pub shift: Shift,
     /// How many teams (named T1..Tn unless --team-names is given).
@@ -71,35 +73,28 @@ pub struct PlanArgs {
 }
 
 fn teams(args: &PlanArgs) -> Result<Vec<TeamSpec>> {
-    let mut teams = if args.team_names.is_empty() {
-        if args.teams == 0 {
-            bail!("--teams must be at least 1");
-        }
-        ShiftSettings::numbered_teams(args.teams)
+    let list = if args.team_names.is_empty() {
+        TeamList::Count(args.teams)
     } else {
-        let names: Vec<TeamSpec> = args
-            .team_names
-            .iter()
-            .map(|n| n.trim())
-            .filter(|n| !n.is_empty())
-            .map(TeamSpec::new)
-            .collect();
-        if names.is_empty() {
-            bail!("--team-names: give at least one team name");
-        }
-        names
+        TeamList::Names(args.team_names.clone())
     };
-    for t in &mut teams {
-        t.depot_id.clone_from(&args.depot);
-        t.max_stops = args.max_stops;
-        t.joint = args.joint_teams.iter().any(|j| j.trim() == t.id);
-    }
-    for j in &args.joint_teams {
-        if !teams.iter().any(|t| t.id == j.trim()) {
-            bail!("--joint-teams: no team `{j}` in this plan");
+    let choice = TeamChoice {
+        list,
+        depot: args.depot.clone(),
+        max_stops: args.max_stops,
+        joint_teams: args.joint_teams.clone(),
+    };
+    // The library checks the list; the messages name this command's flags.
+    choice.teams().map_err(|e| match e {
+        TownshipError::NoTeams if args.team_names.is_empty() => {
+            anyhow!("--teams must be at least 1")
         }
-    }
-    Ok(teams)
+        TownshipError::NoTeams => anyhow!("--team-names: give at least one team name"),
+        TownshipError::UnknownJointTeam(j) => {
+            anyhow!("--joint-teams: no team `{j}` in this plan")
+        }
+        e => e.into(),
+    })
 }
 
 /// `gridpatrol plan`.
@@ -135,13 +130,6 @@ pub fn run(args: PlanArgs) -> Result<()> {
             p.travel_s / 60.0
         );
     };
-    for id in &settings.joint_sites {
-        if !shift_data.institutions.iter().any(|i| &i.id == id)
-            && !shift_data.hotspots.iter().any(|h| &h.hotspot_id == id)
-        {
-            bail!("--joint-sites: no site `{id}` in the workspace");
-        }
-    }
     let plan = plan_shift(&input, &settings, &router, &options, &mut report)
         .context("cannot plan the shift")?;
     if args.iterations > 0 && plan.summary.iterations < args.iterations {

@@ -4,13 +4,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
-use geo::{Coord, LineString};
 use gridpatrol::model::{Cell, Township};
 use gridpatrol::network::Profile;
 use gridpatrol::sweep::graph::{ClipOptions, SweepGraph};
 use gridpatrol::sweep::{plan_cell, SweepError, SweepOptions, SweepPlan};
 use gridpatrol::Wgs84Point;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::context;
 
@@ -95,13 +94,13 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         }
     };
     if let Some(path) = &args.geojson {
-        write_atomic(path, &route_geojson(cell, &plan))?;
+        write_atomic(path, &plan.to_geojson(cell))?;
         eprintln!("wrote {}", path.display());
     }
     if args.json {
         out!(
             "{}",
-            serde_json::to_string_pretty(&plan_json(cell, &graph, &plan))?
+            serde_json::to_string_pretty(&plan.to_json(cell, &graph))?
         );
     } else {
         print_summary(cell, &plan, &options)?;
@@ -207,82 +206,6 @@ fn print_summary(cell: &Cell, plan: &SweepPlan, options: &SweepOptions) -> anyho
         out!("  {}", order.join(" → "));
     }
     Ok(())
-}
-
-fn line_json(line: &LineString<f64>) -> Value {
-    let round = |v: f64| (v * 1e7).round() / 1e7;
-    Value::Array(
-        line.0
-            .iter()
-            .map(|c: &Coord<f64>| json!([round(c.x), round(c.y)]))
-            .collect(),
-    )
-}
-
-fn plan_json(cell: &Cell, graph: &SweepGraph, plan: &SweepPlan) -> Value {
-    let r1 = |m: f64| (m * 10.0).round() / 10.0;
-    let shifts: Vec<Value> = plan
-        .shifts
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            json!({
-                "index": i + 1,
-                "length_m": r1(s.length_m),
-                "duration_s": s.duration_s.round(),
-                "swept_m": r1(s.swept_m),
-                "streets": s.streets.iter().map(|r| json!({
-                    "name": r.name,
-                    "length_m": r1(r.length_m),
-                    "swept_m": r1(r.swept_m),
-                })).collect::<Vec<_>>(),
-                "geometry": {"type": "LineString", "coordinates": line_json(&s.geometry.0)},
-            })
-        })
-        .collect();
-    json!({
-        "cell": cell.id,
-        "name": cell.name,
-        "total_m": r1(plan.total_m),
-        "required_m": r1(plan.required_m),
-        "deadhead_m": r1(plan.deadhead_m),
-        "ratio": (plan.ratio() * 10_000.0).round() / 10_000.0,
-        "unreachable_m": r1(plan.unreachable_m),
-        "odd_nodes": plan.odd_nodes,
-        "matching_exact": plan.matching_exact,
-        "matching_method": plan.matching_method.name(),
-        "start": [plan.start.lon(), plan.start.lat()],
-        "shifts": shifts,
-        "geometry": {
-            "type": "MultiLineString",
-            "coordinates": plan.shifts.iter().map(|s| line_json(&s.geometry.0)).collect::<Vec<_>>(),
-        },
-        "swept_geometry": {
-            "type": "MultiLineString",
-            "coordinates": plan.swept_geometry(graph).0 .0.iter().map(line_json).collect::<Vec<_>>(),
-        },
-    })
-}
-
-fn route_geojson(cell: &Cell, plan: &SweepPlan) -> Value {
-    let features: Vec<Value> = plan
-        .shifts
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            json!({
-                "type": "Feature",
-                "properties": {
-                    "cell": cell.id,
-                    "shift": i + 1,
-                    "length_m": (s.length_m * 10.0).round() / 10.0,
-                    "duration_s": s.duration_s.round(),
-                },
-                "geometry": {"type": "LineString", "coordinates": line_json(&s.geometry.0)},
-            })
-        })
-        .collect();
-    json!({"type": "FeatureCollection", "features": features})
 }
 
 /// Writes beside the target and renames, so a failed write leaves no half file.
