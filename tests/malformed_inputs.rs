@@ -6,6 +6,7 @@
 //! Folders say which command reads the files: `import-<layer>` (`gridpatrol import`),
 //! `record-track`, `route-osm` (`gridpatrol route --osm`), `init-manifest` (the file is
 //! a folder's `township.json`, given to `gridpatrol init --from`).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
 

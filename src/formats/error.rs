@@ -147,6 +147,7 @@ pub enum FieldProblem {
     #[error("is {0}, where text or a number belongs")]
     /// A GeoJSON property that is an array, object or the like; holds its JSON kind.
     NotAValue(&'static str),
+    /// Any other problem with the value, in words.
     #[error("{0}")]
     Invalid(String),
 }
