@@ -4,8 +4,9 @@
 //! A client may send an `Idempotency-Key` header (a field device that lost the
 //! answer sends the same request again): the same key from the same user stores one
 //! inspection and answers the first result, even after a restart; the same key with
-//! another request is refused (422). The workspace is locked for the write alone:
-//! the cell's coverage comes from the answers kept for readers, built beside it.
+//! another request is refused (422). The workspace is locked for the write alone,
+//! and inspections sent at the same time share one commit ([`super::writes`]); the
+//! cell's coverage comes from the answers kept for readers, built beside it.
 
 use std::collections::HashMap;
 
@@ -21,7 +22,7 @@ use super::auth::Signed;
 use super::error::ApiError;
 use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
-use crate::store::{IdempotencyKey, InspectionInput, InspectionResult, Once};
+use crate::store::{InspectionInput, InspectionResult, Once};
 
 /// The header a client names a write with.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -82,6 +83,12 @@ fn cell_of(data: &ServerData, site_id: &str) -> Result<Option<Value>, ApiError> 
         .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })))
 }
 
+/// What a recorded inspection is answered with, and kept as under its key.
+fn answer(i: &crate::store::Inspection) -> String {
+    json!({ "id": i.id, "site_id": i.site_id, "at": i.at.to_string(), "result": i.result })
+        .to_string()
+}
+
 /// Records an inspection (any signed-in user; the team is theirs, or `lead`).
 pub async fn post_inspection(
     State(state): State<AppState>,
@@ -112,41 +119,29 @@ pub async fn post_inspection(
         close: false,
         lookback_days: None,
     };
-    let name = user.name.clone();
-    let (inspection, replayed, cell) = tokio::task::spawn_blocking(move || {
-        let answer = |i: &crate::store::Inspection| {
-            json!({ "id": i.id, "site_id": i.site_id, "at": i.at.to_string(), "result": i.result })
-                .to_string()
-        };
-        let written = {
-            let mut ws = state.data.store()?;
-            match &key {
-                None => Once::Written(ws.record_inspection(&input)?),
-                Some(key) => ws.record_inspection_once(
-                    IdempotencyKey {
-                        scope: &name,
-                        key,
-                        request_hash: &request_hash,
-                    },
-                    &input,
-                    answer,
-                )?,
-            }
-        };
-        let (inspection, replayed): (Value, bool) = match written {
-            Once::Written(i) => (serde_json::from_str(&answer(&i)).map_err(ApiError::internal)?, false),
-            Once::Replayed(first) => (serde_json::from_str(&first).map_err(ApiError::internal)?, true),
-            Once::KeyReused => {
-                return Err(ApiError::key_reused(
-                    "this Idempotency-Key was used for another request: use a new key for a new inspection",
-                ))
-            }
-        };
-        let cell = cell_of(&state.data, &input.site_id)?;
-        Ok::<_, ApiError>((inspection, replayed, cell))
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let site_id = input.site_id.clone();
+    let key = key.map(|k| (user.name.clone(), k, request_hash));
+    let written = state
+        .inspections
+        .record(state.data.clone(), key, input, answer)
+        .await?;
+    let (inspection, replayed): (Value, bool) = match written {
+        Once::Written(i) => (
+            serde_json::from_str(&answer(&i)).map_err(ApiError::internal)?,
+            false,
+        ),
+        Once::Replayed(first) => (
+            serde_json::from_str(&first).map_err(ApiError::internal)?,
+            true,
+        ),
+        Once::KeyReused => return Err(ApiError::key_reused(
+            "this Idempotency-Key was used for another request: use a new key for a new inspection",
+        )),
+    };
+    let data = state.data.clone();
+    let cell = tokio::task::spawn_blocking(move || cell_of(&data, &site_id))
+        .await
+        .map_err(ApiError::internal)??;
     if replayed {
         tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection sent again: first answer given");
     } else {

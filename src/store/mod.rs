@@ -29,7 +29,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
-pub use idempotency::{IdempotencyKey, Once};
+pub use idempotency::{IdempotencyKey, KeyedInspection, Once};
 pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
     LedgerRow, NightCheck, SitePriority,
