@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::auth::Signed;
 use super::error::ApiError;
-use super::workspace::{coverage_rows, default_window};
+use super::workspace::{coverage_rows, default_window, ServerData};
 use super::AppState;
 
 /// The period asked for (inclusive dates).
@@ -39,6 +39,25 @@ pub fn period_dates(period: &Period) -> Result<(NaiveDate, NaiveDate), ApiError>
     Ok((from, to))
 }
 
+/// The key the coverage over `from..=to` is kept under.
+fn coverage_key(from: NaiveDate, to: NaiveDate) -> String {
+    format!("coverage {from} {to}")
+}
+
+/// The coverage answer over `from..=to` (`{"from", "to", "cells": [...]}`), kept
+/// until the workspace changes (blocking: call from `spawn_blocking`).
+pub fn coverage_answer(
+    data: &ServerData,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<axum::body::Bytes, ApiError> {
+    data.answer(&coverage_key(from, to), |ws| {
+        let rows = coverage_rows(ws, from, to)?;
+        serde_json::to_vec(&serde_json::json!({ "from": from, "to": to, "cells": rows }))
+            .map_err(ApiError::internal)
+    })
+}
+
 /// Coverage per cell over a period.
 pub async fn get_coverage(
     State(state): State<AppState>,
@@ -46,18 +65,11 @@ pub async fn get_coverage(
     Query(period): Query<Period>,
 ) -> Result<Response, ApiError> {
     let (from, to) = period_dates(&period)?;
-    let key = format!("coverage {from} {to}");
-    if let Some(bytes) = state.data.current_answer(&key) {
+    if let Some(bytes) = state.data.checked_answer(&coverage_key(from, to)) {
         return Ok(([(CONTENT_TYPE, "application/json")], bytes).into_response());
     }
-    let bytes = tokio::task::spawn_blocking(move || {
-        state.data.answer(&key, |ws| {
-            let rows = coverage_rows(ws, from, to)?;
-            serde_json::to_vec(&serde_json::json!({ "from": from, "to": to, "cells": rows }))
-                .map_err(ApiError::internal)
-        })
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let bytes = tokio::task::spawn_blocking(move || coverage_answer(&state.data, from, to))
+        .await
+        .map_err(ApiError::internal)??;
     Ok(([(CONTENT_TYPE, "application/json")], bytes).into_response())
 }

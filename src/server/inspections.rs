@@ -8,8 +8,6 @@
 //! and inspections sent at the same time share one commit ([`super::writes`]); the
 //! cell's coverage comes from the answers kept for readers, built beside it.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -19,8 +17,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::auth::Signed;
+use super::coverage::coverage_answer;
 use super::error::ApiError;
-use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
+use super::workspace::{default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
 use crate::store::{InspectionInput, InspectionResult, Once};
 
@@ -56,30 +55,21 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
     Ok(Some(key.to_string()))
 }
 
-/// Which cell each site lies in, and each cell's figures over the default window:
-/// what a write answers with, kept like the readers' answers.
-struct CellFigures {
-    site_cell: HashMap<String, String>,
-    rows: HashMap<String, Value>,
-}
-
-/// The page's view of the coverage of the cell holding `site_id` (built beside
-/// the writers, not under their lock).
+/// The page's view of the coverage of the cell holding `site_id`: from the coverage
+/// answer the readers share (built beside the writers, not under their lock).
 fn cell_of(data: &ServerData, site_id: &str) -> Result<Option<Value>, ApiError> {
     let (from, to) = default_window();
-    let figures = data.kept(&format!("cell figures {from} {to}"), |ws| {
-        Ok(CellFigures {
-            site_cell: site_cells(ws)?,
-            rows: coverage_rows(ws, from, to)?
-                .into_iter()
-                .filter_map(|r| Some((r["cell_id"].as_str()?.to_string(), r)))
-                .collect(),
-        })
-    })?;
-    Ok(figures
-        .site_cell
-        .get(site_id)
-        .and_then(|cell| figures.rows.get(cell))
+    let cells = data.kept("site cells", site_cells)?;
+    let Some(cell) = cells.get(site_id) else {
+        return Ok(None);
+    };
+    let answer: Value =
+        serde_json::from_slice(&coverage_answer(data, from, to)?).map_err(ApiError::internal)?;
+    Ok(answer["cells"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["cell_id"] == cell.as_str())
         .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })))
 }
 
