@@ -6,7 +6,7 @@
 //! inspection and answers the first result, even after a restart; the same key with
 //! another request is refused (422). The workspace is locked for the write alone,
 //! and inspections sent at the same time share one commit ([`super::writes`]); the
-//! cell's coverage comes from the answers kept for readers, built beside it.
+//! cell's coverage comes from the answer kept for readers, built beside the lock.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
@@ -17,9 +17,7 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::auth::Signed;
-use super::coverage::coverage_answer;
 use super::error::ApiError;
-use super::workspace::{default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
 use crate::store::{InspectionInput, InspectionResult, Once};
 
@@ -53,24 +51,6 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
         )));
     }
     Ok(Some(key.to_string()))
-}
-
-/// The page's view of the coverage of the cell holding `site_id`: from the coverage
-/// answer the readers share (built beside the writers, not under their lock).
-fn cell_of(data: &ServerData, site_id: &str) -> Result<Option<Value>, ApiError> {
-    let (from, to) = default_window();
-    let cells = data.kept("site cells", site_cells)?;
-    let Some(cell) = cells.get(site_id) else {
-        return Ok(None);
-    };
-    let answer: Value =
-        serde_json::from_slice(&coverage_answer(data, from, to)?).map_err(ApiError::internal)?;
-    Ok(answer["cells"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["cell_id"] == cell.as_str())
-        .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })))
 }
 
 /// What a recorded inspection is answered with, and kept as under its key.
@@ -109,9 +89,8 @@ pub async fn post_inspection(
         close: false,
         lookback_days: None,
     };
-    let site_id = input.site_id.clone();
     let key = key.map(|k| (user.name.clone(), k, request_hash));
-    let written = state
+    let (written, cell) = state
         .inspections
         .record(state.data.clone(), key, input, answer)
         .await?;
@@ -128,10 +107,6 @@ pub async fn post_inspection(
             "this Idempotency-Key was used for another request: use a new key for a new inspection",
         )),
     };
-    let data = state.data.clone();
-    let cell = tokio::task::spawn_blocking(move || cell_of(&data, &site_id))
-        .await
-        .map_err(ApiError::internal)??;
     if replayed {
         tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection sent again: first answer given");
     } else {
