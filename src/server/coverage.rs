@@ -40,7 +40,7 @@ pub fn period_dates(period: &Period) -> Result<(NaiveDate, NaiveDate), ApiError>
 }
 
 /// The key the coverage over `from..=to` is kept under.
-fn coverage_key(from: NaiveDate, to: NaiveDate) -> String {
+pub fn coverage_key(from: NaiveDate, to: NaiveDate) -> String {
     format!("coverage {from} {to}")
 }
 

@@ -6,7 +6,9 @@
 //! inspection and answers the first result, even after a restart; the same key with
 //! another request is refused (422). The workspace is locked for the write alone,
 //! and inspections sent at the same time share one commit ([`super::writes`]); the
-//! cell's coverage comes from the answer kept for readers, built beside the lock.
+//! cell's coverage comes from the answers kept for readers, built beside it.
+
+use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
@@ -17,7 +19,9 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::auth::Signed;
+use super::coverage::{coverage_answer, coverage_key};
 use super::error::ApiError;
+use super::workspace::{default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
 use crate::store::{InspectionInput, InspectionResult, Once};
 
@@ -52,6 +56,43 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
     }
     Ok(Some(key.to_string()))
 }
+
+/// The page's view of the coverage of the cell holding `site_id`: from the coverage
+/// answer the readers share (built beside the writers, not under their lock).
+/// Blocking when `quick` and the answers must be built: then `None`.
+fn cell_of(
+    data: &ServerData,
+    site_id: &str,
+    quick: bool,
+) -> Result<Option<Option<Value>>, ApiError> {
+    let (from, to) = default_window();
+    let cells = match quick {
+        true => data.checked::<HashMap<String, String>>(SITE_CELLS),
+        false => Some(data.kept(SITE_CELLS, site_cells)?),
+    };
+    let coverage = match quick {
+        true => data.checked_answer(&coverage_key(from, to)),
+        false => Some(coverage_answer(data, from, to)?),
+    };
+    let (Some(cells), Some(coverage)) = (cells, coverage) else {
+        return Ok(None);
+    };
+    let Some(cell) = cells.get(site_id) else {
+        return Ok(Some(None));
+    };
+    let answer: Value = serde_json::from_slice(&coverage).map_err(ApiError::internal)?;
+    Ok(Some(
+        answer["cells"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["cell_id"] == cell.as_str())
+            .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })),
+    ))
+}
+
+/// The key the site → cell map is kept under.
+const SITE_CELLS: &str = "site cells";
 
 /// What a recorded inspection is answered with, and kept as under its key.
 fn answer(i: &crate::store::Inspection) -> String {
@@ -89,8 +130,9 @@ pub async fn post_inspection(
         close: false,
         lookback_days: None,
     };
+    let site_id = input.site_id.clone();
     let key = key.map(|k| (user.name.clone(), k, request_hash));
-    let (written, cell) = state
+    let written = state
         .inspections
         .record(state.data.clone(), key, input, answer)
         .await?;
@@ -106,6 +148,17 @@ pub async fn post_inspection(
         Once::KeyReused => return Err(ApiError::key_reused(
             "this Idempotency-Key was used for another request: use a new key for a new inspection",
         )),
+    };
+    // Mostly a reader has built the answers after this write already.
+    let cell = match cell_of(&state.data, &site_id, true)? {
+        Some(cell) => cell,
+        None => {
+            let data = state.data.clone();
+            tokio::task::spawn_blocking(move || cell_of(&data, &site_id, false))
+                .await
+                .map_err(ApiError::internal)??
+                .flatten()
+        }
     };
     if replayed {
         tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection sent again: first answer given");

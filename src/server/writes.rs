@@ -1,19 +1,14 @@
 //! Group commit for inspections: writers that arrive while a commit is running
 //! queue up, and the next commit takes them all in one transaction (one `fsync`
 //! for many). With 40 field devices writing at once, each waits for about one
-//! commit instead of forty. The committer also finds each written site's cell
-//! figures (from the coverage answer the readers share, once per batch), so a
-//! writer is woken once, with its whole answer.
+//! commit instead of forty.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use serde_json::{json, Value};
 use tokio::sync::oneshot;
 
-use super::coverage::coverage_answer;
 use super::error::ApiError;
-use super::workspace::{default_window, site_cells, ServerData};
+use super::workspace::ServerData;
 use crate::store::{IdempotencyKey, Inspection, InspectionInput, KeyedInspection, Once};
 
 /// Most inspections one commit takes.
@@ -23,12 +18,8 @@ const MAX_BATCH: usize = 256;
 pub struct Pending {
     pub key: Option<(String, String, String)>,
     pub input: InspectionInput,
-    reply: oneshot::Sender<Result<Recorded, ApiError>>,
+    reply: oneshot::Sender<Result<Once<Inspection>, ApiError>>,
 }
-
-/// What became of an inspection, and the figures of its site's cell now (`None`
-/// when the site lies in no cell).
-pub type Recorded = (Once<Inspection>, Option<Value>);
 
 /// What an inspection is answered with (kept under its key for a repeat).
 pub type Answer = fn(&Inspection) -> String;
@@ -47,7 +38,7 @@ impl InspectionQueue {
         key: Option<(String, String, String)>,
         input: InspectionInput,
         answer: Answer,
-    ) -> Result<Recorded, ApiError> {
+    ) -> Result<Once<Inspection>, ApiError> {
         let (reply, done) = oneshot::channel();
         let start_committer = {
             let mut state = self
@@ -104,14 +95,8 @@ fn commit(data: &ServerData, batch: Vec<Pending>, answer: Answer) {
     drop(items);
     match outcomes {
         Ok(outcomes) => {
-            let cells = CellFigures::now(data)
-                .map_err(|e| tracing::error!(error = %e, "cell figures after a write"))
-                .ok();
             for (pending, outcome) in batch.into_iter().zip(outcomes) {
-                let cell = cells.as_ref().and_then(|c| c.of(&pending.input.site_id));
-                let _ = pending
-                    .reply
-                    .send(outcome.map(|o| (o, cell)).map_err(ApiError::from));
+                let _ = pending.reply.send(outcome.map_err(ApiError::from));
             }
         }
         Err(e) => {
@@ -119,33 +104,5 @@ fn commit(data: &ServerData, batch: Vec<Pending>, answer: Answer) {
                 let _ = pending.reply.send(Err(e.clone()));
             }
         }
-    }
-}
-
-/// Which cell each site lies in, and the coverage answer (the readers' own).
-struct CellFigures {
-    site_cell: Arc<HashMap<String, String>>,
-    coverage: Value,
-}
-
-impl CellFigures {
-    /// The figures as they are now (built beside the writers' lock, kept for readers).
-    fn now(data: &ServerData) -> Result<Self, ApiError> {
-        let (from, to) = default_window();
-        Ok(Self {
-            site_cell: data.kept("site cells", site_cells)?,
-            coverage: serde_json::from_slice(&coverage_answer(data, from, to)?)
-                .map_err(ApiError::internal)?,
-        })
-    }
-
-    /// The page's view of the cell holding `site_id`.
-    fn of(&self, site_id: &str) -> Option<Value> {
-        let cell = self.site_cell.get(site_id)?;
-        self.coverage["cells"]
-            .as_array()?
-            .iter()
-            .find(|c| c["cell_id"] == cell.as_str())
-            .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] }))
     }
 }
