@@ -3,7 +3,11 @@
 #   1. time to first rendered map with the sample, and with 10 000 synthetic sites
 #      (headless Debian chromium through tests/web/first_render.mjs);
 #   2. 200 concurrent readers of GET /api/coverage for 10 s (examples/load_test.rs),
-#      then of one tile of the site layer.
+#      then of one tile of the site layer;
+#   3. 160 readers of GET /api/coverage and 40 writers of POST /api/inspections at
+#      once for LOAD_SECONDS (default 60): fails on any error, a read p99 over 50 ms
+#      or a write p99 over 100 ms.
+# MIXED_ONLY=1 runs part 3 alone (no browser needed).
 # Needs: apt chromium, `npm ci --prefix web`, `npm ci --prefix tests/web`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +35,18 @@ add_user() { # $1 workspace: the bundled sample township (152 sites, 9 cells)
   echo "$PASSWORD" | "$BIN" user --workspace "$1" add "$USER_NAME" --role lead >/dev/null
 }
 
+mixed() { # 160 readers + 40 writers on the sample township
+  add_user "$TMP/ws-18183.sqlite"
+  start 18183
+  echo "== 160 readers of the coverage API + 40 writers of inspections, ${LOAD_SECONDS:-60} s (sample township)"
+  echo "$PASSWORD" | target/$PROFILE/examples/load_test --url http://127.0.0.1:18183 --user "$USER_NAME" \
+    --readers 160 --writers 40 --seconds "${LOAD_SECONDS:-60}" --max-read-p99-ms 50 --max-write-p99-ms 100
+}
+if [ "${MIXED_ONLY:-0}" = 1 ]; then
+  mixed
+  exit 0
+fi
+
 add_user "$TMP/ws-18181.sqlite"
 start 18181
 add_user "$TMP/ws-18182.sqlite"
@@ -42,7 +58,7 @@ echo "== time to first rendered map, the sample + 10 000 synthetic sites"
 GP_URL=http://127.0.0.1:18182 GP_USER=$USER_NAME GP_PASSWORD=$PASSWORD node tests/web/first_render.mjs
 for port in 18181 18182; do
   echo "== 200 concurrent readers of the coverage API (port $port: $([ $port = 18181 ] && echo sample || echo 'sample + 10 000 sites'))"
-  echo "$PASSWORD" | target/$PROFILE/examples/load_test --url "http://127.0.0.1:$port" --user "$USER_NAME" --concurrency 200 --seconds 10
+  echo "$PASSWORD" | target/$PROFILE/examples/load_test --url "http://127.0.0.1:$port" --user "$USER_NAME" --concurrency 200 --writers 0 --seconds 10 --max-read-p99-ms 1000
   # The same load from wrk (apt: wrk), a lighter client: on a 2-core machine the
   # Rust client above takes more CPU per request than the server does.
   if command -v wrk >/dev/null; then
@@ -63,4 +79,5 @@ y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z
 print(f"{z}/{int((lon + 180) / 360 * 2**z)}/{int(y)}")')
 echo "== 200 concurrent readers of one site tile (port 18182, sample + 10 000 sites, tile $tile)"
 echo "$PASSWORD" | target/$PROFILE/examples/load_test --url http://127.0.0.1:18182 --user "$USER_NAME" \
-  --concurrency 200 --seconds 10 --path "/api/tiles/institutions/$tile"
+  --concurrency 200 --writers 0 --seconds 10 --max-read-p99-ms 1000 --path "/api/tiles/institutions/$tile"
+mixed

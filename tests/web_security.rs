@@ -607,3 +607,67 @@ fn a_bad_certificate_stops_serve_with_the_file_named() {
         "{stderr}"
     );
 }
+
+/// Listening beyond this computer without TLS is said loudly on stderr, before the
+/// server starts answering.
+#[test]
+fn listening_off_loopback_without_tls_warns_loudly() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
+        .args(["serve", "--listen", "0.0.0.0:0", "--workspace"])
+        .arg(dir.path().join("ws.sqlite"))
+        .env("RUST_LOG", "off")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let mut said = String::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !said.contains("--tls-cert") && Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            said.push_str(&line);
+            said.push('\n');
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        said.contains("WARNING: listening on 0.0.0.0:0 without TLS") && said.contains("--tls-cert"),
+        "{said}"
+    );
+}
+
+/// Many devices at once, some sending the same key at the same moment (they share
+/// a commit): every distinct inspection is stored, each key once.
+#[test]
+fn concurrent_writes_with_shared_keys_store_each_key_once() {
+    let server = Server::start(&[]);
+    let before = ledger_lines(&server);
+    let inspector = server.client_as(INSPECTOR_A);
+    std::thread::scope(|scope| {
+        for t in 0..16 {
+            let (inspector, server) = (&inspector, &server);
+            scope.spawn(move || {
+                for round in 0..4 {
+                    // Threads in pairs send the same key: 8 keys per round.
+                    let key = format!("device-{}-{round}", t / 2);
+                    let r = record(inspector, server, Some(&key), "S005");
+                    assert_eq!(r.status(), 200, "{key}");
+                }
+            });
+        }
+    });
+    assert_eq!(ledger_lines(&server), before + 8 * 4);
+    server.stop_gracefully();
+}

@@ -207,11 +207,16 @@ pub async fn enforce(
         tracing::error!(method = %parts.method, route = matched.as_str(), "route without an access rule refused");
         return ApiError::forbidden("this route has no access rule").into_response();
     };
+    let need = need(rule, parts.uri.path());
+    if need == Need::Nothing {
+        // Open to all: no session to look up (handlers that want one ask for it).
+        return next.run(Request::from_parts(parts, body)).await;
+    }
     let user = match auth::request_user(&parts, &state).await {
         Ok(user) => user,
         Err(e) => return e.into_response(),
     };
-    if let Err(refused) = check(&need(rule, parts.uri.path()), user.as_ref()) {
+    if let Err(refused) = check(&need, user.as_ref()) {
         tracing::info!(
             route = matched.as_str(),
             user = user.as_ref().map_or("-", |u| u.name.as_str()),

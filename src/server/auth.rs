@@ -104,6 +104,55 @@ pub trait UserStore: Send + Sync + 'static {
     }
 }
 
+/// How many threads check passwords. Each argon2 check takes 19 MiB, which the
+/// allocator keeps per thread: on a few threads of their own (not the blocking
+/// pool's hundreds), guessing at any rate cannot grow the server's memory, and
+/// sign-ins are checked first come, first served.
+const PASSWORD_THREADS: usize = 2;
+
+type PasswordJob = Box<dyn FnOnce() + Send>;
+
+/// Runs `job` on one of the password threads and waits for it.
+pub async fn on_password_thread<T: Send + 'static>(
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    static QUEUE: OnceLock<Mutex<std::sync::mpsc::Sender<PasswordJob>>> = OnceLock::new();
+    let queue = QUEUE.get_or_init(|| {
+        let (send, receive) = std::sync::mpsc::channel::<PasswordJob>();
+        let receive = std::sync::Arc::new(Mutex::new(receive));
+        for i in 0..PASSWORD_THREADS {
+            let receive = receive.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("passwords-{i}"))
+                .spawn(move || loop {
+                    let next = receive.lock().ok().and_then(|r| r.recv().ok());
+                    match next {
+                        // A job that panics loses its answer, not the thread.
+                        Some(job) => {
+                            let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                        }
+                        None => return,
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "cannot start a password thread");
+            }
+        }
+        Mutex::new(send)
+    });
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    queue
+        .lock()
+        .map_err(|_| ApiError::internal("password queue poisoned"))?
+        .send(Box::new(move || {
+            let _ = reply.send(job());
+        }))
+        .map_err(|_| ApiError::internal("the password threads stopped"))?;
+    answer
+        .await
+        .map_err(|_| ApiError::internal("a password check stopped"))
+}
+
 /// A hash of a random password, made once with the same parameters as real ones:
 /// checked against for unknown user names.
 fn dummy_hash() -> &'static str {
@@ -290,7 +339,7 @@ fn held(wait: std::time::Duration) -> Response {
 
 /// `POST /api/login`: checks the password, opens a session, sets the cookie. Names
 /// and addresses with too many recent failures are held ([`super::throttle`]) before
-/// any hashing; hashing runs on a blocking thread, under no lock.
+/// any hashing; hashing runs on the password threads, under no lock.
 pub async fn login(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -306,13 +355,12 @@ pub async fn login(
     let users = state.users.clone();
     let ttl_s = state.config.session_ttl_s;
     let name = req.name.clone();
-    let opened = tokio::task::spawn_blocking(move || {
+    let opened = on_password_thread(move || {
         let user = users.verify(&req.name, &req.password)?;
         user.map(|u| users.open_session(&u.name, ttl_s).map(|t| (u, t)))
             .transpose()
     })
-    .await
-    .map_err(ApiError::internal)?
+    .await?
     .map_err(ApiError::internal)?;
     let Some((user, token)) = opened else {
         let (by_user, by_address) = state.throttle.failed(&name, address);

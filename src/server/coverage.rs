@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::auth::Signed;
 use super::error::ApiError;
-use super::workspace::{coverage_rows, default_window};
+use super::workspace::{coverage_rows, default_window, ServerData};
 use super::AppState;
 
 /// The period asked for (inclusive dates).
@@ -44,25 +44,37 @@ pub fn period_dates(
     Ok((from, to))
 }
 
+/// The key the coverage over `from..=to` is kept under.
+pub fn coverage_key(from: NaiveDate, to: NaiveDate) -> String {
+    format!("coverage {from} {to}")
+}
+
+/// The coverage answer over `from..=to` (`{"from", "to", "cells": [...]}`), kept
+/// until the workspace changes (blocking: call from `spawn_blocking`).
+pub fn coverage_answer(
+    data: &ServerData,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<axum::body::Bytes, ApiError> {
+    data.answer(&coverage_key(from, to), |ws| {
+        let rows = coverage_rows(ws, from, to)?;
+        serde_json::to_vec(&serde_json::json!({ "from": from, "to": to, "cells": rows }))
+            .map_err(ApiError::internal)
+    })
+}
+
 /// Coverage per cell over a period.
 pub async fn get_coverage(
     State(state): State<AppState>,
     Signed(_user): Signed,
     Query(period): Query<Period>,
 ) -> Result<Response, ApiError> {
-    let (from, to) = period_dates(&period, &*state.data.store()?)?;
-    let key = format!("coverage {from} {to}");
-    if let Some(bytes) = state.data.current_answer(&key) {
+    let (from, to) = state.data.read(|ws| period_dates(&period, ws))?;
+    if let Some(bytes) = state.data.checked_answer(&coverage_key(from, to)) {
         return Ok(([(CONTENT_TYPE, "application/json")], bytes).into_response());
     }
-    let bytes = tokio::task::spawn_blocking(move || {
-        state.data.answer(&key, |ws| {
-            let rows = coverage_rows(ws, from, to)?;
-            serde_json::to_vec(&serde_json::json!({ "from": from, "to": to, "cells": rows }))
-                .map_err(ApiError::internal)
-        })
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let bytes = tokio::task::spawn_blocking(move || coverage_answer(&state.data, from, to))
+        .await
+        .map_err(ApiError::internal)??;
     Ok(([(CONTENT_TYPE, "application/json")], bytes).into_response())
 }

@@ -4,8 +4,9 @@
 //! A client may send an `Idempotency-Key` header (a field device that lost the
 //! answer sends the same request again): the same key from the same user stores one
 //! inspection and answers the first result, even after a restart; the same key with
-//! another request is refused (422). The workspace is locked for the write alone:
-//! the cell's coverage comes from the answers kept for readers, built beside it.
+//! another request is refused (422). The workspace is locked for the write alone,
+//! and inspections sent at the same time share one commit ([`super::writes`]); the
+//! cell's coverage comes from the answers kept for readers, built beside it.
 
 use std::collections::HashMap;
 
@@ -18,10 +19,11 @@ use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::auth::Signed;
+use super::coverage::{coverage_answer, coverage_key};
 use super::error::ApiError;
-use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
+use super::workspace::{default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
-use crate::store::{IdempotencyKey, InspectionInput, InspectionResult, Once};
+use crate::store::{InspectionInput, InspectionResult, Once};
 
 /// The header a client names a write with.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -57,31 +59,47 @@ pub fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> 
     Ok(Some(key.to_string()))
 }
 
-/// Which cell each site lies in, and each cell's figures over the default window:
-/// what a write answers with, kept like the readers' answers.
-struct CellFigures {
-    site_cell: HashMap<String, String>,
-    rows: HashMap<String, Value>,
+/// The page's view of the coverage of the cell holding `site_id`: from the coverage
+/// answer the readers share (built beside the writers, not under their lock).
+/// Blocking when `quick` and the answers must be built: then `None`.
+fn cell_of(
+    data: &ServerData,
+    site_id: &str,
+    quick: bool,
+) -> Result<Option<Option<Value>>, ApiError> {
+    let (from, to) = data.read(default_window)?;
+    let cells = match quick {
+        true => data.checked::<HashMap<String, String>>(SITE_CELLS),
+        false => Some(data.kept(SITE_CELLS, site_cells)?),
+    };
+    let coverage = match quick {
+        true => data.checked_answer(&coverage_key(from, to)),
+        false => Some(coverage_answer(data, from, to)?),
+    };
+    let (Some(cells), Some(coverage)) = (cells, coverage) else {
+        return Ok(None);
+    };
+    let Some(cell) = cells.get(site_id) else {
+        return Ok(Some(None));
+    };
+    let answer: Value = serde_json::from_slice(&coverage).map_err(ApiError::internal)?;
+    Ok(Some(
+        answer["cells"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["cell_id"] == cell.as_str())
+            .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })),
+    ))
 }
 
-/// The page's view of the coverage of the cell holding `site_id` (built beside
-/// the writers, not under their lock).
-fn cell_of(data: &ServerData, site_id: &str) -> Result<Option<Value>, ApiError> {
-    let (from, to) = data.read(default_window)?;
-    let figures = data.kept(&format!("cell figures {from} {to}"), |ws| {
-        Ok(CellFigures {
-            site_cell: site_cells(ws)?,
-            rows: coverage_rows(ws, from, to)?
-                .into_iter()
-                .filter_map(|r| Some((r["cell_id"].as_str()?.to_string(), r)))
-                .collect(),
-        })
-    })?;
-    Ok(figures
-        .site_cell
-        .get(site_id)
-        .and_then(|cell| figures.rows.get(cell))
-        .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })))
+/// The key the site → cell map is kept under.
+const SITE_CELLS: &str = "site cells";
+
+/// What a recorded inspection is answered with, and kept as under its key.
+fn answer(i: &crate::store::Inspection) -> String {
+    json!({ "id": i.id, "site_id": i.site_id, "at": i.at.to_string(), "result": i.result })
+        .to_string()
 }
 
 /// Records an inspection (any signed-in user; the team is theirs, or `lead`).
@@ -114,41 +132,36 @@ pub async fn post_inspection(
         close: false,
         lookback_days: None,
     };
-    let name = user.name.clone();
-    let (inspection, replayed, cell) = tokio::task::spawn_blocking(move || {
-        let answer = |i: &crate::store::Inspection| {
-            json!({ "id": i.id, "site_id": i.site_id, "at": i.at.to_string(), "result": i.result })
-                .to_string()
-        };
-        let written = {
-            let mut ws = state.data.store_as(&name)?;
-            match &key {
-                None => Once::Written(ws.record_inspection(&input)?),
-                Some(key) => ws.record_inspection_once(
-                    IdempotencyKey {
-                        scope: &name,
-                        key,
-                        request_hash: &request_hash,
-                    },
-                    &input,
-                    answer,
-                )?,
-            }
-        };
-        let (inspection, replayed): (Value, bool) = match written {
-            Once::Written(i) => (serde_json::from_str(&answer(&i)).map_err(ApiError::internal)?, false),
-            Once::Replayed(first) => (serde_json::from_str(&first).map_err(ApiError::internal)?, true),
-            Once::KeyReused => {
-                return Err(ApiError::key_reused(
-                    "this Idempotency-Key was used for another request: use a new key for a new inspection",
-                ))
-            }
-        };
-        let cell = cell_of(&state.data, &input.site_id)?;
-        Ok::<_, ApiError>((inspection, replayed, cell))
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let site_id = input.site_id.clone();
+    let key = key.map(|k| (user.name.clone(), k, request_hash));
+    let written = state
+        .inspections
+        .record(state.data.clone(), &user.name, key, input, answer)
+        .await?;
+    let (inspection, replayed): (Value, bool) = match written {
+        Once::Written(i) => (
+            serde_json::from_str(&answer(&i)).map_err(ApiError::internal)?,
+            false,
+        ),
+        Once::Replayed(first) => (
+            serde_json::from_str(&first).map_err(ApiError::internal)?,
+            true,
+        ),
+        Once::KeyReused => return Err(ApiError::key_reused(
+            "this Idempotency-Key was used for another request: use a new key for a new inspection",
+        )),
+    };
+    // Mostly a reader has built the answers after this write already.
+    let cell = match cell_of(&state.data, &site_id, true)? {
+        Some(cell) => cell,
+        None => {
+            let data = state.data.clone();
+            tokio::task::spawn_blocking(move || cell_of(&data, &site_id, false))
+                .await
+                .map_err(ApiError::internal)??
+                .flatten()
+        }
+    };
     if replayed {
         tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection sent again: first answer given");
     } else {

@@ -29,6 +29,7 @@ pub mod rules;
 pub mod throttle;
 pub mod tiles;
 pub mod workspace;
+pub mod writes;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -137,6 +138,8 @@ pub struct AppState {
     pub planner: Arc<plan::Planner>,
     /// Failed sign-ins by user and address.
     pub throttle: Arc<throttle::LoginThrottle>,
+    /// Inspections waiting for the next commit.
+    pub inspections: Arc<writes::InspectionQueue>,
 }
 
 impl AppState {
@@ -149,6 +152,7 @@ impl AppState {
     ) -> Self {
         Self {
             throttle: Arc::new(throttle::LoginThrottle::new(config.login_limit)),
+            inspections: Arc::default(),
             config: Arc::new(config),
             users,
             data: Arc::new(data),

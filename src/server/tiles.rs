@@ -60,7 +60,7 @@ pub async fn get_tile(
         )));
     }
     let tile = parse_tile(&z, &x, &y)?;
-    let tiles = match state.data.current::<SiteTiles>(CLUSTERS_KEY) {
+    let tiles = match state.data.checked::<SiteTiles>(CLUSTERS_KEY) {
         Some(tiles) => tiles,
         None => tokio::task::spawn_blocking(move || {
             state.data.kept(CLUSTERS_KEY, |ws| {

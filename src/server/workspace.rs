@@ -206,6 +206,25 @@ impl ServerData {
         Self::lookup(&answers, key, stamp)
     }
 
+    /// Like [`ServerData::current`], but when a write may have happened since the
+    /// last check, asks the workspace's stamp (one quick query on a connection of
+    /// its own, no table read) instead of giving up: after a write, the first reader
+    /// builds, the others find the answer here without a blocking task each. `None`:
+    /// use [`ServerData::kept`].
+    pub fn checked<T: Any + Send + Sync>(&self, key: &str) -> Option<Arc<T>> {
+        if let Some(kept) = self.current(key) {
+            return Some(kept);
+        }
+        self.stamps.as_ref()?;
+        let stamp = self.stamp().ok()?;
+        Self::lookup(&*self.answers.lock().ok()?, key, stamp)
+    }
+
+    /// [`ServerData::checked`] for JSON answers.
+    pub fn checked_answer(&self, key: &str) -> Option<Bytes> {
+        self.checked::<Bytes>(key).map(|bytes| (*bytes).clone())
+    }
+
     /// The answer under `key` if built at `stamp` or later.
     fn lookup<T: Any + Send + Sync>(
         answers: &Answers,

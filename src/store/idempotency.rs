@@ -8,7 +8,7 @@ use chrono::Utc;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::inspections::record_tx;
-use super::{Inspection, InspectionInput, StoreError, Workspace};
+use super::{Actor, Inspection, InspectionInput, StoreError, Workspace};
 
 /// The table of keys (migration 4).
 pub(crate) const TABLE: &str = r#"
@@ -41,6 +41,17 @@ pub enum Once<T> {
     KeyReused,
 }
 
+/// One inspection of a batch, with the client's key when it sent one.
+#[derive(Debug, Clone, Copy)]
+pub struct KeyedInspection<'a> {
+    /// The client's key, when it sent one.
+    pub key: Option<IdempotencyKey<'a>>,
+    /// The inspection.
+    pub input: &'a InspectionInput,
+    /// Who records it, for the audit log; `None`: the workspace's actor.
+    pub actor: Option<&'a Actor>,
+}
+
 impl Workspace {
     /// Records an inspection once per key; `answer` gives what to answer for it
     /// (kept for a repeat of the same key).
@@ -48,18 +59,60 @@ impl Workspace {
         &mut self,
         key: IdempotencyKey<'_>,
         input: &InspectionInput,
-        answer: impl FnOnce(&Inspection) -> String,
+        answer: impl Fn(&Inspection) -> String,
     ) -> Result<Once<Inspection>, StoreError> {
-        if input.team_id.trim().is_empty() {
-            return Err(StoreError::invalid("team", "is empty"));
-        }
-        let actor = self.actor().clone();
+        let item = KeyedInspection {
+            key: Some(key),
+            input,
+            actor: None,
+        };
+        self.record_inspections_keyed(&[item], answer)?
+            .pop()
+            .unwrap_or_else(|| Err(StoreError::invalid("inspection", "none recorded")))
+    }
+
+    /// Records a batch of inspections in one transaction (one commit for many
+    /// writers), each on its own: one that fails (an unknown site) is left out and
+    /// its error answered, the others are kept. Keyed ones are written once per key.
+    pub fn record_inspections_keyed(
+        &mut self,
+        items: &[KeyedInspection<'_>],
+        answer: impl Fn(&Inspection) -> String,
+    ) -> Result<Vec<Result<Once<Inspection>, StoreError>>, StoreError> {
+        let own = self.actor().clone();
         self.write(|tx| {
-            once(tx, key, || {
-                let inspection = record_tx(tx, input, &actor)?;
-                Ok((answer(&inspection), inspection))
-            })
+            items
+                .iter()
+                .map(|item| {
+                    tx.execute_batch("SAVEPOINT one_inspection")?;
+                    let done = record_keyed(tx, item, item.actor.unwrap_or(&own), &answer);
+                    tx.execute_batch(if done.is_ok() {
+                        "RELEASE one_inspection"
+                    } else {
+                        "ROLLBACK TO one_inspection; RELEASE one_inspection"
+                    })?;
+                    Ok(done)
+                })
+                .collect()
         })
+    }
+}
+
+fn record_keyed(
+    tx: &Transaction<'_>,
+    item: &KeyedInspection<'_>,
+    actor: &Actor,
+    answer: &impl Fn(&Inspection) -> String,
+) -> Result<Once<Inspection>, StoreError> {
+    if item.input.team_id.trim().is_empty() {
+        return Err(StoreError::invalid("team", "is empty"));
+    }
+    match item.key {
+        None => Ok(Once::Written(record_tx(tx, item.input, actor)?)),
+        Some(key) => once(tx, key, || {
+            let inspection = record_tx(tx, item.input, actor)?;
+            Ok((answer(&inspection), inspection))
+        }),
     }
 }
 
@@ -165,5 +218,36 @@ mod tests {
             Once::Written(_)
         ));
         assert_eq!(ws.counts().unwrap().inspections, 2);
+
+        // A batch: the bad item is left out alone; a key twice in one batch, once.
+        let unknown = InspectionInput {
+            site_id: "NOPE".into(),
+            ..input.clone()
+        };
+        let fresh = IdempotencyKey { key: "k2", ..key };
+        let items = [
+            KeyedInspection {
+                key: None,
+                input: &input,
+            },
+            KeyedInspection {
+                key: None,
+                input: &unknown,
+            },
+            KeyedInspection {
+                key: Some(fresh),
+                input: &input,
+            },
+            KeyedInspection {
+                key: Some(fresh),
+                input: &input,
+            },
+        ];
+        let done = ws.record_inspections_keyed(&items, |_| "a".into()).unwrap();
+        assert!(matches!(done[0], Ok(Once::Written(_))));
+        assert!(matches!(done[1], Err(StoreError::UnknownSite(_))));
+        assert!(matches!(done[2], Ok(Once::Written(_))));
+        assert_eq!(done[3].as_ref().unwrap(), &Once::Replayed("a".into()));
+        assert_eq!(ws.counts().unwrap().inspections, 4);
     }
 }
