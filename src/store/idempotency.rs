@@ -229,18 +229,22 @@ mod tests {
             KeyedInspection {
                 key: None,
                 input: &input,
+                actor: None,
             },
             KeyedInspection {
                 key: None,
                 input: &unknown,
+                actor: None,
             },
             KeyedInspection {
                 key: Some(fresh),
                 input: &input,
+                actor: None,
             },
             KeyedInspection {
                 key: Some(fresh),
                 input: &input,
+                actor: None,
             },
         ];
         let done = ws.record_inspections_keyed(&items, |_| "a".into()).unwrap();
