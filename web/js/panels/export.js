@@ -20,7 +20,9 @@ function renderExports({ user, plan }) {
     h('h3', {}, t('export_gpx')),
     h('div', { class: 'row wrap' }, (plan ? plan.teams : []).map((team) => link(`/api/export/routes-${encodeURIComponent(team.team)}.gpx`, `${t('team')} ${team.team}`))),
     h('h3', {}, t('export_csv')),
-    h('div', { class: 'row wrap' }, link('/api/export/ledger.csv', t('export_csv')), link('/api/export/ledger.xlsx', t('export_xlsx')), link('/api/export/coverage.csv', `${t('coverage')} CSV`), link('/api/export/coverage.xlsx', `${t('coverage')} Excel`)));
+    // The ledger holds every team's findings: the server gives it to leads only, so
+    // an inspector is not offered a link that would answer 403.
+    h('div', { class: 'row wrap' }, ...(user.role === 'lead' ? [link('/api/export/ledger.csv', t('export_csv')), link('/api/export/ledger.xlsx', t('export_xlsx'))] : []), link('/api/export/coverage.csv', `${t('coverage')} CSV`), link('/api/export/coverage.xlsx', `${t('coverage')} Excel`)));
 }
 
 export function wireExports() {
