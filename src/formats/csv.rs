@@ -23,7 +23,7 @@ use super::error::{Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, FieldSpec, Row};
 use super::geom::{parse_wkt, LayerGeometry, RawGeometry, ReadOptions};
 use super::layers::{IdPoint, ReadItem, SiteLayer};
-use super::text::{decode, why_undecodable};
+use super::text::decode_or_error;
 use crate::crs::Crs;
 use crate::model::{Cell, Depot, Hotspot, Institution, School, Wgs84Point};
 
@@ -205,13 +205,7 @@ fn read_all<T: SiteLayer>(
     source: &str,
     opts: &ReadOptions,
 ) -> Result<Vec<ReadItem<T>>, FormatError> {
-    let Some((text, _)) = decode(bytes) else {
-        let (line, problem) = why_undecodable(bytes);
-        return Err(FormatError::Syntax {
-            place: Place::line(source, line),
-            problem,
-        });
-    };
+    let text = decode_or_error(bytes, source)?;
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter(&text))
         .trim(csv::Trim::All)

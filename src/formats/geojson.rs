@@ -26,7 +26,7 @@ use super::error::{json_syntax, Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, Row};
 use super::geom::{round7, LayerGeometry, RawGeometry, ReadOptions};
 use super::layers::{ReadItem, SiteLayer};
-use super::text::{decode, why_undecodable};
+use super::text::decode_or_error;
 use crate::model::{
     Cell, Depot, Hotspot, Institution, OpenHours, School, Wgs84Point, Wgs84Polygon,
 };
@@ -115,13 +115,7 @@ fn read_all<T: SiteLayer>(
     opts: &ReadOptions,
 ) -> Result<Vec<ReadItem<T>>, FormatError> {
     let file = Place::file(source);
-    let (text, _) = decode(bytes).ok_or_else(|| {
-        let (line, problem) = why_undecodable(bytes);
-        FormatError::Syntax {
-            place: Place::line(source, line),
-            problem,
-        }
-    })?;
+    let text = decode_or_error(bytes, source)?;
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
     let top_field = |field: &str, problem: String| FormatError::Field {

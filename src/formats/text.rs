@@ -57,6 +57,21 @@ pub fn why_undecodable(bytes: &[u8]) -> (u64, String) {
     (line, "text is neither UTF-8 nor GBK".into())
 }
 
+/// The text of an outside file, or a syntax error naming the file, the line where the
+/// bytes stop being text and why (see [`why_undecodable`]).
+pub(crate) fn decode_or_error<'a>(
+    bytes: &'a [u8],
+    source: &str,
+) -> Result<Cow<'a, str>, super::error::FormatError> {
+    decode(bytes).map(|(text, _)| text).ok_or_else(|| {
+        let (line, problem) = why_undecodable(bytes);
+        super::error::FormatError::Syntax {
+            place: super::error::Place::line(source, line),
+            problem,
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

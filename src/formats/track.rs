@@ -9,7 +9,7 @@ use serde_json::Value;
 use super::error::{json_syntax, FieldProblem, FormatError, Place};
 use super::geom::extent_text;
 use super::gpx::{read_gpx, GpxError};
-use super::text::{decode, why_undecodable};
+use super::text::decode_or_error;
 use super::time::Zone;
 use crate::model::Extent;
 
@@ -141,13 +141,7 @@ fn gpx_file(bytes: &[u8], source: &str, zone: &Zone) -> Result<TrackFile, Format
 /// checked; a feature of another geometry type is an error (not silently skipped).
 fn geojson_lines(bytes: &[u8], source: &str) -> Result<Vec<TrackLine>, FormatError> {
     let file = Place::file(source);
-    let (text, _) = decode(bytes).ok_or_else(|| {
-        let (line, problem) = why_undecodable(bytes);
-        FormatError::Syntax {
-            place: Place::line(source, line),
-            problem,
-        }
-    })?;
+    let text = decode_or_error(bytes, source)?;
     let doc: Value =
         serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
     let geometries: Vec<(Place, Option<&Value>)> = match doc.get("type").and_then(Value::as_str) {
