@@ -20,5 +20,7 @@ cargo fmt --check
 cargo clippy --all-targets --quiet -- -D warnings
 RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 cargo test "$@"
-# Then every fuzz target for a bounded minute (fuzz/; installs cargo-fuzz when missing).
+# Then every fuzz target for a bounded minute (fuzz/; installs cargo-fuzz when missing),
+# and the live server's API for a minute from its OpenAPI description (schemathesis).
 scripts/fuzz.sh 60
+scripts/api_fuzz.sh 60

@@ -59,7 +59,7 @@ pub enum RulesError {
 }
 
 /// Every rule of the township. `Rules::default()` is the built-in policy.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
     /// The day (日查) and night (夜查) shifts.
@@ -86,6 +86,19 @@ pub struct Rules {
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Clock(pub ClockSeconds);
 
+impl schemars::JsonSchema for Clock {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Clock".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[0-9]{1,2}:[0-9]{2}$",
+            "description": "A clock time, HH:MM."
+        })
+    }
+}
+
 impl Serialize for Clock {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(&format_clock(self.0))
@@ -102,7 +115,7 @@ impl<'de> Deserialize<'de> for Clock {
 }
 
 /// Both shifts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Shifts {
     /// 日查: institutions in opening hours.
@@ -134,7 +147,7 @@ impl Default for Shifts {
 }
 
 /// A shift's working window and its break.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftWindow {
     /// Start of the window, local time.
@@ -147,7 +160,7 @@ pub struct ShiftWindow {
 }
 
 /// A break of `minutes` starting between `earliest` and `latest`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Lunch {
     /// The earliest the break may start, local time.
@@ -159,7 +172,7 @@ pub struct Lunch {
 }
 
 /// Minutes per visit.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct ServiceMinutes {
     /// An institution on the day shift.
@@ -190,7 +203,7 @@ impl ServiceMinutes {
 
 /// Days after the last inspection when a site is overdue: unlicensed (无证无照) 30,
 /// registered only (有照无证) 60, licensed (有证有照) 180.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct OverdueDays {
     /// Days for 无证无照 sites.
@@ -229,7 +242,7 @@ impl OverdueDays {
 }
 
 /// Tip-offs (举报), rectification (整改) and the look-back (回头看).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct FollowUpRules {
     /// An inspection this recent answers a site's tip-offs (counts carry no dates).
@@ -251,7 +264,7 @@ impl Default for FollowUpRules {
 }
 
 /// How hotspots (office buildings, residential compounds) are scored for night checks.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HotspotRule {
     /// Sites this close to the building (or inside it) count as "in or near".
@@ -309,7 +322,7 @@ impl Default for HotspotRule {
 }
 
 /// What the map shows when nobody chose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct MapRules {
     /// The map colours cells by the last this many days, today included.
@@ -342,7 +355,7 @@ impl MapRules {
 }
 
 /// Snapping limits.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct SnapRules {
     /// A site farther than this from a usable street cannot be planned.
@@ -364,7 +377,7 @@ impl Default for SnapRules {
 }
 
 /// The findings checklist per kind of institution, from the campaign plans' own lists.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Findings {
     /// After-school care (托管).
@@ -384,7 +397,7 @@ impl Findings {
 }
 
 /// One item of the checklist, possibly with sub-items (资质: 营业执照, 食品经营许可证, 健康证).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FindingItem {
     /// A stable code other programs store.
@@ -456,7 +469,7 @@ impl Default for Findings {
 }
 
 /// An outcome an inspection may end with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Outcome {
     /// A stable code other programs store.

@@ -61,7 +61,7 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "the solver's tie-break inside a class: a year cut into quarters",
     ),
     (
-        "src/server/workspace.rs",
+        "src/api/answers.rs",
         "swept_pct / 100.0",
         "a percentage turned into a fraction",
     ),

@@ -178,6 +178,12 @@ const PROBES: &[Probe] = &[
         "/api/audit",
         [NoSession, Forbidden, Pass],
     ),
+    probe(
+        "GET",
+        "/api/openapi.json",
+        "/api/openapi.json",
+        [Pass, Pass, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

@@ -1,4 +1,4 @@
-//! The coverage figures, hotspot scores and inspections as GeoJSON layers (RFC 7946),
+//! The coverage figures and inspections as GeoJSON layers (RFC 7946),
 //! written by the one GeoJSON writer, [`crate::formats::geojson`]; the CLI's exports
 //! and the server's map layers both come through it.
 
@@ -6,12 +6,11 @@ use std::collections::HashMap;
 
 use serde_json::{json, Map, Value};
 
-use super::hotspots::HotspotScore;
 use super::CellCoverage;
 use crate::formats::geojson::{
-    collection, feature_of, feature_with, point_geometry, polygon_geometry, properties,
+    collection, feature_of, point_geometry, polygon_geometry, properties,
 };
-use crate::model::{Cell, Hotspot, Institution};
+use crate::model::{Cell, Institution};
 use crate::store::Inspection;
 
 /// Stored time form in exports: local wall-clock time, to the second.
@@ -43,27 +42,6 @@ pub fn coverage(cells: &[Cell], figures: &[CellCoverage]) -> Value {
                     json!(f.last_activity.map(time_text)),
                 );
                 Some(feature_of(polygon_geometry(&c.area), props))
-            })
-            .collect(),
-    )
-}
-
-/// Hotspots as polygons, with their score and night-check flag when scored.
-pub fn hotspots(items: &[Hotspot], scores: &[HotspotScore]) -> Value {
-    let by_id: HashMap<&str, &HotspotScore> =
-        scores.iter().map(|s| (s.hotspot_id.as_str(), s)).collect();
-    collection(
-        items
-            .iter()
-            .map(|h| {
-                let s = by_id.get(h.id.as_str());
-                feature_with(
-                    h,
-                    properties(vec![
-                        ("score", json!(s.map(|s| s.score))),
-                        ("needs_night_check", json!(s.map(|s| s.needs_night_check))),
-                    ]),
-                )
             })
             .collect(),
     )
@@ -123,8 +101,5 @@ mod tests {
             .map(|w| w[0][0] * w[1][1] - w[1][0] * w[0][1])
             .sum();
         assert!(area2 > 0.0, "exterior must be counter-clockwise");
-        let h = hotspots(&t.hotspots, &[]);
-        assert_eq!(h["features"][0]["properties"]["id"], "H1");
-        assert_eq!(h["features"][0]["properties"]["score"], Value::Null);
     }
 }

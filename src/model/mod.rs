@@ -46,7 +46,7 @@ impl Wgs84Point {
 }
 
 /// Off-campus training (校外培训机构) or after-school care (托管机构 / 小饭桌).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum InstitutionKind {
     /// 校外培训机构: off-campus training.
@@ -56,7 +56,7 @@ pub enum InstitutionKind {
 }
 
 /// Academic-subject tutoring (学科类) or not (非学科类).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Subject {
     /// 学科类: academic subjects (the main target of 双减).
@@ -66,7 +66,19 @@ pub enum Subject {
 }
 
 /// Licence status: 有证有照 / 有照无证 / 无证无照.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Licence {
     /// 有证有照: school-running licence and business registration.
@@ -181,7 +193,7 @@ pub struct Cell {
 }
 
 /// Where hidden tutoring moves: 商务楼宇 or 居民小区.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum HotspotKind {
     /// 写字楼: an office building.

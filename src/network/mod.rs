@@ -18,7 +18,9 @@ use crate::model::{Wgs84, Wgs84Point};
 use crate::units::{Metres, Seconds};
 
 /// How a team travels: the profile decides which ways are usable and how fast.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
     /// On foot at walking speed, both ways along every street a pedestrian may use

@@ -50,7 +50,9 @@ impl Matrix {
 }
 
 /// A closed time interval `[start_s, end_s]` in seconds since midnight.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct TimeWindow {
     /// Opening time, seconds since local midnight.
     pub start_s: ClockSeconds,

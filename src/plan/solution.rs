@@ -62,7 +62,9 @@ pub struct RoutePlan {
 }
 
 /// Why a stop is not in the plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Reason {
     /// No team has the skills the stop needs.

@@ -68,6 +68,7 @@ pub const RULES: &[RouteRule] = &[
     route("GET", "/api/export/{file}", Rule::Export),
     route("GET", "/api/rules", Rule::Signed),
     route("GET", "/api/audit", Rule::Lead),
+    route("GET", "/api/openapi.json", Rule::Public),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

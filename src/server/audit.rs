@@ -11,10 +11,11 @@ use serde::Deserialize;
 use super::auth::Signed;
 use super::error::ApiError;
 use super::AppState;
+use crate::api::AuditAnswer;
 use crate::store::audit_table;
 
 /// The query: an optional window of days and format.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct AuditQuery {
     /// First day included, `YYYY-MM-DD`.
     pub from: Option<String>,
@@ -63,7 +64,7 @@ pub async fn get_audit(
             )
                 .into_response());
         }
-        Ok(axum::Json(serde_json::json!({ "entries": entries })).into_response())
+        Ok(axum::Json(AuditAnswer { entries }).into_response())
     })
     .await
     .map_err(ApiError::internal)?

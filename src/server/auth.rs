@@ -15,7 +15,6 @@ use axum::http::header::{COOKIE, HOST, ORIGIN, RETRY_AFTER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 
 pub use crate::store::{hash_password, password_matches};
 
@@ -26,48 +25,8 @@ use super::{ApiJson, AppState};
 /// The cookie that carries the session token.
 pub const SESSION_COOKIE: &str = "gp_session";
 
-/// What a user may do: leads plan and see everything; inspectors see their own team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A township lead: plans, imports, draws, sees everything.
-    Lead,
-    /// An inspector: sees the team's route, records inspections.
-    Inspector,
-}
-
-impl std::str::FromStr for Role {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "lead" => Ok(Role::Lead),
-            "inspector" => Ok(Role::Inspector),
-            other => Err(format!("role must be `lead` or `inspector`, not `{other}`")),
-        }
-    }
-}
-
-/// A signed-in person.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct User {
-    /// The login name.
-    pub name: String,
-    /// Lead or inspector.
-    pub role: Role,
-    /// The team an inspector belongs to (leads may have none).
-    pub team: Option<String>,
-}
-
-impl User {
-    /// True for leads.
-    pub fn is_lead(&self) -> bool {
-        self.role == Role::Lead
-    }
-    /// Whether this user may see the plan of `team`.
-    pub fn may_see_team(&self, team: &str) -> bool {
-        self.is_lead() || self.team.as_deref() == Some(team)
-    }
-}
+use crate::api::session::{LoginAnswer, LogoutAnswer, MeAnswer, UnlockAnswer};
+pub use crate::api::session::{LoginRequest, Role, User};
 
 /// Failure of the user store (not a wrong password: that is `Ok(None)`).
 #[derive(Debug, thiserror::Error)]
@@ -301,15 +260,6 @@ impl FromRequestParts<AppState> for Signed {
     }
 }
 
-/// `POST /api/login` body.
-#[derive(Deserialize)]
-pub struct LoginRequest {
-    /// The login name.
-    pub name: String,
-    /// The password, in clear (the connection should be HTTPS).
-    pub password: String,
-}
-
 /// The session cookie; `Secure` (sent over HTTPS only) when the server speaks TLS.
 fn session_cookie(token: &str, max_age_s: u64, secure: bool) -> Result<HeaderValue, ApiError> {
     let secure = if secure { "; Secure" } else { "" };
@@ -369,7 +319,7 @@ pub async fn login(
     };
     state.throttle.clear_user(&user.name);
     tracing::info!(user = %user.name, %address, "signed in");
-    let mut response = axum::Json(serde_json::json!({ "user": user })).into_response();
+    let mut response = axum::Json(LoginAnswer { user }).into_response();
     response.headers_mut().insert(
         SET_COOKIE,
         session_cookie(&token, ttl_s, state.config.tls.is_some())?,
@@ -382,10 +332,13 @@ pub async fn unlock(
     State(state): State<AppState>,
     Signed(lead): Signed,
     Path(name): Path<String>,
-) -> axum::Json<serde_json::Value> {
+) -> axum::Json<UnlockAnswer> {
     let held = state.throttle.clear_user(&name);
     tracing::info!(user = %name, lead = %lead.name, held, "sign-in unlocked");
-    axum::Json(serde_json::json!({ "user": name, "unlocked": held }))
+    axum::Json(UnlockAnswer {
+        user: name,
+        unlocked: held,
+    })
 }
 
 /// `POST /api/logout`: ends the session and clears the cookie.
@@ -401,7 +354,7 @@ pub async fn logout(
             .map_err(ApiError::internal)?
             .map_err(ApiError::internal)?;
     }
-    let mut response = axum::Json(serde_json::json!({ "ok": true })).into_response();
+    let mut response = axum::Json(LogoutAnswer { ok: true }).into_response();
     response.headers_mut().insert(
         SET_COOKIE,
         session_cookie("", 0, state.config.tls.is_some())?,
@@ -410,8 +363,8 @@ pub async fn logout(
 }
 
 /// `GET /api/me`: the signed-in user, or `{"user": null}`.
-pub async fn me(MaybeSigned(user): MaybeSigned) -> axum::Json<serde_json::Value> {
-    axum::Json(serde_json::json!({ "user": user }))
+pub async fn me(MaybeSigned(user): MaybeSigned) -> axum::Json<MeAnswer> {
+    axum::Json(MeAnswer { user })
 }
 
 /// Users and sessions in the SQLite workspace (argon2 hashes, hashed session tokens).

@@ -11,9 +11,10 @@ use super::auth::Signed;
 use super::error::ApiError;
 use super::workspace::{coverage_rows, default_window, ServerData};
 use super::AppState;
+use crate::api::CoverageAnswer;
 
 /// The period asked for (inclusive dates).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct Period {
     /// First day, `YYYY-MM-DD` (default: the rules' map window ending today).
     pub from: Option<String>,
@@ -58,8 +59,12 @@ pub fn coverage_answer(
 ) -> Result<axum::body::Bytes, ApiError> {
     data.answer(&coverage_key(from, to), |ws| {
         let rows = coverage_rows(ws, from, to)?;
-        serde_json::to_vec(&serde_json::json!({ "from": from, "to": to, "cells": rows }))
-            .map_err(ApiError::internal)
+        serde_json::to_vec(&CoverageAnswer {
+            from,
+            to,
+            cells: rows,
+        })
+        .map_err(ApiError::internal)
     })
 }
 

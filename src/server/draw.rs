@@ -7,11 +7,12 @@ use serde::Deserialize;
 use super::auth::Signed;
 use super::error::ApiError;
 use super::{ApiJson, AppState};
+use crate::api::{DrawAnswer, DrawRecord, DrawnSite};
 use crate::coverage::draw::{canonical_json, draw, Stratify};
 use crate::coverage::draw_candidates::draw_candidates;
 
 /// The body: how many sites and inspectors, and the seed (a new one when absent).
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 pub struct DrawRequest {
     /// How many sites to draw (1 to 1000).
     pub sites: usize,
@@ -26,7 +27,7 @@ pub async fn post_draw(
     State(state): State<AppState>,
     Signed(user): Signed,
     ApiJson(req): ApiJson<DrawRequest>,
-) -> Result<axum::Json<serde_json::Value>, ApiError> {
+) -> Result<axum::Json<DrawAnswer>, ApiError> {
     if req.sites == 0 || req.sites > 1000 {
         return Err(ApiError::bad_request("sites: between 1 and 1000"));
     }
@@ -53,23 +54,49 @@ pub async fn post_draw(
             .collect();
         inspectors.sort();
         let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
-        let d = draw(&seed, req.sites, Stratify::Cell, &candidates, &inspectors, &at)
-            .map_err(|e| ApiError::bad_request(e.to_string()))?;
+        let d = draw(
+            &seed,
+            req.sites,
+            Stratify::Cell,
+            &candidates,
+            &inspectors,
+            &at,
+        )
+        .map_err(|e| ApiError::bad_request(e.to_string()))?;
         let entry = ws.draw_append(&canonical_json(&d))?;
-        let names: std::collections::HashMap<&str, &str> =
-            sites.iter().map(|s| (s.id.as_str(), s.name.as_str())).collect();
-        let mut people: Vec<&str> = d.picks.iter().filter_map(|p| p.inspector.as_deref()).collect();
+        let names: std::collections::HashMap<&str, &str> = sites
+            .iter()
+            .map(|s| (s.id.as_str(), s.name.as_str()))
+            .collect();
+        let mut people: Vec<&str> = d
+            .picks
+            .iter()
+            .filter_map(|p| p.inspector.as_deref())
+            .collect();
         people.sort();
         people.dedup();
         people.truncate(req.inspectors.max(1));
-        Ok::<_, ApiError>(serde_json::json!({ "draw": {
-            "seq": entry.seq, "seed": d.seed, "hash": entry.hash, "prev_hash": entry.prev_hash,
-            "head": entry.hash,
-            "sites": d.picks.iter().map(|p| serde_json::json!({
-                "id": p.site_id, "name": names.get(p.site_id.as_str()), "cell": p.stratum, "inspector": p.inspector,
-            })).collect::<Vec<_>>(),
-            "inspectors": people,
-        }}))
+        let sites = d
+            .picks
+            .iter()
+            .map(|p| DrawnSite {
+                id: p.site_id.clone(),
+                name: names.get(p.site_id.as_str()).map(|n| n.to_string()),
+                cell: p.stratum.clone(),
+                inspector: p.inspector.clone(),
+            })
+            .collect();
+        Ok::<_, ApiError>(DrawAnswer {
+            draw: DrawRecord {
+                seq: entry.seq,
+                seed: d.seed.clone(),
+                head: entry.hash.clone(),
+                hash: entry.hash,
+                prev_hash: entry.prev_hash,
+                sites,
+                inspectors: people.into_iter().map(str::to_string).collect(),
+            },
+        })
     })
     .await
     .map_err(ApiError::internal)??;

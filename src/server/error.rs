@@ -3,10 +3,10 @@
 //! The code is for programs (the page picks its message from it), the message is for
 //! people reading logs or the raw response. Codes never change once published.
 
+use crate::api::{ErrorAnswer, ErrorBody};
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 /// An error the API answers with: an HTTP status, a stable code and a message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,7 +116,12 @@ impl std::error::Error for ApiError {}
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let body = ErrorAnswer {
+            error: ErrorBody {
+                code: self.code.to_string(),
+                message: self.message,
+            },
+        };
         (self.status, axum::Json(body)).into_response()
     }
 }

@@ -15,7 +15,6 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use chrono::{Local, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
 use super::auth::Signed;
@@ -23,6 +22,7 @@ use super::coverage::{coverage_answer, coverage_key};
 use super::error::ApiError;
 use super::workspace::{default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
+use crate::api::{CellBrief, CoverageAnswer, InspectionAnswer, RecordedInspection};
 use crate::store::{InspectionInput, InspectionResult, Once};
 
 /// The header a client names a write with.
@@ -33,7 +33,7 @@ pub const IDEMPOTENT_REPLAYED: &str = "idempotent-replayed";
 const MAX_KEY_LEN: usize = 255;
 
 /// The body: which site, when, what was found.
-#[derive(Deserialize, Serialize)]
+#[derive(Deserialize, Serialize, schemars::JsonSchema)]
 pub struct InspectionRequest {
     /// The site (or hotspot) inspected.
     pub site_id: String,
@@ -66,7 +66,7 @@ fn cell_of(
     data: &ServerData,
     site_id: &str,
     quick: bool,
-) -> Result<Option<Option<Value>>, ApiError> {
+) -> Result<Option<Option<CellBrief>>, ApiError> {
     let (from, to) = data.read(default_window)?;
     let cells = match quick {
         true => data.checked::<HashMap<String, String>>(SITE_CELLS),
@@ -82,14 +82,13 @@ fn cell_of(
     let Some(cell) = cells.get(site_id) else {
         return Ok(Some(None));
     };
-    let answer: Value = serde_json::from_slice(&coverage).map_err(ApiError::internal)?;
+    let answer: CoverageAnswer = serde_json::from_slice(&coverage).map_err(ApiError::internal)?;
     Ok(Some(
-        answer["cells"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["cell_id"] == cell.as_str())
-            .map(|c| json!({ "id": c["cell_id"], "name": c["name"], "coverage": c["coverage"] })),
+        answer
+            .cells
+            .iter()
+            .find(|c| c.cell_id == *cell)
+            .map(CellBrief::from),
     ))
 }
 
@@ -98,8 +97,8 @@ const SITE_CELLS: &str = "site cells";
 
 /// What a recorded inspection is answered with, and kept as under its key.
 fn answer(i: &crate::store::Inspection) -> String {
-    json!({ "id": i.id, "site_id": i.site_id, "at": i.at.to_string(), "result": i.result })
-        .to_string()
+    // A plain struct of strings and numbers always serialises.
+    serde_json::to_string(&RecordedInspection::from(i)).unwrap_or_default()
 }
 
 /// Records an inspection (any signed-in user; the team is theirs, or `lead`).
@@ -138,7 +137,7 @@ pub async fn post_inspection(
         .inspections
         .record(state.data.clone(), &user.name, key, input, answer)
         .await?;
-    let (inspection, replayed): (Value, bool) = match written {
+    let (inspection, replayed): (RecordedInspection, bool) = match written {
         Once::Written(i) => (
             serde_json::from_str(&answer(&i)).map_err(ApiError::internal)?,
             false,
@@ -163,12 +162,11 @@ pub async fn post_inspection(
         }
     };
     if replayed {
-        tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection sent again: first answer given");
+        tracing::info!(site = %inspection.site_id, user = %user.name, "inspection sent again: first answer given");
     } else {
-        tracing::info!(site = %inspection["site_id"], user = %user.name, "inspection recorded");
+        tracing::info!(site = %inspection.site_id, user = %user.name, "inspection recorded");
     }
-    let mut response =
-        axum::Json(json!({ "inspection": inspection, "cell": cell })).into_response();
+    let mut response = axum::Json(InspectionAnswer { inspection, cell }).into_response();
     if replayed {
         response
             .headers_mut()

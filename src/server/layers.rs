@@ -3,19 +3,17 @@
 //! shows) from the workspace: cells with their coverage, institutions with licence, cell and
 //! last finding, hotspots with score, parts and night-check flag, schools, depots.
 
-use std::collections::HashMap;
-
 use axum::extract::{Path, Query, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{IntoResponse, Response};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use super::auth::MaybeSigned;
 use super::error::ApiError;
-use super::workspace::{coverage_rows, default_window, site_cells, ServerData};
+use super::workspace::{coverage_rows, default_window, ServerData};
 use super::AppState;
-use crate::coverage::hotspots::{hotspots_from_store, HotspotScore};
-use crate::formats::geojson::{collection, feature_with, properties, write};
+use crate::api::layers;
+use crate::coverage::hotspots::hotspots_from_store;
 use crate::store::Workspace;
 
 /// The layers the page can ask for, bottom to top.
@@ -39,7 +37,7 @@ fn geojson_response(bytes: impl Into<axum::body::Body>) -> Response {
 
 /// How a layer is asked for: `?fields=map` gives only what the map draws with (the
 /// id and what the style colours by); the page keeps the full layer for popups.
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, schemars::JsonSchema)]
 pub struct LayerQuery {
     /// `map` for the map's slim properties; absent: every property.
     pub fields: Option<String>,
@@ -140,146 +138,34 @@ pub fn build_layer(data: &ServerData, name: &str) -> Result<Value, ApiError> {
 }
 
 fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
-    match name {
-        "cells" => cells(ws),
-        "hotspots" => hotspots(ws),
-        "schools" => Ok(write(&ws.schools()?)),
-        "institutions" => institutions(ws),
-        "depots" => Ok(write(&ws.depots()?)),
-        "routes" => Ok(collection(Vec::new())),
-        other => Err(ApiError::not_found(format!("no layer `{other}`"))),
-    }
-}
-
-fn institutions(ws: &Workspace) -> Result<Value, ApiError> {
-    let cells = site_cells(ws)?;
-    let extras = ws.site_extras()?;
-    let (from, to) = default_window(ws)?;
-    let start = from.and_hms_opt(0, 0, 0).unwrap_or_default();
-    let end = to
-        .succ_opt()
-        .unwrap_or(to)
-        .and_hms_opt(0, 0, 0)
-        .unwrap_or_default();
-    // The latest inspection of each site (any time), and who was seen in the window.
-    let mut latest: HashMap<String, (chrono::NaiveDateTime, &'static str)> = HashMap::new();
-    let mut in_window = std::collections::HashSet::new();
-    for i in ws.inspections(None, None)? {
-        if i.at >= start && i.at < end {
-            in_window.insert(i.site_id.clone());
+    let window = default_window(ws)?;
+    let value = match name {
+        "cells" => {
+            let rows = coverage_rows(ws, window.0, window.1)?;
+            serde_json::to_value(layers::cells(&ws.cells()?, &rows))
         }
-        let e = latest
-            .entry(i.site_id.clone())
-            .or_insert((i.at, i.result.label_zh()));
-        if i.at >= e.0 {
-            *e = (i.at, i.result.label_zh());
+        "hotspots" => {
+            let today = chrono::Local::now().date_naive();
+            let scores = hotspots_from_store(ws, today, &ws.rules()?.hotspots)?;
+            serde_json::to_value(layers::hotspots(&ws.hotspots()?, &scores))
         }
-    }
-    Ok(collection(
-        ws.institutions()?
-            .iter()
-            .map(|i| {
-                let last = latest.get(&i.id);
-                feature_with(
-                    i,
-                    properties(vec![
-                        (
-                            "last_inspected",
-                            json!(last
-                                .map(|l| l.0.date().to_string())
-                                .or_else(|| i.last_inspected.map(|d| d.to_string()))),
-                        ),
-                        ("findings", json!(last.map(|l| l.1))),
-                        ("cell_id", json!(cells.get(&i.id))),
-                        ("extra", json!(extras.get(&i.id))),
-                        ("inspected_in_period", json!(in_window.contains(&i.id))),
-                    ]),
-                )
-            })
-            .collect(),
-    ))
-}
-
-fn cells(ws: &Workspace) -> Result<Value, ApiError> {
-    let (from, to) = default_window(ws)?;
-    let rows: HashMap<String, Value> = coverage_rows(ws, from, to)?
-        .into_iter()
-        .filter_map(|r| r["cell_id"].as_str().map(|id| (id.to_string(), r.clone())))
-        .collect();
-    Ok(collection(
-        ws.cells()?
-            .iter()
-            .map(|c| {
-                let figures = rows.get(&c.id).map_or_else(Map::new, |r| {
-                    [
-                        "coverage",
-                        "sites",
-                        "sites_inspected",
-                        "sites_overdue",
-                        "street_coverage",
-                    ]
-                    .into_iter()
-                    .map(|key| (key.to_string(), r[key].clone()))
-                    .collect()
-                });
-                feature_with(c, figures)
-            })
-            .collect(),
-    ))
-}
-
-fn hotspots(ws: &Workspace) -> Result<Value, ApiError> {
-    let today = chrono::Local::now().date_naive();
-    let scores: HashMap<String, HotspotScore> =
-        hotspots_from_store(ws, today, &ws.rules()?.hotspots)?
-            .into_iter()
-            .map(|s| (s.hotspot_id.clone(), s))
-            .collect();
-    Ok(collection(
-        ws.hotspots()?
-            .iter()
-            .map(|h| {
-                let mut extra = properties(vec![("night", json!(false))]);
-                if let Some(s) = scores.get(&h.id) {
-                    let c = &s.components;
-                    extra.insert("score".into(), json!(s.score));
-                    extra.insert("night".into(), json!(s.needs_night_check));
-                    extra.insert(
-                        "parts".into(),
-                        json!({
-                            "unlicensed_nearby": c.unlicensed_nearby.points,
-                            "complaints_nearby": c.complaints_nearby.points,
-                            "past_findings": c.past_findings.points,
-                            "schools_nearby": c.schools_nearby.points,
-                            "since_night_check": c.since_night_check.points,
-                        }),
-                    );
-                }
-                feature_with(h, extra)
-            })
-            .collect(),
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn lean_layers_drop_empty_properties_and_round_coordinates() {
-        let fc = json!({"type": "FeatureCollection", "features": [{
-            "type": "Feature",
-            "geometry": {"type": "Polygon", "coordinates": [[[116.123456789, 39.987654321], [116.1, 39.9]]]},
-            "properties": {"name": "第1网格", "coverage": null, "sites": 0}
-        }]});
-        let only = &lean(fc.clone(), Some(&["sites", "coverage"]))["features"][0];
-        assert_eq!(only["properties"], json!({"sites": 0}));
-        let f = &lean(fc, None)["features"][0];
-        assert_eq!(f["properties"], json!({"name": "第1网格", "sites": 0}));
-        assert_eq!(
-            f["geometry"]["coordinates"][0][0],
-            json!([116.123457, 39.987654])
-        );
-        assert_eq!(f["geometry"]["type"], "Polygon");
-    }
+        "schools" => {
+            let schools = ws.schools()?;
+            let points = schools
+                .iter()
+                .map(|s| (s.id.as_str(), s.name.as_str(), &s.location));
+            serde_json::to_value(layers::places(points))
+        }
+        "institutions" => serde_json::to_value(layers::institutions_from_store(ws, window)?),
+        "depots" => {
+            let depots = ws.depots()?;
+            let points = depots
+                .iter()
+                .map(|d| (d.id.as_str(), d.name.as_str(), &d.location));
+            serde_json::to_value(layers::places(points))
+        }
+        "routes" => serde_json::to_value(layers::FeatureCollection::<Value>::of([])),
+        other => return Err(ApiError::not_found(format!("no layer `{other}`"))),
+    };
+    value.map_err(ApiError::internal)
 }

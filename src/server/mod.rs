@@ -15,7 +15,6 @@ pub mod access;
 pub mod assets;
 pub mod audit;
 pub mod auth;
-pub mod basemap;
 pub mod coverage;
 pub mod draw;
 pub mod error;
@@ -24,6 +23,7 @@ pub mod host;
 pub mod inspections;
 pub mod layers;
 pub mod listen;
+pub mod openapi;
 pub mod plan;
 pub mod rules;
 pub mod throttle;
@@ -95,35 +95,7 @@ impl Default for ServerConfig {
     }
 }
 
-/// What an office's tile server serves.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TileKind {
-    /// Images (PNG, JPEG, WebP), 256 px.
-    Raster,
-    /// Vector tiles (MVT) in the OpenMapTiles schema (`water`, `park`, `landcover`,
-    /// `building`, `transportation`), as tileserver-gl or martin serve an OSM extract.
-    Vector,
-}
-
-impl TileKind {
-    /// The kind a URL template names by its ending: `.pbf` and `.mvt` are vector
-    /// tiles, anything else raster.
-    ///
-    /// ```
-    /// use gridpatrol::server::TileKind;
-    /// assert_eq!(TileKind::guess("http://10.0.0.5/osm/{z}/{x}/{y}.pbf"), TileKind::Vector);
-    /// assert_eq!(TileKind::guess("http://10.0.0.5/img/{z}/{x}/{y}.png"), TileKind::Raster);
-    /// ```
-    pub fn guess(url: &str) -> Self {
-        let path = url.split(['?', '#']).next().unwrap_or(url);
-        if path.ends_with(".pbf") || path.ends_with(".mvt") {
-            TileKind::Vector
-        } else {
-            TileKind::Raster
-        }
-    }
-}
+pub use crate::api::TileKind;
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -253,15 +225,15 @@ fn content_security_policy(tile_url: Option<&str>) -> String {
 /// `GET /api/config`: what the page needs before it draws the map.
 async fn page_config(
     axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::Json<serde_json::Value> {
+) -> axum::Json<crate::api::ConfigAnswer> {
     let ws = &state.data;
-    axum::Json(serde_json::json!({
-        "township": ws.township_name(),
-        "bounds": ws.bounds(),
-        "tile_url": state.config.tile_url,
-        "tile_kind": state.config.tile_kind,
-        "layers": layers::LAYER_NAMES,
-    }))
+    axum::Json(crate::api::ConfigAnswer {
+        township: ws.township_name().to_string(),
+        bounds: ws.bounds(),
+        tile_url: state.config.tile_url.clone(),
+        tile_kind: state.config.tile_kind,
+        layers: layers::LAYER_NAMES.iter().map(|l| l.to_string()).collect(),
+    })
 }
 
 async fn not_found(uri: axum::http::Uri) -> ApiError {
@@ -307,6 +279,7 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/api/export/{file}", get(export::get_export)),
         ("GET", "/api/rules", get(rules::get_rules)),
         ("GET", "/api/audit", get(audit::get_audit)),
+        ("GET", "/api/openapi.json", get(openapi::get_openapi)),
     ]
 }
 

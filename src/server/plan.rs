@@ -11,11 +11,13 @@ use std::sync::OnceLock;
 use axum::extract::{Path, Query, State};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::auth::{Signed, User};
 use super::error::ApiError;
 use super::{ApiJson, AppState, ServerData};
+use crate::api::layers::FeatureCollection;
+use crate::api::{PagePlan, PlanAnswer, SheetAnswer};
 use crate::formats::osm::OsmData;
 use crate::network::{Profile, RoadNetwork};
 use crate::plan::SolveOptions;
@@ -24,10 +26,6 @@ use crate::shift::visibility::{plan_as_seen, visible_from, Viewer};
 use crate::shift::TownshipError;
 use crate::shift::{plan_shift, Shift, ShiftData, ShiftPlan, ShiftSettings, TeamSpec};
 
-/// Route colours per team, in order (distinct on the base map and in print).
-const TEAM_COLOURS: &[&str] = &[
-    "#e65100", "#1565c0", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#f9a825", "#4e342e",
-];
 /// Most teams one plan may have.
 const MAX_TEAMS: usize = 20;
 /// Longest search the page may ask for.
@@ -72,7 +70,7 @@ impl Planner {
 pub use crate::shift::teams::TeamList as TeamsField;
 
 /// `POST /api/plan` body.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PlanRequest {
     /// The day to plan, `YYYY-MM-DD`.
@@ -191,10 +189,10 @@ pub async fn post_plan(
     State(state): State<AppState>,
     Signed(user): Signed,
     ApiJson(req): ApiJson<PlanRequest>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<PlanAnswer>, ApiError> {
     let rules = state.data.store()?.rules()?;
     let (settings, options, profile) = settings(&req, &rules)?;
-    let plan = tokio::task::spawn_blocking(move || -> Result<Value, ApiError> {
+    let plan = tokio::task::spawn_blocking(move || -> Result<PagePlan, ApiError> {
         let plan = make_plan(&state.data, &state.planner, &settings, &options, profile)?;
         let body = serde_json::to_string(&plan).map_err(ApiError::internal)?;
         let id = state.data.store_as(&user.name)?.plan_save(
@@ -204,15 +202,18 @@ pub async fn post_plan(
             &body,
         )?;
         tracing::info!(id, date = %plan.date, shift = %plan.shift, planned = plan.summary.planned, "plan made");
-        Ok(for_page(id, &plan, &user))
+        Ok(for_page(id, plan, &user))
     })
     .await
     .map_err(ApiError::internal)??;
-    Ok(axum::Json(json!({ "plan": plan })))
+    Ok(axum::Json(PlanAnswer {
+        plan: Some(plan),
+        hidden_until: None,
+    }))
 }
 
 /// `?date=YYYY-MM-DD&shift=day|night` narrows the choice of plan.
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, schemars::JsonSchema)]
 pub struct PlanQuery {
     /// The day, `YYYY-MM-DD` (default: the most recent plans).
     pub date: Option<String>,
@@ -230,25 +231,13 @@ fn visible(plan: &ShiftPlan, user: &User, now: NaiveDateTime) -> Option<ShiftPla
     plan_as_seen(plan, viewer, now)
 }
 
-/// The page's view of a plan: the plan, its id and a colour per team.
-fn for_page(id: i64, plan: &ShiftPlan, user: &User) -> Value {
-    let mut v = serde_json::to_value(plan).unwrap_or(Value::Null);
-    v["id"] = json!(id);
-    v["viewer_is_lead"] = json!(user.is_lead());
-    if let Some(teams) = v["teams"].as_array_mut() {
-        for (team, colour) in teams.iter_mut().zip(colours(plan)) {
-            team["color"] = json!(colour);
-        }
+/// The page's view of a plan: the plan (each team coloured), its id, who looks.
+fn for_page(id: i64, plan: ShiftPlan, user: &User) -> PagePlan {
+    PagePlan {
+        id,
+        viewer_is_lead: user.is_lead(),
+        plan: plan.with_colours(),
     }
-    v
-}
-
-/// A colour per team, in the order of the plan's teams.
-fn colours(plan: &ShiftPlan) -> impl Iterator<Item = &'static str> + '_ {
-    plan.teams
-        .iter()
-        .enumerate()
-        .map(|(i, _)| TEAM_COLOURS[i % TEAM_COLOURS.len()])
 }
 
 /// What [`current`] found: the plan (filtered for the user) or why there is none.
@@ -302,14 +291,20 @@ pub async fn get_plan(
     State(state): State<AppState>,
     Signed(user): Signed,
     Query(query): Query<PlanQuery>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<PlanAnswer>, ApiError> {
     Ok(axum::Json(match current_for(state, user, query).await? {
-        (Current::Plan(id, plan), user) => json!({ "plan": for_page(id, &plan, &user) }),
-        (Current::Hidden(from), _) => json!({
-            "plan": null,
-            "hidden_until": from.format("%Y-%m-%d %H:%M").to_string(),
-        }),
-        (Current::None, _) => json!({ "plan": null }),
+        (Current::Plan(id, plan), user) => PlanAnswer {
+            plan: Some(for_page(id, plan, &user)),
+            hidden_until: None,
+        },
+        (Current::Hidden(from), _) => PlanAnswer {
+            plan: None,
+            hidden_until: Some(from.format("%Y-%m-%d %H:%M").to_string()),
+        },
+        (Current::None, _) => PlanAnswer {
+            plan: None,
+            hidden_until: None,
+        },
     }))
 }
 
@@ -341,17 +336,17 @@ pub async fn get_sheet(
     Signed(user): Signed,
     Path(team): Path<String>,
     Query(query): Query<PlanQuery>,
-) -> Result<axum::Json<Value>, ApiError> {
+) -> Result<axum::Json<SheetAnswer>, ApiError> {
     let township = state.data.township_name().to_string();
-    let (id, plan, i, user) = team_route(state, user, query, &team).await?;
-    let page = for_page(id, &plan, &user);
-    Ok(axum::Json(json!({
-        "township": township,
-        "plan_id": id,
-        "date": plan.date,
-        "shift": plan.shift,
-        "team": page["teams"][i],
-    })))
+    let (id, plan, i, _) = team_route(state, user, query, &team).await?;
+    let plan = plan.with_colours();
+    Ok(axum::Json(SheetAnswer {
+        township,
+        plan_id: id,
+        date: plan.date,
+        shift: plan.shift,
+        team: plan.teams[i].clone(),
+    }))
 }
 
 /// `routes-{team}.gpx`: the team's route for a field device.
@@ -362,28 +357,16 @@ pub async fn team_gpx(state: AppState, user: User, team: &str) -> Result<Vec<u8>
 
 /// The `routes` layer: the current plan's lines and stops, coloured per team.
 pub fn routes_layer(data: &ServerData, user: Option<&User>) -> Result<Value, ApiError> {
-    let empty = json!({"type": "FeatureCollection", "features": []});
-    let Some(user) = user else {
-        return Ok(empty);
+    let plan = match user {
+        Some(user) => current(data, user, &PlanQuery::default())?,
+        None => Current::None,
     };
-    let Current::Plan(_, plan) = current(data, user, &PlanQuery::default())? else {
-        return Ok(empty);
-    };
-    let mut fc = plan.to_geojson();
-    let by_team: std::collections::HashMap<&str, &str> = plan
-        .teams
-        .iter()
-        .map(|t| t.team.as_str())
-        .zip(colours(&plan))
-        .collect();
-    if let Some(features) = fc["features"].as_array_mut() {
-        for f in features {
-            let team = f["properties"]["team"].as_str().unwrap_or_default();
-            let colour = by_team.get(team).copied().unwrap_or(TEAM_COLOURS[0]);
-            f["properties"]["color"] = json!(colour);
+    Ok(match plan {
+        Current::Plan(_, plan) => plan.with_colours().to_geojson(),
+        _ => {
+            serde_json::to_value(FeatureCollection::<Value>::of([])).map_err(ApiError::internal)?
         }
-    }
-    Ok(fc)
+    })
 }
 
 #[cfg(test)]

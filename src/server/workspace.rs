@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 use axum::body::Bytes;
 
 use chrono::{Local, NaiveDate};
-use serde_json::{json, Value};
 
 use super::error::ApiError;
-use crate::coverage::coverage::{coverage_from_store, CellCoverage};
+use crate::api::CoverageRow;
+use crate::coverage::coverage::coverage_from_store;
 use crate::model::Township;
 use crate::store::{StoreError, Workspace};
 
@@ -391,23 +391,11 @@ pub fn coverage_rows(
     ws: &Workspace,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<Value>, ApiError> {
+) -> Result<Vec<CoverageRow>, ApiError> {
     Ok(coverage_from_store(ws, from, to)?
         .iter()
-        .map(coverage_row)
+        .map(CoverageRow::from)
         .collect())
-}
-
-fn coverage_row(c: &CellCoverage) -> Value {
-    json!({
-        "cell_id": c.cell_id, "name": c.cell_name, "officer": c.officer,
-        "sites": c.sites_total, "sites_inspected": c.sites_inspected,
-        "sites_overdue": c.sites_overdue,
-        "coverage": if c.sites_total > 0 { Some(c.sites_inspected as f64 / c.sites_total as f64) } else { None },
-        "street_coverage": if c.street_m > 0.0 { Some(c.swept_pct / 100.0) } else { None },
-        "hotspots": c.hotspots_total, "hotspots_checked_night": c.hotspots_checked_night,
-        "last_activity": c.last_activity.map(|t| t.to_string()),
-    })
 }
 
 /// Which cell each site lies in, by site id (placed by the store at import).

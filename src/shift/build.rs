@@ -18,7 +18,9 @@ use crate::units::{format_clock, ClockSeconds, Seconds};
 const JOINT: Skills = Skills(1);
 
 /// Institution or hotspot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
     /// A tutoring institution (day shift).
@@ -28,7 +30,7 @@ pub enum SiteKind {
 }
 
 /// A site the shift may visit, with why it ranks where it does.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct Candidate {
     /// The site's id.
     pub site_id: String,
@@ -68,7 +70,7 @@ pub struct ShiftProblem {
 }
 
 /// A site left out of the plan, and why.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct UnplannedSite {
     /// The site's id.
     pub site_id: String,

@@ -9,7 +9,33 @@ use super::Shift;
 use crate::formats::gpx::{write_gpx, GpxWaypoint};
 use crate::units::Seconds;
 
+/// Route colours per team, in order: distinct on the base map and in print.
+const TEAM_COLOURS: &[&str] = &[
+    "#e65100", "#1565c0", "#2e7d32", "#6a1b9a", "#c62828", "#00838f", "#f9a825", "#4e342e",
+];
+
+/// The colour of the plan's `index`-th team (the palette repeats after eight).
+///
+/// ```
+/// use gridpatrol::shift::output::team_colour;
+/// assert_eq!(team_colour(0), team_colour(8));
+/// assert_ne!(team_colour(0), team_colour(1));
+/// ```
+pub fn team_colour(index: usize) -> &'static str {
+    TEAM_COLOURS[index % TEAM_COLOURS.len()]
+}
+
 impl ShiftPlan {
+    /// The plan with every team coloured (plans stored before teams had colours).
+    pub fn with_colours(mut self) -> Self {
+        for (i, team) in self.teams.iter_mut().enumerate() {
+            if team.color.is_empty() {
+                team.color = team_colour(i).to_string();
+            }
+        }
+        self
+    }
+
     /// The plan as a GeoJSON FeatureCollection (RFC 7946, WGS-84): one LineString per
     /// team and one Point per stop, with the times and reasons as properties.
     pub fn to_geojson(&self) -> serde_json::Value {
@@ -20,7 +46,7 @@ impl ShiftPlan {
                 "type": "Feature",
                 "geometry": {"type": "LineString", "coordinates": t.geometry},
                 "properties": {
-                    "layer": "route", "team": t.team, "depot": t.depot_id,
+                    "layer": "route", "team": t.team, "color": t.color, "depot": t.depot_id,
                     "departure": t.departure, "return": t.return_at,
                     "stops": t.stops.len(), "distance_m": t.distance_m.round(),
                     "travel_s": t.travel_s.round(), "duration_s": t.duration_s.round(),
@@ -31,7 +57,7 @@ impl ShiftPlan {
                     "type": "Feature",
                     "geometry": {"type": "Point", "coordinates": [v.site.lon, v.site.lat]},
                     "properties": {
-                        "layer": "stop", "team": t.team, "seq": v.seq,
+                        "layer": "stop", "team": t.team, "color": t.color, "seq": v.seq,
                         "id": v.site.site_id, "name": v.site.name, "kind": v.site.kind,
                         "priority": v.site.class, "why": v.site.why.join("; "),
                         "arrival": v.arrival, "start": v.start, "departure": v.departure,

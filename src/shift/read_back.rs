@@ -15,7 +15,7 @@ use crate::routing::Router;
 use crate::units::{format_clock, ClockSeconds, Metres, Seconds};
 
 /// One visit of a team's route, for people.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct PlannedVisit {
     /// Position in the team's route, from 1.
     pub seq: usize,
@@ -43,10 +43,13 @@ pub struct PlannedVisit {
 }
 
 /// One team's route.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct TeamRoute {
     /// The team's id.
     pub team: String,
+    /// The team's colour on the map, the route sheet and the exports (`#rrggbb`).
+    #[serde(default)]
+    pub color: String,
     /// The depot the team starts from and returns to.
     pub depot_id: String,
     /// The depot's name.
@@ -78,7 +81,7 @@ pub struct TeamRoute {
 }
 
 /// Totals of a plan.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct PlanSummary {
     /// Teams asked for (only those with stops have a route).
     #[serde(default)]
@@ -108,7 +111,7 @@ pub struct PlanSummary {
 }
 
 /// A shift's plan: routes per team, what was left out and why.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct ShiftPlan {
     /// The day planned (township date).
     pub date: NaiveDate,
@@ -164,6 +167,7 @@ pub fn read_back(
             .collect();
         teams.push(TeamRoute {
             team: r.vehicle_id.clone(),
+            color: super::output::team_colour(teams.len()).to_string(),
             depot_id: depot.id.clone(),
             depot_name: depot.name.clone(),
             depot_lon: depot.location.lon(),

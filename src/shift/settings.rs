@@ -13,7 +13,9 @@ use crate::store::{SitePriority, StoreError, Workspace};
 use crate::units::{Metres, Seconds};
 
 /// Which shift: 日查 (institutions) or 夜查 (hotspots).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Shift {
     /// 日查: institutions, in opening hours.

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{ShiftSettings, TeamSpec, TownshipError};
 
 /// Teams as a count (`2` → `T1`, `T2`) or as names (`["A", "B"]`).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum TeamList {
     /// A number of teams, named `T1`, `T2`, ….

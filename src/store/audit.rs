@@ -49,7 +49,7 @@ impl Actor {
 }
 
 /// One entry of the audit log.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     /// Its place in the log (increasing, never reused).
     pub id: i64,

@@ -75,7 +75,7 @@
  * @property {string} id
  * @property {string} name
  * @property {'office_building' | 'residential_compound'} [kind]
- * @property {boolean} night  flagged for a night check
+ * @property {boolean} needs_night_check  flagged for a night check
  * @property {number} [score]
  * @property {Record<string, number> | string} [parts]
  */

@@ -114,9 +114,9 @@ pub fn export(args: ExportArgs) -> Result<()> {
         What::Cells => gj::write(&ws.cells()?),
         What::Depots => gj::write(&ws.depots()?),
         What::Hotspots => {
-            let scores =
-                gridpatrol::coverage::hotspots::hotspots_from_store(&ws, to, &Default::default())?;
-            layers::hotspots(&ws.hotspots()?, &scores)
+            let rule = ws.rules()?.hotspots;
+            let scores = gridpatrol::coverage::hotspots::hotspots_from_store(&ws, to, &rule)?;
+            serde_json::to_value(gridpatrol::api::layers::hotspots(&ws.hotspots()?, &scores))?
         }
         What::Coverage => {
             let figures = gridpatrol::coverage::coverage::coverage_from_store(&ws, from, to)?;

@@ -189,9 +189,9 @@ fn read_osm(osm: Option<&std::path::Path>) -> anyhow::Result<gridpatrol::formats
 fn base_map(
     data: &gridpatrol::formats::osm::OsmData,
 ) -> anyhow::Result<(Vec<u8>, Option<[f64; 4]>)> {
-    let (fc, bounds) = server::basemap::base_map(data);
+    let (fc, bounds) = gridpatrol::api::basemap::base_map(data);
     tracing::info!(
-        features = fc["features"].as_array().map_or(0, Vec::len),
+        features = fc.features.len(),
         "base map drawn from the OSM extract"
     );
     Ok((serde_json::to_vec(&fc)?, bounds))

@@ -46,7 +46,7 @@ export function popupContent(layerId, properties, onPickSite) {
       try { parts = JSON.parse(parts); } catch { parts = null; }
     }
     const partText = parts && typeof parts === 'object' ? Object.entries(parts).map(([k, v]) => `${k}: ${typeof v === 'number' ? v.toFixed(2) : v}`).join(', ') : '—';
-    rows = [row('kind_office_building', p.kind ? t('kind_' + p.kind) : ''), row('score', typeof p.score === 'number' ? p.score.toFixed(2) : '—'), row('score_parts', partText), row('night_check', p.night ? t('yes') : t('no'))];
+    rows = [row('kind_office_building', p.kind ? t('kind_' + p.kind) : ''), row('score', typeof p.score === 'number' ? p.score.toFixed(2) : '—'), row('score_parts', partText), row('night_check', p.needs_night_check ? t('yes') : t('no'))];
   } else if (layerId === 'routes-stops' || layerId === 'routes-line') {
     const p = properties;
     // A stop carries its arrival, the line its number of stops (src/shift/output.rs).

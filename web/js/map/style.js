@@ -55,8 +55,8 @@ export function styleLayers() {
     { id: 'base-rail', type: 'line', source: 'base', filter: ['==', ['get', 'class'], 'rail'], paint: { 'line-color': '#888', 'line-width': 1 } },
     { id: 'cells-fill', type: 'fill', source: 'cells', paint: { 'fill-color': coverageColour, 'fill-opacity': 0.28 } },
     { id: 'cells-line', type: 'line', source: 'cells', paint: { 'line-color': '#37474f', 'line-width': 1.5 } },
-    { id: 'hotspots-fill', type: 'fill', source: 'hotspots', paint: { 'fill-color': '#7b1fa2', 'fill-opacity': ['case', ['get', 'night'], 0.35, 0.15] } },
-    { id: 'hotspots-line', type: 'line', source: 'hotspots', paint: { 'line-color': '#4a148c', 'line-width': ['case', ['get', 'night'], 3, 1] } },
+    { id: 'hotspots-fill', type: 'fill', source: 'hotspots', paint: { 'fill-color': '#7b1fa2', 'fill-opacity': ['case', ['get', 'needs_night_check'], 0.35, 0.15] } },
+    { id: 'hotspots-line', type: 'line', source: 'hotspots', paint: { 'line-color': '#4a148c', 'line-width': ['case', ['get', 'needs_night_check'], 3, 1] } },
     { id: 'schools', type: 'circle', source: 'schools', paint: { 'circle-radius': 6, 'circle-color': '#1565c0', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
     // Sites packed closer than a few pixels (a building full of them, or ten thousand
     // over a township) are drawn as one bubble, coloured by the worst licence inside;

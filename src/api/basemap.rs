@@ -2,9 +2,23 @@
 //! paths, railways, buildings, water and parks as one GeoJSON FeatureCollection
 //! with a `class` property the page styles. No tiles from the internet needed.
 
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+use super::layers::FeatureCollection;
 use crate::formats::osm::{OsmData, OsmWay, Tags};
+
+/// A way of the base map: what the page's style draws it as, and its OSM id and name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct BaseProperties {
+    /// `road`, `path`, `building`, `water`, ... (the style filters on it).
+    pub class: String,
+    /// The OpenStreetMap way's id.
+    pub osm_id: i64,
+    /// Its name, when OSM has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
 
 /// How the page draws a way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +101,7 @@ pub fn classify(tags: &Tags) -> Option<BaseClass> {
     None
 }
 
-fn way_feature(osm: &OsmData, way: &OsmWay, class: BaseClass) -> Option<Value> {
+fn way_feature(osm: &OsmData, way: &OsmWay, class: BaseClass) -> Option<(Value, BaseProperties)> {
     let coords: Vec<[f64; 2]> = osm
         .way_nodes(way)
         .map(|n| [round6(n.lon), round6(n.lat)])
@@ -104,11 +118,12 @@ fn way_feature(osm: &OsmData, way: &OsmWay, class: BaseClass) -> Option<Value> {
         }
         json!({ "type": "LineString", "coordinates": coords })
     };
-    let mut props = json!({ "class": class.key(), "osm_id": way.id });
-    if let Some(name) = way.tags.get("name") {
-        props["name"] = json!(name);
-    }
-    Some(json!({ "type": "Feature", "geometry": geometry, "properties": props }))
+    let properties = BaseProperties {
+        class: class.key().to_string(),
+        osm_id: way.id,
+        name: way.tags.get("name").map(str::to_string),
+    };
+    Some((geometry, properties))
 }
 
 /// Six decimals is about 0.1 m: enough for a street map, and a third smaller.
@@ -118,7 +133,7 @@ fn round6(x: f64) -> f64 {
 
 /// The base map of an extract, areas first so streets draw over them, and the
 /// extent `[west, south, east, north]` of what it holds.
-pub fn base_map(osm: &OsmData) -> (Value, Option<[f64; 4]>) {
+pub fn base_map(osm: &OsmData) -> (FeatureCollection<BaseProperties>, Option<[f64; 4]>) {
     let mut areas = Vec::new();
     let mut lines = Vec::new();
     let mut bounds: Option<[f64; 4]> = None;
@@ -143,10 +158,7 @@ pub fn base_map(osm: &OsmData) -> (Value, Option<[f64; 4]>) {
         }
     }
     areas.extend(lines);
-    (
-        json!({ "type": "FeatureCollection", "features": areas }),
-        bounds,
-    )
+    (FeatureCollection::of(areas), bounds)
 }
 
 #[cfg(test)]
@@ -194,11 +206,10 @@ mod tests {
         let bytes = crate::sample::file(crate::sample::OSM_PBF).unwrap();
         let osm = crate::formats::osm::read_bytes(&bytes, "sample").unwrap();
         let (fc, bounds) = base_map(&osm);
-        let classes: std::collections::HashSet<&str> = fc["features"]
-            .as_array()
-            .unwrap()
+        let classes: std::collections::HashSet<&str> = fc
+            .features
             .iter()
-            .filter_map(|f| f["properties"]["class"].as_str())
+            .map(|f| f.properties.class.as_str())
             .collect();
         for c in ["street_major", "street_minor", "building"] {
             assert!(
@@ -209,9 +220,9 @@ mod tests {
         let [w, s, e, n] = bounds.unwrap();
         assert!(w < e && s < n && (116.0..117.0).contains(&w) && (39.0..41.0).contains(&s));
         // Polygons are closed rings.
-        for f in fc["features"].as_array().unwrap() {
-            if f["geometry"]["type"] == "Polygon" {
-                let ring = f["geometry"]["coordinates"][0].as_array().unwrap();
+        for f in &fc.features {
+            if f.geometry["type"] == "Polygon" {
+                let ring = f.geometry["coordinates"][0].as_array().unwrap();
                 assert_eq!(ring.first(), ring.last());
             }
         }

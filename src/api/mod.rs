@@ -1,0 +1,20 @@
+//! The JSON the server answers with and accepts: one typed struct per answer, request
+//! and map-layer feature, shared by the server, the page's types and the tests.
+//!
+//! Each type derives [`schemars::JsonSchema`], so the server's OpenAPI description
+//! (`GET /api/openapi.json`) is generated from the very types it answers with: a field
+//! renamed here is renamed in the description too.
+//!
+//! - [`session`]: who is signed in, sign-in and sign-out
+//! - [`answers`]: the page's configuration, coverage, plans, inspections, draws, audit,
+//!   errors
+//! - [`layers`]: the map's GeoJSON layers, one properties struct per layer
+//! - [`basemap`]: the public base map's streets, buildings and water from the extract
+
+pub mod answers;
+pub mod basemap;
+pub mod layers;
+pub mod session;
+
+pub use answers::*;
+pub use session::{Role, User};
