@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::coverage::CellCoverage;
+use crate::model::bounds::LonLatBounds;
 use crate::shift::{Shift, ShiftPlan, TeamRoute};
 use crate::store::{AuditEntry, Inspection, InspectionResult};
 
@@ -43,7 +44,7 @@ pub struct ConfigAnswer {
     /// The township's name.
     pub township: String,
     /// The extent of everything in the township, WGS-84 `[west, south, east, north]`.
-    pub bounds: [f64; 4],
+    pub bounds: LonLatBounds,
     /// The office's tile server, when one was given (`serve --tile-url`).
     pub tile_url: Option<String>,
     /// What that server serves.

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::layers::FeatureCollection;
 use crate::formats::osm::{OsmData, OsmWay, Tags};
+use crate::model::bounds::{grow, LonLatBounds};
 
 /// A way of the base map: what the page's style draws it as, and its OSM id and name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -133,10 +134,10 @@ fn round6(x: f64) -> f64 {
 
 /// The base map of an extract, areas first so streets draw over them, and the
 /// extent `[west, south, east, north]` of what it holds.
-pub fn base_map(osm: &OsmData) -> (FeatureCollection<BaseProperties>, Option<[f64; 4]>) {
+pub fn base_map(osm: &OsmData) -> (FeatureCollection<BaseProperties>, Option<LonLatBounds>) {
     let mut areas = Vec::new();
     let mut lines = Vec::new();
-    let mut bounds: Option<[f64; 4]> = None;
+    let mut bounds: Option<LonLatBounds> = None;
     for way in &osm.ways {
         let Some(class) = classify(&way.tags) else {
             continue;
@@ -145,11 +146,7 @@ pub fn base_map(osm: &OsmData) -> (FeatureCollection<BaseProperties>, Option<[f6
             continue;
         };
         for n in osm.way_nodes(way) {
-            let b = bounds.get_or_insert([n.lon, n.lat, n.lon, n.lat]);
-            b[0] = b[0].min(n.lon);
-            b[1] = b[1].min(n.lat);
-            b[2] = b[2].max(n.lon);
-            b[3] = b[3].max(n.lat);
+            grow(&mut bounds, n.lon, n.lat);
         }
         if class.is_area() {
             areas.push(f);
@@ -217,7 +214,7 @@ mod tests {
                 "no {c} in the sample base map: {classes:?}"
             );
         }
-        let [w, s, e, n] = bounds.unwrap();
+        let [w, s, e, n] = bounds.unwrap().as_array();
         assert!(w < e && s < n && (116.0..117.0).contains(&w) && (39.0..41.0).contains(&s));
         // Polygons are closed rings.
         for f in &fc.features {

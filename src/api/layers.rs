@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
+use crate::model::dates::DateWindow;
 use schemars::{json_schema, JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -180,8 +180,8 @@ pub struct InstitutionContext<'a> {
     pub extras: &'a HashMap<String, BTreeMap<String, String>>,
     /// Every inspection on record.
     pub inspections: &'a [Inspection],
-    /// The map's window, inclusive.
-    pub window: (NaiveDate, NaiveDate),
+    /// The map's window.
+    pub window: DateWindow,
 }
 
 /// The institutions layer: each site with its cell, latest finding and whether it was
@@ -190,12 +190,10 @@ pub fn institutions(
     sites: &[Institution],
     context: &InstitutionContext<'_>,
 ) -> FeatureCollection<InstitutionProperties> {
-    let (from, to) = context.window;
     let mut latest: HashMap<&str, &Inspection> = HashMap::new();
     let mut in_window = HashSet::new();
     for i in context.inspections {
-        let day = i.at.date();
-        if day >= from && day <= to {
+        if context.window.contains(i.at.date()) {
             in_window.insert(i.site_id.as_str());
         }
         let e = latest.entry(i.site_id.as_str()).or_insert(i);
@@ -293,7 +291,7 @@ pub fn places<'a>(
 /// The institutions layer from the workspace, over the window `from..=to`.
 pub fn institutions_from_store(
     ws: &crate::store::Workspace,
-    window: (NaiveDate, NaiveDate),
+    window: DateWindow,
 ) -> Result<FeatureCollection<InstitutionProperties>, StoreError> {
     let cells = ws.site_cells()?;
     let extras = ws.site_extras()?;

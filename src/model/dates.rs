@@ -35,6 +35,65 @@ pub enum DateProblem {
     },
 }
 
+/// A run of whole days, `from` to `to` inclusive (township dates): the map's window,
+/// a coverage period, a campaign.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use gridpatrol::model::dates::DateWindow;
+/// let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+/// let w = DateWindow::new(d(1), d(30)).unwrap();
+/// assert_eq!(w.days(), 30);
+/// assert!(w.contains(d(30)) && !w.contains(d(1).pred_opt().unwrap()));
+/// assert!(DateWindow::new(d(2), d(1)).is_none());
+/// ```
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+pub struct DateWindow {
+    /// The first day.
+    pub from: NaiveDate,
+    /// The last day (included).
+    pub to: NaiveDate,
+}
+
+impl DateWindow {
+    /// The days `from..=to`; `None` when `to` is before `from`.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Option<Self> {
+        (from <= to).then_some(Self { from, to })
+    }
+
+    /// Whether `day` lies in the window.
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.from <= day && day <= self.to
+    }
+
+    /// How many days it holds.
+    pub fn days(&self) -> i64 {
+        (self.to - self.from).num_days() + 1
+    }
+
+    /// Its first instant and the first instant after it: `[start, end)` for queries
+    /// on times.
+    pub fn instants(&self) -> (NaiveDateTime, NaiveDateTime) {
+        let start = self.from.and_time(chrono::NaiveTime::MIN);
+        let end = self
+            .to
+            .succ_opt()
+            .unwrap_or(self.to)
+            .and_time(chrono::NaiveTime::MIN);
+        (start, end)
+    }
+}
+
 /// Checks that a record dated `at` lies between `campaign_start` and `now` (local
 /// time of the township, with [`CLOCK_SKEW_S`] of slack for a device's clock).
 ///

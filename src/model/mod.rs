@@ -1,5 +1,6 @@
 //! The domain model: plain data, no I/O. Every location is WGS-84 and the type says so.
 
+pub mod bounds;
 pub mod dates;
 pub mod follow_up;
 

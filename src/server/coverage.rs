@@ -12,6 +12,7 @@ use super::error::ApiError;
 use super::workspace::{coverage_rows, default_window, ServerData};
 use super::AppState;
 use crate::api::CoverageAnswer;
+use crate::model::dates::DateWindow;
 
 /// The period asked for (inclusive dates).
 #[derive(Deserialize, schemars::JsonSchema)]
@@ -36,9 +37,9 @@ pub fn period_dates(
     period: &Period,
     ws: &crate::store::Workspace,
 ) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    let (d_from, d_to) = default_window(ws)?;
-    let from = date("from", period.from.as_deref(), d_from)?;
-    let to = date("to", period.to.as_deref(), d_to)?;
+    let default = default_window(ws)?;
+    let from = date("from", period.from.as_deref(), default.from)?;
+    let to = date("to", period.to.as_deref(), default.to)?;
     if to < from {
         return Err(ApiError::bad_request("`to` is before `from`"));
     }
@@ -58,7 +59,7 @@ pub fn coverage_answer(
     to: NaiveDate,
 ) -> Result<axum::body::Bytes, ApiError> {
     data.answer(&coverage_key(from, to), |ws| {
-        let rows = coverage_rows(ws, from, to)?;
+        let rows = coverage_rows(ws, DateWindow { from, to })?;
         serde_json::to_vec(&CoverageAnswer {
             from,
             to,

@@ -23,6 +23,7 @@ use super::error::ApiError;
 use super::workspace::{default_window, site_cells, ServerData};
 use super::{ApiJson, AppState};
 use crate::api::{CellBrief, CoverageAnswer, InspectionAnswer, RecordedInspection};
+use crate::model::dates::DateWindow;
 use crate::store::{InspectionInput, InspectionResult, Once};
 
 /// The header a client names a write with.
@@ -67,7 +68,7 @@ fn cell_of(
     site_id: &str,
     quick: bool,
 ) -> Result<Option<Option<CellBrief>>, ApiError> {
-    let (from, to) = data.read(default_window)?;
+    let DateWindow { from, to } = data.read(default_window)?;
     let cells = match quick {
         true => data.checked::<HashMap<String, String>>(SITE_CELLS),
         false => Some(data.kept(SITE_CELLS, site_cells)?),

@@ -141,7 +141,7 @@ fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
     let window = default_window(ws)?;
     let value = match name {
         "cells" => {
-            let rows = coverage_rows(ws, window.0, window.1)?;
+            let rows = coverage_rows(ws, window)?;
             serde_json::to_value(layers::cells(&ws.cells()?, &rows))
         }
         "hotspots" => {

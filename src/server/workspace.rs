@@ -20,11 +20,13 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 
-use chrono::{Local, NaiveDate};
+use chrono::Local;
 
 use super::error::ApiError;
 use crate::api::CoverageRow;
 use crate::coverage::coverage::coverage_from_store;
+use crate::model::bounds::{grow, LonLatBounds};
+use crate::model::dates::DateWindow;
 use crate::model::Township;
 use crate::store::{StoreError, Workspace};
 
@@ -43,7 +45,7 @@ pub struct ServerData {
     name: String,
     /// Streets, buildings and water (GeoJSON FeatureCollection), serialised once.
     base_geojson: Bytes,
-    bounds: [f64; 4],
+    bounds: LonLatBounds,
     /// Built answers, with the workspace state they were built from.
     answers: Mutex<Answers>,
     /// Set whenever the workspace is taken (a write may follow): the next answer
@@ -150,11 +152,11 @@ impl ServerData {
         store: Workspace,
         name: String,
         base_geojson: Vec<u8>,
-        base_bounds: Option<[f64; 4]>,
+        base_bounds: Option<LonLatBounds>,
     ) -> Result<Self, StoreError> {
         let bounds = base_bounds
             .or_else(|| store.township().ok().as_ref().and_then(township_bounds))
-            .unwrap_or([116.34, 39.95, 116.37, 39.97]);
+            .unwrap_or(LonLatBounds::from(FALLBACK_BOUNDS));
         let path = store.path().map(PathBuf::from);
         let stamps = match &path {
             Some(p) => Some(Mutex::new(Workspace::open_existing(p)?)),
@@ -178,7 +180,7 @@ impl ServerData {
         &self.name
     }
     /// `[west, south, east, north]` in WGS-84 degrees.
-    pub fn bounds(&self) -> [f64; 4] {
+    pub fn bounds(&self) -> LonLatBounds {
         self.bounds
     }
     /// The base map (streets, buildings, water) as GeoJSON bytes (a cheap clone).
@@ -382,21 +384,22 @@ impl ServerData {
 }
 
 /// The window the map colours cells by: the rules' `map.window_days` up to today.
-pub fn default_window(ws: &Workspace) -> Result<(NaiveDate, NaiveDate), ApiError> {
-    Ok(ws.rules()?.map.window_ending(Local::now().date_naive()))
+pub fn default_window(ws: &Workspace) -> Result<DateWindow, ApiError> {
+    let (from, to) = ws.rules()?.map.window_ending(Local::now().date_naive());
+    Ok(DateWindow { from, to })
 }
 
 /// Coverage rows as the page reads them (the store's figures, renamed for the table).
-pub fn coverage_rows(
-    ws: &Workspace,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<Vec<CoverageRow>, ApiError> {
-    Ok(coverage_from_store(ws, from, to)?
+pub fn coverage_rows(ws: &Workspace, window: DateWindow) -> Result<Vec<CoverageRow>, ApiError> {
+    Ok(coverage_from_store(ws, window.from, window.to)?
         .iter()
         .map(CoverageRow::from)
         .collect())
 }
+
+/// Where the map opens when neither the extract nor the township gives an extent:
+/// the bundled sample's, WGS-84 `[west, south, east, north]`.
+pub const FALLBACK_BOUNDS: [f64; 4] = [116.34, 39.95, 116.37, 39.97];
 
 /// Which cell each site lies in, by site id (placed by the store at import).
 pub fn site_cells(ws: &Workspace) -> Result<HashMap<String, String>, ApiError> {
@@ -404,16 +407,10 @@ pub fn site_cells(ws: &Workspace) -> Result<HashMap<String, String>, ApiError> {
 }
 
 /// The extent of everything in the township, if it holds anything.
-fn township_bounds(t: &Township) -> Option<[f64; 4]> {
+fn township_bounds(t: &Township) -> Option<LonLatBounds> {
     use geo::BoundingRect;
-    let mut b: Option<[f64; 4]> = None;
-    let mut add = |x: f64, y: f64| {
-        let e = b.get_or_insert([x, y, x, y]);
-        e[0] = e[0].min(x);
-        e[1] = e[1].min(y);
-        e[2] = e[2].max(x);
-        e[3] = e[3].max(y);
-    };
+    let mut b: Option<LonLatBounds> = None;
+    let mut add = |lon: f64, lat: f64| grow(&mut b, lon, lat);
     for i in &t.institutions {
         add(i.location.lon(), i.location.lat());
     }

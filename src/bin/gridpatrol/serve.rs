@@ -99,7 +99,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let (base, base_bounds) = base_map(&osm)?;
     let mut ws = args.ws.open()?;
     if args.synthetic_sites > 0 {
-        let mut bounds = base_bounds.unwrap_or([116.34, 39.95, 116.37, 39.97]);
+        let mut bounds = base_bounds.map_or(server::workspace::FALLBACK_BOUNDS, |b| b.as_array());
         // Inside the township's extent too: the store refuses sites outside it.
         if let Some(e) = ws.extent()? {
             let (min, max) = (e.0.min(), e.0.max());
@@ -188,7 +188,7 @@ fn read_osm(osm: Option<&std::path::Path>) -> anyhow::Result<gridpatrol::formats
 /// The base map (streets, buildings, water) from the extract, as GeoJSON bytes.
 fn base_map(
     data: &gridpatrol::formats::osm::OsmData,
-) -> anyhow::Result<(Vec<u8>, Option<[f64; 4]>)> {
+) -> anyhow::Result<(Vec<u8>, Option<gridpatrol::model::bounds::LonLatBounds>)> {
     let (fc, bounds) = gridpatrol::api::basemap::base_map(data);
     tracing::info!(
         features = fc.features.len(),
