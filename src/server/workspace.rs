@@ -28,7 +28,7 @@ use crate::coverage::coverage::coverage_from_store;
 use crate::model::bounds::{grow, LonLatBounds};
 use crate::model::dates::DateWindow;
 use crate::model::Township;
-use crate::store::{StoreError, Workspace};
+use crate::store::{ChangeStamp, StoreError, Workspace};
 
 /// The workspace the server serves, with its base map already turned into GeoJSON.
 pub struct ServerData {
@@ -68,23 +68,6 @@ type Kept = Arc<dyn Any + Send + Sync>;
 /// show up on the page within this.
 pub const RECHECK_AFTER: Duration = Duration::from_millis(500);
 
-/// Identifies a state of the workspace: SQLite's `data_version` moves when another
-/// connection (the server's writer, another process: `gridpatrol import`,
-/// `inspect`...) commits, and `total_changes()` when the asking one writes. Both only
-/// grow, so a stamp at least as large as another (in both) is as new or newer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ChangeStamp {
-    data_version: i64,
-    own_changes: i64,
-}
-
-impl ChangeStamp {
-    /// Whether an answer built at `self` is current for a workspace at `other`.
-    fn covers(self, other: ChangeStamp) -> bool {
-        self.data_version >= other.data_version && self.own_changes >= other.own_changes
-    }
-}
-
 /// Most idle connections kept for building answers.
 const MAX_READERS: usize = 8;
 
@@ -113,22 +96,6 @@ impl Drop for WriteGuard<'_> {
         // After the commit: a stamp taken before it never hides it.
         self.recheck.store(true, Ordering::SeqCst);
     }
-}
-
-/// The workspace's current [`ChangeStamp`] (one cheap query, no table read).
-pub fn change_stamp(ws: &Workspace) -> Result<ChangeStamp, ApiError> {
-    ws.conn()
-        .query_row(
-            "SELECT data_version, total_changes() FROM pragma_data_version",
-            [],
-            |r| {
-                Ok(ChangeStamp {
-                    data_version: r.get(0)?,
-                    own_changes: r.get(1)?,
-                })
-            },
-        )
-        .map_err(ApiError::internal)
 }
 
 /// How many built answers are kept (one per layer and coverage period asked for).
@@ -303,17 +270,15 @@ impl ServerData {
         // Cleared before asking: a write committed after the question marks it again.
         self.recheck.store(false, Ordering::SeqCst);
         let stamp = match &self.stamps {
-            Some(conn) => change_stamp(
-                &*conn
-                    .lock()
-                    .map_err(|_| ApiError::internal("stamp connection poisoned"))?,
-            )?,
-            None => change_stamp(
-                &*self
-                    .store
-                    .lock()
-                    .map_err(|_| ApiError::internal("workspace lock poisoned"))?,
-            )?,
+            Some(conn) => conn
+                .lock()
+                .map_err(|_| ApiError::internal("stamp connection poisoned"))?
+                .change_stamp()?,
+            None => self
+                .store
+                .lock()
+                .map_err(|_| ApiError::internal("workspace lock poisoned"))?
+                .change_stamp()?,
         };
         self.answers()?.seen = Some((stamp, Instant::now()));
         Ok(stamp)
@@ -338,13 +303,8 @@ impl ServerData {
             Some(ws) => ws,
             None => Workspace::open_existing(path)?,
         };
-        ws.conn()
-            .execute_batch("BEGIN DEFERRED")
-            .map_err(ApiError::internal)?;
-        let answer = read(&ws);
-        // Only read: ending it cannot lose anything, and frees the snapshot.
-        let ended = ws.conn().execute_batch("ROLLBACK");
-        if ended.is_ok() {
+        let (answer, ended) = ws.read_snapshot(read)?;
+        if ended {
             if let Ok(mut readers) = self.readers.lock() {
                 if readers.len() < MAX_READERS {
                     readers.push(ws);

@@ -21,6 +21,7 @@ mod plans;
 mod rules;
 pub mod schema;
 mod sites;
+mod snapshot;
 mod tracks;
 mod users;
 
@@ -44,6 +45,7 @@ pub use sites::{
     FieldChange, ImportKind, ImportOptions, ImportReport, Importable, Rejection,
     SAME_SITE_MAX_MOVE_M,
 };
+pub use snapshot::ChangeStamp;
 pub use tracks::{StreetLine, StreetSegment, SweptTrack, TrackRecord};
 pub use users::{hash_password, password_matches, Role, Session, User};
 
