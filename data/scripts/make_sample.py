@@ -162,16 +162,16 @@ def read_bounds(path):
     raise SystemExit(f"{path}: no <bounds> element")
 
 
-def township_extent(nodes, bounds=None):
+def township_extent(nodes, bounds=None, step=0.0005):
     """The box of every node of the extract (or the export's `<bounds>`, when its ways
-    reach far beyond the area asked for), rounded outwards to 0.0005°."""
+    reach far beyond the area asked for), rounded outwards to `step` degrees."""
     if bounds:
         lons, lats = [bounds[0], bounds[2]], [bounds[1], bounds[3]]
     else:
         lons = [n[0] for n in nodes.values()]
         lats = [n[1] for n in nodes.values()]
-    down = lambda v: math.floor(v / 0.0005) * 0.0005
-    up = lambda v: math.ceil(v / 0.0005) * 0.0005
+    down = lambda v: math.floor(v / step) * step
+    up = lambda v: math.ceil(v / step) * step
     return [round(down(min(lons)), 4), round(down(min(lats)), 4),
             round(up(max(lons)), 4), round(up(max(lats)), 4)]
 
@@ -580,6 +580,7 @@ TOWNSHIPS = {
         "seed": 20260301,
         "institutions": 152,
         "extent_from_bounds": False,
+        "extent_step": 0.0005,
         "depot_street": "西土城路",
         "brands": BRANDS,
         "week": False,
@@ -592,6 +593,9 @@ TOWNSHIPS = {
         "seed": 20261125,
         "institutions": 500,
         "extent_from_bounds": True,  # an openstreetmap.org export: its ways reach 10 km out
+        # 0.001° takes in the middle of 华清嘉园, a compound on the southern edge (coverage
+        # counts a hotspot in the cell holding its centre).
+        "extent_step": 0.001,
         "depot_street": "中关村北大街",
         "brands": BRANDS_LARGE,
         "week": True,
@@ -612,7 +616,8 @@ def make(cfg, weekday_hours):
     out_dir = cfg["out"]
     osm_path = out_dir / cfg["osm"]
     nodes, ways, relations = read_osm(osm_path)
-    extent = township_extent(nodes, read_bounds(osm_path) if cfg["extent_from_bounds"] else None)
+    extent = township_extent(nodes, read_bounds(osm_path) if cfg["extent_from_bounds"] else None,
+                             cfg["extent_step"])
     polys = areas(nodes, ways, relations)
     rng = random.Random(cfg["seed"])
 
