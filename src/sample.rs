@@ -6,6 +6,8 @@ use rust_embed::RustEmbed;
 #[derive(RustEmbed)]
 #[folder = "data/"]
 #[exclude = "scripts/*"]
+// The real-size township is loaded from disk (`init --from`), never built in.
+#[exclude = "townships/*"]
 struct SampleFiles;
 
 /// The bytes of a file of the bundled sample, by its path inside `data/`.
@@ -30,3 +32,18 @@ pub const OSM_PBF: &str = "osm/haidian-bupt.osm.pbf";
 /// The sample's township manifest (name, extent, OSM extract, layer files with their
 /// formats and coordinate systems); [`crate::formats::township::load_sample`] reads it.
 pub const MANIFEST: &str = "township.json";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_the_small_sample_is_built_in() {
+        let paths = super::paths();
+        assert!(paths.iter().any(|p| p == super::MANIFEST), "{paths:?}");
+        assert!(
+            paths
+                .iter()
+                .all(|p| !p.starts_with("townships/") && !p.starts_with("scripts/")),
+            "{paths:?}"
+        );
+    }
+}

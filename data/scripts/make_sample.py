@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Regenerates the sample township in data/ from the OpenStreetMap extract
-data/osm/haidian-bupt.osm (Beijing Haidian around Xitucheng Rd / BUPT).
+"""Regenerates a township folder from an OpenStreetMap extract: the small sample in
+data/ (Beijing Haidian around Xitucheng Rd / BUPT, data/osm/haidian-bupt.osm) or the
+real-size township in data/townships/haidian-tsinghua/ (Tsinghua / PKU / 中关村北大街,
+its osm/haidian-tsinghua.osm.xz).
 
 Standard library only, deterministic (fixed seed): running it twice gives the same
 files. Real from OSM: schools, hotspots (commercial buildings and residential
@@ -8,11 +10,16 @@ compounds with their real outlines and names) and the few tagged institutions.
 Synthetic: most institutions (marked synthetic=true), the grid cells, their officers
 and the depot position. See data/README.md.
 
-    python3 data/scripts/make_sample.py          # writes into data/
+    python3 data/scripts/make_sample.py                    # the sample, into data/
+    python3 data/scripts/make_sample.py haidian-tsinghua   # into data/townships/haidian-tsinghua/
+    python3 data/scripts/make_sample.py haidian-tsinghua --weekday-hours
+        # writes the weekly opening hours into open_hours (once the importer reads them)
 """
 
+import argparse
 import csv
 import json
+import lzma
 import math
 import random
 import sys
@@ -20,17 +27,17 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 DATA = Path(__file__).resolve().parent.parent
-OSM = DATA / "osm" / "haidian-bupt.osm"
-SEED = 20260301
 CELL_M = 500.0
-N_SYNTHETIC = 150
-TOWNSHIP = "北邮周边示例街道（海淀区西土城路一带）"
 
 # ---------------------------------------------------------------- OSM reading
 
 
 def read_osm(path):
-    root = ET.parse(path).getroot()
+    if path.suffix == ".xz":  # the real-size extract ships compressed
+        with lzma.open(path) as fh:
+            root = ET.parse(fh).getroot()
+    else:
+        root = ET.parse(path).getroot()
     nodes, ways, relations = {}, {}, {}
     for e in root:
         tags = {t.get("k"): t.get("v") for t in e.findall("tag")}
@@ -145,18 +152,35 @@ def in_extent(pt, extent):
 # ---------------------------------------------------------------- layers
 
 
-def township_extent(nodes):
-    """The box of every node of the extract, rounded outwards to 0.0005°."""
-    lons = [n[0] for n in nodes.values()]
-    lats = [n[1] for n in nodes.values()]
-    down = lambda v: math.floor(v / 0.0005) * 0.0005
-    up = lambda v: math.ceil(v / 0.0005) * 0.0005
+def read_bounds(path):
+    """The `<bounds>` of an openstreetmap.org export as (min_lon, min_lat, max_lon, max_lat)."""
+    opener = lzma.open if path.suffix == ".xz" else open
+    with opener(path, "rb") as fh:
+        for _, e in ET.iterparse(fh):
+            if e.tag == "bounds":
+                return tuple(float(e.get(k)) for k in ("minlon", "minlat", "maxlon", "maxlat"))
+    raise SystemExit(f"{path}: no <bounds> element")
+
+
+def township_extent(nodes, bounds=None, step=0.0005):
+    """The box of every node of the extract (or the export's `<bounds>`, when its ways
+    reach far beyond the area asked for), rounded outwards to `step` degrees."""
+    if bounds:
+        lons, lats = [bounds[0], bounds[2]], [bounds[1], bounds[3]]
+    else:
+        lons = [n[0] for n in nodes.values()]
+        lats = [n[1] for n in nodes.values()]
+    down = lambda v: math.floor(v / step) * step
+    up = lambda v: math.ceil(v / step) * step
     return [round(down(min(lons)), 4), round(down(min(lats)), 4),
             round(up(max(lons)), 4), round(up(max(lats)), 4)]
 
 
 SCHOOL_AMENITIES = {"school", "kindergarten", "college", "university"}
 SCHOOL_WORDS = ("小学", "中学", "附中", "幼儿园", "学校")
+# A school's playground, canteen or clinic is named after it but is not a school
+# (北京大学校医院 even contains 学校).
+NOT_SCHOOL_WORDS = ("操场", "食堂", "医院")
 
 
 def schools(nodes, polys, extent):
@@ -166,7 +190,7 @@ def schools(nodes, polys, extent):
     for kind, oid, tags, ext, holes in polys:
         name = tags.get("name", "")
         tagged = tags.get("amenity") in SCHOOL_AMENITIES
-        named = any(w in name for w in SCHOOL_WORDS)
+        named = any(w in name for w in SCHOOL_WORDS) and not any(w in name for w in NOT_SCHOOL_WORDS)
         if not (tagged or named):
             continue
         c = centroid(ext)
@@ -284,7 +308,8 @@ def cluster_compounds(homes, link_m=60.0):
 
 
 OFFICERS = ["张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军",
-            "孙丽", "马超", "朱红", "胡斌", "郭涛", "何静"]
+            "孙丽", "马超", "朱红", "胡斌", "郭涛", "何静", "高峰", "林晓", "罗刚", "郑洁",
+            "梁宇", "谢芳", "宋涛", "唐敏"]
 
 
 def cells(extent):
@@ -308,9 +333,9 @@ def cells(extent):
     return out
 
 
-def depot(nodes, ways, extent):
-    """The township office stands in as a point on 西土城路 (no townhall is mapped in the
-    extract): the node of that street nearest the extent's middle latitude."""
+def depot(nodes, ways, extent, street):
+    """The township office stands in as a point on `street` (no townhall is mapped in
+    the extract): the node of that street nearest the extent's middle latitude."""
     for nid, (lon, lat, tags) in sorted(nodes.items()):
         if tags.get("amenity") == "townhall" and in_extent((lon, lat), extent):
             return {"id": "D1", "name": tags.get("name", "街道办事处"), "lon": lon, "lat": lat,
@@ -318,7 +343,7 @@ def depot(nodes, ways, extent):
     mid = (extent[1] + extent[3]) / 2
     best = None
     for wid, (refs, tags) in sorted(ways.items()):
-        if tags.get("name") == "西土城路":
+        if tags.get("name") == street:
             for r in refs:
                 if r in nodes and in_extent(nodes[r][:2], extent):
                     d = abs(nodes[r][1] - mid)
@@ -326,7 +351,7 @@ def depot(nodes, ways, extent):
                         best = (d, r)
     lon, lat, _ = nodes[best[1]]
     return {"id": "D1", "name": "街道办事处（示意位置）", "lon": lon, "lat": lat,
-            "how": f"stand-in: OSM node {best[1]} on 西土城路"}
+            "how": f"stand-in: OSM node {best[1]} on {street}"}
 
 
 # ---------------------------------------------------------------- institutions
@@ -335,6 +360,11 @@ BRANDS = ["启航", "博学", "星火", "育才", "明德", "思齐", "乐学", 
           "书香", "新苗", "阳光", "彩虹", "向日葵", "童心", "卓越", "未来之星", "知行", "朗朗", "墨香",
           "蓝天", "小太阳", "青藤", "晨曦", "博雅", "致远", "弘毅", "学而", "格致", "慧思", "天天向上",
           "成长树", "七色光", "开心果", "鸿鹄", "北辰", "西土城", "杏坛"]
+# The real-size township's brand words (made up; no local place name of the sample).
+BRANDS_LARGE = [b for b in BRANDS if b != "西土城"] + [
+    "五道口", "春芽", "远航", "英才", "思源", "求是", "启明", "睿思", "汇智", "博思", "育英", "立德",
+    "精英", "优贝", "小橡树", "蒲公英", "萤火虫", "好未来星", "乐乐", "聪聪", "金钥匙", "凌云",
+    "飞鸿", "明日", "新航道口", "润泽", "清源", "墨韵", "丹青", "星辰"]
 SUBJECT_NAMES = ["{b}教育培训中心", "{b}学科辅导", "{b}英语学校", "{b}数学思维", "{b}作文工作室",
                  "{b}一对一辅导", "{b}物理化学辅导"]
 NON_SUBJECT_NAMES = ["{b}美术工作室", "{b}舞蹈艺术中心", "{b}围棋教室", "{b}少儿编程", "{b}体育培训",
@@ -344,6 +374,44 @@ HOURS_TRAINING = ["16:00-21:00", "08:30-12:00,13:30-20:30", "09:00-12:00,14:00-2
                   "17:30-21:00", "08:00-12:00,14:00-20:00"]
 HOURS_CARE = ["11:30-13:30,16:30-19:30", "11:30-14:00,16:00-19:00", "07:30-08:30,11:30-19:00",
               "16:00-19:30"]
+
+# Weekly opening hours of the real-size township: (weight, OSM form, Chinese form, the
+# plain every-day spans the importer reads today, when it is open). A None form is never
+# written (OSM cannot say 工作日); a template whose plain form is exact is written plain.
+WEEK_TRAINING = [
+    (4, "Mo-Fr 16:00-21:00; Sa,Su 08:00-20:00", "周一至周五 16:00-21:00；周六、周日 08:00-20:00",
+     "16:00-21:00", "evenings and weekends"),
+    (3, "Mo-Fr 17:30-21:00; Sa,Su 09:00-12:00,14:00-18:00",
+     "周一至周五 17:30-21:00；周末 09:00-12:00,14:00-18:00", "17:30-21:00", "evenings and weekends"),
+    (3, "Mo-Fr 17:30-21:00", "周一至周五 17:30-21:00", "17:30-21:00", "evenings only"),
+    (2, "Mo,We,Fr 18:00-21:00", "周一、三、五 18:00-21:00", "18:00-21:00", "evenings only"),
+    (3, "Sa,Su 08:30-12:00,13:30-18:00", "周六、周日 08:30-12:00,13:30-18:00",
+     "08:30-12:00,13:30-18:00", "weekends only"),
+    (2, "Sa,Su 09:00-17:00", "周末 09:00-17:00", "09:00-17:00", "weekends only"),
+    (2, "Mo-Sa 14:00-20:00; Su off", "周一至周六 14:00-20:00；周日 休息", "14:00-20:00", "afternoons"),
+    (2, "Mo-Su 09:00-20:00; PH off", "每天 09:00-20:00；节假日 休息", "09:00-20:00", "days"),
+    (3, None, None, "08:30-12:00,13:30-20:30", "every day"),
+    (2, None, None, "09:00-12:00,14:00-21:00", "every day"),
+]
+WEEK_CARE = [
+    (4, "Mo-Fr 11:30-14:00,16:00-19:00", "周一至周五 11:30-14:00,16:00-19:00",
+     "11:30-14:00,16:00-19:00", "school days"),
+    (3, None, "工作日 11:30-13:30,16:30-19:30", "11:30-13:30,16:30-19:30", "school days"),
+    (3, "Mo-Fr 16:30-20:30", "周一至周五 16:30-20:30", "16:30-20:30", "evenings only"),
+    (2, None, "工作日 16:00-19:30；节假日 休息", "16:00-19:30", "school days"),
+    (2, None, None, "07:30-08:30,11:30-19:00", "every day"),
+]
+
+
+def weekly_hours(rng, kind):
+    """One synthetic institution's week: (the text in OSM or Chinese form, or plain when
+    the same every day; the plain spans the importer reads today; when it is open)."""
+    _, osm, chinese, plain, when = weighted(rng, [(t, t[0]) for t in (WEEK_CARE if kind == "care" else WEEK_TRAINING)])
+    if osm is None and chinese is None:
+        return plain, plain, when
+    if osm is None or chinese is None:
+        return osm or chinese, plain, when
+    return (osm if rng.random() < 0.5 else chinese), plain, when
 
 
 def random_point_in(rng, hotspot, extent):
@@ -386,11 +454,14 @@ def osm_institutions(nodes, polys, extent):
                         "subject": "non_subject" if kind == "training" else "",
                         "licence": "licensed", "address": tags.get("addr:street", ""),
                         "lon": pt[0], "lat": pt[1], "open_hours": tags.get("opening_hours", ""),
+                        "week_hours": tags.get("opening_hours", ""),
                         "complaints": 0, "last_inspected": "", "synthetic": "false", "osm": osm})
     return out
 
 
-def synthetic_institutions(rng, hots, extent, count):
+def synthetic_institutions(rng, hots, extent, count, brands=BRANDS, week=False):
+    """`count` made-up institutions inside the hotspots' outlines; `week` gives them
+    weekly opening hours (`week_hours`) beside today's plain every-day spans."""
     places = [h for h in hots if any(in_extent(p, extent) for p in h["ext"])]
     weights = [(h, 1.0 if h.get("dorm") else 3.0 if h["kind"] == "residential_compound" else 2.0)
                for h in places]
@@ -405,7 +476,7 @@ def synthetic_institutions(rng, hots, extent, count):
         subject = "" if kind == "care" else weighted(rng, [("subject", 0.45), ("non_subject", 0.55)])
         pattern = rng.choice(CARE_NAMES if kind == "care" else
                              SUBJECT_NAMES if subject == "subject" else NON_SUBJECT_NAMES)
-        name = pattern.format(b=rng.choice(BRANDS))
+        name = pattern.format(b=rng.choice(brands))
         if name in used_names:
             name += f"（{rng.choice(['二', '三', '四'])}分部）"
         if name in used_names:
@@ -417,10 +488,15 @@ def synthetic_institutions(rng, hots, extent, count):
             day = rng.randrange(0, 320)  # 2026-01-01 .. mid-November
             inspected = date_2026(day)
         address = "海淀区 " + address_in(rng, h)
+        if week:
+            week_hours, hours, open_when = weekly_hours(rng, kind)
+        else:
+            hours = rng.choice(HOURS_CARE if kind == "care" else HOURS_TRAINING)
+            week_hours, open_when = hours, ""
         out.append({"name": name, "kind": kind, "subject": subject, "licence": "licensed",
                     "hidden": h["kind"] == "residential_compound",
                     "address": address, "lon": pt[0], "lat": pt[1],
-                    "open_hours": rng.choice(HOURS_CARE if kind == "care" else HOURS_TRAINING),
+                    "open_hours": hours, "week_hours": week_hours, "open_when": open_when,
                     "complaints": complaints, "last_inspected": inspected, "synthetic": "true",
                     "osm": ""})
     assign_licences(rng, out)
@@ -494,44 +570,97 @@ def feature(props, geometry):
     return {"type": "Feature", "properties": props, "geometry": geometry}
 
 
+# Each township the script makes: where its extract is, where it writes, and what differs.
+TOWNSHIPS = {
+    "sample": {
+        "out": DATA,
+        "osm": "osm/haidian-bupt.osm",
+        "osm_for_import": "osm/haidian-bupt.osm.pbf",
+        "name": "北邮周边示例街道（海淀区西土城路一带）",
+        "seed": 20260301,
+        "institutions": 152,
+        "extent_from_bounds": False,
+        "extent_step": 0.0005,
+        "depot_street": "西土城路",
+        "brands": BRANDS,
+        "week": False,
+    },
+    "haidian-tsinghua": {
+        "out": DATA / "townships" / "haidian-tsinghua",
+        "osm": "osm/haidian-tsinghua.osm.xz",
+        "osm_for_import": "osm/haidian-tsinghua.osm.pbf",
+        "name": "清华园周边示例街道（海淀区成府路一带，实际规模）",
+        "seed": 20261125,
+        "institutions": 500,
+        "extent_from_bounds": True,  # an openstreetmap.org export: its ways reach 10 km out
+        # 0.001° takes in the middle of 华清嘉园, a compound on the southern edge (coverage
+        # counts a hotspot in the cell holding its centre).
+        "extent_step": 0.001,
+        "depot_street": "中关村北大街",
+        "brands": BRANDS_LARGE,
+        "week": True,
+    },
+}
+
+
 def main():
-    nodes, ways, relations = read_osm(OSM)
-    extent = township_extent(nodes)
+    parser = argparse.ArgumentParser(description="Regenerates a township folder from its OSM extract.")
+    parser.add_argument("township", nargs="?", default="sample", choices=sorted(TOWNSHIPS))
+    parser.add_argument("--weekday-hours", action="store_true",
+                        help="write the weekly opening hours into open_hours (needs an importer that reads them)")
+    args = parser.parse_args()
+    make(TOWNSHIPS[args.township], args.weekday_hours)
+
+
+def make(cfg, weekday_hours):
+    out_dir = cfg["out"]
+    osm_path = out_dir / cfg["osm"]
+    nodes, ways, relations = read_osm(osm_path)
+    extent = township_extent(nodes, read_bounds(osm_path) if cfg["extent_from_bounds"] else None,
+                             cfg["extent_step"])
     polys = areas(nodes, ways, relations)
-    rng = random.Random(SEED)
+    rng = random.Random(cfg["seed"])
 
     sch = schools(nodes, polys, extent)
     hots = hotspots(nodes, polys, extent)
     grid = cells(extent)
-    dep = depot(nodes, ways, extent)
+    dep = depot(nodes, ways, extent, cfg["depot_street"])
     real = osm_institutions(nodes, polys, extent)
-    insts = real + synthetic_institutions(rng, hots, extent, N_SYNTHETIC)
+    insts = real + synthetic_institutions(rng, hots, extent, cfg["institutions"] - len(real),
+                                          cfg["brands"], cfg["week"])
     for i, inst in enumerate(insts, 1):
         inst["id"] = f"I{i:03d}"
 
     fields = ["id", "name", "kind", "subject", "licence", "address", "lon", "lat", "open_hours",
               "complaints", "last_inspected", "synthetic"]
-    with open(DATA / "institutions.csv", "w", encoding="utf-8", newline="") as fh:
+    if cfg["week"] and weekday_hours:
+        for inst in insts:
+            inst["open_hours"] = inst["week_hours"]
+    elif cfg["week"]:
+        fields.append("open_hours_week")  # kept as an extra attribute until import reads weeks
+        for inst in insts:
+            inst["open_hours_week"] = inst["week_hours"]
+    with open(out_dir / "institutions.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(fields)
         for inst in insts:
             row = dict(inst, lon=f"{inst['lon']:.7f}", lat=f"{inst['lat']:.7f}")
             w.writerow([row[f] for f in fields])
-    write_geojson(DATA / "schools.geojson", [
+    write_geojson(out_dir / "schools.geojson", [
         feature({"id": s["id"], "name": s["name"], "osm": s["osm"]}, point_geometry(s["lon"], s["lat"]))
         for s in sch])
-    write_geojson(DATA / "hotspots.geojson", [
+    write_geojson(out_dir / "hotspots.geojson", [
         feature({"id": h["id"], "name": h["name"], "kind": h["kind"], "osm": ";".join(h["osm"])},
                 polygon_geometry(h["ext"], h["holes"])) for h in hots])
-    write_geojson(DATA / "cells.geojson", [
+    write_geojson(out_dir / "cells.geojson", [
         feature({"id": c["id"], "name": c["name"], "officer": c["officer"]}, polygon_geometry(c["ext"], []))
         for c in grid])
-    write_geojson(DATA / "depots.geojson", [
+    write_geojson(out_dir / "depots.geojson", [
         feature({"id": dep["id"], "name": dep["name"], "source": dep["how"]}, point_geometry(dep["lon"], dep["lat"]))])
     manifest = {
-        "name": TOWNSHIP,
+        "name": cfg["name"],
         "extent": extent,
-        "osm": "osm/haidian-bupt.osm.pbf",
+        "osm": cfg["osm_for_import"],
         "layers": {
             "institutions": {"file": "institutions.csv", "format": "csv", "crs": "wgs84"},
             "schools": {"file": "schools.geojson", "format": "geojson", "crs": "wgs84"},
@@ -540,7 +669,7 @@ def main():
             "depots": {"file": "depots.geojson", "format": "geojson", "crs": "wgs84"},
         },
     }
-    (DATA / "township.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (out_dir / "township.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
     synth = [i for i in insts if i["synthetic"] == "true"]
     count = lambda key, value: sum(1 for i in synth if i[key] == value)
@@ -552,7 +681,20 @@ def main():
     print(f"institutions {len(insts)}: {len(real)} from OSM, {len(synth)} synthetic "
           f"(training {count('kind', 'training')}, care {count('kind', 'care')}; "
           f"licensed {count('licence', 'licensed')}, registered_only {count('licence', 'registered_only')}, "
-          f"unlicensed {count('licence', 'unlicensed')})", file=sys.stderr)
+          f"unlicensed {count('licence', 'unlicensed')}; "
+          f"{sum(1 for i in synth if i['complaints'] > 0)} with complaints, "
+          f"{sum(1 for i in synth if i['last_inspected'])} inspected before)", file=sys.stderr)
+    if cfg["week"]:
+        forms = {}
+        for i in synth:
+            t = i["week_hours"]
+            form = ("chinese" if any("\u4e00" <= c <= "\u9fff" for c in t)
+                    else "osm" if any(c.isalpha() for c in t) else "plain")
+            forms[form] = forms.get(form, 0) + 1
+        when = {}
+        for i in synth:
+            when[i["open_when"]] = when.get(i["open_when"], 0) + 1
+        print(f"opening hours: forms {forms}; open {when}", file=sys.stderr)
 
 
 if __name__ == "__main__":
