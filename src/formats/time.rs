@@ -90,6 +90,11 @@ impl Zone {
         self.offset.local_minus_utc()
     }
 
+    /// The wall-clock time in this zone now, whatever the computer's own zone is.
+    pub fn now(&self) -> NaiveDateTime {
+        chrono::Utc::now().with_timezone(&self.offset).naive_local()
+    }
+
     /// Reads an instant as leads and devices write it, in township time:
     /// RFC 3339 with an offset (`2025-03-01T01:30:00Z`) is converted to this zone;
     /// `2025-03-01T19:30`, `2025-03-01 19:30[:00]` are township time already; a bare

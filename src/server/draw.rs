@@ -37,7 +37,7 @@ pub async fn post_draw(
         .unwrap_or_else(|| {
             format!(
                 "{} {}",
-                chrono::Local::now().format("%Y-%m-%d"),
+                state.data.today().format("%Y-%m-%d"),
                 &super::auth::new_token()[..16]
             )
         });
@@ -53,7 +53,7 @@ pub async fn post_draw(
             .map(|u| u.username)
             .collect();
         inspectors.sort();
-        let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+        let at = state.data.now().format("%Y-%m-%dT%H:%M:%S").to_string();
         let d = draw(
             &seed,
             req.sites,

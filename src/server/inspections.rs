@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
-use chrono::{Local, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -124,7 +124,7 @@ pub async fn post_inspection(
     ));
     let input = InspectionInput {
         site_id: req.site_id.clone(),
-        at: day.and_time(Local::now().time()),
+        at: day.and_time(state.data.now().time()),
         team_id: user.team.clone().unwrap_or_else(|| "lead".into()),
         result,
         notes: req.notes.filter(|n| !n.trim().is_empty()),

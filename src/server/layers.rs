@@ -76,10 +76,7 @@ pub async fn get_layer(
     };
     // Layers colour by the last 30 days up to today: today is part of the key.
     let fields = if keep.is_some() { "map" } else { "all" };
-    let key = format!(
-        "layer {name} {fields} {}",
-        chrono::Local::now().date_naive()
-    );
+    let key = format!("layer {name} {fields} {}", state.data.today());
     let shared = SAME_FOR_EVERYONE.contains(&name.as_str());
     if let Some(bytes) = shared.then(|| state.data.checked_answer(&key)).flatten() {
         return Ok(geojson_response(bytes));
@@ -145,7 +142,7 @@ fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
             serde_json::to_value(layers::cells(&ws.cells()?, &rows))
         }
         "hotspots" => {
-            let today = chrono::Local::now().date_naive();
+            let today = ws.today()?;
             let scores = hotspots_from_store(ws, today, &ws.rules()?.hotspots)?;
             serde_json::to_value(layers::hotspots(&ws.hotspots()?, &scores))
         }

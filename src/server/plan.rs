@@ -259,7 +259,7 @@ fn current(data: &ServerData, user: &User, query: &PlanQuery) -> Result<Current,
         }
         None => Ok(ws.plans_latest(RECENT_PLANS)?),
     })?;
-    let now = chrono::Local::now().naive_local();
+    let now = data.now();
     let mut hidden = None;
     for s in stored {
         if query.shift.as_deref().is_some_and(|q| q != s.shift) {

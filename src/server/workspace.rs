@@ -20,7 +20,9 @@ use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 
-use chrono::Local;
+use chrono::{NaiveDate, NaiveDateTime};
+
+use crate::formats::time::Zone;
 
 use super::error::ApiError;
 use crate::api::CoverageRow;
@@ -42,6 +44,8 @@ pub struct ServerData {
     stamps: Option<Mutex<Workspace>>,
     /// One gate per answer key: a build at a time, the others wait for it.
     gates: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// The township's time zone: what "now" and "today" mean for it.
+    zone: Zone,
     name: String,
     /// Streets, buildings and water (GeoJSON FeatureCollection), serialised once.
     base_geojson: Bytes,
@@ -129,7 +133,9 @@ impl ServerData {
             Some(p) => Some(Mutex::new(Workspace::open_existing(p)?)),
             None => None,
         };
+        let zone = store.time_zone()?;
         Ok(Self {
+            zone,
             store: Mutex::new(store),
             path,
             readers: Mutex::new(Vec::new()),
@@ -141,6 +147,14 @@ impl ServerData {
             answers: Mutex::new(Answers::default()),
             recheck: AtomicBool::new(true),
         })
+    }
+    /// The township's wall-clock time now (its time zone, not the computer's).
+    pub fn now(&self) -> NaiveDateTime {
+        self.zone.now()
+    }
+    /// The township's date today.
+    pub fn today(&self) -> NaiveDate {
+        self.now().date()
     }
     /// The township's name.
     pub fn township_name(&self) -> &str {
@@ -345,7 +359,7 @@ impl ServerData {
 
 /// The window the map colours cells by: the rules' `map.window_days` up to today.
 pub fn default_window(ws: &Workspace) -> Result<DateWindow, ApiError> {
-    let (from, to) = ws.rules()?.map.window_ending(Local::now().date_naive());
+    let (from, to) = ws.rules()?.map.window_ending(ws.today()?);
     Ok(DateWindow { from, to })
 }
 

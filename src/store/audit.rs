@@ -90,7 +90,7 @@ pub(crate) fn record(
     tx.execute(
         "INSERT INTO audit (at, actor, via, action, subject, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
-            time_text(chrono::Local::now().naive_local()),
+            time_text(super::tracks::township_now(tx)?),
             actor.name,
             actor.via,
             action,

@@ -516,7 +516,7 @@ pub(crate) fn campaign_start(conn: &rusqlite::Connection) -> Result<NaiveDate, S
 
 /// Refuses a record dated in the future or before the campaign data begin.
 pub(crate) fn check_time(conn: &rusqlite::Connection, at: NaiveDateTime) -> Result<(), StoreError> {
-    let now = chrono::Local::now().naive_local();
+    let now = super::tracks::township_now(conn)?;
     check_record_time(at, now, campaign_start(conn)?)
         .map_err(|p| StoreError::invalid("at", p.to_string()))
 }
@@ -554,7 +554,7 @@ pub(super) fn record_tx(
         return Err(StoreError::UnknownSite(input.site_id.clone()));
     }
     ensure_team(tx, &input.team_id)?;
-    let now = time_text(chrono::Local::now().naive_local());
+    let now = time_text(super::tracks::township_now(tx)?);
     tx.execute(
         "INSERT INTO inspections (site_id, at, team_id, result, notes, recorded_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![input.site_id, time_text(input.at), input.team_id, input.result.as_str(), input.notes, now],

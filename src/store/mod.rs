@@ -330,7 +330,8 @@ pub(crate) fn parse_date_text(text: &str) -> Result<NaiveDate, StoreError> {
 }
 
 /// Parses a time as the lead types it: `2025-03-01T19:30`, `2025-03-01 19:30[:00]`,
-/// RFC 3339 (converted to township time, Asia/Shanghai: see
+/// RFC 3339 (converted to China Standard Time — a township elsewhere uses its own
+/// zone's [`Zone::parse_instant`](crate::formats::time::Zone::parse_instant) — see
 /// [`Zone::parse_instant`](crate::formats::time::Zone::parse_instant)), or a bare date
 /// (midnight).
 ///

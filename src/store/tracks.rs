@@ -168,6 +168,17 @@ impl Workspace {
         }
     }
 
+    /// The township's wall-clock time now (in its [`time_zone`](Self::time_zone), not
+    /// the computer's): what "today" and "now" mean for its records and plans.
+    pub fn now(&self) -> Result<NaiveDateTime, StoreError> {
+        township_now(self.conn())
+    }
+
+    /// The township's date today (see [`now`](Self::now)).
+    pub fn today(&self) -> Result<chrono::NaiveDate, StoreError> {
+        Ok(self.now()?.date())
+    }
+
     /// Stores the township's time zone.
     pub fn set_time_zone(&mut self, zone: &Zone) -> Result<(), StoreError> {
         self.set_meta(TIME_ZONE_KEY, zone.name())
@@ -192,6 +203,24 @@ impl Workspace {
             })
         })
     }
+}
+
+/// The township's wall-clock time now, read through any connection to its workspace
+/// (writers inside a transaction use their own).
+pub(crate) fn township_now(conn: &rusqlite::Connection) -> Result<NaiveDateTime, StoreError> {
+    use rusqlite::OptionalExtension;
+    let name: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = ?1",
+            [TIME_ZONE_KEY],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let zone = match name {
+        Some(name) => Zone::parse(&name).map_err(|e| StoreError::corrupt("time zone", e))?,
+        None => Zone::default(),
+    };
+    Ok(zone.now())
 }
 
 /// The `meta` key holding the township's time zone.
@@ -353,5 +382,22 @@ mod tests {
         ws.set_time_zone(&Zone::parse("Asia/Urumqi").unwrap())
             .unwrap();
         assert_eq!(ws.time_zone().unwrap().offset_s(), 6 * 3600);
+    }
+
+    #[test]
+    fn now_is_the_townships_clock_not_the_computers() {
+        let (_dir, mut ws) = workspace();
+        ws.set_time_zone(&Zone::parse("UTC").unwrap()).unwrap();
+        let utc = chrono::Utc::now().naive_utc();
+        let now = ws.now().unwrap();
+        assert!((now - utc).num_seconds().abs() < 60, "{now} vs UTC {utc}");
+        ws.set_time_zone(&Zone::parse("Asia/Urumqi").unwrap())
+            .unwrap();
+        let later = ws.now().unwrap();
+        let hours = (later - utc).num_minutes() as f64 / 60.0;
+        assert!((hours - 6.0).abs() < 0.1, "Urumqi is UTC+6, got {hours} h");
+        // Records are checked against the township's clock: an inspection an hour
+        // ahead of UTC is in the past in Urumqi.
+        assert!(super::township_now(ws.conn()).unwrap() > utc + chrono::Duration::hours(5));
     }
 }

@@ -123,11 +123,11 @@ pub struct HotspotsArgs {
 
 /// `gridpatrol hotspots`.
 pub fn hotspots(args: HotspotsArgs) -> Result<()> {
+    let ws = args.ws.open()?;
     let date = match &args.date {
         Some(d) => day(d, "--date")?,
-        None => chrono::Local::now().date_naive(),
+        None => ws.today()?,
     };
-    let ws = args.ws.open()?;
     let rule = ws.rules()?.hotspots;
     let mut scores = hotspots_from_store(&ws, date, &rule)?;
     if args.flagged {

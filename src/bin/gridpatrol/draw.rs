@@ -88,7 +88,7 @@ pub fn run(args: DrawArgs) -> Result<()> {
     };
     let candidates = draw_candidates(&ws, by)?;
     let sites = ws.institutions()?;
-    let at = chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string();
+    let at = ws.now()?.format("%Y-%m-%dT%H:%M:%S").to_string();
     let d = draw(seed, k, by, &candidates, &args.inspectors, &at)?;
     let entry = ws.draw_append(&canonical_json(&d))?;
     let names: std::collections::HashMap<&str, &str> = sites

@@ -65,11 +65,11 @@ pub fn export(args: ExportArgs) -> Result<()> {
     let ws = args.ws.open()?;
     let to = match &args.to {
         Some(d) => crate::coverage::day(d, "--to")?,
-        None => chrono::Local::now().date_naive(),
+        None => ws.today()?,
     };
     let from = match &args.from {
         Some(d) => crate::coverage::day(d, "--from")?,
-        None => to - chrono::Duration::days(ws.rules()?.map.window_days),
+        None => ws.rules()?.map.window_ending(to).0,
     };
     if matches!(args.what, What::Whitelist | What::Blacklist) {
         let list = if args.what == What::Whitelist {

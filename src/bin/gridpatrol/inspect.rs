@@ -8,7 +8,7 @@ use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use gridpatrol::formats::track::read_track_file_in;
-use gridpatrol::store::{parse_when, InspectionInput, InspectionResult, Workspace};
+use gridpatrol::store::{InspectionInput, InspectionResult, Workspace};
 
 use crate::workspace::WorkspaceArg;
 
@@ -100,7 +100,9 @@ pub fn inspect(args: InspectArgs) -> Result<()> {
     else {
         bail!("SITE, --at, --team and --result are needed");
     };
-    let at = parse_when(&at)
+    let at = ws
+        .time_zone()?
+        .parse_instant(&at)
         .with_context(|| format!("--at {at:?} is not a time such as 2025-03-01T19:30"))?;
     let input = InspectionInput {
         site_id: site.clone(),
@@ -161,6 +163,7 @@ pub fn inspect(args: InspectArgs) -> Result<()> {
 }
 
 fn batch(ws: &mut Workspace) -> Result<()> {
+    let zone = ws.time_zone()?;
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for (n, line) in stdin.lock().lines().enumerate() {
@@ -170,7 +173,8 @@ fn batch(ws: &mut Workspace) -> Result<()> {
         }
         let b: BatchLine =
             serde_json::from_str(&line).with_context(|| format!("stdin line {}", n + 1))?;
-        let at = parse_when(&b.at)
+        let at = zone
+            .parse_instant(&b.at)
             .with_context(|| format!("stdin line {}: bad at {:?}", n + 1, b.at))?;
         let rec = ws.record_inspection(&InspectionInput {
             site_id: b.site,
