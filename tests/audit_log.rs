@@ -148,11 +148,23 @@ fn server_writes_are_logged_with_the_signed_in_user_and_only_leads_read_them() {
         403
     );
     let log = web_support::get_json(&lead, &server.url("/api/audit"));
+    // Every sign-in is on record, under the one who signed in.
+    let signed_in: std::collections::BTreeSet<&str> = log["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["action"] == "sign_in" && e["actor"] == e["subject"])
+        .filter_map(|e| e["actor"].as_str())
+        .collect();
+    assert!(
+        signed_in.contains(web_support::LEAD) && signed_in.contains(web_support::INSPECTOR_A),
+        "{log}"
+    );
     let web: Vec<(String, String, String)> = log["entries"]
         .as_array()
         .unwrap()
         .iter()
-        .filter(|e| e["via"] == "web")
+        .filter(|e| e["via"] == "web" && e["action"] != "sign_in")
         .map(|e| {
             (
                 e["actor"].as_str().unwrap().to_string(),

@@ -250,6 +250,14 @@ fn inspections_feed_coverage_and_exports() {
         ],
     );
     assert!(track.contains("swept"), "{track}");
+    // The track is in the audit log, with the team and what it swept.
+    let audit = ok(&ws, &["audit"]);
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("\ttrack\tT1\t") && l.contains("walk.gpx") && l.contains("swept")),
+        "{audit}"
+    );
 
     let geo = dir.path().join("coverage.geojson");
     let json = ok(

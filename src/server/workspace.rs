@@ -134,6 +134,11 @@ impl ServerData {
             None => None,
         };
         let zone = store.time_zone()?;
+        // Keys a device could no longer resend: dropped once per start.
+        let mut store = store;
+        if store.path().is_some() {
+            store.prune_idempotency_keys()?;
+        }
         Ok(Self {
             zone,
             store: Mutex::new(store),

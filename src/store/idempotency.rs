@@ -52,7 +52,23 @@ pub struct KeyedInspection<'a> {
     pub actor: Option<&'a Actor>,
 }
 
+/// How long a key is kept: longer than a field device may sit offline holding an
+/// unsent record, so a late resend is still recognised.
+pub const KEY_KEPT_DAYS: i64 = 90;
+
 impl Workspace {
+    /// Forgets keys older than [`KEY_KEPT_DAYS`] (the table would otherwise grow with
+    /// every keyed write); gives how many were forgotten.
+    pub fn prune_idempotency_keys(&mut self) -> Result<usize, StoreError> {
+        let cutoff = (Utc::now() - chrono::Duration::days(KEY_KEPT_DAYS)).to_rfc3339();
+        self.write(|tx| {
+            Ok(tx.execute(
+                "DELETE FROM idempotency_keys WHERE created_at < ?1",
+                [cutoff],
+            )?)
+        })
+    }
+
     /// Records an inspection once per key; `answer` gives what to answer for it
     /// (kept for a repeat of the same key).
     pub fn record_inspection_once(
@@ -253,5 +269,25 @@ mod tests {
         assert!(matches!(done[2], Ok(Once::Written(_))));
         assert_eq!(done[3].as_ref().unwrap(), &Once::Replayed("a".into()));
         assert_eq!(ws.counts().unwrap().inspections, 4);
+
+        // Keys past their keeping time are forgotten; recent ones stay.
+        let old = (Utc::now() - chrono::Duration::days(KEY_KEPT_DAYS + 1)).to_rfc3339();
+        ws.conn()
+            .execute(
+                "UPDATE idempotency_keys SET created_at = ?1 WHERE key = 'k1'",
+                [old],
+            )
+            .unwrap();
+        assert_eq!(
+            ws.prune_idempotency_keys().unwrap(),
+            2,
+            "li's and wang's k1"
+        );
+        assert_eq!(ws.prune_idempotency_keys().unwrap(), 0);
+        assert!(matches!(
+            ws.record_inspection_once(fresh, &input, |_| String::new())
+                .unwrap(),
+            Once::Replayed(_)
+        ));
     }
 }

@@ -129,6 +129,7 @@ impl Workspace {
             segments.iter().map(|s| s.segment.clone()).collect(),
             &limits,
         );
+        let actor = self.actor().clone();
         self.write(|tx| {
             ensure_team(tx, team_id)?;
             let mut recorded = Vec::with_capacity(lines.len());
@@ -155,6 +156,13 @@ impl Workspace {
                     swept_m,
                 });
             }
+            let swept_m: f64 = recorded.iter().map(|t| t.swept_m).sum();
+            let detail = format!(
+                "{} line(s) from {source} at {}, {swept_m:.0} m of street swept",
+                recorded.len(),
+                time_text(at)
+            );
+            super::audit::record(tx, &actor, "track", team_id, &detail)?;
             Ok(recorded)
         })
     }

@@ -222,6 +222,16 @@ impl Workspace {
                 "INSERT INTO sessions (token_hash, username, expires_at) VALUES (?1, ?2, ?3)",
                 params![token_hash(&token), username, expires.to_rfc3339()],
             )?;
+            // Who signed in and when is part of the record (failed attempts are not:
+            // a guessing storm must not turn into writes).
+            let detail = format!("session until {}", expires.format("%Y-%m-%d %H:%M UTC"));
+            super::audit::record(
+                tx,
+                &super::Actor::web_user(username),
+                "sign_in",
+                username,
+                &detail,
+            )?;
             Ok(())
         })?;
         Ok(token)
