@@ -270,4 +270,39 @@ mod tests {
         let bytes = to_xlsx(&[&t]).unwrap();
         assert_eq!(&bytes[..2], b"PK");
     }
+
+    /// Reads one file out of an xlsx (a zip) as text.
+    fn part(bytes: &[u8], name: &str) -> String {
+        use std::io::Read;
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+        let mut text = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        text
+    }
+
+    #[test]
+    fn xlsx_keeps_formula_looking_text_as_text() {
+        let hostile = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+1", "-2", "@SUM(A1)"];
+        let t = Table {
+            name: "台账".into(),
+            headers: vec!["名称 name".into(), "数 n".into()],
+            rows: hostile
+                .iter()
+                .map(|h| vec![Value::Text(h.to_string()), Value::Number(3.0)])
+                .collect(),
+        };
+        let bytes = to_xlsx(&[&t]).unwrap();
+        let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+        assert!(!sheet.contains("<f>"), "no cell is a formula: {sheet}");
+        assert!(sheet.contains("<v>3</v>"), "numbers stay numbers: {sheet}");
+        let strings = part(&bytes, "xl/sharedStrings.xml");
+        for h in hostile {
+            let escaped = h.replace('&', "&amp;").replace('"', "&quot;");
+            assert!(
+                strings.contains(&escaped) || strings.contains(h),
+                "{h} kept as a string: {strings}"
+            );
+        }
+        assert!(strings.contains("名称 name"), "{strings}");
+    }
 }
