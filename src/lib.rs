@@ -9,9 +9,9 @@
 //!
 //! 1. [`units`], [`sample`], [`hash_chain`]: units of measure, the bundled sample's
 //!    bytes, the 双随机 draw log's chaining rule
-//! 2. [`crs`]: WGS-84 ⇄ GCJ-02 ⇄ BD-09
-//! 3. [`model`], [`calendar`]: plain data (sites, cells, hotspots, depots); working
-//!    days, holidays and 调休, opening hours by weekday, duty rosters
+//! 2. [`crs`], [`calendar`]: WGS-84 ⇄ GCJ-02 ⇄ BD-09; working days, holidays and
+//!    调休, opening hours by weekday, duty rosters
+//! 3. [`model`]: plain data (sites with their opening hours, cells, hotspots, depots)
 //! 4. [`formats`]: files in and out (GeoJSON, CSV, OSM, GPX, tables, vector tiles)
 //! 5. [`rules`]: the township's rules (shift windows, visit times, overdue days,
 //!    follow-up periods, hotspot scoring, snapping limits, checklists), one typed struct
@@ -21,7 +21,7 @@
 //!    sweeps; cell lookup, track matching and local frames
 //! 8. [`store`]: the SQLite workspace
 //! 9. [`coverage`]: per 网格 figures, hotspots, 双随机 draws, the ledger's tables
-//! 10. [`shift`]: one township shift (日查 / 夜查) as a plan on the streets
+//! 10. [`shift`]: one township shift (日查, 晚查, 夜查, 周末查) as a plan on the streets
 //! 11. [`api`]: the JSON the server answers with and accepts, one typed struct each,
 //!     with its JSON Schema (the server's OpenAPI description is built from them)
 //! 12. [`server`]: the HTTP shell (the CLI is the other shell, in `src/bin`)

@@ -62,7 +62,7 @@ pub enum RulesError {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Rules {
-    /// The day (日查) and night (夜查) shifts.
+    /// The shifts: day (日查), evening and night (夜查), weekend.
     pub shifts: Shifts,
     /// Minutes per visit, by what is visited.
     pub service_minutes: ServiceMinutes,
@@ -114,39 +114,84 @@ impl<'de> Deserialize<'de> for Clock {
     }
 }
 
-/// Both shifts.
+/// The township's shifts: each a window, a break and what it visits. `plan --shift` names
+/// one of them.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Shifts {
     /// 日查: institutions in opening hours.
     pub day: ShiftWindow,
-    /// 夜查: hotspots in the evening.
+    /// 夜查 of institutions open in the evening (托管, 小饭桌, evening classes) and hotspots.
+    pub evening: ShiftWindow,
+    /// 夜查 of hotspots late in the evening.
     pub night: ShiftWindow,
+    /// 周末查: institutions open at the weekend (or on a holiday).
+    pub weekend: ShiftWindow,
 }
 
 impl Default for Shifts {
     fn default() -> Self {
         let at = |h: f64| Clock(h * 3600.0);
+        let lunch = |earliest: f64| {
+            Some(Lunch {
+                earliest: at(earliest),
+                latest: at(13.0),
+                minutes: 60.0,
+            })
+        };
         Self {
             day: ShiftWindow {
                 start: at(8.5),
                 end: at(17.5),
-                lunch: Some(Lunch {
-                    earliest: at(11.5),
-                    latest: at(13.0),
-                    minutes: 60.0,
-                }),
+                lunch: lunch(11.5),
+                visits: None,
+            },
+            evening: ShiftWindow {
+                start: at(17.5),
+                end: at(21.5),
+                lunch: None,
+                visits: None,
             },
             night: ShiftWindow {
                 start: at(19.0),
                 end: at(22.0),
                 lunch: None,
+                visits: None,
+            },
+            weekend: ShiftWindow {
+                start: at(9.0),
+                end: at(17.0),
+                lunch: lunch(11.5),
+                visits: None,
             },
         }
     }
 }
 
-/// A shift's working window and its break.
+/// What a shift visits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Visits {
+    /// Institutions, inside their opening hours on the day.
+    Institutions,
+    /// Hotspots (office buildings, residential compounds), scored for night checks.
+    Hotspots,
+    /// Both: institutions open in the window and hotspots.
+    Both,
+}
+
+impl Visits {
+    /// The shift visits institutions.
+    pub fn institutions(self) -> bool {
+        matches!(self, Visits::Institutions | Visits::Both)
+    }
+    /// The shift visits hotspots.
+    pub fn hotspots(self) -> bool {
+        matches!(self, Visits::Hotspots | Visits::Both)
+    }
+}
+
+/// A shift's working window, its break and what it visits.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShiftWindow {
@@ -157,6 +202,10 @@ pub struct ShiftWindow {
     /// The break, if the shift has one.
     #[serde(default)]
     pub lunch: Option<Lunch>,
+    /// What the shift visits; absent: the shift's own default (day and weekend
+    /// institutions, evening both, night hotspots).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visits: Option<Visits>,
 }
 
 /// A break of `minutes` starting between `earliest` and `latest`.
@@ -623,7 +672,13 @@ impl Rules {
                 return bad(key, &format!("{value}: must be a number above 0"));
             }
         }
-        for (name, shift) in [("day", &self.shifts.day), ("night", &self.shifts.night)] {
+        let shifts = &self.shifts;
+        for (name, shift) in [
+            ("day", &shifts.day),
+            ("evening", &shifts.evening),
+            ("night", &shifts.night),
+            ("weekend", &shifts.weekend),
+        ] {
             if shift.start >= shift.end {
                 return bad(&format!("shifts.{name}"), "start must come before end");
             }

@@ -107,6 +107,13 @@ pub struct Calendar {
     make_up_days: BTreeMap<NaiveDate, String>,
 }
 
+/// China's calendar ([`Calendar::china`]).
+impl Default for Calendar {
+    fn default() -> Self {
+        Calendar::china().clone()
+    }
+}
+
 impl Calendar {
     /// China's calendar as published by the State Council, from the embedded data file.
     pub fn china() -> &'static Calendar {

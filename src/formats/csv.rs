@@ -535,6 +535,37 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
 ";
 
     #[test]
+    fn weekday_hours_are_read_and_bad_hours_name_the_part_not_understood() {
+        let text = "\
+id,name,kind,licence,lon,lat,open_hours
+I1,晚托,care,unlicensed,116.352,39.960,周一至周五 16:00-21:00；周六、周日 08:00-20:00
+I2,书法,training,licensed,116.352,39.960,周一至周五 16:00-21:00；周八 08:00-20:00
+";
+        let e = read_institutions(text.as_bytes(), "i.csv", &opts()).unwrap_err();
+        let m = messages(&e);
+        assert_eq!(m.len(), 1, "{m:#?}");
+        assert!(
+            m[0].starts_with(r#"i.csv line 3, field "open_hours": not opening hours"#),
+            "{}",
+            m[0]
+        );
+        assert!(
+            m[0].contains("周八"),
+            "names the part not understood: {}",
+            m[0]
+        );
+        let good = text.lines().take(2).collect::<Vec<_>>().join("\n");
+        let list = read_institutions(good.as_bytes(), "i.csv", &opts()).unwrap();
+        let saturday = chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        let spans = list[0].open_hours.as_ref().unwrap().schedule();
+        let spans = spans.spans_on(saturday, crate::calendar::Calendar::china());
+        assert_eq!(
+            (spans[0].start, spans[0].end),
+            (8.0 * 3600.0, 20.0 * 3600.0)
+        );
+    }
+
+    #[test]
     fn institutions_read_every_field() {
         let list = read_institutions(INSTITUTIONS.as_bytes(), "i.csv", &opts()).unwrap();
         assert_eq!(list.len(), 2);
@@ -547,7 +578,8 @@ I2,小饭桌,托管,,无证无照,,116.353,39.961,,,,true
                 Licence::Licensed
             )
         );
-        assert_eq!(a.open_hours.as_ref().unwrap().ranges.len(), 2);
+        let hours = a.open_hours.as_ref().unwrap();
+        assert_eq!(hours.to_string(), "08:00-12:00,14:00-20:00");
         assert_eq!(
             (a.complaints, a.last_inspected.unwrap().to_string()),
             (2, "2026-03-05".into())

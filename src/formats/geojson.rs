@@ -30,7 +30,6 @@ use super::text::decode_or_error;
 use crate::model::{
     Cell, Depot, Hotspot, Institution, OpenHours, School, Wgs84Point, Wgs84Polygon,
 };
-use crate::units::format_clock;
 
 /// Reads institutions from a FeatureCollection of Points.
 pub fn read_institutions(
@@ -337,14 +336,9 @@ pub fn polygon_geometry(p: &Wgs84Polygon) -> Value {
     json!({ "type": "Polygon", "coordinates": rings })
 }
 
-/// `08:00-12:00,14:00-20:00`, the form the readers accept.
+/// The opening hours as text the readers accept (OSM syntax; plain ranges for every day).
 pub fn open_hours_text(h: &OpenHours) -> String {
-    let parts: Vec<String> = h
-        .ranges
-        .iter()
-        .map(|r| format!("{}-{}", format_clock(r.start_s), format_clock(r.end_s)))
-        .collect();
-    parts.join(",")
+    h.to_string()
 }
 
 impl ToFeature for Institution {

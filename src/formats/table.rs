@@ -276,13 +276,21 @@ mod tests {
         use std::io::Read;
         let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
         let mut text = String::new();
-        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
+        zip.by_name(name)
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
         text
     }
 
     #[test]
     fn xlsx_keeps_formula_looking_text_as_text() {
-        let hostile = ["=HYPERLINK(\"http://x\",\"点击\")", "+1+1", "-2", "@SUM(A1)"];
+        let hostile = [
+            "=HYPERLINK(\"http://x\",\"点击\")",
+            "+1+1",
+            "-2",
+            "@SUM(A1)",
+        ];
         let t = Table {
             name: "台账".into(),
             headers: vec!["名称 name".into(), "数 n".into()],

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use geo::{Point, Polygon, Rect};
 use serde::{Deserialize, Serialize};
 
-use crate::units::ClockSeconds;
+use crate::calendar::{OpeningHours, OpeningHoursError};
 
 /// A geometry whose coordinates are WGS-84 longitude/latitude degrees (x = lon, y = lat).
 ///
@@ -102,43 +102,40 @@ impl Licence {
     }
 }
 
-/// A time range within a day, in seconds since midnight (`end_s > start_s`).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct TimeRange {
-    /// Start, seconds since local midnight.
-    pub start_s: ClockSeconds,
-    /// End, seconds since local midnight (after `start_s`).
-    pub end_s: ClockSeconds,
-}
-
-/// Opening hours where known: one or more daily ranges such as `08:00-12:00,14:00-20:00`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct OpenHours {
-    /// The daily ranges, in order.
-    pub ranges: Vec<TimeRange>,
-}
+/// A site's opening hours where known: a weekly schedule with holidays and working days
+/// (`周一至周五 16:00-21:00；周六、周日 08:00-20:00`, `Mo-Fr 16:00-21:00`, or a plain
+/// `08:00-12:00,14:00-20:00` meaning every day), read by [`OpeningHours`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenHours(pub OpeningHours);
 
 impl OpenHours {
-    /// Parses `HH:MM-HH:MM[,HH:MM-HH:MM...]`; `None` when the text is not of that form.
+    /// Reads opening hours; `None` when the text is not understood (use [`OpenHours::read`]
+    /// to learn why).
     ///
     /// ```
     /// let h = gridpatrol::model::OpenHours::parse("08:00-12:00, 14:00-20:00").unwrap();
-    /// assert_eq!(h.ranges.len(), 2);
-    /// assert!(gridpatrol::model::OpenHours::parse("12:00-08:00").is_none());
+    /// assert_eq!(h.to_string(), "08:00-12:00,14:00-20:00");
+    /// assert!(gridpatrol::model::OpenHours::parse("12:00-08:00 noon").is_none());
     /// ```
     pub fn parse(text: &str) -> Option<Self> {
-        let mut ranges = Vec::new();
-        for part in text.split([',', ';', '，']) {
-            let (a, b) = part.trim().split_once('-')?;
-            let start_s = crate::units::parse_clock(a)?;
-            let end_s = crate::units::parse_clock(b)?;
-            if end_s <= start_s {
-                return None;
-            }
-            ranges.push(TimeRange { start_s, end_s });
-        }
-        ranges.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-        Some(Self { ranges })
+        Self::read(text).ok()
+    }
+
+    /// Reads opening hours, or says which part of the text was not understood.
+    pub fn read(text: &str) -> Result<Self, OpeningHoursError> {
+        OpeningHours::parse(text).map(Self)
+    }
+
+    /// The schedule, to ask when the site is open on a date.
+    pub fn schedule(&self) -> &OpeningHours {
+        &self.0
+    }
+}
+
+/// The OSM form, which [`OpenHours::parse`] reads back to the same schedule.
+impl std::fmt::Display for OpenHours {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
     }
 }
 
@@ -159,7 +156,7 @@ pub struct Institution {
     pub address: Option<String>,
     /// Where it is (the door, as near as known).
     pub location: Wgs84Point,
-    /// Daily opening hours, local time, if known.
+    /// Opening hours by weekday, local time, if known.
     pub open_hours: Option<OpenHours>,
     /// Complaints and tip-offs (投诉 / 举报) on record.
     pub complaints: u32,

@@ -2,17 +2,19 @@
 //! and prizes, one vehicle per team from its depot, and the travel matrices on the
 //! street network. Sites that cannot be placed on a street are set aside with why.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::priority::{hotspot_worth, institution_class, institution_worth, prizes, PriorityClass};
 use super::{Shift, ShiftInput, ShiftSettings, TownshipError};
+use crate::calendar::Calendar;
 use crate::model::{Depot, Institution, Wgs84Point};
 use crate::network::snap::Snap;
 use crate::plan::problem::{Matrix, Problem, Skills, Stop, TimeWindow, Vehicle};
 use crate::plan::solution::Reason;
 use crate::routing::Router;
 use crate::store::SitePriority;
-use crate::units::{format_clock, ClockSeconds, Seconds};
+use crate::units::{format_clock, ClockSeconds};
 
 /// The skill of a joint inspection (联合检查 with market supervision or fire staff).
 const JOINT: Skills = Skills(1);
@@ -23,9 +25,9 @@ const JOINT: Skills = Skills(1);
 )]
 #[serde(rename_all = "snake_case")]
 pub enum SiteKind {
-    /// A tutoring institution (day shift).
+    /// A tutoring institution.
     Institution,
-    /// A hotspot (night shift).
+    /// A hotspot (office building or residential compound).
     Hotspot,
 }
 
@@ -48,7 +50,7 @@ pub struct Candidate {
     pub lon: f64,
     /// Latitude, WGS-84 degrees.
     pub lat: f64,
-    /// Opening hours as `HH:MM-HH:MM` ranges (empty: unknown or any time).
+    /// Opening hours on the plan's date as `HH:MM-HH:MM` spans (empty: unknown).
     pub open_hours: Vec<String>,
 }
 
@@ -65,7 +67,8 @@ pub struct ShiftProblem {
     pub snaps: Vec<Snap>,
     /// Depot per team (index into the depots given).
     pub team_depots: Vec<Depot>,
-    /// Sites that could not be placed on the network.
+    /// Sites set aside before solving: not near a street, closed that day, or not open
+    /// during the shift.
     pub unreachable: Vec<UnplannedSite>,
 }
 
@@ -82,19 +85,101 @@ pub struct UnplannedSite {
     pub class: PriorityClass,
     /// The site had to be visited on this date.
     pub mandatory: bool,
-    /// `no_time`, `unreachable`, `window_unreachable` or `skill_missing`.
-    pub reason: Reason,
+    /// `no_time`, `unreachable`, `window_unreachable`, `skill_missing`, `closed` or
+    /// `outside_shift`.
+    pub reason: UnplannedReason,
     /// The reason in words, for people.
     pub detail: String,
 }
 
-/// Service must start where the site is open and end before it closes.
-fn opening_windows(inst: &Institution, service_s: Seconds) -> Vec<TimeWindow> {
+/// Why a site is not in the plan: the solver's reasons and the calendar's.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum UnplannedReason {
+    /// No team has the skills the stop needs.
+    SkillMissing,
+    /// No team can get there and back, or the site is not near a street.
+    Unreachable,
+    /// No team can reach it inside its opening hours even with nothing else to do.
+    WindowUnreachable,
+    /// It would fit alone, but not together with the stops of higher priority.
+    NoTime,
+    /// Its opening hours say it is closed all day on the plan's date (weekday or holiday).
+    Closed,
+    /// It opens that day, but not inside this shift's window (another shift may visit it).
+    OutsideShift,
+}
+
+impl UnplannedReason {
+    /// A short English explanation for summaries.
+    pub fn describe(self) -> &'static str {
+        match self {
+            UnplannedReason::SkillMissing => Reason::SkillMissing.describe(),
+            UnplannedReason::Unreachable => Reason::Unreachable.describe(),
+            UnplannedReason::WindowUnreachable => Reason::WindowUnreachable.describe(),
+            UnplannedReason::NoTime => Reason::NoTime.describe(),
+            UnplannedReason::Closed => "closed on this date by its opening hours",
+            UnplannedReason::OutsideShift => "not open during this shift: plan it on another",
+        }
+    }
+}
+
+impl From<Reason> for UnplannedReason {
+    fn from(r: Reason) -> Self {
+        match r {
+            Reason::SkillMissing => UnplannedReason::SkillMissing,
+            Reason::Unreachable => UnplannedReason::Unreachable,
+            Reason::WindowUnreachable => UnplannedReason::WindowUnreachable,
+            Reason::NoTime => UnplannedReason::NoTime,
+        }
+    }
+}
+
+/// When service may start at `inst` on the shift's date: each span it opens that day
+/// (by weekday and holiday), clipped to the shift's window, leaving room for the visit.
+/// `None`: the hours are unknown (any time). Empty: it cannot be visited in this shift.
+fn visit_windows(
+    inst: &Institution,
+    settings: &ShiftSettings,
+    calendar: &Calendar,
+) -> Option<Vec<TimeWindow>> {
+    let hours = inst.open_hours.as_ref()?;
+    let service_s = settings.institution_service_s;
+    let shift = settings.window;
+    Some(
+        hours
+            .schedule()
+            .spans_on(settings.date, calendar)
+            .iter()
+            .map(|span| {
+                let start = span.start.max(shift.start_s);
+                let end = span.end.min(shift.end_s) - service_s;
+                (start, end)
+            })
+            .filter(|&(start, end)| end >= start)
+            .map(|(start, end)| TimeWindow::new(start, end))
+            .collect(),
+    )
+}
+
+/// Whether `inst` is open at some time inside `window` on `date` (unknown hours: yes).
+fn opens_in(inst: &Institution, window: TimeWindow, date: NaiveDate, calendar: &Calendar) -> bool {
+    inst.open_hours.as_ref().is_none_or(|h| {
+        h.schedule()
+            .spans_on(date, calendar)
+            .iter()
+            .any(|s| s.start < window.end_s && s.end > window.start_s)
+    })
+}
+
+/// The day's open spans of `inst` as `HH:MM-HH:MM` (empty: unknown or closed).
+fn open_hours_on(inst: &Institution, date: NaiveDate, calendar: &Calendar) -> Vec<String> {
     inst.open_hours
         .iter()
-        .flat_map(|h| h.ranges.iter())
-        .filter(|r| r.end_s - service_s >= r.start_s)
-        .map(|r| TimeWindow::new(r.start_s, r.end_s - service_s))
+        .flat_map(|h| h.schedule().spans_on(date, calendar))
+        .map(|r| format_range(r.start, r.end))
         .collect()
 }
 
@@ -110,13 +195,19 @@ struct Draft {
     worth: u32,
 }
 
-fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
+/// The institutions the shift may visit; those closed on the date or not open during the
+/// shift are set aside with why (explained, never silently dropped).
+fn institution_drafts(
+    input: &ShiftInput<'_>,
+    settings: &ShiftSettings,
+) -> (Vec<Draft>, Vec<UnplannedSite>) {
     let by_id: std::collections::HashMap<&str, &SitePriority> = input
         .priorities
         .iter()
         .map(|p| (p.site_id.as_str(), p))
         .collect();
     let mut out = Vec::new();
+    let mut set_aside = Vec::new();
     for inst in input.institutions {
         let Some(p) = by_id.get(inst.id.as_str()) else {
             continue;
@@ -127,15 +218,31 @@ fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
             continue;
         }
         let (class, why) = institution_class(p, settings.tip_off_handled_days);
+        let mandatory = class == PriorityClass::Mandatory;
+        let windows = visit_windows(inst, settings, input.calendar);
+        if let Some(reason) = not_open_in_shift(inst, windows.as_deref(), settings, input.calendar)
+        {
+            set_aside.push(UnplannedSite {
+                site_id: inst.id.clone(),
+                name: inst.name.clone(),
+                kind: SiteKind::Institution,
+                class,
+                mandatory,
+                reason,
+                detail: reason.describe().to_string(),
+            });
+            continue;
+        }
+        let calendar = input.calendar;
+        let only_here = settings.shift != Shift::Day
+            && !opens_in(inst, settings.day_window, settings.date, calendar);
+        let mut why = why;
+        if only_here {
+            why.push("not open during the day shift today".into());
+        }
         let mut stop = Stop::new(inst.id.clone(), 0, settings.institution_service_s);
-        stop.windows = opening_windows(inst, settings.institution_service_s);
-        stop.mandatory = class == PriorityClass::Mandatory;
-        let open_hours = inst
-            .open_hours
-            .iter()
-            .flat_map(|h| h.ranges.iter())
-            .map(|r| format_range(r.start_s, r.end_s))
-            .collect();
+        stop.windows = windows.unwrap_or_default();
+        stop.mandatory = mandatory;
         out.push(Draft {
             candidate: Candidate {
                 site_id: inst.id.clone(),
@@ -146,16 +253,39 @@ fn day_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
                 address: inst.address.clone(),
                 lon: inst.location.lon(),
                 lat: inst.location.lat(),
-                open_hours,
+                open_hours: open_hours_on(inst, settings.date, input.calendar),
             },
             stop,
-            worth: institution_worth(p.days_since_inspection),
+            worth: institution_worth(p.days_since_inspection, only_here),
         });
     }
-    out
+    (out, set_aside)
 }
 
-fn night_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
+/// Why an institution cannot be visited in this shift, if it cannot: closed all day, or
+/// open only outside the shift's window (`windows` from [`visit_windows`]).
+fn not_open_in_shift(
+    inst: &Institution,
+    windows: Option<&[TimeWindow]>,
+    settings: &ShiftSettings,
+    calendar: &Calendar,
+) -> Option<UnplannedReason> {
+    let windows = windows?;
+    if !windows.is_empty() {
+        return None;
+    }
+    let opens_that_day = inst
+        .open_hours
+        .as_ref()
+        .is_some_and(|h| h.schedule().is_open_on(settings.date, calendar));
+    Some(if opens_that_day {
+        UnplannedReason::OutsideShift
+    } else {
+        UnplannedReason::Closed
+    })
+}
+
+fn hotspot_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft> {
     input
         .hotspots
         .iter()
@@ -248,12 +378,17 @@ pub fn build_shift(
         depot_location.insert(d.id.clone(), snaps.len());
         snaps.push(snap);
     }
-    let drafts = match settings.shift {
-        Shift::Day => day_drafts(input, settings),
-        Shift::Night => night_drafts(input, settings),
-    };
-    let mut kept = Vec::new();
+    let mut drafts = Vec::new();
     let mut unreachable = Vec::new();
+    if settings.visits.institutions() {
+        let (institutions, set_aside) = institution_drafts(input, settings);
+        drafts.extend(institutions);
+        unreachable.extend(set_aside);
+    }
+    if settings.visits.hotspots() {
+        drafts.extend(hotspot_drafts(input, settings));
+    }
+    let mut kept = Vec::new();
     for d in drafts {
         let point = Wgs84Point::new(d.candidate.lon, d.candidate.lat);
         match router.snap(point, settings.max_snap_m) {
@@ -267,7 +402,7 @@ pub fn build_shift(
                 kind: d.candidate.kind,
                 mandatory: d.candidate.class == PriorityClass::Mandatory,
                 class: d.candidate.class,
-                reason: Reason::Unreachable,
+                reason: UnplannedReason::Unreachable,
                 detail: e.to_string(),
             }),
         }
@@ -328,18 +463,81 @@ pub fn build_shift(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shift::{Shift, TeamSpec};
 
-    #[test]
-    fn windows_leave_room_for_the_visit() {
+    fn institution(hours: &str) -> Institution {
         let mut inst = crate::formats::township::load_sample()
             .unwrap()
             .institutions
             .remove(0);
-        inst.open_hours = crate::model::OpenHours::parse("08:00-08:10,16:00-19:00");
-        let w = opening_windows(&inst, 1200.0);
+        inst.open_hours = Some(crate::model::OpenHours::read(hours).unwrap());
+        inst
+    }
+
+    fn settings(date: &str, shift: Shift) -> ShiftSettings {
+        let date = date.parse().unwrap();
+        ShiftSettings::new(date, shift, vec![TeamSpec::new("A")])
+    }
+
+    fn windows(hours: &str, date: &str, shift: Shift) -> Vec<TimeWindow> {
+        let inst = institution(hours);
+        visit_windows(&inst, &settings(date, shift), Calendar::china()).unwrap()
+    }
+
+    fn not_open(hours: &str, date: &str, shift: Shift) -> Option<UnplannedReason> {
+        let inst = institution(hours);
+        let s = settings(date, shift);
+        let w = visit_windows(&inst, &s, Calendar::china());
+        not_open_in_shift(&inst, w.as_deref(), &s, Calendar::china())
+    }
+
+    const H: f64 = 3600.0;
+
+    #[test]
+    fn windows_are_the_days_spans_clipped_to_the_shift_with_room_for_the_visit() {
+        // Monday 2026-11-23; the day shift runs 08:30-17:30, a visit takes 20 minutes.
+        let w = windows("08:00-08:10,16:00-19:00", "2026-11-23", Shift::Day);
+        assert_eq!(w, vec![TimeWindow::new(16.0 * H, 17.5 * H - 1200.0)]);
+        let evening = windows("17:30-21:00", "2026-11-23", Shift::Evening);
+        assert_eq!(evening, vec![TimeWindow::new(17.5 * H, 21.0 * H - 1200.0)]);
+    }
+
+    #[test]
+    fn the_weekday_decides_the_hours() {
+        let hours = "周一至周五 16:00-21:00；周六、周日 08:00-20:00";
+        let monday = windows(hours, "2026-11-23", Shift::Day);
+        let saturday = windows(hours, "2026-11-28", Shift::Day);
+        assert_eq!(monday, vec![TimeWindow::new(16.0 * H, 17.5 * H - 1200.0)]);
+        assert_eq!(saturday, vec![TimeWindow::new(8.5 * H, 17.5 * H - 1200.0)]);
+    }
+
+    #[test]
+    fn closed_days_follow_the_calendar() {
+        // 1 October is National Day: a 工作日-only site is closed; 12 October 2024 is a
+        // 调休 Saturday, a working day, so it opens.
+        let hours = "工作日 09:00-17:00";
         assert_eq!(
-            w,
-            vec![TimeWindow::new(16.0 * 3600.0, 18.0 * 3600.0 + 2400.0)]
+            not_open(hours, "2024-10-01", Shift::Day),
+            Some(UnplannedReason::Closed)
+        );
+        assert_eq!(not_open(hours, "2024-10-12", Shift::Day), None);
+        assert_eq!(
+            not_open("Mo-Fr 17:30-21:00", "2026-11-28", Shift::Evening),
+            Some(UnplannedReason::Closed)
+        );
+    }
+
+    #[test]
+    fn evening_only_sites_are_outside_the_day_shift_and_inside_the_evening() {
+        let hours = "17:30-21:00";
+        assert_eq!(
+            not_open(hours, "2026-11-23", Shift::Day),
+            Some(UnplannedReason::OutsideShift)
+        );
+        assert_eq!(not_open(hours, "2026-11-23", Shift::Evening), None);
+        assert_eq!(
+            not_open("08:00-12:00", "2026-11-23", Shift::Evening),
+            Some(UnplannedReason::OutsideShift)
         );
     }
 }

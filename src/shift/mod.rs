@@ -34,8 +34,8 @@ use crate::routing::Router;
 /// Why a shift cannot be set up.
 #[derive(Debug, Error)]
 pub enum TownshipError {
-    /// The shift name is neither day nor night; holds it as given.
-    #[error("unknown shift `{0}`: use day or night")]
+    /// The shift name is not one of the township's shifts; holds it as given.
+    #[error("unknown shift `{0}`: use day, evening, night or weekend")]
     UnknownShift(String),
     /// The shift has no team.
     #[error("no teams: give at least one team")]

@@ -101,9 +101,10 @@ fn days_bucket(days: Option<i64>) -> u32 {
 }
 
 /// An institution's worth inside its class: 10, plus up to 4 the longer since its last
-/// visit (so the tie-break never outweighs a second stop).
-pub(super) fn institution_worth(days: Option<i64>) -> u32 {
-    10 + days_bucket(days)
+/// visit, plus 5 when no day team can visit it today (open only in the evening or at the
+/// weekend: this shift is its chance); never enough to outweigh a second stop.
+pub(super) fn institution_worth(days: Option<i64>, only_outside_day_shift: bool) -> u32 {
+    10 + days_bucket(days) + if only_outside_day_shift { 5 } else { 0 }
 }
 
 /// A hotspot's worth inside its class: its score in tenths, plus one so that a hotspot
@@ -122,7 +123,7 @@ pub(super) fn prizes(classes: &[(PriorityClass, u32)]) -> Vec<f64> {
     let span = classes
         .iter()
         .map(|(_, worth)| f64::from(*worth))
-        .fold(f64::from(institution_worth(None)), f64::max);
+        .fold(f64::from(institution_worth(None, false)), f64::max);
     let order = [
         PriorityClass::Routine,
         PriorityClass::NightCheck,
@@ -199,7 +200,11 @@ mod tests {
 
     #[test]
     fn one_higher_class_stop_outweighs_all_lower_ones() {
-        let (oldest, newest) = (institution_worth(None), institution_worth(Some(0)));
+        let (oldest, newest) = (
+            institution_worth(None, false),
+            institution_worth(Some(0), false),
+        );
+        assert!(institution_worth(None, true) < 2 * newest);
         let mut classes = vec![(PriorityClass::Routine, oldest); 50];
         classes.extend(vec![(PriorityClass::Overdue, oldest); 30]);
         classes.push((PriorityClass::Overdue, newest));

@@ -195,7 +195,7 @@ pub fn read_back(
                 kind: c.kind,
                 class: c.class,
                 mandatory: u.mandatory,
-                reason: u.reason,
+                reason: u.reason.into(),
                 detail: u.reason.describe().to_string(),
             }
         })

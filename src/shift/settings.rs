@@ -5,30 +5,79 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::TownshipError;
+use crate::calendar::Calendar;
 use crate::coverage::hotspots::{hotspots_from_store, HotspotScore};
 use crate::model::{Depot, Institution};
 use crate::plan::problem::{Break, TimeWindow};
-use crate::rules::Rules;
+use crate::rules::{Rules, ShiftWindow, Visits};
 use crate::store::{SitePriority, StoreError, Workspace};
 use crate::units::{Metres, Seconds};
 
-/// Which shift: 日查 (institutions) or 夜查 (hotspots).
+/// Which shift: its window, break and what it visits come from the township's rules
+/// ([`crate::rules::Shifts`]).
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Shift {
-    /// 日查: institutions, in opening hours.
+    /// 日查: institutions, in opening hours (default 08:30–17:30).
     Day,
-    /// 夜查: hotspots, in the evening window.
+    /// 晚查 (the evening 夜查): institutions open in the evening and hotspots (default
+    /// 17:30–21:30).
+    Evening,
+    /// 夜查: hotspots, late in the evening (default 19:00–22:00).
     Night,
+    /// 周末查: institutions open at the weekend (default 09:00–17:00).
+    Weekend,
+}
+
+impl Shift {
+    /// Every shift, in the order of the day.
+    pub const ALL: [Shift; 4] = [Shift::Day, Shift::Evening, Shift::Night, Shift::Weekend];
+
+    /// The shift's window, break and visits in `rules`.
+    pub fn rule(self, rules: &Rules) -> &ShiftWindow {
+        match self {
+            Shift::Day => &rules.shifts.day,
+            Shift::Evening => &rules.shifts.evening,
+            Shift::Night => &rules.shifts.night,
+            Shift::Weekend => &rules.shifts.weekend,
+        }
+    }
+
+    /// What the shift visits by `rules` (its own default when the rules do not say).
+    ///
+    /// ```
+    /// use gridpatrol::{rules::{Rules, Visits}, shift::Shift};
+    /// assert_eq!(Shift::Evening.visits(&Rules::default()), Visits::Both);
+    /// assert_eq!(Shift::Night.visits(&Rules::default()), Visits::Hotspots);
+    /// ```
+    pub fn visits(self, rules: &Rules) -> Visits {
+        self.rule(rules).visits.unwrap_or(match self {
+            Shift::Day | Shift::Weekend => Visits::Institutions,
+            Shift::Evening => Visits::Both,
+            Shift::Night => Visits::Hotspots,
+        })
+    }
+
+    /// The shift's name for people: 日查, 晚查, 夜查, 周末查.
+    pub fn name_zh(self) -> &'static str {
+        match self {
+            Shift::Day => "日查",
+            Shift::Evening => "晚查",
+            Shift::Night => "夜查",
+            Shift::Weekend => "周末查",
+        }
+    }
 }
 
 impl std::fmt::Display for Shift {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(match self {
             Shift::Day => "day",
+            Shift::Evening => "evening",
             Shift::Night => "night",
+            Shift::Weekend => "weekend",
         })
     }
 }
@@ -38,7 +87,9 @@ impl std::str::FromStr for Shift {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.trim().to_ascii_lowercase().as_str() {
             "day" | "日查" => Ok(Shift::Day),
+            "evening" | "晚查" => Ok(Shift::Evening),
             "night" | "夜查" => Ok(Shift::Night),
+            "weekend" | "周末查" | "周末" => Ok(Shift::Weekend),
             other => Err(TownshipError::UnknownShift(other.to_string())),
         }
     }
@@ -75,13 +126,18 @@ impl TeamSpec {
 pub struct ShiftSettings {
     /// The day planned (township date).
     pub date: NaiveDate,
-    /// Day or night.
+    /// Which shift.
     pub shift: Shift,
+    /// What the shift visits.
+    pub visits: Visits,
     /// The teams, each one route.
     pub teams: Vec<TeamSpec>,
     /// The shift's working window (seconds since midnight).
     pub window: TimeWindow,
-    /// The lunch break (day shift only by default).
+    /// The day shift's window on this date (日查): in another shift, institutions open
+    /// today only outside it rank first in their class (no day team can visit them).
+    pub day_window: TimeWindow,
+    /// The break (day and weekend shifts by default).
     pub break_: Option<Break>,
     /// Time spent inspecting an institution, seconds.
     pub institution_service_s: Seconds,
@@ -97,8 +153,9 @@ pub struct ShiftSettings {
 
 impl ShiftSettings {
     /// The built-in rules for `shift` on `date` with `teams` (ids): day 08:30–17:30
-    /// with a 60-minute lunch starting 11:30–13:00, night 19:00–22:00; 20 min per
-    /// institution, 30 min per hotspot; sites within 500 m of a street.
+    /// with a 60-minute lunch starting 11:30–13:00, evening 17:30–21:30, night
+    /// 19:00–22:00, weekend 09:00–17:00 with lunch; 20 min per institution, 30 min per
+    /// hotspot; sites within 500 m of a street.
     ///
     /// ```
     /// use gridpatrol::shift::{Shift, ShiftSettings, TeamSpec};
@@ -113,15 +170,14 @@ impl ShiftSettings {
 
     /// The township's `rules` for `shift` on `date` with `teams`.
     pub fn from_rules(rules: &Rules, date: NaiveDate, shift: Shift, teams: Vec<TeamSpec>) -> Self {
-        let window_rule = match shift {
-            Shift::Day => &rules.shifts.day,
-            Shift::Night => &rules.shifts.night,
-        };
+        let window_rule = shift.rule(rules);
         Self {
             date,
             shift,
+            visits: shift.visits(rules),
             teams,
             window: TimeWindow::new(window_rule.start.0, window_rule.end.0),
+            day_window: TimeWindow::new(rules.shifts.day.start.0, rules.shifts.day.end.0),
             break_: window_rule.lunch.as_ref().map(|l| Break {
                 start_window: TimeWindow::new(l.earliest.0, l.latest.0),
                 duration_s: l.minutes * 60.0,
@@ -151,6 +207,8 @@ pub struct ShiftInput<'a> {
     pub hotspots: &'a [HotspotScore],
     /// The depots teams start from.
     pub depots: &'a [Depot],
+    /// Working days and holidays: which opening hours apply on the plan's date.
+    pub calendar: &'a Calendar,
 }
 
 /// The workspace's data for one shift, owned: what [`ShiftInput`] borrows. The CLI, the
@@ -161,22 +219,25 @@ pub struct ShiftData {
     pub institutions: Vec<Institution>,
     /// Priority inputs of every institution on the plan's date.
     pub priorities: Vec<SitePriority>,
-    /// Scored only for the night shift (the day shift visits institutions).
+    /// Scored only for shifts that visit hotspots.
     pub hotspots: Vec<HotspotScore>,
     /// The depots teams start from.
     pub depots: Vec<Depot>,
     /// The township's rules, for [`ShiftSettings::from_rules`].
     pub rules: Rules,
+    /// Working days and holidays ([`Calendar::china`] unless the caller sets another).
+    pub calendar: Calendar,
 }
 
 impl ShiftData {
-    /// Reads the sites, their priorities on `date`, the depots and, for the night
-    /// shift, the hotspot scores.
+    /// Reads the sites, their priorities on `date`, the depots and, for a shift that
+    /// visits hotspots, the hotspot scores.
     pub fn from_store(ws: &Workspace, date: NaiveDate, shift: Shift) -> Result<Self, StoreError> {
         let rules = ws.rules()?;
-        let hotspots = match shift {
-            Shift::Night => hotspots_from_store(ws, date, &rules.hotspots)?,
-            Shift::Day => Vec::new(),
+        let hotspots = if shift.visits(&rules).hotspots() {
+            hotspots_from_store(ws, date, &rules.hotspots)?
+        } else {
+            Vec::new()
         };
         Ok(Self {
             institutions: ws.institutions()?,
@@ -184,6 +245,7 @@ impl ShiftData {
             hotspots,
             depots: ws.depots()?,
             rules,
+            calendar: Calendar::china().clone(),
         })
     }
 
@@ -194,6 +256,7 @@ impl ShiftData {
             priorities: &self.priorities,
             hotspots: &self.hotspots,
             depots: &self.depots,
+            calendar: &self.calendar,
         }
     }
 }
@@ -206,6 +269,11 @@ mod tests {
     fn shift_names_parse_in_both_languages() {
         assert_eq!("夜查".parse::<Shift>().unwrap(), Shift::Night);
         assert_eq!("Day".parse::<Shift>().unwrap(), Shift::Day);
+        assert_eq!("evening".parse::<Shift>().unwrap(), Shift::Evening);
+        assert_eq!("周末查".parse::<Shift>().unwrap(), Shift::Weekend);
+        for shift in Shift::ALL {
+            assert_eq!(shift.to_string().parse::<Shift>().unwrap(), shift);
+        }
         assert!("noon".parse::<Shift>().is_err());
     }
 

@@ -15,9 +15,10 @@ pub enum Viewer<'a> {
     Team(Option<&'a str>),
 }
 
-/// When a non-lead may first see `plan`: the start of a night shift; at once for day.
+/// When a non-lead may first see `plan`: the start of an evening or night shift (夜查 is
+/// not announced); at once for day and weekend shifts.
 pub fn visible_from(plan: &ShiftPlan) -> Option<NaiveDateTime> {
-    (plan.shift == Shift::Night).then(|| {
+    matches!(plan.shift, Shift::Night | Shift::Evening).then(|| {
         let start = chrono::NaiveTime::from_num_seconds_from_midnight_opt(
             plan.window.start_s.clamp(0.0, 86_399.0) as u32,
             0,
@@ -81,5 +82,6 @@ mod tests {
         assert!(plan_as_seen(&p, team, from).is_some());
         assert!(plan_as_seen(&p, Viewer::Lead, from - chrono::Duration::hours(5)).is_some());
         assert_eq!(visible_from(&plan(Shift::Day)), None);
+        assert_eq!(visible_from(&plan(Shift::Evening)), Some(from));
     }
 }

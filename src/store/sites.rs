@@ -179,18 +179,7 @@ pub(crate) fn hotspot_kind_text(k: HotspotKind) -> &'static str {
 }
 
 fn open_hours_text(h: &OpenHours) -> String {
-    let parts: Vec<String> = h
-        .ranges
-        .iter()
-        .map(|r| {
-            format!(
-                "{}-{}",
-                crate::units::format_clock(r.start_s),
-                crate::units::format_clock(r.end_s)
-            )
-        })
-        .collect();
-    parts.join(",")
+    h.to_string()
 }
 
 /// Polygon rings as stored: `[[[lon, lat], ...], ...]`, exterior first, counter-clockwise.

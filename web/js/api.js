@@ -81,7 +81,7 @@
  */
 
 /** @typedef {'mandatory' | 'unlicensed' | 'overdue' | 'night_check' | 'routine'} PriorityClass */
-/** @typedef {'no_time' | 'unreachable' | 'window_unreachable' | 'skill_missing'} UnplannedReason */
+/** @typedef {'no_time' | 'unreachable' | 'window_unreachable' | 'skill_missing' | 'closed' | 'outside_shift'} UnplannedReason */
 /**
  * One visit of a team's route (src/plan `PlannedVisit`, its site flattened in).
  * @typedef {object} PlannedVisit
@@ -142,7 +142,7 @@
  * @property {number} id
  * @property {boolean} viewer_is_lead
  * @property {string} date  `YYYY-MM-DD`
- * @property {'day' | 'night'} shift
+ * @property {'day' | 'evening' | 'night' | 'weekend'} shift
  * @property {string} profile
  * @property {number} seed
  * @property {{ start_s: number, end_s: number }} window

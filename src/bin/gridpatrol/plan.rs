@@ -22,8 +22,10 @@ pub struct PlanArgs {
     /// The day planned (YYYY-MM-DD): priorities are worked out for it.
     #[arg(long)]
     pub date: String,
-    /// `day` (institutions; by default 08:30-17:30) or `night` (hotspots; by default
-    /// 19:00-22:00): the windows are the township's rules (`gridpatrol rules`).
+    /// `day` (institutions; by default 08:30-17:30), `evening` (institutions open in the
+    /// evening and hotspots; 17:30-21:30), `night` (hotspots; 19:00-22:00) or `weekend`
+    /// (institutions; 09:00-17:00): windows and visits are the township's rules
+    /// (`gridpatrol rules`).
     #[arg(long, default_value = "day")]
     pub shift: Shift,
     /// How many teams (named T1..Tn unless --team-names is given).
