@@ -220,6 +220,13 @@ pub struct Lunch {
     pub minutes: f64,
 }
 
+impl Lunch {
+    /// How long the break lasts, in seconds.
+    pub fn duration_s(&self) -> Seconds {
+        self.minutes * 60.0
+    }
+}
+
 /// Minutes per visit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
@@ -685,7 +692,7 @@ impl Rules {
             if let Some(l) = &shift.lunch {
                 let inside = shift.start <= l.earliest
                     && l.earliest <= l.latest
-                    && l.latest.0 + l.minutes * 60.0 <= shift.end.0;
+                    && l.latest.0 + l.duration_s() <= shift.end.0;
                 if !(l.minutes.is_finite() && l.minutes > 0.0 && inside) {
                     return bad(
                         &format!("shifts.{name}.lunch"),

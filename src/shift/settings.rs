@@ -180,7 +180,7 @@ impl ShiftSettings {
             day_window: TimeWindow::new(rules.shifts.day.start.0, rules.shifts.day.end.0),
             break_: window_rule.lunch.as_ref().map(|l| Break {
                 start_window: TimeWindow::new(l.earliest.0, l.latest.0),
-                duration_s: l.minutes * 60.0,
+                duration_s: l.duration_s(),
             }),
             institution_service_s: rules.service_minutes.institution_s(),
             hotspot_service_s: rules.service_minutes.hotspot_s(),
