@@ -169,3 +169,29 @@ fn dry_run_shows_the_changes_field_by_field_and_writes_nothing() {
     let (_, text, _) = import(&ws, &f, &["--dry-run"]);
     assert!(text.starts_with("dry run, nothing written"), "{text}");
 }
+
+#[test]
+fn a_cell_overlapping_a_stored_cell_is_refused_and_nothing_is_imported() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("w.sqlite");
+    ok(&ws, &["init"]);
+    let before = Workspace::open_existing(&ws).unwrap().cells().unwrap();
+    // Half of 第1网格 (C01): fine on its own, not beside the stored cells.
+    let file = dir.path().join("extra-cell.geojson");
+    std::fs::write(
+        &file,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"C99","name":"新网格"},"geometry":{"type":"Polygon","coordinates":[[[116.348,39.9620034],[116.351,39.9620034],[116.351,39.9665],[116.348,39.9665],[116.348,39.9620034]]]}}]}"#,
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let (success, _out, err) = run(&ws, &["import", "cells", path, "--crs", "wgs84"]);
+    assert!(!success, "an overlapping cell was accepted");
+    assert!(
+        err.contains("\"C01\"") && err.contains("\"C99\"") && err.contains("overlaps"),
+        "{err}"
+    );
+    assert_eq!(
+        Workspace::open_existing(&ws).unwrap().cells().unwrap(),
+        before
+    );
+}

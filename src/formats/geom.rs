@@ -239,30 +239,71 @@ pub fn check_cells(
             }
         }
     }
-    let boxes: Vec<_> = cells.iter().map(|(_, p)| p.0.bounding_rect()).collect();
-    for j in 0..cells.len() {
-        for i in 0..j {
-            let (Some(a), Some(b)) = (boxes[i], boxes[j]) else {
+    let polygons: Vec<&Wgs84Polygon> = cells.iter().map(|(_, p)| *p).collect();
+    for overlap in overlapping_cells(&polygons) {
+        let (i, j) = (overlap.first, overlap.second);
+        report(
+            j,
+            format!(
+                "overlaps cell {:?} ({}) over {:.0} % of the smaller cell",
+                cells[i].0,
+                places[i],
+                100.0 * overlap.share
+            ),
+        );
+    }
+}
+
+/// Two cells that overlap beyond [`CELL_SLACK`]: their indices (`first < second`) and
+/// the shared area as a share of the smaller cell.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CellOverlap {
+    /// The earlier cell.
+    pub first: usize,
+    /// The later cell.
+    pub second: usize,
+    /// Shared area / the smaller cell's area.
+    pub share: f64,
+}
+
+/// Every pair of `cells` overlapping beyond [`CELL_SLACK`] of the smaller one.
+///
+/// ```
+/// use geo::{polygon, Polygon};
+/// use gridpatrol::formats::geom::overlapping_cells;
+/// use gridpatrol::model::Wgs84;
+/// let square = |x: f64| Wgs84(polygon![(x: x, y: 0.0), (x: x + 1.0, y: 0.0), (x: x + 1.0, y: 1.0), (x: x, y: 1.0)]);
+/// let (a, b, c) = (square(0.0), square(0.5), square(1.0));
+/// let found = overlapping_cells(&[&a, &b, &c]);
+/// assert_eq!(found.iter().map(|o| (o.first, o.second)).collect::<Vec<_>>(), [(0, 1), (1, 2)]);
+/// ```
+pub fn overlapping_cells(cells: &[&Wgs84Polygon]) -> Vec<CellOverlap> {
+    let areas: Vec<f64> = cells.iter().map(|p| p.0.unsigned_area()).collect();
+    let boxes: Vec<_> = cells.iter().map(|p| p.0.bounding_rect()).collect();
+    let mut found = Vec::new();
+    for second in 0..cells.len() {
+        for first in 0..second {
+            let (Some(a), Some(b)) = (boxes[first], boxes[second]) else {
                 continue;
             };
             if !a.intersects(&b) {
                 continue;
             }
-            let shared = cells[i].1 .0.intersection(&cells[j].1 .0).unsigned_area();
-            let smaller = areas[i].min(areas[j]);
+            let shared = cells[first]
+                .0
+                .intersection(&cells[second].0)
+                .unsigned_area();
+            let smaller = areas[first].min(areas[second]);
             if shared > CELL_SLACK * smaller {
-                report(
-                    j,
-                    format!(
-                        "overlaps cell {:?} ({}) over {:.0} % of the smaller cell",
-                        cells[i].0,
-                        places[i],
-                        100.0 * shared / smaller
-                    ),
-                );
+                found.push(CellOverlap {
+                    first,
+                    second,
+                    share: shared / smaller,
+                });
             }
         }
     }
+    found
 }
 
 /// Reads WKT `POINT`, `POLYGON` or `MULTIPOLYGON` (2-D) into a raw geometry.

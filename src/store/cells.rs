@@ -91,9 +91,35 @@ pub(crate) fn place_segments(tx: &Transaction<'_>) -> Result<(), StoreError> {
 
 /// Places everything again (after the cells changed, and when migrating).
 pub(crate) fn place_everything(tx: &Transaction<'_>) -> Result<(), StoreError> {
+    refuse_overlaps(tx)?;
     place_sites(tx)?;
     place_hotspots(tx)?;
     place_segments(tx)
+}
+
+/// Refuses a set of cells that overlap, as the workspace holds them after an import:
+/// one file is checked as it is read, but a later file's cell may overlap a stored one.
+fn refuse_overlaps(conn: &Connection) -> Result<(), StoreError> {
+    let (ids, polys) = stored_cells(conn)?;
+    let refs: Vec<&Wgs84Polygon> = polys.iter().collect();
+    let problems: Vec<String> = crate::formats::geom::overlapping_cells(&refs)
+        .iter()
+        .map(|o| {
+            format!(
+                "cell {:?} overlaps cell {:?} over {:.0} % of the smaller cell",
+                ids[o.first],
+                ids[o.second],
+                100.0 * o.share
+            )
+        })
+        .collect();
+    match problems.is_empty() {
+        true => Ok(()),
+        false => Err(StoreError::invalid(
+            "cells",
+            format!("{} (nothing imported)", problems.join("; ")),
+        )),
+    }
 }
 
 /// A cell as coverage lists it: no polygon, its cached street metres.
