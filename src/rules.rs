@@ -19,6 +19,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::calendar::DayUnit;
 use crate::model::{InstitutionKind, Licence};
 use crate::units::{format_clock, parse_clock, ClockSeconds, Metres, Seconds};
 
@@ -207,6 +208,13 @@ pub struct Lunch {
     pub minutes: f64,
 }
 
+impl Lunch {
+    /// How long the break lasts, seconds.
+    pub fn duration_s(&self) -> Seconds {
+        self.minutes * 60.0
+    }
+}
+
 /// Minutes per visit.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -287,6 +295,11 @@ pub struct FollowUpRules {
     pub rectify_days: i64,
     /// Days after a closure or a rectification when the 回头看 falls due.
     pub look_back_days: i64,
+    /// How `tip_off_handled_days` counts: `calendar_days` (default) or `working_days`
+    /// (有报必查 within N working days, holidays skipped, 调休 Saturdays counted).
+    pub tip_off_days_unit: DayUnit,
+    /// How `rectify_days` counts: `calendar_days` (default) or `working_days`.
+    pub rectify_days_unit: DayUnit,
 }
 
 impl Default for FollowUpRules {
@@ -295,6 +308,8 @@ impl Default for FollowUpRules {
             tip_off_handled_days: 30,
             rectify_days: 14,
             look_back_days: 30,
+            tip_off_days_unit: DayUnit::CalendarDays,
+            rectify_days_unit: DayUnit::CalendarDays,
         }
     }
 }

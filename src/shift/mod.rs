@@ -23,7 +23,7 @@ pub mod visibility;
 use thiserror::Error;
 
 pub use build::{build_shift, Candidate, ShiftProblem, SiteKind, UnplannedSite};
-pub use priority::{class_name, PriorityClass};
+pub use priority::{class_name, PriorityClass, TipOffWindow};
 pub use read_back::{read_back, PlanSummary, PlannedVisit, ShiftPlan, TeamRoute};
 pub use settings::{Shift, ShiftData, ShiftInput, ShiftSettings, TeamSpec};
 
@@ -40,6 +40,14 @@ pub enum TownshipError {
     /// The shift has no team.
     #[error("no teams: give at least one team")]
     NoTeams,
+    /// No roster team works on the date.
+    #[error("no team is on duty on {date}: {why}")]
+    NoTeamOnDuty {
+        /// The plan's date.
+        date: chrono::NaiveDate,
+        /// Each team and why it is off.
+        why: String,
+    },
     /// A joint team that is not one of the shift's teams; holds its id.
     #[error("joint teams: no team `{0}` in this plan")]
     UnknownJointTeam(String),
