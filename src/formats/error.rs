@@ -78,17 +78,13 @@ pub enum FieldProblem {
     #[error("not a time (RFC 3339, e.g. 2025-03-01T09:30:00Z or 2025-03-01 09:30): {0:?}")]
     /// Not a point in time (RFC 3339, or `YYYY-MM-DD HH:MM` in the township's zone); holds it.
     NotATime(String),
-    #[error("not opening hours ({problem} at character {column}: {part:?}; e.g. `周一至周五 16:00-21:00；周六、周日 08:00-20:00` or `Mo-Fr 16:00-21:00`): {text:?}")]
+    #[error("not opening hours ({} at character {}: {:?}; e.g. `周一至周五 16:00-21:00；周六、周日 08:00-20:00` or `Mo-Fr 16:00-21:00`): {text:?}", why.problem, why.column, why.part)]
     /// Not opening hours; names the part of the text not understood.
     NotOpenHours {
         /// The text as read.
         text: String,
-        /// The part not understood (from where reading stopped to the end of its rule).
-        part: String,
-        /// 1-based character position of that part.
-        column: usize,
-        /// What was expected there.
-        problem: String,
+        /// The part not understood, where, and what was expected there.
+        why: Box<crate::calendar::OpeningHoursError>,
     },
     #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]
     /// A value outside a fixed vocabulary (a kind, a licence status, yes / no).

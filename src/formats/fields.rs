@@ -307,9 +307,7 @@ pub fn date(text: &str) -> Result<NaiveDate, FieldProblem> {
 pub fn open_hours(text: &str) -> Result<OpenHours, FieldProblem> {
     OpenHours::read(text).map_err(|e| FieldProblem::NotOpenHours {
         text: text.to_string(),
-        part: e.part,
-        column: e.column,
-        problem: e.problem,
+        why: Box::new(e),
     })
 }
 
