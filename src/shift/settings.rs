@@ -1,5 +1,5 @@
-//! What the lead chooses for a shift (日查 or 夜查, the teams, the window, the break, the
-//! time per visit) and the workspace's data the shift is planned from.
+//! What the lead chooses for a shift (which shift, the teams, the window, the break, what
+//! it visits, the time per visit) and the workspace's data the shift is planned from.
 
 use chrono::NaiveDate;
 use serde::Serialize;
