@@ -19,6 +19,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
+use crate::calendar::DayUnit;
 use crate::model::{InstitutionKind, Licence};
 use crate::units::{format_clock, parse_clock, ClockSeconds, Metres, Seconds};
 
@@ -144,25 +145,25 @@ impl Default for Shifts {
                 start: at(8.5),
                 end: at(17.5),
                 lunch: lunch(11.5),
-                visits: None,
+                visits: Some(Visits::Institutions),
             },
             evening: ShiftWindow {
                 start: at(17.5),
                 end: at(21.5),
                 lunch: None,
-                visits: None,
+                visits: Some(Visits::Both),
             },
             night: ShiftWindow {
                 start: at(19.0),
                 end: at(22.0),
                 lunch: None,
-                visits: None,
+                visits: Some(Visits::Hotspots),
             },
             weekend: ShiftWindow {
                 start: at(9.0),
                 end: at(17.0),
                 lunch: lunch(11.5),
-                visits: None,
+                visits: Some(Visits::Institutions),
             },
         }
     }
@@ -221,7 +222,7 @@ pub struct Lunch {
 }
 
 impl Lunch {
-    /// How long the break lasts, in seconds.
+    /// How long the break lasts, seconds.
     pub fn duration_s(&self) -> Seconds {
         self.minutes * 60.0
     }
@@ -307,6 +308,11 @@ pub struct FollowUpRules {
     pub rectify_days: i64,
     /// Days after a closure or a rectification when the 回头看 falls due.
     pub look_back_days: i64,
+    /// How `tip_off_handled_days` counts: `calendar_days` (default) or `working_days`
+    /// (有报必查 within N working days, holidays skipped, 调休 Saturdays counted).
+    pub tip_off_days_unit: DayUnit,
+    /// How `rectify_days` counts: `calendar_days` (default) or `working_days`.
+    pub rectify_days_unit: DayUnit,
 }
 
 impl Default for FollowUpRules {
@@ -315,6 +321,8 @@ impl Default for FollowUpRules {
             tip_off_handled_days: 30,
             rectify_days: 14,
             look_back_days: 30,
+            tip_off_days_unit: DayUnit::CalendarDays,
+            rectify_days_unit: DayUnit::CalendarDays,
         }
     }
 }
@@ -800,6 +808,33 @@ mod tests {
             e.starts_with("township.json: key `rules.hotspots.flag`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_township_shapes_its_shifts_and_counts_deadlines_in_working_days() {
+        let text =
+            "[shifts.evening]\nstart = \"18:00\"\nend = \"21:00\"\nvisits = \"institutions\"\n\
+                    [follow_ups]\nrectify_days_unit = \"working_days\"\n";
+        let r = Rules::from_toml(text, "rules.toml").unwrap();
+        assert_eq!(r.shifts.evening.visits, Some(Visits::Institutions));
+        assert_eq!(r.shifts.evening.start, Clock(18.0 * 3600.0));
+        assert_eq!(r.shifts.weekend, Shifts::default().weekend);
+        assert_eq!(r.follow_ups.rectify_days_unit, DayUnit::WorkingDays);
+        assert_eq!(r.follow_ups.tip_off_days_unit, DayUnit::CalendarDays);
+        let bad = Rules::from_toml(
+            "[shifts.weekend]\nstart = \"09:00\"\nend = \"17:00\"\nvisits = \"shops\"\n",
+            "rules.toml",
+        );
+        let e = bad.unwrap_err().to_string();
+        assert!(e.contains("shifts.weekend"), "{e}");
+        let reversed = Rules::from_toml(
+            "[shifts.evening]\nstart = \"21:30\"\nend = \"17:30\"\n",
+            "rules.toml",
+        );
+        assert!(reversed
+            .unwrap_err()
+            .to_string()
+            .contains("key `shifts.evening`"));
     }
 
     #[test]

@@ -17,6 +17,15 @@ fn post_plan(client: &reqwest::blocking::Client, server: &Server, body: Value) -
     (r.status().as_u16(), r.json().unwrap())
 }
 
+/// Publishes plan `id` as `client`: from then on inspectors see it.
+fn publish(client: &reqwest::blocking::Client, server: &Server, id: &Value) -> (u16, Value) {
+    let r = client
+        .post(server.url(&format!("/api/plan/{id}/publish")))
+        .send()
+        .unwrap();
+    (r.status().as_u16(), r.json().unwrap())
+}
+
 fn get(client: &reqwest::blocking::Client, server: &Server, path: &str) -> (u16, Value) {
     let r = client.get(server.url(path)).send().unwrap();
     (r.status().as_u16(), r.json().unwrap())
@@ -53,8 +62,24 @@ fn lead_plans_inspectors_see_their_own_route() {
         assert!(!t["stops"].as_array().unwrap().is_empty());
     }
 
-    // An inspector of team A sees A's route only, and no list of what was left out.
+    // A lead's plan is a draft: inspectors do not see it, and may not publish it.
+    assert_eq!(plan["published"], false);
     let a = server.client_as(INSPECTOR_A);
+    let (status, seen) = get(&a, &server, "/api/plan");
+    assert_eq!(status, 200);
+    assert_eq!(seen["plan"], Value::Null, "a draft is the lead's alone");
+    let (status, _) = publish(&a, &server, &plan["id"]);
+    assert_eq!(status, 403);
+    let (status, _) = get(&a, &server, "/api/plan/sheet/A");
+    assert_eq!(status, 409, "no published plan yet");
+    let (status, published) = publish(&lead, &server, &plan["id"]);
+    assert_eq!(status, 200, "{published}");
+    assert_eq!(published["plan"]["published"], true);
+    let (status, _) = publish(&lead, &server, &json!(999_999));
+    assert_eq!(status, 404);
+
+    // Published: an inspector of team A sees A's route only, and no list of what was
+    // left out.
     let (status, seen) = get(&a, &server, "/api/plan");
     assert_eq!(status, 200);
     assert_eq!(teams_of(&seen["plan"]), ["A"]);
@@ -136,6 +161,7 @@ fn night_plans_are_hidden_from_inspectors_until_the_shift_starts() {
     );
     assert_eq!(status, 200, "{body}");
     assert!(!teams_of(&body["plan"]).is_empty());
+    assert_eq!(publish(&lead, &server, &body["plan"]["id"]).0, 200);
     let (_, seen) = get(&b, &server, "/api/plan?date=2099-06-01");
     assert_eq!(seen["plan"], Value::Null);
     assert_eq!(seen["hidden_until"], "2099-06-01 19:00");
@@ -151,12 +177,13 @@ fn night_plans_are_hidden_from_inspectors_until_the_shift_starts() {
     assert!(!teams_of(&lead_view["plan"]).is_empty());
 
     // A night that has begun (a past date) is shown to its team.
-    let (status, _) = post_plan(
+    let (status, body) = post_plan(
         &lead,
         &server,
         json!({"date": "2020-06-01", "shift": "night", "teams": ["A", "B"], "seconds": 1}),
     );
     assert_eq!(status, 200);
+    assert_eq!(publish(&lead, &server, &body["plan"]["id"]).0, 200);
     let (_, seen) = get(&b, &server, "/api/plan?date=2020-06-01");
     let teams = teams_of(&seen["plan"]);
     assert!(teams.iter().all(|t| t == "B"), "{teams:?}");

@@ -104,6 +104,12 @@ const PROBES: &[Probe] = &[
         "/api/plan",
         [NoSession, Forbidden, Pass],
     ),
+    probe(
+        "POST",
+        "/api/plan/{id}/publish",
+        "/api/plan/1/publish",
+        [NoSession, Forbidden, Pass],
+    ),
     probe("GET", "/api/plan", "/api/plan", [NoSession, Pass, Pass]),
     probe(
         "GET",

@@ -116,6 +116,8 @@ pub struct CoverageAnswer {
 pub struct PagePlan {
     /// The stored plan's id.
     pub id: i64,
+    /// Whether inspectors see it (a lead's plan is a draft until published).
+    pub published: bool,
     /// True when a lead is looking (inspectors see their own team only).
     pub viewer_is_lead: bool,
     /// The plan.

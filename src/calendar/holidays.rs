@@ -107,6 +107,59 @@ pub struct Calendar {
     make_up_days: BTreeMap<NaiveDate, String>,
 }
 
+/// How a period given in days is counted: calendar days, or working days of the
+/// [`Calendar`] (holidays skipped, 调休 Saturdays counted), as the campaign notices count
+/// 整改 deadlines and 有报必查 windows.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum DayUnit {
+    /// Every day counts.
+    #[default]
+    CalendarDays,
+    /// Only the calendar's working days count.
+    WorkingDays,
+}
+
+impl DayUnit {
+    /// The date `n` days of this unit after `date`.
+    ///
+    /// ```
+    /// use gridpatrol::calendar::{Calendar, DayUnit};
+    /// let sep30 = chrono::NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+    /// let due = DayUnit::WorkingDays.add(sep30, 1, Calendar::china());
+    /// assert_eq!(due.to_string(), "2024-10-08"); // 1-7 October is the National Day holiday
+    /// ```
+    pub fn add(self, date: NaiveDate, n: i64, calendar: &Calendar) -> NaiveDate {
+        match self {
+            DayUnit::CalendarDays => date
+                .checked_add_signed(chrono::Duration::days(n))
+                .unwrap_or(NaiveDate::MAX),
+            DayUnit::WorkingDays => {
+                calendar.add_working_days(date, u32::try_from(n.max(0)).unwrap_or(u32::MAX))
+            }
+        }
+    }
+
+    /// How many days of this unit fall after `from` up to and including `to`.
+    pub fn between(self, from: NaiveDate, to: NaiveDate, calendar: &Calendar) -> i64 {
+        match self {
+            DayUnit::CalendarDays => (to - from).num_days(),
+            DayUnit::WorkingDays => i64::from(calendar.working_days_between(from, to)),
+        }
+    }
+}
+
 /// China's calendar ([`Calendar::china`]).
 impl Default for Calendar {
     fn default() -> Self {

@@ -15,7 +15,7 @@ pub mod holidays;
 pub mod opening_hours;
 pub mod roster;
 
-pub use holidays::{Calendar, CalendarError, NoticeSource};
+pub use holidays::{Calendar, CalendarError, DayUnit, NoticeSource};
 pub use opening_hours::{OpenSpan, OpeningHours, OpeningHoursError};
 pub use roster::{DutyRoster, RosterError, TeamDuty, MIN_OFFICERS};
 

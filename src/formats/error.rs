@@ -60,20 +60,6 @@ impl fmt::Display for Place {
     }
 }
 
-/// Opening hours that could not be read, and where.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("not opening hours ({problem} at character {column}: {part:?}; e.g. `周一至周五 16:00-21:00；周六、周日 08:00-20:00` or `Mo-Fr 16:00-21:00`): {text:?}")]
-pub struct OpenHoursProblem {
-    /// The text as read.
-    pub text: String,
-    /// The part not understood (from where reading stopped to the end of its rule).
-    pub part: String,
-    /// 1-based character position of that part.
-    pub column: usize,
-    /// What was expected there.
-    pub problem: String,
-}
-
 /// What is wrong with one field's value.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum FieldProblem {
@@ -92,10 +78,14 @@ pub enum FieldProblem {
     #[error("not a time (RFC 3339, e.g. 2025-03-01T09:30:00Z or 2025-03-01 09:30): {0:?}")]
     /// Not a point in time (RFC 3339, or `YYYY-MM-DD HH:MM` in the township's zone); holds it.
     NotATime(String),
-    #[error("{0}")]
-    /// Not opening hours; names the part of the text not understood (boxed: it is
-    /// rare, and keeps every error small).
-    NotOpenHours(Box<OpenHoursProblem>),
+    #[error("not opening hours ({} at character {}: {:?}; e.g. `周一至周五 16:00-21:00；周六、周日 08:00-20:00` or `Mo-Fr 16:00-21:00`): {text:?}", why.problem, why.column, why.part)]
+    /// Not opening hours; names the part of the text not understood.
+    NotOpenHours {
+        /// The text as read.
+        text: String,
+        /// The part not understood, where, and what was expected there.
+        why: Box<crate::calendar::OpeningHoursError>,
+    },
     #[error("unknown value {value:?}: expected one of {}", accepted.join(", "))]
     /// A value outside a fixed vocabulary (a kind, a licence status, yes / no).
     UnknownValue {

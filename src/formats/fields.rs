@@ -305,13 +305,9 @@ pub fn date(text: &str) -> Result<NaiveDate, FieldProblem> {
 /// Opening hours by weekday (`周一至周五 16:00-21:00；周六 09:00-18:00`, OSM's
 /// `Mo-Fr 16:00-21:00`, or `08:00-12:00,14:00-20:00` for every day).
 pub fn open_hours(text: &str) -> Result<OpenHours, FieldProblem> {
-    OpenHours::read(text).map_err(|e| {
-        FieldProblem::NotOpenHours(Box::new(super::error::OpenHoursProblem {
-            text: text.to_string(),
-            part: e.part,
-            column: e.column,
-            problem: e.problem,
-        }))
+    OpenHours::read(text).map_err(|e| FieldProblem::NotOpenHours {
+        text: text.to_string(),
+        why: Box::new(e),
     })
 }
 

@@ -15,6 +15,8 @@
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
 
+use crate::calendar::{Calendar, DayUnit};
+
 /// What the inspectors found at a site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -127,6 +129,8 @@ pub struct FollowUpPolicy {
     pub rectify_days: i64,
     /// Days after a closure or a finished rectification before the 回头看.
     pub lookback_days: i64,
+    /// How `rectify_days` counts (working days use [`Calendar::china`]).
+    pub rectify_days_unit: DayUnit,
 }
 
 /// What a visit does to a site's follow-ups and status.
@@ -151,7 +155,7 @@ pub struct FollowUpEffects {
 /// use chrono::NaiveDate;
 /// use gridpatrol::model::follow_up::*;
 /// let day = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
-/// let policy = FollowUpPolicy { rectify_days: 14, lookback_days: 30 };
+/// let policy = FollowUpPolicy { rectify_days: 14, lookback_days: 30, rectify_days_unit: Default::default() };
 /// let closure = OpenFollowUp { id: 7, kind: FollowUpKind::Closure, due: Some(day) };
 /// let visit = Visit { day, result: InspectionResult::Compliant, rectify_by: None, close: false, lookback_days: None };
 /// let e = next_follow_ups(true, &[closure], &visit, &policy);
@@ -197,7 +201,10 @@ pub fn next_follow_ups(
             (Some(_), None) => {}
             (None, due) => e.open.push((
                 FollowUpKind::Rectification,
-                due.unwrap_or(visit.day + Duration::days(policy.rectify_days)),
+                due.unwrap_or_else(|| {
+                    let unit = policy.rectify_days_unit;
+                    unit.add(visit.day, policy.rectify_days, Calendar::china())
+                }),
             )),
         },
         InspectionResult::Closed | InspectionResult::NotFound => {
@@ -230,7 +237,36 @@ mod tests {
     const POLICY: FollowUpPolicy = FollowUpPolicy {
         rectify_days: 14,
         lookback_days: 30,
+        rectify_days_unit: DayUnit::CalendarDays,
     };
+
+    #[test]
+    fn a_rectify_deadline_in_working_days_skips_national_day_and_counts_the_make_up_saturday() {
+        let policy = FollowUpPolicy {
+            rectify_days: 5,
+            rectify_days_unit: DayUnit::WorkingDays,
+            ..POLICY
+        };
+        // A hazard found on Monday 30 September 2024: 1-7 October is the holiday, and
+        // Saturday 12 October a 调休 working day, so the 5th working day is 12 October.
+        let mut v = visit(1, InspectionResult::Hazard);
+        v.day = NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
+        let e = next_follow_ups(false, &[], &v, &policy);
+        let due = NaiveDate::from_ymd_opt(2024, 10, 12).unwrap();
+        assert_eq!(e.open, vec![(FollowUpKind::Rectification, due)]);
+        // Counted in calendar days, as before: 5 October.
+        let e = next_follow_ups(
+            false,
+            &[],
+            &v,
+            &FollowUpPolicy {
+                rectify_days: 5,
+                ..POLICY
+            },
+        );
+        let due = NaiveDate::from_ymd_opt(2024, 10, 5).unwrap();
+        assert_eq!(e.open, vec![(FollowUpKind::Rectification, due)]);
+    }
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2025, 3, d).unwrap()

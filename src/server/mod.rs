@@ -268,6 +268,7 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ),
         ("GET", "/api/coverage", get(coverage::get_coverage)),
         ("POST", "/api/plan", post(plan::post_plan)),
+        ("POST", "/api/plan/{id}/publish", post(plan::publish_plan)),
         ("GET", "/api/plan", get(plan::get_plan)),
         ("GET", "/api/plan/sheet/{team}", get(plan::get_sheet)),
         (

@@ -121,6 +121,10 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             body: Some(request::<PlanRequest>),
             ..op("排班 Plan a shift (leads)", answer::<PlanAnswer>)
         },
+        ("POST", "/api/plan/{id}/publish") => op(
+            "发布计划 Publish a draft plan so inspectors see it (leads)",
+            answer::<PlanAnswer>,
+        ),
         ("GET", "/api/plan") => Operation {
             query: Some(request::<PlanQuery>),
             ..op("当前计划 The plan this user may see", answer::<PlanAnswer>)

@@ -184,7 +184,8 @@ fn make_plan(
     })
 }
 
-/// Plans a shift and keeps it; answers the plan as the lead sees it.
+/// Plans a shift and keeps it as a draft (inspectors do not see it until it is
+/// published); answers the plan as the lead sees it.
 pub async fn post_plan(
     State(state): State<AppState>,
     Signed(user): Signed,
@@ -195,14 +196,35 @@ pub async fn post_plan(
     let plan = tokio::task::spawn_blocking(move || -> Result<PagePlan, ApiError> {
         let plan = make_plan(&state.data, &state.planner, &settings, &options, profile)?;
         let body = serde_json::to_string(&plan).map_err(ApiError::internal)?;
-        let id = state.data.store_as(&user.name)?.plan_save(
+        let id = state.data.store_as(&user.name)?.plan_save_draft(
             &plan.date.to_string(),
             &plan.shift.to_string(),
             None,
             &body,
         )?;
         tracing::info!(id, date = %plan.date, shift = %plan.shift, planned = plan.summary.planned, "plan made");
-        Ok(for_page(id, plan, &user))
+        Ok(for_page(id, plan, &user, false))
+    })
+    .await
+    .map_err(ApiError::internal)??;
+    Ok(axum::Json(PlanAnswer {
+        plan: Some(plan),
+        hidden_until: None,
+    }))
+}
+
+/// Publishes a lead's draft (logged): from now on inspectors see it.
+pub async fn publish_plan(
+    State(state): State<AppState>,
+    Signed(user): Signed,
+    Path(id): Path<i64>,
+) -> Result<axum::Json<PlanAnswer>, ApiError> {
+    let plan = tokio::task::spawn_blocking(move || -> Result<PagePlan, ApiError> {
+        let stored = state.data.store_as(&user.name)?.plan_publish(id)?;
+        let stored = stored.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
+        let plan: ShiftPlan = serde_json::from_str(&stored.body).map_err(ApiError::internal)?;
+        tracing::info!(id, date = %plan.date, shift = %plan.shift, "plan published");
+        Ok(for_page(id, plan, &user, stored.published))
     })
     .await
     .map_err(ApiError::internal)??;
@@ -231,10 +253,12 @@ fn visible(plan: &ShiftPlan, user: &User, now: NaiveDateTime) -> Option<ShiftPla
     plan_as_seen(plan, viewer, now)
 }
 
-/// The page's view of a plan: the plan (each team coloured), its id, who looks.
-fn for_page(id: i64, plan: ShiftPlan, user: &User) -> PagePlan {
+/// The page's view of a plan: the plan (each team coloured), its id, whether it is
+/// published, who looks.
+fn for_page(id: i64, plan: ShiftPlan, user: &User, published: bool) -> PagePlan {
     PagePlan {
         id,
+        published,
         viewer_is_lead: user.is_lead(),
         plan: plan.with_colours(),
     }
@@ -242,7 +266,8 @@ fn for_page(id: i64, plan: ShiftPlan, user: &User) -> PagePlan {
 
 /// What [`current`] found: the plan (filtered for the user) or why there is none.
 enum Current {
-    Plan(i64, ShiftPlan),
+    /// The plan's id, the plan, and whether it is published.
+    Plan(i64, ShiftPlan, bool),
     /// A plan exists but this user may not see it yet.
     Hidden(NaiveDateTime),
     None,
@@ -265,11 +290,14 @@ fn current(data: &ServerData, user: &User, query: &PlanQuery) -> Result<Current,
         if query.shift.as_deref().is_some_and(|q| q != s.shift) {
             continue;
         }
+        if !s.published && !user.is_lead() {
+            continue; // a lead's draft: inspectors keep the published plan
+        }
         let Ok(plan) = serde_json::from_str::<ShiftPlan>(&s.body) else {
             continue; // a plan written by another version: skip, do not fail the page
         };
         match visible(&plan, user, now) {
-            Some(p) => return Ok(Current::Plan(s.id, p)),
+            Some(p) => return Ok(Current::Plan(s.id, p, s.published)),
             None => hidden = hidden.or(visible_from(&plan)),
         }
     }
@@ -293,8 +321,8 @@ pub async fn get_plan(
     Query(query): Query<PlanQuery>,
 ) -> Result<axum::Json<PlanAnswer>, ApiError> {
     Ok(axum::Json(match current_for(state, user, query).await? {
-        (Current::Plan(id, plan), user) => PlanAnswer {
-            plan: Some(for_page(id, plan, &user)),
+        (Current::Plan(id, plan, published), user) => PlanAnswer {
+            plan: Some(for_page(id, plan, &user, published)),
             hidden_until: None,
         },
         (Current::Hidden(from), _) => PlanAnswer {
@@ -308,20 +336,23 @@ pub async fn get_plan(
     }))
 }
 
-/// One team's route from the current plan, if this user may see it.
+/// One team's route from the current plan, if this user may see it (with whether the
+/// plan is published).
 async fn team_route(
     state: AppState,
     user: User,
     query: PlanQuery,
     team: &str,
-) -> Result<(i64, ShiftPlan, usize, User), ApiError> {
+) -> Result<(i64, ShiftPlan, usize, User, bool), ApiError> {
     match current_for(state, user, query).await? {
-        (Current::Plan(id, plan), user) => match plan.teams.iter().position(|t| t.team == team) {
-            Some(i) => Ok((id, plan, i, user)),
-            None => Err(ApiError::not_found(format!(
-                "no route for team `{team}` in the plan you may see"
-            ))),
-        },
+        (Current::Plan(id, plan, published), user) => {
+            match plan.teams.iter().position(|t| t.team == team) {
+                Some(i) => Ok((id, plan, i, user, published)),
+                None => Err(ApiError::not_found(format!(
+                    "no route for team `{team}` in the plan you may see"
+                ))),
+            }
+        }
         (Current::Hidden(from), _) => Err(ApiError::forbidden(format!(
             "the night plan is shown from {}",
             from.format("%Y-%m-%d %H:%M")
@@ -338,7 +369,7 @@ pub async fn get_sheet(
     Query(query): Query<PlanQuery>,
 ) -> Result<axum::Json<SheetAnswer>, ApiError> {
     let township = state.data.township_name().to_string();
-    let (id, plan, i, _) = team_route(state, user, query, &team).await?;
+    let (id, plan, i, _, _) = team_route(state, user, query, &team).await?;
     let plan = plan.with_colours();
     Ok(axum::Json(SheetAnswer {
         township,
@@ -351,7 +382,7 @@ pub async fn get_sheet(
 
 /// `routes-{team}.gpx`: the team's route for a field device.
 pub async fn team_gpx(state: AppState, user: User, team: &str) -> Result<Vec<u8>, ApiError> {
-    let (_, plan, i, _) = team_route(state, user, PlanQuery::default(), team).await?;
+    let (_, plan, i, _, _) = team_route(state, user, PlanQuery::default(), team).await?;
     Ok(plan.teams[i].to_gpx(plan.date, plan.shift).into_bytes())
 }
 
@@ -362,7 +393,7 @@ pub fn routes_layer(data: &ServerData, user: Option<&User>) -> Result<Value, Api
         None => Current::None,
     };
     Ok(match plan {
-        Current::Plan(_, plan) => plan.with_colours().to_geojson(),
+        Current::Plan(_, plan, _) => plan.with_colours().to_geojson(),
         _ => {
             serde_json::to_value(FeatureCollection::<Value>::of([])).map_err(ApiError::internal)?
         }

@@ -5,7 +5,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::priority::{hotspot_worth, institution_class, institution_worth, prizes, PriorityClass};
+use super::priority::{
+    hotspot_worth, institution_class, institution_worth, prizes, PriorityClass, TipOffWindow,
+};
 use super::{Shift, ShiftInput, ShiftSettings, TownshipError};
 use crate::calendar::Calendar;
 use crate::model::{Depot, Institution, Wgs84Point};
@@ -217,7 +219,11 @@ fn institution_drafts(
         if p.closed && !look_back_due {
             continue;
         }
-        let (class, why) = institution_class(p, settings.tip_off_handled_days);
+        let tip_offs = TipOffWindow {
+            days: settings.tip_off_handled_days,
+            unit: settings.tip_off_days_unit,
+        };
+        let (class, why) = institution_class(p, &tip_offs, settings.date, input.calendar);
         let mandatory = class == PriorityClass::Mandatory;
         let windows = visit_windows(inst, settings, input.calendar);
         if let Some(reason) = not_open_in_shift(inst, windows.as_deref(), settings, input.calendar)

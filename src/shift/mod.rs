@@ -1,15 +1,19 @@
-//! One shift of the township (日查 or 夜查) planned as routes on real streets: the
-//! township's side of planning, on top of the generic solver in [`crate::plan`].
+//! One shift of the township (日查, 晚查, 夜查 or 周末查) planned as routes on real
+//! streets: the township's side of planning, on top of the generic solver in [`crate::plan`].
 //!
-//! - [`settings`]: the shift, its teams, window, break and visit times; the workspace's
-//!   data it is planned from. Day shift (default 08:30–17:30, a one-hour lunch break
-//!   starting 11:30–13:00): institutions, 20 min each, inside their opening hours.
-//!   Night shift (default 19:00–22:00): hotspots, 30 min sweep each.
+//! - [`settings`]: the shift, its teams, window, break, what it visits and visit times;
+//!   the workspace's data it is planned from. The shifts are the township's rules
+//!   ([`crate::rules::Shifts`]): day (default 08:30–17:30, a one-hour lunch starting
+//!   11:30–13:00) visits institutions; evening (17:30–21:30) institutions open in the
+//!   evening and hotspots; night (19:00–22:00) hotspots; weekend (09:00–17:00)
+//!   institutions. A stop's windows are its opening hours on that weekday (holidays by
+//!   the [`crate::calendar::Calendar`]) clipped to the shift; 20 min per institution,
+//!   30 min per hotspot.
 //! - [`priority`]: a site's priority class and the prizes that make the solver follow it.
 //! - [`build`]: the shift as the solver's problem (stops, vehicles, matrices).
 //! - [`mod@read_back`]: the solution as routes for people, with what was left out and why.
 //! - [`output`]: GeoJSON, GPX and the terminal summary.
-//! - [`teams`]: the teams as the lead asks for them, checked.
+//! - [`teams`]: the teams as the lead asks for them, checked, or from a duty roster.
 //! - [`visibility`]: who sees a plan, and from when.
 
 pub mod build;
@@ -23,7 +27,7 @@ pub mod visibility;
 use thiserror::Error;
 
 pub use build::{build_shift, Candidate, ShiftProblem, SiteKind, UnplannedSite};
-pub use priority::{class_name, PriorityClass};
+pub use priority::{class_name, PriorityClass, TipOffWindow};
 pub use read_back::{read_back, PlanSummary, PlannedVisit, ShiftPlan, TeamRoute};
 pub use settings::{Shift, ShiftData, ShiftInput, ShiftSettings, TeamSpec};
 
@@ -40,6 +44,14 @@ pub enum TownshipError {
     /// The shift has no team.
     #[error("no teams: give at least one team")]
     NoTeams,
+    /// No roster team works on the date.
+    #[error("no team is on duty on {date}: {why}")]
+    NoTeamOnDuty {
+        /// The plan's date.
+        date: chrono::NaiveDate,
+        /// Each team and why it is off.
+        why: String,
+    },
     /// A joint team that is not one of the shift's teams; holds its id.
     #[error("joint teams: no team `{0}` in this plan")]
     UnknownJointTeam(String),

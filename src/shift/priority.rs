@@ -6,8 +6,10 @@
 //! higher class outweighs every stop of the lower classes together: the solver's
 //! "maximise the prize" is then exactly this order.
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::calendar::{Calendar, DayUnit};
 use crate::model::Licence;
 use crate::store::SitePriority;
 
@@ -51,17 +53,37 @@ pub fn class_name(c: PriorityClass) -> &'static str {
     }
 }
 
-/// The class of an institution on the plan's date, with reasons.
-/// Tip-offs count as answered by an inspection at most `tip_off_handled_days` old
-/// (complaint counts carry no dates).
+/// How long an inspection answers a site's tip-offs (有报必查: complaint counts carry no
+/// dates, so a tip-off counts as answered by an inspection at most this old).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TipOffWindow {
+    /// The window's length.
+    pub days: i64,
+    /// Calendar days or working days.
+    pub unit: DayUnit,
+}
+
+impl TipOffWindow {
+    /// Whether an inspection of `p` answers its tip-offs on `date`.
+    fn answered(&self, p: &SitePriority, date: NaiveDate, calendar: &Calendar) -> bool {
+        match (self.unit, p.last_inspected) {
+            (DayUnit::WorkingDays, Some(last)) => {
+                DayUnit::WorkingDays.between(last, date, calendar) <= self.days
+            }
+            _ => p.days_since_inspection.is_some_and(|d| d <= self.days),
+        }
+    }
+}
+
+/// The class of an institution on `date`, with reasons.
 pub(super) fn institution_class(
     p: &SitePriority,
-    tip_off_handled_days: i64,
+    tip_offs: &TipOffWindow,
+    date: NaiveDate,
+    calendar: &Calendar,
 ) -> (PriorityClass, Vec<String>) {
     let mut why = Vec::new();
-    let recent = p
-        .days_since_inspection
-        .is_some_and(|d| d <= tip_off_handled_days);
+    let recent = tip_offs.answered(p, date, calendar);
     if p.complaints > 0 && !recent {
         why.push(format!("tip-offs: {}", p.complaints));
     }
@@ -170,8 +192,12 @@ mod tests {
 
     #[test]
     fn classes_follow_the_campaign_order() {
-        let handled = crate::rules::FollowUpRules::default().tip_off_handled_days;
-        let class = |p: &SitePriority| institution_class(p, handled).0;
+        let tip_offs = TipOffWindow {
+            days: crate::rules::FollowUpRules::default().tip_off_handled_days,
+            unit: DayUnit::CalendarDays,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let class = |p: &SitePriority| institution_class(p, &tip_offs, today, Calendar::china()).0;
         assert_eq!(
             class(&priority("a", Licence::Licensed, 2, Some(90))),
             PriorityClass::Mandatory
@@ -196,6 +222,33 @@ mod tests {
         let mut due = priority("f", Licence::Licensed, 0, Some(10));
         due.reinspection_due_now = true;
         assert_eq!(class(&due), PriorityClass::Mandatory);
+    }
+
+    #[test]
+    fn a_tip_off_window_in_working_days_skips_the_national_day_holiday() {
+        // Inspected on 27 September 2024; a tip-off window of 5 working days.
+        let mut p = priority("a", Licence::Licensed, 1, None);
+        p.last_inspected = NaiveDate::from_ymd_opt(2024, 9, 27);
+        p.overdue = false;
+        let mut on = |d: u32| {
+            let date = NaiveDate::from_ymd_opt(2024, 10, d).unwrap();
+            p.days_since_inspection = p.last_inspected.map(|l| (date - l).num_days());
+            let working = TipOffWindow {
+                days: 5,
+                unit: DayUnit::WorkingDays,
+            };
+            let calendar_days = TipOffWindow {
+                days: 5,
+                unit: DayUnit::CalendarDays,
+            };
+            (
+                institution_class(&p, &working, date, Calendar::china()).0,
+                institution_class(&p, &calendar_days, date, Calendar::china()).0,
+            )
+        };
+        // 29 Sep (a 调休 Sunday), 30 Sep, then 8-10 October: the 5th working day is 10 Oct.
+        assert_eq!(on(10), (PriorityClass::Routine, PriorityClass::Mandatory));
+        assert_eq!(on(11).0, PriorityClass::Mandatory);
     }
 
     #[test]

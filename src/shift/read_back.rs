@@ -50,6 +50,9 @@ pub struct TeamRoute {
     /// The team's colour on the map, the route sheet and the exports (`#rrggbb`).
     #[serde(default)]
     pub color: String,
+    /// The officers on duty in the team (from a roster; empty when not named).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<String>,
     /// The depot the team starts from and returns to.
     pub depot_id: String,
     /// The depot's name.
@@ -165,9 +168,17 @@ pub fn read_back(
                 leg_duration_s: v.leg_duration_s,
             })
             .collect();
+        let members = shift
+            .settings
+            .teams
+            .iter()
+            .find(|t| t.id == r.vehicle_id)
+            .map(|t| t.members.clone())
+            .unwrap_or_default();
         teams.push(TeamRoute {
             team: r.vehicle_id.clone(),
             color: super::output::team_colour(teams.len()).to_string(),
+            members,
             depot_id: depot.id.clone(),
             depot_name: depot.name.clone(),
             depot_lon: depot.location.lon(),

@@ -1,11 +1,11 @@
-//! What the lead chooses for a shift (日查 or 夜查, the teams, the window, the break, the
-//! time per visit) and the workspace's data the shift is planned from.
+//! What the lead chooses for a shift (which shift, the teams, the window, the break, what
+//! it visits, the time per visit) and the workspace's data the shift is planned from.
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::TownshipError;
-use crate::calendar::Calendar;
+use crate::calendar::{Calendar, DayUnit};
 use crate::coverage::hotspots::{hotspots_from_store, HotspotScore};
 use crate::model::{Depot, Institution};
 use crate::plan::problem::{Break, TimeWindow};
@@ -106,16 +106,19 @@ pub struct TeamSpec {
     pub max_stops: Option<usize>,
     /// The team has market-supervision / fire staff for joint inspections (联合检查).
     pub joint: bool,
+    /// The officers on duty in the team that day (from a roster); empty: not named.
+    pub members: Vec<String>,
 }
 
 impl TeamSpec {
-    /// A team with the default depot and no stop limit.
+    /// A team with the default depot, no stop limit and no named members.
     pub fn new(id: impl Into<String>) -> Self {
         Self {
             id: id.into(),
             depot_id: None,
             max_stops: None,
             joint: false,
+            members: Vec::new(),
         }
     }
 }
@@ -147,6 +150,8 @@ pub struct ShiftSettings {
     pub max_snap_m: Metres,
     /// An inspection this recent answers a site's tip-offs.
     pub tip_off_handled_days: i64,
+    /// Whether `tip_off_handled_days` counts calendar days or working days.
+    pub tip_off_days_unit: DayUnit,
     /// Sites that need a joint inspection: only a `joint` team may visit them.
     pub joint_sites: Vec<String>,
 }
@@ -186,6 +191,7 @@ impl ShiftSettings {
             hotspot_service_s: rules.service_minutes.hotspot_s(),
             max_snap_m: rules.snapping.max_site_to_street_m,
             tip_off_handled_days: rules.follow_ups.tip_off_handled_days,
+            tip_off_days_unit: rules.follow_ups.tip_off_days_unit,
             joint_sites: Vec::new(),
         }
     }

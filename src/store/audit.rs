@@ -59,8 +59,8 @@ pub struct AuditEntry {
     pub actor: String,
     /// Through what: the web server or the command line.
     pub via: String,
-    /// `inspection`, `night_check`, `plan`, `draw`, `import`, `user_add`, `site_reopen`,
-    /// `track` (a swept street track), `sign_in`.
+    /// `inspection`, `night_check`, `plan`, `plan_publish`, `draw`, `import`, `user_add`,
+    /// `site_reopen`, `track` (a swept street track), `sign_in`.
     pub action: String,
     /// What it acted on: a site id, a plan id, a draw number, a layer, a user name.
     pub subject: String,

@@ -627,6 +627,7 @@ fn apply_follow_ups(
     let policy = FollowUpPolicy {
         rectify_days: rules.rectify_days,
         lookback_days: rules.look_back_days,
+        rectify_days_unit: rules.rectify_days_unit,
     };
     let effects = next_follow_ups(closed, &open, &visit, &policy);
     for f in &effects.resolve {

@@ -43,6 +43,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::audit::AUDIT_LOG,
         then: None,
     },
+    Migration {
+        sql: PLAN_PUBLISHING,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.
@@ -129,6 +133,12 @@ UPDATE sites SET last_inspection_at = (SELECT MAX(at) FROM inspections i WHERE i
 /// site as a JSON object of text instead of being dropped.
 const SITE_EXTRA_ATTRIBUTES: &str = r#"
 ALTER TABLE sites ADD COLUMN extra TEXT;
+"#;
+
+/// 7: a plan is a draft until a lead publishes it; plans kept before were all shown.
+const PLAN_PUBLISHING: &str = r#"
+ALTER TABLE plans ADD COLUMN published_at TEXT;
+UPDATE plans SET published_at = created_at;
 "#;
 
 /// The schema version this build writes.

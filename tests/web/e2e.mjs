@@ -97,6 +97,9 @@ try {
     await page.waitForSelector('#plan-result li.team', { timeout: 60000 });
     const teams = await page.$$eval('#plan-result li.team', (els) => els.map((e) => e.dataset.team));
     check(teams.length === 2, `a route per team listed (${teams})`);
+    check(await page.$eval('#plan-result .plan-state', (e) => e.dataset.state) === 'draft', 'a new plan is a draft');
+    await page.click('#plan-publish');
+    await page.waitForSelector('#plan-result .plan-state[data-state=published]');
     await page.waitForFunction(() => (window.gp.counts.routes || 0) > 0);
     await idle(page);
     const lines = await rendered(page, 'routes-line');

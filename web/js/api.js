@@ -141,6 +141,7 @@
  * @typedef {object} ShiftPlan
  * @property {number} id
  * @property {boolean} viewer_is_lead
+ * @property {boolean} published  false: a lead's draft, not yet shown to inspectors
  * @property {string} date  `YYYY-MM-DD`
  * @property {'day' | 'evening' | 'night' | 'weekend'} shift
  * @property {string} profile
@@ -275,6 +276,8 @@ export const layer = (name) => get(`/api/layers/${name}`);
 export const currentPlan = () => get('/api/plan');
 /** @param {PlanRequest} request @returns {Promise<{ plan: ShiftPlan }>} */
 export const makePlan = (request) => post('/api/plan', request);
+/** Publishes a draft plan (leads only). @param {number} id @returns {Promise<{ plan: ShiftPlan }>} */
+export const publishPlan = (id) => post(`/api/plan/${id}/publish`);
 /** @param {URLSearchParams} period `from`, `to` @returns {Promise<CoverageAnswer>} */
 export const coverage = (period) => get(`/api/coverage?${period}`);
 /** @param {InspectionRequest} request @returns {Promise<InspectionAnswer>} */

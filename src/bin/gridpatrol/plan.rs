@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 
 use anyhow::{anyhow, bail, Context, Result};
+use chrono::NaiveDate;
+use gridpatrol::calendar::{Calendar, DutyRoster};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
-use gridpatrol::shift::teams::{TeamChoice, TeamList};
+use gridpatrol::shift::teams::{roster_teams, TeamChoice, TeamList};
 use gridpatrol::shift::{plan_shift, Shift, ShiftData, ShiftSettings, TeamSpec, TownshipError};
 
 use crate::context::{self, NetworkArgs};
@@ -34,6 +36,10 @@ pub struct PlanArgs {
     /// Team names, comma separated (overrides --teams), e.g. `A,B`.
     #[arg(long, value_delimiter = ',', value_name = "NAMES")]
     pub team_names: Vec<String>,
+    /// A duty roster (TOML: each team's members, duty days, leave, weekend duty): the
+    /// teams on duty that day with at least two officers (overrides --teams).
+    #[arg(long, value_name = "FILE", conflicts_with = "team_names")]
+    pub roster: Option<PathBuf>,
     /// The depot every team starts from (default: the workspace's depots in turn).
     #[arg(long, value_name = "ID")]
     pub depot: Option<String>,
@@ -74,11 +80,26 @@ pub struct PlanArgs {
     pub ws: WorkspaceArg,
 }
 
-fn teams(args: &PlanArgs) -> Result<Vec<TeamSpec>> {
-    let list = if args.team_names.is_empty() {
-        TeamList::Count(args.teams)
-    } else {
-        TeamList::Names(args.team_names.clone())
+/// The teams on duty on `date` in the roster file, with their officers; says which are off.
+fn roster_team_names(path: &std::path::Path, date: NaiveDate) -> Result<Vec<TeamSpec>> {
+    let roster = DutyRoster::read(path)?;
+    let day = roster_teams(&roster, date, Calendar::china())
+        .with_context(|| format!("--roster {}", path.display()))?;
+    for off in &day.off {
+        eprintln!("team {} is off on {date}: {}", off.team, off.reason);
+    }
+    Ok(day.on_duty)
+}
+
+fn teams(args: &PlanArgs, date: NaiveDate) -> Result<Vec<TeamSpec>> {
+    let rostered = match &args.roster {
+        Some(path) => Some(roster_team_names(path, date)?),
+        None => None,
+    };
+    let list = match &rostered {
+        Some(on_duty) => TeamList::Names(on_duty.iter().map(|t| t.id.clone()).collect()),
+        None if args.team_names.is_empty() => TeamList::Count(args.teams),
+        None => TeamList::Names(args.team_names.clone()),
     };
     let choice = TeamChoice {
         list,
@@ -87,7 +108,7 @@ fn teams(args: &PlanArgs) -> Result<Vec<TeamSpec>> {
         joint_teams: args.joint_teams.clone(),
     };
     // The library checks the list; the messages name this command's flags.
-    choice.teams().map_err(|e| match e {
+    let mut teams = choice.teams().map_err(|e| match e {
         TownshipError::NoTeams if args.team_names.is_empty() => {
             anyhow!("--teams must be at least 1")
         }
@@ -96,7 +117,11 @@ fn teams(args: &PlanArgs) -> Result<Vec<TeamSpec>> {
             anyhow!("--joint-teams: no team `{j}` in this plan")
         }
         e => e.into(),
-    })
+    })?;
+    for (team, on_duty) in teams.iter_mut().zip(rostered.iter().flatten()) {
+        team.members.clone_from(&on_duty.members);
+    }
+    Ok(teams)
 }
 
 /// `gridpatrol plan`.
@@ -105,7 +130,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
     if !(args.seconds.is_finite() && args.seconds > 0.0) {
         bail!("--seconds must be a positive number, not {}", args.seconds);
     }
-    let teams = teams(&args)?;
+    let teams = teams(&args, date)?;
     let ws = args.ws.open()?;
     let shift_data = ShiftData::from_store(&ws, date, args.shift)?;
     let mut settings = ShiftSettings::from_rules(&shift_data.rules, date, args.shift, teams);

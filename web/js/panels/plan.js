@@ -22,7 +22,26 @@ function planView(plan) {
   const unassigned = plan.unassigned.length
     ? h('table', { class: 'unassigned' }, h('tr', {}, h('th', {}, t('site')), h('th', {}, t('priority')), h('th', {}, t('reason'))), plan.unassigned.map((u) => h('tr', { 'data-reason': u.reason }, h('td', {}, `${u.name || u.site_id} (${u.site_id})`), h('td', {}, t('class_' + u.class)), h('td', {}, t('reason_' + u.reason)))))
     : h('p', {}, t('none'));
-  return [h('h3', {}, `${plan.date} · ${t('shift_' + plan.shift)}`), h('ul', { class: 'teams' }, teams), h('h3', {}, `${t('unassigned')} (${plan.unassigned.length})`), unassigned];
+  return [h('h3', {}, `${plan.date} · ${t('shift_' + plan.shift)}`), ...publishView(plan), h('ul', { class: 'teams' }, teams), h('h3', {}, `${t('unassigned')} (${plan.unassigned.length})`), unassigned];
+}
+
+/** A lead's draft says so and offers to publish it; a published plan says it is shown. @param {ShiftPlan} plan */
+function publishView(plan) {
+  if (!plan.viewer_is_lead) return [];
+  if (plan.published) return [h('p', { class: 'plan-state', 'data-state': 'published' }, t('plan_published'))];
+  return [h('p', { class: 'plan-state', 'data-state': 'draft' }, t('plan_draft'), ' ',
+    h('button', { id: 'plan-publish', type: 'button', onclick: () => publish(plan.id) }, t('publish_plan')))];
+}
+
+/** Publishes the draft and shows it as inspectors will see it. @param {number} id */
+async function publish(id) {
+  try {
+    const body = await api.publishPlan(id);
+    store.set({ plan: body.plan, planNote: null });
+    status(t('plan_published'));
+  } catch (e) {
+    status(errorText(/** @type {api.ApiError} */ (e)), true);
+  }
 }
 
 /** What the panel says without a plan. @param {PlanNote} note */
