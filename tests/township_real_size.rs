@@ -96,11 +96,11 @@ fn cells() -> Vec<(String, Vec<(f64, f64)>)> {
         .collect()
 }
 
-/// A site's (lon, lat) and its plain opening spans, seconds since midnight.
-type SiteHours = ((f64, f64), Vec<(f64, f64)>);
+/// A site's position and its plain opening spans in seconds from midnight.
+type Site = ((f64, f64), Vec<(f64, f64)>);
 
-/// Institution id → (position, plain opening spans in seconds), from institutions.csv.
-fn institutions() -> HashMap<String, SiteHours> {
+/// Institution id → its position and opening spans, from institutions.csv.
+fn institutions() -> HashMap<String, Site> {
     let mut reader = csv::Reader::from_path(Path::new(FOLDER).join("institutions.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
