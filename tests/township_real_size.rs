@@ -96,31 +96,34 @@ fn cells() -> Vec<(String, Vec<(f64, f64)>)> {
         .collect()
 }
 
-/// A site's position and its plain opening spans in seconds from midnight.
+/// A site's position and its opening spans on the plan's day, seconds from midnight.
 type Site = ((f64, f64), Vec<(f64, f64)>);
 
-/// Institution id → its position and opening spans, from institutions.csv.
+/// The day the tests plan (a Wednesday, a working day).
+const PLAN_DAY: &str = "2026-11-25";
+
+/// Institution id → its position and its opening spans on [`PLAN_DAY`], from
+/// institutions.csv (weekly hours in OSM or Chinese form, read with the calendar).
 fn institutions() -> HashMap<String, Site> {
+    use gridpatrol::calendar::{Calendar, OpeningHours};
+    let day = chrono::NaiveDate::parse_from_str(PLAN_DAY, "%Y-%m-%d").unwrap();
     let mut reader = csv::Reader::from_path(Path::new(FOLDER).join("institutions.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let (id, lon, lat, hours) = (col("id"), col("lon"), col("lat"), col("open_hours"));
-    let clock = |t: &str| {
-        let (h, m) = t.split_once(':').unwrap();
-        h.parse::<f64>().unwrap() * 3600.0 + m.parse::<f64>().unwrap() * 60.0
-    };
     reader
         .records()
         .map(|r| {
             let r = r.unwrap();
-            let spans = r[hours]
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(|s| {
-                    let (a, b) = s.split_once('-').unwrap();
-                    (clock(a), clock(b))
-                })
-                .collect();
+            let spans = match r[hours].trim() {
+                "" => Vec::new(),
+                text => OpeningHours::parse(text)
+                    .unwrap_or_else(|e| panic!("{}: {text:?}: {e}", &r[id]))
+                    .spans_on(day, Calendar::china())
+                    .iter()
+                    .map(|s| (s.start, s.end))
+                    .collect(),
+            };
             let at = (r[lon].parse().unwrap(), r[lat].parse().unwrap());
             (r[id].to_string(), (at, spans))
         })
@@ -163,7 +166,7 @@ fn three_teams_plan_a_day_on_the_real_size_townships_streets() {
     let args = [
         "plan",
         "--date",
-        "2026-11-25",
+        PLAN_DAY,
         "--teams",
         "3",
         "--iterations",
@@ -215,11 +218,11 @@ fn three_teams_plan_a_day_on_the_real_size_townships_streets() {
             );
             // Legs are walked on streets, never shorter than the straight line.
             assert!(f(&stop["leg_distance_m"]) + 1.0 >= metres(previous, *at) - 2.0 * SNAP_M);
-            // Inside the opening hours the importer read.
+            // Inside that weekday's opening hours (an institution closed all day is
+            // never planned).
             let (start, leave) = (f(&stop["start_s"]), f(&stop["departure_s"]));
             assert!(
-                spans.is_empty()
-                    || spans
+                spans
                         .iter()
                         .any(|(a, b)| start >= a - 1e-6 && leave <= b + 1e-6),
                 "{id} visited {}-{} outside {spans:?}",

@@ -12,8 +12,6 @@ and the depot position. See data/README.md.
 
     python3 data/scripts/make_sample.py                    # the sample, into data/
     python3 data/scripts/make_sample.py haidian-tsinghua   # into data/townships/haidian-tsinghua/
-    python3 data/scripts/make_sample.py haidian-tsinghua --weekday-hours
-        # writes the weekly opening hours into open_hours (once the importer reads them)
 """
 
 import argparse
@@ -606,13 +604,11 @@ TOWNSHIPS = {
 def main():
     parser = argparse.ArgumentParser(description="Regenerates a township folder from its OSM extract.")
     parser.add_argument("township", nargs="?", default="sample", choices=sorted(TOWNSHIPS))
-    parser.add_argument("--weekday-hours", action="store_true",
-                        help="write the weekly opening hours into open_hours (needs an importer that reads them)")
     args = parser.parse_args()
-    make(TOWNSHIPS[args.township], args.weekday_hours)
+    make(TOWNSHIPS[args.township])
 
 
-def make(cfg, weekday_hours):
+def make(cfg):
     out_dir = cfg["out"]
     osm_path = out_dir / cfg["osm"]
     nodes, ways, relations = read_osm(osm_path)
@@ -633,13 +629,9 @@ def make(cfg, weekday_hours):
 
     fields = ["id", "name", "kind", "subject", "licence", "address", "lon", "lat", "open_hours",
               "complaints", "last_inspected", "synthetic"]
-    if cfg["week"] and weekday_hours:
+    if cfg["week"]:
         for inst in insts:
             inst["open_hours"] = inst["week_hours"]
-    elif cfg["week"]:
-        fields.append("open_hours_week")  # kept as an extra attribute until import reads weeks
-        for inst in insts:
-            inst["open_hours_week"] = inst["week_hours"]
     with open(out_dir / "institutions.csv", "w", encoding="utf-8", newline="") as fh:
         w = csv.writer(fh, lineterminator="\n")
         w.writerow(fields)

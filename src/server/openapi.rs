@@ -163,7 +163,7 @@ fn path_parameters(path: &str) -> Vec<Value> {
         .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
         .map(|name| {
             let schema = match name {
-                "z" | "x" | "y" => json!({ "type": "integer", "minimum": 0 }),
+                "z" | "x" | "y" | "id" => json!({ "type": "integer", "minimum": 0 }),
                 _ => json!({ "type": "string" }),
             };
             json!({ "name": name, "in": "path", "required": true, "schema": schema })
