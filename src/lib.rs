@@ -25,6 +25,7 @@
 //! 11. [`server`]: the HTTP shell (the CLI is the other shell, in `src/bin`)
 
 pub mod calendar;
+pub mod campaign;
 pub mod coverage;
 pub mod crs;
 pub mod formats;
