@@ -18,8 +18,17 @@ struct Instance {
     days: usize,
     max_duration: f64,
     capacity: f64,
-    /// Depot first: (x, y, service, demand, combinations as day lists).
-    customers: Vec<(f64, f64, f64, f64, Vec<Vec<usize>>)>,
+    /// Depot first.
+    customers: Vec<Customer>,
+}
+
+/// A customer line: coordinates, service time, demand, allowed day combinations.
+struct Customer {
+    x: f64,
+    y: f64,
+    service: f64,
+    demand: f64,
+    combos: Vec<Vec<usize>>,
 }
 
 fn numbers(line: &str, name: &str, no: usize) -> Result<Vec<f64>> {
@@ -70,7 +79,13 @@ fn read_instance(path: &Path) -> Result<Instance> {
                     .collect()
             })
             .collect();
-        customers.push((row[1], row[2], row[3], row[4], combos));
+        customers.push(Customer {
+            x: row[1],
+            y: row[2],
+            service: row[3],
+            demand: row[4],
+            combos,
+        });
     }
     if customers.len() != n + 1 {
         bail!(
@@ -89,7 +104,7 @@ fn read_instance(path: &Path) -> Result<Instance> {
 
 fn distance(inst: &Instance, a: usize, b: usize) -> f64 {
     let (p, q) = (&inst.customers[a], &inst.customers[b]);
-    ((p.0 - q.0).powi(2) + (p.1 - q.1).powi(2)).sqrt()
+    ((p.x - q.x).powi(2) + (p.y - q.y).powi(2)).sqrt()
 }
 
 fn campaign(inst: &Instance) -> Campaign {
@@ -118,10 +133,10 @@ fn campaign(inst: &Instance) -> Campaign {
         .map(|(i, c)| Site {
             id: (i + 1).to_string(),
             location: i + 1,
-            service_s: c.2,
-            demand: c.3,
+            service_s: c.service,
+            demand: c.demand,
             windows: vec![Some(Vec::new()); inst.days],
-            patterns: c.4.clone(),
+            patterns: c.combos.clone(),
         })
         .collect();
     Campaign {
@@ -159,8 +174,8 @@ fn verify(inst: &Instance, plan: &CampaignPlan) -> Result<f64> {
             let mut service = 0.0;
             for &c in &customers {
                 length += distance(inst, at, c);
-                load += inst.customers[c].3;
-                service += inst.customers[c].2;
+                load += inst.customers[c].demand;
+                service += inst.customers[c].service;
                 days_of[c].push(day);
                 at = c;
             }
@@ -183,10 +198,10 @@ fn verify(inst: &Instance, plan: &CampaignPlan) -> Result<f64> {
             total += length;
         }
     }
-    for c in 1..=n {
-        let mut got = days_of[c].clone();
+    for (c, days) in days_of.iter().enumerate().skip(1) {
+        let mut got = days.clone();
         got.sort_unstable();
-        let allowed = inst.customers[c].4.iter().any(|combo| *combo == got);
+        let allowed = inst.customers[c].combos.contains(&got);
         if !allowed {
             bail!("customer {c} visited on days {got:?}, not an allowed combination");
         }

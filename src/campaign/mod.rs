@@ -261,7 +261,10 @@ impl Campaign {
                         },
                     });
                 }
-                if !(v.shift.start_s <= v.shift.end_s) {
+                if v.shift.start_s.is_nan()
+                    || v.shift.end_s.is_nan()
+                    || v.shift.start_s > v.shift.end_s
+                {
                     return Err(CampaignError::Period {
                         period: p.label.clone(),
                         source: ProblemError::ShiftEndsBeforeStart {
