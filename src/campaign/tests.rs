@@ -160,7 +160,7 @@ fn moving_visits_between_days_needs_no_more_team_days_than_filling_days_in_turn(
     let sites: Vec<Site> = (0..14)
         .map(|i| once(i, 5, &[0, 1, 2, 3, 4][..(1 + i % 5)]))
         .collect();
-    let c = campaign(14, periods, sites);
+    let c = campaign(sites.len(), periods, sites);
     let campaign_plan = plan_campaign(&c, &options()).unwrap();
     let greedy = greedy_baseline(&c, &options()).unwrap();
     assert_eq!(violations(&c, &greedy), Vec::<String>::new());

@@ -18,6 +18,8 @@ use crate::shift::{Shift, ShiftData};
 const MAX_TEAMS: usize = 20;
 /// Longest planning time the page may ask for.
 const MAX_SECONDS: f64 = 120.0;
+/// Planning time when the request gives none.
+const DEFAULT_SECONDS: f64 = 30.0;
 /// Longest window, days.
 const MAX_DAYS: i64 = 92;
 /// One more team out on a shift weighs as much as two hours of travel.
@@ -64,7 +66,7 @@ pub async fn post_campaign(
             "to: the window must be 1 to {MAX_DAYS} days from `from`, not {days}"
         )));
     }
-    let seconds = req.seconds.unwrap_or(30.0);
+    let seconds = req.seconds.unwrap_or(DEFAULT_SECONDS);
     if !(seconds.is_finite() && seconds > 0.0 && seconds <= MAX_SECONDS) {
         return Err(ApiError::bad_request(format!(
             "seconds: give more than 0 and at most {MAX_SECONDS}"
