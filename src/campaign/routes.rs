@@ -89,7 +89,23 @@ pub(super) fn schedule(
             Some(&s) => {
                 let site = &c.sites[s];
                 let windows = site.windows[p].as_deref()?;
-                let start = earliest_start(windows, arrival)?;
+                let mut start = earliest_start(windows, arrival)?;
+                // Waiting past the break's opening: take the break while waiting.
+                if let (false, Some(b)) = (break_taken, veh.break_) {
+                    if start > b.start_window.start_s + EPS {
+                        let bs = arrival.max(b.start_window.start_s);
+                        if bs > b.start_window.end_s + EPS {
+                            return None;
+                        }
+                        break_taken = true;
+                        break_plan = Some(BreakPlan {
+                            before_visit: leg,
+                            start_s: bs,
+                            end_s: bs + b.duration_s,
+                        });
+                        start = earliest_start(windows, bs + b.duration_s)?;
+                    }
+                }
                 t = start + site.service_s;
                 if record {
                     visits.push(Visit {
@@ -176,8 +192,10 @@ impl State {
             for v in 0..self.routes[p].len() {
                 if let Some(i) = self.routes[p][v].iter().position(|&x| x == s) {
                     self.routes[p][v].remove(i);
-                    self.travel[p][v] =
-                        schedule(c, p, v, &self.routes[p][v], false).map_or(0.0, |(t, _)| t);
+                    // A route that no longer fits (its break falls elsewhere) costs
+                    // infinitely much: such a state is never accepted.
+                    self.travel[p][v] = schedule(c, p, v, &self.routes[p][v], false)
+                        .map_or(f64::INFINITY, |(t, _)| t);
                 }
             }
         }

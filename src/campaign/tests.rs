@@ -190,3 +190,21 @@ fn the_checker_catches_a_missing_visit_and_a_closed_day() {
     tampered.patterns[s] = None;
     assert!(!violations(&c, &tampered).is_empty());
 }
+
+#[test]
+fn a_team_waiting_for_an_afternoon_opening_takes_its_break_while_waiting() {
+    // Regression: the break was only taken before a leg, so a team that arrived in the
+    // morning and waited past the break's window for a site opening at 14:00 could
+    // never serve it.
+    let mut day = period("mon", 1, 9.0);
+    day.vehicles[0].break_ = Some(crate::plan::Break {
+        start_window: TimeWindow::new(11.5 * HOUR, 13.0 * HOUR),
+        duration_s: HOUR,
+    });
+    let mut afternoon = once(0, 1, &[0]);
+    afternoon.windows = vec![Some(vec![TimeWindow::new(14.0 * HOUR, 16.0 * HOUR)])];
+    let c = campaign(1, vec![day], vec![afternoon]);
+    let plan = plan_campaign(&c, &options()).unwrap();
+    assert!(plan.unplanned.is_empty(), "{:?}", plan.unplanned);
+    assert_eq!(violations(&c, &plan), Vec::<String>::new());
+}
