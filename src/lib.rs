@@ -22,12 +22,15 @@
 //! 8. [`store`]: the SQLite workspace
 //! 9. [`coverage`]: per 网格 figures, hotspots, 双随机 draws, the ledger's tables
 //! 10. [`shift`]: one township shift (日查, 晚查, 夜查, 周末查) as a plan on the streets
-//! 11. [`api`]: the JSON the server answers with and accepts, one typed struct each,
+//! 11. [`campaign`]: a 专项治理 campaign over weeks (the periodic VRP with time
+//!     windows: visits to days and shifts, each day's routes) for the township
+//! 12. [`api`]: the JSON the server answers with and accepts, one typed struct each,
 //!     with its JSON Schema (the server's OpenAPI description is built from them)
-//! 12. [`server`]: the HTTP shell (the CLI is the other shell, in `src/bin`)
+//! 13. [`server`]: the HTTP shell (the CLI is the other shell, in `src/bin`)
 
 pub mod api;
 pub mod calendar;
+pub mod campaign;
 pub mod coverage;
 pub mod crs;
 pub mod formats;

@@ -81,6 +81,32 @@ pub struct Rules {
     pub findings: Findings,
     /// The outcomes an inspection may end with.
     pub outcomes: Vec<Outcome>,
+    /// What a campaign (专项治理) plan must cover.
+    pub campaign: CampaignRules,
+}
+
+/// What a campaign plan (`gridpatrol campaign plan`) must cover besides visiting every
+/// active institution once.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct CampaignRules {
+    /// Night checks of every hotspot in the campaign's window.
+    pub hotspot_night_checks: u32,
+    /// Days at least between two night checks of one hotspot (shortened when the
+    /// window is too short for them).
+    pub night_check_gap_days: i64,
+    /// An open tip-off (有报必查) is checked within this many working days.
+    pub tip_off_working_days: u32,
+}
+
+impl Default for CampaignRules {
+    fn default() -> Self {
+        Self {
+            hotspot_night_checks: 2,
+            night_check_gap_days: 7,
+            tip_off_working_days: 5,
+        }
+    }
 }
 
 /// A clock time written `HH:MM` in files, held as seconds since midnight.
@@ -570,6 +596,7 @@ impl Default for Rules {
             snapping: SnapRules::default(),
             findings: Findings::default(),
             outcomes: default_outcomes(),
+            campaign: CampaignRules::default(),
         }
     }
 }

@@ -223,8 +223,8 @@ fn three_teams_plan_a_day_on_the_real_size_townships_streets() {
             let (start, leave) = (f(&stop["start_s"]), f(&stop["departure_s"]));
             assert!(
                 spans
-                        .iter()
-                        .any(|(a, b)| start >= a - 1e-6 && leave <= b + 1e-6),
+                    .iter()
+                    .any(|(a, b)| start >= a - 1e-6 && leave <= b + 1e-6),
                 "{id} visited {}-{} outside {spans:?}",
                 stop["start"],
                 stop["departure"]

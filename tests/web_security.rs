@@ -112,6 +112,12 @@ const PROBES: &[Probe] = &[
     ),
     probe("GET", "/api/plan", "/api/plan", [NoSession, Pass, Pass]),
     probe(
+        "POST",
+        "/api/campaign",
+        "/api/campaign",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
         "GET",
         "/api/plan/sheet/{team}",
         "/api/plan/sheet/A",

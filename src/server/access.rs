@@ -62,6 +62,7 @@ pub const RULES: &[RouteRule] = &[
     route("GET", "/api/coverage", Rule::Signed),
     route("POST", "/api/plan", Rule::Lead),
     route("POST", "/api/plan/{id}/publish", Rule::Lead),
+    route("POST", "/api/campaign", Rule::Lead),
     route("GET", "/api/plan", Rule::Signed),
     route("GET", "/api/plan/sheet/{team}", Rule::OwnTeam),
     route("POST", "/api/inspections", Rule::Signed),

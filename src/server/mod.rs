@@ -15,6 +15,7 @@ pub mod access;
 pub mod assets;
 pub mod audit;
 pub mod auth;
+pub mod campaign;
 pub mod coverage;
 pub mod draw;
 pub mod error;
@@ -269,6 +270,7 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("GET", "/api/coverage", get(coverage::get_coverage)),
         ("POST", "/api/plan", post(plan::post_plan)),
         ("POST", "/api/plan/{id}/publish", post(plan::publish_plan)),
+        ("POST", "/api/campaign", post(campaign::post_campaign)),
         ("GET", "/api/plan", get(plan::get_plan)),
         ("GET", "/api/plan/sheet/{team}", get(plan::get_sheet)),
         (

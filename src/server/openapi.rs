@@ -125,6 +125,13 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             "发布计划 Publish a draft plan so inspectors see it (leads)",
             answer::<PlanAnswer>,
         ),
+        ("POST", "/api/campaign") => Operation {
+            body: Some(request::<super::campaign::CampaignRequest>),
+            ..op(
+                "专项治理排期 Plan a campaign day by day, shift by shift (leads)",
+                answer::<crate::campaign::township::CampaignOutput>,
+            )
+        },
         ("GET", "/api/plan") => Operation {
             query: Some(request::<PlanQuery>),
             ..op("当前计划 The plan this user may see", answer::<PlanAnswer>)

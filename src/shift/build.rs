@@ -147,13 +147,26 @@ fn visit_windows(
     settings: &ShiftSettings,
     calendar: &Calendar,
 ) -> Option<Vec<TimeWindow>> {
-    let hours = inst.open_hours.as_ref()?;
     let service_s = settings.institution_service_s;
-    let shift = settings.window;
+    institution_windows(inst, settings.date, settings.window, service_s, calendar)
+}
+
+/// When service may start at `inst` on `date` inside the shift `window`: each span it
+/// opens that day (by weekday and holiday), clipped to the window, leaving `service_s`
+/// for the visit. `None`: the hours are unknown (any time). Empty: not in this window.
+/// The day planner and the campaign planner both ask here.
+pub fn institution_windows(
+    inst: &Institution,
+    date: NaiveDate,
+    shift: TimeWindow,
+    service_s: crate::units::Seconds,
+    calendar: &Calendar,
+) -> Option<Vec<TimeWindow>> {
+    let hours = inst.open_hours.as_ref()?;
     Some(
         hours
             .schedule()
-            .spans_on(settings.date, calendar)
+            .spans_on(date, calendar)
             .iter()
             .map(|span| {
                 let start = span.start.max(shift.start_s);

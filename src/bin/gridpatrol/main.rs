@@ -11,6 +11,7 @@ macro_rules! out {
 
 mod audit;
 mod backup;
+mod campaign;
 mod context;
 mod coverage;
 mod draw;
@@ -51,6 +52,9 @@ enum Command {
     Network(network::NetworkCommand),
     /// Plan a shift: which sites each team visits, in what order, on the streets.
     Plan(plan::PlanArgs),
+    /// A campaign (专项治理) over days: every institution, tip-off, follow-up and hotspot by its day.
+    #[command(subcommand)]
+    Campaign(campaign::CampaignCommand),
     /// Create a workspace from the bundled sample or from a folder with township.json.
     Init(workspace::InitArgs),
     /// Import institutions, schools, cells, hotspots or depots (update by id).
@@ -112,6 +116,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Matrix(args) => matrix::run(args),
         Command::Network(command) => network::run(command),
         Command::Plan(a) => plan::run(a),
+        Command::Campaign(c) => campaign::run(c),
         Command::Init(a) => workspace::init(a),
         Command::Import(a) => workspace::import(a),
         Command::Inspect(a) => inspect::inspect(a),

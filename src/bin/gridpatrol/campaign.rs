@@ -1,0 +1,141 @@
+//! `gridpatrol campaign plan`: a 专项治理 campaign over a window of days: every active
+//! institution once, tip-offs and follow-ups by their days, hotspots at night, on the
+//! days the teams work.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use gridpatrol::calendar::{Calendar, DutyRoster};
+use gridpatrol::campaign::township::{build_campaign, plan_township, Teams, TownshipInput};
+use gridpatrol::campaign::CampaignOptions;
+use gridpatrol::routing::Router;
+use gridpatrol::shift::{Shift, ShiftData};
+
+use crate::context::{self, NetworkArgs};
+use crate::coverage::day;
+use crate::export::write_file;
+use crate::workspace::WorkspaceArg;
+
+/// Pattern iterations of the default search.
+const DEFAULT_ITERATIONS: u64 = 3000;
+
+#[derive(clap::Subcommand, Debug)]
+pub enum CampaignCommand {
+    /// Plan the campaign day by day and shift by shift.
+    Plan(CampaignPlanArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CampaignPlanArgs {
+    /// First day of the campaign (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: String,
+    /// Last day of the campaign (YYYY-MM-DD, inclusive).
+    #[arg(long)]
+    pub to: String,
+    /// Teams T1..Tn on every working day of the calendar.
+    #[arg(long, conflicts_with = "roster")]
+    pub teams: Option<usize>,
+    /// A duty roster (TOML: teams, members, duty days, leave, weekend duty).
+    #[arg(long, value_name = "FILE")]
+    pub roster: Option<PathBuf>,
+    /// Longest planning time in seconds (a cap; the search normally ends after
+    /// --iterations first, so that a seed always gives the same plan).
+    #[arg(long, default_value_t = 30.0)]
+    pub seconds: f64,
+    /// Random seed.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Search iterations (0: search until --seconds runs out).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ITERATIONS)]
+    pub iterations: u64,
+    /// Also plan the plain day-by-day greedy baseline and print its team-days.
+    #[arg(long)]
+    pub compare_greedy: bool,
+    /// Print the plan as JSON instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write the routes as GeoJSON.
+    #[arg(long, value_name = "FILE")]
+    pub geojson: Option<PathBuf>,
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    #[command(flatten)]
+    pub ws: WorkspaceArg,
+}
+
+/// `gridpatrol campaign …`.
+pub fn run(command: CampaignCommand) -> Result<()> {
+    match command {
+        CampaignCommand::Plan(args) => plan(args),
+    }
+}
+
+fn plan(args: CampaignPlanArgs) -> Result<()> {
+    let from = day(&args.from, "--from")?;
+    let to = day(&args.to, "--to")?;
+    if to < from {
+        bail!("--to {to} is before --from {from}");
+    }
+    if !(args.seconds.is_finite() && args.seconds > 0.0) {
+        bail!("--seconds must be a positive number, not {}", args.seconds);
+    }
+    let roster = match &args.roster {
+        Some(path) => Some(DutyRoster::read(path)?),
+        None => None,
+    };
+    let teams = match (&roster, args.teams) {
+        (Some(r), _) => Teams::Roster(r),
+        (None, Some(0)) => bail!("--teams must be at least 1"),
+        (None, Some(n)) => Teams::Count(n),
+        (None, None) => Teams::Count(1),
+    };
+    let ws = args.ws.open()?;
+    let day_data = ShiftData::from_store(&ws, from, Shift::Day)?;
+    let night_data = ShiftData::from_store(&ws, from, Shift::Night)?;
+    let loaded = context::load_osm(args.network.osm.as_deref())?;
+    let router = Router::new(context::build_network(&loaded, args.network.profile)?);
+    let input = TownshipInput {
+        from,
+        to,
+        institutions: &day_data.institutions,
+        priorities: &day_data.priorities,
+        hotspots: &night_data.hotspots,
+        depots: &day_data.depots,
+        rules: &day_data.rules,
+        calendar: Calendar::china(),
+        teams,
+    };
+    let tc = build_campaign(&input, &router).context("cannot set up the campaign")?;
+    let options = CampaignOptions {
+        time_limit_s: args.seconds,
+        max_iterations: (args.iterations > 0).then_some(args.iterations),
+        seed: args.seed,
+        team_day_cost_s: TEAM_DAY_COST_S,
+        polish_iterations: 200,
+    };
+    let (plan, output) = plan_township(&tc, from, to, &options, args.compare_greedy)
+        .context("cannot plan the campaign")?;
+    if args.iterations > 0 && plan.iterations < args.iterations {
+        eprintln!(
+            "note: the {} s limit ended the search after {} of {} iterations",
+            args.seconds, plan.iterations, args.iterations
+        );
+    }
+    if let Some(path) = &args.geojson {
+        write_file(
+            path,
+            serde_json::to_string(&output.to_geojson())?.as_bytes(),
+        )?;
+    }
+    if args.json {
+        out!("{}", serde_json::to_string_pretty(&output)?);
+    } else {
+        print!("{}", output.summary_text());
+    }
+    Ok(())
+}
+
+/// One more team out on a shift costs as much as this much travel: the plan prefers
+/// fewer, fuller team-days.
+const TEAM_DAY_COST_S: f64 = 2.0 * 3600.0;
