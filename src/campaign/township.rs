@@ -507,14 +507,13 @@ fn changes(
         });
     }
     for &date in days.iter().filter(|d| !slots.iter().any(|(s, _)| s == *d)) {
-        for spec in [slot_of(input.rules, Shift::Weekend)] {
-            out.push(Change {
-                label: format!("{date} 加一个{}班（休息日）", spec.shift.name_zh()),
-                period: None,
-                vehicles: vec![vehicle("加班组", 0, &spec)],
-                windows: windows_in(date, &spec),
-            });
-        }
+        let spec = slot_of(input.rules, Shift::Weekend);
+        out.push(Change {
+            label: format!("{date} 加一个{}班（休息日）", spec.shift.name_zh()),
+            period: None,
+            vehicles: vec![vehicle("加班组", 0, &spec)],
+            windows: windows_in(date, &spec),
+        });
     }
     out
 }

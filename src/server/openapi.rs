@@ -1,6 +1,6 @@
 //! `GET /api/openapi.json`: an OpenAPI 3.1 description of `/api`, generated from the
 //! very types the handlers answer with ([`crate::api`]) and accept, so other programs
-//! and API fuzzers can rely on it. Every `/api` route needs an entry in [`operation`]:
+//! and API fuzzers can rely on it. Every `/api` route needs an entry in `operation`:
 //! a test holds the two lists together, as `access.rs` does for the access rules.
 
 use schemars::generate::{Contract, SchemaSettings};

@@ -57,7 +57,7 @@ pub struct KeyedInspection<'a> {
 pub const KEY_KEPT_DAYS: i64 = 90;
 
 impl Workspace {
-    /// Forgets keys older than [`KEY_KEPT_DAYS`] (the table would otherwise grow with
+    /// Forgets keys older than `KEY_KEPT_DAYS` (90) (the table would otherwise grow with
     /// every keyed write); gives how many were forgotten.
     pub fn prune_idempotency_keys(&mut self) -> Result<usize, StoreError> {
         let cutoff = (Utc::now() - chrono::Duration::days(KEY_KEPT_DAYS)).to_rfc3339();
