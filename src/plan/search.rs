@@ -3,7 +3,11 @@
 //! local-search descent polishing every new best solution.
 //!
 //! Deterministic for a seed: the temperature follows the iteration count when an
-//! iteration budget is given, and the clock only stops the search.
+//! iteration budget is given, and the clock only stops the search (reported in
+//! [`crate::plan::Solution::time_limit_hit`]). An iteration costs about the same at any
+//! number of candidates: a recreate tries the ruined stops, the unassigned stops near
+//! them and the mandatory ones, not every unassigned stop; optional stops are inserted
+//! next to their nearest stops in a route (granular insertion).
 
 use std::time::Instant;
 
