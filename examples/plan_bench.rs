@@ -1,21 +1,42 @@
 //! Times `plan` on the bundled sample township: a day shift for 2, 4 and 6 teams and
-//! a night shift, with the default search (2000 iterations, seed 1), and prints one JSON
-//! line per case with the time to build the problem, the solve time and the plan's size.
-//! Issue target: a plan in ≤ 5 s by default.
+//! a night shift, with the default search (2000 iterations, seed 1); then the day shift
+//! for 10 teams on the sample plus 500, 1 000 and 3 000 synthetic institutions (copies
+//! of the sample's, moved up to ~300 m, ordinary priority), the township scale the
+//! search must keep up with. Prints one JSON line per case with the time to build the
+//! problem, the solve time, the iterations done and the plan's size.
+//! Issue target: every case completes its iterations in ≤ 5 s.
 //!
-//! usage: cargo run --release --example plan_bench
+//! usage: cargo run --release --example plan_bench [-- --only-scale] [-- --extra N,N,...]
 
 use std::time::Instant;
 
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
+use gridpatrol::model::Institution;
 use gridpatrol::network::{Profile, RoadNetwork};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
 use gridpatrol::shift::{plan_shift, Shift, ShiftData, ShiftSettings};
-use gridpatrol::store::Workspace;
+use gridpatrol::store::{SitePriority, Workspace};
+use gridpatrol::Wgs84Point;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// Teams of the township-scale cases.
+const SCALE_TEAMS: usize = 10;
 
 fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only_scale = args.iter().any(|a| a == "--only-scale");
+    let extras: Vec<usize> = match args.iter().position(|a| a == "--extra") {
+        Some(i) => args
+            .get(i + 1)
+            .context("--extra needs a list")?
+            .split(',')
+            .map(|x| x.trim().parse::<usize>())
+            .collect::<Result<_, _>>()?,
+        None => vec![500, 1000, 3000],
+    };
     let date = NaiveDate::from_ymd_opt(2026, 11, 23).context("date")?;
     let started = Instant::now();
     let mut ws = Workspace::in_memory()?;
@@ -29,37 +50,108 @@ fn main() -> Result<()> {
         "{{\"case\":\"setup\",\"seconds\":{:.3}}}",
         started.elapsed().as_secs_f64()
     );
-    let input = shift_data.input();
     let options = SolveOptions {
         time_limit_s: 5.0,
         max_iterations: Some(2000),
         seed: 1,
+        ..Default::default()
     };
-    for (shift, teams) in [
+    let sample_cases = [
         (Shift::Day, 2),
         (Shift::Day, 4),
         (Shift::Day, 6),
         (Shift::Night, 2),
-    ] {
-        let settings = ShiftSettings::from_rules(
-            &shift_data.rules,
+    ];
+    if !only_scale {
+        for (shift, teams) in sample_cases {
+            run_case(&shift_data, &router, date, shift, teams, &options, "")?;
+        }
+    }
+    for extra in extras {
+        let data = with_synthetic(&shift_data, extra);
+        let label = format!(" +{extra} synthetic");
+        run_case(
+            &data,
+            &router,
             date,
-            shift,
-            ShiftSettings::numbered_teams(teams),
-        );
-        let t0 = Instant::now();
-        let plan = plan_shift(&input, &settings, &router, &options, &mut |_| {})?;
-        let s = &plan.summary;
-        println!(
-            "{{\"case\":\"{shift} {teams} teams\",\"seconds\":{:.3},\"solve_s\":{:.3},\"iterations\":{},\"candidates\":{},\"planned\":{},\"mandatory\":{},\"mandatory_planned\":{}}}",
-            t0.elapsed().as_secs_f64(),
-            s.solve_s,
-            s.iterations,
-            s.candidates,
-            s.planned,
-            s.mandatory,
-            s.mandatory_planned
-        );
+            Shift::Day,
+            SCALE_TEAMS,
+            &options,
+            &label,
+        )?;
     }
     Ok(())
+}
+
+/// Plans one shift and prints its JSON line.
+fn run_case(
+    data: &ShiftData,
+    router: &Router,
+    date: NaiveDate,
+    shift: Shift,
+    teams: usize,
+    options: &SolveOptions,
+    label: &str,
+) -> Result<()> {
+    let settings = ShiftSettings::from_rules(
+        &data.rules,
+        date,
+        shift,
+        ShiftSettings::numbered_teams(teams),
+    );
+    let t0 = Instant::now();
+    let plan = plan_shift(&data.input(), &settings, router, options, &mut |_| {})?;
+    let s = &plan.summary;
+    println!(
+        "{{\"case\":\"{shift} {teams} teams{label}\",\"seconds\":{:.3},\"solve_s\":{:.3},\"iterations\":{},\"candidates\":{},\"planned\":{},\"mandatory\":{},\"mandatory_planned\":{}}}",
+        t0.elapsed().as_secs_f64(),
+        s.solve_s,
+        s.iterations,
+        s.candidates,
+        s.planned,
+        s.mandatory,
+        s.mandatory_planned
+    );
+    Ok(())
+}
+
+/// The sample's data plus `extra` synthetic institutions: each a copy of a sample
+/// institution moved by up to ~300 m, with no complaints or follow-ups (so the mandatory
+/// stops stay the sample's). Fixed seed: every run plans the same township.
+fn with_synthetic(data: &ShiftData, extra: usize) -> ShiftData {
+    let mut out = data.clone();
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let by_id: std::collections::HashMap<&str, &SitePriority> = data
+        .priorities
+        .iter()
+        .map(|p| (p.site_id.as_str(), p))
+        .collect();
+    let originals: Vec<(&Institution, &SitePriority)> = data
+        .institutions
+        .iter()
+        .filter_map(|i| by_id.get(i.id.as_str()).map(|p| (i, *p)))
+        .filter(|(_, p)| !p.closed)
+        .collect();
+    for k in 0..extra {
+        let (inst, priority) = originals[rng.gen_range(0..originals.len())];
+        let id = format!("SYN-{k:05}");
+        // ~0.0027° of latitude ≈ 300 m; longitude degrees are shorter by cos(40°).
+        let dlat = rng.gen_range(-0.0027..0.0027);
+        let dlon = rng.gen_range(-0.0035..0.0035);
+        let mut copy = inst.clone();
+        copy.id = id.clone();
+        copy.synthetic = true;
+        copy.complaints = 0;
+        copy.location = Wgs84Point::new(inst.location.lon() + dlon, inst.location.lat() + dlat);
+        let mut p = priority.clone();
+        p.site_id = id;
+        p.complaints = 0;
+        p.open_follow_ups.clear();
+        p.rectification_due = None;
+        p.reinspection_due = None;
+        p.reinspection_due_now = false;
+        out.institutions.push(copy);
+        out.priorities.push(p);
+    }
+    out
 }

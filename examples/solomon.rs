@@ -121,6 +121,7 @@ fn main() -> Result<()> {
         time_limit_s: args.seconds,
         max_iterations: args.iterations,
         seed: args.seed,
+        ..Default::default()
     };
     let started = Instant::now();
     let show = args.progress;

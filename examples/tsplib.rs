@@ -84,6 +84,7 @@ fn main() -> Result<()> {
         time_limit_s: seconds,
         max_iterations: iterations,
         seed,
+        ..Default::default()
     };
     let solution = plan::solve(&problem, &options)?;
     let instance = std::path::Path::new(&file)

@@ -2,7 +2,11 @@
 """Solomon VRPTW table: gridpatrol side by side with PyVRP and OR-Tools.
 
 usage: scripts/solomon_table.py [--seconds S] [--instances C101,R1*,...] [--peers pyvrp,ortools]
-                                [--bench DIR] [--venv DIR] [--lanes N] [--out FILE.md]
+                                [--bench DIR] [--peer solomon_peer.py] [--venv DIR] [--lanes N]
+                                [--out FILE.md]
+
+`--bench benchmarks/homberger_400 --peer ../shared/peers/solomon_peer.py` gives the
+Gehring–Homberger table (the same file layout, reference values in its BKS.tsv).
 
 Runs `examples/solomon.rs` (built in release mode) and the peers
 (`../shared/peers/solomon_peer.py`, installed by `../shared/peers/setup.sh .peers-venv`)
@@ -21,6 +25,7 @@ def main():
     ap.add_argument("--peers", default="pyvrp,ortools", help="comma-separated, or 'none'")
     ap.add_argument("--bench", default=os.path.join(ROOT, "..", "shared", "bench", "solomon"))
     ap.add_argument("--venv", default=os.path.join(ROOT, ".peers-venv"))
+    ap.add_argument("--peer", help="the peers' script (default: beside --bench, ../../peers/solomon_peer.py)")
     ap.add_argument("--lanes", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--out", help="also write the table (markdown) here")
@@ -31,7 +36,7 @@ def main():
     names = [n for n in bks if any(fnmatch.fnmatch(n, p) for p in pats)]
     peers = [] if a.peers == "none" else [p for p in a.peers.split(",") if p]
     exe = release_example("solomon")
-    peer_py = os.path.join(a.bench, "..", "..", "peers", "solomon_peer.py")
+    peer_py = a.peer or os.path.join(a.bench, "..", "..", "peers", "solomon_peer.py")
     python = os.path.join(a.venv, "bin", "python")
 
     def ours(name):
@@ -65,7 +70,7 @@ def main():
                 results[n][s] = peer(n, s)
 
     solvers = ["gridpatrol"] + peers
-    lines = [f"Solomon VRPTW, {a.seconds:g} s per instance, seed {a.seed}; distance-only objective "
+    lines = [f"{os.path.basename(os.path.normpath(a.bench))} VRPTW, {a.seconds:g} s per instance, seed {a.seed}; distance-only objective "
              f"(all customers served, fleet as in the file); gap = distance / best-known − 1.", ""]
     head = "| instance | BKS veh | BKS dist |" + "".join(f" {s} veh | {s} dist | {s} gap % |" for s in solvers)
     lines += [head, "|" + "---|" * (3 + 3 * len(solvers))]

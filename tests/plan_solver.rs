@@ -176,6 +176,7 @@ fn matches_brute_force_on_tiny_instances() {
             max_iterations: Some(3000),
             time_limit_s: 60.0,
             seed,
+            ..Default::default()
         };
         let sol = plan::solve(&p, &options).unwrap();
         assert!(check::check(&p, &sol).is_ok(), "seed {seed}");
@@ -201,6 +202,7 @@ fn same_seed_same_plan() {
         max_iterations: Some(500),
         time_limit_s: 60.0,
         seed: 42,
+        ..Default::default()
     };
     let a = plan::solve(&p, &options).unwrap();
     let b = plan::solve(&p, &options).unwrap();
@@ -213,7 +215,7 @@ proptest! {
     #[test]
     fn every_plan_passes_the_checker(seed in 0u64..10_000, n in 1usize..30, v in 1usize..4) {
         let p = random_problem(seed, n, v, true);
-        let options = SolveOptions { max_iterations: Some(200), time_limit_s: 60.0, seed };
+        let options = SolveOptions { max_iterations: Some(200), time_limit_s: 60.0, seed, ..Default::default() };
         let sol = plan::solve(&p, &options).unwrap();
         prop_assert!(check::check(&p, &sol).is_ok(), "{:?}", check::violations(&p, &sol));
         // Every stop is either routed or explained.

@@ -60,6 +60,64 @@ pub(crate) fn best_insertion<R: Rng>(
     best
 }
 
+/// The cheapest feasible insertion of stop `s` just before or after one of its `k`
+/// nearest stops that are in a route, or into an empty route (one of each kind): the
+/// granular insertion, in O(k) where [`best_insertion`] takes O(stops in routes).
+pub(crate) fn nearby_insertion(ctx: &Ctx, st: &State, s: usize, k: usize) -> Option<Insertion> {
+    let mut best: Option<Insertion> = None;
+    let ls = ctx.loc[s];
+    let consider = |r: usize, p: usize, best: &mut Option<Insertion>| {
+        let route = &st.routes[r];
+        let (a, b) = (route.loc[p], route.loc[p + 1]);
+        let delta = ctx.t(a, ls) + ctx.t(ls, b) - ctx.t(a, b);
+        let bound = best.map_or(f64::INFINITY, |i| i.delta);
+        if delta.is_nan() || delta >= bound {
+            return;
+        }
+        if concat_ok(ctx, route, p, &[s], route, p + 1) {
+            *best = Some(Insertion {
+                route: r,
+                after: p,
+                delta,
+            });
+        }
+    };
+    let fits = |r: usize| {
+        st.can_take(ctx, r, s, 1) && st.load_ok(ctx, r, st.routes[r].load() + ctx.demand[s])
+    };
+    let mut found = 0;
+    for &v in &ctx.neighbours[s] {
+        if found == k {
+            break;
+        }
+        let r = st.route_of[v];
+        if r == NONE {
+            continue;
+        }
+        found += 1;
+        if fits(r) {
+            let pv = st.node_of[v];
+            consider(r, pv - 1, &mut best);
+            consider(r, pv, &mut best);
+        }
+    }
+    let mut tried_empty: u64 = 0;
+    for (r, route) in st.routes.iter().enumerate() {
+        if !route.stops.is_empty() || !fits(r) {
+            continue;
+        }
+        let class = ctx.vehicle_class[route.v];
+        if class < 64 {
+            if tried_empty & (1 << class) != 0 {
+                continue;
+            }
+            tried_empty |= 1 << class;
+        }
+        consider(r, 0, &mut best);
+    }
+    best
+}
+
 /// Applies an insertion.
 pub(crate) fn insert(ctx: &Ctx, st: &mut State, s: usize, ins: Insertion) {
     debug_assert_eq!(st.route_of[s], NONE);

@@ -32,12 +32,14 @@ pub mod problem;
 mod route;
 pub mod search;
 pub mod solution;
+#[cfg(test)]
+mod testing;
 mod tsp;
 
 use thiserror::Error;
 
 pub use problem::{Break, Matrix, Problem, ProblemError, Skills, Stop, TimeWindow, Vehicle};
-pub use search::{Progress, SolveOptions};
+pub use search::{Progress, SolveOptions, DEFAULT_GRANULARITY, DEFAULT_ITERATIONS};
 pub use solution::{BreakPlan, Objective, Reason, RoutePlan, Solution, Unassigned, Visit};
 
 use route::{Ctx, Route, State, NONE};
@@ -76,7 +78,7 @@ pub fn solve_with_progress(
             let mut state = State::empty(&ctx);
             state.routes[0].stops = order;
             state.refresh(&ctx, 0);
-            return checked(problem, to_solution(&ctx, &state, iterations));
+            return checked(problem, to_solution(&ctx, &state, iterations, options));
         }
         // The tour does not fit the shift: the general search decides what to leave out.
     }
@@ -86,7 +88,7 @@ pub fn solve_with_progress(
     };
     let ctx = Ctx::new(problem, MAX_NEIGHBOURS);
     let (state, iterations) = search::run(&ctx, &options, progress);
-    checked(problem, to_solution(&ctx, &state, iterations))
+    checked(problem, to_solution(&ctx, &state, iterations, &options))
 }
 
 /// The solution, after the independent checker found nothing wrong with it.
@@ -98,7 +100,7 @@ fn checked(problem: &Problem, solution: Solution) -> Result<Solution, SolveError
     Ok(solution)
 }
 
-fn to_solution(ctx: &Ctx, st: &State, iterations: u64) -> Solution {
+fn to_solution(ctx: &Ctx, st: &State, iterations: u64, options: &SolveOptions) -> Solution {
     let p = ctx.p;
     let routes: Vec<RoutePlan> = st
         .routes
@@ -132,11 +134,14 @@ fn to_solution(ctx: &Ctx, st: &State, iterations: u64) -> Solution {
         distance_m: routes.iter().map(|r| r.distance_m).sum(),
     };
     let _ = NONE;
+    let time_limit_hit =
+        !p.stops.is_empty() && options.max_iterations.is_none_or(|m| iterations < m);
     Solution {
         routes,
         unassigned,
         objective,
         iterations,
+        time_limit_hit,
     }
 }
 

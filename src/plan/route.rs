@@ -5,9 +5,13 @@
 //! earliest service start (`es`, forward), the latest start that keeps the rest of the
 //! route feasible (`ls`, backward), and cumulative load and travel. Joining a prefix of
 //! one route, a few stops, and a suffix of another is then feasible iff the forward
-//! simulation of the few stops reaches the suffix's first node by its `ls`. Windows can
+//! simulation of the few stops reaches the suffix's first node by its `ls`: a move is
+//! checked in the time of the stops it places, not the route's length (the forward and
+//! backward time-window slack of Savelsbergh, and of Vidal's concatenations). Windows can
 //! be several per stop: the schedule is monotone (starting earlier never hurts), so the
-//! earliest/latest bounds stay exact. Teams with a break use an exact O(n) check.
+//! earliest/latest bounds stay exact. A team's break doubles the state: per node the
+//! earliest departure with the break already taken (`dep_wb`) and the latest start with
+//! it still to take (`ls_nb`), so the check stays as short.
 
 use std::cell::RefCell;
 
@@ -32,7 +36,10 @@ pub(crate) struct Ctx<'a> {
     pub neighbours: Vec<Vec<usize>>,
     /// Per vehicle: a class id shared by identical vehicles.
     pub vehicle_class: Vec<usize>,
+    /// The mandatory stops, in index order.
+    pub mandatory: Vec<usize>,
     scratch: RefCell<Vec<usize>>,
+    mid: RefCell<Vec<usize>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -90,6 +97,9 @@ impl<'a> Ctx<'a> {
             p,
             tt,
             vehicle_class,
+            mandatory: (0..p.stops.len())
+                .filter(|&s| p.stops[s].mandatory)
+                .collect(),
             svc: p.stops.iter().map(|s| s.service_s).collect(),
             demand: p.stops.iter().map(|s| s.demand).collect(),
             loc,
@@ -97,6 +107,7 @@ impl<'a> Ctx<'a> {
             penalty,
             neighbours,
             scratch: RefCell::new(Vec::new()),
+            mid: RefCell::new(Vec::new()),
         }
     }
 
@@ -136,12 +147,15 @@ impl<'a> Ctx<'a> {
         -INF
     }
 
-    /// True when vehicles `a` and `b` end at the same place by the same time, so a
-    /// route suffix's latest starts computed for one hold for the other.
+    /// True when vehicles `a` and `b` end at the same place by the same time with the
+    /// same break, so a route suffix's latest starts computed for one hold for the other.
     #[inline]
     pub fn same_end(&self, a: usize, b: usize) -> bool {
         let (va, vb) = (&self.p.vehicles[a], &self.p.vehicles[b]);
-        a == b || (va.end_location == vb.end_location && va.shift.end_s == vb.shift.end_s)
+        a == b
+            || (va.end_location == vb.end_location
+                && va.shift.end_s == vb.shift.end_s
+                && va.break_ == vb.break_)
     }
 
     /// Leaving `at` at `t` and serving `seq` in order without a break: the departure
@@ -215,7 +229,7 @@ impl<'a> Ctx<'a> {
     /// One leg of the break programme: from departures `(nb, wb)` over travel `tau`
     /// to service starts `(without break, with break)` given by `start_at(arrival)`.
     #[inline]
-    fn break_leg(
+    pub fn break_leg(
         &self,
         nb: f64,
         wb: f64,
@@ -236,6 +250,14 @@ impl<'a> Ctx<'a> {
             }
         }
         (nb2, wb2)
+    }
+
+    /// Runs `f` with a cleared buffer for the stops a move places (no allocation in
+    /// the hot loop); separate from [`Ctx::with_scratch`], which checks may use inside.
+    pub fn with_mid<R>(&self, f: impl FnOnce(&mut Vec<usize>) -> R) -> R {
+        let mut buf = self.mid.borrow_mut();
+        buf.clear();
+        f(&mut buf)
     }
 
     /// Runs `f` with a cleared scratch buffer (no allocation in the hot loop).
@@ -302,8 +324,14 @@ pub(crate) struct Route {
     pub es: Vec<f64>,
     /// Earliest departure per node.
     pub dep: Vec<f64>,
-    /// Latest service start per node (ignoring the break).
+    /// Latest service start per node (ignoring the break, or with it already taken).
     pub ls: Vec<f64>,
+    /// Earliest departure per node with the break already taken (∞ when it cannot
+    /// be); only for a team with a break.
+    pub dep_wb: Vec<f64>,
+    /// Latest service start per node with the break still to take after it, keeping
+    /// the rest feasible (−∞ when none); only for a team with a break.
+    pub ls_nb: Vec<f64>,
     /// Load of nodes `0..=p`.
     pub cload: Vec<f64>,
     /// Travel from node 0 to node `p`.
@@ -384,10 +412,83 @@ impl Route {
             self.ls[p] = ctx.latest_start(s, bound);
         }
         self.ls[0] = self.ls[1] - ctx.t(self.loc[0], self.loc[1]);
+        if self.has_break {
+            self.update_break(ctx);
+        }
         self.skills_from.clear();
         self.skills_from.resize(n + 2, 0);
         for p in (1..=n).rev() {
             self.skills_from[p] = self.skills_from[p + 1] | ctx.p.stops[self.stops[p - 1]].skills.0;
+        }
+    }
+}
+
+impl Route {
+    /// The break's caches: forward, the programme of [`Ctx::schedule_end`] per node;
+    /// backward, the latest start at each node from which the rest of the route, the
+    /// break included, still fits.
+    fn update_break(&mut self, ctx: &Ctx) {
+        let veh = &ctx.p.vehicles[self.v];
+        let Some(brk) = veh.break_ else {
+            return;
+        };
+        let spec = (
+            brk.start_window.start_s,
+            brk.start_window.end_s,
+            brk.duration_s,
+        );
+        let (b0, b1, d) = spec;
+        let n = self.stops.len();
+        let end = veh.shift.end_s;
+        self.dep_wb.clear();
+        self.dep_wb.resize(n + 2, INF);
+        for p in 1..=n {
+            let s = self.stops[p - 1];
+            let tau = ctx.t(self.loc[p - 1], self.loc[p]);
+            let (_, wb) = ctx.break_leg(self.dep[p - 1], self.dep_wb[p - 1], tau, spec, |arr| {
+                ctx.earliest_start(s, arr)
+            });
+            self.dep_wb[p] = wb + ctx.svc[s];
+        }
+        let tau = ctx.t(self.loc[n], self.loc[n + 1]);
+        let (_, wb) = ctx.break_leg(self.dep[n], self.dep_wb[n], tau, spec, |arr| {
+            if arr <= end + EPS {
+                arr
+            } else {
+                INF
+            }
+        });
+        self.dep_wb[n + 1] = wb;
+        self.ls_nb.clear();
+        self.ls_nb.resize(n + 2, -INF);
+        // Back at the end without a break only before the break opens.
+        self.ls_nb[n + 1] = end.min(b0);
+        for p in (0..=n).rev() {
+            let svc = if p == 0 {
+                0.0
+            } else {
+                ctx.svc[self.stops[p - 1]]
+            };
+            let tau = ctx.t(self.loc[p], self.loc[p + 1]);
+            let (next_nb, next_wb) = (self.ls_nb[p + 1], self.ls[p + 1]);
+            // The break later on.
+            let mut bound = next_nb - tau;
+            // The break right after leaving this node.
+            let leave = b1.min(next_wb - d - tau);
+            if b0 <= leave + EPS {
+                bound = bound.max(leave);
+            }
+            // The break on arriving at the next node, before its service.
+            let arrive = b1.min(next_wb - d);
+            if b0 <= arrive + EPS {
+                bound = bound.max(arrive - tau);
+            }
+            let bound = bound - svc;
+            self.ls_nb[p] = if p == 0 {
+                bound
+            } else {
+                ctx.latest_start(self.stops[p - 1], bound)
+            };
         }
     }
 }
@@ -420,7 +521,51 @@ pub(crate) fn concat_ok(
     if !concat_ok_without_break(ctx, a, i, mid, b, k) {
         return false;
     }
-    !a.has_break || exact()
+    !a.has_break || concat_ok_with_break(ctx, a, i, mid, b, k)
+}
+
+/// [`concat_ok`] for a team with a break: the break programme run over `mid` only,
+/// from `a`'s cached departures at node `i` to `b`'s cached latest starts at node `k`.
+fn concat_ok_with_break(
+    ctx: &Ctx,
+    a: &Route,
+    i: usize,
+    mid: &[usize],
+    b: &Route,
+    k: usize,
+) -> bool {
+    let veh = &ctx.p.vehicles[a.v];
+    let Some(brk) = veh.break_ else {
+        return true;
+    };
+    let spec = (
+        brk.start_window.start_s,
+        brk.start_window.end_s,
+        brk.duration_s,
+    );
+    let (mut nb, mut wb, mut at) = (a.dep[i], a.dep_wb[i], a.loc[i]);
+    for &s in mid {
+        let tau = ctx.t(at, ctx.loc[s]);
+        let (nb2, wb2) = ctx.break_leg(nb, wb, tau, spec, |arr| ctx.earliest_start(s, arr));
+        if nb2 == INF && wb2 == INF {
+            return false;
+        }
+        nb = nb2 + ctx.svc[s];
+        wb = wb2 + ctx.svc[s];
+        at = ctx.loc[s];
+    }
+    let tau = ctx.t(at, b.loc[k]);
+    let end = veh.shift.end_s;
+    let (nb2, wb2) = ctx.break_leg(nb, wb, tau, spec, |arr| {
+        if k <= b.len() {
+            ctx.earliest_start(b.stops[k - 1], arr)
+        } else if arr <= end + EPS {
+            arr
+        } else {
+            INF
+        }
+    });
+    wb2 <= b.ls[k] + EPS || nb2 <= b.ls_nb[k] + EPS
 }
 
 /// [`concat_ok`] from the cached earliest departures and latest starts, which ignore
@@ -502,6 +647,100 @@ impl State {
         match ctx.p.vehicles[self.routes[r].v].capacity {
             Some(c) => load <= c + EPS,
             None => true,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use rand::seq::SliceRandom;
+    use rand::{Rng, SeedableRng};
+    use rand_chacha::ChaCha8Rng;
+
+    use super::*;
+    use crate::plan::testing::random_problem;
+
+    /// Random routes of up to `max_len` stops each (not necessarily feasible).
+    fn random_routes(ctx: &Ctx, rng: &mut ChaCha8Rng, max_len: usize) -> Vec<Route> {
+        let mut stops: Vec<usize> = (0..ctx.p.stops.len()).collect();
+        stops.shuffle(rng);
+        let mut left = stops.into_iter();
+        (0..ctx.p.vehicles.len())
+            .map(|v| {
+                let mut r = Route::new(ctx, v);
+                r.stops = left.by_ref().take(rng.gen_range(0..=max_len)).collect();
+                r.update(ctx);
+                r
+            })
+            .collect()
+    }
+
+    /// Checks `concat_ok` against the full schedule of the joined sequence on many
+    /// random joins; returns how many were feasible.
+    fn compare(seed: u64, with_break: bool) -> usize {
+        let p = random_problem(seed, 14, 2, with_break);
+        let ctx = Ctx::new(&p, 10);
+        let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed);
+        let mut feasible = 0;
+        for _ in 0..40 {
+            let routes = random_routes(&ctx, &mut rng, 5);
+            let (ra, rb) = (rng.gen_range(0..2), rng.gen_range(0..2));
+            let (a, b) = (&routes[ra], &routes[rb]);
+            let i = rng.gen_range(0..=a.len());
+            let k_min = if ra == rb { i + 1 } else { 1 };
+            let k = rng.gen_range(k_min..=b.len() + 1);
+            let mid: Vec<usize> = (0..rng.gen_range(0..4))
+                .map(|_| rng.gen_range(0..p.stops.len()))
+                .collect();
+            let mut joined = a.stops[..i].to_vec();
+            joined.extend_from_slice(&mid);
+            if k <= b.len() {
+                joined.extend_from_slice(&b.stops[k - 1..]);
+            }
+            let exact = ctx.seq_time_ok(a.v, &joined);
+            assert_eq!(
+                concat_ok(&ctx, a, i, &mid, b, k),
+                exact,
+                "seed {seed}: {:?}[..{i}] + {mid:?} + {:?}[{k}-1..]",
+                a.stops,
+                b.stops
+            );
+            feasible += usize::from(exact);
+        }
+        feasible
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The cached check of a join (prefix, a few stops, suffix) equals a full
+        /// re-simulation of the joined route, with and without a break.
+        #[test]
+        fn cached_join_check_equals_full_schedule(seed in any::<u64>()) {
+            compare(seed, false);
+            compare(seed, true);
+        }
+    }
+
+    #[test]
+    fn the_join_comparison_sees_feasible_and_infeasible_joins() {
+        let feasible: usize = (0..100).map(|seed| compare(seed, true)).sum();
+        assert!(
+            feasible > 200 && feasible < 3800,
+            "{feasible} of 4000 feasible"
+        );
+    }
+
+    #[test]
+    fn break_caches_match_the_route_schedule() {
+        for seed in 0..200 {
+            let p = random_problem(seed, 10, 1, true);
+            let ctx = Ctx::new(&p, 10);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let r = &random_routes(&ctx, &mut rng, 8)[0];
+            // The whole route is the join of its start and its end.
+            let whole = concat_ok(&ctx, r, 0, &r.stops, r, r.len() + 1);
+            assert_eq!(whole, ctx.seq_time_ok(r.v, &r.stops), "seed {seed}");
         }
     }
 }

@@ -3,7 +3,11 @@
 //! local-search descent polishing every new best solution.
 //!
 //! Deterministic for a seed: the temperature follows the iteration count when an
-//! iteration budget is given, and the clock only stops the search.
+//! iteration budget is given, and the clock only stops the search (reported in
+//! [`crate::plan::Solution::time_limit_hit`]). An iteration costs about the same at any
+//! number of candidates: a recreate tries the ruined stops, the unassigned stops near
+//! them and the mandatory ones, not every unassigned stop; optional stops are inserted
+//! next to their nearest stops in a route (granular insertion).
 
 use std::time::Instant;
 
@@ -11,7 +15,7 @@ use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::construct::insert_all;
+use super::construct::{best_insertion, insert, insert_all, nearby_insertion};
 use super::operators::descend;
 use super::route::{Ctx, State, NONE};
 
@@ -25,7 +29,19 @@ pub struct SolveOptions {
     pub max_iterations: Option<u64>,
     /// Seeds the random choices; the same seed and iteration budget give the same plan.
     pub seed: u64,
+    /// How many nearest stops (by travel time) the local search tries each stop
+    /// against: the granular neighbourhood, as in HGS and PyVRP. Only stops in a route
+    /// count, so where most candidates go unserved it still finds the routes nearby.
+    pub granularity: usize,
 }
+
+/// Iterations of the default search: they fit the default 5 s cap at township scale
+/// (3 000 candidates, 10 teams) on a shared two-core machine, so the cap stays a safety
+/// stop and a seed gives the same plan on any machine.
+pub const DEFAULT_ITERATIONS: u64 = 2000;
+
+/// The default granularity: 20 nearest stops.
+pub const DEFAULT_GRANULARITY: usize = 20;
 
 impl Default for SolveOptions {
     fn default() -> Self {
@@ -33,6 +49,7 @@ impl Default for SolveOptions {
             time_limit_s: 5.0,
             max_iterations: None,
             seed: 1,
+            granularity: DEFAULT_GRANULARITY,
         }
     }
 }
@@ -56,8 +73,9 @@ pub struct Progress {
 const AVG_REMOVED: f64 = 10.0;
 const MAX_STRING: f64 = 10.0;
 const BLINK: f64 = 0.01;
-/// Neighbours considered per stop by the local search.
-const GRANULARITY: usize = 20;
+/// Per ruined stop, how many of its nearest neighbours the recreate tries to insert
+/// when they are unassigned.
+const RECREATE_NEIGHBOURS: usize = 20;
 
 pub(crate) fn run(
     ctx: &Ctx,
@@ -67,7 +85,7 @@ pub(crate) fn run(
     let started = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut current = initial(ctx, &mut rng);
-    descend(ctx, &mut current, GRANULARITY);
+    descend(ctx, &mut current, options.granularity);
     let mut current_cost = current.cost(ctx);
     let mut best = current.clone();
     let mut best_cost = current_cost;
@@ -99,14 +117,14 @@ pub(crate) fn run(
 
         cand.clone_from(&current);
         ruin(ctx, &mut cand, &mut rng, &mut removed);
-        recreate(ctx, &mut cand, &mut rng, &mut removed);
+        recreate(ctx, &mut cand, &mut rng, &mut removed, options.granularity);
         let cand_cost = cand.cost(ctx);
         let threshold = current_cost - temperature * rng.gen::<f64>().max(1e-300).ln();
         if cand_cost < threshold {
             std::mem::swap(&mut current, &mut cand);
             current_cost = cand_cost;
             if current_cost < best_cost - 1e-9 {
-                descend(ctx, &mut current, GRANULARITY);
+                descend(ctx, &mut current, options.granularity);
                 current_cost = current.cost(ctx);
                 best.clone_from(&current);
                 best_cost = current_cost;
@@ -114,7 +132,7 @@ pub(crate) fn run(
             }
         }
     }
-    descend(ctx, &mut best, GRANULARITY);
+    descend(ctx, &mut best, options.granularity);
     (best, iteration)
 }
 
@@ -269,11 +287,38 @@ fn remove_string(
     });
 }
 
-/// Re-inserts the removed stops and tries every other unassigned stop, highest
+/// The stops a recreate tries: the ruined ones, the unassigned stops among their
+/// nearest neighbours, and every unassigned mandatory stop; in index order.
+///
+/// Not every unassigned stop: on a township with thousands of candidates and a few
+/// hundred places in the routes, trying them all made each iteration cost O(N × places).
+fn candidates_near(ctx: &Ctx, st: &State, removed: &mut Vec<usize>) {
+    let ruined = removed.len();
+    for i in 0..ruined {
+        let s = removed[i];
+        for &n in ctx.neighbours[s].iter().take(RECREATE_NEIGHBOURS) {
+            if st.route_of[n] == NONE {
+                removed.push(n);
+            }
+        }
+    }
+    removed.extend(ctx.mandatory.iter().filter(|&&s| st.route_of[s] == NONE));
+    removed.sort_unstable();
+    removed.dedup();
+}
+
+/// Re-inserts the removed stops and tries the unassigned stops near them, highest
 /// penalty first, in one of SISR's orders within equal penalties.
-fn recreate(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<usize>) {
-    removed.clear();
-    removed.extend((0..st.route_of.len()).filter(|&s| st.route_of[s] == NONE));
+fn recreate(
+    ctx: &Ctx,
+    st: &mut State,
+    rng: &mut ChaCha8Rng,
+    removed: &mut Vec<usize>,
+    granularity: usize,
+) {
+    let mut ruined = removed.clone();
+    ruined.sort_unstable();
+    candidates_near(ctx, st, removed);
     removed.shuffle(rng);
     let depot = ctx.p.vehicles[0].start_location;
     match rng.gen_range(0..11) {
@@ -295,5 +340,71 @@ fn recreate(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<u
     } else {
         removed.sort_by_key(|&s| !ctx.p.stops[s].mandatory);
     }
-    insert_all(ctx, st, removed, BLINK, rng);
+    // The ruined and the mandatory stops may go anywhere; the optional stops near
+    // them only next to their nearest stops in a route.
+    for &s in removed.iter() {
+        let ins = if ruined.binary_search(&s).is_ok() || ctx.p.stops[s].mandatory {
+            best_insertion(ctx, st, s, BLINK, rng)
+        } else {
+            nearby_insertion(ctx, st, s, granularity)
+        };
+        if let Some(ins) = ins {
+            insert(ctx, st, s, ins);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::testing::random_problem;
+    use crate::plan::{solve, SolveOptions};
+
+    #[test]
+    fn the_same_seed_gives_the_same_plan_and_the_budget_ends_the_search() {
+        let p = random_problem(11, 60, 4, true);
+        let options = SolveOptions {
+            max_iterations: Some(300),
+            time_limit_s: 60.0,
+            seed: 5,
+            ..Default::default()
+        };
+        let first = solve(&p, &options).unwrap();
+        let second = solve(&p, &options).unwrap();
+        assert_eq!(first, second);
+        assert_eq!(first.iterations, 300);
+        assert!(!first.time_limit_hit);
+        let other = solve(&p, &SolveOptions { seed: 6, ..options }).unwrap();
+        assert!(crate::plan::check::check(&p, &other).is_ok());
+    }
+
+    #[test]
+    fn a_time_limit_that_cuts_the_budget_is_reported() {
+        let p = random_problem(12, 60, 4, true);
+        let options = SolveOptions {
+            max_iterations: Some(u64::MAX),
+            time_limit_s: 0.05,
+            ..Default::default()
+        };
+        let plan = solve(&p, &options).unwrap();
+        assert!(plan.time_limit_hit);
+        assert!(plan.iterations < u64::MAX);
+    }
+
+    #[test]
+    fn a_recreate_tries_the_ruined_stops_their_unassigned_neighbours_and_mandatory_stops() {
+        let p = random_problem(13, 40, 1, false);
+        let ctx = Ctx::new(&p, 10);
+        let st = State::empty(&ctx);
+        let mut tried = vec![0];
+        candidates_near(&ctx, &st, &mut tried);
+        let mut expected: Vec<usize> = std::iter::once(0)
+            .chain(ctx.neighbours[0].iter().take(RECREATE_NEIGHBOURS).copied())
+            .chain(ctx.mandatory.iter().copied())
+            .collect();
+        expected.sort_unstable();
+        expected.dedup();
+        assert_eq!(tried, expected);
+        assert!(tried.len() < p.stops.len());
+    }
 }

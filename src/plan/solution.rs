@@ -141,4 +141,7 @@ pub struct Solution {
     pub objective: Objective,
     /// Search iterations done.
     pub iterations: u64,
+    /// The time limit ended the search before its iteration budget was spent (always
+    /// when it had none): the plan may then differ on a faster or busier machine.
+    pub time_limit_hit: bool,
 }

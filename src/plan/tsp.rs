@@ -581,6 +581,7 @@ mod tests {
             time_limit_s: 600.0,
             max_iterations: Some(iterations),
             seed,
+            ..Default::default()
         }
     }
 

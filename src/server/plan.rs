@@ -155,10 +155,12 @@ fn settings(
             "seconds: {seconds} is not in (0, {MAX_SECONDS}]"
         )));
     }
+    // An iteration budget, the seconds only a cap: the same seed gives the same plan.
     let options = SolveOptions {
         time_limit_s: seconds,
-        max_iterations: None,
+        max_iterations: Some(crate::plan::DEFAULT_ITERATIONS),
         seed: req.seed.unwrap_or(1),
+        ..Default::default()
     };
     Ok((settings, options, req.profile.unwrap_or_default()))
 }

@@ -16,8 +16,8 @@ use crate::coverage::day;
 use crate::export::write_file;
 use crate::workspace::WorkspaceArg;
 
-/// Iterations of the default search: about a second on the sample township.
-const DEFAULT_ITERATIONS: u64 = 2000;
+/// Iterations of the default search: they fit the 5 s cap at township scale.
+const DEFAULT_ITERATIONS: u64 = gridpatrol::plan::DEFAULT_ITERATIONS;
 
 #[derive(clap::Args, Debug)]
 pub struct PlanArgs {
@@ -146,6 +146,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         time_limit_s: args.seconds,
         max_iterations: (args.iterations > 0).then_some(args.iterations),
         seed: args.seed,
+        ..Default::default()
     };
     let mut report = |p: gridpatrol::plan::Progress| {
         eprintln!(

@@ -1,6 +1,6 @@
 //! Or-opt: move a string of 2–3 consecutive stops, possibly reversed.
 
-use super::{intra_gain, set_stops, Move};
+use super::{set_stops, Move};
 use crate::plan::route::{concat_ok, Ctx, State, EPS};
 
 /// Move the `len` stops starting at `first` to just after node `after` of `to_route`.
@@ -80,7 +80,18 @@ impl Move for OrOpt {
             return None;
         }
         if ru == rv {
-            return intra_gain(ctx, st, ru, &self.intra_seq(st)?);
+            let ok = ctx.with_mid(|mid| {
+                if q < pu {
+                    mid.extend_from_slice(seg);
+                    mid.extend_from_slice(&a.stops[q..pu - 1]);
+                    concat_ok(ctx, a, q, mid, a, last + 1)
+                } else {
+                    mid.extend_from_slice(&a.stops[last..q]);
+                    mid.extend_from_slice(seg);
+                    concat_ok(ctx, a, pu - 1, mid, a, q + 1)
+                }
+            });
+            return ok.then_some(gain);
         }
         let demand: f64 = seg.iter().map(|&s| ctx.demand[s]).sum();
         let ok = seg.iter().all(|&s| st.can_take(ctx, rv, s, self.len))

@@ -1,6 +1,6 @@
 //! Relocate: move one stop to another place (same or another route).
 
-use super::{intra_gain, set_stops, Move};
+use super::{set_stops, Move};
 use crate::plan::route::{concat_ok, Ctx, State, EPS};
 
 /// Move `stop` to just after node `after` of route `to_route`.
@@ -46,7 +46,19 @@ impl Move for Relocate {
             return None;
         }
         if ru == rv {
-            return intra_gain(ctx, st, ru, &self.intra_seq(st)?);
+            // Only the stretch between the old and the new place moves in time.
+            let ok = ctx.with_mid(|mid| {
+                if q < pu {
+                    mid.push(u);
+                    mid.extend_from_slice(&a.stops[q..pu - 1]);
+                    concat_ok(ctx, a, q, mid, a, pu + 1)
+                } else {
+                    mid.extend_from_slice(&a.stops[pu..q]);
+                    mid.push(u);
+                    concat_ok(ctx, a, pu - 1, mid, a, q + 1)
+                }
+            });
+            return ok.then_some(gain);
         }
         let ok = gain > EPS
             && st.can_take(ctx, rv, u, 1)

@@ -1,7 +1,7 @@
 //! Intra-route 2-opt: reverse a stretch of one route.
 
-use super::{intra_gain, set_stops, Move};
-use crate::plan::route::{Ctx, State};
+use super::{set_stops, Move};
+use crate::plan::route::{concat_ok, Ctx, State, EPS};
 
 /// Reverse nodes `from..=to` of `route` (1-based stop nodes).
 pub(crate) struct TwoOpt {
@@ -28,15 +28,21 @@ impl Move for TwoOpt {
         if i >= j {
             return None;
         }
-        // O(1) travel change first (reversed inner arcs from the cached sums).
+        // Travel change in O(1) (reversed inner arcs from the cached sums), then the
+        // reversed stretch alone is scheduled between the cached prefix and suffix.
         let fwd_inner = r.ccost[j] - r.ccost[i];
         let rev_inner = r.crev[j] - r.crev[i];
         let old = ctx.t(r.loc[i - 1], r.loc[i]) + fwd_inner + ctx.t(r.loc[j], r.loc[j + 1]);
         let new = ctx.t(r.loc[i - 1], r.loc[j]) + rev_inner + ctx.t(r.loc[i], r.loc[j + 1]);
-        if old - new <= crate::plan::route::EPS {
+        let gain = old - new;
+        if gain <= EPS {
             return None;
         }
-        intra_gain(ctx, st, self.route, &self.seq(st)?)
+        let ok = ctx.with_mid(|mid| {
+            mid.extend(r.stops[i - 1..j].iter().rev());
+            concat_ok(ctx, r, i - 1, mid, r, j + 1)
+        });
+        ok.then_some(gain)
     }
 
     fn apply(&self, ctx: &Ctx, st: &mut State) {
