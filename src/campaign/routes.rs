@@ -397,6 +397,7 @@ pub(super) fn own_solution(
         unassigned: Vec::new(),
         objective,
         iterations: 0,
+        time_limit_hit: false,
     };
     (stop_sites, solution)
 }

@@ -282,6 +282,7 @@ fn finish(
                 time_limit_s: left / (busy.len() - done) as f64,
                 max_iterations: Some(o.polish_iterations),
                 seed: o.seed.wrapping_add(p as u64),
+                ..SolveOptions::default()
             };
             let polished = plan::solve(&problem, &options)?;
             if polished.unassigned.is_empty() && cost(&polished) < cost(&solution) - 1e-9 {
