@@ -564,8 +564,8 @@ pub struct TeamOut {
 pub struct DayOut {
     /// `YYYY-MM-DD`.
     pub date: String,
-    /// `day` or `night`.
-    pub shift: String,
+    /// The shift (`day`, `evening`, `night`, `weekend`).
+    pub shift: Shift,
     /// The teams out.
     pub teams: Vec<TeamOut>,
 }
@@ -649,7 +649,7 @@ pub fn output(
             let (date, shift) = tc.slots[pp.period];
             DayOut {
                 date: date.to_string(),
-                shift: shift.to_string(),
+                shift,
                 teams: pp
                     .solution
                     .routes
@@ -745,11 +745,7 @@ impl CampaignOutput {
         }
         s += "\n";
         for d in &self.days {
-            s += &format!(
-                "{} {}\n",
-                d.date,
-                if d.shift == "day" { "日查" } else { "夜查" }
-            );
+            s += &format!("{} {}\n", d.date, d.shift.name_zh());
             for t in &d.teams {
                 let stops: Vec<String> = t
                     .stops
