@@ -87,6 +87,8 @@ fn township(rng: &mut ChaCha8Rng) -> Township {
     t
 }
 
+use gridpatrol::model::bounds::LonLat;
+
 /// A street grid every ~100 m over the township.
 fn streets() -> Vec<gridpatrol::store::StreetLine> {
     let (w, h) = (COLS as f64 * CELL_DEG, ROWS as f64 * CELL_DEG);
@@ -94,12 +96,12 @@ fn streets() -> Vec<gridpatrol::store::StreetLine> {
     let mut out = Vec::new();
     let mut x = LON0 + step / 2.0;
     while x < LON0 + w {
-        out.push((None, vec![(x, LAT0), (x, LAT0 + h)]));
+        out.push((None, vec![LonLat::new(x, LAT0), LonLat::new(x, LAT0 + h)]));
         x += step;
     }
     let mut y = LAT0 + step / 2.0;
     while y < LAT0 + h {
-        out.push((None, vec![(LON0, y), (LON0 + w, y)]));
+        out.push((None, vec![LonLat::new(LON0, y), LonLat::new(LON0 + w, y)]));
         y += step;
     }
     out
@@ -190,8 +192,8 @@ fn build(path: &std::path::Path) -> Result<Workspace, Box<dyn std::error::Error>
         let day = year + Duration::days(rng.gen_range(0..365));
         let x = LON0 + 0.0005 + 0.001 * rng.gen_range(0..(COLS * 3 - 1)) as f64;
         let y0 = LAT0 + rng.gen::<f64>() * (ROWS as f64 * CELL_DEG - 0.01);
-        let track: Vec<(f64, f64)> = (0..=100)
-            .map(|s| (x + 0.00003, y0 + s as f64 * 0.0001))
+        let track: Vec<LonLat> = (0..=100)
+            .map(|s| LonLat::new(x + 0.00003, y0 + s as f64 * 0.0001))
             .collect();
         walked += ws
             .record_track(

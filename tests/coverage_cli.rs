@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use geo::{LineString, Polygon};
+use gridpatrol::model::bounds::LonLat;
 use gridpatrol::model::*;
 use gridpatrol::store::Workspace;
 use gridpatrol::Wgs84;
@@ -105,11 +106,11 @@ fn make_workspace(dir: &Path) -> PathBuf {
     ws.replace_streets(&[
         (
             Some("一路".into()),
-            vec![(116.001, 40.002), (116.009, 40.002)],
+            vec![LonLat::new(116.001, 40.002), LonLat::new(116.009, 40.002)],
         ),
         (
             Some("二路".into()),
-            vec![(116.011, 40.002), (116.019, 40.002)],
+            vec![LonLat::new(116.011, 40.002), LonLat::new(116.019, 40.002)],
         ),
     ])
     .unwrap();

@@ -301,6 +301,7 @@ pub fn coverage_from_rows(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::bounds::LonLat;
     use crate::store::sites_test_support::small_township;
     use crate::store::{parse_when, InspectionInput, InspectionResult, Workspace};
 
@@ -316,11 +317,11 @@ mod tests {
         ws.replace_streets(&[
             (
                 Some("一路".into()),
-                vec![(116.001, 40.002), (116.009, 40.002)],
+                vec![LonLat::new(116.001, 40.002), LonLat::new(116.009, 40.002)],
             ),
             (
                 Some("二路".into()),
-                vec![(116.011, 40.002), (116.019, 40.002)],
+                vec![LonLat::new(116.011, 40.002), LonLat::new(116.019, 40.002)],
             ),
         ])
         .unwrap();
@@ -353,7 +354,7 @@ mod tests {
                 "T1",
                 parse_when("2025-03-04 09:00").unwrap(),
                 "gpx:test",
-                &[(116.001, 40.0021), (116.005, 40.0021)],
+                &[LonLat::new(116.001, 40.0021), LonLat::new(116.005, 40.0021)],
             )
             .unwrap();
         assert!(t.swept_m > 300.0 && t.swept_m < 360.0, "{t:?}");
@@ -433,7 +434,7 @@ mod tests {
         let streets: Vec<crate::store::StreetLine> = (0..6)
             .map(|k| {
                 let y = 40.001 + 0.005 * k as f64;
-                (None, vec![(116.0, y), (116.03, y)])
+                (None, vec![LonLat::new(116.0, y), LonLat::new(116.03, y)])
             })
             .collect();
         ws.replace_streets(&streets).unwrap();
@@ -465,8 +466,8 @@ mod tests {
             let y = 40.001 + 0.005 * rng.gen_range(0..6) as f64 + 0.00001;
             let x0 = 116.0 + rng.gen::<f64>() * 0.02;
             let at = day(&mut rng).and_hms_opt(10, 0, 0).unwrap();
-            ws.record_track("T1", at, "test", &[(x0, y), (x0 + 0.008, y)])
-                .unwrap();
+            let line = [LonLat::new(x0, y), LonLat::new(x0 + 0.008, y)];
+            ws.record_track("T1", at, "test", &line).unwrap();
         }
         ws
     }

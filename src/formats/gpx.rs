@@ -1,5 +1,6 @@
 //! GPX tracks from field devices: every `<trkpt>` (and `<rtept>`) as WGS-84 points.
 
+use crate::model::bounds::LonLat;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
@@ -9,7 +10,7 @@ pub struct GpxTrack {
     /// The `<name>` of the track or route, if it has one.
     pub name: Option<String>,
     /// `(lon, lat)` in WGS-84 degrees, in file order.
-    pub points: Vec<(f64, f64)>,
+    pub points: Vec<LonLat>,
     /// The first point's `<time>` text, when present.
     pub start_time: Option<String>,
     /// The 1-based line of the `<trk>` / `<rte>` start tag.
@@ -122,7 +123,7 @@ fn read_all(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxError> 
                         return Err(err(pos, format!("lat {lat} / lon {lon} out of range")));
                     }
                     match out.last_mut() {
-                        Some(t) => t.points.push((lon, lat)),
+                        Some(t) => t.points.push(LonLat::new(lon, lat)),
                         None => return Err(err(pos, format!("<{name}> outside <trk>/<rte>"))),
                     }
                 }

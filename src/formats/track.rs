@@ -4,6 +4,7 @@
 //! lon/lat, at least one track must come near the township, and a time in the file is
 //! converted to township time. Errors name the file and the line (GPX) or feature.
 
+use crate::model::bounds::LonLat;
 use serde_json::Value;
 
 use super::error::{json_syntax, FieldProblem, FormatError, Place};
@@ -19,7 +20,7 @@ pub struct TrackLine {
     /// Where it is in the file: a GPX line, or a GeoJSON feature.
     pub place: Place,
     /// `(lon, lat)` in WGS-84 degrees, at least two.
-    pub points: Vec<(f64, f64)>,
+    pub points: Vec<LonLat>,
 }
 
 /// A checked track file.
@@ -80,12 +81,12 @@ fn read_all(
         });
     }
     if let Some(extent) = extent {
-        let near = |&(x, y): &(f64, f64)| {
+        let near = |p: &LonLat| {
             let (min, max) = (extent.0.min(), extent.0.max());
-            (min.x..=max.x).contains(&x) && (min.y..=max.y).contains(&y)
+            (min.x..=max.x).contains(&p.lon) && (min.y..=max.y).contains(&p.lat)
         };
         if !file.lines.iter().any(|l| l.points.iter().any(near)) {
-            let (x, y) = file.lines[0].points[0];
+            let LonLat { lon: x, lat: y } = file.lines[0].points[0];
             return Err(FormatError::Field {
                 place: file.lines[0].place.clone(),
                 field: "points".into(),
@@ -207,7 +208,7 @@ fn geojson_lines(bytes: &[u8], source: &str) -> Result<Vec<TrackLine>, FormatErr
 }
 
 /// The positions of one line: each `[lon, lat, …]` with finite numbers in range.
-fn line_points(line: &Value) -> Result<Vec<(f64, f64)>, String> {
+fn line_points(line: &Value) -> Result<Vec<LonLat>, String> {
     let positions = line
         .as_array()
         .ok_or("line coordinates must be an array of [lon, lat]")?;
@@ -220,7 +221,7 @@ fn line_points(line: &Value) -> Result<Vec<(f64, f64)>, String> {
                 _ => None,
             });
             match xy {
-                Some((x, y)) if x.abs() <= 180.0 && y.abs() <= 90.0 => Ok((x, y)),
+                Some((x, y)) if x.abs() <= 180.0 && y.abs() <= 90.0 => Ok(LonLat::new(x, y)),
                 Some((x, y)) => Err(format!("position {i} ({x}, {y}) is not a WGS-84 lon/lat")),
                 None => Err(format!(
                     "position {i} is not [lon, lat]: {}",

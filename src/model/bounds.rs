@@ -1,4 +1,4 @@
-//! A WGS-84 extent that says which number is which.
+//! WGS-84 positions and extents that say which number is which.
 
 use serde::{Deserialize, Serialize};
 
@@ -79,5 +79,52 @@ pub fn grow(bounds: &mut Option<LonLatBounds>, lon: f64, lat: f64) {
     match bounds {
         Some(b) => b.extend(lon, lat),
         None => *bounds = Some(LonLatBounds::around(lon, lat)),
+    }
+}
+
+/// A WGS-84 position with its order in its name: longitude first, as GeoJSON and the
+/// devices' tracks give it (GPX writes `lat=` before `lon=`). Written `[lon, lat]`.
+///
+/// ```
+/// use gridpatrol::model::bounds::LonLat;
+/// let p = LonLat::new(116.35, 39.96);
+/// assert_eq!(serde_json::to_string(&p).unwrap(), "[116.35,39.96]");
+/// assert!((p.distance_m(LonLat::new(116.351, 39.96)) - 85.3).abs() < 0.5);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(from = "[f64; 2]", into = "[f64; 2]")]
+pub struct LonLat {
+    /// Longitude, degrees east.
+    pub lon: f64,
+    /// Latitude, degrees north.
+    pub lat: f64,
+}
+
+impl LonLat {
+    /// A position from longitude and latitude, in that order.
+    pub fn new(lon: f64, lat: f64) -> Self {
+        Self { lon, lat }
+    }
+
+    /// `(lon, lat)`, for the functions that take a pair.
+    pub fn pair(self) -> (f64, f64) {
+        (self.lon, self.lat)
+    }
+
+    /// The great-circle distance to `other`, metres.
+    pub fn distance_m(self, other: LonLat) -> crate::units::Metres {
+        crate::units::haversine_m(self.pair(), other.pair())
+    }
+}
+
+impl From<[f64; 2]> for LonLat {
+    fn from([lon, lat]: [f64; 2]) -> Self {
+        Self { lon, lat }
+    }
+}
+
+impl From<LonLat> for [f64; 2] {
+    fn from(p: LonLat) -> Self {
+        [p.lon, p.lat]
     }
 }

@@ -3,13 +3,13 @@
 //! along it (within `snapping.track_max_angle_deg`), so a track crossing a street does
 //! not sweep it.
 
+use crate::model::bounds::LonLat;
 use rstar::primitives::{GeomWithData, Rectangle};
 use rstar::{RTree, AABB};
 use serde::Serialize;
 
 use super::frame::{point_segment_m, LocalFrame};
 use crate::rules::SnapRules;
-use crate::units::haversine_m;
 
 /// Streets are cut into pieces at most this long, so "swept" is decided piece by piece.
 pub const MAX_PIECE_M: f64 = 20.0;
@@ -35,13 +35,15 @@ impl Segment {
 /// Cuts a polyline of `(lon, lat)` into pieces of at most [`MAX_PIECE_M`].
 ///
 /// ```
-/// let pieces = gridpatrol::spatial::track_matching::cut_line(&[(116.0, 40.0), (116.001, 40.0)]);
+/// use gridpatrol::model::bounds::LonLat;
+/// let line = [LonLat::new(116.0, 40.0), LonLat::new(116.001, 40.0)];
+/// let pieces = gridpatrol::spatial::track_matching::cut_line(&line);
 /// assert_eq!(pieces.len(), 5); // 85 m in pieces of at most 20 m
 /// ```
-pub fn cut_line(points: &[(f64, f64)]) -> Vec<Segment> {
+pub fn cut_line(points: &[LonLat]) -> Vec<Segment> {
     let mut out = Vec::new();
     for w in points.windows(2) {
-        let len = haversine_m(w[0], w[1]);
+        let len = w[0].distance_m(w[1]);
         if len <= 0.0 || !len.is_finite() {
             continue;
         }
@@ -49,8 +51,8 @@ pub fn cut_line(points: &[(f64, f64)]) -> Vec<Segment> {
         let at = |k: usize| {
             let t = k as f64 / n as f64;
             [
-                w[0].0 + t * (w[1].0 - w[0].0),
-                w[0].1 + t * (w[1].1 - w[0].1),
+                w[0].lon + t * (w[1].lon - w[0].lon),
+                w[0].lat + t * (w[1].lat - w[0].lat),
             ]
         };
         for k in 0..n {
@@ -90,14 +92,14 @@ impl SegmentIndex {
     }
 
     /// Indices of the pieces swept by the track through `points` (`(lon, lat)`), sorted.
-    pub fn swept_by(&self, points: &[(f64, f64)]) -> Vec<usize> {
+    pub fn swept_by(&self, points: &[LonLat]) -> Vec<usize> {
         let mut hit = vec![false; self.segments.len()];
         for w in points.windows(2) {
-            let frame = LocalFrame::at(w[0].0, w[0].1);
+            let frame = LocalFrame::at(w[0].lon, w[0].lat);
             let [dx, dy] = frame.deg(self.buffer_m);
-            let lo = [w[0].0.min(w[1].0) - dx, w[0].1.min(w[1].1) - dy];
-            let hi = [w[0].0.max(w[1].0) + dx, w[0].1.max(w[1].1) + dy];
-            let (ta, tb) = (frame.xy(w[0].0, w[0].1), frame.xy(w[1].0, w[1].1));
+            let lo = [w[0].lon.min(w[1].lon) - dx, w[0].lat.min(w[1].lat) - dy];
+            let hi = [w[0].lon.max(w[1].lon) + dx, w[0].lat.max(w[1].lat) + dy];
+            let (ta, tb) = (frame.xy(w[0].lon, w[0].lat), frame.xy(w[1].lon, w[1].lat));
             if ta == tb {
                 continue;
             }
@@ -142,26 +144,37 @@ impl SegmentIndex {
 mod tests {
     use super::*;
 
+    /// `(lon, lat)` pairs as a line.
+    fn line(points: &[(f64, f64)]) -> Vec<LonLat> {
+        points
+            .iter()
+            .map(|&(lon, lat)| LonLat::new(lon, lat))
+            .collect()
+    }
+
     fn street() -> SegmentIndex {
         // An east-west street of ~170 m and a north-south one crossing its middle.
-        let mut s = cut_line(&[(116.0, 40.0), (116.002, 40.0)]);
-        s.extend(cut_line(&[(116.001, 39.999), (116.001, 40.001)]));
+        let mut s = cut_line(&line(&[(116.0, 40.0), (116.002, 40.0)]));
+        s.extend(cut_line(&line(&[(116.001, 39.999), (116.001, 40.001)])));
         SegmentIndex::new(s, &SnapRules::default())
     }
 
     #[test]
     fn walking_along_sweeps_crossing_does_not() {
         let idx = street();
-        let ew = cut_line(&[(116.0, 40.0), (116.002, 40.0)]).len();
+        let ew = cut_line(&line(&[(116.0, 40.0), (116.002, 40.0)])).len();
         // Walk 8 m north of the east-west street, westwards, over its whole length.
         let off = 8.0 / M;
-        let swept = idx.swept_by(&[(116.0021, 40.0 + off), (115.9999, 40.0 + off)]);
+        let swept = idx.swept_by(&line(&[(116.0021, 40.0 + off), (115.9999, 40.0 + off)]));
         assert_eq!(swept, (0..ew).collect::<Vec<_>>());
         // Crossing the north-south street sweeps none of it.
         assert!(swept.iter().all(|&i| i < ew));
         // 30 m away sweeps nothing.
         assert!(idx
-            .swept_by(&[(116.0, 40.0 + 30.0 / M), (116.002, 40.0 + 30.0 / M)])
+            .swept_by(&line(&[
+                (116.0, 40.0 + 30.0 / M),
+                (116.002, 40.0 + 30.0 / M)
+            ]))
             .is_empty());
     }
 
@@ -169,10 +182,10 @@ mod tests {
 
     #[test]
     fn pieces_are_short_and_add_up() {
-        let pts = [(116.0, 40.0), (116.003, 40.001), (116.0031, 40.0011)];
+        let pts = line(&[(116.0, 40.0), (116.003, 40.001), (116.0031, 40.0011)]);
         let pieces = cut_line(&pts);
         let total: f64 = pieces.iter().map(|p| p.length_m).sum();
-        let direct = haversine_m(pts[0], pts[1]) + haversine_m(pts[1], pts[2]);
+        let direct = pts[0].distance_m(pts[1]) + pts[1].distance_m(pts[2]);
         assert!((total - direct).abs() < 1e-6);
         assert!(pieces.iter().all(|p| p.length_m <= MAX_PIECE_M + 1e-9));
     }

@@ -1,6 +1,7 @@
 //! Street segments (the walk network cut into short pieces, cached at init) and swept
 //! tracks: a GPS track or a completed route, matched to the segments it ran along.
 
+use crate::model::bounds::LonLat;
 use chrono::NaiveDateTime;
 use rusqlite::params;
 use serde::Serialize;
@@ -21,7 +22,7 @@ pub struct StreetSegment {
 }
 
 /// A street polyline to cache: its name and WGS-84 `(lon, lat)` vertices.
-pub type StreetLine = (Option<String>, Vec<(f64, f64)>);
+pub type StreetLine = (Option<String>, Vec<LonLat>);
 
 /// A stored track: team, time, WGS-84 `(lon, lat)` points.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,7 +32,7 @@ pub struct TrackRecord {
     /// When it was walked, township local time.
     pub at: NaiveDateTime,
     /// `(lon, lat)` in WGS-84 degrees, in walking order.
-    pub points: Vec<(f64, f64)>,
+    pub points: Vec<LonLat>,
 }
 
 /// A recorded track and what it swept.
@@ -83,7 +84,7 @@ impl Workspace {
             let rows: Vec<(i64, String)> =
                 tracks.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<Result<_, _>>()?;
             for (id, coords) in rows {
-                let pts: Vec<(f64, f64)> = serde_json::from_str(&coords)
+                let pts: Vec<LonLat> = serde_json::from_str(&coords)
                     .map_err(|e| StoreError::corrupt(format!("track {id}"), e))?;
                 insert_matches(tx, id, &index, &segments, &pts)?;
             }
@@ -102,7 +103,7 @@ impl Workspace {
         team_id: &str,
         at: NaiveDateTime,
         source: &str,
-        points: &[(f64, f64)],
+        points: &[LonLat],
     ) -> Result<SweptTrack, StoreError> {
         let mut recorded = self.record_tracks(team_id, at, source, &[points.to_vec()])?;
         Ok(recorded.remove(0))
@@ -115,7 +116,7 @@ impl Workspace {
         team_id: &str,
         at: NaiveDateTime,
         source: &str,
-        lines: &[Vec<(f64, f64)>],
+        lines: &[Vec<LonLat>],
     ) -> Result<Vec<SweptTrack>, StoreError> {
         if lines.is_empty() {
             return Err(StoreError::invalid("track", "the file has no line"));
@@ -136,7 +137,7 @@ impl Workspace {
             for points in lines {
                 let length_m: f64 = points
                     .windows(2)
-                    .map(|w| crate::units::haversine_m(w[0], w[1]))
+                    .map(|w| w[0].distance_m(w[1]))
                     .sum();
                 let coords = serde_json::to_string(points)
                     .map_err(|e| StoreError::invalid("track", e.to_string()))?;
@@ -235,7 +236,7 @@ pub(crate) fn township_now(conn: &rusqlite::Connection) -> Result<NaiveDateTime,
 const TIME_ZONE_KEY: &str = "time_zone";
 
 /// A line needs two points, each a WGS-84 lon/lat (`line` counts from 0).
-fn check_points(line: usize, points: &[(f64, f64)]) -> Result<(), StoreError> {
+fn check_points(line: usize, points: &[LonLat]) -> Result<(), StoreError> {
     if points.len() < 2 {
         return Err(StoreError::invalid(
             "track",
@@ -245,10 +246,9 @@ fn check_points(line: usize, points: &[(f64, f64)]) -> Result<(), StoreError> {
             ),
         ));
     }
-    if points
-        .iter()
-        .any(|&(x, y)| !(x.is_finite() && y.is_finite() && x.abs() <= 180.0 && y.abs() <= 90.0))
-    {
+    if points.iter().any(|p| {
+        !(p.lon.is_finite() && p.lat.is_finite() && p.lon.abs() <= 180.0 && p.lat.abs() <= 90.0)
+    }) {
         return Err(StoreError::invalid(
             "track",
             format!("line {line} has a point that is not a WGS-84 lon/lat"),
@@ -280,7 +280,7 @@ fn insert_matches(
     track_id: i64,
     index: &sweep::SegmentIndex,
     segments: &[StreetSegment],
-    points: &[(f64, f64)],
+    points: &[LonLat],
 ) -> Result<(usize, f64), StoreError> {
     let matched = index.swept_by(points);
     let mut ins = tx.prepare_cached(
@@ -336,10 +336,18 @@ mod tests {
         let mut ws = Workspace::open(&dir.path().join("w.sqlite")).unwrap();
         let street = (
             Some("学院路".to_string()),
-            vec![(116.350, 39.960), (116.352, 39.960)],
+            line(&[(116.350, 39.960), (116.352, 39.960)]),
         );
         ws.replace_streets(&[street]).unwrap();
         (dir, ws)
+    }
+
+    /// `(lon, lat)` pairs as a line.
+    fn line(points: &[(f64, f64)]) -> Vec<LonLat> {
+        points
+            .iter()
+            .map(|&(lon, lat)| LonLat::new(lon, lat))
+            .collect()
     }
 
     fn count(ws: &Workspace, table: &str) -> i64 {
@@ -352,13 +360,13 @@ mod tests {
     fn a_bad_line_after_a_good_one_stores_nothing() {
         let (_dir, mut ws) = workspace();
         let at = crate::store::parse_when("2025-03-01 09:00").unwrap();
-        let good = vec![(116.350, 39.960), (116.352, 39.960)];
+        let good = line(&[(116.350, 39.960), (116.352, 39.960)]);
         let err = ws
             .record_tracks(
                 "T1",
                 at,
                 "route:r.geojson",
-                &[good.clone(), vec![(116.35, 39.96)]],
+                &[good.clone(), line(&[(116.35, 39.96)])],
             )
             .unwrap_err();
         assert!(err.to_string().contains("line 1 has 1 points"), "{err}");
@@ -367,7 +375,7 @@ mod tests {
                 "T1",
                 at,
                 "route:r.geojson",
-                &[good.clone(), vec![(116.35, 39.96), (f64::NAN, 1.0)]],
+                &[good.clone(), line(&[(116.35, 39.96), (f64::NAN, 1.0)])],
             )
             .unwrap_err();
         assert!(err.to_string().contains("line 1 has a point"), "{err}");

@@ -235,7 +235,7 @@ pub fn record_track(args: RecordTrackArgs) -> Result<()> {
             .map(|f| f.to_string_lossy())
             .unwrap_or_default()
     );
-    let lines: Vec<Vec<(f64, f64)>> = file.lines.into_iter().map(|l| l.points).collect();
+    let lines: Vec<Vec<_>> = file.lines.into_iter().map(|l| l.points).collect();
     let recorded = ws
         .record_tracks(&args.team, at, &source, &lines)
         .with_context(|| format!("{name}: nothing recorded"))?;

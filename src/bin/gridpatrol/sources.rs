@@ -87,7 +87,12 @@ pub fn network_lines(graph: &gridpatrol::network::RoadGraph) -> Vec<gridpatrol::
             let w = e.weight();
             (
                 w.name.clone(),
-                w.geometry.0 .0.iter().map(|c| (c.x, c.y)).collect(),
+                w.geometry
+                    .0
+                     .0
+                    .iter()
+                    .map(|c| gridpatrol::model::bounds::LonLat::new(c.x, c.y))
+                    .collect(),
             )
         })
         .collect()
