@@ -77,6 +77,10 @@ fn lead_plans_inspectors_see_their_own_route() {
     assert_eq!(published["plan"]["published"], true);
     let (status, _) = publish(&lead, &server, &json!(999_999));
     assert_eq!(status, 404);
+    // A plan id that is no number is a JSON error like any other (it was axum's text).
+    let (status, error) = publish(&lead, &server, &json!(1.5));
+    assert_eq!(status, 400);
+    assert_eq!(error["error"]["code"], "bad_request", "{error}");
 
     // Published: an inspector of team A sees A's route only, and no list of what was
     // left out.

@@ -219,8 +219,12 @@ pub async fn post_plan(
 pub async fn publish_plan(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<axum::Json<PlanAnswer>, ApiError> {
+    // Read here, not by axum's extractor, so a bad id is a JSON error like every other.
+    let id: i64 = id
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("plan id `{id}` is not a number")))?;
     let plan = tokio::task::spawn_blocking(move || -> Result<PagePlan, ApiError> {
         let stored = state.data.store_as(&user.name)?.plan_publish(id)?;
         let stored = stored.ok_or_else(|| ApiError::not_found(format!("no plan {id}")))?;
