@@ -45,7 +45,7 @@ status=0
   --checks not_a_server_error,response_schema_conformance,content_type_conformance \
   --exclude-path /api/logout \
   --exclude-operation-id "post /api/plan" --exclude-operation-id "post /api/campaign" \
-  --max-time "$seconds" --request-timeout 30 --seed 1 \
+  --max-time "$seconds" --request-timeout 60 --request-retries 2 --seed 1 \
   --workers 2 --suppress-health-check all --warnings off || status=$?
 if grep -q 'internal error' "$dir/server.log"; then
   echo "api_fuzz: the server logged internal errors:"
