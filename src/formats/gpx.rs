@@ -55,7 +55,8 @@ fn line_of(bytes: &[u8], pos: usize) -> usize {
 ///   <trkpt lat="39.96" lon="116.35"><time>2025-03-01T09:00:00Z</time></trkpt>
 ///   <trkpt lat="39.961" lon="116.351"/></trkseg></trk></gpx>"#;
 /// let t = gridpatrol::formats::gpx::read_gpx(gpx.as_bytes(), "walk.gpx").unwrap();
-/// assert_eq!(t[0].points, vec![(116.35, 39.96), (116.351, 39.961)]);
+/// use gridpatrol::model::bounds::LonLat;
+/// assert_eq!(t[0].points, vec![LonLat::new(116.35, 39.96), LonLat::new(116.351, 39.961)]);
 /// assert_eq!(t[0].name.as_deref(), Some("早班"));
 /// ```
 pub fn read_gpx(bytes: &[u8], source_name: &str) -> Result<Vec<GpxTrack>, GpxError> {
