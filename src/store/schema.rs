@@ -47,6 +47,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: PLAN_PUBLISHING,
         then: None,
     },
+    Migration {
+        sql: PINS_AND_CAMPAIGNS,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.
@@ -133,6 +137,27 @@ UPDATE sites SET last_inspection_at = (SELECT MAX(at) FROM inspections i WHERE i
 /// site as a JSON object of text instead of being dropped.
 const SITE_EXTRA_ATTRIBUTES: &str = r#"
 ALTER TABLE sites ADD COLUMN extra TEXT;
+"#;
+
+/// 8: the lead's pins (a site kept to a team or a day, must-visit, or left out), which
+/// every re-plan honours; and saved campaign plans, whose progress is followed day by day.
+const PINS_AND_CAMPAIGNS: &str = r#"
+CREATE TABLE pins (
+    site_id TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('team', 'day', 'must_visit', 'exclude')),
+    value TEXT,
+    note TEXT,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (site_id, kind));
+CREATE TABLE campaigns (
+    id INTEGER PRIMARY KEY,
+    from_date TEXT NOT NULL,
+    to_date TEXT NOT NULL,
+    body TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    replaces INTEGER REFERENCES campaigns(id));
 "#;
 
 /// 7: a plan is a draft until a lead publishes it; plans kept before were all shown.
