@@ -3,6 +3,7 @@
 pub mod bounds;
 pub mod dates;
 pub mod follow_up;
+pub mod pin;
 
 use chrono::NaiveDate;
 use geo::{Point, Polygon, Rect};

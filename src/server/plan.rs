@@ -273,7 +273,7 @@ fn for_page(id: i64, plan: ShiftPlan, user: &User, published: bool) -> PagePlan 
 /// What [`current`] found: the plan (filtered for the user) or why there is none.
 enum Current {
     /// The plan's id, the plan, and whether it is published.
-    Plan(i64, ShiftPlan, bool),
+    Plan(i64, Box<ShiftPlan>, bool),
     /// A plan exists but this user may not see it yet.
     Hidden(NaiveDateTime),
     None,
@@ -303,7 +303,7 @@ fn current(data: &ServerData, user: &User, query: &PlanQuery) -> Result<Current,
             continue; // a plan written by another version: skip, do not fail the page
         };
         match visible(&plan, user, now) {
-            Some(p) => return Ok(Current::Plan(s.id, p, s.published)),
+            Some(p) => return Ok(Current::Plan(s.id, Box::new(p), s.published)),
             None => hidden = hidden.or(visible_from(&plan)),
         }
     }
@@ -328,7 +328,7 @@ pub async fn get_plan(
 ) -> Result<axum::Json<PlanAnswer>, ApiError> {
     Ok(axum::Json(match current_for(state, user, query).await? {
         (Current::Plan(id, plan, published), user) => PlanAnswer {
-            plan: Some(for_page(id, plan, &user, published)),
+            plan: Some(for_page(id, *plan, &user, published)),
             hidden_until: None,
         },
         (Current::Hidden(from), _) => PlanAnswer {
@@ -353,7 +353,7 @@ async fn team_route(
     match current_for(state, user, query).await? {
         (Current::Plan(id, plan, published), user) => {
             match plan.teams.iter().position(|t| t.team == team) {
-                Some(i) => Ok((id, plan, i, user, published)),
+                Some(i) => Ok((id, *plan, i, user, published)),
                 None => Err(ApiError::not_found(format!(
                     "no route for team `{team}` in the plan you may see"
                 ))),

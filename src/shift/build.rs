@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::pins::{PinnedOut, PinsOn};
 use super::priority::{
     hotspot_worth, institution_class, institution_worth, prizes, PriorityClass, TipOffWindow,
 };
@@ -87,8 +88,8 @@ pub struct UnplannedSite {
     pub class: PriorityClass,
     /// The site had to be visited on this date.
     pub mandatory: bool,
-    /// `no_time`, `unreachable`, `window_unreachable`, `skill_missing`, `closed` or
-    /// `outside_shift`.
+    /// `no_time`, `unreachable`, `window_unreachable`, `skill_missing`, `closed`,
+    /// `outside_shift`, `excluded`, `pinned_to_other_day` or `pinned_team_off`.
     pub reason: UnplannedReason,
     /// The reason in words, for people.
     pub detail: String,
@@ -112,6 +113,12 @@ pub enum UnplannedReason {
     Closed,
     /// It opens that day, but not inside this shift's window (another shift may visit it).
     OutsideShift,
+    /// The lead excluded it (a pin).
+    Excluded,
+    /// The lead pinned it to another day.
+    PinnedToOtherDay,
+    /// The lead pinned it to a team that is not in this shift.
+    PinnedTeamOff,
 }
 
 impl UnplannedReason {
@@ -124,6 +131,9 @@ impl UnplannedReason {
             UnplannedReason::NoTime => Reason::NoTime.describe(),
             UnplannedReason::Closed => "closed on this date by its opening hours",
             UnplannedReason::OutsideShift => "not open during this shift: plan it on another",
+            UnplannedReason::Excluded => "excluded by the lead's pin",
+            UnplannedReason::PinnedToOtherDay => "pinned to another day by the lead",
+            UnplannedReason::PinnedTeamOff => "pinned to a team that is not on this shift",
         }
     }
 }
@@ -337,6 +347,105 @@ fn hotspot_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft
         .collect()
 }
 
+/// Where each team sets out when it is not at its depot: the location of its snapped
+/// position, appended to `snaps`.
+fn team_starts(
+    settings: &ShiftSettings,
+    router: &Router,
+    snaps: &mut Vec<Snap>,
+) -> Result<Vec<Option<usize>>, TownshipError> {
+    let mut out = Vec::with_capacity(settings.teams.len());
+    for team in &settings.teams {
+        let Some(point) = team.start_at else {
+            out.push(None);
+            continue;
+        };
+        let snap = router.snap(point, settings.max_snap_m).map_err(|source| {
+            TownshipError::StartUnreachable {
+                team: team.id.clone(),
+                source,
+            }
+        })?;
+        out.push(Some(snaps.len()));
+        snaps.push(snap);
+    }
+    Ok(out)
+}
+
+/// The lead's pins on the shift's date, with the assignments a re-plan keeps.
+fn shift_pins(input: &ShiftInput<'_>, settings: &ShiftSettings) -> PinsOn {
+    let mut pins = PinsOn::new(input.pins, settings.date);
+    for (site, team) in &settings.kept_teams {
+        pins.keep_with(site, team);
+    }
+    pins
+}
+
+/// The skill only team `i` of the shift has: a site kept to the team requires it. Bit 0
+/// is [`JOINT`]; the check in [`team_depots`] keeps `i` below 63.
+fn team_skill(i: usize) -> Skills {
+    Skills(1 << (i + 1))
+}
+
+/// Applies the pins to the drafts: sites left out today are set aside with why, must-visit
+/// sites become mandatory, and a site kept to a team requires that team's skill.
+fn apply_pins(
+    drafts: Vec<Draft>,
+    pins: &PinsOn,
+    settings: &ShiftSettings,
+) -> Result<(Vec<Draft>, Vec<UnplannedSite>), TownshipError> {
+    let mut kept = Vec::with_capacity(drafts.len());
+    let mut set_aside = Vec::new();
+    for mut d in drafts {
+        let id = d.candidate.site_id.as_str();
+        let team = pins.team(id);
+        let team_index = team.map(|t| settings.teams.iter().position(|s| s.id == t));
+        let reason = match (pins.left_out(id), team_index) {
+            (Some(PinnedOut::Excluded), _) => Some(UnplannedReason::Excluded),
+            (Some(PinnedOut::OtherDay(_)), _) => Some(UnplannedReason::PinnedToOtherDay),
+            (None, Some(None)) => Some(UnplannedReason::PinnedTeamOff),
+            (None, _) => None,
+        };
+        if let Some(reason) = reason {
+            set_aside.push(pinned_out(d.candidate, d.stop.mandatory, reason, pins));
+            continue;
+        }
+        if pins.must_visit(id) {
+            d.stop.mandatory = true;
+            d.candidate.class = PriorityClass::Mandatory;
+            d.candidate.why.push("pinned: must visit".into());
+        }
+        if let (Some(i), Some(team)) = (team_index.flatten(), team) {
+            d.stop.skills = Skills(d.stop.skills.0 | team_skill(i).0);
+            d.candidate.why.push(format!("kept with team {team}"));
+        }
+        kept.push(d);
+    }
+    Ok((kept, set_aside))
+}
+
+fn pinned_out(
+    c: Candidate,
+    mandatory: bool,
+    reason: UnplannedReason,
+    pins: &PinsOn,
+) -> UnplannedSite {
+    let detail = match (pins.left_out(&c.site_id), pins.team(&c.site_id)) {
+        (Some(PinnedOut::OtherDay(day)), _) => format!("pinned to {day} by the lead"),
+        (None, Some(team)) => format!("pinned to team {team}, which is not on this shift"),
+        _ => reason.describe().to_string(),
+    };
+    UnplannedSite {
+        site_id: c.site_id,
+        name: c.name,
+        kind: c.kind,
+        class: c.class,
+        mandatory,
+        reason,
+        detail,
+    }
+}
+
 /// The depot of each team: its own choice, or the depots in turn.
 fn team_depots(
     input: &ShiftInput<'_>,
@@ -344,6 +453,9 @@ fn team_depots(
 ) -> Result<Vec<Depot>, TownshipError> {
     if input.depots.is_empty() {
         return Err(TownshipError::NoDepot);
+    }
+    if settings.teams.len() >= 63 {
+        return Err(TownshipError::TooManyTeams(settings.teams.len()));
     }
     let mut seen = std::collections::HashSet::new();
     let mut out = Vec::new();
@@ -397,6 +509,7 @@ pub fn build_shift(
         depot_location.insert(d.id.clone(), snaps.len());
         snaps.push(snap);
     }
+    let team_starts = team_starts(settings, router, &mut snaps)?;
     let mut drafts = Vec::new();
     let mut unreachable = Vec::new();
     if settings.visits.institutions() {
@@ -407,6 +520,8 @@ pub fn build_shift(
     if settings.visits.hotspots() {
         drafts.extend(hotspot_drafts(input, settings));
     }
+    let (drafts, pinned_out) = apply_pins(drafts, &shift_pins(input, settings), settings)?;
+    unreachable.extend(pinned_out);
     let mut kept = Vec::new();
     for d in drafts {
         let point = Wgs84Point::new(d.candidate.lon, d.candidate.lat);
@@ -440,7 +555,7 @@ pub fn build_shift(
         stop.location = first_stop + i;
         stop.prize = prize;
         if settings.joint_sites.contains(&d.candidate.site_id) {
-            stop.skills = JOINT;
+            stop.skills = Skills(stop.skills.0 | JOINT.0);
         }
         stops.push(stop);
         candidates.push(d.candidate);
@@ -449,13 +564,16 @@ pub fn build_shift(
         .teams
         .iter()
         .zip(&depots)
-        .map(|(team, depot)| {
+        .enumerate()
+        .map(|(i, (team, depot))| {
             let at = depot_location[&depot.id];
             let mut v = Vehicle::new(team.id.clone(), at, settings.window);
+            v.start_location = team_starts[i].unwrap_or(at);
             v.break_ = settings.break_;
             v.max_stops = team.max_stops;
+            v.skills = team_skill(i);
             if team.joint {
-                v.skills = JOINT;
+                v.skills = Skills(v.skills.0 | JOINT.0);
             }
             v
         })

@@ -18,8 +18,10 @@
 
 pub mod build;
 pub mod output;
+pub mod pins;
 pub mod priority;
 pub mod read_back;
+pub mod replan;
 pub mod settings;
 pub mod teams;
 pub mod visibility;
@@ -44,6 +46,9 @@ pub enum TownshipError {
     /// The shift has no team.
     #[error("no teams: give at least one team")]
     NoTeams,
+    /// More teams than one shift can tell apart; holds the count.
+    #[error("{0} teams in one shift: at most 62")]
+    TooManyTeams(usize),
     /// No roster team works on the date.
     #[error("no team is on duty on {date}: {why}")]
     NoTeamOnDuty {
@@ -81,6 +86,18 @@ pub enum TownshipError {
         #[source]
         source: SnapError,
     },
+    /// Where a team is now is not near a usable street.
+    #[error("team `{team}` is not near a usable street where it is now: {source}")]
+    StartUnreachable {
+        /// The team's id.
+        team: String,
+        /// Why it could not be snapped.
+        #[source]
+        source: SnapError,
+    },
+    /// The shift is over at the time given; holds the time, `HH:MM`.
+    #[error("the shift is over at {0}: nothing is left to re-plan")]
+    ShiftOver(String),
     /// The problem was malformed or the plan failed its check.
     #[error(transparent)]
     Solve(#[from] SolveError),

@@ -130,6 +130,9 @@ impl ShiftPlan {
                 );
             }
         }
+        if let Some(f) = &self.from_now {
+            out.push_str(&f.summary_text());
+        }
         out
     }
 }

@@ -132,6 +132,9 @@ pub struct ShiftPlan {
     pub unassigned: Vec<UnplannedSite>,
     /// Totals.
     pub summary: PlanSummary,
+    /// A plan made while the shift was under way: what was done, and what moved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_now: Option<super::replan::FromNow>,
 }
 
 /// Turns a solution into routes with names, clock times and street geometry.
@@ -223,6 +226,7 @@ pub fn read_back(
         teams,
         unassigned,
         summary,
+        from_now: None,
     }
 }
 

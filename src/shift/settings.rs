@@ -4,10 +4,11 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::pins::Pin;
 use super::TownshipError;
 use crate::calendar::{Calendar, DayUnit};
 use crate::coverage::hotspots::{hotspots_from_store, HotspotScore};
-use crate::model::{Depot, Institution};
+use crate::model::{Depot, Institution, Wgs84Point};
 use crate::plan::problem::{Break, TimeWindow};
 use crate::rules::{Rules, ShiftWindow, Visits};
 use crate::store::{SitePriority, StoreError, Workspace};
@@ -108,6 +109,9 @@ pub struct TeamSpec {
     pub joint: bool,
     /// The officers on duty in the team that day (from a roster); empty: not named.
     pub members: Vec<String>,
+    /// Where the team is when it does not set out from its depot (a shift re-planned
+    /// while under way); it still ends at its depot.
+    pub start_at: Option<Wgs84Point>,
 }
 
 impl TeamSpec {
@@ -119,6 +123,7 @@ impl TeamSpec {
             max_stops: None,
             joint: false,
             members: Vec::new(),
+            start_at: None,
         }
     }
 }
@@ -154,6 +159,9 @@ pub struct ShiftSettings {
     pub tip_off_days_unit: DayUnit,
     /// Sites that need a joint inspection: only a `joint` team may visit them.
     pub joint_sites: Vec<String>,
+    /// For this plan only, sites kept with the team that had them (a re-plan changes as
+    /// few assignments as it can): site id to team id. The lead's team pins win.
+    pub kept_teams: std::collections::BTreeMap<String, String>,
 }
 
 impl ShiftSettings {
@@ -193,6 +201,7 @@ impl ShiftSettings {
             tip_off_handled_days: rules.follow_ups.tip_off_handled_days,
             tip_off_days_unit: rules.follow_ups.tip_off_days_unit,
             joint_sites: Vec::new(),
+            kept_teams: Default::default(),
         }
     }
 
@@ -215,6 +224,8 @@ pub struct ShiftInput<'a> {
     pub depots: &'a [Depot],
     /// Working days and holidays: which opening hours apply on the plan's date.
     pub calendar: &'a Calendar,
+    /// The lead's pins ([`crate::store::Workspace::pins`]).
+    pub pins: &'a [Pin],
 }
 
 /// The workspace's data for one shift, owned: what [`ShiftInput`] borrows. The CLI, the
@@ -233,6 +244,8 @@ pub struct ShiftData {
     pub rules: Rules,
     /// Working days and holidays ([`Calendar::china`] unless the caller sets another).
     pub calendar: Calendar,
+    /// The lead's pins.
+    pub pins: Vec<Pin>,
 }
 
 impl ShiftData {
@@ -252,6 +265,7 @@ impl ShiftData {
             depots: ws.depots()?,
             rules,
             calendar: Calendar::china().clone(),
+            pins: ws.pins()?,
         })
     }
 
@@ -263,6 +277,7 @@ impl ShiftData {
             hotspots: &self.hotspots,
             depots: &self.depots,
             calendar: &self.calendar,
+            pins: &self.pins,
         }
     }
 }

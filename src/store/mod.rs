@@ -17,6 +17,7 @@ mod cells;
 mod draws;
 mod idempotency;
 mod inspections;
+mod pins;
 mod plans;
 mod rules;
 pub mod schema;

@@ -20,6 +20,7 @@ mod inspect;
 mod ledger;
 mod matrix;
 mod network;
+mod pin;
 mod plan;
 mod route;
 mod rules;
@@ -55,6 +56,9 @@ enum Command {
     /// A campaign (专项治理) over days: every institution, tip-off, follow-up and hotspot by its day.
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
+    /// The lead's pins: keep a site to a team or a day, must-visit, or leave it out.
+    #[command(subcommand)]
+    Pin(pin::PinCommand),
     /// Create a workspace from the bundled sample or from a folder with township.json.
     Init(workspace::InitArgs),
     /// Import institutions, schools, cells, hotspots or depots (update by id).
@@ -117,6 +121,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Network(command) => network::run(command),
         Command::Plan(a) => plan::run(a),
         Command::Campaign(c) => campaign::run(c),
+        Command::Pin(c) => pin::run(c),
         Command::Init(a) => workspace::init(a),
         Command::Import(a) => workspace::import(a),
         Command::Inspect(a) => inspect::inspect(a),

@@ -8,8 +8,15 @@ use chrono::NaiveDate;
 use gridpatrol::calendar::{Calendar, DutyRoster};
 use gridpatrol::plan::SolveOptions;
 use gridpatrol::routing::Router;
+use gridpatrol::shift::replan::{
+    done_visits, plan_teams, replan_from_now, working_plan, DoneVisit, ShiftUnderWay,
+};
 use gridpatrol::shift::teams::{roster_teams, TeamChoice, TeamList};
-use gridpatrol::shift::{plan_shift, Shift, ShiftData, ShiftSettings, TeamSpec, TownshipError};
+use gridpatrol::shift::{
+    plan_shift, Shift, ShiftData, ShiftPlan, ShiftSettings, TeamSpec, TownshipError,
+};
+use gridpatrol::store::Workspace;
+use gridpatrol::units::{format_clock, parse_clock, ClockSeconds};
 
 use crate::context::{self, NetworkArgs};
 use crate::coverage::day;
@@ -74,6 +81,12 @@ pub struct PlanArgs {
     /// Keep the plan in the workspace (the web page shows the latest).
     #[arg(long)]
     pub save: bool,
+    /// Re-plan the shift under way from this time (HH:MM): stops recorded as done stay
+    /// done, each team sets out from its last done stop, and the rest of the saved plan
+    /// (the latest published one of the date and shift) changes as little as it can.
+    /// The teams are the saved plan's unless --team-names or --roster is given.
+    #[arg(long, value_name = "HH:MM")]
+    pub from_now: Option<String>,
     #[command(flatten)]
     pub network: NetworkArgs,
     #[command(flatten)]
@@ -124,14 +137,56 @@ fn teams(args: &PlanArgs, date: NaiveDate) -> Result<Vec<TeamSpec>> {
     Ok(teams)
 }
 
+/// A shift under way: the saved plan it follows, the time, what is done.
+struct UnderWay {
+    plan_id: i64,
+    previous: ShiftPlan,
+    now_s: ClockSeconds,
+    done: Vec<DoneVisit>,
+}
+
+fn under_way(ws: &Workspace, date: NaiveDate, shift: Shift, text: &str) -> Result<UnderWay> {
+    let now_s = parse_clock(text)
+        .ok_or_else(|| anyhow!("--from-now: `{text}` is not a time of day (HH:MM)"))?;
+    let Some((plan_id, previous)) = working_plan(ws, date, shift)? else {
+        bail!("--from-now: no saved {shift} plan on {date} to re-plan (plan it with --save first)");
+    };
+    let done = done_visits(ws, date, now_s)?;
+    Ok(UnderWay {
+        plan_id,
+        previous,
+        now_s,
+        done,
+    })
+}
+
+/// Marks `joint` teams (by id) as able to do joint inspections.
+fn with_joint_teams(mut teams: Vec<TeamSpec>, joint: &[String]) -> Result<Vec<TeamSpec>> {
+    for j in joint {
+        let team = teams.iter_mut().find(|t| &t.id == j);
+        team.ok_or_else(|| anyhow!("--joint-teams: no team `{j}` in this plan"))?
+            .joint = true;
+    }
+    Ok(teams)
+}
+
 /// `gridpatrol plan`.
 pub fn run(args: PlanArgs) -> Result<()> {
     let date = day(&args.date, "--date")?;
     if !(args.seconds.is_finite() && args.seconds > 0.0) {
         bail!("--seconds must be a positive number, not {}", args.seconds);
     }
-    let teams = teams(&args, date)?;
     let ws = args.ws.open()?;
+    let under_way = match &args.from_now {
+        Some(text) => Some(under_way(&ws, date, args.shift, text)?),
+        None => None,
+    };
+    let teams = match &under_way {
+        Some(u) if args.team_names.is_empty() && args.roster.is_none() => {
+            with_joint_teams(plan_teams(&u.previous), &args.joint_teams)?
+        }
+        _ => teams(&args, date)?,
+    };
     let shift_data = ShiftData::from_store(&ws, date, args.shift)?;
     let mut settings = ShiftSettings::from_rules(&shift_data.rules, date, args.shift, teams);
     settings.joint_sites = args
@@ -158,8 +213,24 @@ pub fn run(args: PlanArgs) -> Result<()> {
             p.travel_s / 60.0
         );
     };
-    let plan = plan_shift(&input, &settings, &router, &options, &mut report)
-        .context("cannot plan the shift")?;
+    let plan = match &under_way {
+        Some(u) => {
+            let state = ShiftUnderWay {
+                previous: &u.previous,
+                now_s: u.now_s,
+                done: &u.done,
+            };
+            eprintln!(
+                "re-planning plan {} from {}: {} stop(s) done",
+                u.plan_id,
+                format_clock(u.now_s),
+                u.done.len()
+            );
+            replan_from_now(&input, &settings, state, &router, &options, &mut report)
+        }
+        None => plan_shift(&input, &settings, &router, &options, &mut report),
+    }
+    .context("cannot plan the shift")?;
     if args.iterations > 0 && plan.summary.iterations < args.iterations {
         eprintln!(
             "note: the {} s limit ended the search after {} of {} iterations; \
