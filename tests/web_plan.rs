@@ -197,3 +197,108 @@ fn night_plans_are_hidden_from_inspectors_until_the_shift_starts() {
         }
     }
 }
+
+#[test]
+fn a_lead_pins_sites_and_replans_the_shift_under_way() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(LEAD);
+    let day = json!({"date": "2026-11-23", "shift": "day", "teams": ["A", "B"], "seconds": 1});
+    let (status, body) = post_plan(&lead, &server, day);
+    assert_eq!(status, 200, "{body}");
+    let plan = &body["plan"];
+    assert_eq!(publish(&lead, &server, &plan["id"]).0, 200);
+    let stops = |plan: &Value, team: &str| -> Vec<Value> {
+        let t = plan["teams"].as_array().unwrap().iter();
+        t.clone()
+            .find(|t| t["team"] == team)
+            .map(|t| t["stops"].as_array().unwrap().clone())
+            .unwrap_or_default()
+    };
+    let first_a = stops(plan, "A")[0].clone();
+    let last_b = stops(plan, "B").last().unwrap()["site_id"].clone();
+
+    let pin = |body: Value| {
+        let r = lead
+            .post(server.url("/api/pins"))
+            .json(&body)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().unwrap())
+    };
+    let (status, pins) = pin(json!({"site_id": last_b, "kind": "exclude"}));
+    assert_eq!(status, 200, "{pins}");
+    assert_eq!(pins["pins"].as_array().unwrap().len(), 1);
+    let (status, err) = pin(json!({"site_id": "nowhere", "kind": "must_visit"}));
+    assert!(
+        (400..500).contains(&status) && err.to_string().contains("nowhere"),
+        "{err}"
+    );
+    let (status, err) = pin(json!({"site_id": last_b, "kind": "team"}));
+    assert_eq!(status, 422, "a team pin without a team: {err}");
+
+    // Team A reports its first stop as it leaves; the lead re-plans from then.
+    let left = first_a["departure_s"].as_f64().unwrap();
+    let clock = format!(
+        "{:02}:{:02}",
+        (left / 3600.0) as u32,
+        (left % 3600.0 / 60.0) as u32
+    );
+    let ws = server.dir.path().join("township.sqlite");
+    let site = first_a["site_id"].as_str().unwrap();
+    let at = format!("2026-11-23T{clock}");
+    web_support::gridpatrol(
+        &[
+            "inspect",
+            site,
+            "--at",
+            &at,
+            "--team",
+            "A",
+            "--result",
+            "compliant",
+            "--workspace",
+            ws.to_str().unwrap(),
+        ],
+        "",
+    );
+    let again =
+        json!({"date": "2026-11-23", "shift": "day", "teams": 1, "seconds": 1, "from_now": clock});
+    let (status, body) = post_plan(&lead, &server, again);
+    assert_eq!(status, 200, "{body}");
+    let replanned = &body["plan"];
+    assert_eq!(teams_of(replanned), ["A", "B"], "the working plan's teams");
+    assert_eq!(replanned["from_now"]["done"][0]["site_id"], site);
+    let planned: Vec<Value> = ["A", "B"]
+        .iter()
+        .flat_map(|t| stops(replanned, t))
+        .collect();
+    assert!(planned
+        .iter()
+        .all(|s| s["site_id"] != site && s["site_id"] != last_b));
+    let excluded = replanned["unassigned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["site_id"] == last_b);
+    assert_eq!(excluded.unwrap()["reason"], "excluded");
+
+    let bad = json!({"date": "2026-11-23", "shift": "day", "teams": 1, "from_now": "soon"});
+    let (status, err) = post_plan(&lead, &server, bad);
+    assert_eq!(status, 400, "{err}");
+    let no_plan = json!({"date": "2026-11-30", "shift": "day", "teams": 1, "from_now": "10:00"});
+    assert_eq!(post_plan(&lead, &server, no_plan).0, 409);
+
+    let unpin = |site: &Value| {
+        lead.delete(server.url(&format!("/api/pins/{}", site.as_str().unwrap())))
+            .send()
+            .unwrap()
+    };
+    let r = unpin(&last_b);
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.json::<Value>().unwrap()["pins"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    assert_eq!(unpin(&last_b).status().as_u16(), 404);
+    server.stop_gracefully();
+}

@@ -186,6 +186,24 @@ const PROBES: &[Probe] = &[
     probe("GET", "/api/rules", "/api/rules", [NoSession, Pass, Pass]),
     probe(
         "GET",
+        "/api/pins",
+        "/api/pins",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/pins",
+        "/api/pins",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "DELETE",
+        "/api/pins/{site}",
+        "/api/pins/I001",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
         "/api/audit",
         "/api/audit",
         [NoSession, Forbidden, Pass],
@@ -252,6 +270,7 @@ fn every_route_answers_each_role_as_its_rule_says() {
                     .post(&url)
                     .json(&json!({"name": "nobody", "password": "not-the-password"})),
                 "POST" => client.post(&url).json(&json!({})),
+                "DELETE" => client.delete(&url),
                 other => panic!("no probe for method {other}"),
             };
             let (got, answer) = met(request.send().expect("the server answers"));

@@ -69,6 +69,9 @@ pub const RULES: &[RouteRule] = &[
     route("POST", "/api/draw", Rule::Lead),
     route("GET", "/api/export/{file}", Rule::Export),
     route("GET", "/api/rules", Rule::Signed),
+    route("GET", "/api/pins", Rule::Lead),
+    route("POST", "/api/pins", Rule::Lead),
+    route("DELETE", "/api/pins/{site}", Rule::Lead),
     route("GET", "/api/audit", Rule::Lead),
     route("GET", "/api/openapi.json", Rule::Public),
 ];

@@ -25,6 +25,7 @@ pub mod inspections;
 pub mod layers;
 pub mod listen;
 pub mod openapi;
+pub mod pins;
 pub mod plan;
 pub mod rules;
 pub mod throttle;
@@ -40,7 +41,7 @@ use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::HeaderValue;
-use axum::routing::{get, post, MethodRouter};
+use axum::routing::{delete, get, post, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -281,6 +282,9 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/api/draw", post(draw::post_draw)),
         ("GET", "/api/export/{file}", get(export::get_export)),
         ("GET", "/api/rules", get(rules::get_rules)),
+        ("GET", "/api/pins", get(pins::get_pins)),
+        ("POST", "/api/pins", post(pins::post_pin)),
+        ("DELETE", "/api/pins/{site}", delete(pins::delete_pin)),
         ("GET", "/api/audit", get(audit::get_audit)),
         ("GET", "/api/openapi.json", get(openapi::get_openapi)),
     ]

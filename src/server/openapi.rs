@@ -8,6 +8,7 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
 use super::access::{Rule, RULES};
+use super::pins::PinsAnswer;
 use crate::api::basemap::BaseProperties;
 use crate::api::layers::{
     CellProperties, FeatureCollection, HotspotProperties, InstitutionProperties, PlaceProperties,
@@ -17,6 +18,7 @@ use crate::api::{
     AuditAnswer, ConfigAnswer, CoverageAnswer, DrawAnswer, ErrorAnswer, InspectionAnswer,
     PlanAnswer, SheetAnswer,
 };
+use crate::model::pin::Pin;
 use crate::rules::Rules;
 
 /// What one operation takes and gives, before its schemas are generated.
@@ -154,6 +156,21 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             ..op("导出 An export: GPX, GeoJSON, xlsx or CSV", binary)
         },
         ("GET", "/api/rules") => op("规则 The township's rules", answer::<Rules>),
+        ("GET", "/api/pins") => op("钉选 The lead's pins (leads)", answer::<PinsAnswer>),
+        ("POST", "/api/pins") => Operation {
+            body: Some(request::<Pin>),
+            ..op(
+                "钉选 Pin a site to a team or a day, must-visit, or exclude (leads)",
+                answer::<PinsAnswer>,
+            )
+        },
+        ("DELETE", "/api/pins/{site}") => Operation {
+            query: Some(request::<super::pins::UnpinQuery>),
+            ..op(
+                "取消钉选 Remove a site's pins (leads)",
+                answer::<PinsAnswer>,
+            )
+        },
         ("GET", "/api/audit") => Operation {
             query: Some(request::<super::audit::AuditQuery>),
             ..op("操作日志 The audit log (leads)", answer::<AuditAnswer>)

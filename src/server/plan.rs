@@ -22,9 +22,14 @@ use crate::formats::osm::OsmData;
 use crate::network::{Profile, RoadNetwork};
 use crate::plan::SolveOptions;
 use crate::routing::Router;
+use crate::shift::replan::{
+    done_visits, plan_teams, replan_from_now, working_plan, DoneVisit, ShiftUnderWay,
+};
 use crate::shift::visibility::{plan_as_seen, visible_from, Viewer};
 use crate::shift::TownshipError;
 use crate::shift::{plan_shift, Shift, ShiftData, ShiftPlan, ShiftSettings, TeamSpec};
+use crate::store::Workspace;
+use crate::units::{parse_clock, ClockSeconds};
 
 /// Most teams one plan may have.
 const MAX_TEAMS: usize = 20;
@@ -95,6 +100,12 @@ pub struct PlanRequest {
     /// The teams with staff for joint inspections; each must be one of `teams`.
     #[serde(default)]
     pub joint_teams: Vec<String>,
+    /// Re-plan the shift under way from this time (`HH:MM`, or `now` for the township's
+    /// clock): stops recorded as done stay done, each team sets out from its last done
+    /// stop, and the rest of the working plan (the latest published one of the date and
+    /// shift) changes as little as it can. The teams are the working plan's; `teams` is
+    /// then ignored.
+    pub from_now: Option<String>,
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, ApiError> {
@@ -165,20 +176,76 @@ fn settings(
     Ok((settings, options, req.profile.unwrap_or_default()))
 }
 
-/// Plans a shift on the workspace's data (blocking).
+/// The time a re-plan starts from: `now` (the township's clock) or `HH:MM`.
+fn from_now_time(text: &str, data: &ServerData) -> Result<ClockSeconds, ApiError> {
+    if text.trim() == "now" {
+        use chrono::Timelike as _;
+        return Ok(f64::from(data.now().time().num_seconds_from_midnight()));
+    }
+    parse_clock(text).ok_or_else(|| {
+        ApiError::bad_request(format!("from_now: `{text}` is not `now` or a time (HH:MM)"))
+    })
+}
+
+/// The working plan of the settings' date and shift, and what was done by `now_s`.
+fn shift_under_way(
+    ws: &Workspace,
+    settings: &ShiftSettings,
+    now_s: ClockSeconds,
+) -> Result<(ShiftPlan, Vec<DoneVisit>), ApiError> {
+    let (date, shift) = (settings.date, settings.shift);
+    let Some((_, previous)) = working_plan(ws, date, shift)? else {
+        return Err(ApiError::conflict(
+            "no_plan",
+            format!("from_now: no {shift} plan on {date} to re-plan"),
+        ));
+    };
+    Ok((previous, done_visits(ws, date, now_s)?))
+}
+
+/// Plans a shift on the workspace's data (blocking); with `from_now`, re-plans the
+/// shift under way from then.
 fn make_plan(
     data: &ServerData,
     planner: &Planner,
     settings: &ShiftSettings,
     options: &SolveOptions,
     profile: Profile,
+    from_now: Option<ClockSeconds>,
 ) -> Result<ShiftPlan, ApiError> {
-    let shift_data =
-        data.read(|ws| Ok(ShiftData::from_store(ws, settings.date, settings.shift)?))?;
+    let (shift_data, under_way) = data.read(|ws| {
+        let shift_data = ShiftData::from_store(ws, settings.date, settings.shift)?;
+        let under_way = from_now
+            .map(|now_s| shift_under_way(ws, settings, now_s).map(|u| (now_s, u)))
+            .transpose()?;
+        Ok((shift_data, under_way))
+    })?;
     let router = planner.router(profile)?;
     let input = shift_data.input();
+    let planned = match &under_way {
+        None => plan_shift(&input, settings, router, options, &mut |_| {}),
+        Some((now_s, (previous, done))) => {
+            let mut settings = settings.clone();
+            let joint: Vec<String> = settings
+                .teams
+                .iter()
+                .filter(|t| t.joint)
+                .map(|t| t.id.clone())
+                .collect();
+            settings.teams = plan_teams(previous);
+            for team in &mut settings.teams {
+                team.joint = joint.contains(&team.id);
+            }
+            let state = ShiftUnderWay {
+                previous,
+                now_s: *now_s,
+                done,
+            };
+            replan_from_now(&input, &settings, state, router, options, &mut |_| {})
+        }
+    };
     use crate::shift::TownshipError as E;
-    plan_shift(&input, settings, router, options, &mut |_| {}).map_err(|e| match e {
+    planned.map_err(|e| match e {
         E::NoDepot => ApiError::conflict("no_depot", e.to_string()),
         E::DepotUnreachable { .. } => ApiError::conflict("depot_unreachable", e.to_string()),
         E::Solve(_) => ApiError::internal(e),
@@ -195,8 +262,14 @@ pub async fn post_plan(
 ) -> Result<axum::Json<PlanAnswer>, ApiError> {
     let rules = state.data.store()?.rules()?;
     let (settings, options, profile) = settings(&req, &rules)?;
+    let from_now = req
+        .from_now
+        .as_deref()
+        .map(|t| from_now_time(t, &state.data))
+        .transpose()?;
     let plan = tokio::task::spawn_blocking(move || -> Result<PagePlan, ApiError> {
-        let plan = make_plan(&state.data, &state.planner, &settings, &options, profile)?;
+        let data = &state.data;
+        let plan = make_plan(data, &state.planner, &settings, &options, profile, from_now)?;
         let body = serde_json::to_string(&plan).map_err(ApiError::internal)?;
         let id = state.data.store_as(&user.name)?.plan_save_draft(
             &plan.date.to_string(),
