@@ -37,7 +37,7 @@ pub async fn get_pins(
     State(state): State<AppState>,
     Signed(_lead): Signed,
 ) -> Result<Json<PinsAnswer>, ApiError> {
-    let pins = blocking(move || Ok(state.data.read(|ws| Ok(ws.pins()?))?)).await?;
+    let pins = blocking(move || state.data.read(|ws| Ok(ws.pins()?))).await?;
     Ok(Json(PinsAnswer { pins }))
 }
 
