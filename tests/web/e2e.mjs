@@ -6,7 +6,7 @@ import { BASE, ARTIFACTS, launch, check, mapReady, idle, rendered, clickFeature,
 
 const USER = process.env.GP_USER || 'lead';
 const PASSWORD = process.env.GP_PASSWORD || 'password';
-const STEPS = new Set((process.env.GP_STEPS || 'map,signin,plan,record,export,phone,lang,signout').split(','));
+const STEPS = new Set((process.env.GP_STEPS || 'map,signin,plan,pins,record,export,phone,lang,signout').split(','));
 
 const browser = await launch();
 try {
@@ -115,6 +115,41 @@ try {
     await page.pdf({ path: `${ARTIFACTS}/04-route-sheet.pdf`, format: 'A4' });
     await page.emulateMedia({ media: 'screen' });
     await page.click('#sheet button:nth-of-type(2)');
+  }
+
+  if (STEPS.has('pins') && STEPS.has('plan')) {
+    // The lead leaves a site out from its popup; the pin is listed, and today's plan
+    // re-made from now honours it. (The routes' stops sit on the sites: hide them.)
+    await page.click('[data-panel=layers]');
+    await page.uncheck('input[data-layer=routes]');
+    await idle(page);
+    await clickFeature(page, 'institutions');
+    await page.waitForSelector('.maplibregl-popup .popup [data-pin=exclude]');
+    await page.click('.maplibregl-popup .popup [data-pin=exclude]');
+    await page.click('.maplibregl-popup-close-button');
+    await page.check('input[data-layer=routes]');
+    await page.click('[data-panel=plan]');
+    await page.waitForSelector('#plan-pins li[data-kind=exclude]');
+    const pinned = await page.$eval('#plan-pins li[data-kind=exclude]', (e) => e.dataset.site);
+    check(Boolean(pinned), `a site pinned from its popup is listed (${pinned})`);
+    // The day shift ends at 17:30 township time: before then a re-plan from now works,
+    // after it the page says the shift is over.
+    const [hour, minute] = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date()).split(':').map(Number);
+    const minutes = hour * 60 + minute;
+    await page.click('#plan-replan');
+    if (minutes < 17 * 60) {
+      await page.waitForSelector('#plan-result .from-now', { timeout: 60000 });
+      const excluded = await page.$$eval('#plan-result tr[data-reason=excluded] td', (tds) => tds.map((td) => td.textContent).join(' '));
+      check(excluded.includes(pinned), `the re-plan from now leaves the pinned site out (${excluded})`);
+      check((await page.textContent('#plan-result .from-now')).includes('起重排'), 'the re-plan says what it kept and changed');
+      await page.screenshot({ path: `${ARTIFACTS}/03b-replan-from-now.png` });
+    } else if (minutes > 17 * 60 + 31) {
+      await page.waitForFunction(() => document.getElementById('status').textContent.includes('shift is over'));
+      check(true, 'after the day shift a re-plan from now is refused with why');
+    }
+    await page.click(`#plan-pins li[data-site="${pinned}"] button`);
+    await page.waitForFunction(() => document.querySelectorAll('#plan-pins li').length === 0);
+    check(true, 'the pin is removed from the list');
   }
 
   if (STEPS.has('record')) {

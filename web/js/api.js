@@ -81,7 +81,7 @@
  */
 
 /** @typedef {'mandatory' | 'unlicensed' | 'overdue' | 'night_check' | 'routine'} PriorityClass */
-/** @typedef {'no_time' | 'unreachable' | 'window_unreachable' | 'skill_missing' | 'closed' | 'outside_shift'} UnplannedReason */
+/** @typedef {'no_time' | 'unreachable' | 'window_unreachable' | 'skill_missing' | 'closed' | 'outside_shift' | 'excluded' | 'pinned_to_other_day' | 'pinned_team_off'} UnplannedReason */
 /**
  * One visit of a team's route (src/plan `PlannedVisit`, its site flattened in).
  * @typedef {object} PlannedVisit
@@ -150,6 +150,21 @@
  * @property {TeamRoute[]} teams
  * @property {UnplannedSite[]} unassigned
  * @property {Record<string, unknown>} summary
+ * @property {FromNow} [from_now]  a plan re-made while the shift was under way
+ */
+/**
+ * What a re-plan from now kept and changed (src/shift/replan.rs).
+ * @typedef {object} FromNow
+ * @property {string} at  `HH:MM`
+ * @property {{ site_id: string, name: string, team: string, at: string }[]} done
+ * @property {number} kept  sites still with the team that had them
+ * @property {{ site_id: string, name: string, from_team: string | null, to_team: string | null }[]} changes
+ */
+/**
+ * A lead's pin (src/model/pin.rs): a site kept to a team or a day, must-visit, or left out.
+ * @typedef {{ site_id: string, kind: 'team', team: string, note?: string }
+ *   | { site_id: string, kind: 'day', date: string, note?: string }
+ *   | { site_id: string, kind: 'must_visit' | 'exclude', note?: string }} Pin
  */
 /**
  * `GET /api/plan`: the plan, or none (then `hidden_until` when a night plan exists
@@ -164,6 +179,7 @@
  * @property {string[]} teams
  * @property {number | null} budget_min
  * @property {number} seconds
+ * @property {string} [from_now]  `now` or `HH:MM`: re-plan the shift under way
  */
 /**
  * `POST /api/inspections`'s body.
@@ -215,7 +231,7 @@ export const TOO_MANY_REQUESTS = 'too_many_requests';
  * One call. A body is sent as JSON; every POST carries a fresh Idempotency-Key, so a
  * write the network repeats is done once by a server that honours the key.
  * @param {string} path
- * @param {{ method?: 'GET' | 'POST', json?: unknown }} [options]
+ * @param {{ method?: 'GET' | 'POST' | 'DELETE', json?: unknown }} [options]
  * @returns {Promise<unknown>}
  */
 async function call(path, { method = 'GET', json } = {}) {
@@ -278,6 +294,12 @@ export const currentPlan = () => get('/api/plan');
 export const makePlan = (request) => post('/api/plan', request);
 /** Publishes a draft plan (leads only). @param {number} id @returns {Promise<{ plan: ShiftPlan }>} */
 export const publishPlan = (id) => post(`/api/plan/${id}/publish`);
+/** The lead's pins. @returns {Promise<{ pins: Pin[] }>} */
+export const pins = () => get('/api/pins');
+/** Pins a site (leads only). @param {Pin} pin @returns {Promise<{ pins: Pin[] }>} */
+export const setPin = (pin) => post('/api/pins', pin);
+/** Removes a site's pin of `kind`. @param {string} site @param {string} kind @returns {Promise<{ pins: Pin[] }>} */
+export const removePin = (site, kind) => /** @type {Promise<{ pins: Pin[] }>} */ (call(`/api/pins/${encodeURIComponent(site)}?kind=${encodeURIComponent(kind)}`, { method: 'DELETE' }));
 /** @param {URLSearchParams} period `from`, `to` @returns {Promise<CoverageAnswer>} */
 export const coverage = (period) => get(`/api/coverage?${period}`);
 /** @param {InspectionRequest} request @returns {Promise<InspectionAnswer>} */

@@ -14,7 +14,7 @@ import { createMap } from './map/map.js';
 import { wireTabs } from './panels/tabs.js';
 import { wireLayers } from './panels/layers.js';
 import { wireSignIn } from './panels/signin.js';
-import { refreshPlan, wirePlan } from './panels/plan.js';
+import { refreshPins, refreshPlan, wirePlan } from './panels/plan.js';
 import { pickSite, wireRecord } from './panels/record.js';
 import { refreshCoverage, wireCoverage } from './panels/coverage.js';
 import { wireDraw } from './panels/draw.js';
@@ -27,7 +27,7 @@ window.maplibregl.prewarm();
 /** After signing in or out: the layers, the plan and the coverage this session may see. */
 async function afterSignChange() {
   await loadAllLayers();
-  await refreshPlan();
+  await Promise.all([refreshPlan(), refreshPins()]);
   if (store.get().user) await refreshCoverage();
 }
 
@@ -53,7 +53,7 @@ async function main() {
   await Promise.all([...publicCopies, ...LAYERS.filter((l) => !l.public && !isBig(l.name)).map((l) => copyLayer(l.name))]);
   createMap(config, pickSite);
   await gp.ready;
-  if (store.get().user) await Promise.all([refreshPlan(), refreshCoverage(), copyLayer('institutions')]);
+  if (store.get().user) await Promise.all([refreshPlan(), refreshPins(), refreshCoverage(), copyLayer('institutions')]);
   gp.pageReady = true;
 }
 

@@ -21,6 +21,7 @@
  * @property {Config | null} config
  * @property {ShiftPlan | null} plan  the current plan, as this user may see it
  * @property {PlanNote | null} planNote  why there is no plan (null: say nothing)
+ * @property {import('./api.js').Pin[]} pins  the lead's pins (empty for inspectors)
  * @property {CoverageRow[]} coverageRows
  * @property {{ key: string, dir: number }} sort  the coverage table's order
  * @property {ReadonlySet<string>} hidden  layers switched off by their toggle
@@ -96,6 +97,7 @@ function initialState() {
     config: null,
     plan: null,
     planNote: null,
+    pins: [],
     coverageRows: [],
     sort: { key: 'cell_id', dir: 1 },
     hidden: new Set(JSON.parse(localStorage.getItem('gp.hidden') || '[]')),

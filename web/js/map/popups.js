@@ -5,6 +5,7 @@ import { t } from '../i18n.js';
 import { h } from '../dom.js';
 import { pct } from '../format.js';
 import { store } from '../store.js';
+import { pin } from '../panels/plan.js';
 
 /** @typedef {import('maplibre-gl').Map} MaplibreMap */
 /** @typedef {import('maplibre-gl').MapLayerMouseEvent} MapLayerMouseEvent */
@@ -55,9 +56,26 @@ export function popupContent(layerId, properties, onPickSite) {
       : [row('team', p.team), row('stops', p.stops)];
   }
   if (layerId === 'institutions' && properties.id) {
-    return h('div', { class: 'popup' }, title, h('table', {}, rows), h('button', { class: 'link', onclick: () => onPickSite(properties.id) }, t('record_inspection')));
+    return h('div', { class: 'popup' }, title, h('table', {}, rows), h('button', { class: 'link', onclick: () => onPickSite(properties.id) }, t('record_inspection')), ...pinButtons(properties.id));
   }
   return h('div', { class: 'popup' }, title, h('table', {}, rows));
+}
+
+/**
+ * A lead pins a site from its popup: must-visit, leave out, or keep to a team.
+ * @param {string} site
+ */
+function pinButtons(site) {
+  const user = store.get().user;
+  if (!user || user.role !== 'lead') return [];
+  const keepToTeam = () => {
+    const team = window.prompt(t('pin_team_prompt'))?.trim();
+    if (team) pin({ site_id: site, kind: 'team', team });
+  };
+  return [h('div', { class: 'pin-actions' }, `${t('pins')}：`,
+    h('button', { class: 'link', 'data-pin': 'must_visit', onclick: () => pin({ site_id: site, kind: 'must_visit' }) }, t('pin_must_visit')), ' ',
+    h('button', { class: 'link', 'data-pin': 'exclude', onclick: () => pin({ site_id: site, kind: 'exclude' }) }, t('pin_exclude')), ' ',
+    h('button', { class: 'link', 'data-pin': 'team', onclick: keepToTeam }, t('pin_team')))];
 }
 
 /** @type {WeakMap<object, Map<unknown, Properties>>} */

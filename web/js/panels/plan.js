@@ -22,7 +22,102 @@ function planView(plan) {
   const unassigned = plan.unassigned.length
     ? h('table', { class: 'unassigned' }, h('tr', {}, h('th', {}, t('site')), h('th', {}, t('priority')), h('th', {}, t('reason'))), plan.unassigned.map((u) => h('tr', { 'data-reason': u.reason }, h('td', {}, `${u.name || u.site_id} (${u.site_id})`), h('td', {}, t('class_' + u.class)), h('td', {}, t('reason_' + u.reason)))))
     : h('p', {}, t('none'));
-  return [h('h3', {}, `${plan.date} · ${t('shift_' + plan.shift)}`), ...publishView(plan), h('ul', { class: 'teams' }, teams), h('h3', {}, `${t('unassigned')} (${plan.unassigned.length})`), unassigned];
+  return [h('h3', {}, `${plan.date} · ${t('shift_' + plan.shift)}`), ...publishView(plan), ...replanView(plan), h('ul', { class: 'teams' }, teams), h('h3', {}, `${t('unassigned')} (${plan.unassigned.length})`), unassigned];
+}
+
+/** `{name}` in `text` replaced by `vars.name`. @param {string} text @param {Record<string, string | number>} vars */
+function fill(text, vars) {
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in vars ? String(vars[name]) : all));
+}
+
+/**
+ * Today's plan offers the lead a re-plan from now (stops done stay done, each team sets
+ * out from where it is); a re-made plan says what it kept and changed.
+ * @param {ShiftPlan} plan
+ */
+function replanView(plan) {
+  const out = [];
+  const f = plan.from_now;
+  if (f) {
+    const summary = fill(t('from_now_summary'), { at: f.at, done: f.done.length, kept: f.kept, changed: f.changes.length });
+    const team = (/** @type {string | null} */ id) => id ?? t('unassigned_team');
+    const moved = f.changes.map((c) => h('li', {}, fill(t('from_now_moved'), { site: c.name || c.site_id, from: team(c.from_team), to: team(c.to_team) })));
+    out.push(h('div', { class: 'from-now' }, h('p', {}, summary), moved.length ? h('ul', {}, moved) : ''));
+  }
+  if (plan.viewer_is_lead && plan.date === today()) {
+    out.push(h('p', {}, h('button', { id: 'plan-replan', type: 'button', onclick: () => replan(plan) }, t('replan_from_now'))));
+  }
+  return out;
+}
+
+/** Re-plans the shift under way from the township's clock, as a new draft. @param {ShiftPlan} plan */
+async function replan(plan) {
+  const button = /** @type {HTMLButtonElement | null} */ (document.getElementById('plan-replan'));
+  if (button) button.disabled = true;
+  status(t('replanning'));
+  try {
+    const teams = plan.teams.map((team) => team.team);
+    const body = await api.makePlan({ date: plan.date, shift: plan.shift, teams, budget_min: null, seconds: 3, from_now: 'now' });
+    store.set({ plan: body.plan, planNote: null });
+    await loadLayer('routes');
+    status('');
+  } catch (e) {
+    status(errorText(/** @type {api.ApiError} */ (e)), true);
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+/** The lead's pins, each with a button to remove it. @param {import('../store.js').State} s */
+function renderPins({ pins, user }) {
+  const out = byId('plan-pins');
+  if (!user || user.role !== 'lead' || !pins.length) {
+    out.replaceChildren();
+    return;
+  }
+  const rows = pins.map((p) => h('li', { 'data-site': p.site_id, 'data-kind': p.kind },
+    `${p.site_id} · ${pinText(p)}${p.note ? ` (${p.note})` : ''} `,
+    h('button', { class: 'link', onclick: () => unpin(p.site_id, p.kind) }, t('pin_remove'))));
+  out.replaceChildren(h('h3', {}, `${t('pins')} (${pins.length})`), h('ul', { class: 'pins' }, rows));
+}
+
+/** A pin in the reader's language. @param {api.Pin} p */
+export function pinText(p) {
+  switch (p.kind) {
+    case 'team': return `${t('pin_team')} ${p.team}`;
+    case 'day': return `${t('date')} ${p.date}`;
+    default: return t('pin_' + p.kind);
+  }
+}
+
+/** Fetches the lead's pins (inspectors have none to see). */
+export async function refreshPins() {
+  const user = store.get().user;
+  if (!user || user.role !== 'lead') return;
+  try {
+    store.set({ pins: (await api.pins()).pins });
+  } catch (e) {
+    status(errorText(/** @type {api.ApiError} */ (e)), true);
+  }
+}
+
+/** Pins a site; the list shows the result. @param {api.Pin} pin */
+export async function pin(pin) {
+  try {
+    store.set({ pins: (await api.setPin(pin)).pins });
+    status(`${t('pinned')}：${pin.site_id} · ${pinText(pin)}`);
+  } catch (e) {
+    status(errorText(/** @type {api.ApiError} */ (e)), true);
+  }
+}
+
+/** @param {string} site @param {string} kind */
+async function unpin(site, kind) {
+  try {
+    store.set({ pins: (await api.removePin(site, kind)).pins });
+  } catch (e) {
+    status(errorText(/** @type {api.ApiError} */ (e)), true);
+  }
 }
 
 /** A lead's draft says so and offers to publish it; a published plan says it is shown. @param {ShiftPlan} plan */
@@ -74,6 +169,7 @@ export async function refreshPlan() {
 
 export function wirePlan() {
   store.watch((s) => [s.lang, s.plan, s.planNote], renderPlan);
+  store.watch((s) => [s.lang, s.pins, s.user], renderPins);
   const form = byId('plan-form', HTMLFormElement);
   form.date.value = today();
   form.addEventListener('submit', async (ev) => {
