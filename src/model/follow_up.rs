@@ -158,7 +158,7 @@ pub struct FollowUpEffects {
 /// let policy = FollowUpPolicy { rectify_days: 14, lookback_days: 30, rectify_days_unit: Default::default() };
 /// let closure = OpenFollowUp { id: 7, kind: FollowUpKind::Closure, due: Some(day) };
 /// let visit = Visit { day, result: InspectionResult::Compliant, rectify_by: None, close: false, lookback_days: None };
-/// let e = next_follow_ups(true, &[closure], &visit, &policy);
+/// let e = next_follow_ups(true, &[closure], &visit, &policy, Calendar::china());
 /// assert!(e.site_closed);            // a compliant visit does not re-open a closed site
 /// assert_eq!(e.resolve, vec![7]);    // and it fulfils the closure order
 /// ```
@@ -167,6 +167,7 @@ pub fn next_follow_ups(
     open: &[OpenFollowUp],
     visit: &Visit,
     policy: &FollowUpPolicy,
+    calendar: &Calendar,
 ) -> FollowUpEffects {
     let mut e = FollowUpEffects {
         site_closed: closed || visit.close,
@@ -203,7 +204,7 @@ pub fn next_follow_ups(
                 FollowUpKind::Rectification,
                 due.unwrap_or_else(|| {
                     let unit = policy.rectify_days_unit;
-                    unit.add(visit.day, policy.rectify_days, Calendar::china())
+                    unit.add(visit.day, policy.rectify_days, calendar)
                 }),
             )),
         },
@@ -251,7 +252,7 @@ mod tests {
         // Saturday 12 October a 调休 working day, so the 5th working day is 12 October.
         let mut v = visit(1, InspectionResult::Hazard);
         v.day = NaiveDate::from_ymd_opt(2024, 9, 30).unwrap();
-        let e = next_follow_ups(false, &[], &v, &policy);
+        let e = next_follow_ups(false, &[], &v, &policy, Calendar::china());
         let due = NaiveDate::from_ymd_opt(2024, 10, 12).unwrap();
         assert_eq!(e.open, vec![(FollowUpKind::Rectification, due)]);
         // Counted in calendar days, as before: 5 October.
@@ -263,6 +264,7 @@ mod tests {
                 rectify_days: 5,
                 ..POLICY
             },
+            Calendar::china(),
         );
         let due = NaiveDate::from_ymd_opt(2024, 10, 5).unwrap();
         assert_eq!(e.open, vec![(FollowUpKind::Rectification, due)]);
@@ -301,6 +303,7 @@ mod tests {
             &open,
             &visit(10, InspectionResult::Compliant),
             &POLICY,
+            Calendar::china(),
         );
         assert!(e.site_closed);
         assert_eq!(e.resolve, vec![1]);
@@ -320,6 +323,7 @@ mod tests {
             &open,
             &visit(10, InspectionResult::UnlicensedOperation),
             &POLICY,
+            Calendar::china(),
         );
         assert!(e.site_closed && e.resolve.is_empty() && e.open.is_empty());
     }
@@ -327,20 +331,26 @@ mod tests {
     #[test]
     fn no_result_re_opens_a_closed_site() {
         for result in InspectionResult::ALL {
-            let e = next_follow_ups(true, &[], &visit(10, result), &POLICY);
+            let e = next_follow_ups(true, &[], &visit(10, result), &POLICY, Calendar::china());
             assert!(e.site_closed, "{result:?} re-opened the site");
         }
     }
 
     #[test]
     fn hazard_then_fix_then_lookback() {
-        let e = next_follow_ups(false, &[], &visit(1, InspectionResult::Hazard), &POLICY);
+        let e = next_follow_ups(
+            false,
+            &[],
+            &visit(1, InspectionResult::Hazard),
+            &POLICY,
+            Calendar::china(),
+        );
         assert_eq!(e.open, vec![(FollowUpKind::Rectification, day(15))]);
         let open = [follow(5, FollowUpKind::Rectification, 15)];
         let mut later = visit(3, InspectionResult::Hazard);
         later.rectify_by = Some(day(20));
         assert_eq!(
-            next_follow_ups(false, &open, &later, &POLICY).set_due,
+            next_follow_ups(false, &open, &later, &POLICY, Calendar::china()).set_due,
             vec![(5, day(20))]
         );
         let e = next_follow_ups(
@@ -348,6 +358,7 @@ mod tests {
             &open,
             &visit(9, InspectionResult::Compliant),
             &POLICY,
+            Calendar::china(),
         );
         assert_eq!(e.resolve, vec![5]);
         assert_eq!(
@@ -362,7 +373,7 @@ mod tests {
         let mut v = visit(1, InspectionResult::UnlicensedOperation);
         v.close = true;
         v.lookback_days = Some(7);
-        let e = next_follow_ups(false, &[], &v, &POLICY);
+        let e = next_follow_ups(false, &[], &v, &POLICY, Calendar::china());
         assert!(e.site_closed);
         assert_eq!(
             e.open,

@@ -264,7 +264,7 @@ impl ShiftData {
             hotspots,
             depots: ws.depots()?,
             rules,
-            calendar: Calendar::china().clone(),
+            calendar: ws.calendar()?,
             pins: ws.pins()?,
         })
     }

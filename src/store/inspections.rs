@@ -629,7 +629,8 @@ fn apply_follow_ups(
         lookback_days: rules.look_back_days,
         rectify_days_unit: rules.rectify_days_unit,
     };
-    let effects = next_follow_ups(closed, &open, &visit, &policy);
+    let calendar = super::calendar::calendar_in(tx)?;
+    let effects = next_follow_ups(closed, &open, &visit, &policy, &calendar);
     for f in &effects.resolve {
         tx.execute(
             "UPDATE follow_ups SET state = 'done', resolved_by = ?1 WHERE id = ?2",

@@ -11,6 +11,7 @@ macro_rules! out {
 
 mod audit;
 mod backup;
+mod calendar;
 mod campaign;
 mod context;
 mod coverage;
@@ -56,6 +57,9 @@ enum Command {
     /// A campaign (专项治理) over days: every institution, tip-off, follow-up and hotspot by its day.
     #[command(subcommand)]
     Campaign(campaign::CampaignCommand),
+    /// Working days, holidays and 调休: show a year, or add next year's notice.
+    #[command(subcommand)]
+    Calendar(calendar::CalendarCommand),
     /// The lead's pins: keep a site to a team or a day, must-visit, or leave it out.
     #[command(subcommand)]
     Pin(pin::PinCommand),
@@ -122,6 +126,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Plan(a) => plan::run(a),
         Command::Campaign(c) => campaign::run(c),
         Command::Pin(c) => pin::run(c),
+        Command::Calendar(c) => calendar::run(c),
         Command::Init(a) => workspace::init(a),
         Command::Import(a) => workspace::import(a),
         Command::Inspect(a) => inspect::inspect(a),

@@ -94,9 +94,13 @@ pub struct PlanArgs {
 }
 
 /// The teams on duty on `date` in the roster file, with their officers; says which are off.
-fn roster_team_names(path: &std::path::Path, date: NaiveDate) -> Result<Vec<TeamSpec>> {
+fn roster_team_names(
+    path: &std::path::Path,
+    date: NaiveDate,
+    calendar: &Calendar,
+) -> Result<Vec<TeamSpec>> {
     let roster = DutyRoster::read(path)?;
-    let day = roster_teams(&roster, date, Calendar::china())
+    let day = roster_teams(&roster, date, calendar)
         .with_context(|| format!("--roster {}", path.display()))?;
     for off in &day.off {
         eprintln!("team {} is off on {date}: {}", off.team, off.reason);
@@ -104,9 +108,9 @@ fn roster_team_names(path: &std::path::Path, date: NaiveDate) -> Result<Vec<Team
     Ok(day.on_duty)
 }
 
-fn teams(args: &PlanArgs, date: NaiveDate) -> Result<Vec<TeamSpec>> {
+fn teams(args: &PlanArgs, date: NaiveDate, calendar: &Calendar) -> Result<Vec<TeamSpec>> {
     let rostered = match &args.roster {
-        Some(path) => Some(roster_team_names(path, date)?),
+        Some(path) => Some(roster_team_names(path, date, calendar)?),
         None => None,
     };
     let list = match &rostered {
@@ -185,7 +189,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         Some(u) if args.team_names.is_empty() && args.roster.is_none() => {
             with_joint_teams(plan_teams(&u.previous), &args.joint_teams)?
         }
-        _ => teams(&args, date)?,
+        _ => teams(&args, date, &ws.calendar()?)?,
     };
     let shift_data = ShiftData::from_store(&ws, date, args.shift)?;
     let mut settings = ShiftSettings::from_rules(&shift_data.rules, date, args.shift, teams);

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use anyhow::Context as _;
 use anyhow::Result;
 use gridpatrol::model::Township;
 
@@ -14,6 +15,18 @@ pub fn sample_township() -> Result<Township> {
 /// A township from the lead's folder holding a `township.json` manifest.
 pub fn township_from_dir(dir: &Path) -> Result<Township> {
     Ok(gridpatrol::formats::township::load_dir(dir)?)
+}
+
+/// The lead's `calendar.toml` beside the manifest, if the folder has one (next year's
+/// holidays, in the format of data/calendar/cn-holidays.toml).
+pub fn calendar_file(dir: Option<&Path>) -> Result<Option<gridpatrol::store::CalendarFile>> {
+    let Some(path) = dir.map(|d| d.join("calendar.toml")).filter(|p| p.exists()) else {
+        return Ok(None);
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let origin = path.display().to_string();
+    Ok(Some(gridpatrol::store::CalendarFile { origin, text }))
 }
 
 /// The township's time zone: the manifest's `time_zone` in the lead's folder, or

@@ -109,6 +109,9 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
         ws.import_township(&township)?;
         ws.replace_streets(&streets)?;
         ws.set_time_zone(&zone)?;
+        if let Some(file) = sources::calendar_file(from)? {
+            ws.add_calendar_file(file)?;
+        }
     } // closing the last connection folds the WAL back into the file
     tmp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
