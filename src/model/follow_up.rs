@@ -158,7 +158,7 @@ pub struct FollowUpEffects {
 /// let policy = FollowUpPolicy { rectify_days: 14, lookback_days: 30, rectify_days_unit: Default::default() };
 /// let closure = OpenFollowUp { id: 7, kind: FollowUpKind::Closure, due: Some(day) };
 /// let visit = Visit { day, result: InspectionResult::Compliant, rectify_by: None, close: false, lookback_days: None };
-/// let e = next_follow_ups(true, &[closure], &visit, &policy, Calendar::china());
+/// let e = next_follow_ups(true, &[closure], &visit, &policy, gridpatrol::calendar::Calendar::china());
 /// assert!(e.site_closed);            // a compliant visit does not re-open a closed site
 /// assert_eq!(e.resolve, vec![7]);    // and it fulfils the closure order
 /// ```
