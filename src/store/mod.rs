@@ -13,6 +13,7 @@
 
 pub mod audit;
 pub mod backup;
+mod campaigns;
 mod cells;
 mod draws;
 mod idempotency;
@@ -33,6 +34,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 pub use audit::{audit_table, Actor, AuditEntry};
 pub use backup::{check_workspace_file, restore, BackupSummary};
+pub use campaigns::StoredCampaign;
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
 pub use idempotency::{IdempotencyKey, KeyedInspection, Once};
