@@ -180,3 +180,39 @@ fn an_office_tile_server_draws_under_the_township() {
     );
     server.stop_gracefully();
 }
+
+/// The 专项 panel: a saved campaign's progress per cell, then 重排剩余
+/// (`tests/web/campaign.mjs`).
+#[test]
+fn a_lead_follows_a_campaign_and_replans_the_rest_in_the_page() {
+    let Some(node) = browser_prerequisites() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    let lead = server.client_as(web_support::LEAD);
+    let plan: serde_json::Value = lead
+        .post(server.url("/api/campaign"))
+        .json(&serde_json::json!({"from": "2026-11-09", "to": "2026-11-20", "teams": 2, "iterations": 100, "save": true}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(plan["campaign_id"], 1, "{plan}");
+    let first = &plan["days"][0];
+    let date = first["date"].as_str().unwrap();
+    let site = first["teams"][0]["stops"][0]["site"].as_str().unwrap();
+    let recorded = lead
+        .post(server.url("/api/inspections"))
+        .json(&serde_json::json!({"site_id": site, "date": date, "result": "compliant"}))
+        .send()
+        .unwrap();
+    assert!(recorded.status().is_success());
+    run_script(
+        &node,
+        "campaign.mjs",
+        &server,
+        &[("GP_TODAY", date)],
+        "campaign: all steps passed",
+    );
+    server.stop_gracefully();
+}

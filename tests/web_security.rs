@@ -119,6 +119,18 @@ const PROBES: &[Probe] = &[
     ),
     probe(
         "GET",
+        "/api/campaign/progress",
+        "/api/campaign/progress",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/campaign/replan",
+        "/api/campaign/replan",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
         "/api/plan/sheet/{team}",
         "/api/plan/sheet/A",
         [NoSession, Pass, Pass],

@@ -14,6 +14,8 @@
 //! - [`check`] re-validates a campaign plan independently.
 
 pub mod check;
+pub mod progress;
+pub mod replan;
 mod routes;
 mod search;
 #[cfg(test)]

@@ -15,7 +15,7 @@
 //! at any time of a shift that checks them).
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{
     greedy_baseline, plan_campaign, would_fit, Campaign, CampaignError, CampaignOptions,
@@ -205,10 +205,30 @@ fn dates(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
     from.iter_days().take_while(|d| *d <= to).collect()
 }
 
+/// What is already done when the rest of a campaign is planned: institutions whose
+/// visit the window no longer needs, and night checks of each hotspot already made.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Covered {
+    /// Institutions visited in the window that need no further visit.
+    pub institutions: std::collections::HashSet<String>,
+    /// Per hotspot id, the night checks already made in the window.
+    pub hotspot_checks: std::collections::HashMap<String, usize>,
+}
+
 /// Builds the campaign: periods, sites with their patterns, the street matrix.
 pub fn build_campaign(
     input: &TownshipInput<'_>,
     router: &Router,
+) -> Result<TownshipCampaign, TownshipCampaignError> {
+    build_rest(input, router, &Covered::default())
+}
+
+/// Builds the campaign over `input`'s window without the visits `covered` already made:
+/// covered institutions are not required, hotspots need only their remaining checks.
+pub fn build_rest(
+    input: &TownshipInput<'_>,
+    router: &Router,
+    covered: &Covered,
 ) -> Result<TownshipCampaign, TownshipCampaignError> {
     let (from, to) = (input.from, input.to);
     if to < from {
@@ -260,7 +280,7 @@ pub fn build_campaign(
             slot_specs.push(slot);
         }
     }
-    let required = required_sites(input, &slots);
+    let required = required_sites(input, &slots, covered);
     let mut sites = Vec::new();
     let mut infos = Vec::new();
     let mut unreachable = Vec::new();
@@ -325,6 +345,7 @@ struct Required<'a> {
 fn required_sites<'a>(
     input: &TownshipInput<'a>,
     slots: &[(NaiveDate, Shift)],
+    covered: &Covered,
 ) -> Vec<Required<'a>> {
     let rules = input.rules;
     let mut out = Vec::new();
@@ -342,6 +363,9 @@ fn required_sites<'a>(
         .calendar
         .add_working_days(input.from, rules.campaign.tip_off_working_days);
     for inst in input.institutions {
+        if covered.institutions.contains(&inst.id) {
+            continue;
+        }
         let Some(p) = input.priorities.iter().find(|p| p.site_id == inst.id) else {
             continue;
         };
@@ -369,11 +393,17 @@ fn required_sites<'a>(
         .campaign
         .night_check_gap_days
         .min(window_days / checks.max(1) as i64);
-    let night_patterns = spaced_combinations(&nights, checks, |a, b| {
-        (slots[b].0 - slots[a].0).num_days() >= gap.max(1)
-    });
-    if checks > 0 {
-        for h in input.hotspots {
+    let mut night_patterns: std::collections::HashMap<usize, Vec<Vec<usize>>> =
+        std::collections::HashMap::new();
+    for h in input.hotspots {
+        let done = covered.hotspot_checks.get(&h.hotspot_id).copied();
+        let left = checks.saturating_sub(done.unwrap_or(0));
+        if left > 0 {
+            let patterns = night_patterns.entry(left).or_insert_with(|| {
+                spaced_combinations(&nights, left, |a, b| {
+                    (slots[b].0 - slots[a].0).num_days() >= gap.max(1)
+                })
+            });
             out.push(Required {
                 info: SiteInfo {
                     id: h.hotspot_id.clone(),
@@ -383,7 +413,7 @@ fn required_sites<'a>(
                 },
                 site: SiteRef::Hotspot(h),
                 service_s: rules.service_minutes.hotspot_s(),
-                patterns: night_patterns.clone(),
+                patterns: patterns.clone(),
             });
         }
     }
@@ -534,7 +564,7 @@ fn site_ref<'a>(input: &TownshipInput<'a>, info: &SiteInfo) -> Option<SiteRef<'a
 }
 
 /// One stop of the output.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct StopOut {
     /// The site's id.
     pub site: String,
@@ -549,7 +579,7 @@ pub struct StopOut {
 }
 
 /// One team's route in a shift.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TeamOut {
     /// The team.
     pub team: String,
@@ -560,7 +590,7 @@ pub struct TeamOut {
 }
 
 /// One shift of one date.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DayOut {
     /// `YYYY-MM-DD`.
     pub date: String,
@@ -571,7 +601,7 @@ pub struct DayOut {
 }
 
 /// A site left out.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct UnplannedOut {
     /// The site's id.
     pub site: String,
@@ -580,13 +610,13 @@ pub struct UnplannedOut {
     /// Why, in Chinese.
     pub reason: String,
     /// `no_period`, `no_window`, `no_time` or `unreachable`.
-    pub reason_code: &'static str,
+    pub reason_code: String,
     /// The smallest change tried with which it fits; `null` when none does.
     pub would_fit_with: Option<String>,
 }
 
 /// The campaign plan as leads and the page read it.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CampaignOutput {
     /// First day.
     pub from: String,
@@ -610,6 +640,9 @@ pub struct CampaignOutput {
     pub greedy_team_days: Option<usize>,
     /// Planning time, seconds.
     pub seconds: f64,
+    /// The saved campaign's id, when the plan was saved (not part of the saved body).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign_id: Option<i64>,
 }
 
 /// Plans the campaign (and, when asked, the greedy baseline to compare with).
@@ -688,7 +721,8 @@ pub fn output(
                 LeftOut::NoPeriod => "no_period",
                 LeftOut::NoWindow => "no_window",
                 LeftOut::NoTime => "no_time",
-            },
+            }
+            .to_string(),
             would_fit_with: fit.map(|i| tc.changes[i].label.clone()),
         })
         .collect();
@@ -696,7 +730,7 @@ pub fn output(
         site: info.id.clone(),
         name: info.name.clone(),
         reason: "不在可通行道路附近，无法规划路线".into(),
-        reason_code: "unreachable",
+        reason_code: "unreachable".into(),
         would_fit_with: None,
     }));
     CampaignOutput {
@@ -715,6 +749,7 @@ pub fn output(
         unplanned,
         greedy_team_days: None,
         seconds: 0.0,
+        campaign_id: None,
     }
 }
 

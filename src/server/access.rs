@@ -63,6 +63,8 @@ pub const RULES: &[RouteRule] = &[
     route("POST", "/api/plan", Rule::Lead),
     route("POST", "/api/plan/{id}/publish", Rule::Lead),
     route("POST", "/api/campaign", Rule::Lead),
+    route("GET", "/api/campaign/progress", Rule::Lead),
+    route("POST", "/api/campaign/replan", Rule::Lead),
     route("GET", "/api/plan", Rule::Signed),
     route("GET", "/api/plan/sheet/{team}", Rule::OwnTeam),
     route("POST", "/api/inspections", Rule::Signed),

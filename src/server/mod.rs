@@ -272,6 +272,8 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/api/plan", post(plan::post_plan)),
         ("POST", "/api/plan/{id}/publish", post(plan::publish_plan)),
         ("POST", "/api/campaign", post(campaign::post_campaign)),
+        ("GET", "/api/campaign/progress", get(campaign::get_progress)),
+        ("POST", "/api/campaign/replan", post(campaign::post_replan)),
         ("GET", "/api/plan", get(plan::get_plan)),
         ("GET", "/api/plan/sheet/{team}", get(plan::get_sheet)),
         (

@@ -134,6 +134,20 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
                 answer::<crate::campaign::township::CampaignOutput>,
             )
         },
+        ("GET", "/api/campaign/progress") => Operation {
+            query: Some(request::<super::campaign::ProgressQuery>),
+            ..op(
+                "专项治理进度 A saved campaign's progress per day and per cell (leads)",
+                answer::<crate::campaign::progress::CampaignProgress>,
+            )
+        },
+        ("POST", "/api/campaign/replan") => Operation {
+            body: Some(request::<super::campaign::ReplanRequest>),
+            ..op(
+                "重排剩余 Keep a saved campaign's days up to today, plan the rest again (leads)",
+                answer::<crate::campaign::replan::Replanned>,
+            )
+        },
         ("GET", "/api/plan") => Operation {
             query: Some(request::<PlanQuery>),
             ..op("当前计划 The plan this user may see", answer::<PlanAnswer>)

@@ -14,6 +14,7 @@
 pub mod audit;
 pub mod backup;
 mod calendar;
+mod campaigns;
 mod cells;
 mod draws;
 mod idempotency;
@@ -36,6 +37,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 pub use audit::{audit_table, Actor, AuditEntry};
 pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use calendar::CalendarFile;
+pub use campaigns::StoredCampaign;
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
 pub use idempotency::{IdempotencyKey, KeyedInspection, Once};

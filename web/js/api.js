@@ -207,6 +207,37 @@
  * @property {string[]} inspectors
  */
 /** @typedef {{ draw: Draw }} DrawAnswer */
+/**
+ * One 网格 cell of a campaign's progress.
+ * @typedef {object} CampaignCell
+ * @property {string} cell  empty for sites outside every cell
+ * @property {number} sites_planned
+ * @property {number} sites_inspected
+ * @property {number} sites_to_do
+ * @property {number} visits_planned
+ * @property {number} visits_done
+ */
+/**
+ * `GET /api/campaign/progress`: a saved campaign's progress on a day.
+ * @typedef {object} CampaignProgress
+ * @property {number | null} campaign_id
+ * @property {string} from
+ * @property {string} to
+ * @property {string} today
+ * @property {CampaignCell[]} cells
+ * @property {{ visits_planned: number, done: number, done_other_day: number, overdue: number, due_today: number, ahead: number, sites_planned: number, sites_inspected: number, sites_to_do: number, unplanned: number }} totals
+ * @property {{ date: string, shift: string, team: string, site: string, name: string }[]} overdue
+ */
+/** @typedef {{ id: string | null, today: string | null, teams: number, save: boolean }} ReplanRequest */
+/**
+ * `POST /api/campaign/replan`: the campaign with its rest planned again.
+ * @typedef {object} Replanned
+ * @property {number} replaces
+ * @property {number | null} campaign_id
+ * @property {string} kept_through
+ * @property {number} covered_sites
+ * @property {{ kept: number, moved: number, dropped: number, added: number }} changes
+ */
 
 /** A failed call: the server's stable code (or `network`), its message and status. */
 export class ApiError extends Error {
@@ -306,3 +337,7 @@ export const coverage = (period) => get(`/api/coverage?${period}`);
 export const recordInspection = (request) => post('/api/inspections', request);
 /** @param {DrawRequest} request @returns {Promise<DrawAnswer>} */
 export const draw = (request) => post('/api/draw', request);
+/** A saved campaign's progress (leads only). @param {URLSearchParams} query `id`, `today` @returns {Promise<CampaignProgress>} */
+export const campaignProgress = (query) => get(`/api/campaign/progress?${query}`);
+/** Keeps a saved campaign's days to today and plans the rest (leads only). @param {ReplanRequest} request @returns {Promise<Replanned>} */
+export const replanCampaign = (request) => post('/api/campaign/replan', request);

@@ -17,6 +17,7 @@ import { wireSignIn } from './panels/signin.js';
 import { refreshPins, refreshPlan, wirePlan } from './panels/plan.js';
 import { pickSite, wireRecord } from './panels/record.js';
 import { refreshCoverage, wireCoverage } from './panels/coverage.js';
+import { wireCampaign } from './panels/campaign.js';
 import { wireDraw } from './panels/draw.js';
 import { wireExports } from './panels/export.js';
 
@@ -38,6 +39,7 @@ async function main() {
   wirePlan();
   wireRecord();
   wireCoverage();
+  wireCampaign();
   wireDraw();
   wireExports();
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
