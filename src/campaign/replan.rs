@@ -263,6 +263,7 @@ pub fn replan(
         rules: &rest.day.rules,
         calendar: &rest.day.calendar,
         teams,
+        pins: &rest.day.pins,
     };
     let tc = build_rest(&input, router, &rest.covered)?;
     let (plan, new) = plan_township(&tc, rest.rest_from, rest.to, options, false)?;

@@ -23,6 +23,7 @@ use super::{
 };
 use crate::calendar::{Calendar, DutyRoster};
 use crate::coverage::hotspots::HotspotScore;
+use crate::model::pin::{Pin, PinRule};
 use crate::model::{Depot, Institution, Wgs84Point};
 use crate::plan::{Break, Matrix, TimeWindow, Vehicle};
 use crate::routing::Router;
@@ -62,6 +63,9 @@ pub struct TownshipInput<'a> {
     pub calendar: &'a Calendar,
     /// The teams.
     pub teams: Teams<'a>,
+    /// The lead's pins: an excluded site is not visited, a site pinned to a day is
+    /// visited on that day only (team pins apply to each day's plan, not here).
+    pub pins: &'a [Pin],
 }
 
 /// Why a township campaign cannot be planned.
@@ -280,7 +284,7 @@ pub fn build_rest(
             slot_specs.push(slot);
         }
     }
-    let required = required_sites(input, &slots, covered);
+    let required = pinned(required_sites(input, &slots, covered), input.pins, &slots);
     let mut sites = Vec::new();
     let mut infos = Vec::new();
     let mut unreachable = Vec::new();
@@ -418,6 +422,34 @@ fn required_sites<'a>(
         }
     }
     out
+}
+
+/// The sites as the lead's pins leave them: excluded ones dropped, a site pinned to a
+/// day kept to the patterns on that day (none, when the day is outside the window or
+/// the site cannot be visited then: it is then listed as unplanned, with why).
+fn pinned<'a>(
+    required: Vec<Required<'a>>,
+    pins: &[Pin],
+    slots: &[(NaiveDate, Shift)],
+) -> Vec<Required<'a>> {
+    let rule = |id: &str, wanted: fn(&PinRule) -> bool| {
+        pins.iter()
+            .find(|p| p.site_id == id && wanted(&p.rule))
+            .map(|p| p.rule.clone())
+    };
+    required
+        .into_iter()
+        .filter(|r| rule(&r.info.id, |p| *p == PinRule::Exclude).is_none())
+        .map(|mut r| {
+            if let Some(PinRule::Day { date }) =
+                rule(&r.info.id, |p| matches!(p, PinRule::Day { .. }))
+            {
+                r.patterns
+                    .retain(|pattern| pattern.iter().all(|&p| slots[p].0 == date));
+            }
+            r
+        })
+        .collect()
 }
 
 /// The days an institution may be visited: `None` when it needs no visit (closed, no

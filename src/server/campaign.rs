@@ -108,6 +108,7 @@ pub async fn post_campaign(
             rules: &day.rules,
             calendar: &day.calendar,
             teams,
+            pins: &day.pins,
         };
         let tc = build_campaign(&input, router)
             .map_err(|e| ApiError::conflict("campaign_setup", e.to_string()))?;

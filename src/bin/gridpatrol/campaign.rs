@@ -237,6 +237,7 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
         rules: &day_data.rules,
         calendar: &day_data.calendar,
         teams,
+        pins: &day_data.pins,
     };
     let tc = build_campaign(&input, &router).context("cannot set up the campaign")?;
     let (plan, mut output) = plan_township(&tc, from, to, &options, args.compare_greedy)
