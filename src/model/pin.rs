@@ -67,6 +67,23 @@ pub struct Pin {
     pub note: Option<String>,
 }
 
+impl Pin {
+    /// A pin of `site_id` without a note.
+    ///
+    /// ```
+    /// use gridpatrol::model::pin::{Pin, PinRule};
+    /// let p = Pin::new("I001", PinRule::MustVisit);
+    /// assert_eq!(serde_json::to_string(&p).unwrap(), r#"{"site_id":"I001","kind":"must_visit"}"#);
+    /// ```
+    pub fn new(site_id: impl Into<String>, rule: PinRule) -> Self {
+        Self {
+            site_id: site_id.into(),
+            rule,
+            note: None,
+        }
+    }
+}
+
 /// A pin that cannot stand beside the site's other pins.
 #[derive(Debug, Error, PartialEq, Eq)]
 pub enum PinError {
@@ -118,40 +135,32 @@ pub fn check_pin(new: &Pin, existing: &[Pin]) -> Result<(), PinError> {
 mod tests {
     use super::*;
 
-    fn pin(site: &str, rule: PinRule) -> Pin {
-        Pin {
-            site_id: site.into(),
-            rule,
-            note: None,
-        }
-    }
-
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
     }
 
     #[test]
     fn exclude_stands_alone_and_a_kind_replaces_itself() {
-        let team = pin("S", PinRule::Team { team: "T1".into() });
-        let must = pin("S", PinRule::MustVisit);
-        let out = pin("S", PinRule::Exclude);
+        let team = Pin::new("S", PinRule::Team { team: "T1".into() });
+        let must = Pin::new("S", PinRule::MustVisit);
+        let out = Pin::new("S", PinRule::Exclude);
         assert!(check_pin(&must, std::slice::from_ref(&team)).is_ok());
         assert!(matches!(
             check_pin(&out, &[team.clone(), must]),
             Err(PinError::Contradicts { .. })
         ));
         assert!(check_pin(&team, std::slice::from_ref(&out)).is_err());
-        assert!(check_pin(&pin("S", PinRule::Team { team: "T3".into() }), &[team]).is_ok());
-        assert!(check_pin(&pin("other", PinRule::Exclude), &[out]).is_ok());
+        assert!(check_pin(&Pin::new("S", PinRule::Team { team: "T3".into() }), &[team]).is_ok());
+        assert!(check_pin(&Pin::new("other", PinRule::Exclude), &[out]).is_ok());
         assert_eq!(
-            check_pin(&pin("S", PinRule::Team { team: " ".into() }), &[]),
+            check_pin(&Pin::new("S", PinRule::Team { team: " ".into() }), &[]),
             Err(PinError::EmptyTeam("S".into()))
         );
     }
 
     #[test]
     fn pins_read_and_write_as_flat_json() {
-        let p = pin(
+        let p = Pin::new(
             "S1",
             PinRule::Day {
                 date: day("2026-11-24"),

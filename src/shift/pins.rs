@@ -83,14 +83,6 @@ mod tests {
     use super::*;
     use crate::model::pin::PinRule;
 
-    fn pin(site: &str, rule: PinRule) -> Pin {
-        Pin {
-            site_id: site.into(),
-            rule,
-            note: None,
-        }
-    }
-
     fn day(text: &str) -> NaiveDate {
         text.parse().unwrap()
     }
@@ -98,15 +90,15 @@ mod tests {
     #[test]
     fn pins_apply_by_date() {
         let pins = [
-            pin("A", PinRule::Exclude),
-            pin(
+            Pin::new("A", PinRule::Exclude),
+            Pin::new(
                 "B",
                 PinRule::Day {
                     date: day("2026-11-24"),
                 },
             ),
-            pin("C", PinRule::MustVisit),
-            pin("D", PinRule::Team { team: "T2".into() }),
+            Pin::new("C", PinRule::MustVisit),
+            Pin::new("D", PinRule::Team { team: "T2".into() }),
         ];
         let monday = PinsOn::new(&pins, day("2026-11-23"));
         assert_eq!(monday.left_out("A"), Some(PinnedOut::Excluded));
@@ -124,7 +116,7 @@ mod tests {
     #[test]
     fn a_kept_assignment_yields_to_the_leads_pin() {
         let mut pins = PinsOn::new(
-            &[pin("D", PinRule::Team { team: "T2".into() })],
+            &[Pin::new("D", PinRule::Team { team: "T2".into() })],
             day("2026-11-23"),
         );
         pins.keep_with("D", "T1");

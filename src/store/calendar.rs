@@ -64,11 +64,7 @@ impl Workspace {
         let actor = self.actor().clone();
         let origin = files.last().map(|f| f.origin.clone()).unwrap_or_default();
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [KEY, json.as_str()],
-            )?;
+            super::put_meta(tx, KEY, &json)?;
             super::audit::record(tx, &actor, "calendar", &origin, "calendar years added")
         })?;
         Ok(calendar)

@@ -292,11 +292,7 @@ impl Workspace {
     /// Sets a free-form setting.
     pub fn set_meta(&mut self, key: &str, value: &str) -> Result<(), StoreError> {
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [key, value],
-            )?;
+            put_meta(tx, key, value)?;
             Ok(())
         })
     }
@@ -319,6 +315,16 @@ pub(crate) fn map_rows<T>(
 
 /// The stored form of a timestamp: local wall-clock time, to the second.
 pub(crate) const TIME_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+
+/// Sets `key` in `meta` to `value` inside the caller's transaction.
+pub(crate) fn put_meta(tx: &Transaction<'_>, key: &str, value: &str) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
 
 pub(crate) fn time_text(t: NaiveDateTime) -> String {
     t.format(TIME_FORMAT).to_string()

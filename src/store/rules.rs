@@ -35,14 +35,7 @@ impl Workspace {
             what: "rules".into(),
             problem: e.to_string(),
         })?;
-        self.write(|tx| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES (?1, ?2)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [KEY, json.as_str()],
-            )?;
-            Ok(())
-        })
+        self.write(|tx| super::put_meta(tx, KEY, &json))
     }
 }
 

@@ -790,11 +790,7 @@ impl Workspace {
     ) -> Result<Vec<(ImportKind, ImportReport)>, StoreError> {
         let actor = self.actor().clone();
         self.write(|tx| {
-            tx.execute(
-                "INSERT INTO meta (key, value) VALUES ('township', ?1)
-                 ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [&t.name],
-            )?;
+            super::put_meta(tx, "township", &t.name)?;
             if let Some(extent) = &t.extent {
                 store_extent(tx, extent)?;
             }

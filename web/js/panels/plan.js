@@ -50,14 +50,17 @@ function replanView(plan) {
   return out;
 }
 
-/** Re-plans the shift under way from the township's clock, as a new draft. @param {ShiftPlan} plan */
-async function replan(plan) {
-  const button = /** @type {HTMLButtonElement | null} */ (document.getElementById('plan-replan'));
+/**
+ * Asks the server for a plan while `button` is disabled; shows the draft and its routes.
+ * @param {api.PlanRequest} request
+ * @param {HTMLButtonElement | null} button
+ * @param {string} working  what the status line says meanwhile
+ */
+async function requestPlan(request, button, working) {
   if (button) button.disabled = true;
-  status(t('replanning'));
+  status(working);
   try {
-    const teams = plan.teams.map((team) => team.team);
-    const body = await api.makePlan({ date: plan.date, shift: plan.shift, teams, budget_min: null, seconds: 3, from_now: 'now' });
+    const body = await api.makePlan(request);
     store.set({ plan: body.plan, planNote: null });
     await loadLayer('routes');
     status('');
@@ -66,6 +69,13 @@ async function replan(plan) {
   } finally {
     if (button) button.disabled = false;
   }
+}
+
+/** Re-plans the shift under way from the township's clock, as a new draft. @param {ShiftPlan} plan */
+function replan(plan) {
+  const teams = plan.teams.map((team) => team.team);
+  const request = { date: plan.date, shift: plan.shift, teams, budget_min: null, seconds: 3, from_now: 'now' };
+  return requestPlan(request, /** @type {HTMLButtonElement | null} */ (document.getElementById('plan-replan')), t('replanning'));
 }
 
 /** The lead's pins, each with a button to remove it. @param {import('../store.js').State} s */
@@ -172,22 +182,12 @@ export function wirePlan() {
   store.watch((s) => [s.lang, s.pins, s.user], renderPins);
   const form = byId('plan-form', HTMLFormElement);
   form.date.value = today();
-  form.addEventListener('submit', async (ev) => {
+  form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     const f = new FormData(form);
     const button = /** @type {HTMLButtonElement} */ (form.querySelector('button[type=submit]'));
-    button.disabled = true;
-    status(t('planning'));
-    try {
-      const teams = String(f.get('teams')).split(/[,，\s]+/).filter(Boolean);
-      const body = await api.makePlan({ date: String(f.get('date')), shift: String(f.get('shift')), teams, budget_min: f.get('budget_min') ? Number(f.get('budget_min')) : null, seconds: Number(f.get('seconds') || 3) });
-      store.set({ plan: body.plan, planNote: null });
-      await loadLayer('routes');
-      status('');
-    } catch (e) {
-      status(errorText(/** @type {api.ApiError} */ (e)), true);
-    } finally {
-      button.disabled = false;
-    }
+    const teams = String(f.get('teams')).split(/[,，\s]+/).filter(Boolean);
+    const request = { date: String(f.get('date')), shift: String(f.get('shift')), teams, budget_min: f.get('budget_min') ? Number(f.get('budget_min')) : null, seconds: Number(f.get('seconds') || 3) };
+    requestPlan(request, button, t('planning'));
   });
 }
