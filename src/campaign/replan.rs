@@ -234,7 +234,8 @@ pub struct Replanned {
     pub kept_through: String,
     /// The whole window: the days up to `kept_through` as saved, then the new days.
     /// Its `travel_min` counts the new days only (the saved days' travel is not kept
-    /// per day); team hours of saved days count from their shift's start.
+    /// per day); team hours of saved days count from their shift's start; covered
+    /// sites count as planned in `sites_planned` and `sites_required`.
     pub plan: CampaignOutput,
     /// Sites (institutions and hotspots) counted as done, not visited again.
     pub covered_sites: usize,
