@@ -4,7 +4,7 @@
 //! asks for a visit, and the days from tomorrow to the campaign's end are planned again
 //! by the same planner.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -390,7 +390,6 @@ pub fn visit_changes(
     c
 }
 
-/// The rest's figures in one line, for the terminal (Chinese).
 impl Replanned {
     /// A short summary: what was kept, what moved, then the plan.
     pub fn summary_text(&self) -> String {
@@ -402,19 +401,6 @@ impl Replanned {
         s += &self.plan.summary_text();
         s
     }
-}
-
-/// Per site, how many planned visits a plan has (for callers comparing plans).
-pub fn visits_per_site(plan: &CampaignOutput) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for d in &plan.days {
-        for t in &d.teams {
-            for s in &t.stops {
-                *out.entry(s.site.clone()).or_insert(0) += 1;
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
