@@ -363,6 +363,28 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
         .expect("a second visit before today");
     inspect(&ws, &a, &format!("{a_day}T10:00"));
     inspect(&ws, &b, "2026-03-03T15:00");
+    // D, visited on the 2nd, has a hazard to put right by the 10th: its 整改 check is
+    // still due after the re-plan.
+    let (d_day, d) = stops
+        .iter()
+        .find(|(day, s)| day.as_str() < today && *s != a && *s != c)
+        .cloned()
+        .expect("a third visit before today");
+    let (ok, _, err) = gridpatrol(&[
+        "inspect",
+        &d,
+        "--at",
+        &format!("{d_day}T11:00"),
+        "--team",
+        "T1",
+        "--result",
+        "hazard",
+        "--rectify-by",
+        "2026-03-10",
+        "--workspace",
+        ws.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
     // A hotspot planned at night before today gets one of its night checks.
     let hotspot_ids: HashSet<String> = gridpatrol::formats::township::load_sample()
         .unwrap()
@@ -379,7 +401,7 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
     let (progress, _) = json_of(&ws, &["campaign", "progress", "--today", today]);
     assert_eq!(progress["campaign_id"], 1);
     let totals = &progress["totals"];
-    assert_eq!(totals["done"], 2, "A and the hotspot: {totals}");
+    assert_eq!(totals["done"], 3, "A, D and the hotspot: {totals}");
     assert_eq!(totals["done_other_day"], 1, "{totals}");
     let overdue: Vec<&str> = progress["overdue"]
         .as_array()
@@ -394,7 +416,7 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
         .iter()
         .map(|c| c["sites_inspected"].as_u64().unwrap())
         .sum();
-    assert_eq!(inspected, 3, "{cells:?}");
+    assert_eq!(inspected, 4, "{cells:?}");
     let (ok, text, err) = gridpatrol(&[
         "campaign",
         "progress",
@@ -449,6 +471,13 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
     assert!(
         rest_visits.contains_key(&c),
         "{c} is overdue and must come back"
+    );
+    let d_again = rest_visits.get(&d).expect("D's 整改 check is planned");
+    assert!(
+        d_again
+            .iter()
+            .all(|(day, _)| day.to_string().as_str() <= "2026-03-10"),
+        "{d}'s check by its due day: {d_again:?}"
     );
     let covered: HashSet<String> = [a, b].into_iter().collect();
     assert_eq!(
