@@ -53,7 +53,7 @@ fn clock(text: &str) -> f64 {
 /// Re-checks a campaign plan from the sample's files alone.
 fn verify(plan: &Value) {
     let visits = verify_stops(plan);
-    verify_coverage(plan, &visits, &HashSet::new());
+    verify_coverage(plan, &visits, &HashSet::new(), &HashMap::new());
 }
 
 /// Re-checks every stop of a plan (working day, shift, opening hours, times in order):
@@ -142,11 +142,13 @@ fn verify_stops(plan: &Value) -> HashMap<String, Vec<(NaiveDate, String)>> {
 }
 
 /// Every required site planned as often as the rules say (institutions once, hotspots
-/// their night checks), or left out with a reason; `covered` institutions may be absent.
+/// their night checks less those in `checked`), or left out with a reason; `covered`
+/// institutions may be absent.
 fn verify_coverage(
     plan: &Value,
     visits: &HashMap<String, Vec<(NaiveDate, String)>>,
     covered: &HashSet<String>,
+    checked: &HashMap<String, usize>,
 ) {
     let sample = gridpatrol::formats::township::load_sample().unwrap();
     let rules = Rules::default();
@@ -169,7 +171,9 @@ fn verify_coverage(
         match visits.get(*h) {
             Some(v) => {
                 let dates: HashSet<_> = v.iter().map(|(d, _)| *d).collect();
-                assert_eq!(v.len(), rules.campaign.hotspot_night_checks as usize, "{h}");
+                let left = rules.campaign.hotspot_night_checks as usize
+                    - checked.get(*h).copied().unwrap_or(0);
+                assert_eq!(v.len(), left, "{h}");
                 assert_eq!(dates.len(), v.len(), "{h}: two checks on one night");
             }
             None => assert!(
@@ -258,9 +262,18 @@ fn bad_windows_and_team_counts_are_refused_by_name() {
 
 /// The day-shift stops of a plan as (date, site), in plan order.
 fn day_stops(plan: &Value) -> Vec<(String, String)> {
+    stops_of(plan, "day")
+}
+
+/// The evening-shift stops of a plan as (date, site), in plan order.
+fn night_stops(plan: &Value) -> Vec<(String, String)> {
+    stops_of(plan, "evening")
+}
+
+fn stops_of(plan: &Value, shift: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
     for day in plan["days"].as_array().unwrap() {
-        if day["shift"] != "day" {
+        if day["shift"] != shift {
             continue;
         }
         for team in day["teams"].as_array().unwrap() {
@@ -350,11 +363,45 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
         .expect("a second visit before today");
     inspect(&ws, &a, &format!("{a_day}T10:00"));
     inspect(&ws, &b, "2026-03-03T15:00");
+    // D, visited on the 2nd, has a hazard to put right by the 10th: its 整改 check is
+    // still due after the re-plan.
+    let (d_day, d) = stops
+        .iter()
+        .find(|(day, s)| day.as_str() < today && *s != a && *s != c)
+        .cloned()
+        .expect("a third visit before today");
+    let (ok, _, err) = gridpatrol(&[
+        "inspect",
+        &d,
+        "--at",
+        &format!("{d_day}T11:00"),
+        "--team",
+        "T1",
+        "--result",
+        "hazard",
+        "--rectify-by",
+        "2026-03-10",
+        "--workspace",
+        ws.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    // A hotspot planned at night before today gets one of its night checks.
+    let hotspot_ids: HashSet<String> = gridpatrol::formats::township::load_sample()
+        .unwrap()
+        .hotspots
+        .iter()
+        .map(|h| h.id.clone())
+        .collect();
+    let (h_day, h) = night_stops(&saved)
+        .into_iter()
+        .find(|(d, s)| d.as_str() < today && hotspot_ids.contains(s))
+        .expect("a hotspot checked at night before today");
+    inspect(&ws, &h, &format!("{h_day}T19:30"));
 
     let (progress, _) = json_of(&ws, &["campaign", "progress", "--today", today]);
     assert_eq!(progress["campaign_id"], 1);
     let totals = &progress["totals"];
-    assert_eq!(totals["done"], 1, "{totals}");
+    assert_eq!(totals["done"], 3, "A, D and the hotspot: {totals}");
     assert_eq!(totals["done_other_day"], 1, "{totals}");
     let overdue: Vec<&str> = progress["overdue"]
         .as_array()
@@ -369,7 +416,7 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
         .iter()
         .map(|c| c["sites_inspected"].as_u64().unwrap())
         .sum();
-    assert_eq!(inspected, 2, "{cells:?}");
+    assert_eq!(inspected, 4, "{cells:?}");
     let (ok, text, err) = gridpatrol(&[
         "campaign",
         "progress",
@@ -425,8 +472,21 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
         rest_visits.contains_key(&c),
         "{c} is overdue and must come back"
     );
+    let d_again = rest_visits.get(&d).expect("D's 整改 check is planned");
+    assert!(
+        d_again
+            .iter()
+            .all(|(day, _)| day.to_string().as_str() <= "2026-03-10"),
+        "{d}'s check by its due day: {d_again:?}"
+    );
     let covered: HashSet<String> = [a, b].into_iter().collect();
-    verify_coverage(&rest, &rest_visits, &covered);
+    assert_eq!(
+        rest_visits.get(&h).map(Vec::len),
+        Some(1),
+        "{h} was checked once: one night check left"
+    );
+    let checked: HashMap<String, usize> = [(h, 1)].into_iter().collect();
+    verify_coverage(&rest, &rest_visits, &covered, &checked);
     let changes = &replanned["changes"];
     let old_rest: usize = days_split(&saved, today, false)
         .iter()

@@ -250,13 +250,15 @@ pub fn progress(
         day.planned += 1;
         totals.visits_planned += 1;
         let done = matches!(state, VisitState::Done | VisitState::DoneOtherDay);
-        match state {
-            VisitState::Done => (day.done += 1, totals.done += 1),
-            VisitState::DoneOtherDay => (day.done_other_day += 1, totals.done_other_day += 1),
-            VisitState::Overdue => (day.overdue += 1, totals.overdue += 1),
-            VisitState::Due => (day.open += 1, totals.due_today += 1),
-            VisitState::Ahead => (day.open += 1, totals.ahead += 1),
+        let (on_day, in_total) = match state {
+            VisitState::Done => (&mut day.done, &mut totals.done),
+            VisitState::DoneOtherDay => (&mut day.done_other_day, &mut totals.done_other_day),
+            VisitState::Overdue => (&mut day.overdue, &mut totals.overdue),
+            VisitState::Due => (&mut day.open, &mut totals.due_today),
+            VisitState::Ahead => (&mut day.open, &mut totals.ahead),
         };
+        *on_day += 1;
+        *in_total += 1;
         if *state == VisitState::Overdue {
             overdue.push(OverdueVisit {
                 date: day.date.clone(),

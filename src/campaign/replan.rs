@@ -4,7 +4,7 @@
 //! asks for a visit, and the days from tomorrow to the campaign's end are planned again
 //! by the same planner.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -234,7 +234,8 @@ pub struct Replanned {
     pub kept_through: String,
     /// The whole window: the days up to `kept_through` as saved, then the new days.
     /// Its `travel_min` counts the new days only (the saved days' travel is not kept
-    /// per day); team hours of saved days count from their shift's start.
+    /// per day); team hours of saved days count from their shift's start; covered
+    /// sites count as planned in `sites_planned` and `sites_required`.
     pub plan: CampaignOutput,
     /// Sites (institutions and hotspots) counted as done, not visited again.
     pub covered_sites: usize,
@@ -390,7 +391,6 @@ pub fn visit_changes(
     c
 }
 
-/// The rest's figures in one line, for the terminal (Chinese).
 impl Replanned {
     /// A short summary: what was kept, what moved, then the plan.
     pub fn summary_text(&self) -> String {
@@ -402,19 +402,6 @@ impl Replanned {
         s += &self.plan.summary_text();
         s
     }
-}
-
-/// Per site, how many planned visits a plan has (for callers comparing plans).
-pub fn visits_per_site(plan: &CampaignOutput) -> BTreeMap<String, usize> {
-    let mut out = BTreeMap::new();
-    for d in &plan.days {
-        for t in &d.teams {
-            for s in &t.stops {
-                *out.entry(s.site.clone()).or_insert(0) += 1;
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
