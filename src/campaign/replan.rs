@@ -12,13 +12,17 @@ use serde::{Deserialize, Serialize};
 use super::check::violations;
 use super::progress::{plan_date, progress, CampaignProgress, ProgressError};
 use super::township::{
-    build_rest, plan_township, CampaignOutput, Covered, Teams, TownshipCampaignError, TownshipInput,
+    build_rest, plan_township, CampaignOutput, Covered, DayOut, Teams, TownshipCampaign,
+    TownshipCampaignError, TownshipInput,
 };
-use super::CampaignOptions;
+use super::{CampaignOptions, CampaignPlan};
 use crate::routing::Router;
 use crate::shift::{Shift, ShiftData};
 use crate::store::{SitePriority, StoreError, Workspace};
 use crate::units::parse_clock;
+
+/// A period of the campaign: its date and shift.
+type Period = (NaiveDate, Shift);
 
 /// Why a saved campaign cannot be followed or re-planned.
 #[derive(Debug, thiserror::Error)]
@@ -266,12 +270,6 @@ pub fn replan(
         teams,
         pins: &rest.day.pins,
     };
-    let tc = build_rest(&input, router, &rest.covered)?;
-    let (plan, new) = plan_township(&tc, rest.rest_from, rest.to, options, false)?;
-    let broken = violations(&tc.campaign, &plan);
-    if !broken.is_empty() {
-        return Err(FollowError::Check(broken.join("; ")));
-    }
     let old = &rest.old.plan;
     let mut kept_days = Vec::new();
     let mut old_rest = Vec::new();
@@ -281,6 +279,12 @@ pub fn replan(
         } else {
             old_rest.push(d.clone());
         }
+    }
+    let full = build_rest(&input, router, &rest.covered)?;
+    let (tc, plan, new) = plan_stably(&full, &saved_slots(&old_rest)?, rest, options)?;
+    let broken = violations(&tc.campaign, &plan);
+    if !broken.is_empty() {
+        return Err(FollowError::Check(broken.join("; ")));
     }
     let changes = visit_changes(&old_rest, &new.days);
     let covered_sites = rest.covered.institutions.len() + rest.covered.hotspot_checks.len();
@@ -292,6 +296,79 @@ pub fn replan(
         covered_sites,
         changes,
         campaign_id: None,
+    })
+}
+
+/// Per site, the (date, shift) periods the saved plan visits it in.
+fn saved_slots(days: &[DayOut]) -> Result<HashMap<String, Vec<Period>>, FollowError> {
+    let mut out: HashMap<String, Vec<Period>> = HashMap::new();
+    for (i, d) in days.iter().enumerate() {
+        let date = plan_date(&d.date, format!("days[{i}].date"))?;
+        for stop in d.teams.iter().flat_map(|t| &t.stops) {
+            out.entry(stop.site.clone())
+                .or_default()
+                .push((date, d.shift));
+        }
+    }
+    Ok(out)
+}
+
+/// Keeps each site of `tc` to the periods the saved plan had for it, where such a
+/// visit pattern still exists; answers the sites so restricted.
+fn keep_saved_periods(
+    tc: &mut TownshipCampaign,
+    saved: &HashMap<String, Vec<Period>>,
+) -> Vec<usize> {
+    let slots = &tc.slots;
+    let mut restricted = Vec::new();
+    for (i, site) in tc.campaign.sites.iter_mut().enumerate() {
+        let Some(old) = saved.get(&site.id) else {
+            continue;
+        };
+        let as_before = |pattern: &Vec<usize>| pattern.iter().all(|&p| old.contains(&slots[p]));
+        let kept: Vec<Vec<usize>> = site
+            .patterns
+            .iter()
+            .filter(|p| as_before(p))
+            .cloned()
+            .collect();
+        if !kept.is_empty() && kept.len() < site.patterns.len() {
+            site.patterns = kept;
+            restricted.push(i);
+        }
+    }
+    restricted
+}
+
+/// Plans the rest changing as few visits as it can: first every site keeps the days and
+/// shifts the saved plan gave it (new sites are free); then the sites that no longer fit
+/// there are freed and the plan made again, taken when it leaves fewer sites out.
+fn plan_stably(
+    full: &TownshipCampaign,
+    saved: &HashMap<String, Vec<Period>>,
+    rest: &RestInput,
+    options: &CampaignOptions,
+) -> Result<(TownshipCampaign, CampaignPlan, CampaignOutput), FollowError> {
+    let (from, to) = (rest.rest_from, rest.to);
+    let mut stable = full.clone();
+    let restricted = keep_saved_periods(&mut stable, saved);
+    let (plan, out) = plan_township(&stable, from, to, options, false)?;
+    let lost: Vec<usize> = restricted
+        .into_iter()
+        .filter(|&i| plan.patterns[i].is_none())
+        .collect();
+    if lost.is_empty() {
+        return Ok((stable, plan, out));
+    }
+    let mut freer = stable.clone();
+    for i in lost {
+        freer.campaign.sites[i].patterns = full.campaign.sites[i].patterns.clone();
+    }
+    let (plan2, out2) = plan_township(&freer, from, to, options, false)?;
+    Ok(if plan2.unplanned.len() < plan.unplanned.len() {
+        (freer, plan2, out2)
+    } else {
+        (stable, plan, out)
     })
 }
 
