@@ -302,3 +302,38 @@ fn a_lead_pins_sites_and_replans_the_shift_under_way() {
     assert_eq!(unpin(&last_b).status().as_u16(), 404);
     server.stop_gracefully();
 }
+
+#[test]
+fn a_roster_names_the_teams_on_duty_with_their_officers() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(LEAD);
+    let roster = r#"
+[[team]]
+name = "A"
+members = ["张伟", "王芳", "李强"]
+leave = [{ person = "王芳", from = "2026-11-23", to = "2026-11-23" }]
+
+[[team]]
+name = "B"
+members = ["赵敏", "孙丽"]
+leave = [{ person = "孙丽", from = "2026-11-20", to = "2026-11-27" }]
+"#;
+    let body =
+        json!({"date": "2026-11-23", "shift": "day", "teams": 1, "seconds": 1, "roster": roster});
+    let (status, answer) = post_plan(&lead, &server, body);
+    assert_eq!(status, 200, "{answer}");
+    let plan = &answer["plan"];
+    assert_eq!(teams_of(plan), ["A"], "B has one officer left: it stays in");
+    assert_eq!(plan["teams"][0]["members"], json!(["张伟", "李强"]));
+    let bad =
+        json!({"date": "2026-11-23", "shift": "day", "teams": 1, "roster": "[[team]]\nname = 3\n"});
+    let (status, err) = post_plan(&lead, &server, bad);
+    assert!(status == 400 && err.to_string().contains("roster"), "{err}");
+    let sunday = json!({"date": "2026-11-22", "shift": "day", "teams": 1, "roster": roster});
+    let (status, err) = post_plan(&lead, &server, sunday);
+    assert!(
+        status == 400 && err.to_string().contains("no team is on duty"),
+        "{err}"
+    );
+    server.stop_gracefully();
+}

@@ -106,6 +106,9 @@ pub struct PlanRequest {
     /// shift) changes as little as it can. The teams are the working plan's; `teams` is
     /// then ignored.
     pub from_now: Option<String>,
+    /// A duty roster as TOML text (teams, members, duty days, leave, weekend duty): the
+    /// teams on duty that day with at least two officers plan; `teams` is then ignored.
+    pub roster: Option<String>,
 }
 
 fn parse_date(text: &str) -> Result<NaiveDate, ApiError> {
@@ -174,6 +177,24 @@ fn settings(
         ..Default::default()
     };
     Ok((settings, options, req.profile.unwrap_or_default()))
+}
+
+/// The teams on duty on the settings' date in the roster `text`, with their officers.
+fn rostered(
+    text: &str,
+    settings: &ShiftSettings,
+    joint_teams: &[String],
+    calendar: &crate::calendar::Calendar,
+) -> Result<Vec<TeamSpec>, ApiError> {
+    let roster = crate::calendar::DutyRoster::from_toml(text, "roster")
+        .map_err(|e| ApiError::bad_request(format!("roster: {e}")))?;
+    let day = crate::shift::teams::roster_teams(&roster, settings.date, calendar)
+        .map_err(|e| ApiError::bad_request(format!("roster: {e}")))?;
+    let mut teams = day.on_duty;
+    for team in &mut teams {
+        team.joint = joint_teams.contains(&team.id);
+    }
+    Ok(teams)
 }
 
 /// The time a re-plan starts from: `now` (the township's clock) or `HH:MM`.
@@ -261,7 +282,11 @@ pub async fn post_plan(
     ApiJson(req): ApiJson<PlanRequest>,
 ) -> Result<axum::Json<PlanAnswer>, ApiError> {
     let rules = state.data.store()?.rules()?;
-    let (settings, options, profile) = settings(&req, &rules)?;
+    let (mut settings, options, profile) = settings(&req, &rules)?;
+    if let Some(text) = &req.roster {
+        let calendar = state.data.store()?.calendar()?;
+        settings.teams = rostered(text, &settings, &req.joint_teams, &calendar)?;
+    }
     let from_now = req
         .from_now
         .as_deref()
