@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod cli_support;
-use cli_support::{gridpatrol_in_ok, gridpatrol_ok};
+use cli_support::{gridpatrol_in, gridpatrol_in_ok, gridpatrol_ok};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -173,11 +173,18 @@ fn three_teams_plan_a_day_on_the_real_size_townships_streets() {
         "40",
         "--seconds",
         "120",
-        "--osm",
-        OSM,
         "--json",
     ];
-    let plan: Value = serde_json::from_str(&gridpatrol_in_ok(&ws, &args)).unwrap();
+    // No --osm: the workspace plans on the extract it was made from.
+    let (ok, out, err) = gridpatrol_in(&ws, &args);
+    assert!(ok, "{err}");
+    let extract = std::path::Path::new(OSM)
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(err.contains(extract), "planned on {extract}: {err}");
+    let plan: Value = serde_json::from_str(&out).unwrap();
     let sites = institutions();
     let cells = cells();
     let teams = plan["teams"].as_array().unwrap();

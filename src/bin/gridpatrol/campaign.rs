@@ -183,7 +183,8 @@ fn replan_rest(args: CampaignReplanArgs) -> Result<()> {
         None => ws.today()?,
     };
     let rest = rest_input(&ws, args.id, today).context("cannot re-plan the campaign")?;
-    let loaded = context::load_osm(args.network.osm.as_deref())?;
+    let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
+    let loaded = context::load_osm(extract.as_deref())?;
     let router = Router::new(context::build_network(&loaded, args.network.profile)?);
     let mut replanned =
         replan(&rest, teams, &router, &options).context("cannot re-plan the campaign")?;
@@ -225,7 +226,8 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
     let mut ws = args.ws.open()?;
     let day_data = ShiftData::from_store(&ws, from, Shift::Day)?;
     let night_data = ShiftData::from_store(&ws, from, Shift::Night)?;
-    let loaded = context::load_osm(args.network.osm.as_deref())?;
+    let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
+    let loaded = context::load_osm(extract.as_deref())?;
     let router = Router::new(context::build_network(&loaded, args.network.profile)?);
     let input = TownshipInput {
         from,

@@ -14,7 +14,8 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// The `--osm` and `--profile` flags, for `#[command(flatten)]`.
 #[derive(clap::Args, Debug, Clone)]
 pub struct NetworkArgs {
-    /// OpenStreetMap extract (.osm or .osm.pbf); default: the bundled sample township.
+    /// OpenStreetMap extract (.osm or .osm.pbf); default: the one the workspace was made
+    /// from (`init --from`), else the bundled sample township.
     #[arg(long, value_name = "FILE")]
     pub osm: Option<PathBuf>,
     /// Travel profile: walk or drive.
@@ -27,6 +28,31 @@ pub struct LoadedOsm {
     pub osm: OsmData,
     pub name: String,
     pub started: Instant,
+}
+
+/// Where `init --from` notes the extract a workspace was made from.
+pub const OSM_EXTRACT_KEY: &str = "osm_extract";
+
+/// The extract to work on: `--osm`, else the one the workspace was made from (`init
+/// --from`), else `None` for the bundled sample.
+pub fn extract_of(
+    flag: Option<&Path>,
+    ws: &gridpatrol::store::Workspace,
+) -> anyhow::Result<Option<std::path::PathBuf>> {
+    if let Some(path) = flag {
+        return Ok(Some(path.to_path_buf()));
+    }
+    let Some(noted) = ws.meta(OSM_EXTRACT_KEY)? else {
+        return Ok(None);
+    };
+    let path = std::path::PathBuf::from(noted);
+    if !path.exists() {
+        anyhow::bail!(
+            "the workspace was made from the extract {}, which is gone: give --osm FILE",
+            path.display()
+        );
+    }
+    Ok(Some(path))
 }
 
 /// Reads `--osm FILE` or the bundled sample, with a progress bar and a summary line.

@@ -198,7 +198,8 @@ pub fn run(args: PlanArgs) -> Result<()> {
         .iter()
         .map(|s| s.trim().to_string())
         .collect();
-    let loaded = context::load_osm(args.network.osm.as_deref())?;
+    let loaded =
+        context::load_osm(context::extract_of(args.network.osm.as_deref(), &ws)?.as_deref())?;
     let router = Router::new(context::build_network(&loaded, args.network.profile)?);
     let input = shift_data.input();
     let options = SolveOptions {

@@ -23,8 +23,9 @@ pub struct ServeArgs {
     /// schema. By default, templates ending in .pbf or .mvt are vector, others raster.
     #[arg(long, value_enum)]
     tile_kind: Option<TileKindArg>,
-    /// The OpenStreetMap extract (.osm.pbf or .osm) to draw the base map from; the
-    /// bundled sample's when absent.
+    /// The OpenStreetMap extract (.osm.pbf or .osm) to draw the base map from and plan on;
+    /// default: the one the workspace was made from (`init --from`), else the bundled
+    /// sample's.
     #[arg(long)]
     osm: Option<PathBuf>,
     /// Session lifetime in minutes.
@@ -95,9 +96,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         server::tls_config(files).context("--tls-cert / --tls-key")?;
     }
     warn_if_exposed(&config);
-    let osm = read_osm(args.osm.as_deref())?;
-    let (base, base_bounds) = base_map(&osm)?;
     let mut ws = args.ws.open()?;
+    let osm = read_osm(crate::context::extract_of(args.osm.as_deref(), &ws)?.as_deref())?;
+    let (base, base_bounds) = base_map(&osm)?;
     if args.synthetic_sites > 0 {
         let mut bounds = base_bounds.map_or(server::workspace::FALLBACK_BOUNDS, |b| b.as_array());
         // Inside the township's extent too: the store refuses sites outside it.

@@ -50,11 +50,7 @@ pub fn street_lines(
 ) -> Result<Vec<gridpatrol::store::StreetLine>> {
     let osm_path = match dir {
         None => None,
-        Some(dir) => match gridpatrol::formats::township::read_manifest(dir)?
-            .osm
-            .map(|f| dir.join(f))
-            .or_else(|| find_osm(dir))
-        {
+        Some(dir) => match township_extract(dir)? {
             Some(p) => Some(p),
             None => {
                 eprintln!(
@@ -68,6 +64,13 @@ pub fn street_lines(
     let loaded = crate::context::load_osm(osm_path.as_deref())?;
     let network = crate::context::build_network(&loaded, gridpatrol::network::Profile::Walk)?;
     Ok(network_lines(&network.graph))
+}
+
+/// The township folder's extract: the manifest's `osm`, else the `.osm.pbf`/`.osm` file
+/// in the folder (or its `osm/`).
+pub fn township_extract(dir: &Path) -> Result<Option<std::path::PathBuf>> {
+    let manifest = gridpatrol::formats::township::read_manifest(dir)?;
+    Ok(manifest.osm.map(|f| dir.join(f)).or_else(|| find_osm(dir)))
 }
 
 fn find_osm(dir: &Path) -> Option<std::path::PathBuf> {

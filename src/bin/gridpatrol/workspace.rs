@@ -112,6 +112,11 @@ fn create(path: &Path, from: Option<&Path>) -> Result<()> {
         if let Some(file) = sources::calendar_file(from)? {
             ws.add_calendar_file(file)?;
         }
+        // Planning and serving use the folder's own streets without --osm.
+        if let Some(extract) = from.map(sources::township_extract).transpose()?.flatten() {
+            let at = extract.canonicalize().unwrap_or(extract);
+            ws.set_meta(crate::context::OSM_EXTRACT_KEY, &at.to_string_lossy())?;
+        }
     } // closing the last connection folds the WAL back into the file
     tmp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
