@@ -252,3 +252,33 @@ fn a_team_sets_out_from_its_last_done_stop() {
     );
     assert_eq!(t1["departure"], "12:00");
 }
+
+#[test]
+fn a_weekend_shift_on_a_working_day_is_noted() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = workspace(dir.path());
+    let args = [
+        "plan",
+        "--date",
+        DATE,
+        "--shift",
+        "weekend",
+        "--iterations",
+        "10",
+        "--json",
+    ];
+    let (ok, _, err) = gridpatrol_in(&ws, &args);
+    assert!(ok && err.contains("is a working day"), "{err}");
+    let saturday = [
+        "plan",
+        "--date",
+        "2026-11-28",
+        "--shift",
+        "weekend",
+        "--iterations",
+        "10",
+        "--json",
+    ];
+    let (ok, _, err) = gridpatrol_in(&ws, &saturday);
+    assert!(ok && !err.contains("is a working day"), "{err}");
+}

@@ -192,6 +192,11 @@ pub fn run(args: PlanArgs) -> Result<()> {
         _ => teams(&args, date, &ws.calendar()?)?,
     };
     let shift_data = ShiftData::from_store(&ws, date, args.shift)?;
+    if args.shift == Shift::Weekend && shift_data.calendar.is_working_day(date) {
+        eprintln!(
+            "note: {date} is a working day; the weekend shift (周末查) is meant for days off"
+        );
+    }
     let mut settings = ShiftSettings::from_rules(&shift_data.rules, date, args.shift, teams);
     settings.joint_sites = args
         .joint_sites
