@@ -180,7 +180,7 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             )
         },
         ("GET", "/api/photos/{sha256}") => Operation {
-            answer: ("image/jpeg", binary),
+            answer: ("image/*", binary),
             ..op("照片 A photo by its SHA-256", binary)
         },
         ("POST", "/api/sites/proposals") => Operation {
