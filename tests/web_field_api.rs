@@ -324,6 +324,22 @@ fn proposals_become_sites_or_merge_or_are_rejected_and_the_dossier_lists_every_r
     );
     assert_eq!(list(&lead)["proposals"].as_array().unwrap().len(), 1);
 
+    // The lead's map layer of pending proposals; another team's inspector sees none.
+    let layer = |c: &Client| -> Value {
+        c.get(server.url("/api/layers/proposals"))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let pending = layer(&lead);
+    assert_eq!(pending["features"][0]["properties"]["id"], pid);
+    assert_eq!(
+        pending["features"][0]["geometry"]["coordinates"],
+        json!([116.356, 39.96])
+    );
+    assert_eq!(layer(&b)["features"], json!([]));
+
     // Accept: a new site in its cell, with a dossier.
     let accept = format!("/api/sites/proposals/{pid}/accept");
     assert_eq!(post(&a, &server, &accept, &json!({})).status(), 403);
@@ -343,6 +359,11 @@ fn proposals_become_sites_or_merge_or_are_rejected_and_the_dossier_lists_every_r
         .unwrap();
     assert_eq!(dossier["site"]["name"], "新发现托管班");
     assert_eq!(dossier["site"]["licence"], "unlicensed");
+    assert_eq!(
+        layer(&lead)["features"],
+        json!([]),
+        "decided: off the layer"
+    );
     let cells: Value = lead
         .get(server.url("/api/layers/institutions"))
         .send()
