@@ -130,6 +130,7 @@ fn an_evidence_record_is_kept_once_with_its_photos_for_its_team_only() {
         .unwrap()
         .json()
         .unwrap();
+    assert_eq!(detail["site_name"], "测试培训机构1");
     assert_eq!(detail["findings"], json!(["fees", "safety"]));
     assert_eq!(detail["outcome"], "rectify");
     assert_eq!(detail["officers"], json!(["王军", "李红"]));
@@ -219,6 +220,7 @@ fn an_evidence_record_is_kept_once_with_its_photos_for_its_team_only() {
         ("findings", json!(["fees", "no_such_item"]), "no_such_item"),
         ("officers", json!(["王军"]), "at least 2 officers"),
         ("outcome", json!("shrug"), "`shrug` is not one of"),
+        ("outcome", json!("refer"), "refer_to: needed"),
         ("rectify_by", json!("next week"), "rectify_by"),
         ("at", json!("2999-01-01T10:00:00"), "at:"),
         (
