@@ -195,6 +195,41 @@
  * @property {{ id: number, site_id: string, at: string, result: string }} inspection
  * @property {{ id: string, name: string | null, coverage: number | null } | null} cell
  */
+/**
+ * One item of the findings checklist (src/rules.rs `FindingItem`).
+ * @typedef {{ code: string, label: string, items?: FindingItem[] }} FindingItem
+ */
+/**
+ * `GET /api/rules`, the parts the field app reads (src/rules.rs `Rules`).
+ * @typedef {object} Rules
+ * @property {{ care: FindingItem[], training: FindingItem[] }} findings
+ * @property {{ code: string, label: string }[]} outcomes
+ * @property {{ rectify_days: number, rectify_days_unit: 'calendar_days' | 'working_days' }} follow_ups
+ */
+/**
+ * Where a record was made (the phone's GPS).
+ * @typedef {{ lon: number, lat: number, accuracy_m: number, at: string }} FieldPosition
+ */
+/**
+ * `GET /api/inspections/{id}`: one inspection with its evidence.
+ * @typedef {object} InspectionRecord
+ * @property {number} id
+ * @property {string} site_id
+ * @property {string} [site_name]
+ * @property {string} [date]
+ * @property {string} at
+ * @property {string} result
+ * @property {string | null} [notes]
+ * @property {string[]} [findings]
+ * @property {string | null} [outcome]
+ * @property {string | null} [rectify_by]
+ * @property {string[]} [officers]
+ * @property {FieldPosition | null} [position]
+ * @property {string | null} [representative]
+ * @property {string | null} [signature]  a PNG data URL
+ * @property {string | null} [user]
+ * @property {{ sha256: string, url: string }[]} photos
+ */
 /** @typedef {{ sites: number, inspectors: number, seed: string | null }} DrawRequest */
 /**
  * `POST /api/draw`: a 双随机 draw, as appended to the hash-chained log.
@@ -304,5 +339,9 @@ export const removePin = (site, kind) => /** @type {Promise<{ pins: Pin[] }>} */
 export const coverage = (period) => get(`/api/coverage?${period}`);
 /** @param {InspectionRequest} request @returns {Promise<InspectionAnswer>} */
 export const recordInspection = (request) => post('/api/inspections', request);
+/** @returns {Promise<Rules>} */
+export const rules = () => get('/api/rules');
+/** One inspection with its photos. @param {number | string} id @returns {Promise<unknown>} */
+export const inspection = (id) => get(`/api/inspections/${encodeURIComponent(String(id))}`);
 /** @param {DrawRequest} request @returns {Promise<DrawAnswer>} */
 export const draw = (request) => post('/api/draw', request);
