@@ -167,6 +167,7 @@ fn build(path: &std::path::Path) -> Result<Workspace, Box<dyn std::error::Error>
                 rectify_by: None,
                 close: false,
                 lookback_days: None,
+                evidence: None,
             });
         }
     }

@@ -9,10 +9,12 @@
 //! - [`answers`]: the page's configuration, coverage, plans, inspections, draws, audit,
 //!   errors
 //! - [`layers`]: the map's GeoJSON layers, one properties struct per layer
+//! - [`field`]: the field app's inspection detail, photos, 摸排 proposals, dossiers
 //! - [`basemap`]: the public base map's streets, buildings and water from the extract
 
 pub mod answers;
 pub mod basemap;
+pub mod field;
 pub mod layers;
 pub mod session;
 

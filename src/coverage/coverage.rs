@@ -335,6 +335,7 @@ mod tests {
                 rectify_by: None,
                 close: false,
                 lookback_days: None,
+                evidence: None,
             })
             .unwrap();
         };
@@ -453,6 +454,7 @@ mod tests {
                 rectify_by: None,
                 close: false,
                 lookback_days: None,
+                evidence: None,
             })
             .collect();
         ws.record_inspections(&inputs).unwrap();

@@ -49,6 +49,7 @@ mod tests {
             rectify_by: None,
             close: true,
             lookback_days: None,
+            evidence: None,
         })
         .unwrap();
         let by_cell = draw_candidates(&ws, Stratify::Cell).unwrap();

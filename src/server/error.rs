@@ -71,6 +71,10 @@ impl ApiError {
             "request body is larger than the server accepts",
         )
     }
+    /// 413 `payload_too_large` with a message saying the limit.
+    pub fn payload_too_large_for(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", message)
+    }
     /// 422 `invalid_json`: the body is not the JSON this endpoint takes.
     pub fn invalid_json(message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid_json", message)

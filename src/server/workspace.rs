@@ -112,6 +112,8 @@ impl From<StoreError> for ApiError {
             StoreError::Invalid { field, problem } => {
                 ApiError::bad_request(format!("{field}: {problem}"))
             }
+            StoreError::NotFound(what) => ApiError::not_found(format!("no {what}")),
+            StoreError::TooLarge(problem) => ApiError::payload_too_large_for(problem),
             other => ApiError::internal(other),
         }
     }

@@ -197,6 +197,7 @@ mod tests {
             rectify_by: None,
             close: false,
             lookback_days: None,
+            evidence: None,
         })
         .unwrap();
         ws.user_add("insp1", "battery staple", Role::Inspector, Some("T1"))

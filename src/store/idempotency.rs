@@ -194,6 +194,7 @@ mod tests {
             rectify_by: None,
             close: false,
             lookback_days: None,
+            evidence: None,
         };
         let key = IdempotencyKey {
             scope: "li",

@@ -63,6 +63,9 @@ pub struct InspectionInput {
     /// Schedule a 回头看 this many days after the visit (closures and finished
     /// rectifications get one after the rules' `follow_ups.look_back_days` anyway).
     pub lookback_days: Option<u32>,
+    /// What the inspector recorded in the field beside the result (checked against the
+    /// rules' checklist and outcomes).
+    pub evidence: Option<super::evidence::Evidence>,
 }
 
 /// A recorded inspection.
@@ -553,6 +556,18 @@ pub(super) fn record_tx(
     if known.is_none() {
         return Err(StoreError::UnknownSite(input.site_id.clone()));
     }
+    if let Some(evidence) = &input.evidence {
+        let kind: String = tx.query_row(
+            "SELECT kind FROM sites WHERE id = ?1",
+            [&input.site_id],
+            |r| r.get(0),
+        )?;
+        super::evidence::check_evidence(
+            tx,
+            evidence,
+            super::sites::parse_kind(&input.site_id, &kind)?,
+        )?;
+    }
     ensure_team(tx, &input.team_id)?;
     let now = time_text(super::tracks::township_now(tx)?);
     tx.execute(
@@ -572,6 +587,9 @@ pub(super) fn record_tx(
         )?;
     }
     apply_follow_ups(tx, input, id)?;
+    if let Some(evidence) = &input.evidence {
+        super::evidence::store_evidence(tx, id, evidence)?;
+    }
     let detail = format!(
         "inspection {id} at {} by team {}: {}{}",
         time_text(input.at),
@@ -684,6 +702,7 @@ mod tests {
             rectify_by: None,
             close: false,
             lookback_days: None,
+            evidence: None,
         }
     }
 

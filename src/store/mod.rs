@@ -16,10 +16,12 @@ pub mod backup;
 mod calendar;
 mod cells;
 mod draws;
+mod evidence;
 mod idempotency;
 mod inspections;
 mod pins;
 mod plans;
+mod proposals;
 mod rules;
 pub mod schema;
 mod sites;
@@ -38,12 +40,17 @@ pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use calendar::CalendarFile;
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
+pub use evidence::{
+    image_type, outcome_effect, sha256_hex, Evidence, InspectionRecord, Photo, PhotoRef, Position,
+    MAX_PHOTOS, MAX_PHOTO_BYTES, MAX_SIGNATURE_BYTES, MIN_OFFICERS,
+};
 pub use idempotency::{IdempotencyKey, KeyedInspection, Once};
 pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
     LedgerRow, NightCheck, SitePriority,
 };
 pub use plans::StoredPlan;
+pub use proposals::{MergeUpdates, Proposal, ProposalInput, ProposalState};
 pub use sites::{
     FieldChange, ImportKind, ImportOptions, ImportReport, Importable, Rejection,
     SAME_SITE_MAX_MOVE_M,
@@ -106,6 +113,12 @@ pub enum StoreError {
         /// What is wrong with it.
         problem: String,
     },
+    /// A record (inspection, proposal, photo) that is not in the workspace; names it.
+    #[error("no {0} in the workspace")]
+    NotFound(String),
+    /// A value larger than the workspace keeps; says the limit.
+    #[error("too large: {0}")]
+    TooLarge(String),
     /// Hashing or checking a password failed; holds the reason.
     #[error("password hashing: {0}")]
     Password(String),

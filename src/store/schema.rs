@@ -51,6 +51,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: PINS_AND_CAMPAIGNS,
         then: None,
     },
+    Migration {
+        sql: super::evidence::FIELD_EVIDENCE,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

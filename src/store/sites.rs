@@ -945,7 +945,7 @@ impl Workspace {
     }
 }
 
-fn parse_kind(id: &str, text: &str) -> Result<InstitutionKind, StoreError> {
+pub(crate) fn parse_kind(id: &str, text: &str) -> Result<InstitutionKind, StoreError> {
     match text {
         "training" => Ok(InstitutionKind::Training),
         "care" => Ok(InstitutionKind::Care),

@@ -113,6 +113,7 @@ pub fn inspect(args: InspectArgs) -> Result<()> {
         rectify_by: args.rectify_by.as_deref().map(date).transpose()?,
         close: args.close,
         lookback_days: args.lookback_days,
+        evidence: None,
     };
     if !ws.is_site(&site)? && ws.is_hotspot(&site)? {
         let n = ws.record_night_check(&site, at, &team, input.result, args.notes.as_deref())?;
@@ -185,6 +186,7 @@ fn batch(ws: &mut Workspace) -> Result<()> {
             rectify_by: b.rectify_by,
             close: b.close,
             lookback_days: b.lookback_days,
+            evidence: None,
         })?;
         // Acknowledge only after the commit returned.
         writeln!(out, "ack {} {}", n + 1, rec.id)?;
