@@ -223,6 +223,7 @@
  * @property {string[]} [findings]
  * @property {string | null} [outcome]
  * @property {string | null} [rectify_by]
+ * @property {string | null} [refer_to]
  * @property {string[]} [officers]
  * @property {FieldPosition | null} [position]
  * @property {string | null} [representative]

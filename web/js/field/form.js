@@ -2,7 +2,8 @@
 // The record form (现场检查记录) and the 摸排 form. The checklist and the outcomes come
 // from the township's rules (GET /api/rules), the 整改 deadline from its rules too
 // (editable); photos are shrunk and hashed on the phone; the position is the phone's
-// GPS fix; a signature may be drawn. A saved record goes to the outbox, never straight
+// GPS fix; a signature may be drawn. The result of the ledger follows from the outcome
+// (the server decides it). A saved record goes to the outbox, never straight
 // to the network: it is sent from there, now or when the signal returns.
 import { t } from '../i18n.js';
 import { h, byId, status } from '../dom.js';
@@ -20,9 +21,6 @@ let photos = [];
 let signed = false;
 /** The kind of the site being recorded (its checklist), null for a hotspot. @type {'care' | 'training' | null} */
 let siteKind = null;
-
-/** Which result (the ledger's older field) an outcome amounts to. @type {Record<string, string>} */
-const RESULT_OF_OUTCOME = { compliant: 'compliant', rectify: 'hazard', close: 'unlicensed_operation', refer: 'hazard', not_found: 'not_found' };
 
 /** The checklist as checkboxes: a group's sub-items each have their own. @param {FindingItem[]} items @returns {HTMLElement[]} */
 function checklist(items) {
@@ -46,10 +44,11 @@ function fillFromRules() {
   byId('field-findings').hidden = items.length === 0;
 }
 
-/** The 整改 deadline field shows only for 责令整改. */
+/** The 整改 deadline shows only for 责令整改, the authority only for 移交. */
 function showRectify() {
   const form = byId('field-form', HTMLFormElement);
   byId('field-rectify').hidden = form.outcome.value !== 'rectify';
+  byId('field-refer').hidden = form.outcome.value !== 'refer';
 }
 
 /**
@@ -160,7 +159,6 @@ async function save(form) {
   const body = {
     site_id: String(f.get('site_id')),
     date: today(),
-    result: RESULT_OF_OUTCOME[outcome] || 'hazard',
     notes: notes || null,
     findings: f.getAll('findings').map(String),
     outcome,
@@ -168,6 +166,8 @@ async function save(form) {
     at: localStamp(now),
   };
   if (outcome === 'rectify' && f.get('rectify_by')) body.rectify_by = String(f.get('rectify_by'));
+  const referTo = String(f.get('refer_to') || '').trim();
+  if (outcome === 'refer' && referTo) body.refer_to = referTo;
   const representative = String(f.get('representative') || '').trim();
   if (representative) body.representative = representative;
   const position = store.get().position;

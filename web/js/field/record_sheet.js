@@ -31,7 +31,9 @@ export async function showRecordSheet(id) {
   const answer = /** @type {any} */ (await api.inspection(id));
   /** @type {import('../api.js').InspectionRecord} */
   const r = answer && answer.inspection ? answer.inspection : answer;
-  const { config } = store.get();
+  const { config, layers } = store.get();
+  const site = (layers.institutions ? layers.institutions.features : []).find((f) => f.properties && f.properties.id === r.site_id);
+  const siteName = r.site_name || (site && site.properties ? String(site.properties.name) : '');
   const sheet = byId('sheet');
   const position = r.position ? `${r.position.lat.toFixed(6)}, ${r.position.lon.toFixed(6)} ±${Math.round(r.position.accuracy_m)} m（${r.position.at}）` : '—';
   sheet.replaceChildren(
@@ -39,13 +41,14 @@ export async function showRecordSheet(id) {
     h('h2', { class: 'record-title' }, `${t('record_sheet')}`),
     h('p', {}, `${config ? config.township : ''} · ${t('record_no')} ${r.id}`),
     h('table', { class: 'record' },
-      row(t('site'), `${r.site_name || ''} (${r.site_id})`),
+      row(t('site'), `${siteName} (${r.site_id})`),
       row(t('inspected_at'), r.at || r.date || ''),
       row(t('officers_short'), (r.officers || []).join('、')),
       row(t('representative'), r.representative || '—'),
       row(t('field_findings'), (r.findings || []).length ? h('ul', {}, (r.findings || []).map((c) => h('li', {}, wordFor(c, 'findings')))) : t('none')),
       row(t('outcome'), r.outcome ? wordFor(r.outcome, 'outcomes') : t('result_' + r.result)),
       row(t('rectify_by'), r.rectify_by || '—'),
+      r.refer_to ? row(t('refer_to'), r.refer_to) : '',
       row(t('position'), position),
       row(t('notes'), r.notes || '')),
     h('div', { class: 'record-photos' }, (r.photos || []).map((p) => h('figure', {}, h('img', { src: p.url, alt: '' }), h('figcaption', {}, `SHA-256 ${p.sha256.slice(0, 16)}…`)))),
