@@ -42,6 +42,10 @@ check(published.ok(), 'the plan is published');
 const route = plan.teams.find((team) => team.team === 'A');
 check(route && route.stops.length >= 2, `team A's route has stops (${route ? route.stops.length : 0})`);
 const ledgerBefore = await ledgerRows(lead);
+const manifest = await lead.get('/manifest.webmanifest');
+check(manifest.headers()['content-type'] === 'application/manifest+json' && (await manifest.json()).icons.length > 0, 'the app manifest is served, with icons');
+const sw = await lead.get('/sw.js');
+check(sw.headers()['content-type'] === 'text/javascript' && sw.headers()['service-worker-allowed'] === '/', 'the service worker is served as JavaScript, allowed the whole page');
 // The phone stands 50 m north of the first stop.
 const here = { latitude: route.stops[0].lat + 0.00045, longitude: route.stops[0].lon, accuracy: 8 };
 
@@ -80,7 +84,10 @@ try {
     const data = await caches.open('gp-data-v1');
     return !!navigator.serviceWorker.controller && !!(await data.match('/api/plan')) && !!(await data.match('/api/rules')) && !!(await data.match('/api/layers/institutions'));
   }, null, { timeout: 30000 });
+  const scope = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).scope);
+  check(scope === `${new URL(BASE).origin}/`, `the service worker controls the whole page (${scope})`);
   const cachedBytes = await page.evaluate(() => window.gp.field.cachedBytes());
+  const cachedTiles = await page.evaluate(async () => (await (await caches.open('gp-data-v1')).keys()).filter((r) => new URL(r.url).pathname.startsWith('/api/tiles/')).length);
   await page.screenshot({ path: `${ARTIFACTS}/field-01-day.png` });
 
   // Two camera photos: 4000 × 3000 JPEGs, made by the browser itself.
@@ -217,7 +224,7 @@ try {
   await page.emulateMedia({ media: 'screen' });
 
   check(problems.length === 0, `no page errors (${problems.join('; ')})`);
-  console.log(`figure: cached by the service worker: ${(cachedBytes / 1024).toFixed(0)} KiB`);
+  console.log(`figure: cached by the service worker: ${(cachedBytes / 1024).toFixed(0)} KiB (site tiles among them: ${cachedTiles})`);
   console.log(`figure: first load (375x812, to pageReady): ${firstLoadMs} ms`);
   console.log(`figure: offline reload (to the day listed): ${offlineReloadMs} ms`);
   console.log(`figure: photo 4000x3000 JPEG ${(photo.length / 1024).toFixed(0)} KiB shrunk to ${size.width}x${size.height}, ${(kept[0].bytes.length / 1024).toFixed(0)} KiB`);
