@@ -221,6 +221,66 @@ const PROBES: &[Probe] = &[
         "/api/openapi.json",
         [Pass, Pass, Pass],
     ),
+    probe(
+        "GET",
+        "/api/inspections/{id}",
+        "/api/inspections/1",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/inspections/{id}/photos",
+        "/api/inspections/1/photos",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/photos/{sha256}",
+        "/api/photos/0000000000000000000000000000000000000000000000000000000000000000",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/sites/proposals",
+        "/api/sites/proposals",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/sites/proposals",
+        "/api/sites/proposals",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/sites/proposals/{id}/photos",
+        "/api/sites/proposals/1/photos",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/sites/proposals/{id}/accept",
+        "/api/sites/proposals/1/accept",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/sites/proposals/{id}/merge",
+        "/api/sites/proposals/1/merge",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/sites/proposals/{id}/reject",
+        "/api/sites/proposals/1/reject",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/sites/{id}/dossier",
+        "/api/sites/I001/dossier",
+        [NoSession, Pass, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

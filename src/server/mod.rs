@@ -20,6 +20,7 @@ pub mod coverage;
 pub mod draw;
 pub mod error;
 pub mod export;
+pub mod field;
 pub mod host;
 pub mod inspections;
 pub mod layers;
@@ -281,6 +282,37 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/api/inspections",
             post(inspections::post_inspection),
         ),
+        ("GET", "/api/inspections/{id}", get(field::get_inspection)),
+        (
+            "POST",
+            "/api/inspections/{id}/photos",
+            post(field::post_inspection_photo)
+                .layer(DefaultBodyLimit::max(field::PHOTO_BODY_LIMIT)),
+        ),
+        ("GET", "/api/photos/{sha256}", get(field::get_photo)),
+        ("POST", "/api/sites/proposals", post(field::post_proposal)),
+        ("GET", "/api/sites/proposals", get(field::get_proposals)),
+        (
+            "POST",
+            "/api/sites/proposals/{id}/photos",
+            post(field::post_proposal_photo).layer(DefaultBodyLimit::max(field::PHOTO_BODY_LIMIT)),
+        ),
+        (
+            "POST",
+            "/api/sites/proposals/{id}/accept",
+            post(field::accept_proposal),
+        ),
+        (
+            "POST",
+            "/api/sites/proposals/{id}/merge",
+            post(field::merge_proposal),
+        ),
+        (
+            "POST",
+            "/api/sites/proposals/{id}/reject",
+            post(field::reject_proposal),
+        ),
+        ("GET", "/api/sites/{id}/dossier", get(field::get_dossier)),
         ("POST", "/api/draw", post(draw::post_draw)),
         ("GET", "/api/export/{file}", get(export::get_export)),
         ("GET", "/api/rules", get(rules::get_rules)),

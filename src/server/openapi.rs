@@ -10,6 +10,10 @@ use serde_json::{json, Map, Value};
 use super::access::{Rule, RULES};
 use super::pins::PinsAnswer;
 use crate::api::basemap::BaseProperties;
+use crate::api::field::{
+    AcceptRequest, DossierAnswer, InspectionDetail, MergeRequest, PhotoAnswer, ProposalAnswer,
+    ProposalRequest, ProposalsAnswer, RejectRequest,
+};
 use crate::api::layers::{
     CellProperties, FeatureCollection, HotspotProperties, InstitutionProperties, PlaceProperties,
 };
@@ -28,6 +32,8 @@ struct Operation {
     query: Option<Schema>,
     /// The JSON body's schema.
     body: Option<Schema>,
+    /// A raw (non-JSON) body instead: its media types.
+    raw_body: Option<&'static [&'static str]>,
     /// The success answer: media type and schema.
     answer: (&'static str, Schema),
     /// Extra request headers the operation reads.
@@ -79,6 +85,7 @@ fn op(summary: &'static str, answer: Schema) -> Operation {
         summary,
         query: None,
         body: None,
+        raw_body: None,
         answer: (JSON, answer),
         idempotency_key: false,
     }
@@ -147,6 +154,61 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             idempotency_key: true,
             ..op("记录检查 Record an inspection", answer::<InspectionAnswer>)
         },
+        ("GET", "/api/inspections/{id}") => op(
+            "检查记录 One inspection with its evidence and photos (own team; leads all)",
+            answer::<InspectionDetail>,
+        ),
+        ("POST", "/api/inspections/{id}/photos") => Operation {
+            raw_body: Some(&["image/jpeg", "image/png"]),
+            ..op(
+                "现场照片 Add a photo (JPEG or PNG, ≤ 2 MB, ≤ 10 per inspection) to an inspection",
+                answer::<PhotoAnswer>,
+            )
+        },
+        ("GET", "/api/photos/{sha256}") => Operation {
+            answer: ("image/jpeg", binary),
+            ..op("照片 A photo by its SHA-256", binary)
+        },
+        ("POST", "/api/sites/proposals") => Operation {
+            body: Some(request::<ProposalRequest>),
+            ..op(
+                "摸排上报 Propose a site found in the street",
+                answer::<ProposalAnswer>,
+            )
+        },
+        ("GET", "/api/sites/proposals") => op(
+            "摸排列表 Proposals (leads all; inspectors their own)",
+            answer::<ProposalsAnswer>,
+        ),
+        ("POST", "/api/sites/proposals/{id}/photos") => Operation {
+            raw_body: Some(&["image/jpeg", "image/png"]),
+            ..op(
+                "摸排照片 Add a photo to a proposal (its proposer or a lead)",
+                answer::<PhotoAnswer>,
+            )
+        },
+        ("POST", "/api/sites/proposals/{id}/accept") => Operation {
+            body: Some(request::<AcceptRequest>),
+            ..op(
+                "采纳 Accept a proposal as a new site (leads)",
+                answer::<ProposalAnswer>,
+            )
+        },
+        ("POST", "/api/sites/proposals/{id}/merge") => Operation {
+            body: Some(request::<MergeRequest>),
+            ..op(
+                "合并 Merge a proposal into a known site (leads)",
+                answer::<ProposalAnswer>,
+            )
+        },
+        ("POST", "/api/sites/proposals/{id}/reject") => Operation {
+            body: Some(request::<RejectRequest>),
+            ..op("驳回 Reject a proposal (leads)", answer::<ProposalAnswer>)
+        },
+        ("GET", "/api/sites/{id}/dossier") => op(
+            "一家一册 A site's dossier: every inspection with its evidence",
+            answer::<DossierAnswer>,
+        ),
         ("POST", "/api/draw") => Operation {
             body: Some(request::<DrawRequest>),
             ..op("双随机抽取 A 双随机 draw (leads)", answer::<DrawAnswer>)
@@ -187,7 +249,10 @@ fn path_parameters(path: &str) -> Vec<Value> {
         .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
         .map(|name| {
             let schema = match name {
-                "z" | "x" | "y" | "id" => json!({ "type": "integer", "minimum": 0 }),
+                "z" | "x" | "y" => json!({ "type": "integer", "minimum": 0 }),
+                "id" if path.starts_with("/api/sites/{id}") => json!({ "type": "string" }),
+                "id" => json!({ "type": "integer", "minimum": 0 }),
+                "sha256" => json!({ "type": "string", "pattern": "^[0-9a-f]{64}$" }),
                 _ => json!({ "type": "string" }),
             };
             json!({ "name": name, "in": "path", "required": true, "schema": schema })
@@ -287,6 +352,13 @@ fn describe(method: &str, path: &str, o: &Operation, g: &mut Generators) -> Valu
     if let Some(body) = o.body {
         operation["requestBody"] =
             json!({ "required": true, "content": { JSON: { "schema": body(g) } } });
+    }
+    if let Some(media) = o.raw_body {
+        let content: Map<String, Value> = media
+            .iter()
+            .map(|m| (m.to_string(), json!({ "schema": binary(g) })))
+            .collect();
+        operation["requestBody"] = json!({ "required": true, "content": content });
     }
     if rule_of(method, path) != Some(Rule::Public) {
         operation["security"] = json!([{ "session": [] }]);

@@ -170,9 +170,15 @@ pub fn outcome_effect(
             false,
         )),
         "not_found" => Ok((fits(&[NotFound, Closed], NotFound)?, false)),
-        _ => given
-            .map(|r| (r, false))
-            .ok_or_else(|| StoreError::invalid("result", "needed with this outcome")),
+        _ => given.map(|r| (r, false)).ok_or_else(|| {
+            StoreError::invalid(
+                "outcome",
+                format!(
+                    "`{outcome}` is not one of compliant, rectify, close, refer, not_found \
+                     (an outcome of the township's own rules needs `result` beside it)"
+                ),
+            )
+        }),
     }
 }
 

@@ -279,6 +279,11 @@ impl Server {
         Self::serve(dir, self.port, std::mem::take(&mut self.extra))
     }
 
+    /// The workspace file the server serves (for `gridpatrol backup` and the like).
+    pub fn workspace_path(&self) -> PathBuf {
+        self.dir.path().join("township.sqlite")
+    }
+
     /// The port it listens on.
     pub fn port(&self) -> u16 {
         self.port
