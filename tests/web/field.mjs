@@ -43,7 +43,7 @@ const route = plan.teams.find((team) => team.team === 'A');
 check(route && route.stops.length >= 2, `team A's route has stops (${route ? route.stops.length : 0})`);
 const ledgerBefore = await ledgerRows(lead);
 const manifest = await lead.get('/manifest.webmanifest');
-check(manifest.headers()['content-type'] === 'application/manifest+json' && (await manifest.json()).icons.length > 0, 'the app manifest is served, with icons');
+check(manifest.headers()['content-type'] === 'application/manifest+json' && (await manifest.json()).icons.length > 0, `the app manifest is served, with icons (${manifest.status()} ${manifest.headers()['content-type']})`);
 const sw = await lead.get('/sw.js');
 check(sw.headers()['content-type'] === 'text/javascript' && sw.headers()['service-worker-allowed'] === '/', 'the service worker is served as JavaScript, allowed the whole page');
 // The phone stands 50 m north of the first stop.
@@ -137,6 +137,7 @@ try {
     await page.fill('#field-form input[name=representative]', '王店长');
     await page.setInputFiles('#field-photo-input', { name: `photo-${i}.jpg`, mimeType: 'image/jpeg', buffer: photos[i] });
     await page.waitForSelector('#field-photos li');
+    await page.locator('#field-signature').scrollIntoViewIfNeeded();
     const pad = await page.locator('#field-signature').boundingBox();
     await page.mouse.move(pad.x + 20, pad.y + 30);
     await page.mouse.down();
@@ -148,6 +149,15 @@ try {
     await page.click(`#day-stops li.stop[data-site="${site}"] button.finish`);
   }
   check((await page.textContent('#net-waiting')).includes('待上传 2'), 'the header says 待上传 2');
+  // A business nobody knew of (摸排), proposed where the phone stands, with a photo.
+  await page.click('#propose summary');
+  await page.fill('#propose-form input[name=name]', '阳光托管（新发现）');
+  await page.fill('#propose-form input[name=address]', '西土城路88号');
+  await page.selectOption('#propose-form select[name=kind]', 'care');
+  await page.setInputFiles('#propose-photo-input', { name: 'sign.jpg', mimeType: 'image/jpeg', buffer: photos[1] });
+  await page.click('#propose-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('net').dataset.waiting === '3');
+  check(true, 'the 摸排 proposal waits too (待上传 3)');
   await page.screenshot({ path: `${ARTIFACTS}/field-02-offline-two-kept.png` });
 
   // What the page kept: every photo's bytes hash to the name it was kept under.
@@ -155,6 +165,7 @@ try {
     const box = await window.gp.field.outbox();
     const out = [];
     for (const e of await box.list()) {
+      if (e.kind !== 'inspection') continue;
       for (const p of e.photos) out.push({ entry: e.id, site: e.body.site_id, sha256: p.sha256, bytes: [...new Uint8Array(await (await box.store.getPhoto(p.sha256)).arrayBuffer())] });
     }
     return out;
@@ -178,21 +189,22 @@ try {
   watch(page);
   await page.goto(BASE);
   await page.waitForFunction(() => window.gp && window.gp.pageReady === true, null, { timeout: 60000 });
-  await page.waitForFunction(() => document.getElementById('net').dataset.waiting === '2');
-  check(true, 'a new page, offline, still holds the two records');
+  await page.waitForFunction(() => document.getElementById('net').dataset.waiting === '3');
+  check(true, 'a new page, offline, still holds the two records and the proposal');
 
   // The network returns: the outbox empties.
   t0 = Date.now();
   await context.setOffline(false);
   try {
-    await page.waitForFunction(() => document.getElementById('net').dataset.waiting === '0' && document.querySelectorAll('#outbox-list li[data-state=done]').length === 2, null, { timeout: 60000 });
+    await page.waitForFunction(() => document.getElementById('net').dataset.waiting === '0' && document.querySelectorAll('#outbox-list li[data-state=done]').length === 3, null, { timeout: 60000 });
   } catch (e) {
     const state = await page.evaluate(async () => (await (await window.gp.field.outbox()).list()).map((x) => ({ state: x.state, error: x.error, serverId: x.serverId, photos: x.photos })));
     throw new Error(`the outbox did not empty: ${JSON.stringify(state)}\n${e}`);
   }
   const syncMs = Date.now() - t0;
   check((await page.textContent('#net-state')) === '在线', 'the header says 在线 again');
-  const ids = await page.evaluate(async () => (await (await window.gp.field.outbox()).list()).map((e) => ({ id: e.serverId, site: e.body.site_id, position: e.body.position })));
+  const ids = await page.evaluate(async () => (await (await window.gp.field.outbox()).list()).filter((e) => e.kind === 'inspection').map((e) => ({ id: e.serverId, site: e.body.site_id, position: e.body.position })));
+  check(ids.length === 2, 'two inspections were acknowledged');
   await page.screenshot({ path: `${ARTIFACTS}/field-03-synced.png` });
 
   // The server holds exactly two new inspections, with their photos and positions.
@@ -206,11 +218,16 @@ try {
     check(record.position && Math.abs(record.position.lat - here.latitude) < 1e-6 && Math.abs(record.position.lon - here.longitude) < 1e-6 && record.position.accuracy_m === position.accuracy_m,
       `inspection ${id} keeps the phone's position`);
     check((record.officers || []).length === 2, `inspection ${id} names two officers`);
+    check(typeof record.signature === 'string' && record.signature.startsWith('data:image/png;base64,'), `inspection ${id} keeps the drawn signature`);
     const sha = kept.find((k) => k.site === site).sha256;
     check(record.photos.length === 1 && record.photos[0].sha256 === sha, `inspection ${id} holds its photo, hash equal to the kept bytes'`);
     const bytes = await (await lead.get(record.photos[0].url)).body();
     check(createHash('sha256').update(bytes).digest('hex') === sha, `the photo served back hashes to ${sha.slice(0, 12)}…`);
   }
+
+  const proposals = (await (await lead.get('/api/sites/proposals')).json()).proposals.filter((p) => p.name === '阳光托管（新发现）');
+  check(proposals.length === 1 && Math.abs(proposals[0].lat - here.latitude) < 1e-6 && proposals[0].kind === 'care' && proposals[0].photos.length === 1,
+    'the lead sees the one proposal, where the phone stood, with its photo');
 
   // The printed 现场检查记录 of the first one.
   await page.click('#outbox-list li[data-state=done] button.print-record');
@@ -219,6 +236,7 @@ try {
   const sheet = await page.textContent('#sheet');
   check(sheet.includes('现场检查记录') && sheet.includes('赵六') && sheet.includes('王店长'), 'the record sheet shows the officers and the representative');
   check((await page.$$('#sheet .record-photos img')).length === 1, 'the record sheet shows the photo');
+  check(await page.$eval('#sheet img.signature-print', (i) => i.complete && i.naturalWidth > 0), 'the record sheet shows the signature');
   await page.emulateMedia({ media: 'print' });
   await page.screenshot({ path: `${ARTIFACTS}/field-04-record-sheet.png`, fullPage: true });
   await page.emulateMedia({ media: 'screen' });
@@ -228,7 +246,7 @@ try {
   console.log(`figure: first load (375x812, to pageReady): ${firstLoadMs} ms`);
   console.log(`figure: offline reload (to the day listed): ${offlineReloadMs} ms`);
   console.log(`figure: photo 4000x3000 JPEG ${(photo.length / 1024).toFixed(0)} KiB shrunk to ${size.width}x${size.height}, ${(kept[0].bytes.length / 1024).toFixed(0)} KiB`);
-  console.log(`figure: reconnect to synced (2 records, 2 photos): ${syncMs} ms`);
+  console.log(`figure: reconnect to synced (2 inspections and a proposal, 3 photos): ${syncMs} ms`);
   console.log('field: all steps passed');
 } finally {
   await browser.close();

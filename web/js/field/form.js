@@ -190,8 +190,11 @@ async function propose(form) {
     return;
   }
   const name = String(f.get('name') || '').trim();
+  const input = byId('propose-photo-input', HTMLInputElement);
+  const shots = [];
+  for (const file of input.files || []) shots.push(await shrinkPhoto(file));
   const body = { name, address: String(f.get('address') || '').trim() || null, kind: String(f.get('kind')), lon: position.lon, lat: position.lat, notes: String(f.get('notes') || '').trim() || null };
-  await keep('proposal', `${t('propose_site')}: ${name}`, body, []);
+  await keep('proposal', `${t('propose_site')}: ${name}`, body, shots.map(({ sha256, blob }) => ({ sha256, blob })));
   form.reset();
   status(t('record_kept'));
 }

@@ -50,6 +50,11 @@ export const KEEP_DONE_MS = 3 * 24 * 3600 * 1000;
 
 const PATHS = { inspection: '/api/inspections', proposal: '/api/sites/proposals' };
 
+/** Where a record's photos go, once the server has named the record. @param {OutboxEntry} entry */
+export function photoPath(entry) {
+  return `${PATHS[entry.kind]}/${encodeURIComponent(String(entry.serverId))}/photos`;
+}
+
 /**
  * Not reached, or worth trying again later: busy, timeout, server trouble, or a session
  * that ended (the record waits until its user signs in again).
@@ -179,7 +184,7 @@ export class Outbox {
       if (photo.uploaded) continue;
       const blob = await this.store.getPhoto(photo.sha256);
       if (!blob) return this.refuse(entry, `photo ${photo.sha256} is no longer kept`);
-      const reply = await this.transport.postPhoto(`/api/inspections/${entry.serverId}/photos`, blob);
+      const reply = await this.transport.postPhoto(photoPath(entry), blob);
       if (isTransient(reply.status)) return 'unreachable';
       if (reply.status >= 300) return this.refuse(entry, refusal(reply));
       if (!reply.body || reply.body.sha256 !== photo.sha256) return this.refuse(entry, `photo ${photo.sha256}: the server kept ${reply.body && reply.body.sha256}`);

@@ -1,7 +1,7 @@
 // Unit tests of the outbox over a store in memory and a scripted server (node --test).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Outbox, KEEP_DONE_MS, isTransient, serverIdOf } from './outbox.js';
+import { Outbox, KEEP_DONE_MS, isTransient, photoPath, serverIdOf } from './outbox.js';
 
 /** A store in memory that copies entries as IndexedDB would. */
 function store() {
@@ -160,6 +160,15 @@ test('acknowledged records are forgotten after a few days', async () => {
   clock += KEEP_DONE_MS + 1;
   await box.sync('li.a');
   assert.equal((await box.list()).length, 0);
+});
+
+test("a proposal's photos go to the proposal", async () => {
+  const s = store(), srv = server();
+  const box = new Outbox(s, srv);
+  await box.add({ kind: 'proposal', user: 'li.a', label: '新机构', body: { name: 'x' }, photos: [photo('cc')] });
+  await box.sync('li.a');
+  assert.deepEqual(srv.calls.map((c) => c.path), ['/api/sites/proposals', '/api/sites/proposals/1/photos']);
+  assert.equal(photoPath({ kind: 'inspection', serverId: 12 }), '/api/inspections/12/photos');
 });
 
 test('transient statuses and the server id', () => {

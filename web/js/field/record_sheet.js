@@ -45,14 +45,14 @@ export async function showRecordSheet(id) {
       row(t('inspected_at'), r.at || r.date || ''),
       row(t('officers_short'), (r.officers || []).join('、')),
       row(t('representative'), r.representative || '—'),
-      row(t('field_findings'), (r.findings || []).length ? h('ul', {}, (r.findings || []).map((c) => h('li', {}, wordFor(c, 'findings')))) : t('none')),
+      row(t('sheet_findings'), (r.findings || []).length ? h('ul', {}, (r.findings || []).map((c) => h('li', {}, wordFor(c, 'findings')))) : t('none')),
       row(t('outcome'), r.outcome ? wordFor(r.outcome, 'outcomes') : t('result_' + r.result)),
       row(t('rectify_by'), r.rectify_by || '—'),
       r.refer_to ? row(t('refer_to'), r.refer_to) : '',
       row(t('position'), position),
       row(t('notes'), r.notes || '')),
     h('div', { class: 'record-photos' }, (r.photos || []).map((p) => h('figure', {}, h('img', { src: p.url, alt: '' }), h('figcaption', {}, `SHA-256 ${p.sha256.slice(0, 16)}…`)))),
-    h('div', { class: 'record-sign' }, h('span', {}, `${t('signature')}：`), r.signature ? h('img', { src: r.signature, alt: t('signature'), class: 'signature-print' }) : h('span', { class: 'blank' }, '')));
+    h('div', { class: 'record-sign' }, h('span', {}, `${t('sheet_signature')}：`), r.signature ? h('img', { src: r.signature, alt: t('signature'), class: 'signature-print' }) : h('span', { class: 'blank' }, '')));
   sheet.hidden = false;
   sheet.scrollIntoView();
 }
