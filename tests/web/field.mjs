@@ -229,6 +229,14 @@ try {
   check(proposals.length === 1 && Math.abs(proposals[0].lat - here.latitude) < 1e-6 && proposals[0].kind === 'care' && proposals[0].photos.length === 1,
     'the lead sees the one proposal, where the phone stood, with its photo');
 
+  // The first site's 一家一册 lists the new record and the 整改 it opened.
+  if (!(await page.isVisible('#panel-day'))) await page.click('#menu-toggle');
+  await page.click(`#day-stops li.stop[data-site="${stops[0]}"] button.dossier`);
+  await page.waitForSelector('#sheet:not([hidden]) table.dossier');
+  check((await page.$$('#sheet table.dossier tr[data-id]')).length === 1 && (await page.textContent('#sheet')).includes('待整改'),
+    'the site\'s dossier (一家一册) lists the record and its open 整改');
+  await page.click('#sheet button:has-text("关闭")');
+
   // The printed 现场检查记录 of the first one.
   await page.click('#outbox-list li[data-state=done] button.print-record');
   await page.waitForSelector('#sheet:not([hidden]) table.record');

@@ -231,6 +231,17 @@
  * @property {string | null} [user]
  * @property {{ sha256: string, url: string }[]} photos
  */
+/**
+ * A follow-up a record opened (整改, 关停 check, 回头看).
+ * @typedef {{ id: number, kind: string, due: string | null, state: string, resolved_by: number | null }} FollowUpBrief
+ */
+/**
+ * `GET /api/sites/{id}/dossier`: a site's 一家一册, every record of it.
+ * @typedef {object} Dossier
+ * @property {{ id: string, name: string, kind: string, licence: string, address: string | null, lon: number, lat: number }} site
+ * @property {InspectionRecord[]} inspections
+ * @property {FollowUpBrief[]} open_follow_ups
+ */
 /** @typedef {{ sites: number, inspectors: number, seed: string | null }} DrawRequest */
 /**
  * `POST /api/draw`: a 双随机 draw, as appended to the hash-chained log.
@@ -344,5 +355,7 @@ export const recordInspection = (request) => post('/api/inspections', request);
 export const rules = () => get('/api/rules');
 /** One inspection with its photos. @param {number | string} id @returns {Promise<unknown>} */
 export const inspection = (id) => get(`/api/inspections/${encodeURIComponent(String(id))}`);
+/** A site's dossier (一家一册). @param {string} id @returns {Promise<Dossier>} */
+export const dossier = (id) => get(`/api/sites/${encodeURIComponent(id)}/dossier`);
 /** @param {DrawRequest} request @returns {Promise<DrawAnswer>} */
 export const draw = (request) => post('/api/draw', request);

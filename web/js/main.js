@@ -19,7 +19,7 @@ import { pickSite, wireRecord } from './panels/record.js';
 import { refreshCoverage, wireCoverage } from './panels/coverage.js';
 import { wireDraw } from './panels/draw.js';
 import { wireExports } from './panels/export.js';
-import { wireDay } from './field/day.js';
+import { refreshDossiers, wireDay } from './field/day.js';
 import { wireRecordForm } from './field/form.js';
 import { keepDayData, syncNow, wireSync } from './field/sync.js';
 
@@ -43,7 +43,7 @@ async function startDay() {
   if (!user) return;
   if (user.role === 'inspector') openPanel('day');
   if (gp.field) await gp.field.controlled;
-  await keepDayData(config ? config.layers : []);
+  await Promise.all([keepDayData(config ? config.layers : []), refreshDossiers()]);
   await syncNow();
 }
 

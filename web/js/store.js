@@ -31,6 +31,7 @@
  * @property {boolean} online  the browser says it has a network
  * @property {import('./field/outbox.js').OutboxEntry[]} outbox  records kept on this phone
  * @property {Readonly<Record<string, { arrived?: string, done?: string }>>} stopMarks  到达/完成 per site of today's plan
+ * @property {Readonly<Record<string, import('./api.js').Dossier>>} dossiers  the day's sites' records, by site id
  */
 
 /**
@@ -112,6 +113,7 @@ function initialState() {
     online: typeof navigator === 'undefined' || navigator.onLine !== false,
     outbox: [],
     stopMarks: {},
+    dossiers: {},
   };
 }
 

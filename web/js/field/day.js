@@ -2,11 +2,13 @@
 // 今日任务: the signed-in inspector's published route in order, each stop with its
 // window and what is known of the site (licence, last inspection, tip-offs, why it is
 // on the route), how far the phone is from it, and 到达 / 完成 kept on the phone.
-import { t } from '../i18n.js';
-import { h, byId } from '../dom.js';
+import * as api from '../api.js';
+import { t, errorText } from '../i18n.js';
+import { h, byId, status } from '../dom.js';
 import { store } from '../store.js';
 import { distanceM, fmtDistance, localStamp } from './geo.js';
 import { openRecordForm } from './form.js';
+import { showDossier } from './record_sheet.js';
 
 /** @typedef {import('../api.js').TeamRoute} TeamRoute */
 /** @typedef {import('../api.js').PlannedVisit} PlannedVisit */
@@ -55,10 +57,39 @@ function stopView(s, stop) {
     stop.address ? h('div', { class: 'muted' }, stop.address) : '',
     h('div', {}, known),
     stop.why.length ? h('div', { class: 'why' }, stop.why.join('；')) : '',
+    openFollowUps(s, stop.site_id),
     h('div', { class: 'row wrap' },
       h('button', { type: 'button', class: 'arrive', disabled: !!marks.arrived, onclick: () => mark(stop.site_id, 'arrived') }, marks.arrived ? `${t('arrived')} ${marks.arrived}` : t('arrive_here')),
       h('button', { type: 'button', class: 'record', onclick: () => openRecordForm(stop.site_id, stop.name, stop.kind === 'hotspot' ? null : facts.kind || null) }, t('record_here')),
+      h('button', { type: 'button', class: 'dossier', onclick: () => showDossier(stop.site_id).catch((e) => status(errorText(e), true)) }, t('dossier')),
       h('button', { type: 'button', class: 'finish', disabled: !!marks.done, onclick: () => mark(stop.site_id, 'done') }, marks.done ? `${t('done')} ${marks.done}` : t('finish_here'))));
+}
+
+/** The site's open follow-ups (整改 due, 关停 to check, 回头看), from its dossier. @param {State} s @param {string} siteId */
+function openFollowUps(s, siteId) {
+  const d = s.dossiers[siteId];
+  if (!d || !d.open_follow_ups.length) return '';
+  return h('div', { class: 'follow-ups' }, d.open_follow_ups.map((f) => `${t('follow_up_' + f.kind)}${f.due ? ` ${t('due')} ${f.due}` : ''}`).join('；'));
+}
+
+/**
+ * Fetches the dossiers of the day's sites: what is open at each, and (through the
+ * service worker) their recent history kept for offline use; offline, the kept copies.
+ */
+export async function refreshDossiers() {
+  const s = store.get();
+  if (!s.user) return;
+  const ids = myRoutes(s).flatMap((team) => team.stops.filter((stop) => stop.kind === 'institution').map((stop) => stop.site_id)).slice(0, 60);
+  /** @type {Record<string, api.Dossier>} */
+  const dossiers = {};
+  await Promise.all(ids.map(async (id) => {
+    try {
+      dossiers[id] = await api.dossier(id);
+    } catch {
+      // A site the server will not show (another team's, gone): nothing to add.
+    }
+  }));
+  store.set({ dossiers });
 }
 
 /** @param {State} s */
@@ -86,6 +117,6 @@ function watchPosition() {
 
 export function wireDay() {
   store.watch((s) => [s.plan], ({ plan }) => store.set({ stopMarks: plan ? JSON.parse(localStorage.getItem(marksKey(plan.id)) || '{}') : {} }));
-  store.watch((s) => [s.lang, s.plan, s.user, s.layers.institutions, s.position, s.stopMarks], renderDay);
+  store.watch((s) => [s.lang, s.plan, s.user, s.layers.institutions, s.position, s.stopMarks, s.dossiers], renderDay);
   watchPosition();
 }

@@ -56,3 +56,24 @@ export async function showRecordSheet(id) {
   sheet.hidden = false;
   sheet.scrollIntoView();
 }
+
+/** Shows a site's 一家一册: every record of it, newest first, each printable. @param {string} siteId */
+export async function showDossier(siteId) {
+  const d = await api.dossier(siteId);
+  const sheet = byId('sheet');
+  const rows = [...d.inspections].reverse().map((r) => h('tr', { 'data-id': r.id },
+    h('td', {}, r.at), h('td', {}, r.outcome ? wordFor(r.outcome, 'outcomes') : t('result_' + r.result)),
+    h('td', {}, (r.findings || []).map((c) => wordFor(c, 'findings')).join('、')),
+    h('td', {}, (r.officers || []).join('、')), h('td', {}, String((r.photos || []).length)),
+    h('td', { class: 'no-print' }, h('button', { type: 'button', class: 'link', onclick: () => { showRecordSheet(r.id).catch(() => {}); } }, t('print_record')))));
+  sheet.replaceChildren(
+    h('div', { class: 'no-print row' }, h('button', { onclick: () => window.print() }, t('print_sheet')), h('button', { onclick: () => { sheet.hidden = true; } }, t('close'))),
+    h('h2', {}, `${t('dossier_title')} · ${d.site.name} (${d.site.id})`),
+    h('p', {}, `${d.site.address || ''} · ${t('licence')}: ${t('legend_' + d.site.licence)}`),
+    d.open_follow_ups.length ? h('p', { class: 'follow-ups' }, d.open_follow_ups.map((f) => `${t('follow_up_' + f.kind)}${f.due ? ` ${t('due')} ${f.due}` : ''}`).join('；')) : '',
+    h('table', { class: 'stops dossier' },
+      h('tr', {}, h('th', {}, t('inspected_at')), h('th', {}, t('outcome')), h('th', {}, t('sheet_findings')), h('th', {}, t('officers_short')), h('th', {}, t('photos')), h('th', { class: 'no-print' }, '')),
+      rows.length ? rows : h('tr', {}, h('td', { colspan: 6 }, t('none')))));
+  sheet.hidden = false;
+  sheet.scrollIntoView();
+}
