@@ -12,7 +12,7 @@ if [ ! -x "$venv/bin/schemathesis" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check 'schemathesis>=4,<5'
 fi
 cargo build --quiet --bin gridpatrol
-bin=$PWD/target/debug/gridpatrol
+bin=${CARGO_TARGET_DIR:-$PWD/target}/debug/gridpatrol
 dir=$(mktemp -d)
 pid=
 cleanup() {

@@ -130,6 +130,7 @@ fn an_evidence_record_is_kept_once_with_its_photos_for_its_team_only() {
         .unwrap()
         .json()
         .unwrap();
+    assert_eq!(detail["site_name"], "测试培训机构1");
     assert_eq!(detail["findings"], json!(["fees", "safety"]));
     assert_eq!(detail["outcome"], "rectify");
     assert_eq!(detail["officers"], json!(["王军", "李红"]));
@@ -219,6 +220,7 @@ fn an_evidence_record_is_kept_once_with_its_photos_for_its_team_only() {
         ("findings", json!(["fees", "no_such_item"]), "no_such_item"),
         ("officers", json!(["王军"]), "at least 2 officers"),
         ("outcome", json!("shrug"), "`shrug` is not one of"),
+        ("outcome", json!("refer"), "refer_to: needed"),
         ("rectify_by", json!("next week"), "rectify_by"),
         ("at", json!("2999-01-01T10:00:00"), "at:"),
         (
@@ -324,6 +326,22 @@ fn proposals_become_sites_or_merge_or_are_rejected_and_the_dossier_lists_every_r
     );
     assert_eq!(list(&lead)["proposals"].as_array().unwrap().len(), 1);
 
+    // The lead's map layer of pending proposals; another team's inspector sees none.
+    let layer = |c: &Client| -> Value {
+        c.get(server.url("/api/layers/proposals"))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap()
+    };
+    let pending = layer(&lead);
+    assert_eq!(pending["features"][0]["properties"]["id"], pid);
+    assert_eq!(
+        pending["features"][0]["geometry"]["coordinates"],
+        json!([116.356, 39.96])
+    );
+    assert_eq!(layer(&b)["features"], json!([]));
+
     // Accept: a new site in its cell, with a dossier.
     let accept = format!("/api/sites/proposals/{pid}/accept");
     assert_eq!(post(&a, &server, &accept, &json!({})).status(), 403);
@@ -343,6 +361,11 @@ fn proposals_become_sites_or_merge_or_are_rejected_and_the_dossier_lists_every_r
         .unwrap();
     assert_eq!(dossier["site"]["name"], "新发现托管班");
     assert_eq!(dossier["site"]["licence"], "unlicensed");
+    assert_eq!(
+        layer(&lead)["features"],
+        json!([]),
+        "decided: off the layer"
+    );
     let cells: Value = lead
         .get(server.url("/api/layers/institutions"))
         .send()

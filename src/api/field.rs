@@ -37,6 +37,10 @@ pub struct InspectionDetail {
     pub id: i64,
     /// The site inspected.
     pub site_id: String,
+    /// Its name (`null` when the site is gone from the workspace).
+    pub site_name: Option<String>,
+    /// Its address.
+    pub site_address: Option<String>,
     /// When the visit took place, township local time (`YYYY-MM-DDTHH:MM:SS`).
     pub at: String,
     /// When it reached the server, township local time.
@@ -111,6 +115,8 @@ impl From<&InspectionRecord> for InspectionDetail {
         Self {
             id: i.id,
             site_id: i.site_id.clone(),
+            site_name: r.site.as_ref().map(|(name, _)| name.clone()),
+            site_address: r.site.as_ref().and_then(|(_, address)| address.clone()),
             at: i.at.format("%Y-%m-%dT%H:%M:%S").to_string(),
             recorded_at: r.recorded_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
             team_id: i.team_id.clone(),

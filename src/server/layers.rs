@@ -90,6 +90,7 @@ pub async fn get_layer(
         }
         let fc = match name.as_str() {
             "routes" => super::plan::routes_layer(&state.data, user.as_ref())?,
+            "proposals" => proposals_layer(&state.data, user.as_ref())?,
             _ => build_layer(&state.data, &name)?,
         };
         serde_json::to_vec(&fc)
@@ -127,6 +128,21 @@ fn lean(mut fc: Value, keep: Option<&[&str]>) -> Value {
         }
     }
     fc
+}
+
+/// 摸排 proposals still waiting for a lead, as points (`/api/layers/proposals`, not in
+/// the page's default list): a lead sees every one, an inspector their own.
+fn proposals_layer(data: &ServerData, user: Option<&super::User>) -> Result<Value, ApiError> {
+    let by = user.filter(|u| !u.is_lead()).map(|u| u.name.clone());
+    let proposals = data.read(|ws| Ok(ws.proposals(by.as_deref())?))?;
+    let features = proposals
+        .iter()
+        .filter(|p| p.state == crate::store::ProposalState::Pending)
+        .map(|p| {
+            let point = json!({ "type": "Point", "coordinates": [p.input.lon, p.input.lat] });
+            (point, crate::api::field::ProposalAnswer::from(p))
+        });
+    serde_json::to_value(layers::FeatureCollection::of(features)).map_err(ApiError::internal)
 }
 
 /// Builds one layer from the workspace (blocking: call from `spawn_blocking`).

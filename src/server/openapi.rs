@@ -36,6 +36,8 @@ struct Operation {
     raw_body: Option<&'static [&'static str]>,
     /// The success answer: media type and schema.
     answer: (&'static str, Schema),
+    /// Other media types the success answer may have (same schema).
+    answer_also: &'static [&'static str],
     /// Extra request headers the operation reads.
     idempotency_key: bool,
 }
@@ -74,6 +76,7 @@ fn any_layer(g: &mut Generators) -> Value {
         answer::<FeatureCollection<HotspotProperties>>(g),
         answer::<FeatureCollection<PlaceProperties>>(g),
         answer::<FeatureCollection<InstitutionProperties>>(g),
+        answer::<FeatureCollection<ProposalAnswer>>(g),
         answer::<FeatureCollection<Value>>(g),
     ]})
 }
@@ -87,6 +90,7 @@ fn op(summary: &'static str, answer: Schema) -> Operation {
         body: None,
         raw_body: None,
         answer: (JSON, answer),
+        answer_also: &[],
         idempotency_key: false,
     }
 }
@@ -167,6 +171,7 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
         },
         ("GET", "/api/photos/{sha256}") => Operation {
             answer: ("image/jpeg", binary),
+            answer_also: &["image/png"],
             ..op("照片 A photo by its SHA-256", binary)
         },
         ("POST", "/api/sites/proposals") => Operation {
@@ -331,10 +336,15 @@ fn describe(method: &str, path: &str, o: &Operation, g: &mut Generators) -> Valu
         }));
     }
     let (media, schema) = o.answer;
+    let schema = schema(g);
+    let content: Map<String, Value> = std::iter::once(media)
+        .chain(o.answer_also.iter().copied())
+        .map(|m| (m.to_string(), json!({ "schema": schema })))
+        .collect();
     let mut responses = Map::new();
     responses.insert(
         "200".into(),
-        json!({ "description": "OK", "content": { media: { "schema": schema(g) } } }),
+        json!({ "description": "OK", "content": content }),
     );
     let error = answer::<ErrorAnswer>(g);
     for (status, text) in error_statuses(rule_of(method, path)) {

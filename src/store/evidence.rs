@@ -131,6 +131,8 @@ pub struct Photo {
 pub struct InspectionRecord {
     /// The inspection.
     pub inspection: Inspection,
+    /// The site's name and address (`None` when the site is gone from the workspace).
+    pub site: Option<(String, Option<String>)>,
     /// When it reached the workspace.
     pub recorded_at: NaiveDateTime,
     /// Its evidence (empty for a record made without any).
@@ -211,6 +213,12 @@ pub(crate) fn check_evidence(
                 format!("`{outcome}` is not one of {}", codes.join(", ")),
             ));
         }
+    }
+    if e.outcome.as_deref() == Some("refer") && e.refer_to.is_none() {
+        return Err(StoreError::invalid(
+            "refer_to",
+            "needed with the outcome refer (市场监管, 消防, 公安, 卫健…)",
+        ));
     }
     let named = e.officers.iter().filter(|o| !o.trim().is_empty()).count();
     if !e.officers.is_empty() && named < MIN_OFFICERS {
@@ -437,8 +445,9 @@ impl Workspace {
         let sql = format!(
             "SELECT i.id, i.site_id, i.at, i.team_id, i.result, i.notes, i.recorded_at,
                     e.findings, e.outcome, e.rectify_by, e.refer_to, e.officers, e.position,
-                    e.representative, e.signature
+                    e.representative, e.signature, s.name, s.address
              FROM inspections i LEFT JOIN inspection_evidence e ON e.inspection_id = i.id
+             LEFT JOIN sites s ON s.id = i.site_id
              WHERE {filter} ORDER BY i.at, i.id"
         );
         let mut stmt = self.conn().prepare(&sql)?;
@@ -503,8 +512,13 @@ fn record_row(r: &rusqlite::Row<'_>) -> Result<InspectionRecord, StoreError> {
         representative: r.get(13)?,
         signature: r.get(14)?,
     };
+    let site = r
+        .get::<_, Option<String>>(15)?
+        .map(|name| Ok::<_, StoreError>((name, r.get(16)?)))
+        .transpose()?;
     Ok(InspectionRecord {
         inspection,
+        site,
         recorded_at: parse_time_text(&r.get::<_, String>(6)?)?,
         evidence,
         photos: Vec::new(),
@@ -584,6 +598,7 @@ mod tests {
         assert_eq!(record.follow_ups[0].kind, FollowUpKind::Rectification);
         assert_eq!(record.follow_ups[0].due, due);
         assert_eq!(ws.site_records("S1").unwrap().len(), 1);
+        assert_eq!(record.site, Some(("机构 S1".to_string(), None)));
         assert!(ws.inspection_record(i.id + 1).unwrap().is_none());
     }
 
@@ -610,6 +625,11 @@ mod tests {
             ..Evidence::default()
         });
         assert!(err.contains("signature"), "{err}");
+        let err = bad(Evidence {
+            outcome: Some("refer".into()),
+            ..Evidence::default()
+        });
+        assert!(err.contains("refer_to: needed"), "{err}");
         let mut ws = ws();
         ws.record_inspection(&input(Evidence::default())).unwrap();
     }

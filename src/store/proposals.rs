@@ -427,3 +427,128 @@ fn decide(
     };
     audit::record(tx, actor, "proposal_decision", &id.to_string(), &detail)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::sites::tests::small_township;
+
+    fn ws() -> Workspace {
+        let mut ws = Workspace::in_memory().unwrap();
+        ws.import_township(&small_township()).unwrap();
+        ws
+    }
+
+    fn found(name: &str, lon: f64, lat: f64) -> ProposalInput {
+        ProposalInput {
+            name: name.into(),
+            address: Some("西土城路99号".into()),
+            kind: InstitutionKind::Care,
+            lon,
+            lat,
+            notes: None,
+            proposed_by: "li.a".into(),
+            team_id: Some("A".into()),
+        }
+    }
+
+    fn audit_actions(ws: &Workspace) -> Vec<String> {
+        ws.audit_log(None, None)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.action)
+            .collect()
+    }
+
+    #[test]
+    fn an_accepted_proposal_is_a_new_site_in_its_cell() {
+        let mut ws = ws();
+        let sites = ws.institutions().unwrap().len();
+        let cells = ws.site_cells().unwrap();
+        let (lon, lat) = {
+            let all = ws.institutions().unwrap();
+            let s1 = all.iter().find(|s| s.id == "S1").unwrap().clone();
+            (s1.location.lon(), s1.location.lat())
+        };
+        let p = ws.propose_site(&found("新托管班", lon, lat)).unwrap();
+        assert_eq!(p.state, ProposalState::Pending);
+        assert_eq!(ws.proposals(Some("wang.b")).unwrap(), vec![]);
+        assert_eq!(ws.proposals(Some("li.a")).unwrap(), vec![p.clone()]);
+        let site = ws.accept_proposal(p.id, None).unwrap();
+        assert_eq!(site, format!("P{}", p.id));
+        assert_eq!(ws.institutions().unwrap().len(), sites + 1);
+        let placed = ws.site_cells().unwrap();
+        assert_eq!(
+            placed.get(&site),
+            cells.get("S1"),
+            "in the cell of S1, beside it"
+        );
+        let p = ws.proposal(p.id).unwrap().unwrap();
+        assert_eq!(
+            (p.state, p.site_id.as_deref()),
+            (ProposalState::Accepted, Some(site.as_str()))
+        );
+        // Decided once: a second decision is refused, nothing changes.
+        assert!(ws.reject_proposal(p.id, "重复").is_err());
+        assert!(audit_actions(&ws).contains(&"site_add".to_string()));
+        // A site id already taken is refused: merge instead.
+        let q = ws.propose_site(&found("另一家", lon, lat)).unwrap();
+        let err = ws
+            .accept_proposal(q.id, Some("S1"))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("merge instead"), "{err}");
+    }
+
+    #[test]
+    fn a_merge_updates_the_known_site_only_as_asked_and_a_reject_keeps_the_reason() {
+        let mut ws = ws();
+        let before = ws.institutions().unwrap();
+        let s1 = before.iter().find(|s| s.id == "S1").unwrap().clone();
+        let p = ws.propose_site(&found("S1 新招牌", 116.0, 39.0)).unwrap();
+        ws.merge_proposal(
+            p.id,
+            "S1",
+            MergeUpdates {
+                address: true,
+                position: false,
+            },
+        )
+        .unwrap();
+        let after = ws.institutions().unwrap();
+        let merged = after.iter().find(|s| s.id == "S1").unwrap();
+        assert_eq!(merged.address.as_deref(), Some("西土城路99号"));
+        assert_eq!(merged.location, s1.location, "position kept");
+        assert_eq!(after.len(), before.len());
+        let q = ws.propose_site(&found("无效", 116.0, 39.0)).unwrap();
+        assert!(matches!(
+            ws.merge_proposal(q.id, "NOPE", MergeUpdates::default()),
+            Err(StoreError::UnknownSite(_))
+        ));
+        assert!(ws.reject_proposal(q.id, "  ").is_err());
+        ws.reject_proposal(q.id, "与S2重复").unwrap();
+        let q = ws.proposal(q.id).unwrap().unwrap();
+        assert_eq!(
+            (q.state, q.reason.as_deref()),
+            (ProposalState::Rejected, Some("与S2重复"))
+        );
+        assert!(matches!(
+            ws.accept_proposal(999, None),
+            Err(StoreError::NotFound(_))
+        ));
+        let actions = audit_actions(&ws);
+        for action in ["site_proposal", "site_merge", "proposal_decision"] {
+            assert!(
+                actions.contains(&action.to_string()),
+                "{action}: {actions:?}"
+            );
+        }
+        // Bad input is refused before anything is written.
+        let bad = ProposalInput {
+            lat: 91.0,
+            ..found("x", 116.0, 39.0)
+        };
+        assert!(ws.propose_site(&bad).is_err());
+        assert_eq!(ws.proposals(None).unwrap().len(), 2);
+    }
+}
