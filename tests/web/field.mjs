@@ -242,7 +242,7 @@ try {
   await page.waitForSelector('#sheet:not([hidden]) table.record');
   await page.waitForFunction(() => [...document.querySelectorAll('#sheet .record-photos img')].every((i) => i.complete && i.naturalWidth > 0));
   const sheet = await page.textContent('#sheet');
-  check(sheet.includes('现场检查记录') && sheet.includes('赵六') && sheet.includes('王店长'), 'the record sheet shows the officers and the representative');
+  check(sheet.includes('现场检查记录') && sheet.includes('赵六') && sheet.includes('王店长') && sheet.includes('西土城路'), 'the record sheet shows the site address, the officers and the representative');
   check((await page.$$('#sheet .record-photos img')).length === 1, 'the record sheet shows the photo');
   check(await page.$eval('#sheet img.signature-print', (i) => i.complete && i.naturalWidth > 0), 'the record sheet shows the signature');
   await page.emulateMedia({ media: 'print' });

@@ -215,7 +215,8 @@
  * @typedef {object} InspectionRecord
  * @property {number} id
  * @property {string} site_id
- * @property {string} [site_name]
+ * @property {string | null} [site_name]
+ * @property {string | null} [site_address]
  * @property {string} [date]
  * @property {string} at
  * @property {string} result

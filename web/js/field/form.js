@@ -153,6 +153,10 @@ async function save(form) {
     return;
   }
   const outcome = String(f.get('outcome') || '');
+  if (outcome === 'refer' && !String(f.get('refer_to') || '').trim()) {
+    error.textContent = t('need_refer_to');
+    return;
+  }
   const now = new Date();
   const notes = String(f.get('notes') || '');
   /** @type {Record<string, unknown>} */

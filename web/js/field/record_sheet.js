@@ -42,6 +42,7 @@ export async function showRecordSheet(id) {
     h('p', {}, `${config ? config.township : ''} · ${t('record_no')} ${r.id}`),
     h('table', { class: 'record' },
       row(t('site'), `${siteName} (${r.site_id})`),
+      row(t('address'), r.site_address || (site && site.properties && site.properties.address) || '—'),
       row(t('inspected_at'), r.at || r.date || ''),
       row(t('officers_short'), (r.officers || []).join('、')),
       row(t('representative'), r.representative || '—'),
