@@ -17,6 +17,8 @@ import { keep } from './sync.js';
 
 /** Photos taken for the record being made: kept bytes and their hash. @type {{ sha256: string, blob: Blob, url: string }[]} */
 let photos = [];
+/** The 整改 deadline the form proposed (the rules' count, weekends only). */
+let proposedDeadline = '';
 /** A signature has been drawn. */
 let signed = false;
 /** The kind of the site being recorded (its checklist), null for a hotspot. @type {'care' | 'training' | null} */
@@ -66,7 +68,8 @@ export function openRecordForm(siteId, name, kind) {
   byId('field-site').textContent = `${name} (${siteId})`;
   fillFromRules();
   const days = rules ? rules.follow_ups.rectify_days : 14;
-  form.rectify_by.value = addDays(today(), days, rules ? rules.follow_ups.rectify_days_unit : 'calendar_days');
+  proposedDeadline = addDays(today(), days, rules ? rules.follow_ups.rectify_days_unit : 'calendar_days');
+  form.rectify_by.value = proposedDeadline;
   const plan = store.get().plan;
   const team = plan && user ? plan.teams.find((x) => x.team === user.team) : null;
   const members = team && Array.isArray(/** @type {any} */ (team).members) ? /** @type {string[]} */ (/** @type {any} */ (team).members) : [];
@@ -169,7 +172,10 @@ async function save(form) {
     officers,
     at: localStamp(now),
   };
-  if (outcome === 'rectify' && f.get('rectify_by')) body.rectify_by = String(f.get('rectify_by'));
+  // A deadline left as proposed is the server's to count (with the township's own
+  // holidays); one the inspector changed is sent as given.
+  const deadline = String(f.get('rectify_by') || '');
+  if (outcome === 'rectify' && deadline && deadline !== proposedDeadline) body.rectify_by = deadline;
   const referTo = String(f.get('refer_to') || '').trim();
   if (outcome === 'refer' && referTo) body.refer_to = referTo;
   const representative = String(f.get('representative') || '').trim();
