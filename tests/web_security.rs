@@ -61,6 +61,13 @@ const PROBES: &[Probe] = &[
     ),
     probe(
         "GET",
+        "/manifest.webmanifest",
+        "/manifest.webmanifest",
+        [Pass, Pass, Pass],
+    ),
+    probe("GET", "/sw.js", "/sw.js", [Pass, Pass, Pass]),
+    probe(
+        "GET",
         "/vendor/maplibre-gl/{*path}",
         "/vendor/maplibre-gl/maplibre-gl.css",
         [Pass, Pass, Pass],

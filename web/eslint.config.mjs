@@ -30,6 +30,11 @@ export default [
     },
   },
   {
+    files: ['sw.js'],
+    languageOptions: { ecmaVersion: 2022, sourceType: 'script', globals: { ...globals.serviceworker } },
+    rules: { 'no-var': 'error', 'prefer-const': 'error', eqeqeq: ['error', 'always', { null: 'ignore' }] },
+  },
+  {
     files: ['js/**/*.test.mjs'],
     languageOptions: { sourceType: 'module', globals: { ...globals.node } },
   },

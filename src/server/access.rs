@@ -51,6 +51,8 @@ const fn route(method: &'static str, path: &'static str, rule: Rule) -> RouteRul
 pub const RULES: &[RouteRule] = &[
     route("GET", "/", Rule::Public),
     route("GET", "/static/{*path}", Rule::Public),
+    route("GET", "/manifest.webmanifest", Rule::Public),
+    route("GET", "/sw.js", Rule::Public),
     route("GET", "/vendor/maplibre-gl/{*path}", Rule::Public),
     route("GET", "/api/config", Rule::Public),
     route("POST", "/api/login", Rule::Public),

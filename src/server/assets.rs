@@ -5,7 +5,7 @@
 
 use axum::extract::Path;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use rust_embed::RustEmbed;
 
@@ -17,6 +17,7 @@ use super::error::ApiError;
 #[include = "*.js"]
 #[include = "*.css"]
 #[include = "*.svg"]
+#[include = "*.webmanifest"]
 #[include = "fonts/*.woff2"]
 // The page's tools (TypeScript, ESLint: devDependencies) and their configs stay out.
 #[exclude = "node_modules/*"]
@@ -65,6 +66,33 @@ pub async fn page_file(Path(path): Path<String>, headers: HeaderMap) -> Response
     answer(Page::get(&path), &path, &headers)
 }
 
+/// `GET /manifest.webmanifest`: what a phone needs to install the page as an app.
+pub async fn manifest(headers: HeaderMap) -> Response {
+    let mut response = answer(
+        Page::get("manifest.webmanifest"),
+        "manifest.webmanifest",
+        &headers,
+    );
+    if response.status() == StatusCode::OK {
+        response.headers_mut().insert(
+            CONTENT_TYPE,
+            HeaderValue::from_static("application/manifest+json"),
+        );
+    }
+    response
+}
+
+/// `GET /sw.js`: the service worker that keeps the page, the map and the day's data
+/// for use offline. Served from the root so that its scope is the whole page.
+pub async fn service_worker(headers: HeaderMap) -> Response {
+    let mut response = answer(Page::get("sw.js"), "sw.js", &headers);
+    response.headers_mut().insert(
+        HeaderName::from_static("service-worker-allowed"),
+        HeaderValue::from_static("/"),
+    );
+    response
+}
+
 /// `GET /vendor/maplibre-gl/{file}`: the pinned MapLibre GL JS.
 pub async fn maplibre_file(Path(path): Path<String>, headers: HeaderMap) -> Response {
     answer(Maplibre::get(&path), &path, &headers)
@@ -97,12 +125,29 @@ mod tests {
                 || file.ends_with(".css")
                 || file.ends_with(".woff2")
                 || file.ends_with(".svg")
+                || file == "manifest.webmanifest"
+                || file == "sw.js"
                 || (file.starts_with("js/") && file.ends_with(".js"));
             assert!(
                 page_file,
                 "{file} is embedded but the browser never loads it"
             );
         }
+    }
+
+    /// The service worker may control the whole page, and the manifest is typed as one.
+    #[tokio::test]
+    async fn service_worker_and_manifest_are_served_for_installing() {
+        let worker = service_worker(HeaderMap::new()).await;
+        assert_eq!(worker.status(), StatusCode::OK);
+        assert_eq!(worker.headers()[CONTENT_TYPE], "text/javascript");
+        assert_eq!(worker.headers()["service-worker-allowed"], "/");
+        let manifest = manifest(HeaderMap::new()).await;
+        assert_eq!(manifest.status(), StatusCode::OK);
+        assert_eq!(
+            manifest.headers()[CONTENT_TYPE],
+            "application/manifest+json"
+        );
     }
 
     /// Module scripts must come with a JavaScript type, or the browser refuses them.
@@ -117,6 +162,8 @@ mod tests {
                 "{path}"
             );
         }
+        let worker = answer(Page::get("sw.js"), "sw.js", &HeaderMap::new());
+        assert_eq!(worker.headers()[CONTENT_TYPE], "text/javascript");
         let missing = answer(
             Page::get("js/nothing.js"),
             "js/nothing.js",

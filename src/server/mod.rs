@@ -253,6 +253,8 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
     vec![
         ("GET", "/", get(assets::index)),
         ("GET", "/static/{*path}", get(assets::page_file)),
+        ("GET", "/manifest.webmanifest", get(assets::manifest)),
+        ("GET", "/sw.js", get(assets::service_worker)),
         (
             "GET",
             "/vendor/maplibre-gl/{*path}",

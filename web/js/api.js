@@ -195,6 +195,54 @@
  * @property {{ id: number, site_id: string, at: string, result: string }} inspection
  * @property {{ id: string, name: string | null, coverage: number | null } | null} cell
  */
+/**
+ * One item of the findings checklist (src/rules.rs `FindingItem`).
+ * @typedef {{ code: string, label: string, items?: FindingItem[] }} FindingItem
+ */
+/**
+ * `GET /api/rules`, the parts the field app reads (src/rules.rs `Rules`).
+ * @typedef {object} Rules
+ * @property {{ care: FindingItem[], training: FindingItem[] }} findings
+ * @property {{ code: string, label: string }[]} outcomes
+ * @property {{ rectify_days: number, rectify_days_unit: 'calendar_days' | 'working_days' }} follow_ups
+ */
+/**
+ * Where a record was made (the phone's GPS).
+ * @typedef {{ lon: number, lat: number, accuracy_m: number, at: string }} FieldPosition
+ */
+/**
+ * `GET /api/inspections/{id}`: one inspection with its evidence.
+ * @typedef {object} InspectionRecord
+ * @property {number} id
+ * @property {string} site_id
+ * @property {string | null} [site_name]
+ * @property {string | null} [site_address]
+ * @property {string} [date]
+ * @property {string} at
+ * @property {string} result
+ * @property {string | null} [notes]
+ * @property {string[]} [findings]
+ * @property {string | null} [outcome]
+ * @property {string | null} [rectify_by]
+ * @property {string | null} [refer_to]
+ * @property {string[]} [officers]
+ * @property {FieldPosition | null} [position]
+ * @property {string | null} [representative]
+ * @property {string | null} [signature]  a PNG data URL
+ * @property {string | null} [user]
+ * @property {{ sha256: string, url: string }[]} photos
+ */
+/**
+ * A follow-up a record opened (整改, 关停 check, 回头看).
+ * @typedef {{ id: number, kind: string, due: string | null, state: string, resolved_by: number | null }} FollowUpBrief
+ */
+/**
+ * `GET /api/sites/{id}/dossier`: a site's 一家一册, every record of it.
+ * @typedef {object} Dossier
+ * @property {{ id: string, name: string, kind: string, licence: string, address: string | null, lon: number, lat: number }} site
+ * @property {InspectionRecord[]} inspections
+ * @property {FollowUpBrief[]} open_follow_ups
+ */
 /** @typedef {{ sites: number, inspectors: number, seed: string | null }} DrawRequest */
 /**
  * `POST /api/draw`: a 双随机 draw, as appended to the hash-chained log.
@@ -335,6 +383,12 @@ export const removePin = (site, kind) => /** @type {Promise<{ pins: Pin[] }>} */
 export const coverage = (period) => get(`/api/coverage?${period}`);
 /** @param {InspectionRequest} request @returns {Promise<InspectionAnswer>} */
 export const recordInspection = (request) => post('/api/inspections', request);
+/** @returns {Promise<Rules>} */
+export const rules = () => get('/api/rules');
+/** One inspection with its photos. @param {number | string} id @returns {Promise<unknown>} */
+export const inspection = (id) => get(`/api/inspections/${encodeURIComponent(String(id))}`);
+/** A site's dossier (一家一册). @param {string} id @returns {Promise<Dossier>} */
+export const dossier = (id) => get(`/api/sites/${encodeURIComponent(id)}/dossier`);
 /** @param {DrawRequest} request @returns {Promise<DrawAnswer>} */
 export const draw = (request) => post('/api/draw', request);
 /** A saved campaign's progress (leads only). @param {URLSearchParams} query `id`, `today` @returns {Promise<CampaignProgress>} */

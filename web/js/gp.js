@@ -25,6 +25,9 @@ import { store } from './store.js';
  * @property {string[]} clickable  the layers a click answers for, top down
  * @property {(layerId: string) => Record<string, any>[]} rendered  properties as drawn now
  * @property {() => Promise<void>} idle  resolves when the map is idle, a frame drawn
+ * @property {{ outbox: () => Promise<import('./field/outbox.js').Outbox>, sync: () => Promise<void>, cachedBytes: () => Promise<number>, controlled: Promise<void> }} [field]
+ *   the field app: its outbox, a sync now, the bytes the service worker keeps, and
+ *   when the worker controls the page
  */
 
 /** @type {PageHandle} */

@@ -11,7 +11,7 @@ import { store } from './store.js';
 import { LAYERS } from './map/style.js';
 import { copyLayer, isBig, loadAllLayers } from './map/layers.js';
 import { createMap } from './map/map.js';
-import { wireTabs } from './panels/tabs.js';
+import { openPanel, wireTabs } from './panels/tabs.js';
 import { wireLayers } from './panels/layers.js';
 import { wireSignIn } from './panels/signin.js';
 import { refreshPins, refreshPlan, wirePlan } from './panels/plan.js';
@@ -20,16 +20,42 @@ import { refreshCoverage, wireCoverage } from './panels/coverage.js';
 import { wireCampaign } from './panels/campaign.js';
 import { wireDraw } from './panels/draw.js';
 import { wireExports } from './panels/export.js';
+import { refreshDossiers, wireDay } from './field/day.js';
+import { wireRecordForm } from './field/form.js';
+import { keepDayData, syncNow, wireSync } from './field/sync.js';
 
 // Start the map's worker now, while the page asks the server who is signed in: the
 // worker's start-up is the largest fixed cost of the first rendered map.
 window.maplibregl.prewarm();
 
+/** The township's rules (the record form's checklist and outcomes), for a session. */
+async function refreshRules() {
+  if (!store.get().user) return store.set({ rules: null });
+  try {
+    store.set({ rules: await api.rules() });
+  } catch (e) {
+    gp.errors.push(String(e));
+  }
+}
+
+/** An inspector starts on their day; the worker keeps the day's data for offline use. */
+async function startDay() {
+  const { user, config } = store.get();
+  if (!user) return;
+  if (user.role === 'inspector') openPanel('day');
+  if (gp.field) await gp.field.controlled;
+  await Promise.all([keepDayData(config ? config.layers : []), refreshDossiers()]);
+  await syncNow();
+}
+
 /** After signing in or out: the layers, the plan and the coverage this session may see. */
 async function afterSignChange() {
   await loadAllLayers();
-  await Promise.all([refreshPlan(), refreshPins()]);
-  if (store.get().user) await refreshCoverage();
+  await Promise.all([refreshPlan(), refreshPins(), refreshRules()]);
+  if (store.get().user) {
+    await refreshCoverage();
+    await startDay();
+  }
 }
 
 async function main() {
@@ -42,6 +68,9 @@ async function main() {
   wireCampaign();
   wireDraw();
   wireExports();
+  wireDay();
+  wireRecordForm();
+  wireSync();
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
   // Public layers need not wait to learn who is signed in (index.html preloads these).
   const publicCopies = LAYERS.filter((l) => l.public).map((l) => copyLayer(l.name));
@@ -55,8 +84,9 @@ async function main() {
   await Promise.all([...publicCopies, ...LAYERS.filter((l) => !l.public && !isBig(l.name)).map((l) => copyLayer(l.name))]);
   createMap(config, pickSite);
   await gp.ready;
-  if (store.get().user) await Promise.all([refreshPlan(), refreshPins(), refreshCoverage(), copyLayer('institutions')]);
+  if (store.get().user) await Promise.all([refreshPlan(), refreshPins(), refreshCoverage(), refreshRules(), copyLayer('institutions')]);
   gp.pageReady = true;
+  await startDay();
 }
 
 main().catch((e) => {

@@ -26,6 +26,12 @@
  * @property {{ key: string, dir: number }} sort  the coverage table's order
  * @property {ReadonlySet<string>} hidden  layers switched off by their toggle
  * @property {Readonly<Record<string, FeatureCollection>>} layers  the page's copy of each map layer
+ * @property {import('./api.js').Rules | null} rules  the township's rules (checklists, outcomes)
+ * @property {import('./api.js').FieldPosition | null} position  the phone's last GPS fix
+ * @property {boolean} online  the browser says it has a network
+ * @property {import('./field/outbox.js').OutboxEntry[]} outbox  records kept on this phone
+ * @property {Readonly<Record<string, { arrived?: string, done?: string }>>} stopMarks  到达/完成 per site of today's plan
+ * @property {Readonly<Record<string, import('./api.js').Dossier>>} dossiers  the day's sites' records, by site id
  */
 
 /**
@@ -102,6 +108,12 @@ function initialState() {
     sort: { key: 'cell_id', dir: 1 },
     hidden: new Set(JSON.parse(localStorage.getItem('gp.hidden') || '[]')),
     layers: {},
+    rules: null,
+    position: null,
+    online: typeof navigator === 'undefined' || navigator.onLine !== false,
+    outbox: [],
+    stopMarks: {},
+    dossiers: {},
   };
 }
 
