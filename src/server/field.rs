@@ -15,7 +15,7 @@ use axum::Json;
 
 use super::auth::Signed;
 use super::error::ApiError;
-use super::{ApiJson, AppState, User};
+use super::{blocking, ApiJson, AppState, User};
 use crate::api::field::{
     AcceptRequest, DossierAnswer, DossierSite, FollowUpBrief, InspectionDetail, MergeRequest,
     PhotoAnswer, PhotoLink, ProposalAnswer, ProposalRequest, ProposalsAnswer, RejectRequest,
@@ -27,14 +27,6 @@ use crate::store::{FollowUpState, MergeUpdates, ProposalInput, MAX_PHOTO_BYTES};
 /// kept, so a client sending a photo too large gets the JSON 413 naming the limit
 /// rather than a connection cut off mid-upload.
 pub const PHOTO_BODY_LIMIT: usize = 4 * MAX_PHOTO_BYTES;
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(ApiError::internal)?
-}
 
 /// A record number from the path: a JSON 400 when it is not one.
 fn record_id(what: &str, text: &str) -> Result<i64, ApiError> {

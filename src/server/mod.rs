@@ -326,6 +326,15 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
     ]
 }
 
+/// Runs a store call off the async threads (SQLite blocks), as every handler must.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(ApiError::internal)?
+}
+
 /// `(method, path)` of every route the router answers, for the access tests.
 pub fn route_list() -> Vec<(&'static str, &'static str)> {
     routes()

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::auth::Signed;
 use super::error::ApiError;
-use super::{ApiJson, AppState};
+use super::{blocking, ApiJson, AppState};
 use crate::model::pin::Pin;
 
 /// Every pin, by site and kind.
@@ -22,14 +22,6 @@ pub struct PinsAnswer {
 pub struct UnpinQuery {
     /// `team`, `day`, `must_visit` or `exclude` (default: every pin of the site).
     pub kind: Option<String>,
-}
-
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(ApiError::internal)?
 }
 
 /// The pins.

@@ -353,6 +353,30 @@ pub(crate) fn check_count(count: i64, seen: bool) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Whether record `id` already has photo `sha` in `table` (whose record column is
+/// `owner`); refuses a new photo past [`MAX_PHOTOS`]. Both names are this module's
+/// constants, never input.
+pub(crate) fn photo_seen(
+    tx: &Transaction<'_>,
+    table: &str,
+    owner: &str,
+    id: i64,
+    sha: &str,
+) -> Result<bool, StoreError> {
+    let seen: bool = tx.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM {table} WHERE {owner} = ?1 AND sha256 = ?2)"),
+        params![id, sha],
+        |r| r.get(0),
+    )?;
+    let count: i64 = tx.query_row(
+        &format!("SELECT COUNT(*) FROM {table} WHERE {owner} = ?1"),
+        [id],
+        |r| r.get(0),
+    )?;
+    check_count(count, seen)?;
+    Ok(seen)
+}
+
 impl Workspace {
     /// Adds a photo to inspection `id`: the same bytes again are kept once (and
     /// answered with the same hash); at most [`MAX_PHOTOS`] per inspection and
@@ -367,17 +391,7 @@ impl Workspace {
         let actor = self.actor().clone();
         self.write(|tx| {
             inspection_exists(tx, id)?;
-            let seen: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM inspection_photos WHERE inspection_id = ?1 AND sha256 = ?2)",
-                params![id, sha],
-                |r| r.get(0),
-            )?;
-            let count: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM inspection_photos WHERE inspection_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            check_count(count, seen)?;
+            let seen = photo_seen(tx, "inspection_photos", "inspection_id", id, &sha)?;
             if !seen {
                 keep_photo(tx, &sha, bytes, content_type)?;
                 let now = time_text(super::tracks::township_now(tx)?);

@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension, Transaction};
 use serde::Serialize;
 
 use super::audit::{self, Actor};
-use super::evidence::{check_count, keep_photo, PhotoRef};
+use super::evidence::{keep_photo, PhotoRef};
 use super::{map_rows, time_text, StoreError, Workspace};
 use crate::model::InstitutionKind;
 
@@ -243,17 +243,7 @@ impl Workspace {
         let sha = super::evidence::check_photo(bytes, content_type)?;
         self.write(|tx| {
             pending(tx, id)?;
-            let seen: bool = tx.query_row(
-                "SELECT EXISTS (SELECT 1 FROM proposal_photos WHERE proposal_id = ?1 AND sha256 = ?2)",
-                params![id, sha],
-                |r| r.get(0),
-            )?;
-            let count: i64 = tx.query_row(
-                "SELECT COUNT(*) FROM proposal_photos WHERE proposal_id = ?1",
-                [id],
-                |r| r.get(0),
-            )?;
-            check_count(count, seen)?;
+            let seen = super::evidence::photo_seen(tx, "proposal_photos", "proposal_id", id, &sha)?;
             if !seen {
                 keep_photo(tx, &sha, bytes, content_type)?;
                 tx.execute(
