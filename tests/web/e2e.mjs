@@ -6,7 +6,7 @@ import { BASE, ARTIFACTS, launch, check, mapReady, idle, rendered, clickFeature,
 
 const USER = process.env.GP_USER || 'lead';
 const PASSWORD = process.env.GP_PASSWORD || 'password';
-const STEPS = new Set((process.env.GP_STEPS || 'map,signin,plan,pins,record,export,phone,lang,signout').split(','));
+const STEPS = new Set((process.env.GP_STEPS || 'map,signin,plan,pins,proposals,record,export,phone,lang,signout').split(','));
 
 const browser = await launch();
 try {
@@ -150,6 +150,26 @@ try {
     await page.click(`#plan-pins li[data-site="${pinned}"] button`);
     await page.waitForFunction(() => document.querySelectorAll('#plan-pins li').length === 0);
     check(true, 'the pin is removed from the list');
+  }
+
+  if (STEPS.has('proposals') && STEPS.has('signin')) {
+    // A 摸排 proposal (sent here through the API, as the field app does) shows on the
+    // lead's desk and on the map; accepting it makes it a site.
+    const before = await page.evaluate(() => window.gp.counts.institutions);
+    await page.evaluate(async () => {
+      const at = window.gp.map.getCenter();
+      const r = await fetch('/api/sites/proposals', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: '新发现托管点（e2e）', kind: 'care', lon: at.lng, lat: at.lat }) });
+      if (!r.ok) throw new Error(await r.text());
+    });
+    await page.click('[data-panel=coverage]');
+    await page.waitForSelector('#proposals li[data-proposal]');
+    check((await page.textContent('#proposals')).includes('新发现托管点'), 'the proposal is listed on the lead\'s desk');
+    check((await page.$$('.maplibregl-marker')).length > 0, 'and marked on the map');
+    await page.screenshot({ path: `${ARTIFACTS}/04b-proposal.png` });
+    await page.click('#proposals li[data-proposal] [data-action=accept]');
+    await page.waitForFunction(() => document.querySelectorAll('#proposals li').length === 0);
+    await page.waitForFunction((n) => window.gp.counts.institutions === n + 1, before);
+    check(true, `accepting it adds a site (${before} → ${before + 1})`);
   }
 
   if (STEPS.has('record')) {

@@ -373,6 +373,27 @@ export const currentPlan = () => get('/api/plan');
 export const makePlan = (request) => post('/api/plan', request);
 /** Publishes a draft plan (leads only). @param {number} id @returns {Promise<{ plan: ShiftPlan }>} */
 export const publishPlan = (id) => post(`/api/plan/${id}/publish`);
+/**
+ * A 摸排 proposal: a business an inspector found in the street (src/api/field.rs).
+ * @typedef {object} Proposal
+ * @property {number} id
+ * @property {string} name
+ * @property {string | null} address
+ * @property {'care' | 'training'} kind
+ * @property {number} lon
+ * @property {number} lat
+ * @property {string} proposed_by
+ * @property {string} created_at
+ * @property {'pending' | 'accepted' | 'merged' | 'rejected'} state
+ */
+/** The 摸排 proposals this user may see. @returns {Promise<{ proposals: Proposal[] }>} */
+export const proposals = () => get('/api/sites/proposals');
+/**
+ * A lead's decision on a proposal.
+ * @param {number} id @param {'accept' | 'merge' | 'reject'} decision @param {object} body
+ * @returns {Promise<Proposal>}
+ */
+export const decideProposal = (id, decision, body) => post(`/api/sites/proposals/${id}/${decision}`, body);
 /** The lead's pins. @returns {Promise<{ pins: Pin[] }>} */
 export const pins = () => get('/api/pins');
 /** Pins a site (leads only). @param {Pin} pin @returns {Promise<{ pins: Pin[] }>} */

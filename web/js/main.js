@@ -15,6 +15,7 @@ import { openPanel, wireTabs } from './panels/tabs.js';
 import { wireLayers } from './panels/layers.js';
 import { wireSignIn } from './panels/signin.js';
 import { refreshPins, refreshPlan, wirePlan } from './panels/plan.js';
+import { refreshProposals, wireProposals } from './panels/proposals.js';
 import { pickSite, wireRecord } from './panels/record.js';
 import { refreshCoverage, wireCoverage } from './panels/coverage.js';
 import { wireCampaign } from './panels/campaign.js';
@@ -51,7 +52,7 @@ async function startDay() {
 /** After signing in or out: the layers, the plan and the coverage this session may see. */
 async function afterSignChange() {
   await loadAllLayers();
-  await Promise.all([refreshPlan(), refreshPins(), refreshRules()]);
+  await Promise.all([refreshPlan(), refreshPins(), refreshProposals(), refreshRules()]);
   if (store.get().user) {
     await refreshCoverage();
     await startDay();
@@ -63,6 +64,7 @@ async function main() {
   wireLayers();
   wireSignIn(afterSignChange);
   wirePlan();
+  wireProposals();
   wireRecord();
   wireCoverage();
   wireCampaign();
@@ -84,7 +86,7 @@ async function main() {
   await Promise.all([...publicCopies, ...LAYERS.filter((l) => !l.public && !isBig(l.name)).map((l) => copyLayer(l.name))]);
   createMap(config, pickSite);
   await gp.ready;
-  if (store.get().user) await Promise.all([refreshPlan(), refreshPins(), refreshCoverage(), refreshRules(), copyLayer('institutions')]);
+  if (store.get().user) await Promise.all([refreshPlan(), refreshPins(), refreshProposals(), refreshCoverage(), refreshRules(), copyLayer('institutions')]);
   gp.pageReady = true;
   await startDay();
 }

@@ -22,6 +22,7 @@
  * @property {ShiftPlan | null} plan  the current plan, as this user may see it
  * @property {PlanNote | null} planNote  why there is no plan (null: say nothing)
  * @property {import('./api.js').Pin[]} pins  the lead's pins (empty for inspectors)
+ * @property {import('./api.js').Proposal[]} proposals  pending 摸排 proposals (leads)
  * @property {CoverageRow[]} coverageRows
  * @property {{ key: string, dir: number }} sort  the coverage table's order
  * @property {ReadonlySet<string>} hidden  layers switched off by their toggle
@@ -104,6 +105,7 @@ function initialState() {
     plan: null,
     planNote: null,
     pins: [],
+    proposals: [],
     coverageRows: [],
     sort: { key: 'cell_id', dir: 1 },
     hidden: new Set(JSON.parse(localStorage.getItem('gp.hidden') || '[]')),
