@@ -337,3 +337,45 @@ leave = [{ person = "孙丽", from = "2026-11-20", to = "2026-11-27" }]
     );
     server.stop_gracefully();
 }
+
+#[test]
+fn an_inspector_records_only_their_own_teams_sites_of_the_day() {
+    let server = Server::start(&[]);
+    let lead = server.client_as(LEAD);
+    let day = json!({"date": "2026-11-23", "shift": "day", "teams": ["A", "B"], "seconds": 1});
+    let (status, body) = post_plan(&lead, &server, day);
+    assert_eq!(status, 200, "{body}");
+    let plan = &body["plan"];
+    let site_of = |team: &str| -> String {
+        let t = plan["teams"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["team"] == team);
+        t.unwrap()["stops"][0]["site_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (on_a, on_b) = (site_of("A"), site_of("B"));
+    let record = |client: &reqwest::blocking::Client, site: &str| {
+        let body = json!({"site_id": site, "date": "2026-11-23", "result": "compliant"});
+        let r = client
+            .post(server.url("/api/inspections"))
+            .json(&body)
+            .send()
+            .unwrap();
+        (r.status().as_u16(), r.json::<Value>().unwrap())
+    };
+    let b = server.client_as(INSPECTOR_B);
+    // A draft shares out nothing yet.
+    assert_eq!(record(&b, &on_a).0, 200);
+    assert_eq!(publish(&lead, &server, &plan["id"]).0, 200);
+    let (status, err) = record(&b, &on_a);
+    assert_eq!(status, 403, "{err}");
+    assert!(err.to_string().contains("team A"), "{err}");
+    assert_eq!(record(&b, &on_b).0, 200);
+    assert_eq!(record(&server.client_as(INSPECTOR_A), &on_a).0, 200);
+    assert_eq!(record(&lead, &on_b).0, 200, "a lead records any site");
+    server.stop_gracefully();
+}

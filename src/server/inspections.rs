@@ -239,6 +239,30 @@ fn answer(i: &crate::store::Inspection) -> String {
     serde_json::to_string(&RecordedInspection::from(i)).unwrap_or_default()
 }
 
+/// An inspector records a site that another team has on its published route that day
+/// only if their own team has it too: the routes share out the day's sites.
+fn on_own_route(
+    data: &ServerData,
+    site: &str,
+    team: Option<&str>,
+    day: NaiveDate,
+) -> Result<(), ApiError> {
+    let stored = data.read(|ws| Ok(ws.plans_on(&day.to_string())?))?;
+    let plans: Vec<crate::shift::ShiftPlan> = stored
+        .iter()
+        .filter(|p| p.published)
+        .filter_map(|p| serde_json::from_str(&p.body).ok())
+        .collect();
+    let teams = crate::shift::visibility::teams_visiting(&plans, site);
+    if teams.is_empty() || teams.iter().any(|t| Some(*t) == team) {
+        return Ok(());
+    }
+    Err(ApiError::forbidden(format!(
+        "site `{site}` is on team {}'s route on {day}, not your team's",
+        teams.join("、")
+    )))
+}
+
 /// Records an inspection (any signed-in user; the team is theirs, or `lead`).
 pub async fn post_inspection(
     State(state): State<AppState>,
@@ -274,6 +298,10 @@ pub async fn post_inspection(
         }
     };
     let at = visit_time(&req, day, state.data.now())?;
+    let (data, site, team) = (state.data.clone(), req.site_id.clone(), user.team.clone());
+    if !user.is_lead() {
+        super::blocking(move || on_own_route(&data, &site, team.as_deref(), day)).await?;
+    }
     let request_hash = hex::encode(Sha256::digest(
         serde_json::to_vec(&req).map_err(ApiError::internal)?,
     ));

@@ -42,6 +42,21 @@ pub fn plan_as_seen(plan: &ShiftPlan, viewer: Viewer<'_>, now: NaiveDateTime) ->
     Some(own)
 }
 
+/// The teams whose route in `plans` visits `site`.
+///
+/// ```
+/// use gridpatrol::shift::visibility::teams_visiting;
+/// assert!(teams_visiting(&[], "I001").is_empty());
+/// ```
+pub fn teams_visiting<'a>(plans: &'a [ShiftPlan], site: &str) -> Vec<&'a str> {
+    plans
+        .iter()
+        .flat_map(|p| &p.teams)
+        .filter(|t| t.stops.iter().any(|s| s.site.site_id == site))
+        .map(|t| t.team.as_str())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
