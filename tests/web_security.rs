@@ -293,6 +293,36 @@ const PROBES: &[Probe] = &[
         "/api/sites/I001/dossier",
         [NoSession, Pass, Pass],
     ),
+    probe(
+        "GET",
+        "/api/users",
+        "/api/users",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/users",
+        "/api/users",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "PATCH",
+        "/api/users/{name}",
+        "/api/users/nobody",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/users/{name}/password-reset",
+        "/api/users/nobody/password-reset",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/me/password",
+        "/api/me/password",
+        [NoSession, Pass, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 
@@ -350,6 +380,7 @@ fn every_route_answers_each_role_as_its_rule_says() {
                     .json(&json!({"name": "nobody", "password": "not-the-password"})),
                 "POST" => client.post(&url).json(&json!({})),
                 "DELETE" => client.delete(&url),
+                "PATCH" => client.patch(&url).json(&json!({})),
                 other => panic!("no probe for method {other}"),
             };
             let (got, answer) = met(request.send().expect("the server answers"));

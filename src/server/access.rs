@@ -89,6 +89,11 @@ pub const RULES: &[RouteRule] = &[
     route("DELETE", "/api/pins/{site}", Rule::Lead),
     route("GET", "/api/audit", Rule::Lead),
     route("GET", "/api/openapi.json", Rule::Public),
+    route("GET", "/api/users", Rule::Lead),
+    route("POST", "/api/users", Rule::Lead),
+    route("PATCH", "/api/users/{name}", Rule::Lead),
+    route("POST", "/api/users/{name}/password-reset", Rule::Lead),
+    route("POST", "/api/me/password", Rule::Signed),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

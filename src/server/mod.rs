@@ -31,6 +31,7 @@ pub mod plan;
 pub mod rules;
 pub mod throttle;
 pub mod tiles;
+pub mod users;
 pub mod workspace;
 pub mod writes;
 
@@ -42,7 +43,7 @@ use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::HeaderValue;
-use axum::routing::{delete, get, post, MethodRouter};
+use axum::routing::{delete, get, patch, post, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -323,6 +324,16 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("DELETE", "/api/pins/{site}", delete(pins::delete_pin)),
         ("GET", "/api/audit", get(audit::get_audit)),
         ("GET", "/api/openapi.json", get(openapi::get_openapi)),
+        // Users in the page (issue 16 item 11).
+        ("GET", "/api/users", get(users::get_users)),
+        ("POST", "/api/users", post(users::post_user)),
+        ("PATCH", "/api/users/{name}", patch(users::patch_user)),
+        (
+            "POST",
+            "/api/users/{name}/password-reset",
+            post(users::reset_password),
+        ),
+        ("POST", "/api/me/password", post(users::change_own_password)),
     ]
 }
 

@@ -113,6 +113,13 @@ impl From<StoreError> for ApiError {
                 ApiError::bad_request(format!("{field}: {problem}"))
             }
             StoreError::NotFound(what) => ApiError::not_found(format!("no {what}")),
+            StoreError::UnknownUser(name) => {
+                ApiError::not_found(format!("没有用户 no user `{name}`"))
+            }
+            StoreError::UserExists(name) => ApiError::conflict(
+                "user_exists",
+                format!("用户已存在 user `{name}` exists already"),
+            ),
             StoreError::TooLarge(problem) => ApiError::payload_too_large_for(problem),
             other => ApiError::internal(other),
         }

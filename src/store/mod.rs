@@ -11,6 +11,7 @@
 //! assert_eq!(ws.counts().unwrap().sites, 0);
 //! ```
 
+pub mod accounts;
 pub mod audit;
 pub mod backup;
 mod calendar;
@@ -36,6 +37,7 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use accounts::{one_time_password, Account, AccountChange, FIRST_LEAD};
 pub use audit::{audit_table, Actor, AuditEntry};
 pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use calendar::CalendarFile;

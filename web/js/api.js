@@ -21,8 +21,18 @@
  * @property {'raster' | 'vector'} tile_kind
  * @property {string[]} layers  the layer names, bottom to top
  */
-/** @typedef {{ user: User | null }} MeAnswer  `GET /api/me` */
-/** @typedef {{ user: User }} LoginAnswer  `POST /api/login` */
+/** @typedef {{ user: User | null, must_change_password?: boolean }} MeAnswer  `GET /api/me` */
+/** @typedef {{ user: User, must_change_password?: boolean }} LoginAnswer  `POST /api/login` */
+/**
+ * A user in the lead's list (src/server/users.rs `UserRow`).
+ * @typedef {object} UserRow
+ * @property {string} name
+ * @property {Role} role
+ * @property {string | null} team
+ * @property {boolean} disabled
+ * @property {boolean} must_change_password
+ */
+/** @typedef {{ user: UserRow, password: string }} PasswordOnce  a password shown this once */
 /**
  * One row of `GET /api/coverage` (src/server/workspace.rs `coverage_row`).
  * @typedef {object} CoverageRow
@@ -310,7 +320,7 @@ export const TOO_MANY_REQUESTS = 'too_many_requests';
  * One call. A body is sent as JSON; every POST carries a fresh Idempotency-Key, so a
  * write the network repeats is done once by a server that honours the key.
  * @param {string} path
- * @param {{ method?: 'GET' | 'POST' | 'DELETE', json?: unknown }} [options]
+ * @param {{ method?: 'GET' | 'POST' | 'PATCH' | 'DELETE', json?: unknown }} [options]
  * @returns {Promise<unknown>}
  */
 async function call(path, { method = 'GET', json } = {}) {
@@ -365,6 +375,19 @@ export const me = () => get('/api/me');
 export const login = (name, password) => post('/api/login', { name, password });
 /** @returns {Promise<{ ok: boolean }>} */
 export const logout = () => post('/api/logout');
+/** Every user (leads only). @returns {Promise<{ users: UserRow[] }>} */
+export const users = () => get('/api/users');
+/** Adds a user with a one-time password. @param {{ name: string, role: Role, team: string | null }} user @returns {Promise<PasswordOnce>} */
+export const addUser = (user) => post('/api/users', user);
+/**
+ * Changes a user's role, team or state (`team: ""` takes them off any team).
+ * @param {string} name @param {{ role?: Role, team?: string, disabled?: boolean }} change @returns {Promise<UserRow>}
+ */
+export const changeUser = (name, change) => /** @type {Promise<UserRow>} */ (call(`/api/users/${encodeURIComponent(name)}`, { method: 'PATCH', json: change }));
+/** A new one-time password for a user. @param {string} name @returns {Promise<PasswordOnce>} */
+export const resetPassword = (name) => post(`/api/users/${encodeURIComponent(name)}/password-reset`);
+/** @param {string} current @param {string} next @returns {Promise<{ ok: boolean }>} */
+export const changeMyPassword = (current, next) => post('/api/me/password', { current_password: current, new_password: next });
 /** A map layer as GeoJSON. @param {string} name @returns {Promise<FeatureCollection>} */
 export const layer = (name) => get(`/api/layers/${name}`);
 /** @returns {Promise<PlanAnswer>} */
