@@ -20,7 +20,7 @@ fn sign_in_at(base: &str, name: &str, password: &str) -> (Client, Value) {
         .post(format!("{base}/api/login"))
         .json(&json!({"name": name, "password": password}))
         .send()
-        .unwrap();
+        .expect("login answers");
     let status = r.status();
     let cookie = r
         .headers()
@@ -32,9 +32,15 @@ fn sign_in_at(base: &str, name: &str, password: &str) -> (Client, Value) {
     assert!(status.is_success() || status == 401, "{status} {body}");
     let mut headers = reqwest::header::HeaderMap::new();
     if let Some(cookie) = cookie {
-        headers.insert(reqwest::header::COOKIE, cookie.parse().unwrap());
+        headers.insert(
+            reqwest::header::COOKIE,
+            cookie.parse().expect("a cookie header"),
+        );
     }
-    let client = Client::builder().default_headers(headers).build().unwrap();
+    let client = Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("a client");
     (client, body)
 }
 
