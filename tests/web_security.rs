@@ -323,6 +323,12 @@ const PROBES: &[Probe] = &[
         "/api/me/password",
         [NoSession, Pass, Pass],
     ),
+    probe(
+        "GET",
+        "/api/sweep/{cell}",
+        "/api/sweep/nowhere",
+        [NoSession, Pass, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

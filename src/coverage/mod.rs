@@ -17,4 +17,4 @@ pub mod layers;
 pub mod report;
 
 pub use crate::spatial::CellLocator;
-pub use coverage::{compute_coverage, CellCoverage, CoverageInput};
+pub use coverage::{compute_coverage, overdue_from_store, CellCoverage, CoverageInput};

@@ -94,6 +94,7 @@ pub const RULES: &[RouteRule] = &[
     route("PATCH", "/api/users/{name}", Rule::Lead),
     route("POST", "/api/users/{name}/password-reset", Rule::Lead),
     route("POST", "/api/me/password", Rule::Signed),
+    route("GET", "/api/sweep/{cell}", Rule::Signed),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod pins;
 pub mod plan;
 pub mod rules;
+pub mod sweep;
 pub mod throttle;
 pub mod tiles;
 pub mod users;
@@ -334,6 +335,8 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             post(users::reset_password),
         ),
         ("POST", "/api/me/password", post(users::change_own_password)),
+        // The sweep in the page (issue 16 item 10).
+        ("GET", "/api/sweep/{cell}", get(sweep::get_sweep)),
     ]
 }
 

@@ -286,6 +286,14 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
                 answer::<super::users::PasswordChanged>,
             )
         },
+        ("GET", "/api/sweep/{cell}") => Operation {
+            query: Some(request::<super::sweep::SweepQuery>),
+            answer_also: &["application/gpx+xml"],
+            ..op(
+                "拉网式巡查路线 A cell's street sweep, by shift (JSON, or GPX with ?format=gpx)",
+                answer::<super::sweep::SweepAnswer>,
+            )
+        },
         _ => return None,
     };
     Some(operation)

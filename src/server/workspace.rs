@@ -379,9 +379,16 @@ pub fn default_window(ws: &Workspace) -> Result<DateWindow, ApiError> {
 
 /// Coverage rows as the page reads them (the store's figures, renamed for the table).
 pub fn coverage_rows(ws: &Workspace, window: DateWindow) -> Result<Vec<CoverageRow>, ApiError> {
+    let mut overdue: HashMap<String, Vec<crate::store::OverdueSite>> = HashMap::new();
+    for site in crate::coverage::overdue_from_store(ws, window.from, window.to)? {
+        overdue.entry(site.cell_id.clone()).or_default().push(site);
+    }
     Ok(coverage_from_store(ws, window.from, window.to)?
         .iter()
-        .map(CoverageRow::from)
+        .map(|c| CoverageRow {
+            overdue: overdue.remove(&c.cell_id).unwrap_or_default(),
+            ..CoverageRow::from(c)
+        })
         .collect())
 }
 

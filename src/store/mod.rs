@@ -16,6 +16,7 @@ pub mod audit;
 pub mod backup;
 mod calendar;
 mod campaigns;
+mod cell_details;
 mod cells;
 mod draws;
 mod evidence;
@@ -42,6 +43,7 @@ pub use audit::{audit_table, Actor, AuditEntry};
 pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use calendar::CalendarFile;
 pub use campaigns::StoredCampaign;
+pub use cell_details::OverdueSite;
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
 pub use evidence::{
