@@ -46,7 +46,30 @@
  * @property {number | null} street_coverage  0..1; null without streets
  * @property {number} hotspots
  * @property {number} hotspots_checked_night
+ * @property {number} street_m  walkable street in the cell
+ * @property {number} swept_m  of it, swept in the window
+ * @property {number} evening_checks  inspections in the evening shift and night checks
+ * @property {OverdueSite[]} overdue  never inspected first, then the oldest
  * @property {string | null} last_activity
+ */
+/**
+ * @typedef {object} OverdueSite
+ * @property {string} site_id
+ * @property {string} name
+ * @property {string} cell_id
+ * @property {'licensed' | 'registered_only' | 'unlicensed'} licence
+ * @property {string | null} last_inspected
+ */
+/**
+ * `GET /api/sweep/{cell}` (src/server/sweep.rs).
+ * @typedef {object} SweepAnswer
+ * @property {string} cell
+ * @property {string} name
+ * @property {number} required_m
+ * @property {number} total_m
+ * @property {number} ratio
+ * @property {{ index: number, length_m: number, minutes: number, streets: { name: string, length_m: number }[] }[]} shifts
+ * @property {import('geojson').FeatureCollection} geojson
  */
 /** @typedef {{ from: string, to: string, cells: CoverageRow[] }} CoverageAnswer */
 /**
@@ -425,6 +448,8 @@ export const setPin = (pin) => post('/api/pins', pin);
 export const removePin = (site, kind) => /** @type {Promise<{ pins: Pin[] }>} */ (call(`/api/pins/${encodeURIComponent(site)}?kind=${encodeURIComponent(kind)}`, { method: 'DELETE' }));
 /** @param {URLSearchParams} period `from`, `to` @returns {Promise<CoverageAnswer>} */
 export const coverage = (period) => get(`/api/coverage?${period}`);
+/** The 拉网式 sweep of a cell. @param {string} cell @returns {Promise<SweepAnswer>} */
+export const sweep = (cell) => get(`/api/sweep/${encodeURIComponent(cell)}`);
 /** @param {InspectionRequest} request @returns {Promise<InspectionAnswer>} */
 export const recordInspection = (request) => post('/api/inspections', request);
 /** @returns {Promise<Rules>} */
