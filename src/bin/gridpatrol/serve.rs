@@ -141,7 +141,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let local = listener.local_addr()?;
         tracing::info!(address = %local, "serving: open {scheme}://{local}/");
-        out!("gridpatrol serving on {scheme}://{local}/");
+        out!(
+            "{}{scheme}://{local}/",
+            crate::locale::pick(
+                "gridpatrol 已启动，请用浏览器打开 ",
+                "gridpatrol serving on "
+            )
+        );
         if let Some((lead, password)) = &first_lead {
             say_first_lead(lead, password, &format!("{scheme}://{local}/"))?;
         }
