@@ -293,6 +293,24 @@ const PROBES: &[Probe] = &[
         "/api/sites/I001/dossier",
         [NoSession, Pass, Pass],
     ),
+    probe(
+        "POST",
+        "/api/sites",
+        "/api/sites",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "PATCH",
+        "/api/sites/{id}",
+        "/api/sites/I001",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/sites/{id}",
+        "/api/sites/I001",
+        [NoSession, Pass, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 
@@ -349,6 +367,7 @@ fn every_route_answers_each_role_as_its_rule_says() {
                     .post(&url)
                     .json(&json!({"name": "nobody", "password": "not-the-password"})),
                 "POST" => client.post(&url).json(&json!({})),
+                "PATCH" => client.patch(&url).json(&json!({})),
                 "DELETE" => client.delete(&url),
                 other => panic!("no probe for method {other}"),
             };

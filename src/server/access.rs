@@ -89,6 +89,9 @@ pub const RULES: &[RouteRule] = &[
     route("DELETE", "/api/pins/{site}", Rule::Lead),
     route("GET", "/api/audit", Rule::Lead),
     route("GET", "/api/openapi.json", Rule::Public),
+    route("POST", "/api/sites", Rule::Lead),
+    route("PATCH", "/api/sites/{id}", Rule::Lead),
+    route("GET", "/api/sites/{id}", Rule::Signed),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

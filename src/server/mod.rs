@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod pins;
 pub mod plan;
 pub mod rules;
+pub mod sites;
 pub mod throttle;
 pub mod tiles;
 pub mod workspace;
@@ -42,7 +43,7 @@ use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS,
 };
 use axum::http::HeaderValue;
-use axum::routing::{delete, get, post, MethodRouter};
+use axum::routing::{delete, get, patch, post, MethodRouter};
 use axum::Router;
 use serde::de::DeserializeOwned;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -323,6 +324,9 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("DELETE", "/api/pins/{site}", delete(pins::delete_pin)),
         ("GET", "/api/audit", get(audit::get_audit)),
         ("GET", "/api/openapi.json", get(openapi::get_openapi)),
+        ("POST", "/api/sites", post(sites::post_site)),
+        ("PATCH", "/api/sites/{id}", patch(sites::patch_site)),
+        ("GET", "/api/sites/{id}", get(sites::get_site)),
     ]
 }
 
