@@ -329,6 +329,24 @@ const PROBES: &[Probe] = &[
         "/api/sweep/nowhere",
         [NoSession, Pass, Pass],
     ),
+    probe(
+        "POST",
+        "/api/sites",
+        "/api/sites",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "PATCH",
+        "/api/sites/{id}",
+        "/api/sites/I001",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/sites/{id}",
+        "/api/sites/I001",
+        [NoSession, Pass, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 
@@ -385,8 +403,8 @@ fn every_route_answers_each_role_as_its_rule_says() {
                     .post(&url)
                     .json(&json!({"name": "nobody", "password": "not-the-password"})),
                 "POST" => client.post(&url).json(&json!({})),
-                "DELETE" => client.delete(&url),
                 "PATCH" => client.patch(&url).json(&json!({})),
+                "DELETE" => client.delete(&url),
                 other => panic!("no probe for method {other}"),
             };
             let (got, answer) = met(request.send().expect("the server answers"));

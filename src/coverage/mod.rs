@@ -6,6 +6,7 @@
 //! - [`draw`]: reproducible stratified draws and the hash chain of the draw log.
 //! - [`draw_candidates`]: the sites a draw may pick, each in its stratum.
 //! - [`layers`]: coverage, scores and inspections as GeoJSON layers.
+//! - [`lists`]: who is on the white and black lists, and white-listed sites found at fault.
 //! - [`report`]: the ledger (台账), weekly/monthly bulletins, white/black lists as tables.
 
 #[allow(clippy::module_inception)] // coverage::coverage: the per-cell figures
@@ -14,6 +15,7 @@ pub mod draw;
 pub mod draw_candidates;
 pub mod hotspots;
 pub mod layers;
+pub mod lists;
 pub mod report;
 
 pub use crate::spatial::CellLocator;

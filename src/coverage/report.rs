@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 
 use super::CellCoverage;
 pub use crate::formats::table::{Table, Value};
-use crate::model::{Cell, Institution, Licence};
+use crate::model::{Cell, Institution};
 use crate::spatial::CellLocator;
 use crate::store::{FollowUp, FollowUpState, Inspection, InspectionResult, LedgerRow};
 
@@ -263,26 +263,8 @@ pub fn list_table(
     for s in sites {
         let last = last_result.get(&s.id);
         let open = open_follow_ups.get(&s.id).copied().unwrap_or(0);
-        let reason = match list {
-            List::White => {
-                let ok = s.licence == Licence::Licensed
-                    && last.is_some_and(|(r, _)| *r == InspectionResult::Compliant)
-                    && open == 0
-                    && !closed.contains(&s.id);
-                ok.then(|| "有证有照，最近检查合规".to_string())
-            }
-            List::Black => {
-                if closed.contains(&s.id) {
-                    Some("已责令关停".to_string())
-                } else if last.is_some_and(|(r, _)| *r == InspectionResult::UnlicensedOperation) {
-                    Some("检查发现无证违规经营".to_string())
-                } else if s.licence == Licence::Unlicensed {
-                    Some("无证无照".to_string())
-                } else {
-                    None
-                }
-            }
-        };
+        let reason =
+            super::lists::list_reason(list, s, last.map(|(r, _)| *r), open, closed.contains(&s.id));
         let Some(reason) = reason else { continue };
         rows.push(vec![
             s.id.clone().into(),

@@ -95,6 +95,9 @@ pub const RULES: &[RouteRule] = &[
     route("POST", "/api/users/{name}/password-reset", Rule::Lead),
     route("POST", "/api/me/password", Rule::Signed),
     route("GET", "/api/sweep/{cell}", Rule::Signed),
+    route("POST", "/api/sites", Rule::Lead),
+    route("PATCH", "/api/sites/{id}", Rule::Lead),
+    route("GET", "/api/sites/{id}", Rule::Signed),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

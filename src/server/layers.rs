@@ -25,11 +25,21 @@ pub const LAYER_NAMES: &[&str] = &[
     "institutions",
     "depots",
     "routes",
+    "whitelist",
+    "blacklist",
 ];
 
 /// Layers that depend only on the workspace and the day (not on who asks, nor the
 /// hour): built once and kept until the workspace changes.
-const SAME_FOR_EVERYONE: &[&str] = &["cells", "hotspots", "schools", "institutions", "depots"];
+const SAME_FOR_EVERYONE: &[&str] = &[
+    "cells",
+    "hotspots",
+    "schools",
+    "institutions",
+    "depots",
+    "whitelist",
+    "blacklist",
+];
 
 fn geojson_response(bytes: impl Into<axum::body::Body>) -> Response {
     ([(CONTENT_TYPE, "application/geo+json")], bytes.into()).into_response()
@@ -178,6 +188,8 @@ fn layer(ws: &Workspace, name: &str) -> Result<Value, ApiError> {
             serde_json::to_value(layers::places(points))
         }
         "routes" => serde_json::to_value(layers::FeatureCollection::<Value>::of([])),
+        "whitelist" => serde_json::to_value(super::sites::list_layer(ws, true)?),
+        "blacklist" => serde_json::to_value(super::sites::list_layer(ws, false)?),
         other => return Err(ApiError::not_found(format!("no layer `{other}`"))),
     };
     value.map_err(ApiError::internal)

@@ -29,6 +29,7 @@ pub mod openapi;
 pub mod pins;
 pub mod plan;
 pub mod rules;
+pub mod sites;
 pub mod sweep;
 pub mod throttle;
 pub mod tiles;
@@ -337,6 +338,9 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/api/me/password", post(users::change_own_password)),
         // The sweep in the page (issue 16 item 10).
         ("GET", "/api/sweep/{cell}", get(sweep::get_sweep)),
+        ("POST", "/api/sites", post(sites::post_site)),
+        ("PATCH", "/api/sites/{id}", patch(sites::patch_site)),
+        ("GET", "/api/sites/{id}", get(sites::get_site)),
     ]
 }
 

@@ -77,6 +77,7 @@ fn any_layer(g: &mut Generators) -> Value {
         answer::<FeatureCollection<PlaceProperties>>(g),
         answer::<FeatureCollection<InstitutionProperties>>(g),
         answer::<FeatureCollection<ProposalAnswer>>(g),
+        answer::<FeatureCollection<crate::api::sites::ListProperties>>(g),
         answer::<FeatureCollection<Value>>(g),
     ]})
 }
@@ -294,6 +295,24 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
                 answer::<super::sweep::SweepAnswer>,
             )
         },
+        ("POST", "/api/sites") => Operation {
+            body: Some(request::<crate::api::sites::SiteRequest>),
+            ..op(
+                "新增机构 Add an institution or a hotspot (WGS-84, GCJ-02 or BD-09; leads)",
+                answer::<crate::api::sites::SiteAnswer>,
+            )
+        },
+        ("PATCH", "/api/sites/{id}") => Operation {
+            body: Some(request::<crate::api::sites::SitePatch>),
+            ..op(
+                "修改机构 Move, edit, close or reopen a site (leads)",
+                answer::<crate::api::sites::SiteAnswer>,
+            )
+        },
+        ("GET", "/api/sites/{id}") => op(
+            "一家一册 A site's dossier: record, history, inspections, follow-ups, lists",
+            answer::<crate::api::sites::SiteDossierAnswer>,
+        ),
         _ => return None,
     };
     Some(operation)

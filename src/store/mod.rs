@@ -27,6 +27,7 @@ mod plans;
 mod proposals;
 mod rules;
 pub mod schema;
+mod site_edits;
 mod sites;
 mod snapshot;
 mod tracks;
@@ -57,6 +58,7 @@ pub use inspections::{
 };
 pub use plans::StoredPlan;
 pub use proposals::{MergeUpdates, Proposal, ProposalInput, ProposalState};
+pub use site_edits::{NewHotspot, NewSite, SiteChanges, SiteHistoryEntry, StoredSite};
 pub use sites::{
     FieldChange, ImportKind, ImportOptions, ImportReport, Importable, Rejection,
     SAME_SITE_MAX_MOVE_M,
@@ -380,6 +382,11 @@ pub(crate) use sites::tests as sites_test_support;
 /// The stored name of an institution kind (`training`, `care`).
 pub fn kind_name(k: crate::model::InstitutionKind) -> &'static str {
     sites::kind_text(k)
+}
+
+/// The stored name of a hotspot kind (`office_building`, `residential_compound`).
+pub fn hotspot_kind_name(k: crate::model::HotspotKind) -> &'static str {
+    sites::hotspot_kind_text(k)
 }
 
 /// The stored name of a licence class (`licensed`, `registered_only`, `unlicensed`).

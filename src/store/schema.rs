@@ -59,6 +59,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::accounts::ACCOUNT_STATE,
         then: None,
     },
+    Migration {
+        sql: super::site_edits::SITE_HISTORY,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

@@ -273,7 +273,7 @@ fn lon_lat_ok(lon: f64, lat: f64) -> bool {
         && (-90.0..=90.0).contains(&lat)
 }
 
-fn stored_extent(conn: &rusqlite::Connection) -> Result<Option<Extent>, StoreError> {
+pub(crate) fn stored_extent(conn: &rusqlite::Connection) -> Result<Option<Extent>, StoreError> {
     let corners = conn
         .query_row(
             "SELECT min_lon, min_lat, max_lon, max_lat FROM extent WHERE id = 1",

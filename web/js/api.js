@@ -464,3 +464,47 @@ export const draw = (request) => post('/api/draw', request);
 export const campaignProgress = (query) => get(`/api/campaign/progress?${query}`);
 /** Keeps a saved campaign's days to today and plans the rest (leads only). @param {ReplanRequest} request @returns {Promise<Replanned>} */
 export const replanCampaign = (request) => post('/api/campaign/replan', request);
+/**
+ * A site as stored (src/api/sites.rs `SiteAnswer`).
+ * @typedef {object} SiteAnswer
+ * @property {string} id
+ * @property {string} name
+ * @property {string} kind  training, care, office_building or residential_compound
+ * @property {string | null} subject
+ * @property {string | null} licence
+ * @property {string | null} address
+ * @property {string | null} open_hours
+ * @property {number} lon  WGS-84
+ * @property {number} lat
+ * @property {string | null} cell_id
+ * @property {boolean} closed
+ */
+/**
+ * `POST /api/sites`: a new institution or hotspot, its position in `crs`.
+ * @typedef {{ id?: string, name: string, kind: string, subject?: string, licence?: string, address?: string, open_hours?: string, lon: number, lat: number, crs?: string, size_m?: number }} SiteRequest
+ */
+/** `PATCH /api/sites/{id}`: only the fields given change. @typedef {Partial<SiteRequest> & { closed?: boolean, reason?: string }} SitePatch */
+/**
+ * One changed field of a site's history.
+ * @typedef {{ change: number, at: string, actor: string, via: string, action: string, field: string, before: string | null, after: string | null }} SiteChange
+ */
+/**
+ * Where a site stands on the white and black lists.
+ * @typedef {{ white: boolean, black: boolean, reason: string | null, white_since: string | null, new_finding: { inspection_id: number, at: string, result: string } | null }} ListStanding
+ */
+/**
+ * `GET /api/sites/{id}`: the whole 一家一册.
+ * @typedef {object} SiteDossier
+ * @property {SiteAnswer} site
+ * @property {SiteChange[]} history
+ * @property {(InspectionRecord & { team_id: string })[]} inspections
+ * @property {FollowUpBrief[]} follow_ups
+ * @property {ListStanding} lists
+ * @property {object[]} tipoffs  举报 register: the tip-offs about the site
+ */
+/** Adds a site or a hotspot (leads). @param {SiteRequest} request @returns {Promise<SiteAnswer>} */
+export const addSite = (request) => post('/api/sites', request);
+/** Moves, edits, closes or reopens a site (leads). @param {string} id @param {SitePatch} patch @returns {Promise<SiteAnswer>} */
+export const changeSite = (id, patch) => /** @type {Promise<SiteAnswer>} */ (call(`/api/sites/${encodeURIComponent(id)}`, { method: 'PATCH', json: patch }));
+/** A site's whole dossier. @param {string} id @returns {Promise<SiteDossier>} */
+export const siteDossier = (id) => get(`/api/sites/${encodeURIComponent(id)}`);

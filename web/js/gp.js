@@ -17,6 +17,7 @@ import { store } from './store.js';
  * @property {Promise<void>} [labelsReady]
  * @property {Promise<void>} [ready]  resolves at the first rendered map
  * @property {boolean} [pageReady]  the map and every panel's data are in
+ * @property {boolean} [picking]  the next map click places a site: no popup for it
  * @property {[[number, number], [number, number]]} [mapBounds]  the township's box
  * @property {string[]} errors
  * @property {Readonly<Record<string, FeatureCollection>>} data  the page's copy of each layer

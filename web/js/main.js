@@ -25,6 +25,8 @@ import { askNewPassword, wireUsers } from './panels/users.js';
 import { refreshDossiers, wireDay } from './field/day.js';
 import { wireRecordForm } from './field/form.js';
 import { keepDayData, syncNow, wireSync } from './field/sync.js';
+import { wireSiteDesk } from './panels/site_edit.js';
+import { routeOnStart, wireDossier } from './panels/dossier.js';
 
 // Start the map's worker now, while the page asks the server who is signed in: the
 // worker's start-up is the largest fixed cost of the first rendered map.
@@ -75,6 +77,8 @@ async function main() {
   wireDay();
   wireRecordForm();
   wireSync();
+  wireSiteDesk();
+  wireDossier();
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
   // Public layers need not wait to learn who is signed in (index.html preloads these).
   const publicCopies = LAYERS.filter((l) => l.public).map((l) => copyLayer(l.name));
@@ -91,6 +95,7 @@ async function main() {
   await gp.ready;
   if (store.get().user) await Promise.all([refreshPlan(), refreshPins(), refreshProposals(), refreshCoverage(), refreshRules(), copyLayer('institutions')]);
   gp.pageReady = true;
+  if (store.get().user) routeOnStart();
   await startDay();
 }
 

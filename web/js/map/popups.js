@@ -5,7 +5,9 @@ import { t } from '../i18n.js';
 import { h } from '../dom.js';
 import { pct } from '../format.js';
 import { store } from '../store.js';
+import { gp } from '../gp.js';
 import { pin } from '../panels/plan.js';
+import { siteButtons } from '../panels/site_edit.js';
 
 /** @typedef {import('maplibre-gl').Map} MaplibreMap */
 /** @typedef {import('maplibre-gl').MapLayerMouseEvent} MapLayerMouseEvent */
@@ -56,9 +58,15 @@ export function popupContent(layerId, properties, onPickSite) {
       : [row('team', p.team), row('stops', p.stops)];
   }
   if (layerId === 'institutions' && properties.id) {
-    return h('div', { class: 'popup' }, title, h('table', {}, rows), h('button', { class: 'link', onclick: () => onPickSite(properties.id) }, t('record_inspection')), ...pinButtons(properties.id));
+    return h('div', { class: 'popup' }, title, h('table', {}, rows), h('button', { class: 'link', onclick: () => onPickSite(properties.id) }, t('record_inspection')), ...pinButtons(properties.id), h('div', { class: 'site-actions' }, siteButtons(properties.id, isLead())));
   }
   return h('div', { class: 'popup' }, title, h('table', {}, rows));
+}
+
+/** Whether a lead is signed in. */
+function isLead() {
+  const user = store.get().user;
+  return !!user && user.role === 'lead';
 }
 
 /**
@@ -107,7 +115,7 @@ function fullProperties(name, p) {
 export function wirePopups(map, onPickSite) {
   for (const id of CLICKABLE) {
     map.on('click', id, (/** @type {MapLayerMouseEvent & { popupShown?: boolean }} */ ev) => {
-      if (ev.popupShown) return;
+      if (ev.popupShown || gp.picking) return;
       ev.popupShown = true;
       const f = ev.features && ev.features[0];
       if (!f) return;

@@ -14,6 +14,8 @@
  */
 
 export const LICENCE_COLOURS = { licensed: '#2e7d32', registered_only: '#f9a825', unlicensed: '#c62828' };
+/** The rings of the white and black lists around the sites, and of a flagged white site. */
+export const LIST_COLOURS = { white: '#00bfa5', black: '#212121', flagged: '#d50000' };
 
 /** The page's layers, bottom to top. @type {PageLayer[]} */
 export const LAYERS = [
@@ -21,6 +23,8 @@ export const LAYERS = [
   { name: 'cells', label: 'layer_cells', ids: ['cells-fill', 'cells-line'] },
   { name: 'hotspots', label: 'layer_hotspots', ids: ['hotspots-fill', 'hotspots-line'] },
   { name: 'schools', label: 'layer_schools', ids: ['schools'] },
+  { name: 'whitelist', label: 'layer_whitelist', ids: ['whitelist'] },
+  { name: 'blacklist', label: 'layer_blacklist', ids: ['blacklist'] },
   { name: 'institutions', label: 'layer_institutions', ids: ['institutions-clusters', 'institutions'] },
   { name: 'depots', label: 'layer_depots', ids: ['depots'] },
   { name: 'routes', label: 'layer_routes', ids: ['routes-line', 'routes-stops'] },
@@ -58,6 +62,15 @@ export function styleLayers() {
     { id: 'hotspots-fill', type: 'fill', source: 'hotspots', paint: { 'fill-color': '#7b1fa2', 'fill-opacity': ['case', ['get', 'needs_night_check'], 0.35, 0.15] } },
     { id: 'hotspots-line', type: 'line', source: 'hotspots', paint: { 'line-color': '#4a148c', 'line-width': ['case', ['get', 'needs_night_check'], 3, 1] } },
     { id: 'schools', type: 'circle', source: 'schools', paint: { 'circle-radius': 6, 'circle-color': '#1565c0', 'circle-stroke-color': '#fff', 'circle-stroke-width': 2 } },
+    // The lists as rings around the sites' dots; a white-listed site found at fault
+    // since has a thick red ring.
+    { id: 'whitelist', type: 'circle', source: 'whitelist', paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 6, 17, 12], 'circle-opacity': 0,
+      'circle-stroke-color': ['case', ['==', ['get', 'flagged'], true], LIST_COLOURS.flagged, LIST_COLOURS.white],
+      'circle-stroke-width': ['case', ['==', ['get', 'flagged'], true], 4, 2] } },
+    { id: 'blacklist', type: 'circle', source: 'blacklist', paint: {
+      'circle-radius': ['interpolate', ['linear'], ['zoom'], 12, 6, 17, 12], 'circle-opacity': 0,
+      'circle-stroke-color': LIST_COLOURS.black, 'circle-stroke-width': 2 } },
     // Sites packed closer than a few pixels (a building full of them, or ten thousand
     // over a township) are drawn as one bubble, coloured by the worst licence inside;
     // a click zooms in until they come apart.

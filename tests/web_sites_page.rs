@@ -1,0 +1,42 @@
+//! The lead's site desk in real Chromium: starts `gridpatrol serve`, then
+//! `node tests/web/sites.mjs` adds a site by clicking the map, drags it to another
+//! cell, edits it, closes it and opens its printable 一家一册 (checked on the page and
+//! through the API).
+//!
+//! Needs `/usr/bin/chromium` (apt: chromium) and `npm ci --prefix tests/web`. When
+//! either is missing the test skips with a note, except under `CI=true`, where it fails.
+
+mod web_support;
+
+use std::path::Path;
+use std::process::Command;
+
+use web_support::{browser_prerequisites, Server};
+
+#[test]
+fn a_lead_adds_drags_edits_closes_a_site_and_opens_its_dossier() {
+    let Some(node) = browser_prerequisites() else {
+        return;
+    };
+    let server = Server::start(&[]);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(node)
+        .arg(root.join("tests/web/sites.mjs"))
+        .current_dir(root)
+        .env("GP_URL", server.url(""))
+        .env("GP_USER", web_support::LEAD)
+        .env("GP_PASSWORD", web_support::PASSWORD)
+        .env("GP_ARTIFACTS", root.join("test-artifacts"))
+        .output()
+        .expect("running node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        output.status.success(),
+        "sites.mjs failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains("sites: all steps passed"));
+    server.stop_gracefully();
+}
