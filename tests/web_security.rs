@@ -293,6 +293,36 @@ const PROBES: &[Probe] = &[
         "/api/sites/I001/dossier",
         [NoSession, Pass, Pass],
     ),
+    probe(
+        "POST",
+        "/api/tipoffs",
+        "/api/tipoffs",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/tipoffs",
+        "/api/tipoffs",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "PATCH",
+        "/api/tipoffs/{id}",
+        "/api/tipoffs/1",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/tipoffs/export/{file}",
+        "/api/tipoffs/export/tipoffs.csv",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/followups",
+        "/api/followups",
+        [NoSession, Forbidden, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 
@@ -350,6 +380,7 @@ fn every_route_answers_each_role_as_its_rule_says() {
                     .json(&json!({"name": "nobody", "password": "not-the-password"})),
                 "POST" => client.post(&url).json(&json!({})),
                 "DELETE" => client.delete(&url),
+                "PATCH" => client.patch(&url).json(&json!({})),
                 other => panic!("no probe for method {other}"),
             };
             let (got, answer) = met(request.send().expect("the server answers"));

@@ -10,6 +10,7 @@
 //!   errors
 //! - [`layers`]: the map's GeoJSON layers, one properties struct per layer
 //! - [`field`]: the field app's inspection detail, photos, 摸排 proposals, dossiers
+//! - [`tipoffs`]: the 举报 register and the follow-up worklist
 //! - [`basemap`]: the public base map's streets, buildings and water from the extract
 
 pub mod answers;
@@ -17,6 +18,7 @@ pub mod basemap;
 pub mod field;
 pub mod layers;
 pub mod session;
+pub mod tipoffs;
 
 pub use answers::*;
 pub use session::{Role, User};

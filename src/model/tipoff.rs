@@ -14,6 +14,7 @@ use crate::calendar::Calendar;
 #[serde(rename_all = "snake_case")]
 pub enum TipOffSource {
     /// 12345 热线 (the citizens' hotline).
+    #[serde(rename = "hotline_12345")]
     Hotline12345,
     /// 电话: a call to the office.
     Phone,
@@ -386,6 +387,11 @@ mod tests {
     #[test]
     fn sources_read_by_name_or_label() {
         for s in TipOffSource::ALL {
+            assert_eq!(
+                serde_json::to_value(s).unwrap(),
+                s.as_str(),
+                "the API's name is the stored one"
+            );
             assert_eq!(TipOffSource::parse(s.as_str()), Some(s));
             assert_eq!(TipOffSource::parse(s.label_zh()), Some(s));
         }

@@ -89,6 +89,11 @@ pub const RULES: &[RouteRule] = &[
     route("DELETE", "/api/pins/{site}", Rule::Lead),
     route("GET", "/api/audit", Rule::Lead),
     route("GET", "/api/openapi.json", Rule::Public),
+    route("POST", "/api/tipoffs", Rule::Lead),
+    route("GET", "/api/tipoffs", Rule::Signed),
+    route("PATCH", "/api/tipoffs/{id}", Rule::Signed),
+    route("GET", "/api/tipoffs/export/{file}", Rule::Lead),
+    route("GET", "/api/followups", Rule::Lead),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

@@ -31,6 +31,7 @@ pub mod plan;
 pub mod rules;
 pub mod throttle;
 pub mod tiles;
+pub mod tipoffs;
 pub mod workspace;
 pub mod writes;
 
@@ -323,6 +324,19 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("DELETE", "/api/pins/{site}", delete(pins::delete_pin)),
         ("GET", "/api/audit", get(audit::get_audit)),
         ("GET", "/api/openapi.json", get(openapi::get_openapi)),
+        ("POST", "/api/tipoffs", post(tipoffs::post_tipoff)),
+        ("GET", "/api/tipoffs", get(tipoffs::get_tipoffs)),
+        (
+            "PATCH",
+            "/api/tipoffs/{id}",
+            axum::routing::patch(tipoffs::patch_tipoff),
+        ),
+        (
+            "GET",
+            "/api/tipoffs/export/{file}",
+            get(tipoffs::get_tipoffs_export),
+        ),
+        ("GET", "/api/followups", get(tipoffs::get_followups)),
     ]
 }
 
