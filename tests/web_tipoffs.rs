@@ -3,6 +3,7 @@
 //! complainant reaches leads only (never an inspector, an export or the dossier of an
 //! inspector); a step out of order is 409; and the page's 举报 panel in Chromium
 //! (receive → assign → inspect → close).
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns panic on bad data on purpose
 
 mod web_support;
 

@@ -2,8 +2,9 @@
 //! as a [`Campaign`], and the plan back as dates, shifts and stops.
 //!
 //! Required visits: every active institution once in the window (a closed one only for
-//! its 回头看); an open tip-off (有报必查) within `rules.campaign.tip_off_working_days`
-//! working days; a 整改 check on or before its due day; a 回头看 on or after its day
+//! its 回头看); an open tip-off (有报必查) of the 举报 register by its deadline (within
+//! `rules.campaign.tip_off_working_days` working days when already past, as for an
+//! imported complaint count on a site the register does not know); a 整改 check on or before its due day; a 回头看 on or after its day
 //! (at once when already due); every hotspot `rules.campaign.hotspot_night_checks` times
 //! at night, the checks `night_check_gap_days` apart. Days worked come from the
 //! calendar (working days, holidays, 调休) or the duty roster.

@@ -26,6 +26,8 @@ export async function refreshTipOffs() {
     register = [];
     return draw();
   }
+  // Leads receive; an inspector sees their team's tip-offs and links the inspection.
+  byId('tipoff-receive').hidden = store.get().user?.role !== 'lead';
   const all = byId('tipoff-all', HTMLInputElement).checked;
   try {
     register = (await api.tipOffs(new URLSearchParams({ status: all ? 'all' : 'open' }))).tipoffs;
