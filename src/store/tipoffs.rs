@@ -248,6 +248,7 @@ fn tip_off_of(row: &Row<'_>, today: NaiveDate) -> Result<TipOff, StoreError> {
     let status =
         TipOffStatus::parse(&status).ok_or_else(|| StoreError::corrupt(what("status"), &status))?;
     let due = parse_date_text(&row.get::<_, String>(13)?)?;
+    let overdue = is_overdue(status, due, today);
     let verdict = row
         .get::<_, Option<String>>(15)?
         .map(|v| TipOffVerdict::parse(&v).ok_or_else(|| StoreError::corrupt(what("verdict"), &v)))
@@ -265,7 +266,7 @@ fn tip_off_of(row: &Row<'_>, today: NaiveDate) -> Result<TipOff, StoreError> {
         site_name: row.get(8)?,
         lon: row.get::<_, Option<f64>>(9)?.unwrap_or(f64::NAN),
         lat: row.get::<_, Option<f64>>(10)?.unwrap_or(f64::NAN),
-        overdue: is_overdue(status, due, today),
+        overdue,
         status,
         team_id: row.get(12)?,
         due,
