@@ -347,6 +347,36 @@ const PROBES: &[Probe] = &[
         "/api/sites/I001",
         [NoSession, Pass, Pass],
     ),
+    probe(
+        "POST",
+        "/api/tipoffs",
+        "/api/tipoffs",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/tipoffs",
+        "/api/tipoffs",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "PATCH",
+        "/api/tipoffs/{id}",
+        "/api/tipoffs/1",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/tipoffs/export/{file}",
+        "/api/tipoffs/export/tipoffs.csv",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/followups",
+        "/api/followups",
+        [NoSession, Forbidden, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

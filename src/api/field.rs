@@ -303,4 +303,7 @@ pub struct DossierAnswer {
     pub inspections: Vec<InspectionDetail>,
     /// Its follow-ups still open.
     pub open_follow_ups: Vec<FollowUpBrief>,
+    /// Its tip-offs (举报), every one, the complainant to leads only.
+    #[serde(default)]
+    pub tipoffs: Vec<super::tipoffs::TipOffAnswer>,
 }

@@ -11,6 +11,7 @@
 //! - [`layers`]: the map's GeoJSON layers, one properties struct per layer
 //! - [`field`]: the field app's inspection detail, photos, 摸排 proposals, dossiers
 //! - [`sites`]: the lead's site desk (add, move, edit, close), the dossier, list layers
+//! - [`tipoffs`]: the 举报 register and the follow-up worklist
 //! - [`basemap`]: the public base map's streets, buildings and water from the extract
 
 pub mod answers;
@@ -19,6 +20,7 @@ pub mod field;
 pub mod layers;
 pub mod session;
 pub mod sites;
+pub mod tipoffs;
 
 pub use answers::*;
 pub use session::{Role, User};

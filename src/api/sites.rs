@@ -213,8 +213,8 @@ pub struct SiteDossierAnswer {
     pub follow_ups: Vec<FollowUpBrief>,
     /// The white and black lists.
     pub lists: ListStanding,
-    /// 举报 register: the tip-offs about this site (filled by the tip-off register).
-    pub tipoffs: Vec<serde_json::Value>,
+    /// 举报 register: the tip-offs about this site (the complainant for leads only).
+    pub tipoffs: Vec<super::tipoffs::TipOffAnswer>,
 }
 
 /// A site on the white- or black-list layer.

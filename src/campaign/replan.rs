@@ -543,6 +543,8 @@ mod tests {
             rectification_due: None,
             reinspection_due: None,
             reinspection_due_now: false,
+            tip_offs_registered: false,
+            tip_offs_due: Vec::new(),
         }
     }
 

@@ -2,8 +2,9 @@
 //! as a [`Campaign`], and the plan back as dates, shifts and stops.
 //!
 //! Required visits: every active institution once in the window (a closed one only for
-//! its 回头看); an open tip-off (有报必查) within `rules.campaign.tip_off_working_days`
-//! working days; a 整改 check on or before its due day; a 回头看 on or after its day
+//! its 回头看); an open tip-off (有报必查) of the 举报 register by its deadline (within
+//! `rules.campaign.tip_off_working_days` working days when already past, as for an
+//! imported complaint count on a site the register does not know); a 整改 check on or before its due day; a 回头看 on or after its day
 //! (at once when already due); every hotspot `rules.campaign.hotspot_night_checks` times
 //! at night, the checks `night_check_gap_days` apart. Days worked come from the
 //! calendar (working days, holidays, 调休) or the duty roster.
@@ -468,7 +469,11 @@ fn institution_days(
     let recent = p
         .days_since_inspection
         .is_some_and(|d| d <= rules.follow_ups.tip_off_handled_days);
-    if p.complaints > 0 && !recent {
+    // A register tip-off by its own deadline (at once when past); an imported count,
+    // which has none, within the rules' working days.
+    if let Some(t) = p.tip_offs_due.first() {
+        hi = hi.min(if t.due < from { urgent } else { t.due });
+    } else if !p.tip_offs_registered && p.complaints > 0 && !recent {
         hi = hi.min(urgent);
     }
     if let Some(r) = p.rectification_due {
@@ -863,5 +868,72 @@ impl CampaignOutput {
             }
         }
         serde_json::json!({"type": "FeatureCollection", "features": features})
+    }
+}
+
+#[cfg(test)]
+mod register_tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+    }
+
+    fn priority() -> SitePriority {
+        SitePriority {
+            site_id: "a".into(),
+            licence: crate::model::Licence::Licensed,
+            complaints: 0,
+            closed: false,
+            last_inspected: Some(day(1)),
+            last_result: None,
+            days_since_inspection: Some(22),
+            overdue: false,
+            open_follow_ups: Vec::new(),
+            rectification_due: None,
+            reinspection_due: None,
+            reinspection_due_now: false,
+            tip_offs_registered: false,
+            tip_offs_due: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_register_tip_off_is_visited_by_its_own_deadline() {
+        let rules = Rules::default();
+        let (from, to, urgent) = (day(23), day(30), day(30));
+        assert_eq!(
+            institution_days(&priority(), from, to, urgent, &rules),
+            Some((from, to))
+        );
+        let mut p = priority();
+        p.tip_offs_registered = true;
+        p.tip_offs_due = vec![crate::store::TipOffDue {
+            id: 1,
+            due: day(25),
+        }];
+        assert_eq!(
+            institution_days(&p, from, to, urgent, &rules),
+            Some((from, day(25)))
+        );
+        // Past its deadline already: as soon as the rules' urgent window allows.
+        p.tip_offs_due[0].due = day(20);
+        assert_eq!(
+            institution_days(&p, from, to, day(27), &rules),
+            Some((from, day(27)))
+        );
+        // An imported count on a site the register knows no longer narrows the days.
+        let mut q = priority();
+        q.complaints = 2;
+        q.days_since_inspection = Some(90);
+        assert_eq!(
+            institution_days(&q, from, to, day(27), &rules),
+            Some((from, day(27)))
+        );
+        q.tip_offs_registered = true;
+        assert_eq!(
+            institution_days(&q, from, to, day(27), &rules),
+            Some((from, to))
+        );
     }
 }

@@ -4,6 +4,7 @@ pub mod bounds;
 pub mod dates;
 pub mod follow_up;
 pub mod pin;
+pub mod tipoff;
 
 use chrono::NaiveDate;
 use geo::{Point, Polygon, Rect};

@@ -98,6 +98,11 @@ pub const RULES: &[RouteRule] = &[
     route("POST", "/api/sites", Rule::Lead),
     route("PATCH", "/api/sites/{id}", Rule::Lead),
     route("GET", "/api/sites/{id}", Rule::Signed),
+    route("POST", "/api/tipoffs", Rule::Lead),
+    route("GET", "/api/tipoffs", Rule::Signed),
+    route("PATCH", "/api/tipoffs/{id}", Rule::Signed),
+    route("GET", "/api/tipoffs/export/{file}", Rule::Lead),
+    route("GET", "/api/followups", Rule::Lead),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

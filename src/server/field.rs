@@ -305,7 +305,8 @@ pub async fn get_dossier(
     Signed(user): Signed,
     Path(site_id): Path<String>,
 ) -> Result<Json<DossierAnswer>, ApiError> {
-    let (site, closed, records, follow_ups) = blocking(move || {
+    let private = user.is_lead();
+    let (site, closed, records, follow_ups, tipoffs) = blocking(move || {
         state.data.read(|ws| {
             let site = ws.institutions()?.into_iter().find(|s| s.id == site_id);
             let site = site.ok_or_else(|| ApiError::not_found(format!("no site `{site_id}`")))?;
@@ -315,6 +316,10 @@ pub async fn get_dossier(
                 closed,
                 ws.site_records(&site_id)?,
                 ws.follow_ups(Some(&site_id))?,
+                ws.tip_offs(&crate::store::TipOffFilter {
+                    site_id: Some(site_id.clone()),
+                    ..Default::default()
+                })?,
             ))
         })
     })
@@ -346,6 +351,10 @@ pub async fn get_dossier(
             .iter()
             .filter(|f| f.state == FollowUpState::Open)
             .map(FollowUpBrief::from)
+            .collect(),
+        tipoffs: tipoffs
+            .iter()
+            .map(|t| crate::api::tipoffs::TipOffAnswer::new(t, private))
             .collect(),
     }))
 }

@@ -33,6 +33,7 @@ pub mod sites;
 pub mod sweep;
 pub mod throttle;
 pub mod tiles;
+pub mod tipoffs;
 pub mod users;
 pub mod workspace;
 pub mod writes;
@@ -341,6 +342,19 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("POST", "/api/sites", post(sites::post_site)),
         ("PATCH", "/api/sites/{id}", patch(sites::patch_site)),
         ("GET", "/api/sites/{id}", get(sites::get_site)),
+        ("POST", "/api/tipoffs", post(tipoffs::post_tipoff)),
+        ("GET", "/api/tipoffs", get(tipoffs::get_tipoffs)),
+        (
+            "PATCH",
+            "/api/tipoffs/{id}",
+            axum::routing::patch(tipoffs::patch_tipoff),
+        ),
+        (
+            "GET",
+            "/api/tipoffs/export/{file}",
+            get(tipoffs::get_tipoffs_export),
+        ),
+        ("GET", "/api/followups", get(tipoffs::get_followups)),
     ]
 }
 

@@ -313,6 +313,39 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             "一家一册 A site's dossier: record, history, inspections, follow-ups, lists",
             answer::<crate::api::sites::SiteDossierAnswer>,
         ),
+        ("POST", "/api/tipoffs") => Operation {
+            body: Some(request::<crate::api::tipoffs::TipOffRequest>),
+            ..op(
+                "受理举报 Receive a tip-off (leads)",
+                answer::<crate::api::tipoffs::TipOffAnswer>,
+            )
+        },
+        ("GET", "/api/tipoffs") => Operation {
+            query: Some(request::<crate::api::tipoffs::TipOffQuery>),
+            ..op(
+                "举报登记 Tip-offs, overdue first (leads all; inspectors their team's)",
+                answer::<crate::api::tipoffs::TipOffsAnswer>,
+            )
+        },
+        ("PATCH", "/api/tipoffs/{id}") => Operation {
+            body: Some(request::<crate::api::tipoffs::TipOffPatch>),
+            ..op(
+                "办理举报 Assign, handle, verify, answer or close a tip-off",
+                answer::<crate::api::tipoffs::TipOffAnswer>,
+            )
+        },
+        ("GET", "/api/tipoffs/export/{file}") => Operation {
+            answer: ("text/csv", binary),
+            answer_also: &["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"],
+            ..op(
+                "举报导出 The register as tipoffs.csv or tipoffs.xlsx (leads)",
+                binary,
+            )
+        },
+        ("GET", "/api/followups") => op(
+            "待办复查 Open 整改 checks, closures and 回头看, overdue first (leads)",
+            answer::<crate::api::tipoffs::FollowUpsAnswer>,
+        ),
         _ => return None,
     };
     Some(operation)

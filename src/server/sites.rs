@@ -252,8 +252,14 @@ pub async fn get_site(
                     .map(FollowUpBrief::from)
                     .collect(),
                 lists: ListStanding::from(&standing),
-                // 举报 register: filled once the tip-offs are kept.
-                tipoffs: Vec::new(),
+                tipoffs: ws
+                    .tip_offs(&crate::store::TipOffFilter {
+                        site_id: Some(id.clone()),
+                        ..Default::default()
+                    })?
+                    .iter()
+                    .map(|t| crate::api::tipoffs::TipOffAnswer::new(t, user.is_lead()))
+                    .collect(),
             })
         })
     })

@@ -83,9 +83,19 @@ pub(super) fn institution_class(
     calendar: &Calendar,
 ) -> (PriorityClass, Vec<String>) {
     let mut why = Vec::new();
-    let recent = tip_offs.answered(p, date, calendar);
-    if p.complaints > 0 && !recent {
+    // Dated register entries win; an imported count (no dates) counts only for a site
+    // the register does not know, until a recent inspection answers it.
+    let imported_open =
+        !p.tip_offs_registered && p.complaints > 0 && !tip_offs.answered(p, date, calendar);
+    if imported_open {
         why.push(format!("举报 {} 次", p.complaints));
+    }
+    for t in &p.tip_offs_due {
+        why.push(if t.due < date {
+            format!("举报 #{} 已逾期，应于 {} 前核查", t.id, t.due)
+        } else {
+            format!("举报 #{} 应于 {} 前核查", t.id, t.due)
+        });
     }
     if p.reinspection_due_now {
         why.push("回头看 / 整改复查到期".into());
@@ -102,7 +112,7 @@ pub(super) fn institution_class(
             None => "逾期：从未检查".into(),
         });
     }
-    let class = if (p.complaints > 0 && !recent) || p.reinspection_due_now {
+    let class = if imported_open || !p.tip_offs_due.is_empty() || p.reinspection_due_now {
         PriorityClass::Mandatory
     } else if p.licence == Licence::Unlicensed {
         PriorityClass::Unlicensed
@@ -187,6 +197,8 @@ mod tests {
             rectification_due: None,
             reinspection_due: None,
             reinspection_due_now: false,
+            tip_offs_registered: false,
+            tip_offs_due: Vec::new(),
         }
     }
 
@@ -249,6 +261,46 @@ mod tests {
         // 29 Sep (a 调休 Sunday), 30 Sep, then 8-10 October: the 5th working day is 10 Oct.
         assert_eq!(on(10), (PriorityClass::Routine, PriorityClass::Mandatory));
         assert_eq!(on(11).0, PriorityClass::Mandatory);
+    }
+
+    #[test]
+    fn register_tip_offs_win_over_an_imported_count() {
+        let window = TipOffWindow {
+            days: 30,
+            unit: DayUnit::CalendarDays,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 23).unwrap();
+        let due = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+        // A register entry waiting for its inspection: mandatory, with its deadline,
+        // even right after a visit (an imported count would count as answered).
+        let mut p = priority("a", Licence::Licensed, 0, Some(2));
+        p.tip_offs_registered = true;
+        p.tip_offs_due = vec![crate::store::TipOffDue { id: 7, due }];
+        let (class, why) = institution_class(&p, &window, today, Calendar::china());
+        assert_eq!(class, PriorityClass::Mandatory);
+        assert!(
+            why.contains(&"举报 #7 due 2026-11-27".to_string()),
+            "{why:?}"
+        );
+        let (_, why) = institution_class(
+            &p,
+            &window,
+            due.succ_opt().unwrap().succ_opt().unwrap(),
+            Calendar::china(),
+        );
+        assert!(why.iter().any(|w| w.contains("overdue")), "{why:?}");
+        // The register knows the site and has nothing open: its old imported count no
+        // longer makes it mandatory.
+        let mut q = priority("b", Licence::Licensed, 3, Some(90));
+        assert_eq!(
+            institution_class(&q, &window, today, Calendar::china()).0,
+            PriorityClass::Mandatory
+        );
+        q.tip_offs_registered = true;
+        assert_eq!(
+            institution_class(&q, &window, today, Calendar::china()).0,
+            PriorityClass::Routine
+        );
     }
 
     #[test]

@@ -129,6 +129,12 @@ pub struct SitePriority {
     pub reinspection_due: Option<NaiveDate>,
     /// A 回头看 or a rectification check is due on or before `date`.
     pub reinspection_due_now: bool,
+    /// The register holds tip-offs of this site: they, with their dates, rank it, not
+    /// the imported `complaints` count (kept for workspaces without a register).
+    pub tip_offs_registered: bool,
+    /// Open tip-offs of the register still waiting for their inspection, earliest
+    /// deadline first.
+    pub tip_offs_due: Vec<super::tipoffs::TipOffDue>,
 }
 
 /// One row of the ledger (台账): an inspection with its site, findings and follow-ups.
@@ -382,6 +388,7 @@ impl Workspace {
             }
         }
         let closed = self.closed_sites()?;
+        let mut register = self.tip_off_dues()?;
         let overdue_days = super::rules::rules_in(self.conn())?.overdue_days;
         let mut out = Vec::new();
         for site in self.institutions()? {
@@ -400,7 +407,10 @@ impl Workspace {
                 .into_iter()
                 .flatten()
                 .any(|d| d <= date);
+            let (tip_offs_registered, tip_offs_due) = register.remove(&site.id).unwrap_or_default();
             out.push(SitePriority {
+                tip_offs_registered,
+                tip_offs_due,
                 overdue: days.is_none_or(|d| d > overdue_days.after(site.licence)),
                 licence: site.licence,
                 complaints: site.complaints,

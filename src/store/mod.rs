@@ -30,8 +30,10 @@ pub mod schema;
 mod site_edits;
 mod sites;
 mod snapshot;
+mod tipoffs;
 mod tracks;
 mod users;
+mod worklist;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -64,8 +66,10 @@ pub use sites::{
     SAME_SITE_MAX_MOVE_M,
 };
 pub use snapshot::ChangeStamp;
+pub use tipoffs::{tip_off_table, TipOff, TipOffChange, TipOffDue, TipOffFilter, TipOffInput};
 pub use tracks::{StreetLine, StreetSegment, SweptTrack, TrackRecord};
 pub use users::{hash_password, password_matches, Role, Session, User};
+pub use worklist::{follow_up_kind_label, follow_up_kind_name, FollowUpItem};
 
 /// The file name of the default workspace, created in the current folder on first use
 /// from the bundled sample township (`--workspace FILE` chooses another).

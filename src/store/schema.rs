@@ -63,6 +63,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::site_edits::SITE_HISTORY,
         then: None,
     },
+    Migration {
+        sql: super::tipoffs::TIPOFF_REGISTER,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

@@ -500,7 +500,7 @@ export const replanCampaign = (request) => post('/api/campaign/replan', request)
  * @property {(InspectionRecord & { team_id: string })[]} inspections
  * @property {FollowUpBrief[]} follow_ups
  * @property {ListStanding} lists
- * @property {object[]} tipoffs  举报 register: the tip-offs about the site
+ * @property {TipOff[]} tipoffs  举报 register: the tip-offs about the site
  */
 /** Adds a site or a hotspot (leads). @param {SiteRequest} request @returns {Promise<SiteAnswer>} */
 export const addSite = (request) => post('/api/sites', request);
@@ -508,3 +508,55 @@ export const addSite = (request) => post('/api/sites', request);
 export const changeSite = (id, patch) => /** @type {Promise<SiteAnswer>} */ (call(`/api/sites/${encodeURIComponent(id)}`, { method: 'PATCH', json: patch }));
 /** A site's whole dossier. @param {string} id @returns {Promise<SiteDossier>} */
 export const siteDossier = (id) => get(`/api/sites/${encodeURIComponent(id)}`);
+
+/**
+ * A tip-off of the 举报 register (src/api/tipoffs.rs `TipOffAnswer`); the complainant
+ * only in leads' answers.
+ * @typedef {object} TipOff
+ * @property {number} id
+ * @property {'hotline_12345' | 'phone' | 'letter' | 'online' | 'superior'} source
+ * @property {string} source_label
+ * @property {string} summary
+ * @property {string | null} place
+ * @property {string} received_at
+ * @property {string} [complainant_name]
+ * @property {string} [complainant_contact]
+ * @property {string | null} site_id
+ * @property {string | null} site_name
+ * @property {number} lon
+ * @property {number} lat
+ * @property {'received' | 'assigned' | 'handled' | 'verified' | 'answered' | 'closed'} status
+ * @property {string} status_label
+ * @property {string | null} team_id
+ * @property {string} due  `YYYY-MM-DD`
+ * @property {boolean} overdue
+ * @property {number | null} inspection_id
+ * @property {string | null} verdict
+ * @property {string | null} answer
+ * @property {string | null} closed_at
+ */
+/** @typedef {{ tipoffs: TipOff[], overdue: number }} TipOffsAnswer  `GET /api/tipoffs` */
+/**
+ * A due follow-up (src/api/tipoffs.rs `FollowUpAnswer`).
+ * @typedef {object} FollowUpItem
+ * @property {number} id
+ * @property {'rectification' | 'closure' | 'lookback'} kind
+ * @property {string} kind_label
+ * @property {string} site_id
+ * @property {string} site_name
+ * @property {string | null} address
+ * @property {number} lon
+ * @property {number} lat
+ * @property {string | null} due
+ * @property {boolean} overdue
+ * @property {number} inspection_id
+ */
+/** @typedef {{ today: string, next_working_day: string, followups: FollowUpItem[] }} FollowUpsAnswer  `GET /api/followups` */
+/** The register, overdue first. @param {URLSearchParams} query `status`, `overdue`, `site` @returns {Promise<TipOffsAnswer>} */
+export const tipOffs = (query) => get(`/api/tipoffs?${query}`);
+/** Receives a tip-off (leads). @param {object} request @returns {Promise<TipOff>} */
+export const receiveTipOff = (request) => post('/api/tipoffs', request);
+/** One step on a tip-off. @param {number} id @param {object} patch `action` and its fields @returns {Promise<TipOff>} */
+export const changeTipOff = (id, patch) => /** @type {Promise<TipOff>} */ (call(`/api/tipoffs/${id}`, { method: 'PATCH', json: patch }));
+/** The due follow-ups (leads). @returns {Promise<FollowUpsAnswer>} */
+export const followUps = () => get('/api/followups');

@@ -27,6 +27,8 @@ import { wireRecordForm } from './field/form.js';
 import { keepDayData, syncNow, wireSync } from './field/sync.js';
 import { wireSiteDesk } from './panels/site_edit.js';
 import { routeOnStart, wireDossier } from './panels/dossier.js';
+import { refreshTipOffs, wireTipOffs } from './panels/tipoffs.js';
+import { refreshFollowUps, wireFollowUps } from './panels/followups.js';
 
 // Start the map's worker now, while the page asks the server who is signed in: the
 // worker's start-up is the largest fixed cost of the first rendered map.
@@ -57,6 +59,7 @@ async function afterSignChange() {
   await loadAllLayers();
   await Promise.all([refreshPlan(), refreshPins(), refreshProposals(), refreshRules()]);
   if (store.get().user) {
+    await Promise.all([refreshTipOffs(), refreshFollowUps()]);
     await refreshCoverage();
     await startDay();
   }
@@ -79,6 +82,8 @@ async function main() {
   wireSync();
   wireSiteDesk();
   wireDossier();
+  wireTipOffs();
+  wireFollowUps();
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
   // Public layers need not wait to learn who is signed in (index.html preloads these).
   const publicCopies = LAYERS.filter((l) => l.public).map((l) => copyLayer(l.name));
@@ -94,6 +99,7 @@ async function main() {
   createMap(config, pickSite);
   await gp.ready;
   if (store.get().user) await Promise.all([refreshPlan(), refreshPins(), refreshProposals(), refreshCoverage(), refreshRules(), copyLayer('institutions')]);
+  if (store.get().user) await Promise.all([refreshTipOffs(), refreshFollowUps()]);
   gp.pageReady = true;
   if (store.get().user) routeOnStart();
   await startDay();

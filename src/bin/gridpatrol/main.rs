@@ -28,6 +28,7 @@ mod route;
 mod rules;
 mod sources;
 mod sweep;
+mod tipoff;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -96,6 +97,9 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Replace the workspace with a backup, after checking the backup is sound.
     Restore(backup::RestoreArgs),
+    /// The 举报 register: receive, list (overdue first), assign, handle, verify, answer, close, export.
+    #[command(subcommand)]
+    Tipoff(tipoff::TipOffCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -144,5 +148,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(a) => audit::audit(a),
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
+        Command::Tipoff(c) => tipoff::run(c),
     }
 }

@@ -96,7 +96,9 @@ export async function showSiteDossier(id) {
     h('h3', {}, t('dossier_inspections')), h('div', { class: 'dossier-visits' }, inspections(d)),
     h('h3', {}, t('dossier_follow_ups')), followUps(d),
     // 举报 register: the tip-offs about this site are drawn here.
-    h('section', { class: 'dossier-tipoffs', 'data-slot': 'tipoffs' }, h('h3', {}, t('dossier_tipoffs')), d.tipoffs.length ? h('p', {}, String(d.tipoffs.length)) : h('p', {}, t('none'))));
+    h('section', { class: 'dossier-tipoffs', 'data-slot': 'tipoffs' }, h('h3', {}, t('dossier_tipoffs')), d.tipoffs.length
+      ? h('ul', {}, d.tipoffs.map((x) => h('li', { class: x.overdue ? 'overdue' : '' }, `#${x.id} ${x.received_at.slice(0, 10)} · ${x.source_label} · ${x.summary} · ${x.status_label} · ${t('tipoff_due_short')} ${x.due}`)))
+      : h('p', {}, t('none'))));
   sheet.dataset.site = d.site.id;
   sheet.hidden = false;
   sheet.scrollIntoView();
