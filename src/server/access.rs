@@ -89,6 +89,10 @@ pub const RULES: &[RouteRule] = &[
     route("DELETE", "/api/pins/{site}", Rule::Lead),
     route("GET", "/api/audit", Rule::Lead),
     route("GET", "/api/openapi.json", Rule::Public),
+    route("POST", "/api/import/preview", Rule::Lead),
+    route("POST", "/api/import/{id}/confirm", Rule::Lead),
+    route("GET", "/api/import/pending", Rule::Lead),
+    route("POST", "/api/import/pending/{id}/place", Rule::Lead),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

@@ -23,6 +23,7 @@ import { wireDraw } from './panels/draw.js';
 import { wireExports } from './panels/export.js';
 import { refreshDossiers, wireDay } from './field/day.js';
 import { wireRecordForm } from './field/form.js';
+import { wireImport } from './panels/import.js';
 import { keepDayData, syncNow, wireSync } from './field/sync.js';
 
 // Start the map's worker now, while the page asks the server who is signed in: the
@@ -73,6 +74,7 @@ async function main() {
   wireDay();
   wireRecordForm();
   wireSync();
+  wireImport();
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
   // Public layers need not wait to learn who is signed in (index.html preloads these).
   const publicCopies = LAYERS.filter((l) => l.public).map((l) => copyLayer(l.name));
