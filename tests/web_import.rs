@@ -113,12 +113,12 @@ fn a_lead_previews_confirms_and_places_an_inspector_may_not() {
             .status(),
         403
     );
-    let outside = lead
+    let nowhere = lead
         .post(&place_url)
-        .json(&json!({"lon": 120.0, "lat": 30.0}))
+        .json(&json!({"lon": 200.0, "lat": 30.0}))
         .send()
         .unwrap();
-    assert!(outside.status().is_client_error(), "outside the township");
+    assert_eq!(nowhere.status(), 400, "not a WGS-84 position");
     let placed: Value = lead
         .post(&place_url)
         .json(&at)
