@@ -377,6 +377,30 @@ const PROBES: &[Probe] = &[
         "/api/followups",
         [NoSession, Forbidden, Pass],
     ),
+    probe(
+        "POST",
+        "/api/import/preview",
+        "/api/import/preview?name=list.xlsx",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/import/{id}/confirm",
+        "/api/import/1-0/confirm",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/import/pending",
+        "/api/import/pending",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/import/pending/{id}/place",
+        "/api/import/pending/1/place",
+        [NoSession, Forbidden, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

@@ -159,7 +159,7 @@ fn columns<T: SiteLayer>(header: &csv::StringRecord, source: &str) -> Result<Col
 }
 
 /// Picks the delimiter from the header line: `,` unless only `;` or tabs appear.
-fn delimiter(text: &str) -> u8 {
+pub(crate) fn delimiter(text: &str) -> u8 {
     let header = text.lines().next().unwrap_or("");
     if header.contains(',') {
         b','
@@ -345,8 +345,9 @@ pub(crate) fn check_unique(
     errors: &mut Errors,
 ) {
     if let Some(first) = first_seen.get(id) {
-        let first = match first.position {
+        let first = match &first.position {
             super::error::Position::Line(n) => format!("line {n}"),
+            super::error::Position::SheetRow { row, .. } => format!("row {row}"),
             super::error::Position::Feature(i) => format!("feature {i}"),
             super::error::Position::File => first.source.clone(),
         };
@@ -361,6 +362,79 @@ pub(crate) fn check_unique(
     } else {
         first_seen.insert(id.to_string(), place.clone());
     }
+}
+
+/// One row read on its own: the item, or every problem its fields have.
+#[derive(Debug)]
+pub struct RowRead<T> {
+    /// Where the row is (line, or sheet and row).
+    pub place: Place,
+    /// The item with what the row gave, or the row's problems (one error or several).
+    pub outcome: Result<ReadItem<T>, FormatError>,
+}
+
+/// Reads rows already split into cells (a spreadsheet's sheet, a list being previewed)
+/// with the same columns, fields and checks as a CSV file, each row on its own: a bad
+/// row does not stop the others. `source` names the file (and sheet) in header errors;
+/// a missing or doubled column fails the whole list. Ids are not checked for
+/// uniqueness across rows here (see [`all_rows`]).
+pub fn read_rows<T: SiteLayer>(
+    header: &[String],
+    rows: &[(Place, Vec<String>)],
+    source: &str,
+    opts: &ReadOptions,
+) -> Result<Vec<RowRead<T>>, FormatError> {
+    let header = csv::StringRecord::from(header.to_vec());
+    let cols = columns::<T>(&header, source)?;
+    Ok(rows
+        .iter()
+        .map(|(place, cells)| {
+            let record = csv::StringRecord::from(cells.clone());
+            let mut errors = Errors::default();
+            let mut row = Row::new(place.clone(), &mut errors);
+            let item = build_row::<T>(&mut row, &record, &cols, opts);
+            let outcome = match item.filter(|_| !row.failed()) {
+                Some(item) => {
+                    let (given, extra) = (row.given(), row.take_extra());
+                    Ok(ReadItem { item, given, extra })
+                }
+                None => Err(errors
+                    .finish(())
+                    .err()
+                    .unwrap_or_else(|| FormatError::Syntax {
+                        place: place.clone(),
+                        problem: "the row could not be read".into(),
+                    })),
+            };
+            RowRead {
+                place: place.clone(),
+                outcome,
+            }
+        })
+        .collect())
+}
+
+/// All the rows' items, or every problem of the list: bad rows, ids used twice, and the
+/// layer's own checks (as [`read_items`] does for a CSV file).
+pub fn all_rows<T: SiteLayer>(
+    rows: Vec<RowRead<T>>,
+    opts: &ReadOptions,
+) -> Result<Vec<ReadItem<T>>, FormatError> {
+    let mut errors = Errors::default();
+    let mut first_seen: HashMap<String, Place> = HashMap::new();
+    let (mut items, mut places) = (Vec::new(), Vec::new());
+    for row in rows {
+        match row.outcome {
+            Ok(item) => {
+                check_unique(&mut first_seen, &row.place, item.item.id(), &mut errors);
+                places.push(row.place);
+                items.push(item);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    T::check_layer(&items, &places, opts, &mut errors);
+    errors.finish(items)
 }
 
 fn build_row<T: SiteLayer>(

@@ -103,6 +103,10 @@ pub const RULES: &[RouteRule] = &[
     route("PATCH", "/api/tipoffs/{id}", Rule::Signed),
     route("GET", "/api/tipoffs/export/{file}", Rule::Lead),
     route("GET", "/api/followups", Rule::Lead),
+    route("POST", "/api/import/preview", Rule::Lead),
+    route("POST", "/api/import/{id}/confirm", Rule::Lead),
+    route("GET", "/api/import/pending", Rule::Lead),
+    route("POST", "/api/import/pending/{id}/place", Rule::Lead),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what

@@ -22,6 +22,7 @@ pub mod error;
 pub mod export;
 pub mod field;
 pub mod host;
+pub mod imports;
 pub mod inspections;
 pub mod layers;
 pub mod listen;
@@ -119,6 +120,10 @@ pub struct AppState {
     pub throttle: Arc<throttle::LoginThrottle>,
     /// Inspections waiting for the next commit.
     pub inspections: Arc<writes::InspectionQueue>,
+    /// Lists previewed and waiting for the lead's confirmation.
+    pub imports: Arc<imports::Previews>,
+    /// The township's names and addresses, to place list rows without coordinates.
+    pub addresses: Arc<crate::formats::osm::addresses::AddressIndex>,
 }
 
 impl AppState {
@@ -132,11 +137,22 @@ impl AppState {
         Self {
             throttle: Arc::new(throttle::LoginThrottle::new(config.login_limit)),
             inspections: Arc::default(),
+            imports: Arc::default(),
+            addresses: Arc::default(),
             config: Arc::new(config),
             users,
             data: Arc::new(data),
             planner: Arc::new(planner),
         }
+    }
+}
+
+impl AppState {
+    /// The same state, placing list rows without coordinates with `index` (the
+    /// township's extract's names and addresses).
+    pub fn with_addresses(mut self, index: crate::formats::osm::addresses::AddressIndex) -> Self {
+        self.addresses = Arc::new(index);
+        self
     }
 }
 
@@ -355,6 +371,22 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             get(tipoffs::get_tipoffs_export),
         ),
         ("GET", "/api/followups", get(tipoffs::get_followups)),
+        (
+            "POST",
+            "/api/import/preview",
+            post(imports::post_preview).layer(DefaultBodyLimit::max(imports::IMPORT_BODY_LIMIT)),
+        ),
+        (
+            "POST",
+            "/api/import/{id}/confirm",
+            post(imports::post_confirm),
+        ),
+        ("GET", "/api/import/pending", get(imports::get_pending)),
+        (
+            "POST",
+            "/api/import/pending/{id}/place",
+            post(imports::post_place),
+        ),
     ]
 }
 

@@ -346,6 +346,35 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             "待办复查 Open 整改 checks, closures and 回头看, overdue first (leads)",
             answer::<crate::api::tipoffs::FollowUpsAnswer>,
         ),
+        ("POST", "/api/import/preview") => Operation {
+            query: Some(request::<super::imports::PreviewQuery>),
+            raw_body: Some(&[
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "application/vnd.ms-excel",
+                "application/vnd.oasis.opendocument.spreadsheet",
+                "text/csv",
+                "application/octet-stream",
+            ]),
+            ..op(
+                "导入预览 Preview a list (xlsx, xls, ods, CSV): nothing written (leads)",
+                answer::<super::imports::PreviewAnswer>,
+            )
+        },
+        ("POST", "/api/import/{id}/confirm") => op(
+            "确认导入 Write a previewed list in one transaction (leads)",
+            answer::<super::imports::PreviewAnswer>,
+        ),
+        ("GET", "/api/import/pending") => op(
+            "待定位 Imported sites that need a position (leads)",
+            answer::<super::imports::PendingAnswer>,
+        ),
+        ("POST", "/api/import/pending/{id}/place") => Operation {
+            body: Some(request::<super::imports::PlaceRequest>),
+            ..op(
+                "定位 Place a pending site with a click on the map (leads)",
+                answer::<super::imports::PlacedAnswer>,
+            )
+        },
         _ => return None,
     };
     Some(operation)

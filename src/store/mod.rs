@@ -22,6 +22,7 @@ mod draws;
 mod evidence;
 mod idempotency;
 mod inspections;
+mod list_import;
 mod pins;
 mod plans;
 mod proposals;
@@ -57,6 +58,9 @@ pub use idempotency::{IdempotencyKey, KeyedInspection, Once};
 pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
     LedgerRow, NightCheck, SitePriority,
+};
+pub use list_import::{
+    ImportPreview, PendingSite, PreviewChange, PreviewRefusal, PreviewRow, PreviewUnplaced,
 };
 pub use plans::StoredPlan;
 pub use proposals::{MergeUpdates, Proposal, ProposalInput, ProposalState};

@@ -67,6 +67,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::tipoffs::TIPOFF_REGISTER,
         then: None,
     },
+    Migration {
+        sql: super::list_import::PENDING_SITES,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

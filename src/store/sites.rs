@@ -42,7 +42,7 @@ pub struct Rejection {
 }
 
 /// One stored value an import changed (`before` is empty for a value that was unset).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FieldChange {
     /// The record's id.
     pub id: String,
@@ -685,6 +685,33 @@ fn audit_import(
     super::audit::record(tx, actor, "import", kind_name_of(kind), &detail)
 }
 
+/// [`Workspace::import_items`] inside `tx`: the report, with `written` true when the
+/// changes stand (the caller commits or rolls back accordingly).
+pub(crate) fn import_items_tx<T: Importable>(
+    tx: &Transaction<'_>,
+    actor: &super::audit::Actor,
+    items: &[ReadItem<T>],
+    opts: ImportOptions,
+) -> Result<ImportReport, StoreError> {
+    let extent = stored_extent(tx)?;
+    let rows = items
+        .iter()
+        .map(|r| Incoming {
+            id: r.item.import_id().to_string(),
+            row: r.item.import_row(extent.as_ref()),
+            given: Some(r.given.clone()),
+            extra: r.extra.clone(),
+        })
+        .collect();
+    let mut report = upsert(tx, layer_of(T::KIND), rows, opts.replace)?;
+    report.written = !opts.dry_run && (opts.replace || report.conflicts.is_empty());
+    if report.written {
+        place_after(tx, T::KIND)?;
+        audit_import(tx, actor, T::KIND, &report)?;
+    }
+    Ok(report)
+}
+
 /// Places what a layer's change moved in the cells again.
 fn place_after(tx: &Transaction<'_>, kind: ImportKind) -> Result<(), StoreError> {
     match kind {
@@ -748,22 +775,7 @@ impl Workspace {
     ) -> Result<ImportReport, StoreError> {
         let actor = self.actor().clone();
         self.write_or_discard(|tx| {
-            let extent = stored_extent(tx)?;
-            let rows = items
-                .iter()
-                .map(|r| Incoming {
-                    id: r.item.import_id().to_string(),
-                    row: r.item.import_row(extent.as_ref()),
-                    given: Some(r.given.clone()),
-                    extra: r.extra.clone(),
-                })
-                .collect();
-            let mut report = upsert(tx, layer_of(T::KIND), rows, opts.replace)?;
-            report.written = !opts.dry_run && (opts.replace || report.conflicts.is_empty());
-            if report.written {
-                place_after(tx, T::KIND)?;
-                audit_import(tx, &actor, T::KIND, &report)?;
-            }
+            let report = import_items_tx(tx, &actor, items, opts)?;
             let keep = report.written;
             Ok((report, keep))
         })

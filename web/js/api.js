@@ -560,3 +560,51 @@ export const receiveTipOff = (request) => post('/api/tipoffs', request);
 export const changeTipOff = (id, patch) => /** @type {Promise<TipOff>} */ (call(`/api/tipoffs/${id}`, { method: 'PATCH', json: patch }));
 /** The due follow-ups (leads). @returns {Promise<FollowUpsAnswer>} */
 export const followUps = () => get('/api/followups');
+
+/**
+ * `POST /api/import/preview` and `/api/import/{id}/confirm` (src/server/imports.rs):
+ * what a lead's list would do, by row.
+ * @typedef {object} ImportPreview
+ * @property {string} source
+ * @property {{ header: string, field: string | null }[]} columns
+ * @property {string[]} filled
+ * @property {{ place: string, id: string, name: string, position: { from: string, label?: string } }[]} added
+ * @property {{ place: string, id: string, name: string, fields: { field: string, before: string, after: string }[] }[]} changed
+ * @property {number} unchanged
+ * @property {{ place: string, reason: string }[]} refused
+ * @property {{ place: string, name: string, address: string | null }[]} needs_position
+ * @property {boolean} written
+ */
+/** @typedef {{ id: string, preview: ImportPreview }} PreviewAnswer */
+/**
+ * A site kept from a list until a lead places it (`GET /api/import/pending`).
+ * @typedef {{ id: number, place: string, site_id: string, name: string, address: string | null, imported_by: string, imported_at: string }} PendingSite
+ */
+
+/**
+ * Sends a list file as it is (xlsx, xls, ods or CSV) for a preview; nothing is written.
+ * @param {File} file @param {string} crs @returns {Promise<PreviewAnswer>}
+ */
+export async function importPreview(file, crs) {
+  const path = `/api/import/preview?name=${encodeURIComponent(file.name)}&crs=${encodeURIComponent(crs)}`;
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/octet-stream', 'Idempotency-Key': crypto.randomUUID() },
+      body: file,
+    });
+  } catch (e) {
+    throw new ApiError('network', String(e), 0);
+  }
+  const body = await response.json().catch(() => null);
+  if (!response.ok) throw failure(response, body);
+  return body;
+}
+/** @param {string} id @returns {Promise<PreviewAnswer>} */
+export const importConfirm = (id) => post(`/api/import/${encodeURIComponent(id)}/confirm`);
+/** @returns {Promise<{ pending: PendingSite[] }>} */
+export const importPending = () => get('/api/import/pending');
+/** @param {number} id @param {number} lon @param {number} lat @returns {Promise<{ site_id: string, pending: PendingSite[] }>} */
+export const placePending = (id, lon, lat) => post(`/api/import/pending/${id}/place`, { lon, lat });

@@ -24,6 +24,7 @@ import { wireExports } from './panels/export.js';
 import { askNewPassword, wireUsers } from './panels/users.js';
 import { refreshDossiers, wireDay } from './field/day.js';
 import { wireRecordForm } from './field/form.js';
+import { wireImport } from './panels/import.js';
 import { keepDayData, syncNow, wireSync } from './field/sync.js';
 import { wireSiteDesk } from './panels/site_edit.js';
 import { routeOnStart, wireDossier } from './panels/dossier.js';
@@ -84,6 +85,7 @@ async function main() {
   wireDossier();
   wireTipOffs();
   wireFollowUps();
+  wireImport();
   if (window.matchMedia('(min-width: 800px)').matches) document.body.classList.add('side-open');
   // Public layers need not wait to learn who is signed in (index.html preloads these).
   const publicCopies = LAYERS.filter((l) => l.public).map((l) => copyLayer(l.name));

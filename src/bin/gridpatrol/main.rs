@@ -33,6 +33,7 @@ mod workspace;
 
 use clap::{Parser, Subcommand};
 
+mod list_import;
 mod serve;
 
 /// Inspection planning for township leads (双减 校外培训 / 托管 检查).

@@ -128,12 +128,14 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     } else {
         "http"
     };
+    let addresses = gridpatrol::formats::osm::addresses::AddressIndex::build(&osm);
     let state = AppState::new(
         config,
         Arc::new(server::StoreUsers::new(users)),
         workspace,
         server::plan::Planner::new(osm),
-    );
+    )
+    .with_addresses(addresses);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)

@@ -127,11 +127,15 @@ pub fn read_layer_items<T: gridpatrol::formats::SiteLayer>(
     let lower = name.to_ascii_lowercase();
     if lower.ends_with(".csv") || lower.ends_with(".txt") {
         Ok(gridpatrol::formats::csv::read_items(bytes, name, &opts)?)
+    } else if gridpatrol::formats::spreadsheet::is_workbook(&lower) {
+        Ok(gridpatrol::formats::spreadsheet::read_items(
+            bytes, name, &opts,
+        )?)
     } else if lower.ends_with(".geojson") || lower.ends_with(".json") {
         Ok(gridpatrol::formats::geojson::read_items(
             bytes, name, &opts,
         )?)
     } else {
-        anyhow::bail!("{name}: give a .csv or .geojson file")
+        anyhow::bail!("{name}: give a .csv, .geojson, .xlsx, .xls or .ods file")
     }
 }

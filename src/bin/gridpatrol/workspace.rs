@@ -157,7 +157,7 @@ impl From<CrsArg> for Crs {
 pub struct ImportArgs {
     /// The layer the file holds.
     pub layer: Layer,
-    /// A CSV or GeoJSON file.
+    /// A CSV, GeoJSON or spreadsheet (.xlsx, .xls, .ods) file.
     pub file: PathBuf,
     /// The file's coordinate system (高德/腾讯: gcj02, 百度: bd09, GPS/OSM: wgs84).
     #[arg(long, value_enum)]
@@ -179,6 +179,9 @@ pub struct ImportArgs {
 /// `gridpatrol import LAYER FILE --crs ...`: all of the file or none of it; a known id
 /// gets only the fields the file gives.
 pub fn import(args: ImportArgs) -> Result<()> {
+    if matches!(args.layer, Layer::Institutions) && crate::list_import::is_lead_list(&args.file)? {
+        return crate::list_import::import_list(&args);
+    }
     let report = match args.layer {
         Layer::Institutions => import_layer::<gridpatrol::model::Institution>(&args)?,
         Layer::Schools => import_layer::<gridpatrol::model::School>(&args)?,

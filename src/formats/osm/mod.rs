@@ -13,6 +13,7 @@
 //! assert_eq!(osm.bytes_read, bytes.len() as u64);
 //! ```
 
+pub mod addresses;
 pub mod pbf;
 pub mod xml;
 
