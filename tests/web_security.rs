@@ -293,6 +293,60 @@ const PROBES: &[Probe] = &[
         "/api/sites/I001/dossier",
         [NoSession, Pass, Pass],
     ),
+    probe(
+        "GET",
+        "/api/officers",
+        "/api/officers",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/officers",
+        "/api/officers",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/officers/conflicts",
+        "/api/officers/conflicts",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/draws",
+        "/api/draws",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/weekly.xlsx",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/monthly.csv",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/whitelist.xlsx",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/blacklist.csv",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/draw-1.xlsx",
+        [NoSession, Forbidden, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 

@@ -14,6 +14,7 @@ pub mod draw;
 pub mod draw_candidates;
 pub mod hotspots;
 pub mod layers;
+pub mod register_draw;
 pub mod report;
 
 pub use crate::spatial::CellLocator;

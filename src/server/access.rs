@@ -89,6 +89,10 @@ pub const RULES: &[RouteRule] = &[
     route("DELETE", "/api/pins/{site}", Rule::Lead),
     route("GET", "/api/audit", Rule::Lead),
     route("GET", "/api/openapi.json", Rule::Public),
+    route("GET", "/api/officers", Rule::Lead),
+    route("POST", "/api/officers", Rule::Lead),
+    route("POST", "/api/officers/conflicts", Rule::Lead),
+    route("GET", "/api/draws", Rule::Lead),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what
@@ -100,6 +104,16 @@ pub const EXPORTS: &[(&str, Rule)] = &[
     ("coverage.xlsx", Rule::Signed),
     ("routes-*.gpx", Rule::OwnTeam),
     ("*.geojson", Rule::Signed),
+    ("weekly.csv", Rule::Signed),
+    ("weekly.xlsx", Rule::Signed),
+    ("monthly.csv", Rule::Signed),
+    ("monthly.xlsx", Rule::Signed),
+    ("whitelist.csv", Rule::Lead),
+    ("whitelist.xlsx", Rule::Lead),
+    ("blacklist.csv", Rule::Lead),
+    ("blacklist.xlsx", Rule::Lead),
+    ("draw-*.csv", Rule::Lead),
+    ("draw-*.xlsx", Rule::Lead),
 ];
 
 /// The rule of `method` on the router path `path`, if the table has one.

@@ -25,6 +25,7 @@ pub mod host;
 pub mod inspections;
 pub mod layers;
 pub mod listen;
+pub mod officers;
 pub mod openapi;
 pub mod pins;
 pub mod plan;
@@ -323,6 +324,14 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("DELETE", "/api/pins/{site}", delete(pins::delete_pin)),
         ("GET", "/api/audit", get(audit::get_audit)),
         ("GET", "/api/openapi.json", get(openapi::get_openapi)),
+        ("GET", "/api/officers", get(officers::get_officers)),
+        ("POST", "/api/officers", post(officers::post_officer)),
+        (
+            "POST",
+            "/api/officers/conflicts",
+            post(officers::post_conflict),
+        ),
+        ("GET", "/api/draws", get(officers::get_draws)),
     ]
 }
 

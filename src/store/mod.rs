@@ -20,6 +20,7 @@ mod draws;
 mod evidence;
 mod idempotency;
 mod inspections;
+mod officers;
 mod pins;
 mod plans;
 mod proposals;
@@ -51,6 +52,7 @@ pub use inspections::{
     FollowUp, FollowUpKind, FollowUpState, Inspection, InspectionInput, InspectionResult,
     LedgerRow, NightCheck, SitePriority,
 };
+pub use officers::Officer;
 pub use plans::StoredPlan;
 pub use proposals::{MergeUpdates, Proposal, ProposalInput, ProposalState};
 pub use sites::{

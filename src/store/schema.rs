@@ -55,6 +55,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::evidence::FIELD_EVIDENCE,
         then: None,
     },
+    Migration {
+        sql: super::officers::OFFICER_REGISTER,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

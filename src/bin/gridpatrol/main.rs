@@ -21,6 +21,7 @@ mod inspect;
 mod ledger;
 mod matrix;
 mod network;
+mod officer;
 mod pin;
 mod plan;
 mod route;
@@ -95,6 +96,9 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Replace the workspace with a backup, after checking the backup is sound.
     Restore(backup::RestoreArgs),
+    /// The officer register (执法检查人员名录库): add, list, declare a conflict.
+    #[command(subcommand)]
+    Officer(officer::OfficerCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -143,5 +147,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(a) => audit::audit(a),
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
+        Command::Officer(c) => officer::run(c),
     }
 }
