@@ -35,9 +35,9 @@ try {
   }
   check((await page.textContent('#officer-register')).includes('市场监管'), 'the officer register shows each officer\'s department');
   await page.fill('#conflict-form input[name=officer]', '李娜');
-  await page.fill('#conflict-form input[name=site_id]', 'I001');
+  await page.fill('#conflict-form input[name=site_id]', 'S001');
   await page.click('#conflict-form button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('#officer-register')?.textContent?.includes('I001'));
+  await page.waitForFunction(() => document.querySelector('#officer-register')?.textContent?.includes('S001'));
   check(true, 'a declared conflict is listed with its officer');
   await page.fill('#draw-form input[name=seed]', `${DAY} 公开种子`);
   await page.click('#draw-form button[type=submit]');
@@ -68,9 +68,16 @@ try {
       check(bytes.length > 0, `${stem}.${ext} downloads from the export panel (${bytes.length} bytes)`);
     }
   }
+  // Chromium holds back a tab's downloads after ten; the ledger comes from a second tab.
+  const second = await context.newPage();
+  await second.goto(BASE);
+  await second.waitForSelector('body.signed-in');
+  await second.click('[data-panel=export]');
   for (const ext of ['csv', 'xlsx']) {
-    await keep(`a[href="/api/export/ledger.${ext}"]`, `ledger.${ext}`);
+    const [download] = await Promise.all([second.waitForEvent('download'), second.click(`a[href="/api/export/ledger.${ext}"]`)]);
+    copyFileSync(await download.path(), `${DOWNLOADS}/ledger.${ext}`);
   }
+  check(true, 'the ledger downloads as CSV and Excel');
   check(problems.length === 0, `no page errors (${problems.join('; ')})`);
   console.log('reports: all steps passed');
 } finally {
