@@ -347,6 +347,36 @@ const PROBES: &[Probe] = &[
         "/api/export/draw-1.xlsx",
         [NoSession, Forbidden, Pass],
     ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/weekly.csv",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/monthly.xlsx",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/whitelist.csv",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/blacklist.xlsx",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/export/{file}",
+        "/api/export/draw-1.csv",
+        [NoSession, Forbidden, Pass],
+    ),
     probe("POST", "/api/logout", "/api/logout", [Pass, Pass, Pass]),
 ];
 
