@@ -844,6 +844,21 @@ mod tests {
     use super::*;
 
     #[test]
+    fn draw_ratios_are_read_and_checked() {
+        let r = Rules::from_toml("[draw]\nhigh_pct = 50\n", "rules.toml").unwrap();
+        assert_eq!(r.draw.high_pct, 50.0);
+        assert_eq!(r.draw.low_pct, DrawRules::default().low_pct);
+        let e = Rules::from_toml("[draw]\nlow_pct = 120\n", "rules.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("draw.low_pct"), "{e}");
+        let e = Rules::from_toml("[draw]\nofficers_per_target = 1\n", "rules.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("draw.officers_per_target"), "{e}");
+    }
+
+    #[test]
     fn the_defaults_survive_toml_and_json() {
         let rules = Rules::default();
         assert_eq!(Rules::from_toml(&rules.to_toml(), "x").unwrap(), rules);
