@@ -731,6 +731,48 @@ mod tests {
         );
     }
 
+    /// The field app's evidence reaches the ledger: checklist labels, the outcome, the
+    /// 整改 deadline and the photos' count.
+    #[test]
+    fn the_ledger_carries_the_evidence() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let sample = crate::formats::township::load_sample().unwrap();
+        ws.import_township(&sample).unwrap();
+        let due = chrono::NaiveDate::from_ymd_opt(2025, 3, 26).unwrap();
+        let inspection = ws
+            .record_inspection(&crate::store::InspectionInput {
+                site_id: sample.institutions[0].id.clone(),
+                at: chrono::NaiveDate::from_ymd_opt(2025, 3, 12)
+                    .unwrap()
+                    .and_hms_opt(10, 0, 0)
+                    .unwrap(),
+                team_id: "A".into(),
+                result: InspectionResult::Hazard,
+                notes: None,
+                rectify_by: None,
+                close: false,
+                lookback_days: None,
+                evidence: Some(crate::store::Evidence {
+                    findings: vec!["business_licence".into()],
+                    outcome: Some("rectify".into()),
+                    rectify_by: Some(due),
+                    officers: vec!["甲".into(), "乙".into()],
+                    ..Default::default()
+                }),
+            })
+            .unwrap();
+        let png = b"\x89PNG\r\n\x1a\n0000";
+        ws.add_inspection_photo(inspection.id, png, "image/png")
+            .unwrap();
+        let t = ledger_report(&ws, None, None).unwrap();
+        let row = &t.rows[0];
+        let cell = |name: &str| &row[t.headers.iter().position(|h| h == name).unwrap()];
+        assert_eq!(cell("处理结果"), &Value::from("责令整改"));
+        assert_eq!(cell("发现问题"), &Value::from("发现隐患；营业执照"));
+        assert_eq!(cell("整改期限"), &Value::from("2025-03-26"));
+        assert_eq!(cell("照片数"), &Value::Number(1.0));
+    }
+
     /// No header and no value of a report is an English code or a bilingual header.
     #[test]
     fn a_ledger_row_reads_in_chinese() {
