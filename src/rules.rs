@@ -83,6 +83,52 @@ pub struct Rules {
     pub outcomes: Vec<Outcome>,
     /// What a campaign (专项治理) plan must cover.
     pub campaign: CampaignRules,
+    /// The 双随机 draw from the registers: risk tiers, sampling ratios, officers per
+    /// target and the publication deadline.
+    pub draw: DrawRules,
+}
+
+/// How a 双随机 draw from the registers works (see `coverage::register_draw`).
+///
+/// A site's risk tier: **high** when it is 无证无照, or had at least `high_findings`
+/// findings (隐患 or 无证经营) in the last `findings_window_days`, or has at least
+/// `high_tip_offs` tip-offs; else **medium** when it is 有照无证 or had any finding or
+/// tip-off; else **low**. Each tier is sampled at its own ratio (rounded up, so a tier
+/// with sites and a ratio above 0 gives at least one target).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct DrawRules {
+    /// Share of high-risk sites drawn, percent.
+    pub high_pct: f64,
+    /// Share of medium-risk sites drawn, percent.
+    pub medium_pct: f64,
+    /// Share of low-risk sites drawn, percent.
+    pub low_pct: f64,
+    /// Officers sent to each target (执法人员不少于两人).
+    pub officers_per_target: u32,
+    /// The result is published within this many working days of the draw.
+    pub publish_working_days: u32,
+    /// Findings in the window that make a site high risk.
+    pub high_findings: u32,
+    /// Tip-offs that make a site high risk.
+    pub high_tip_offs: u32,
+    /// How far back findings count, in days.
+    pub findings_window_days: i64,
+}
+
+impl Default for DrawRules {
+    fn default() -> Self {
+        DrawRules {
+            high_pct: 30.0,
+            medium_pct: 10.0,
+            low_pct: 3.0,
+            officers_per_target: 2,
+            publish_working_days: 20,
+            high_findings: 1,
+            high_tip_offs: 2,
+            findings_window_days: 365,
+        }
+    }
 }
 
 /// What a campaign plan (`gridpatrol campaign plan`) must cover besides visiting every
@@ -605,6 +651,7 @@ impl Default for Rules {
             findings: Findings::default(),
             outcomes: default_outcomes(),
             campaign: CampaignRules::default(),
+            draw: DrawRules::default(),
         }
     }
 }
@@ -671,6 +718,24 @@ impl Rules {
     /// close, a break inside its shift, a checklist and outcomes with unique codes.
     fn checked(self, source_name: &str) -> Result<Self, RulesError> {
         let bad = |key: &str, problem: &str| Err(invalid(source_name, key.into(), problem));
+        for (key, pct) in [
+            ("draw.high_pct", self.draw.high_pct),
+            ("draw.medium_pct", self.draw.medium_pct),
+            ("draw.low_pct", self.draw.low_pct),
+        ] {
+            if !(0.0..=100.0).contains(&pct) {
+                return bad(key, "a share between 0 and 100 (percent)");
+            }
+        }
+        if self.draw.officers_per_target < 2 {
+            return bad(
+                "draw.officers_per_target",
+                "at least 2 (执法人员不少于两人)",
+            );
+        }
+        if self.draw.findings_window_days < 1 {
+            return bad("draw.findings_window_days", "at least 1 day");
+        }
         let days = [
             ("overdue_days.unlicensed", self.overdue_days.unlicensed),
             (
@@ -785,6 +850,21 @@ fn invalid(source_name: &str, key: String, problem: &str) -> RulesError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn draw_ratios_are_read_and_checked() {
+        let r = Rules::from_toml("[draw]\nhigh_pct = 50\n", "rules.toml").unwrap();
+        assert_eq!(r.draw.high_pct, 50.0);
+        assert_eq!(r.draw.low_pct, DrawRules::default().low_pct);
+        let e = Rules::from_toml("[draw]\nlow_pct = 120\n", "rules.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("draw.low_pct"), "{e}");
+        let e = Rules::from_toml("[draw]\nofficers_per_target = 1\n", "rules.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("draw.officers_per_target"), "{e}");
+    }
 
     #[test]
     fn the_defaults_survive_toml_and_json() {

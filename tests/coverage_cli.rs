@@ -317,12 +317,18 @@ fn inspections_feed_coverage_and_exports() {
     );
     let bytes = std::fs::read(&csv).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
-    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    // A title line naming the period, then the headers, then a row per inspection.
+    let text = std::str::from_utf8(&bytes[3..]).unwrap();
+    let (title, table) = text.split_once('\n').unwrap();
+    assert!(title.contains("台账（2025-03-01至2025-03-31）"), "{title}");
+    let mut r = csv::Reader::from_reader(table.as_bytes());
+    let headers = r.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
     let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
     assert_eq!(rows.len(), 3);
-    assert_eq!(&rows[1][2], "S2");
-    assert_eq!(&rows[1][3], "机构,S2");
-    assert!(rows[1][13].contains("关停"), "{:?}", &rows[1]);
+    assert_eq!(&rows[1][col("机构编号")], "S2");
+    assert_eq!(&rows[1][col("机构名称")], "机构,S2");
+    assert!(rows[1][col("后续处理")].contains("关停"), "{:?}", &rows[1]);
     let xlsx = dir.path().join("ledger.xlsx");
     ok(&ws, &["ledger", "--out", xlsx.to_str().unwrap()]);
     assert_eq!(&std::fs::read(&xlsx).unwrap()[..2], b"PK");
@@ -338,7 +344,7 @@ fn inspections_feed_coverage_and_exports() {
             weekly.to_str().unwrap(),
         ],
     );
-    assert!(out.contains("2025-03-03~2025-03-09"), "{out}");
+    assert!(out.contains("周报告（2025-03-03至2025-03-09）"), "{out}");
     let monthly = dir.path().join("monthly.xlsx");
     ok(
         &ws,
@@ -454,7 +460,12 @@ fn draw_is_reproducible_and_tampering_is_detected() {
         ],
     );
     let text = String::from_utf8(std::fs::read(&pub_csv).unwrap()).unwrap();
-    assert_eq!(text.lines().count(), 3, "{text}");
+    assert_eq!(
+        text.lines().count(),
+        4,
+        "a title, the headers, two targets: {text}"
+    );
+    assert!(text.contains("双随机抽查结果公示（第3批"), "{text}");
 
     assert!(ok(&wa, &["draw", "verify"]).starts_with("ok: 3 draws"));
     // Tamper with the second draw: swap a pick's inspector.

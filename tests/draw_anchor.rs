@@ -25,15 +25,19 @@ fn draw_and_publish(ws: &Path, seed: &str, csv: &Path) -> String {
             csv.to_str().unwrap(),
         ],
     );
-    let mut reader = csv::Reader::from_path(csv).unwrap();
+    // A BOM and the title line, then the table.
+    let text = std::fs::read_to_string(csv).unwrap();
+    let (title, table) = text.split_once('\n').unwrap();
+    assert!(title.contains("双随机抽查结果公示"), "{title}");
+    let mut reader = csv::Reader::from_reader(table.as_bytes());
     let header = reader.headers().unwrap().clone();
     let row = reader.records().next().unwrap().unwrap();
     let column = |name: &str| {
-        let i = header.iter().position(|h| h.ends_with(name)).unwrap();
+        let i = header.iter().position(|h| h == name).unwrap();
         row[i].to_string()
     };
-    assert_eq!(column(" prev_hash").len(), 64);
-    column(" hash")
+    assert_eq!(column("上一记录哈希").len(), 64);
+    column("记录哈希")
 }
 
 /// Rewrites the log from `keep` stored draws plus `extra` bodies, re-chained from

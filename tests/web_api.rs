@@ -274,9 +274,15 @@ fn export_buttons_download_geojson_csv_and_xlsx() {
             assert!(text.starts_with('\u{feff}'), "{path}: a BOM for Excel");
             let lines: Vec<&str> = text.lines().collect();
             if path.contains("coverage") {
-                assert_eq!(lines.len(), 1 + 4, "{path}: a header and a row per cell");
+                assert_eq!(
+                    lines.len(),
+                    2 + 4,
+                    "{path}: a title, the headers and a row per cell"
+                );
                 assert!(
-                    lines[0].contains("cell_id") && text.contains("第1网格"),
+                    lines[0].contains("测试街道")
+                        && lines[1].starts_with("网格,")
+                        && text.contains("第1网格"),
                     "{text}"
                 );
             } else {

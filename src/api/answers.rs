@@ -229,6 +229,10 @@ pub struct DrawnSite {
     pub cell: String,
     /// The inspector paired with it, if any.
     pub inspector: Option<String>,
+    /// Everyone sent to it: the officers a draw from the registers drew (two or more),
+    /// else the one inspector.
+    #[serde(default)]
+    pub officers: Vec<String>,
 }
 
 /// A draw as appended to the hash-chained draw log.
@@ -248,6 +252,9 @@ pub struct DrawRecord {
     pub sites: Vec<DrawnSite>,
     /// The inspectors drawn, as many as asked.
     pub inspectors: Vec<String>,
+    /// The last day to publish the result (draws from the registers).
+    #[serde(default)]
+    pub publish_by: Option<String>,
 }
 
 /// `POST /api/draw`: the draw made.

@@ -16,6 +16,7 @@
 
 pub mod answers;
 pub mod basemap;
+pub mod draws;
 pub mod field;
 pub mod layers;
 pub mod session;

@@ -42,6 +42,10 @@ pub struct Candidate {
     pub id: String,
     /// Its stratum: a cell id or a kind, depending on [`Stratify`].
     pub stratum: String,
+    /// Its risk tier in a draw from the registers (see
+    /// [`register_draw`](super::register_draw::register_draw)); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<super::register_draw::RiskTier>,
 }
 
 /// One drawn target and its inspector.
@@ -53,6 +57,21 @@ pub struct Pick {
     pub stratum: String,
     /// The inspector paired with it; `None` when no inspector was given.
     pub inspector: Option<String>,
+    /// The officers drawn for it from the officer register (at least two, none
+    /// recused); empty in a draw without a register (its one `inspector` then).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub officers: Vec<String>,
+}
+
+impl Pick {
+    /// Everyone sent to the target: the register's officers, else the one inspector.
+    pub fn officers(&self) -> Vec<String> {
+        if self.officers.is_empty() {
+            self.inspector.iter().cloned().collect()
+        } else {
+            self.officers.clone()
+        }
+    }
 }
 
 /// A complete draw, as logged and published. Its canonical JSON (serde field order,
@@ -73,6 +92,18 @@ pub struct Draw {
     pub candidates: Vec<Candidate>,
     /// The drawn targets, stratum by stratum.
     pub picks: Vec<Pick>,
+    /// The last day to publish the result (20 working days after the draw by the
+    /// township's calendar); absent in draws logged before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publish_by: Option<chrono::NaiveDate>,
+    /// The sampling ratios and officers per target of a draw from the registers;
+    /// absent in a draw of K targets with paired inspectors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ratios: Option<super::register_draw::TierRatios>,
+    /// Site id → the officers recused from it (declared conflicts, inspected it last
+    /// time), sorted; only in draws from the registers.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub recusals: BTreeMap<String, Vec<String>>,
 }
 
 /// Why a draw cannot be made.
@@ -95,13 +126,39 @@ pub enum DrawError {
     /// The seed is blank: a draw nobody can reproduce is refused.
     #[error("the seed is empty; publish a seed before drawing")]
     EmptySeed,
+    /// A draw from the registers was given a candidate without a risk tier; holds its id.
+    #[error("检查对象 {0} 没有风险等级")]
+    NoTier(String),
+    /// The officer register holds fewer officers than one target needs.
+    #[error("执法检查人员名录库只有 {have} 名检查人员，每个抽查对象至少需要 {needed} 名：请先增加检查人员")]
+    TooFewOfficers {
+        /// Officers in the register.
+        have: usize,
+        /// Officers each target needs.
+        needed: usize,
+    },
+    /// After recusal, too few officers are left for a drawn target.
+    #[error("抽查对象 {site} 回避 {recused} 名检查人员后只剩 {free} 名，至少需要 {needed} 名：请在执法检查人员名录库中增加与其无利害关系的检查人员")]
+    OfficersRecused {
+        /// The target's site id.
+        site: String,
+        /// Officers who may go.
+        free: usize,
+        /// Officers recused from it.
+        recused: usize,
+        /// Officers each target needs.
+        needed: usize,
+    },
+    /// The ratios draw no target at all (no sites, or every ratio 0).
+    #[error("按各风险等级的抽查比例没有抽到任何检查对象：检查对象名录库为空或抽查比例均为 0")]
+    NothingDrawn,
 }
 
 /// Draws `k` of `candidates`, stratified, and pairs them with `inspectors`.
 ///
 /// ```
 /// use gridpatrol::coverage::draw::{draw, Candidate, Stratify};
-/// let c: Vec<_> = (0..10).map(|i| Candidate { id: format!("S{i}"), stratum: (i % 2).to_string() }).collect();
+/// let c: Vec<_> = (0..10).map(|i| Candidate { id: format!("S{i}"), stratum: (i % 2).to_string(), tier: None }).collect();
 /// let a = draw("2025-03-01 公开种子", 4, Stratify::Cell, &c, &["李".into(), "张".into()], "").unwrap();
 /// let b = draw("2025-03-01 公开种子", 4, Stratify::Cell, &c, &["张".into(), "李".into()], "").unwrap();
 /// assert_eq!(a.picks, b.picks); // same seed and candidates: same draw
@@ -130,31 +187,12 @@ pub fn draw(
         return Err(DrawError::TooFew { k, n: cands.len() });
     }
     let mut rng = rng_for(seed, &cands);
-    let mut strata: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for c in &cands {
-        strata.entry(&c.stratum).or_default().push(&c.id);
-    }
-    let quotas = allocate(k, &strata.values().map(Vec::len).collect::<Vec<_>>());
-    let mut picks = Vec::with_capacity(k);
-    for ((stratum, ids), take) in strata.iter().zip(quotas) {
-        let mut ids = ids.clone();
-        for i in 0..take {
-            let j = i + uniform(&mut rng, (ids.len() - i) as u64) as usize;
-            ids.swap(i, j);
-            picks.push(Pick {
-                site_id: ids[i].to_string(),
-                stratum: stratum.to_string(),
-                inspector: None,
-            });
-        }
-    }
+    let cand_refs: Vec<&Candidate> = cands.iter().collect();
+    let mut picks = pick_stratified(&mut rng, &cand_refs, k);
     let mut people = inspectors.to_vec();
     people.sort();
     people.dedup();
-    for i in 0..people.len() {
-        let j = i + uniform(&mut rng, (people.len() - i) as u64) as usize;
-        people.swap(i, j);
-    }
+    shuffle(&mut rng, &mut people);
     if !people.is_empty() {
         for (j, p) in picks.iter_mut().enumerate() {
             p.inspector = Some(people[j % people.len()].clone());
@@ -171,10 +209,72 @@ pub fn draw(
         inspectors: sorted_people,
         candidates: cands,
         picks,
+        publish_by: None,
+        ratios: None,
+        recusals: BTreeMap::new(),
     })
 }
 
-fn rng_for(seed: &str, sorted: &[Candidate]) -> ChaCha20Rng {
+/// Step 2 and 3 of the procedure: `k` of the sorted `cands`, allocated to their strata
+/// by largest remainder, each stratum's picks a partial Fisher–Yates shuffle.
+pub(super) fn pick_stratified(rng: &mut ChaCha20Rng, cands: &[&Candidate], k: usize) -> Vec<Pick> {
+    let mut strata: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in cands {
+        strata.entry(&c.stratum).or_default().push(&c.id);
+    }
+    let quotas = allocate(k, &strata.values().map(Vec::len).collect::<Vec<_>>());
+    let mut picks = Vec::with_capacity(k);
+    for ((stratum, ids), take) in strata.iter().zip(quotas) {
+        let mut ids = ids.clone();
+        for i in 0..take {
+            let j = i + uniform(rng, (ids.len() - i) as u64) as usize;
+            ids.swap(i, j);
+            picks.push(Pick {
+                site_id: ids[i].to_string(),
+                stratum: stratum.to_string(),
+                inspector: None,
+                officers: Vec::new(),
+            });
+        }
+    }
+    picks
+}
+
+/// A full Fisher–Yates shuffle, as step 4 shuffles the inspectors.
+pub(super) fn shuffle<T>(rng: &mut ChaCha20Rng, items: &mut [T]) {
+    for i in 0..items.len() {
+        let j = i + uniform(rng, (items.len() - i) as u64) as usize;
+        items.swap(i, j);
+    }
+}
+
+/// Re-runs a logged draw from what it logged: a draw from the registers by
+/// [`register_draw`](super::register_draw::register_draw), any other by [`draw`].
+pub fn redraw(logged: &Draw) -> Result<Draw, DrawError> {
+    match &logged.ratios {
+        Some(ratios) => {
+            super::register_draw::register_draw(&super::register_draw::RegisterInputs {
+                seed: logged.seed.clone(),
+                at: logged.at.clone(),
+                candidates: logged.candidates.clone(),
+                officers: logged.inspectors.clone(),
+                recusals: logged.recusals.clone(),
+                ratios: ratios.clone(),
+                publish_by: logged.publish_by,
+            })
+        }
+        None => draw(
+            &logged.seed,
+            logged.k,
+            logged.by,
+            &logged.candidates,
+            &logged.inspectors,
+            &logged.at,
+        ),
+    }
+}
+
+pub(super) fn rng_for(seed: &str, sorted: &[Candidate]) -> ChaCha20Rng {
     let mut h = Sha256::new();
     h.update(seed.as_bytes());
     for c in sorted {
@@ -185,7 +285,7 @@ fn rng_for(seed: &str, sorted: &[Candidate]) -> ChaCha20Rng {
 }
 
 /// An unbiased integer in `0..m` (`m ≥ 1`) by rejection, as documented above.
-fn uniform(rng: &mut ChaCha20Rng, m: u64) -> u64 {
+pub(super) fn uniform(rng: &mut ChaCha20Rng, m: u64) -> u64 {
     let zone = u64::MAX - (u64::MAX % m);
     loop {
         let v = rng.next_u64();
@@ -196,7 +296,7 @@ fn uniform(rng: &mut ChaCha20Rng, m: u64) -> u64 {
 }
 
 /// Proportional allocation by largest remainder; never more than a stratum holds.
-fn allocate(k: usize, sizes: &[usize]) -> Vec<usize> {
+pub(super) fn allocate(k: usize, sizes: &[usize]) -> Vec<usize> {
     let n: usize = sizes.iter().sum();
     let mut quota: Vec<usize> = sizes.iter().map(|&s| k * s / n).collect();
     let mut order: Vec<usize> = (0..sizes.len()).collect();
@@ -327,15 +427,7 @@ pub fn verify_chain(entries: &[(i64, &str, &str, &str)]) -> Result<String, Chain
                 seq,
                 problem: e.to_string(),
             })?;
-        let again = draw(
-            &logged.seed,
-            logged.k,
-            logged.by,
-            &logged.candidates,
-            &logged.inspectors,
-            &logged.at,
-        )
-        .map_err(|e| ChainProblem::NotReproducible {
+        let again = redraw(&logged).map_err(|e| ChainProblem::NotReproducible {
             seq,
             problem: e.to_string(),
         })?;
@@ -373,6 +465,7 @@ mod tests {
                 out.push(Candidate {
                     id: format!("S{s}-{i}"),
                     stratum: format!("C{s}"),
+                    tier: None,
                 });
             }
         }

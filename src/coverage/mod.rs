@@ -16,6 +16,7 @@ pub mod draw_candidates;
 pub mod hotspots;
 pub mod layers;
 pub mod lists;
+pub mod register_draw;
 pub mod report;
 
 pub use crate::spatial::CellLocator;

@@ -41,11 +41,14 @@ impl From<usize> for Value {
     }
 }
 
-/// A table: a sheet name, headers and rows of the same width.
+/// A table: a sheet name, a title, headers and rows of the same width.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Table {
     /// The sheet name in an xlsx workbook (cut to Excel's 31 characters); CSV ignores it.
     pub name: String,
+    /// The title row above the headers (the township, the report and its period), as a
+    /// county expects it printed; empty for none. CSV writes it as its first line.
+    pub title: String,
     /// Column headers, in order.
     pub headers: Vec<String>,
     /// The rows, each as wide as `headers`.
@@ -92,19 +95,24 @@ pub fn neutralise_formula(text: &str) -> String {
     }
 }
 
-/// The table as CSV bytes: BOM, header row, rows. Text cells are passed through
-/// [`neutralise_formula`]; numbers (written by this program) are not.
+/// The table as CSV bytes: BOM, the title (when there is one) as a one-cell line,
+/// header row, rows. Text cells are passed through [`neutralise_formula`]; numbers
+/// (written by this program) are not.
 ///
 /// ```
 /// use gridpatrol::coverage::report::{Table, Value};
-/// let t = Table { name: "t".into(), headers: vec!["网格".into()], rows: vec![vec![Value::Number(3.0)]] };
+/// let t = Table { name: "t".into(), title: "某镇 台账".into(), headers: vec!["网格".into()], rows: vec![vec![Value::Number(3.0)]] };
 /// let bytes = gridpatrol::formats::table::to_csv(&t).unwrap();
-/// assert_eq!(bytes, "\u{feff}网格\n3\n".as_bytes());
+/// assert_eq!(bytes, "\u{feff}某镇 台账\n网格\n3\n".as_bytes());
 /// ```
 pub fn to_csv(table: &Table) -> Result<Vec<u8>, TableError> {
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
+        .flexible(true)
         .from_writer(BOM.to_vec());
+    if !table.title.is_empty() {
+        w.write_record([neutralise_formula(&table.title)])?;
+    }
     w.write_record(table.headers.iter().map(|h| neutralise_formula(h)))?;
     for row in &table.rows {
         w.write_record(row.iter().map(text))?;
@@ -135,18 +143,76 @@ pub fn sheet_name(name: &str) -> String {
     kept.join(" ").chars().take(SHEET_NAME_CHARS).collect()
 }
 
-/// The tables as an xlsx workbook, one sheet each (names from [`sheet_name`]).
+/// How wide a column must be, in Excel's character units, to show `text`: a CJK
+/// character takes two, anything else one.
+fn display_width(text: &str) -> usize {
+    text.lines()
+        .map(|line| {
+            line.chars()
+                .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Column widths that fit the header and the cells (2 to spare), between 6 and 60.
+pub fn column_widths(table: &Table) -> Vec<f64> {
+    (0..table.headers.len())
+        .map(|c| {
+            let widest = std::iter::once(display_width(&table.headers[c]))
+                .chain(
+                    table
+                        .rows
+                        .iter()
+                        .filter_map(|r| r.get(c))
+                        .map(|v| display_width(&text(v))),
+                )
+                .max()
+                .unwrap_or(0);
+            (widest + 2).clamp(6, 60) as f64
+        })
+        .collect()
+}
+
+/// The tables as an xlsx workbook, one sheet each (names from [`sheet_name`]): the title
+/// row merged across the columns, the header row below it, both frozen, and columns as
+/// wide as their contents.
 pub fn to_xlsx(tables: &[&Table]) -> Result<Vec<u8>, TableError> {
     let mut book = rust_xlsxwriter::Workbook::new();
+    // A fixed creation time (the writer's default is now), so the same data gives the
+    // same bytes from the page and from the CLI.
+    let mut properties = rust_xlsxwriter::DocProperties::new()
+        .set_creation_datetime(&rust_xlsxwriter::ExcelDateTime::from_ymd(2021, 7, 24)?);
+    if let Some(first) = tables.first().filter(|t| !t.title.is_empty()) {
+        properties = properties.set_title(&first.title);
+    }
+    book.set_properties(&properties);
     let bold = rust_xlsxwriter::Format::new().set_bold();
+    let title_format = rust_xlsxwriter::Format::new()
+        .set_bold()
+        .set_font_size(14)
+        .set_align(rust_xlsxwriter::FormatAlign::Center);
     for t in tables {
         let sheet = book.add_worksheet();
         sheet.set_name(sheet_name(&t.name))?;
+        let header_row = u32::from(!t.title.is_empty());
+        if header_row == 1 {
+            let last = t.headers.len().max(1) as u16 - 1;
+            if last == 0 {
+                sheet.write_string_with_format(0, 0, &t.title, &title_format)?;
+            } else {
+                sheet.merge_range(0, 0, 0, last, &t.title, &title_format)?;
+            }
+        }
         for (c, h) in t.headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, h, &bold)?;
+            sheet.write_string_with_format(header_row, c as u16, h, &bold)?;
+        }
+        for (c, width) in column_widths(t).into_iter().enumerate() {
+            sheet.set_column_width(c as u16, width)?;
         }
         for (r, row) in t.rows.iter().enumerate() {
-            let r = r as u32 + 1;
+            let r = r as u32 + 1 + header_row;
             for (c, v) in row.iter().enumerate() {
                 match v {
                     Value::Text(s) => sheet.write_string(r, c as u16, s)?,
@@ -155,7 +221,7 @@ pub fn to_xlsx(tables: &[&Table]) -> Result<Vec<u8>, TableError> {
                 };
             }
         }
-        sheet.set_freeze_panes(1, 0)?;
+        sheet.set_freeze_panes(header_row + 1, 0)?;
     }
     Ok(book.save_to_buffer()?)
 }
@@ -168,6 +234,7 @@ mod tests {
     fn csv_quotes_commas_and_newlines() {
         let t = Table {
             name: "x".into(),
+            title: String::new(),
             headers: vec!["a".into(), "b".into()],
             rows: vec![
                 vec![
@@ -199,6 +266,7 @@ mod tests {
         ];
         let t = Table {
             name: "x".into(),
+            title: String::new(),
             headers: vec!["=h".into(), "b".into()],
             rows: hostile
                 .iter()
@@ -264,6 +332,7 @@ mod tests {
     fn xlsx_is_a_zip() {
         let t = Table {
             name: "台账 ledger".into(),
+            title: "某镇 台账".into(),
             headers: vec!["a".into()],
             rows: vec![vec![Value::Number(1.0)]],
         };
@@ -293,6 +362,7 @@ mod tests {
         ];
         let t = Table {
             name: "台账".into(),
+            title: String::new(),
             headers: vec!["名称 name".into(), "数 n".into()],
             rows: hostile
                 .iter()

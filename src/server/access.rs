@@ -107,6 +107,10 @@ pub const RULES: &[RouteRule] = &[
     route("POST", "/api/import/{id}/confirm", Rule::Lead),
     route("GET", "/api/import/pending", Rule::Lead),
     route("POST", "/api/import/pending/{id}/place", Rule::Lead),
+    route("GET", "/api/officers", Rule::Lead),
+    route("POST", "/api/officers", Rule::Lead),
+    route("POST", "/api/officers/conflicts", Rule::Lead),
+    route("GET", "/api/draws", Rule::Lead),
 ];
 
 /// The downloads under `/api/export/`, by file name pattern (`*` any text), with what
@@ -118,6 +122,16 @@ pub const EXPORTS: &[(&str, Rule)] = &[
     ("coverage.xlsx", Rule::Signed),
     ("routes-*.gpx", Rule::OwnTeam),
     ("*.geojson", Rule::Signed),
+    ("weekly.csv", Rule::Signed),
+    ("weekly.xlsx", Rule::Signed),
+    ("monthly.csv", Rule::Signed),
+    ("monthly.xlsx", Rule::Signed),
+    ("whitelist.csv", Rule::Lead),
+    ("whitelist.xlsx", Rule::Lead),
+    ("blacklist.csv", Rule::Lead),
+    ("blacklist.xlsx", Rule::Lead),
+    ("draw-*.csv", Rule::Lead),
+    ("draw-*.xlsx", Rule::Lead),
 ];
 
 /// The rule of `method` on the router path `path`, if the table has one.

@@ -26,6 +26,7 @@ pub mod imports;
 pub mod inspections;
 pub mod layers;
 pub mod listen;
+pub mod officers;
 pub mod openapi;
 pub mod pins;
 pub mod plan;
@@ -387,6 +388,14 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
             "/api/import/pending/{id}/place",
             post(imports::post_place),
         ),
+        ("GET", "/api/officers", get(officers::get_officers)),
+        ("POST", "/api/officers", post(officers::post_officer)),
+        (
+            "POST",
+            "/api/officers/conflicts",
+            post(officers::post_conflict),
+        ),
+        ("GET", "/api/draws", get(officers::get_draws)),
     ]
 }
 

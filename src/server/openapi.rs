@@ -375,6 +375,28 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
                 answer::<super::imports::PlacedAnswer>,
             )
         },
+        ("GET", "/api/officers") => op(
+            "执法检查人员名录库 The officer register and the sites' risk tiers (leads)",
+            answer::<crate::api::draws::OfficersAnswer>,
+        ),
+        ("POST", "/api/officers") => Operation {
+            body: Some(request::<crate::api::draws::OfficerRequest>),
+            ..op(
+                "新增检查人员 Add an officer (leads)",
+                answer::<crate::api::draws::OfficersAnswer>,
+            )
+        },
+        ("POST", "/api/officers/conflicts") => Operation {
+            body: Some(request::<crate::api::draws::ConflictRequest>),
+            ..op(
+                "申报回避 Declare an officer's conflict with a site (leads)",
+                answer::<crate::api::draws::OfficersAnswer>,
+            )
+        },
+        ("GET", "/api/draws") => op(
+            "抽查记录 The draw log with each draw's publish-by date (leads)",
+            answer::<crate::api::draws::DrawsAnswer>,
+        ),
         _ => return None,
     };
     Some(operation)

@@ -219,10 +219,12 @@ pub async fn get_tipoffs_export(
         }
     };
     let bytes = blocking(move || {
-        let all = state
-            .data
-            .read(|ws| Ok(ws.tip_offs(&TipOffFilter::default())?))?;
-        let table = crate::store::tip_off_table(&all);
+        let (all, title) = state.data.read(|ws| {
+            let context = crate::coverage::report::ReportContext::of_workspace(ws)?;
+            let title = context.title("举报登记表", &format!("截至{}", ws.today()?));
+            Ok((ws.tip_offs(&TipOffFilter::default())?, title))
+        })?;
+        let table = crate::store::tip_off_table(&all, title);
         let bytes = if xlsx {
             crate::formats::table::to_xlsx(&[&table])
         } else {

@@ -154,6 +154,7 @@ pub fn audit_table(entries: &[AuditEntry]) -> crate::formats::table::Table {
     ];
     crate::formats::table::Table {
         name: "操作记录 audit".into(),
+        title: String::new(),
         headers: headers.iter().map(|h| h.to_string()).collect(),
         rows: entries
             .iter()

@@ -158,6 +158,14 @@ pub struct LedgerRow {
     pub findings: Vec<String>,
     /// Follow-ups the inspection raised.
     pub follow_ups: Vec<FollowUp>,
+    /// Checklist codes the inspector marked (the field app's evidence), in order.
+    pub checklist: Vec<String>,
+    /// The outcome's code from the evidence (`rectify`, `close`…), if recorded.
+    pub outcome: Option<String>,
+    /// The 整改 deadline from the evidence, if any.
+    pub rectify_by: Option<chrono::NaiveDate>,
+    /// How many photos the inspection holds.
+    pub photos: usize,
 }
 
 fn follow_up_kind(text: &str) -> Result<FollowUpKind, StoreError> {
@@ -459,9 +467,20 @@ impl Workspace {
         for (id, text) in rows {
             findings.entry(id).or_default().push(text);
         }
+        let mut evidence = self.ledger_evidence()?;
+        let mut photos = std::collections::HashMap::<i64, usize>::new();
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT inspection_id, count(*) FROM inspection_photos GROUP BY inspection_id",
+        )?;
+        for (id, n) in map_rows(&mut stmt, [], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?))
+        })? {
+            photos.insert(id, usize::try_from(n).unwrap_or(0));
+        }
         let mut out = Vec::new();
         for i in inspections {
             let site = sites.get(&i.site_id);
+            let (checklist, outcome, rectify_by) = evidence.remove(&i.id).unwrap_or_default();
             out.push(LedgerRow {
                 site_name: site.map(|s| s.name.clone()).unwrap_or_default(),
                 site_kind: site
@@ -475,8 +494,41 @@ impl Workspace {
                 lat: site.map_or(f64::NAN, |s| s.location.lat()),
                 findings: findings.remove(&i.id).unwrap_or_default(),
                 follow_ups: follow.remove(&i.id).unwrap_or_default(),
+                checklist,
+                outcome,
+                rectify_by,
+                photos: photos.remove(&i.id).unwrap_or(0),
                 inspection: i,
             });
+        }
+        Ok(out)
+    }
+
+    /// Each inspection's checklist codes, outcome and 整改 deadline, for the ledger.
+    #[allow(clippy::type_complexity)]
+    fn ledger_evidence(
+        &self,
+    ) -> Result<
+        std::collections::HashMap<i64, (Vec<String>, Option<String>, Option<chrono::NaiveDate>)>,
+        StoreError,
+    > {
+        let mut stmt = self.conn().prepare_cached(
+            "SELECT inspection_id, findings, outcome, rectify_by FROM inspection_evidence",
+        )?;
+        let rows = map_rows(&mut stmt, [], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for (id, findings, outcome, rectify_by) in rows {
+            let checklist: Vec<String> = serde_json::from_str(&findings)
+                .map_err(|_| StoreError::corrupt("evidence findings", &findings))?;
+            let rectify_by = rectify_by.map(|d| super::parse_date_text(&d)).transpose()?;
+            out.insert(id, (checklist, outcome, rectify_by));
         }
         Ok(out)
     }

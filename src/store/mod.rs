@@ -23,6 +23,7 @@ mod evidence;
 mod idempotency;
 mod inspections;
 mod list_import;
+mod officers;
 mod pins;
 mod plans;
 mod proposals;
@@ -62,6 +63,7 @@ pub use inspections::{
 pub use list_import::{
     ImportPreview, PendingSite, PreviewChange, PreviewRefusal, PreviewRow, PreviewUnplaced,
 };
+pub use officers::Officer;
 pub use plans::StoredPlan;
 pub use proposals::{MergeUpdates, Proposal, ProposalInput, ProposalState};
 pub use site_edits::{NewHotspot, NewSite, SiteChanges, SiteHistoryEntry, StoredSite};

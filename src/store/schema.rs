@@ -71,6 +71,10 @@ const MIGRATIONS: &[Migration] = &[
         sql: super::list_import::PENDING_SITES,
         then: None,
     },
+    Migration {
+        sql: super::officers::OFFICER_REGISTER,
+        then: None,
+    },
 ];
 
 /// 1: the first schema.

@@ -439,9 +439,10 @@ impl Workspace {
     }
 }
 
-/// The register as a table for CSV or xlsx, Chinese headers and values. The
-/// complainant's name and contact are never in it.
-pub fn tip_off_table(tip_offs: &[TipOff]) -> crate::formats::table::Table {
+/// The register as a table for CSV or xlsx, Chinese headers and values, under `title`
+/// (the township, 举报登记表 and the date). The complainant's name and contact are
+/// never in it.
+pub fn tip_off_table(tip_offs: &[TipOff], title: String) -> crate::formats::table::Table {
     use crate::formats::table::Value;
     let headers = [
         "编号",
@@ -492,6 +493,7 @@ pub fn tip_off_table(tip_offs: &[TipOff]) -> crate::formats::table::Table {
         .collect();
     crate::formats::table::Table {
         name: "举报登记".into(),
+        title,
         headers: headers.iter().map(|h| h.to_string()).collect(),
         rows,
     }

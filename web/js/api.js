@@ -276,7 +276,7 @@
  * @property {InspectionRecord[]} inspections
  * @property {FollowUpBrief[]} open_follow_ups
  */
-/** @typedef {{ sites: number, inspectors: number, seed: string | null }} DrawRequest */
+/** @typedef {{ sites: number, inspectors: number, seed: string | null, register?: boolean }} DrawRequest */
 /**
  * `POST /api/draw`: a 双随机 draw, as appended to the hash-chained log.
  * @typedef {object} Draw
@@ -284,8 +284,9 @@
  * @property {string} seed
  * @property {string} hash
  * @property {string | null} prev_hash
- * @property {{ id: string, name: string | null, cell: string, inspector: string | null }[]} sites
+ * @property {{ id: string, name: string | null, cell: string, inspector: string | null, officers: string[] }[]} sites
  * @property {string[]} inspectors
+ * @property {string | null} publish_by  the last day to publish (draws from the registers)
  */
 /** @typedef {{ draw: Draw }} DrawAnswer */
 /**
@@ -608,3 +609,24 @@ export const importConfirm = (id) => post(`/api/import/${encodeURIComponent(id)}
 export const importPending = () => get('/api/import/pending');
 /** @param {number} id @param {number} lon @param {number} lat @returns {Promise<{ site_id: string, pending: PendingSite[] }>} */
 export const placePending = (id, lon, lat) => post(`/api/import/pending/${id}/place`, { lon, lat });
+/**
+ * An officer of the 执法检查人员名录库.
+ * @typedef {{ name: string, department: string, conflicts: string[] }} Officer
+ */
+/**
+ * `GET /api/officers`: the officer register, and the site register's tiers and ratios.
+ * @typedef {{ officers: Officer[], tiers: Record<string, number>, ratios: Record<string, number>, officers_per_target: number }} OfficersAnswer
+ */
+/** @returns {Promise<OfficersAnswer>} */
+export const officers = () => get('/api/officers');
+/** @param {{ name: string, department: string }} request @returns {Promise<OfficersAnswer>} */
+export const addOfficer = (request) => post('/api/officers', request);
+/** @param {{ officer: string, site_id: string, reason: string | null }} request @returns {Promise<OfficersAnswer>} */
+export const declareConflict = (request) => post('/api/officers/conflicts', request);
+/**
+ * `GET /api/draws`: the draw log, newest first.
+ * @typedef {{ seq: number, seed: string, at: string, targets: number, register: boolean, publish_by: string | null, hash: string }} DrawSummary
+ * @typedef {{ head: string, draws: DrawSummary[] }} DrawsAnswer
+ */
+/** @returns {Promise<DrawsAnswer>} */
+export const draws = () => get('/api/draws');

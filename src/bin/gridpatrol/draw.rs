@@ -5,10 +5,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use gridpatrol::coverage::draw::{
-    canonical_json, draw, verify_against_head, verify_chain, Draw, Stratify,
+    canonical_json, draw, verify_against_head, verify_chain, Stratify,
 };
-use gridpatrol::coverage::draw_candidates::draw_candidates;
-use gridpatrol::coverage::report::{Table, Value};
+use gridpatrol::coverage::draw_candidates::{draw_candidates, draw_from_registers};
+use gridpatrol::coverage::report::draw_report;
 use gridpatrol::store::DrawLogEntry;
 
 use crate::export::write_file;
@@ -37,7 +37,11 @@ pub struct DrawArgs {
     /// Inspectors to pair with the targets, comma-separated.
     #[arg(long, value_delimiter = ',')]
     pub inspectors: Vec<String>,
-    /// Write the publishable result (一公开) as CSV.
+    /// Draw from the registers instead: every risk tier at its ratio from the rules,
+    /// at least two officers per target from `gridpatrol officer`, none recused.
+    #[arg(long, conflicts_with_all = ["k", "inspectors", "by"])]
+    pub register: bool,
+    /// Write the publishable result (一公开) as CSV (or xlsx, by the extension).
     #[arg(long, value_name = "OUT")]
     pub csv: Option<PathBuf>,
     #[arg(long)]
@@ -62,6 +66,18 @@ pub enum DrawAction {
         #[command(flatten)]
         ws: WorkspaceArg,
     },
+    /// Write a logged draw's publishable result (一公开) as CSV or xlsx, the file the
+    /// page's draw panel downloads.
+    Publish {
+        /// The draw's number in the log.
+        #[arg(long)]
+        seq: i64,
+        /// FILE.csv (UTF-8 with BOM) or FILE.xlsx.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        ws: WorkspaceArg,
+    },
     /// Write the whole draw log as JSON lines, for publishing beside the results.
     Log {
         #[arg(long, value_name = "FILE")]
@@ -76,7 +92,21 @@ pub fn run(args: DrawArgs) -> Result<()> {
     match args.action {
         Some(DrawAction::Verify { head, log, ws }) => return verify(ws, log, head),
         Some(DrawAction::Log { out, ws }) => return write_log(ws, &out),
+        Some(DrawAction::Publish { seq, out, ws }) => {
+            let table = draw_report(&ws.open()?, seq)?;
+            crate::ledger::write_table(&out, &table)?;
+            out!(
+                "{}: {} targets written to {}",
+                table.title,
+                table.rows.len(),
+                out.display()
+            );
+            return Ok(());
+        }
         None => {}
+    }
+    if args.register {
+        return register(args);
     }
     let (Some(k), Some(seed)) = (args.k, args.seed.as_deref()) else {
         bail!("--k and --seed are needed (or `gridpatrol draw verify`)");
@@ -87,19 +117,11 @@ pub fn run(args: DrawArgs) -> Result<()> {
         ByArg::Kind => Stratify::Kind,
     };
     let candidates = draw_candidates(&ws, by)?;
-    let sites = ws.institutions()?;
     let at = ws.now()?.format("%Y-%m-%dT%H:%M:%S").to_string();
     let d = draw(seed, k, by, &candidates, &args.inspectors, &at)?;
     let entry = ws.draw_append(&canonical_json(&d))?;
-    let names: std::collections::HashMap<&str, &str> = sites
-        .iter()
-        .map(|s| (s.id.as_str(), s.name.as_str()))
-        .collect();
     if let Some(out) = &args.csv {
-        write_file(
-            out,
-            &gridpatrol::formats::table::to_csv(&publish_table(&d, &entry, &names))?,
-        )?;
+        crate::ledger::write_table(out, &draw_report(&ws, entry.seq)?)?;
     }
     if args.json {
         out!(
@@ -130,49 +152,44 @@ pub fn run(args: DrawArgs) -> Result<()> {
     Ok(())
 }
 
-/// The publishable result: each pick with the seed, the time, and the log's head after
-/// this draw (`hash`) and before it (`prev_hash`, the head published with the draw before).
-fn publish_table(
-    d: &Draw,
-    entry: &DrawLogEntry,
-    names: &std::collections::HashMap<&str, &str>,
-) -> Table {
-    let headers = [
-        "抽查批次 draw_seq",
-        "序号 n",
-        "机构编号 site_id",
-        "机构名称 site_name",
-        "分层 stratum",
-        "检查人员 inspector",
-        "随机种子 seed",
-        "抽取时间 drawn_at",
-        "记录哈希 hash",
-        "上一记录哈希 prev_hash",
-    ];
-    let rows = d
-        .picks
-        .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            vec![
-                Value::Number(entry.seq as f64),
-                Value::Number(i as f64 + 1.0),
-                p.site_id.clone().into(),
-                names.get(p.site_id.as_str()).map(|s| s.to_string()).into(),
-                p.stratum.clone().into(),
-                p.inspector.clone().into(),
-                d.seed.clone().into(),
-                d.at.clone().into(),
-                entry.hash.clone().into(),
-                entry.prev_hash.clone().into(),
-            ]
-        })
-        .collect();
-    Table {
-        name: "双随机 draw".into(),
-        headers: headers.iter().map(|s| s.to_string()).collect(),
-        rows,
+/// `gridpatrol draw --register --seed S`.
+fn register(args: DrawArgs) -> Result<()> {
+    let Some(seed) = args.seed.as_deref() else {
+        bail!("--seed is needed: publish the seed before drawing");
+    };
+    let mut ws = args.ws.open()?;
+    let (d, entry) = draw_from_registers(&mut ws, seed)?;
+    if let Some(out) = &args.csv {
+        crate::ledger::write_table(out, &draw_report(&ws, entry.seq)?)?;
     }
+    if args.json {
+        out!(
+            "{}",
+            serde_json::to_string_pretty(
+                &serde_json::json!({"seq": entry.seq, "hash": entry.hash, "prev_hash": entry.prev_hash, "draw": d})
+            )?
+        );
+        return Ok(());
+    }
+    out!(
+        "draw {} from the registers (seed {:?}, {} targets of {} sites, {} officers); publish by {}; hash {}",
+        entry.seq,
+        seed,
+        d.picks.len(),
+        d.candidates.len(),
+        d.inspectors.len(),
+        d.publish_by.map(|p| p.to_string()).unwrap_or_default(),
+        entry.hash
+    );
+    for p in &d.picks {
+        out!(
+            "  {:<12} {:<10} {}",
+            p.site_id,
+            p.stratum,
+            p.officers.join(",")
+        );
+    }
+    Ok(())
 }
 
 /// `draw verify [--head HASH] [--log FILE]`.

@@ -1,16 +1,14 @@
 //! `gridpatrol export whitelist|blacklist|LAYER --out FILE`, and the atomic file writer
 //! every command uses.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::{Args, ValueEnum};
 use gridpatrol::coverage::layers;
-use gridpatrol::coverage::report::{list_table, List};
+use gridpatrol::coverage::report::{list_report, List};
 use gridpatrol::formats::geojson as gj;
-use gridpatrol::store::FollowUpState;
 
 use crate::workspace::WorkspaceArg;
 
@@ -77,21 +75,11 @@ pub fn export(args: ExportArgs) -> Result<()> {
         } else {
             List::Black
         };
-        let mut last = HashMap::new();
-        for i in ws.inspections(None, None)? {
-            last.insert(i.site_id.clone(), (i.result, i.at));
-        }
-        let mut open = HashMap::new();
-        for f in ws.follow_ups(None)? {
-            if f.state == FollowUpState::Open {
-                *open.entry(f.site_id.clone()).or_insert(0usize) += 1;
-            }
-        }
-        let table = list_table(list, &ws.institutions()?, &last, &open, &ws.closed_sites()?);
+        let table = list_report(&ws, list, to)?;
         crate::ledger::write_table(&args.out, &table)?;
         out!(
             "{}: {} sites written to {}",
-            table.name,
+            table.title,
             table.rows.len(),
             args.out.display()
         );

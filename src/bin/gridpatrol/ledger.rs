@@ -4,8 +4,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use clap::{Args, ValueEnum};
-use gridpatrol::coverage::coverage::coverage_from_store;
-use gridpatrol::coverage::report::{bulletin_table, ledger_table, period_window, Period, Table};
+use gridpatrol::coverage::report::{ledger_report, period_report, period_window, Period, Table};
 
 use crate::coverage::day;
 use crate::export::write_file;
@@ -45,12 +44,7 @@ pub fn ledger(args: LedgerArgs) -> Result<()> {
     let from = args.from.as_deref().map(|d| day(d, "--from")).transpose()?;
     let to = args.to.as_deref().map(|d| day(d, "--to")).transpose()?;
     let ws = args.ws.open()?;
-    let rows = ws.ledger_rows(
-        from.and_then(|d| d.and_hms_opt(0, 0, 0)),
-        to.and_then(|d| d.succ_opt())
-            .and_then(|d| d.and_hms_opt(0, 0, 0)),
-    )?;
-    let table = ledger_table(&rows, &ws.cells()?);
+    let table = ledger_report(&ws, from, to)?;
     write_table(&args.out, &table)?;
     out!(
         "ledger: {} inspections written to {}",
@@ -82,25 +76,18 @@ pub struct ReportArgs {
 /// `gridpatrol report weekly|monthly`.
 pub fn report(args: ReportArgs) -> Result<()> {
     let date = day(&args.date, "--date")?;
-    let (period, label) = match args.period {
-        PeriodArg::Weekly => (Period::Weekly, "周报告"),
-        PeriodArg::Monthly => (Period::Monthly, "月通报"),
+    let period = match args.period {
+        PeriodArg::Weekly => Period::Weekly,
+        PeriodArg::Monthly => Period::Monthly,
     };
     let (from, to) = period_window(period, date);
     let ws = args.ws.open()?;
-    let figures = coverage_from_store(&ws, from, to)?;
+    let table = period_report(&ws, period, date)?;
     let inspections = ws.inspections(
         from.and_hms_opt(0, 0, 0),
         to.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0)),
     )?;
-    let title = format!("{label} {from}~{to}");
-    let table = bulletin_table(
-        &title,
-        &figures,
-        &inspections,
-        &ws.institutions()?,
-        &ws.cells()?,
-    );
+    let title = table.title.clone();
     write_table(&args.out, &table)?;
     out!(
         "{title}: {} cells, {} inspections, written to {}",

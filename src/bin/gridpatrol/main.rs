@@ -22,6 +22,7 @@ mod ledger;
 mod locale;
 mod matrix;
 mod network;
+mod officer;
 mod pin;
 mod plan;
 mod route;
@@ -101,6 +102,9 @@ enum Command {
     /// The 举报 register: receive, list (overdue first), assign, handle, verify, answer, close, export.
     #[command(subcommand)]
     Tipoff(tipoff::TipOffCommand),
+    /// The officer register (执法检查人员名录库): add, list, declare a conflict.
+    #[command(subcommand)]
+    Officer(officer::OfficerCommand),
 }
 
 fn main() -> std::process::ExitCode {
@@ -150,5 +154,6 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Backup(a) => backup::backup(a),
         Command::Restore(a) => backup::restore(a),
         Command::Tipoff(c) => tipoff::run(c),
+        Command::Officer(c) => officer::run(c),
     }
 }

@@ -194,7 +194,9 @@ pub fn run(command: TipOffCommand) -> Result<()> {
         TipOffCommand::Export(a) => {
             let ws = a.ws.open()?;
             let all = ws.tip_offs(&TipOffFilter::default())?;
-            crate::ledger::write_table(&a.out, &gridpatrol::store::tip_off_table(&all))?;
+            let context = gridpatrol::coverage::report::ReportContext::of_workspace(&ws)?;
+            let title = context.title("举报登记表", &format!("截至{}", ws.today()?));
+            crate::ledger::write_table(&a.out, &gridpatrol::store::tip_off_table(&all, title))?;
             out!("{} tip-offs written to {}", all.len(), a.out.display());
             Ok(())
         }

@@ -1,6 +1,7 @@
 // @ts-check
-// The export panel: the layers as GeoJSON, each team's route as GPX, the ledgers and
-// coverage as CSV and Excel (downloads the server writes).
+// The export panel: the layers as GeoJSON, each team's route as GPX, and the reports a
+// county receives (周报告, 月通报, 台账, 白名单, 黑名单, coverage) as CSV and Excel
+// (downloads the server writes, the same files as the CLI's).
 import { t } from '../i18n.js';
 import { h, byId } from '../dom.js';
 import { store } from '../store.js';
@@ -22,7 +23,25 @@ function renderExports({ user, plan }) {
     h('h3', {}, t('export_csv')),
     // The ledger holds every team's findings: the server gives it to leads only, so
     // an inspector is not offered a link that would answer 403.
-    h('div', { class: 'row wrap' }, ...(user.role === 'lead' ? [link('/api/export/ledger.csv', t('export_csv')), link('/api/export/ledger.xlsx', t('export_xlsx'))] : []), link('/api/export/coverage.csv', `${t('coverage')} CSV`), link('/api/export/coverage.xlsx', `${t('coverage')} Excel`)));
+    h('div', { class: 'row wrap' }, ...(user.role === 'lead' ? [link('/api/export/ledger.csv', t('export_csv')), link('/api/export/ledger.xlsx', t('export_xlsx'))] : []), link('/api/export/coverage.csv', `${t('coverage')} CSV`), link('/api/export/coverage.xlsx', `${t('coverage')} Excel`)),
+    reportLinks(user.role === 'lead'));
+}
+
+/** The reports by day: 周报告 and 月通报 of the week or month holding the chosen day, and
+ * (for leads) the white and black lists as of it, each as CSV and Excel.
+ * @param {boolean} lead */
+function reportLinks(lead) {
+  const day = h('input', { type: 'date', id: 'report-date' });
+  const stems = ['weekly', 'monthly', ...(lead ? ['whitelist', 'blacklist'] : [])];
+  const links = stems.flatMap((stem) => ['csv', 'xlsx'].map((ext) => /** @type {HTMLAnchorElement} */ (
+    h('a', { class: 'button', download: true, 'data-report': `${stem}.${ext}` }, `${t('report_' + stem)} ${ext === 'csv' ? 'CSV' : 'Excel'}`))));
+  const point = () => {
+    const date = /** @type {HTMLInputElement} */ (day).value;
+    for (const a of links) a.href = `/api/export/${a.dataset.report}${date ? `?date=${date}` : ''}`;
+  };
+  day.addEventListener('change', point);
+  point();
+  return h('div', {}, h('h3', {}, t('export_reports')), h('label', {}, `${t('report_date')} `, day), h('div', { class: 'row wrap' }, ...links));
 }
 
 export function wireExports() {
