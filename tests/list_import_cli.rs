@@ -155,3 +155,38 @@ fn other_layers_read_xlsx_strictly_with_sheet_row_and_column() {
     assert!(!success);
     assert!(err.contains("lead-list.xlsx sheet \"机构名单\""), "{err}");
 }
+
+/// Before, a CSV row with an address and no coordinates failed the whole file.
+#[test]
+fn a_csv_list_without_ids_or_coordinates_is_imported_not_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = sample_workspace(dir.path());
+    let list = dir.path().join("名单.csv");
+    std::fs::write(
+        &list,
+        "机构名称,地址,证照情况,举办者\n\
+         书法小课堂,北京邮电大学科研楼二层,有照无证,周八\n\
+         无名培训,不存在路8号,无证无照,吴九\n",
+    )
+    .unwrap();
+    let out = ok(
+        &ws,
+        &[
+            "import",
+            "institutions",
+            list.to_str().unwrap(),
+            "--crs",
+            "wgs84",
+        ],
+    );
+    assert!(out.contains("added 1,"), "{out}");
+    assert!(out.contains("needs a position 1"), "{out}");
+    assert!(out.contains("found by address: 科研楼"), "{out}");
+    let w = Workspace::open_existing(&ws).unwrap();
+    assert!(w
+        .institutions()
+        .unwrap()
+        .iter()
+        .any(|s| s.name == "书法小课堂"));
+    assert_eq!(w.pending_sites().unwrap()[0].name, "无名培训");
+}

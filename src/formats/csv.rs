@@ -347,7 +347,7 @@ pub(crate) fn check_unique(
     if let Some(first) = first_seen.get(id) {
         let first = match &first.position {
             super::error::Position::Line(n) => format!("line {n}"),
-            super::error::Position::SheetRow { row, .. } => format!("row {row}"),
+            super::error::Position::Row(n) => format!("row {n}"),
             super::error::Position::Feature(i) => format!("feature {i}"),
             super::error::Position::File => first.source.clone(),
         };

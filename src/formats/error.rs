@@ -15,13 +15,9 @@ pub enum Position {
     Line(u64),
     /// A 0-based index into a GeoJSON FeatureCollection's `features`.
     Feature(usize),
-    /// A 1-based row of a spreadsheet's sheet, as Excel and WPS number it.
-    SheetRow {
-        /// The sheet's name.
-        sheet: String,
-        /// The row number (the header row counts).
-        row: u64,
-    },
+    /// A 1-based row of a spreadsheet's sheet, as Excel and WPS number it (the sheet
+    /// is named in [`Place::source`], see [`Place::sheet_row`]).
+    Row(u64),
 }
 
 /// A file (by the name the caller gave) and a position inside it.
@@ -51,11 +47,8 @@ impl Place {
     /// Row `row` (1-based, as the spreadsheet shows it) of sheet `sheet` of `source`.
     pub fn sheet_row(source: &str, sheet: &str, row: u64) -> Self {
         Self {
-            source: source.to_string(),
-            position: Position::SheetRow {
-                sheet: sheet.to_string(),
-                row,
-            },
+            source: format!("{source} sheet {sheet:?}"),
+            position: Position::Row(row),
         }
     }
     /// Feature `index` (0-based) of `source`.
@@ -73,9 +66,7 @@ impl fmt::Display for Place {
             Position::File => write!(f, "{}", self.source),
             Position::Line(n) => write!(f, "{} line {n}", self.source),
             Position::Feature(i) => write!(f, "{} feature {i}", self.source),
-            Position::SheetRow { ref sheet, row } => {
-                write!(f, "{} sheet {sheet:?} row {row}", self.source)
-            }
+            Position::Row(n) => write!(f, "{} row {n}", self.source),
         }
     }
 }

@@ -141,8 +141,8 @@ fn read_list(list: &PreparedList, opts: &ReadOptions) -> Result<ReadList, StoreE
         .iter()
         .map(|r| (r.place.clone(), r.cells.clone()))
         .collect();
-    let reads = read_rows::<Institution>(&list.header, &rows, &list.source, opts)
-        .map_err(|e| invalid(e))?;
+    let reads =
+        read_rows::<Institution>(&list.header, &rows, &list.source, opts).map_err(invalid)?;
     let mut out = ReadList {
         items: Vec::new(),
         places: Vec::new(),
@@ -369,14 +369,13 @@ impl Workspace {
         };
         let source = Place::file(&place);
         let rows = [(source, cells)];
-        let read =
-            read_rows::<Institution>(&header, &rows, &place, &opts).map_err(|e| invalid(e))?;
+        let read = read_rows::<Institution>(&header, &rows, &place, &opts).map_err(invalid)?;
         let item = read
             .into_iter()
             .next()
             .map(|r| r.outcome)
             .transpose()
-            .map_err(|e| invalid(e))?;
+            .map_err(invalid)?;
         let items: Vec<ReadItem<Institution>> = item.into_iter().collect();
         let actor = self.actor().clone();
         self.write(|tx| {
