@@ -7,6 +7,7 @@ import * as api from '../api.js';
 import { t, errorText } from '../i18n.js';
 import { h, byId, status } from '../dom.js';
 import { wordFor, showRecordSheet } from '../field/record_sheet.js';
+import { store } from '../store.js';
 
 /** @typedef {import('../api.js').SiteDossier} SiteDossier */
 
@@ -28,6 +29,13 @@ function fieldValue(field, value) {
   return value;
 }
 
+/** A cell's name as the lead gave it, with its id. @param {string} id */
+function cellName(id) {
+  const cells = store.get().layers.cells;
+  const cell = cells && cells.features.find((f) => f.properties && f.properties.id === id);
+  return cell && cell.properties && cell.properties.name ? `${cell.properties.name}（${id}）` : id;
+}
+
 /** The site's record. @param {SiteDossier} d */
 function siteTable(d) {
   const s = d.site;
@@ -37,7 +45,7 @@ function siteTable(d) {
     row(t('address'), s.address || '—'),
     row(t('open_hours'), s.open_hours || '—'),
     row(t('position'), `${s.lon.toFixed(6)}, ${s.lat.toFixed(6)}（WGS-84）`),
-    row(t('cell'), s.cell_id || t('site_no_cell')),
+    row(t('cell'), s.cell_id ? cellName(s.cell_id) : t('site_no_cell')),
     row(t('site_state'), s.closed ? t('site_closed') : t('site_open')));
 }
 
@@ -88,7 +96,7 @@ export async function showSiteDossier(id) {
     if (ROUTE.test(location.hash)) history.replaceState(null, '', location.pathname + location.search);
   };
   sheet.replaceChildren(
-    h('div', { class: 'no-print row' }, h('button', { id: 'dossier-print', onclick: () => window.print() }, t('print_sheet')), h('button', { onclick: closeSheet }, t('close'))),
+    h('div', { class: 'no-print row' }, h('button', { id: 'dossier-print', onclick: () => window.print() }, t('dossier_print')), h('button', { onclick: closeSheet }, t('close'))),
     h('h2', { class: 'dossier-title' }, `${t('dossier_title')} · ${d.site.name}（${d.site.id}）`),
     siteTable(d),
     ...listLine(d),
