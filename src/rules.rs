@@ -113,6 +113,14 @@ impl Default for CampaignRules {
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Clock(pub ClockSeconds);
 
+impl Clock {
+    /// The time of day (seconds past 24:00 stop at 23:59:59).
+    pub fn to_time(self) -> chrono::NaiveTime {
+        let s = self.0.clamp(0.0, 86_399.0) as u32;
+        chrono::NaiveTime::from_num_seconds_from_midnight_opt(s, 0).unwrap_or_default()
+    }
+}
+
 impl schemars::JsonSchema for Clock {
     fn schema_name() -> std::borrow::Cow<'static, str> {
         "Clock".into()

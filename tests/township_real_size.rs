@@ -281,3 +281,36 @@ fn coverage_reports_every_cell_of_the_real_size_township() {
         "every cell has streets"
     );
 }
+
+#[test]
+fn sweep_takes_the_workspaces_cells_and_extract() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, _) = init(dir.path());
+    let ws = ws.to_str().unwrap();
+    let listed = gridpatrol_ok(&["sweep", "--workspace", ws, "--list-cells"]);
+    let ids: Vec<&str> = listed
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    let expected: Vec<String> = cells().into_iter().map(|(id, _)| id).collect();
+    assert_eq!(ids.len(), expected.len(), "{listed}");
+    assert!(ids.iter().all(|id| expected.iter().any(|e| e == id)));
+    let (first, ring) = cells().into_iter().next().unwrap();
+    let out = gridpatrol_ok(&["sweep", "--workspace", ws, "--cell", &first, "--json"]);
+    let plan: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(plan["cell"], first.as_str());
+    assert!(f(&plan["required_m"]) > 1_000.0);
+    // What it sweeps are the real township's streets of that cell (not the sample's).
+    let swept: Vec<(f64, f64)> = plan["swept_geometry"]["coordinates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|line| line.as_array().unwrap().iter().map(point))
+        .collect();
+    assert!(!swept.is_empty());
+    let near = swept
+        .iter()
+        .filter(|p| inside(**p, &ring) || to_edge(**p, &ring) < 60.0)
+        .count();
+    assert_eq!(near, swept.len(), "every swept street lies in cell {first}");
+}

@@ -294,6 +294,42 @@ const PROBES: &[Probe] = &[
         [NoSession, Pass, Pass],
     ),
     probe(
+        "GET",
+        "/api/users",
+        "/api/users",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/users",
+        "/api/users",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "PATCH",
+        "/api/users/{name}",
+        "/api/users/nobody",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/users/{name}/password-reset",
+        "/api/users/nobody/password-reset",
+        [NoSession, Forbidden, Pass],
+    ),
+    probe(
+        "POST",
+        "/api/me/password",
+        "/api/me/password",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
+        "GET",
+        "/api/sweep/{cell}",
+        "/api/sweep/nowhere",
+        [NoSession, Pass, Pass],
+    ),
+    probe(
         "POST",
         "/api/sites",
         "/api/sites",

@@ -76,6 +76,15 @@ pub struct CoverageRow {
     pub hotspots: usize,
     /// Hotspots with a night check inside the window.
     pub hotspots_checked_night: usize,
+    /// Metres of walkable street in the cell.
+    pub street_m: f64,
+    /// Metres of those streets swept (walked) inside the window.
+    pub swept_m: f64,
+    /// Evening checks inside the window (inspections in the evening shift, night
+    /// checks of hotspots).
+    pub evening_checks: usize,
+    /// The overdue sites, never inspected first, then the oldest.
+    pub overdue: Vec<crate::store::OverdueSite>,
     /// The latest inspection, night check or sweep in the window (local time,
     /// `YYYY-MM-DD HH:MM:SS`).
     pub last_activity: Option<String>,
@@ -94,6 +103,10 @@ impl From<&CellCoverage> for CoverageRow {
             street_coverage: (c.street_m > 0.0).then(|| c.swept_pct / 100.0),
             hotspots: c.hotspots_total,
             hotspots_checked_night: c.hotspots_checked_night,
+            street_m: (c.street_m * 10.0).round() / 10.0,
+            swept_m: (c.swept_m * 10.0).round() / 10.0,
+            evening_checks: c.evening_checks,
+            overdue: Vec::new(),
             last_activity: c.last_activity.map(|t| t.to_string()),
         }
     }

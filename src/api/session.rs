@@ -50,6 +50,10 @@ impl User {
 pub struct MeAnswer {
     /// The user, `null` when not signed in.
     pub user: Option<User>,
+    /// The password was given by someone else (a reset, the first start): the page
+    /// asks for a new one before anything else.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// `POST /api/login`: the user now signed in (the session is in the cookie).
@@ -57,6 +61,9 @@ pub struct MeAnswer {
 pub struct LoginAnswer {
     /// Who signed in.
     pub user: User,
+    /// As in [`MeAnswer`]: a new password is asked for first.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 /// `POST /api/login`'s body.

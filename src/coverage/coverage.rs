@@ -71,6 +71,9 @@ pub struct CellCoverage {
     pub hotspots_total: usize,
     /// Hotspots with a night check inside the window.
     pub hotspots_checked_night: usize,
+    /// Checks made in the evening inside the window: inspections from the evening
+    /// shift's start on, and night checks of hotspots.
+    pub evening_checks: usize,
     /// The latest inspection, night check or sweep in the cell within the window.
     pub last_activity: Option<NaiveDateTime>,
 }
@@ -93,6 +96,7 @@ impl CellCoverage {
             swept_pct: 0.0,
             hotspots_total: 0,
             hotspots_checked_night: 0,
+            evening_checks: 0,
             last_activity: None,
         }
     }
@@ -211,6 +215,18 @@ fn window(from: NaiveDate, to: NaiveDate) -> (NaiveDateTime, NaiveDateTime) {
 }
 
 /// The day before which a site of `licence` is overdue when judged on `to`.
+/// The sites overdue at the end of `from..=to` (what [`coverage_from_store`] counts as
+/// `sites_overdue`), by name: never inspected first, then the oldest.
+pub fn overdue_from_store(
+    ws: &crate::store::Workspace,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<crate::store::OverdueSite>, crate::store::StoreError> {
+    let (_, end) = window(from, to);
+    let overdue_days = ws.rules()?.overdue_days;
+    ws.overdue_sites(end, |l| overdue_cutoff(to, l, &overdue_days))
+}
+
 fn overdue_cutoff(to: NaiveDate, licence: Licence, overdue_days: &OverdueDays) -> NaiveDate {
     to.checked_sub_signed(chrono::Duration::days(overdue_days.after(licence)))
         .unwrap_or(NaiveDate::MIN)
@@ -227,9 +243,11 @@ pub fn coverage_from_store(
     to: NaiveDate,
 ) -> Result<Vec<CellCoverage>, crate::store::StoreError> {
     let (start, end) = window(from, to);
-    let overdue_days = ws.rules()?.overdue_days;
+    let rules = ws.rules()?;
+    let overdue_days = rules.overdue_days;
     let mut sites = ws.site_tallies(start, end, |l| overdue_cutoff(to, l, &overdue_days))?;
     let mut hotspots = ws.hotspot_tallies(start, end)?;
+    let evening = ws.evening_checks_by_cell(start, end, rules.shifts.evening.start.to_time())?;
     let swept = ws.swept_by_cell(start, end)?;
     let cells = ws.cell_summaries()?;
     Ok(cells
@@ -248,6 +266,7 @@ pub fn coverage_from_store(
                 overdue_licensed: s.overdue_licensed,
                 hotspots_total: h.hotspots_total,
                 hotspots_checked_night: h.checked_night,
+                evening_checks: evening.get(&c.id).copied().unwrap_or(0),
                 last_activity: s.last_inspection.max(h.last_night_check),
                 ..CellCoverage::empty(&c.id, &c.name, c.officer.as_deref())
             };

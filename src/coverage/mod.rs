@@ -19,4 +19,4 @@ pub mod lists;
 pub mod report;
 
 pub use crate::spatial::CellLocator;
-pub use coverage::{compute_coverage, CellCoverage, CoverageInput};
+pub use coverage::{compute_coverage, overdue_from_store, CellCoverage, CoverageInput};

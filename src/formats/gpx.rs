@@ -222,6 +222,12 @@ pub struct GpxWaypoint {
 /// assert_eq!(back[0].points.len(), 2);
 /// ```
 pub fn write_gpx(name: &str, line: &[(f64, f64)], stops: &[GpxWaypoint]) -> String {
+    write_gpx_tracks(&[(name, line)], stops)
+}
+
+/// GPX 1.1 with `stops` as waypoints and one track per `(name, line)` (a sweep's
+/// shifts, say), so a field device lists them apart.
+pub fn write_gpx_tracks(tracks: &[(&str, &[(f64, f64)])], stops: &[GpxWaypoint]) -> String {
     use std::fmt::Write;
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<gpx version=\"1.1\" creator=\"gridpatrol\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n",
@@ -236,15 +242,18 @@ pub fn write_gpx(name: &str, line: &[(f64, f64)], stops: &[GpxWaypoint]) -> Stri
             quick_xml::escape::escape(w.description.as_str()),
         );
     }
-    let _ = writeln!(
-        out,
-        "  <trk><name>{}</name><trkseg>",
-        quick_xml::escape::escape(name)
-    );
-    for (lon, lat) in line {
-        let _ = writeln!(out, "    <trkpt lat=\"{lat:.7}\" lon=\"{lon:.7}\"/>");
+    for (name, line) in tracks {
+        let _ = writeln!(
+            out,
+            "  <trk><name>{}</name><trkseg>",
+            quick_xml::escape::escape(*name)
+        );
+        for (lon, lat) in line.iter() {
+            let _ = writeln!(out, "    <trkpt lat=\"{lat:.7}\" lon=\"{lon:.7}\"/>");
+        }
+        out.push_str("  </trkseg></trk>\n");
     }
-    out.push_str("  </trkseg></trk>\n</gpx>\n");
+    out.push_str("</gpx>\n");
     out
 }
 

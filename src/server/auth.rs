@@ -61,6 +61,9 @@ pub trait UserStore: Send + Sync + 'static {
     fn known_session_user(&self, _token: &str) -> Option<User> {
         None
     }
+    /// Forgets what is remembered of `name`'s sessions, after a lead changed the
+    /// account (disabled, new role or team, new password): the next request asks again.
+    fn forget_user(&self, _name: &str) {}
 }
 
 /// How many threads check passwords. Each argon2 check takes 19 MiB, which the
@@ -185,7 +188,7 @@ impl UserStore for MemoryUsers {
 }
 
 /// The session token from the request's cookies.
-fn session_token(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn session_token(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
@@ -319,7 +322,12 @@ pub async fn login(
     };
     state.throttle.clear_user(&user.name);
     tracing::info!(user = %user.name, %address, "signed in");
-    let mut response = axum::Json(LoginAnswer { user }).into_response();
+    let must_change_password = must_change_password(&state, &user.name).await?;
+    let mut response = axum::Json(LoginAnswer {
+        user,
+        must_change_password,
+    })
+    .into_response();
     response.headers_mut().insert(
         SET_COOKIE,
         session_cookie(&token, ttl_s, state.config.tls.is_some())?,
@@ -363,8 +371,30 @@ pub async fn logout(
 }
 
 /// `GET /api/me`: the signed-in user, or `{"user": null}`.
-pub async fn me(MaybeSigned(user): MaybeSigned) -> axum::Json<MeAnswer> {
-    axum::Json(MeAnswer { user })
+pub async fn me(
+    State(state): State<AppState>,
+    MaybeSigned(user): MaybeSigned,
+) -> Result<axum::Json<MeAnswer>, ApiError> {
+    let must_change_password = match &user {
+        Some(u) => must_change_password(&state, &u.name).await?,
+        None => false,
+    };
+    Ok(axum::Json(MeAnswer {
+        user,
+        must_change_password,
+    }))
+}
+
+/// Whether `name` still signs in with a password someone else gave.
+async fn must_change_password(state: &AppState, name: &str) -> Result<bool, ApiError> {
+    let state = state.clone();
+    let name = name.to_string();
+    super::blocking(move || {
+        state
+            .data
+            .read(|ws| Ok(ws.account(&name).is_ok_and(|a| a.must_change_password)))
+    })
+    .await
 }
 
 /// Users and sessions in the SQLite workspace (argon2 hashes, hashed session tokens).
@@ -448,6 +478,11 @@ impl UserStore for StoreUsers {
         }
         ws.session_delete(token)
             .map_err(|e| StoreError(e.to_string()))
+    }
+    fn forget_user(&self, name: &str) {
+        if let Ok(mut known) = self.known.lock() {
+            known.retain(|_, (user, _, _)| user.name != name);
+        }
     }
     fn known_session_user(&self, token: &str) -> Option<User> {
         let known = self.known.lock().ok()?;

@@ -30,8 +30,10 @@ pub mod pins;
 pub mod plan;
 pub mod rules;
 pub mod sites;
+pub mod sweep;
 pub mod throttle;
 pub mod tiles;
+pub mod users;
 pub mod workspace;
 pub mod writes;
 
@@ -324,6 +326,18 @@ fn routes() -> Vec<(&'static str, &'static str, MethodRouter<AppState>)> {
         ("DELETE", "/api/pins/{site}", delete(pins::delete_pin)),
         ("GET", "/api/audit", get(audit::get_audit)),
         ("GET", "/api/openapi.json", get(openapi::get_openapi)),
+        // Users in the page (issue 16 item 11).
+        ("GET", "/api/users", get(users::get_users)),
+        ("POST", "/api/users", post(users::post_user)),
+        ("PATCH", "/api/users/{name}", patch(users::patch_user)),
+        (
+            "POST",
+            "/api/users/{name}/password-reset",
+            post(users::reset_password),
+        ),
+        ("POST", "/api/me/password", post(users::change_own_password)),
+        // The sweep in the page (issue 16 item 10).
+        ("GET", "/api/sweep/{cell}", get(sweep::get_sweep)),
         ("POST", "/api/sites", post(sites::post_site)),
         ("PATCH", "/api/sites/{id}", patch(sites::patch_site)),
         ("GET", "/api/sites/{id}", get(sites::get_site)),

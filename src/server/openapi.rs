@@ -258,6 +258,43 @@ fn operation(method: &str, path: &str) -> Option<Operation> {
             ..op("操作日志 The audit log (leads)", answer::<AuditAnswer>)
         },
         ("GET", "/api/openapi.json") => op("接口说明 This description", any_object),
+        ("GET", "/api/users") => op(
+            "用户管理 Every user (leads)",
+            answer::<super::users::UsersAnswer>,
+        ),
+        ("POST", "/api/users") => Operation {
+            body: Some(request::<super::users::NewUser>),
+            ..op(
+                "添加用户 Add a user with a one-time password (leads)",
+                answer::<super::users::PasswordOnceAnswer>,
+            )
+        },
+        ("PATCH", "/api/users/{name}") => Operation {
+            body: Some(request::<super::users::UserPatch>),
+            ..op(
+                "修改用户 Change a user's role, team or state (leads)",
+                answer::<super::users::UserRow>,
+            )
+        },
+        ("POST", "/api/users/{name}/password-reset") => op(
+            "重置密码 A new one-time password, shown once (leads)",
+            answer::<super::users::PasswordOnceAnswer>,
+        ),
+        ("POST", "/api/me/password") => Operation {
+            body: Some(request::<super::users::PasswordChange>),
+            ..op(
+                "修改密码 Change your own password",
+                answer::<super::users::PasswordChanged>,
+            )
+        },
+        ("GET", "/api/sweep/{cell}") => Operation {
+            query: Some(request::<super::sweep::SweepQuery>),
+            answer_also: &["application/gpx+xml"],
+            ..op(
+                "拉网式巡查路线 A cell's street sweep, by shift (JSON, or GPX with ?format=gpx)",
+                answer::<super::sweep::SweepAnswer>,
+            )
+        },
         ("POST", "/api/sites") => Operation {
             body: Some(request::<crate::api::sites::SiteRequest>),
             ..op(

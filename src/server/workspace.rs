@@ -113,6 +113,13 @@ impl From<StoreError> for ApiError {
                 ApiError::bad_request(format!("{field}: {problem}"))
             }
             StoreError::NotFound(what) => ApiError::not_found(format!("no {what}")),
+            StoreError::UnknownUser(name) => {
+                ApiError::not_found(format!("没有用户 no user `{name}`"))
+            }
+            StoreError::UserExists(name) => ApiError::conflict(
+                "user_exists",
+                format!("用户已存在 user `{name}` exists already"),
+            ),
             StoreError::TooLarge(problem) => ApiError::payload_too_large_for(problem),
             other => ApiError::internal(other),
         }
@@ -372,9 +379,16 @@ pub fn default_window(ws: &Workspace) -> Result<DateWindow, ApiError> {
 
 /// Coverage rows as the page reads them (the store's figures, renamed for the table).
 pub fn coverage_rows(ws: &Workspace, window: DateWindow) -> Result<Vec<CoverageRow>, ApiError> {
+    let mut overdue: HashMap<String, Vec<crate::store::OverdueSite>> = HashMap::new();
+    for site in crate::coverage::overdue_from_store(ws, window.from, window.to)? {
+        overdue.entry(site.cell_id.clone()).or_default().push(site);
+    }
     Ok(coverage_from_store(ws, window.from, window.to)?
         .iter()
-        .map(CoverageRow::from)
+        .map(|c| CoverageRow {
+            overdue: overdue.remove(&c.cell_id).unwrap_or_default(),
+            ..CoverageRow::from(c)
+        })
         .collect())
 }
 

@@ -267,7 +267,7 @@ fn institution_drafts(
             && !opens_in(inst, settings.day_window, settings.date, calendar);
         let mut why = why;
         if only_here {
-            why.push("not open during the day shift today".into());
+            why.push("今日白班时段不营业".into());
         }
         let mut stop = Stop::new(inst.id.clone(), 0, settings.institution_service_s);
         stop.windows = windows.unwrap_or_default();
@@ -326,7 +326,7 @@ fn hotspot_drafts(input: &ShiftInput<'_>, settings: &ShiftSettings) -> Vec<Draft
             };
             let mut why = vec![format!("score {:.1}", h.score)];
             if h.needs_night_check {
-                why.push("flagged for a night check".into());
+                why.push("需夜查".into());
             }
             Draft {
                 candidate: Candidate {
@@ -413,11 +413,11 @@ fn apply_pins(
         if pins.must_visit(id) {
             d.stop.mandatory = true;
             d.candidate.class = PriorityClass::Mandatory;
-            d.candidate.why.push("pinned: must visit".into());
+            d.candidate.why.push("钉选：必查".into());
         }
         if let (Some(i), Some(team)) = (team_index.flatten(), team) {
             d.stop.skills = Skills(d.stop.skills.0 | team_skill(i).0);
-            d.candidate.why.push(format!("kept with team {team}"));
+            d.candidate.why.push(format!("保留给 {team} 队"));
         }
         kept.push(d);
     }

@@ -85,21 +85,21 @@ pub(super) fn institution_class(
     let mut why = Vec::new();
     let recent = tip_offs.answered(p, date, calendar);
     if p.complaints > 0 && !recent {
-        why.push(format!("tip-offs: {}", p.complaints));
+        why.push(format!("举报 {} 次", p.complaints));
     }
     if p.reinspection_due_now {
-        why.push("回头看 / rectification check due".into());
+        why.push("回头看 / 整改复查到期".into());
     }
     if p.closed {
-        why.push("closed (关停): has it reopened?".into());
+        why.push("已关停：核查是否复开".into());
     }
     if p.licence == Licence::Unlicensed {
-        why.push("unlicensed".into());
+        why.push("无证无照".into());
     }
     if p.overdue {
         why.push(match p.days_since_inspection {
-            Some(d) => format!("overdue: {d} days since the last inspection"),
-            None => "overdue: never inspected".into(),
+            Some(d) => format!("逾期：距上次检查 {d} 天"),
+            None => "逾期：从未检查".into(),
         });
     }
     let class = if (p.complaints > 0 && !recent) || p.reinspection_due_now {

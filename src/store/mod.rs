@@ -11,10 +11,12 @@
 //! assert_eq!(ws.counts().unwrap().sites, 0);
 //! ```
 
+pub mod accounts;
 pub mod audit;
 pub mod backup;
 mod calendar;
 mod campaigns;
+mod cell_details;
 mod cells;
 mod draws;
 mod evidence;
@@ -37,10 +39,12 @@ use std::time::Duration;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use accounts::{one_time_password, Account, AccountChange, FIRST_LEAD};
 pub use audit::{audit_table, Actor, AuditEntry};
 pub use backup::{check_workspace_file, restore, BackupSummary};
 pub use calendar::CalendarFile;
 pub use campaigns::StoredCampaign;
+pub use cell_details::OverdueSite;
 pub use cells::{CellSummary, HotspotTally, SiteTally};
 pub use draws::DrawLogEntry;
 pub use evidence::{

@@ -56,6 +56,10 @@ const MIGRATIONS: &[Migration] = &[
         then: None,
     },
     Migration {
+        sql: super::accounts::ACCOUNT_STATE,
+        then: None,
+    },
+    Migration {
         sql: super::site_edits::SITE_HISTORY,
         then: None,
     },

@@ -87,7 +87,7 @@ pub fn password_matches(password: &str, phc: &str) -> bool {
     })
 }
 
-fn token_hash(token: &str) -> String {
+pub(crate) fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
@@ -138,13 +138,13 @@ impl Workspace {
         Ok(self.user_with_hash(username)?.map(|(u, _)| u))
     }
 
-    /// A user by name with the stored password hash (a PHC string), to check with
+    /// An enabled user by name with the stored password hash (a PHC string), to check with
     /// [`password_matches`] outside any lock: hashing is the slow part of a sign-in.
     pub fn user_with_hash(&self, username: &str) -> Result<Option<(User, String)>, StoreError> {
         let row: Option<(String, Option<String>, String)> = self
             .conn()
             .query_row(
-                "SELECT role, team_id, password_hash FROM users WHERE username = ?1",
+                "SELECT role, team_id, password_hash FROM users WHERE username = ?1 AND disabled_at IS NULL",
                 [username],
                 |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
             )

@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use super::graph::SweepGraph;
 use super::SweepPlan;
+use crate::formats::gpx::{write_gpx_tracks, GpxWaypoint};
 use crate::model::Cell;
 
 fn line_json(line: &LineString<f64>) -> Value {
@@ -89,5 +90,41 @@ impl SweepPlan {
             })
             .collect();
         json!({"type": "FeatureCollection", "features": features})
+    }
+
+    /// The route as GPX for field devices: one track per shift (第N班, with its length
+    /// and walking time), the start as a waypoint.
+    pub fn to_gpx(&self, cell: &Cell) -> String {
+        let names: Vec<String> = self
+            .shifts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                format!(
+                    "{} 第{}班 {:.1} km 约 {} 分钟",
+                    cell.name,
+                    i + 1,
+                    s.length_m / 1000.0,
+                    (s.duration_s / 60.0).round()
+                )
+            })
+            .collect();
+        let lines: Vec<Vec<(f64, f64)>> = self
+            .shifts
+            .iter()
+            .map(|s| s.geometry.0 .0.iter().map(|c| (c.x, c.y)).collect())
+            .collect();
+        let tracks: Vec<(&str, &[(f64, f64)])> = names
+            .iter()
+            .zip(&lines)
+            .map(|(n, l)| (n.as_str(), l.as_slice()))
+            .collect();
+        let start = GpxWaypoint {
+            lon: self.start.lon(),
+            lat: self.start.lat(),
+            name: format!("{} 起点", cell.name),
+            description: format!("拉网式巡查 {} 班", self.shifts.len()),
+        };
+        write_gpx_tracks(&tracks, &[start])
     }
 }

@@ -21,8 +21,18 @@
  * @property {'raster' | 'vector'} tile_kind
  * @property {string[]} layers  the layer names, bottom to top
  */
-/** @typedef {{ user: User | null }} MeAnswer  `GET /api/me` */
-/** @typedef {{ user: User }} LoginAnswer  `POST /api/login` */
+/** @typedef {{ user: User | null, must_change_password?: boolean }} MeAnswer  `GET /api/me` */
+/** @typedef {{ user: User, must_change_password?: boolean }} LoginAnswer  `POST /api/login` */
+/**
+ * A user in the lead's list (src/server/users.rs `UserRow`).
+ * @typedef {object} UserRow
+ * @property {string} name
+ * @property {Role} role
+ * @property {string | null} team
+ * @property {boolean} disabled
+ * @property {boolean} must_change_password
+ */
+/** @typedef {{ user: UserRow, password: string }} PasswordOnce  a password shown this once */
 /**
  * One row of `GET /api/coverage` (src/server/workspace.rs `coverage_row`).
  * @typedef {object} CoverageRow
@@ -36,7 +46,30 @@
  * @property {number | null} street_coverage  0..1; null without streets
  * @property {number} hotspots
  * @property {number} hotspots_checked_night
+ * @property {number} street_m  walkable street in the cell
+ * @property {number} swept_m  of it, swept in the window
+ * @property {number} evening_checks  inspections in the evening shift and night checks
+ * @property {OverdueSite[]} overdue  never inspected first, then the oldest
  * @property {string | null} last_activity
+ */
+/**
+ * @typedef {object} OverdueSite
+ * @property {string} site_id
+ * @property {string} name
+ * @property {string} cell_id
+ * @property {'licensed' | 'registered_only' | 'unlicensed'} licence
+ * @property {string | null} last_inspected
+ */
+/**
+ * `GET /api/sweep/{cell}` (src/server/sweep.rs).
+ * @typedef {object} SweepAnswer
+ * @property {string} cell
+ * @property {string} name
+ * @property {number} required_m
+ * @property {number} total_m
+ * @property {number} ratio
+ * @property {{ index: number, length_m: number, minutes: number, streets: { name: string, length_m: number }[] }[]} shifts
+ * @property {import('geojson').FeatureCollection} geojson
  */
 /** @typedef {{ from: string, to: string, cells: CoverageRow[] }} CoverageAnswer */
 /**
@@ -365,6 +398,19 @@ export const me = () => get('/api/me');
 export const login = (name, password) => post('/api/login', { name, password });
 /** @returns {Promise<{ ok: boolean }>} */
 export const logout = () => post('/api/logout');
+/** Every user (leads only). @returns {Promise<{ users: UserRow[] }>} */
+export const users = () => get('/api/users');
+/** Adds a user with a one-time password. @param {{ name: string, role: Role, team: string | null }} user @returns {Promise<PasswordOnce>} */
+export const addUser = (user) => post('/api/users', user);
+/**
+ * Changes a user's role, team or state (`team: ""` takes them off any team).
+ * @param {string} name @param {{ role?: Role, team?: string, disabled?: boolean }} change @returns {Promise<UserRow>}
+ */
+export const changeUser = (name, change) => /** @type {Promise<UserRow>} */ (call(`/api/users/${encodeURIComponent(name)}`, { method: 'PATCH', json: change }));
+/** A new one-time password for a user. @param {string} name @returns {Promise<PasswordOnce>} */
+export const resetPassword = (name) => post(`/api/users/${encodeURIComponent(name)}/password-reset`);
+/** @param {string} current @param {string} next @returns {Promise<{ ok: boolean }>} */
+export const changeMyPassword = (current, next) => post('/api/me/password', { current_password: current, new_password: next });
 /** A map layer as GeoJSON. @param {string} name @returns {Promise<FeatureCollection>} */
 export const layer = (name) => get(`/api/layers/${name}`);
 /** @returns {Promise<PlanAnswer>} */
@@ -402,6 +448,8 @@ export const setPin = (pin) => post('/api/pins', pin);
 export const removePin = (site, kind) => /** @type {Promise<{ pins: Pin[] }>} */ (call(`/api/pins/${encodeURIComponent(site)}?kind=${encodeURIComponent(kind)}`, { method: 'DELETE' }));
 /** @param {URLSearchParams} period `from`, `to` @returns {Promise<CoverageAnswer>} */
 export const coverage = (period) => get(`/api/coverage?${period}`);
+/** The 拉网式 sweep of a cell. @param {string} cell @returns {Promise<SweepAnswer>} */
+export const sweep = (cell) => get(`/api/sweep/${encodeURIComponent(cell)}`);
 /** @param {InspectionRequest} request @returns {Promise<InspectionAnswer>} */
 export const recordInspection = (request) => post('/api/inspections', request);
 /** @returns {Promise<Rules>} */

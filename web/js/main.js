@@ -21,6 +21,7 @@ import { refreshCoverage, wireCoverage } from './panels/coverage.js';
 import { wireCampaign } from './panels/campaign.js';
 import { wireDraw } from './panels/draw.js';
 import { wireExports } from './panels/export.js';
+import { askNewPassword, wireUsers } from './panels/users.js';
 import { refreshDossiers, wireDay } from './field/day.js';
 import { wireRecordForm } from './field/form.js';
 import { keepDayData, syncNow, wireSync } from './field/sync.js';
@@ -72,6 +73,7 @@ async function main() {
   wireCampaign();
   wireDraw();
   wireExports();
+  wireUsers();
   wireDay();
   wireRecordForm();
   wireSync();
@@ -82,6 +84,7 @@ async function main() {
   const publicCopies = LAYERS.filter((l) => l.public).map((l) => copyLayer(l.name));
   const [config, me] = await Promise.all([api.config(), api.me()]);
   store.set({ config, user: me.user });
+  if (me.must_change_password) askNewPassword(true);
   gp.marks.config = performance.now();
   byId('township').textContent = config.township || '';
   store.start();

@@ -19,6 +19,7 @@ mod draw;
 mod export;
 mod inspect;
 mod ledger;
+mod locale;
 mod matrix;
 mod network;
 mod pin;
@@ -103,7 +104,7 @@ fn main() -> std::process::ExitCode {
         // `gridpatrol sweep --list-cells | head`: the reader has all it wanted.
         Err(e) if is_broken_pipe(&e) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("Error: {e:#}");
+            eprintln!("{}{e:#}", locale::pick("错误：", "Error: "));
             std::process::ExitCode::FAILURE
         }
     }

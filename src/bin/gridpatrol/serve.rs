@@ -119,6 +119,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         ws.import_institutions(&synthetic_institutions(args.synthetic_sites, bounds))
             .context("adding the synthetic sites")?;
     }
+    let first_lead = ws.first_lead_if_none()?;
     let name = ws.meta("township")?.unwrap_or_default();
     let users = gridpatrol::store::Workspace::open_existing(&args.ws.workspace)?;
     let workspace = server::ServerData::new(ws, name, base, base_bounds)?;
@@ -140,11 +141,33 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         let local = listener.local_addr()?;
         tracing::info!(address = %local, "serving: open {scheme}://{local}/");
-        out!("gridpatrol serving on {scheme}://{local}/");
+        out!(
+            "{}{scheme}://{local}/",
+            crate::locale::pick(
+                "gridpatrol 已启动，请用浏览器打开 ",
+                "gridpatrol serving on "
+            )
+        );
+        if let Some((lead, password)) = &first_lead {
+            say_first_lead(lead, password, &format!("{scheme}://{local}/"))?;
+        }
         server::serve(listener, state, server::shutdown_signal())
             .await
             .context("server stopped with an error")
     })
+}
+
+/// Tells whoever started the first server of a workspace how the first lead signs in:
+/// the password is shown here once and must be changed at that first sign-in.
+fn say_first_lead(lead: &str, password: &str, url: &str) -> anyhow::Result<()> {
+    out!(
+        "\n首次启动：工作区还没有用户，已创建组长账号。 First start: no user yet, the first lead is made.\n  \
+         打开 open      {url}\n  \
+         用户名 user    {lead}\n  \
+         一次性密码 password {password}\n  \
+         （只显示这一次，登录后请立即修改密码 shown once: change it at the first sign-in）\n"
+    );
+    Ok(())
 }
 
 /// Says loudly, on stderr, when the township's records would cross the network in

@@ -37,9 +37,29 @@ pub struct SweepArgs {
     /// Also write the route as a GeoJSON FeatureCollection (one line per shift).
     #[arg(long, value_name = "FILE")]
     geojson: Option<PathBuf>,
-    /// OpenStreetMap extract (.osm or .osm.pbf); default: the bundled sample.
+    /// OpenStreetMap extract (.osm or .osm.pbf); default: the one the workspace was made
+    /// from, else the bundled sample.
     #[arg(long, value_name = "FILE")]
     osm: Option<PathBuf>,
+    /// Sweep the cells of this workspace (default: the bundled sample township's).
+    #[arg(long, value_name = "FILE")]
+    workspace: Option<PathBuf>,
+}
+
+/// The township whose cells are swept, and the extract its streets come from.
+fn township_and_extract(args: &SweepArgs) -> anyhow::Result<(Township, Option<PathBuf>)> {
+    let Some(path) = &args.workspace else {
+        let township = gridpatrol::formats::township::load_sample()
+            .context("cannot load the bundled sample township")?;
+        return Ok((township, args.osm.clone()));
+    };
+    let ws = gridpatrol::store::Workspace::open_existing(path)
+        .with_context(|| format!("cannot open the workspace {}", path.display()))?;
+    let township = ws
+        .township()
+        .with_context(|| format!("cannot read the township of {}", path.display()))?;
+    let extract = context::extract_of(args.osm.as_deref(), &ws)?;
+    Ok((township, extract))
 }
 
 pub fn run(args: SweepArgs) -> anyhow::Result<()> {
@@ -58,8 +78,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
     if !args.list_cells && args.cell.is_none() {
         bail!("say which cell: --cell ID (see `gridpatrol sweep --list-cells`)");
     }
-    let township = gridpatrol::formats::township::load_sample()
-        .context("cannot load the bundled sample township")?;
+    let (township, extract) = township_and_extract(&args)?;
     if township.cells.is_empty() {
         bail!("the township has no grid cells");
     }
@@ -68,7 +87,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         Some(id) if !args.list_cells => Some(find_cell(&township, id)?),
         _ => None,
     };
-    let loaded = context::load_osm(args.osm.as_deref())?;
+    let loaded = context::load_osm(extract.as_deref())?;
     let network = context::build_network(&loaded, Profile::Walk)?;
     let Some(cell) = cell else {
         return list_cells(&township, &network.graph);

@@ -7,7 +7,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Args, Subcommand, ValueEnum};
 use gridpatrol::formats::SiteLayer;
 use gridpatrol::store::{
-    ImportKind, ImportOptions, ImportReport, Importable, Role, Workspace, DEFAULT_WORKSPACE,
+    Account, AccountChange, ImportKind, ImportOptions, ImportReport, Importable, Role, Workspace,
+    DEFAULT_WORKSPACE,
 };
 use gridpatrol::Crs;
 
@@ -17,8 +18,9 @@ use crate::sources;
 /// bundled sample township on first use.
 #[derive(Args, Debug, Clone)]
 pub struct WorkspaceArg {
-    /// The workspace file (SQLite).
-    #[arg(long, value_name = "FILE", default_value = DEFAULT_WORKSPACE)]
+    /// The workspace file (SQLite). Also accepted after a subcommand
+    /// (`user add NAME --workspace FILE`).
+    #[arg(long, value_name = "FILE", default_value = DEFAULT_WORKSPACE, global = true)]
     pub workspace: PathBuf,
 }
 
@@ -279,8 +281,22 @@ pub enum UserAction {
         #[arg(long)]
         password_stdin: bool,
     },
-    /// List users.
+    /// List users (name, role, team, state).
     List,
+    /// Change a user's role or team (`--team ""` takes them off any team).
+    Set {
+        username: String,
+        #[arg(long, value_parser = ["lead", "inspector"])]
+        role: Option<String>,
+        #[arg(long)]
+        team: Option<String>,
+    },
+    /// Disable a user: no sign-in, sessions end, records stay.
+    Disable { username: String },
+    /// Enable a disabled user again.
+    Enable { username: String },
+    /// Give a user a new one-time password (printed once; to be changed at sign-in).
+    ResetPassword { username: String },
 }
 
 /// `gridpatrol user add|list`.
@@ -305,15 +321,58 @@ pub fn user(args: UserArgs) -> Result<()> {
             out!("user {username} added ({})", role.as_str());
         }
         UserAction::List => {
-            for u in ws.users()? {
+            for a in ws.accounts()? {
+                let state = match (a.disabled, a.must_change_password) {
+                    (true, _) => "disabled",
+                    (false, true) => "must-change-password",
+                    (false, false) => "active",
+                };
                 out!(
-                    "{}\t{}\t{}",
-                    u.username,
-                    u.role.as_str(),
-                    u.team_id.unwrap_or_default()
+                    "{}\t{}\t{}\t{state}",
+                    a.user.username,
+                    a.user.role.as_str(),
+                    a.user.team_id.unwrap_or_default()
                 );
             }
         }
+        UserAction::Set {
+            username,
+            role,
+            team,
+        } => {
+            let change = AccountChange {
+                role: role.as_deref().map(str::parse).transpose()?,
+                team: team.map(|t| Some(t).filter(|t| !t.trim().is_empty())),
+                disabled: None,
+            };
+            show_account(&ws.account_change(&username, &change)?)?;
+        }
+        UserAction::Disable { username } => set_disabled(&mut ws, &username, true)?,
+        UserAction::Enable { username } => set_disabled(&mut ws, &username, false)?,
+        UserAction::ResetPassword { username } => {
+            let password = ws.account_reset_password(&username)?;
+            out!("{password}");
+            eprintln!("one-time password for {username}: shown once, to be changed at sign-in");
+        }
     }
+    Ok(())
+}
+
+fn set_disabled(ws: &mut Workspace, username: &str, disabled: bool) -> Result<()> {
+    let change = AccountChange {
+        disabled: Some(disabled),
+        ..AccountChange::default()
+    };
+    show_account(&ws.account_change(username, &change)?)
+}
+
+fn show_account(a: &Account) -> Result<()> {
+    out!(
+        "user {} is {} of team {}{}",
+        a.user.username,
+        a.user.role.as_str(),
+        a.user.team_id.as_deref().unwrap_or("-"),
+        if a.disabled { ", disabled" } else { "" }
+    );
     Ok(())
 }

@@ -141,3 +141,21 @@ export function setVisible(name, visible) {
   if (!map) return;
   for (const id of [...pageLayer(name).ids, ...(LABEL_IDS[name] || [])]) if (map.getLayer(id)) map.setLayoutProperty(id, 'visibility', visible ? 'visible' : 'none');
 }
+
+/**
+ * Colours the map's cells by the coverage of a window the lead chose (the coverage
+ * panel's dates) instead of the default window the layer came with.
+ * @param {import('../api.js').CoverageRow[]} rows
+ */
+export function recolourCells(rows) {
+  const cells = store.get().layers.cells;
+  if (!cells) return;
+  const byId = new Map(rows.map((r) => [r.cell_id, r]));
+  const features = cells.features.map((f) => {
+    const row = f.properties ? byId.get(String(f.properties.id)) : undefined;
+    if (!row) return f;
+    return { ...f, properties: { ...f.properties, coverage: row.coverage, sites: row.sites, sites_inspected: row.sites_inspected, sites_overdue: row.sites_overdue, street_coverage: row.street_coverage } };
+  });
+  keep('cells', { ...cells, features });
+  feedMap('cells');
+}

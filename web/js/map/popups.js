@@ -36,7 +36,7 @@ export function popupContent(layerId, properties, onPickSite) {
   let rows = [];
   if (layerId === 'institutions') {
     const p = /** @type {InstitutionProperties} */ (properties);
-    rows = [row('licence', t('legend_' + p.licence)), row('kind_training', [p.kind ? t('kind_' + p.kind) : '', p.subject ? ` · ${t('subject_' + p.subject)}` : ''].join('')),
+    rows = [row('licence', t('legend_' + p.licence)), row('site_kind', [p.kind ? t('kind_' + p.kind) : '', p.subject ? ` · ${t('subject_' + p.subject)}` : ''].join('')),
       row('address', p.address), row('complaints', p.complaints), row('last_inspected', p.last_inspected || t('never')), row('findings', p.findings || t('none'))];
   } else if (layerId === 'cells-fill') {
     const p = /** @type {CellProperties} */ (properties);
@@ -48,8 +48,8 @@ export function popupContent(layerId, properties, onPickSite) {
     if (typeof parts === 'string') {
       try { parts = JSON.parse(parts); } catch { parts = null; }
     }
-    const partText = parts && typeof parts === 'object' ? Object.entries(parts).map(([k, v]) => `${k}: ${typeof v === 'number' ? v.toFixed(2) : v}`).join(', ') : '—';
-    rows = [row('kind_office_building', p.kind ? t('kind_' + p.kind) : ''), row('score', typeof p.score === 'number' ? p.score.toFixed(2) : '—'), row('score_parts', partText), row('night_check', p.needs_night_check ? t('yes') : t('no'))];
+    const partText = parts && typeof parts === 'object' ? Object.entries(parts).map(([k, v]) => `${t('score_part_' + k)} ${typeof v === 'number' ? v.toFixed(1) : v}`).join('，') : '—';
+    rows = [row('site_kind', p.kind ? t('kind_' + p.kind) : ''), row('score', typeof p.score === 'number' ? p.score.toFixed(2) : '—'), row('score_parts', partText), row('night_check', p.needs_night_check ? t('yes') : t('no'))];
   } else if (layerId === 'routes-stops' || layerId === 'routes-line') {
     const p = properties;
     // A stop carries its arrival, the line its number of stops (src/shift/output.rs).

@@ -6,6 +6,11 @@ import { errorText } from '../i18n.js';
 import { h, byId, status } from '../dom.js';
 import { isoDate, pct, today } from '../format.js';
 import { store } from '../store.js';
+import { recolourCells } from '../map/layers.js';
+import { showCell } from './cell_detail.js';
+
+/** Metres as km with one decimal. @param {number} m */
+const km = (m) => (m / 1000).toFixed(1);
 
 /** @param {import('../store.js').State} s */
 function renderCoverageTable({ coverageRows, sort, lang }) {
@@ -18,7 +23,11 @@ function renderCoverageTable({ coverageRows, sort, lang }) {
     if (typeof x === 'number' && typeof y === 'number') return (x - y) * dir;
     return String(x ?? '').localeCompare(String(y ?? ''), lang) * dir;
   });
-  tbody.replaceChildren(...rows.map((r) => h('tr', { 'data-cell': r.cell_id }, h('td', {}, r.cell_id), h('td', {}, r.name), h('td', { class: 'num' }, r.sites), h('td', { class: 'num' }, r.sites_inspected), h('td', { class: 'num' }, pct(r.coverage)))));
+  tbody.replaceChildren(...rows.map((r) => h('tr', { 'data-cell': r.cell_id, tabindex: '0', onclick: () => showCell(r) },
+    h('td', {}, r.name), h('td', { class: 'num' }, r.sites), h('td', { class: 'num' }, r.sites_inspected),
+    h('td', { class: r.sites_overdue > 0 ? 'num overdue' : 'num' }, r.sites_overdue), h('td', { class: 'num' }, pct(r.coverage)),
+    h('td', { class: 'num', title: `${km(r.swept_m)} / ${km(r.street_m)} km` }, `${km(r.swept_m)} km`),
+    h('td', { class: 'num' }, r.evening_checks))));
   for (const th of document.querySelectorAll('#coverage-table th')) th.setAttribute('aria-sort', /** @type {HTMLElement} */ (th).dataset.key === key ? (dir > 0 ? 'ascending' : 'descending') : 'none');
 }
 
@@ -32,6 +41,8 @@ export async function refreshCoverage() {
   try {
     const body = await api.coverage(q);
     store.set({ coverageRows: body.cells });
+    // The map's cells show the same window as the table.
+    recolourCells(body.cells);
   } catch (e) {
     status(errorText(/** @type {api.ApiError} */ (e)), true);
   }
@@ -47,7 +58,7 @@ export function wireCoverage() {
   form.addEventListener('submit', (ev) => { ev.preventDefault(); refreshCoverage(); });
   for (const th of document.querySelectorAll('#coverage-table th')) {
     th.addEventListener('click', () => {
-      const key = /** @type {HTMLElement} */ (th).dataset.key || 'cell_id';
+      const key = /** @type {HTMLElement} */ (th).dataset.key || 'name';
       const { sort } = store.get();
       store.set({ sort: { key, dir: sort.key === key ? -sort.dir : 1 } });
     });

@@ -4,6 +4,7 @@ import * as api from '../api.js';
 import { t, errorText } from '../i18n.js';
 import { byId } from '../dom.js';
 import { store } from '../store.js';
+import { askNewPassword } from './users.js';
 
 /** @param {import('../api.js').User | null} u */
 function renderUser(u) {
@@ -33,6 +34,7 @@ export function wireSignIn(afterSignChange) {
       store.set({ user: body.user });
       form.reset();
       dialog.close();
+      if (body.must_change_password) askNewPassword(true);
       await afterSignChange();
     } catch (e) {
       error.textContent = errorText(/** @type {api.ApiError} */ (e));
