@@ -351,6 +351,10 @@ export const MESSAGES = {
     site_field_location: '位置（经度,纬度）',
     site_field_status: '状态',
     site_field_reason: '原因',
+    site_field_lon: '经度',
+    site_field_lat: '纬度',
+    site_field_complaints: '投诉 / 举报',
+    site_field_last_inspected: '上次检查',
   },
   en: {
     app_title: 'Grid patrol',
@@ -697,6 +701,10 @@ export const MESSAGES = {
     site_field_location: 'Position (lon,lat)',
     site_field_status: 'State',
     site_field_reason: 'Reason',
+    site_field_lon: 'Longitude',
+    site_field_lat: 'Latitude',
+    site_field_complaints: 'Complaints',
+    site_field_last_inspected: 'Last inspected',
   },
 };
 

@@ -19,6 +19,13 @@ const row = (label, value) => h('tr', {}, h('th', {}, label), h('td', {}, value)
 /** `2025-03-01T10:00:00` as `2025-03-01 10:00`. @param {string | null | undefined} at */
 const when = (at) => (at ? at.slice(0, 16).replace('T', ' ') : '—');
 
+/** A history row's field in words; a column the lead's list added is its own header. @param {string} field */
+function fieldLabel(field) {
+  const key = `site_field_${field}`;
+  const label = t(key);
+  return label === key ? field : label;
+}
+
 /** The value of a history row in words. @param {string} field @param {string | null} value */
 function fieldValue(field, value) {
   if (value === null || value === '') return '—';
@@ -64,7 +71,7 @@ function listLine(d) {
 function historyTable(d) {
   return h('table', { class: 'stops history' },
     h('tr', {}, h('th', {}, t('site_history_at')), h('th', {}, t('site_history_who')), h('th', {}, t('site_history_action')), h('th', {}, t('site_history_field')), h('th', {}, t('site_history_before')), h('th', {}, t('site_history_after'))),
-    d.history.length ? d.history.map((c) => h('tr', { 'data-action': c.action }, h('td', {}, when(c.at)), h('td', {}, c.actor), h('td', {}, t('site_history_' + c.action)), h('td', {}, t('site_field_' + c.field)), h('td', {}, fieldValue(c.field, c.before)), h('td', {}, fieldValue(c.field, c.after))))
+    d.history.length ? d.history.map((c) => h('tr', { 'data-action': c.action }, h('td', {}, when(c.at)), h('td', {}, c.actor), h('td', {}, t('site_history_' + c.action)), h('td', {}, fieldLabel(c.field)), h('td', {}, fieldValue(c.field, c.before)), h('td', {}, fieldValue(c.field, c.after))))
       : h('tr', {}, h('td', { colspan: 6 }, t('none'))));
 }
 
