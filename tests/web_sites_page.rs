@@ -1,5 +1,6 @@
 //! The lead's site desk in real Chromium: starts `gridpatrol serve`, then
-//! `node tests/web/sites.mjs` adds a site by clicking the map, drags it to another
+//! `node tests/web/sites.mjs` adds a site by clicking the map (and one by pasting
+//! 高德 GCJ-02 coordinates), drags it to another
 //! cell, edits it, closes it and opens its printable 一家一册 (checked on the page and
 //! through the API).
 //!
@@ -20,6 +21,9 @@ fn a_lead_adds_drags_edits_closes_a_site_and_opens_its_dossier() {
     };
     let server = Server::start(&[]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // A place as 高德 gives it (GCJ-02), and where it truly is.
+    let wgs84 = (116.3560, 39.9600);
+    let gcj02 = gridpatrol::crs::Crs::Gcj02.from_wgs84(wgs84.0, wgs84.1);
     let output = Command::new(node)
         .arg(root.join("tests/web/sites.mjs"))
         .current_dir(root)
@@ -27,6 +31,8 @@ fn a_lead_adds_drags_edits_closes_a_site_and_opens_its_dossier() {
         .env("GP_USER", web_support::LEAD)
         .env("GP_PASSWORD", web_support::PASSWORD)
         .env("GP_ARTIFACTS", root.join("test-artifacts"))
+        .env("GP_PASTE_GCJ02", format!("{:.7},{:.7}", gcj02.0, gcj02.1))
+        .env("GP_PASTE_WGS84", format!("{},{}", wgs84.0, wgs84.1))
         .output()
         .expect("running node");
     let stdout = String::from_utf8_lossy(&output.stdout);

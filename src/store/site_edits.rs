@@ -353,6 +353,36 @@ impl<'a> Change<'a> {
     }
 }
 
+/// Keeps the values an import changed in each site's history: one change per site,
+/// `move` for its position, `edit` for the rest (a site the import added has its
+/// first history row at its first later change).
+pub(crate) fn record_import(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    changes: &[super::FieldChange],
+) -> Result<(), StoreError> {
+    let mut sites: Vec<&str> = changes.iter().map(|c| c.id.as_str()).collect();
+    sites.dedup();
+    for site in sites {
+        let change = Change::begin(tx, actor, site, "sites")?;
+        for c in changes.iter().filter(|c| c.id == site) {
+            let action = if matches!(c.field.as_str(), "lon" | "lat") {
+                "move"
+            } else {
+                "edit"
+            };
+            let text = |v: &str| (!v.is_empty()).then(|| v.to_string());
+            change.field(
+                action,
+                &c.field,
+                text(&c.before).as_deref(),
+                text(&c.after).as_deref(),
+            )?;
+        }
+    }
+    Ok(())
+}
+
 /// A site's editable fields as stored text, in a fixed order.
 type SiteRow = [(&'static str, Option<String>); 7];
 
@@ -837,6 +867,33 @@ mod tests {
             err.starts_with("location: ") && err.contains("本街道范围之外"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn an_import_that_changes_a_site_is_in_its_history() {
+        let mut ws = ws();
+        ws.set_actor(Actor::os_user());
+        let mut sites = small_township().institutions;
+        sites[0].name = "改名机构".into();
+        sites[0].location = Wgs84Point::new(116.0052, 40.0051);
+        ws.import_institutions(&sites).unwrap();
+        let h = ws.site_history("S1").unwrap();
+        let rows: Vec<(&str, &str, Option<&str>)> = h
+            .iter()
+            .map(|h| (h.action.as_str(), h.field.as_str(), h.after.as_deref()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("edit", "name", Some("改名机构")),
+                ("move", "lon", Some("116.0052000")),
+                ("move", "lat", Some("40.0051000")),
+            ]
+        );
+        assert!(h
+            .iter()
+            .all(|row| row.via == "cli" && row.change == h[0].change));
+        assert!(ws.site_history("S2").unwrap().is_empty());
     }
 
     #[test]

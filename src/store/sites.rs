@@ -682,6 +682,9 @@ fn audit_import(
             format!(", replaced {}", r.conflicts.len())
         }
     );
+    if kind == ImportKind::Institutions {
+        super::site_edits::record_import(tx, actor, &r.changes)?;
+    }
     super::audit::record(tx, actor, "import", kind_name_of(kind), &detail)
 }
 

@@ -12,6 +12,19 @@ async function stored(page, id) {
   return page.evaluate(async (siteId) => (await fetch(`/api/sites/${encodeURIComponent(siteId)}`)).json(), id);
 }
 
+/** Opens the edit form of site `id` from its popup's 编辑 button (a click on its dot). */
+async function editSiteOf(page, id) {
+  const { site } = await stored(page, id);
+  await page.evaluate(([lon, lat]) => window.gp.map.jumpTo({ center: [lon, lat], zoom: 17 }), [site.lon, site.lat]);
+  await page.waitForFunction((siteId) => window.gp.rendered('institutions').some((p) => p.id === siteId), id);
+  const at = await pixel(page, site.lon, site.lat);
+  await page.mouse.click(at.x, at.y);
+  await page.click('.maplibregl-popup [data-action=edit-site]');
+  await page.waitForFunction((siteId) => document.getElementById('site-edit-title').textContent.includes(`（${siteId}）`), id);
+  check(true, `the popup's 编辑 opens ${id} in the site desk`);
+  await page.click('.maplibregl-popup-close-button');
+}
+
 /** The page pixel of a WGS-84 point on the map. */
 async function pixel(page, lon, lat) {
   return page.evaluate(([x, y]) => {
@@ -83,6 +96,18 @@ try {
   await page.waitForFunction((siteId) => (window.gp.data.institutions.features || []).some((f) => f.properties.id === siteId), id);
   check(true, 'the new site is on the site layer');
   await page.screenshot({ path: `${ARTIFACTS}/sites-01-added.png` });
+
+  // Add another by pasting 高德 (GCJ-02) coordinates: stored in WGS-84.
+  await page.fill('#site-add-form input[name=coordinates]', process.env.GP_PASTE_GCJ02);
+  await page.selectOption('#site-add-form select[name=crs]', 'gcj02');
+  await page.fill('#site-add-form input[name=name]', '粘贴坐标培训部');
+  await page.click('#site-add-form button[type=submit]');
+  await page.waitForFunction(() => document.getElementById('site-edit-title').textContent.includes('粘贴坐标培训部'));
+  const pastedId = /（(.+)）/.exec(await page.textContent('#site-edit-title'))[1];
+  const pasted = (await stored(page, pastedId)).site;
+  const [wlon, wlat] = process.env.GP_PASTE_WGS84.split(',').map(Number);
+  check(Math.abs(pasted.lon - wlon) < 1e-6 && Math.abs(pasted.lat - wlat) < 1e-6, `pasted GCJ-02 ${process.env.GP_PASTE_GCJ02} stored as WGS-84 ${pasted.lon.toFixed(6)}, ${pasted.lat.toFixed(6)}`);
+  await editSiteOf(page, id);
 
   // Drag it to the north-east cell; the page asks first.
   await page.click('#site-move');

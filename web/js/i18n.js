@@ -349,6 +349,7 @@ export const MESSAGES = {
     list_white_since: '列入白名单于',
     list_flag: '列入白名单后检查发现问题，请复核已公布的白名单',
     dossier_lists: '名单',
+    dossier_print: '打印一家一册',
     dossier_history: '变更记录',
     dossier_inspections: '检查记录',
     dossier_follow_ups: '后续处理',
@@ -452,6 +453,10 @@ export const MESSAGES = {
     import_place: '在地图上定位',
     import_click_map: '请在地图上点击机构位置',
     import_placed: '已定位',
+    site_field_lon: '经度',
+    site_field_lat: '纬度',
+    site_field_complaints: '投诉 / 举报',
+    site_field_last_inspected: '上次检查',
   },
   en: {
     app_title: 'Grid patrol',
@@ -796,6 +801,7 @@ export const MESSAGES = {
     list_white_since: 'white-listed since',
     list_flag: 'Found at fault after entering the white list: review the published list',
     dossier_lists: 'Lists',
+    dossier_print: 'Print the dossier',
     dossier_history: 'Changes',
     dossier_inspections: 'Inspections',
     dossier_follow_ups: 'Follow-ups',
@@ -899,6 +905,10 @@ export const MESSAGES = {
     import_place: 'Place on the map',
     import_click_map: 'Click the site\'s position on the map',
     import_placed: 'Placed',
+    site_field_lon: 'Longitude',
+    site_field_lat: 'Latitude',
+    site_field_complaints: 'Complaints',
+    site_field_last_inspected: 'Last inspected',
   },
 };
 

@@ -7,6 +7,7 @@ import * as api from '../api.js';
 import { t, errorText } from '../i18n.js';
 import { h, byId, status } from '../dom.js';
 import { wordFor, showRecordSheet } from '../field/record_sheet.js';
+import { store } from '../store.js';
 
 /** @typedef {import('../api.js').SiteDossier} SiteDossier */
 
@@ -18,6 +19,13 @@ const row = (label, value) => h('tr', {}, h('th', {}, label), h('td', {}, value)
 /** `2025-03-01T10:00:00` as `2025-03-01 10:00`. @param {string | null | undefined} at */
 const when = (at) => (at ? at.slice(0, 16).replace('T', ' ') : '—');
 
+/** A history row's field in words; a column the lead's list added is its own header. @param {string} field */
+function fieldLabel(field) {
+  const key = `site_field_${field}`;
+  const label = t(key);
+  return label === key ? field : label;
+}
+
 /** The value of a history row in words. @param {string} field @param {string | null} value */
 function fieldValue(field, value) {
   if (value === null || value === '') return '—';
@@ -26,6 +34,13 @@ function fieldValue(field, value) {
   if (field === 'subject') return t('subject_' + value);
   if (field === 'status') return value === 'closed' ? t('site_closed') : t('site_open');
   return value;
+}
+
+/** A cell's name as the lead gave it, with its id. @param {string} id */
+function cellName(id) {
+  const cells = store.get().layers.cells;
+  const cell = cells && cells.features.find((f) => f.properties && f.properties.id === id);
+  return cell && cell.properties && cell.properties.name ? `${cell.properties.name}（${id}）` : id;
 }
 
 /** The site's record. @param {SiteDossier} d */
@@ -37,7 +52,7 @@ function siteTable(d) {
     row(t('address'), s.address || '—'),
     row(t('open_hours'), s.open_hours || '—'),
     row(t('position'), `${s.lon.toFixed(6)}, ${s.lat.toFixed(6)}（WGS-84）`),
-    row(t('cell'), s.cell_id || t('site_no_cell')),
+    row(t('cell'), s.cell_id ? cellName(s.cell_id) : t('site_no_cell')),
     row(t('site_state'), s.closed ? t('site_closed') : t('site_open')));
 }
 
@@ -56,7 +71,7 @@ function listLine(d) {
 function historyTable(d) {
   return h('table', { class: 'stops history' },
     h('tr', {}, h('th', {}, t('site_history_at')), h('th', {}, t('site_history_who')), h('th', {}, t('site_history_action')), h('th', {}, t('site_history_field')), h('th', {}, t('site_history_before')), h('th', {}, t('site_history_after'))),
-    d.history.length ? d.history.map((c) => h('tr', { 'data-action': c.action }, h('td', {}, when(c.at)), h('td', {}, c.actor), h('td', {}, t('site_history_' + c.action)), h('td', {}, t('site_field_' + c.field)), h('td', {}, fieldValue(c.field, c.before)), h('td', {}, fieldValue(c.field, c.after))))
+    d.history.length ? d.history.map((c) => h('tr', { 'data-action': c.action }, h('td', {}, when(c.at)), h('td', {}, c.actor), h('td', {}, t('site_history_' + c.action)), h('td', {}, fieldLabel(c.field)), h('td', {}, fieldValue(c.field, c.before)), h('td', {}, fieldValue(c.field, c.after))))
       : h('tr', {}, h('td', { colspan: 6 }, t('none'))));
 }
 
@@ -88,7 +103,7 @@ export async function showSiteDossier(id) {
     if (ROUTE.test(location.hash)) history.replaceState(null, '', location.pathname + location.search);
   };
   sheet.replaceChildren(
-    h('div', { class: 'no-print row' }, h('button', { id: 'dossier-print', onclick: () => window.print() }, t('print_sheet')), h('button', { onclick: closeSheet }, t('close'))),
+    h('div', { class: 'no-print row' }, h('button', { id: 'dossier-print', onclick: () => window.print() }, t('dossier_print')), h('button', { onclick: closeSheet }, t('close'))),
     h('h2', { class: 'dossier-title' }, `${t('dossier_title')} · ${d.site.name}（${d.site.id}）`),
     siteTable(d),
     ...listLine(d),

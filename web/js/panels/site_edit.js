@@ -10,6 +10,7 @@ import { gp } from '../gp.js';
 import { store } from '../store.js';
 import { loadLayer } from '../map/layers.js';
 import { dragMarker, pickMarker, stopDragging } from '../map/drag.js';
+import { parseCoordinates } from '../map/coordinates.js';
 import { openPanel } from './tabs.js';
 import { openDossier } from './dossier.js';
 
@@ -29,17 +30,6 @@ async function reloadSiteLayers() {
 /** @param {unknown} e */
 function fail(e) {
   status(errorText(/** @type {api.ApiError} */ (e)), true);
-}
-
-/**
- * `lon,lat` as pasted from a map (commas, spaces or a Chinese comma between), or null.
- * @param {string} text
- * @returns {[number, number] | null}
- */
-export function parseCoordinates(text) {
-  const parts = text.trim().split(/[\s,，;；]+/).filter(Boolean).map(Number);
-  if (parts.length !== 2 || parts.some((x) => !Number.isFinite(x))) return null;
-  return [parts[0], parts[1]];
 }
 
 /** The add form's coordinates field, set to a WGS-84 point from the map. @param {number} lon @param {number} lat */
