@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use rusqlite::{params, OptionalExtension, Row, Transaction};
 use serde::Serialize;
 
@@ -201,6 +201,12 @@ fn text_field(
 fn check_input(input: &TipOffInput) -> Result<(), StoreError> {
     if text_field("summary", Some(&input.summary), 2000)?.is_none() {
         return Err(StoreError::invalid("summary", "say what is complained of"));
+    }
+    if !(1900..=9999).contains(&input.received_at.year()) {
+        return Err(StoreError::invalid(
+            "received_at",
+            format!("{} is not a plausible day", input.received_at.date()),
+        ));
     }
     text_field("place", input.place.as_deref(), 500)?;
     text_field("complainant_name", input.complainant_name.as_deref(), 100)?;
@@ -513,6 +519,9 @@ fn apply(
             let team = text_field("team", Some(team.as_str()), 50)?
                 .ok_or_else(|| StoreError::invalid("team", "name the team"))?;
             let received = parse_time_text(received_at)?.date();
+            if due.is_some_and(|d| d.year() > 9999) {
+                return Err(StoreError::invalid("due", "not a plausible day"));
+            }
             if due.is_some_and(|d| d < received) {
                 return Err(StoreError::invalid(
                     "due",
@@ -743,6 +752,13 @@ mod tests {
             ws.receive_tip_off(&tip(Some("NOPE"), "2025-03-03 09:00")),
             Err(StoreError::UnknownSite(_))
         ));
+        let ancient = TipOffInput {
+            received_at: NaiveDate::from_ymd_opt(1, 1, 1)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .unwrap(),
+            ..tip(Some("S1"), "2025-03-03 09:00")
+        };
+        assert!(ws.receive_tip_off(&ancient).is_err());
         let blank = TipOffInput {
             summary: "  ".into(),
             ..tip(Some("S1"), "2025-03-03 09:00")
