@@ -291,7 +291,12 @@ fn every_report_downloads_in_chinese_and_matches_the_cli() {
             }
             "draw-1" => {
                 for officers in column(&headers, &rows, "检查人员") {
-                    assert_eq!(officers.split('、').count(), 2, "{officers}");
+                    let each: Vec<&str> = officers.split('、').collect();
+                    assert_eq!(each.len(), 2, "{officers}");
+                    assert!(
+                        each.iter().all(|o| o.ends_with('）')),
+                        "with their department: {officers}"
+                    );
                 }
                 let publish_by = column(&headers, &rows, "公示截止");
                 assert!(publish_by.iter().all(|p| p.len() == 10), "{publish_by:?}");

@@ -64,6 +64,9 @@ pub struct ReportContext {
     pub cell_names: HashMap<String, String>,
     /// Checklist and outcome code → label, from the rules.
     labels: HashMap<String, String>,
+    /// Checklist code → label of a care (托管) site's checklist, where codes of the two
+    /// checklists mean different things (`serving_teachers`).
+    care_labels: HashMap<String, String>,
 }
 
 fn collect_labels(items: &[FindingItem], out: &mut HashMap<String, String>) {
@@ -88,7 +91,8 @@ impl ReportContext {
             })
             .collect();
         let mut labels = HashMap::new();
-        collect_labels(&rules.findings.care, &mut labels);
+        let mut care_labels = HashMap::new();
+        collect_labels(&rules.findings.care, &mut care_labels);
         collect_labels(&rules.findings.training, &mut labels);
         for o in &rules.outcomes {
             labels.insert(o.code.clone(), o.label.clone());
@@ -97,6 +101,7 @@ impl ReportContext {
             township: township.to_string(),
             cell_names,
             labels,
+            care_labels,
         }
     }
 
@@ -129,12 +134,23 @@ impl ReportContext {
             .unwrap_or_else(|| id.to_string())
     }
 
-    /// The label of a checklist or outcome code; an unknown code as it is.
+    /// The label of an outcome or a training site's checklist code; an unknown code as
+    /// it is.
     pub fn label(&self, code: &str) -> String {
         self.labels
             .get(code)
+            .or_else(|| self.care_labels.get(code))
             .cloned()
             .unwrap_or_else(|| code.to_string())
+    }
+
+    /// The label of a checklist code from the checklist of the site's kind (its stored
+    /// code, `care` or `training`).
+    pub fn checklist_label(&self, kind: &str, code: &str) -> String {
+        match (kind, self.care_labels.get(code)) {
+            ("care", Some(label)) => label.clone(),
+            _ => self.label(code),
+        }
     }
 }
 
@@ -219,7 +235,10 @@ fn findings_text(row: &LedgerRow, ctx: &ReportContext) -> String {
         Some((code, notes)) => format!("{}：{notes}", result_code_label(code)),
         None => result_code_label(f),
     });
-    let checklist = row.checklist.iter().map(|c| ctx.label(c));
+    let checklist = row
+        .checklist
+        .iter()
+        .map(|c| ctx.checklist_label(&row.site_kind, c));
     recorded.chain(checklist).collect::<Vec<_>>().join("；")
 }
 
@@ -623,14 +642,21 @@ pub fn draw_report(ws: &Workspace, seq: i64) -> Result<Table, ReportError> {
         .iter()
         .map(|s| (s.id.as_str(), s.name.as_str()))
         .collect();
-    Ok(draw_table(&d, entry, &names, &ctx))
+    let departments: HashMap<String, String> = ws
+        .officers()?
+        .into_iter()
+        .map(|o| (o.name, o.department))
+        .collect();
+    Ok(draw_table(&d, entry, &names, &departments, &ctx))
 }
 
-/// The publishable result of a draw as a table (see [`draw_report`]).
+/// The publishable result of a draw as a table (see [`draw_report`]); officers are
+/// named with their department from the register.
 pub fn draw_table(
     d: &super::draw::Draw,
     entry: &crate::store::DrawLogEntry,
     names: &HashMap<&str, &str>,
+    departments: &HashMap<String, String>,
     ctx: &ReportContext,
 ) -> Table {
     let headers = [
@@ -661,7 +687,15 @@ pub fn draw_table(
                 p.site_id.clone().into(),
                 names.get(p.site_id.as_str()).map(|s| s.to_string()).into(),
                 stratum(&p.stratum).into(),
-                p.officers().join("、").into(),
+                p.officers()
+                    .iter()
+                    .map(|o| match departments.get(o) {
+                        Some(d) => format!("{o}（{d}）"),
+                        None => o.clone(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("、")
+                    .into(),
                 d.seed.clone().into(),
                 d.at.replace('T', " ").into(),
                 d.publish_by.map(|p| p.to_string()).into(),
@@ -703,6 +737,15 @@ mod tests {
     fn codes_become_chinese_labels() {
         let ctx = context();
         assert_eq!(ctx.label("rectify"), "责令整改");
+        assert_eq!(ctx.checklist_label("care", "serving_teachers"), "在职教师");
+        assert_eq!(
+            ctx.checklist_label("training", "serving_teachers"),
+            "在职教师违规补课"
+        );
+        assert_eq!(
+            ctx.checklist_label("care", "food_licence"),
+            "食品经营许可证"
+        );
         assert_eq!(kind_code_label("training"), "校外培训");
         assert_eq!(kind_code_label("care"), "托管");
         assert_eq!(licence_code_label("registered_only"), "有照无证");
