@@ -1,6 +1,6 @@
 //! The coverage panel's answer, complete: per cell the overdue sites by name (as many
-//! as it counts), street metres and metres swept, and the evening checks — an
-//! inspection recorded at 19:30 counts in its cell, one at 10:00 does not.
+//! as it counts), street metres and metres swept, the evening checks — an inspection
+//! recorded at 19:30 counts in its cell, one at 10:00 does not — and open tip-offs.
 
 mod web_support;
 
@@ -59,9 +59,19 @@ fn coverage_lists_overdue_sites_and_counts_evening_checks() {
             .unwrap();
         assert_eq!(r.status(), 200, "{}", r.text().unwrap());
     }
+    let tipoffs_before = before.iter().find(|r| r["cell_id"] == cell).unwrap()["open_tipoffs"]
+        .as_u64()
+        .unwrap();
+    let received = lead
+        .post(server.url("/api/tipoffs"))
+        .json(&serde_json::json!({"source": "hotline_12345", "summary": "晚上有学生进出", "site_id": "S000"}))
+        .send()
+        .unwrap();
+    assert_eq!(received.status(), 200, "{}", received.text().unwrap());
     let after = coverage(&server, &lead, &day);
     let row = after.iter().find(|r| r["cell_id"] == cell).unwrap();
     assert_eq!(row["evening_checks"].as_u64().unwrap(), evening_before + 1);
+    assert_eq!(row["open_tipoffs"].as_u64().unwrap(), tipoffs_before + 1);
     assert!(
         !row["overdue"]
             .as_array()

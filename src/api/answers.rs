@@ -85,6 +85,12 @@ pub struct CoverageRow {
     pub evening_checks: usize,
     /// The overdue sites, never inspected first, then the oldest.
     pub overdue: Vec<crate::store::OverdueSite>,
+    /// 举报 register: tip-offs not closed in the cell (by their site, else their place).
+    pub open_tipoffs: usize,
+    /// Of those, past their deadline.
+    pub overdue_tipoffs: usize,
+    /// Open 整改 checks, closures and 回头看 due by the window's last day.
+    pub followups_due: usize,
     /// The latest inspection, night check or sweep in the window (local time,
     /// `YYYY-MM-DD HH:MM:SS`).
     pub last_activity: Option<String>,
@@ -107,6 +113,9 @@ impl From<&CellCoverage> for CoverageRow {
             swept_m: (c.swept_m * 10.0).round() / 10.0,
             evening_checks: c.evening_checks,
             overdue: Vec::new(),
+            open_tipoffs: 0,
+            overdue_tipoffs: 0,
+            followups_due: 0,
             last_activity: c.last_activity.map(|t| t.to_string()),
         }
     }

@@ -227,6 +227,57 @@ pub fn overdue_from_store(
     ws.overdue_sites(end, |l| overdue_cutoff(to, l, &overdue_days))
 }
 
+/// Open work per cell id at the end of a window: the register's open tip-offs (placed
+/// by their site's cell, else by their own position), how many of them are overdue, and
+/// the open follow-ups (整改 checks, closures, 回头看) due by `to`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct OpenWork {
+    /// Tip-offs not closed.
+    pub open_tipoffs: usize,
+    /// Of those, past their deadline.
+    pub overdue_tipoffs: usize,
+    /// Open follow-ups due on or before the window's last day.
+    pub followups_due: usize,
+}
+
+/// [`OpenWork`] of every cell that has some, from the store.
+pub fn open_work_from_store(
+    ws: &crate::store::Workspace,
+    to: NaiveDate,
+) -> Result<HashMap<String, OpenWork>, crate::store::StoreError> {
+    let site_cells = ws.site_cells()?;
+    let cells = ws.cells()?;
+    let polygons: Vec<_> = cells.iter().map(|c| c.area.clone()).collect();
+    let locator = CellLocator::new(&polygons);
+    let mut work: HashMap<String, OpenWork> = HashMap::new();
+    let open = crate::store::TipOffFilter {
+        open_only: true,
+        ..Default::default()
+    };
+    for t in ws.tip_offs(&open)? {
+        let cell = t
+            .site_id
+            .as_ref()
+            .and_then(|s| site_cells.get(s).cloned())
+            .or_else(|| locator.locate(t.lon, t.lat).map(|i| cells[i].id.clone()));
+        if let Some(cell) = cell {
+            let w = work.entry(cell).or_default();
+            w.open_tipoffs += 1;
+            w.overdue_tipoffs += usize::from(t.overdue);
+        }
+    }
+    for f in ws.follow_ups(None)? {
+        let due = f.due.is_none_or(|d| d <= to);
+        if f.state != crate::store::FollowUpState::Open || !due {
+            continue;
+        }
+        if let Some(cell) = site_cells.get(&f.site_id) {
+            work.entry(cell.clone()).or_default().followups_due += 1;
+        }
+    }
+    Ok(work)
+}
+
 fn overdue_cutoff(to: NaiveDate, licence: Licence, overdue_days: &OverdueDays) -> NaiveDate {
     to.checked_sub_signed(chrono::Duration::days(overdue_days.after(licence)))
         .unwrap_or(NaiveDate::MIN)

@@ -20,4 +20,7 @@ pub mod register_draw;
 pub mod report;
 
 pub use crate::spatial::CellLocator;
-pub use coverage::{compute_coverage, overdue_from_store, CellCoverage, CoverageInput};
+pub use coverage::{
+    compute_coverage, open_work_from_store, overdue_from_store, CellCoverage, CoverageInput,
+    OpenWork,
+};

@@ -383,11 +383,18 @@ pub fn coverage_rows(ws: &Workspace, window: DateWindow) -> Result<Vec<CoverageR
     for site in crate::coverage::overdue_from_store(ws, window.from, window.to)? {
         overdue.entry(site.cell_id.clone()).or_default().push(site);
     }
+    let work = crate::coverage::open_work_from_store(ws, window.to)?;
     Ok(coverage_from_store(ws, window.from, window.to)?
         .iter()
-        .map(|c| CoverageRow {
-            overdue: overdue.remove(&c.cell_id).unwrap_or_default(),
-            ..CoverageRow::from(c)
+        .map(|c| {
+            let open = work.get(&c.cell_id).copied().unwrap_or_default();
+            CoverageRow {
+                overdue: overdue.remove(&c.cell_id).unwrap_or_default(),
+                open_tipoffs: open.open_tipoffs,
+                overdue_tipoffs: open.overdue_tipoffs,
+                followups_due: open.followups_due,
+                ..CoverageRow::from(c)
+            }
         })
         .collect())
 }

@@ -50,6 +50,9 @@
  * @property {number} swept_m  of it, swept in the window
  * @property {number} evening_checks  inspections in the evening shift and night checks
  * @property {OverdueSite[]} overdue  never inspected first, then the oldest
+ * @property {number} open_tipoffs  举报 not closed in the cell
+ * @property {number} overdue_tipoffs  of those, past their deadline
+ * @property {number} followups_due  open 整改 checks, closures and 回头看 due by `to`
  * @property {string | null} last_activity
  */
 /**

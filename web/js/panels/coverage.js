@@ -2,7 +2,7 @@
 // The coverage panel: per cell, how many sites were inspected over a period, in a
 // table sorted by any column.
 import * as api from '../api.js';
-import { errorText } from '../i18n.js';
+import { errorText, t } from '../i18n.js';
 import { h, byId, status } from '../dom.js';
 import { isoDate, pct, today } from '../format.js';
 import { store } from '../store.js';
@@ -27,7 +27,9 @@ function renderCoverageTable({ coverageRows, sort, lang }) {
     h('td', {}, r.name), h('td', { class: 'num' }, r.sites), h('td', { class: 'num' }, r.sites_inspected),
     h('td', { class: r.sites_overdue > 0 ? 'num overdue' : 'num' }, r.sites_overdue), h('td', { class: 'num' }, pct(r.coverage)),
     h('td', { class: 'num', title: `${km(r.swept_m)} / ${km(r.street_m)} km` }, `${km(r.swept_m)} km`),
-    h('td', { class: 'num' }, r.evening_checks))));
+    h('td', { class: 'num' }, r.evening_checks),
+    h('td', { class: r.overdue_tipoffs > 0 ? 'num overdue' : 'num', title: `${t('tipoff_overdue')} ${r.overdue_tipoffs}` }, r.open_tipoffs),
+    h('td', { class: 'num' }, r.followups_due))));
   for (const th of document.querySelectorAll('#coverage-table th')) th.setAttribute('aria-sort', /** @type {HTMLElement} */ (th).dataset.key === key ? (dir > 0 ? 'ascending' : 'descending') : 'none');
 }
 
