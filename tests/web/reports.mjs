@@ -38,7 +38,7 @@ try {
   await page.fill('#conflict-form input[name=site_id]', 'S001');
   await page.click('#conflict-form button[type=submit]');
   await page.waitForFunction(() => document.querySelector('#officer-register')?.textContent?.includes('S001'));
-  check(true, 'a declared conflict is listed with its officer');
+  check((await page.textContent('#officer-register')).includes('S001'), 'a declared conflict is listed with its officer');
   await page.fill('#draw-form input[name=seed]', `${DAY} 公开种子`);
   await page.click('#draw-form button[type=submit]');
   await page.waitForSelector('#draw-result .publish-by');
@@ -75,9 +75,10 @@ try {
   await second.click('[data-panel=export]');
   for (const ext of ['csv', 'xlsx']) {
     const [download] = await Promise.all([second.waitForEvent('download'), second.click(`a[href="/api/export/ledger.${ext}"]`)]);
-    copyFileSync(await download.path(), `${DOWNLOADS}/ledger.${ext}`);
+    const path = await download.path();
+    copyFileSync(path, `${DOWNLOADS}/ledger.${ext}`);
+    check(readFileSync(path).length > 0, `the ledger downloads as ${ext}`);
   }
-  check(true, 'the ledger downloads as CSV and Excel');
   check(problems.length === 0, `no page errors (${problems.join('; ')})`);
   console.log('reports: all steps passed');
 } finally {
