@@ -121,6 +121,15 @@ fn the_register_answers_each_role_and_keeps_the_complainant_private() {
         .send()
         .unwrap();
     assert_eq!(bad.status(), 400);
+    let unread = lead
+        .get(server.url("/api/tipoffs?overdue=maybe"))
+        .send()
+        .unwrap();
+    assert_eq!(unread.status(), 400);
+    assert_eq!(
+        unread.json::<Value>().unwrap()["error"]["code"],
+        "bad_request"
+    );
 
     // Team A's inspector links the inspection that checked it; team B's may not.
     let visit = a

@@ -69,9 +69,8 @@ pub struct TipOffPatch {
     pub answer: Option<String>,
 }
 
-/// `GET /api/tipoffs` filters.
+/// `GET /api/tipoffs` filters (other query parameters are ignored, as on every route).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct TipOffQuery {
     /// `open` (default: every one not closed), `all`, or one status (`received`,
     /// `assigned`, `handled`, `verified`, `answered`, `closed`).

@@ -6,6 +6,7 @@
 
 use std::str::FromStr;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -132,8 +133,10 @@ fn filter_of(query: TipOffQuery, user: &User) -> Result<TipOffFilter, ApiError> 
 pub async fn get_tipoffs(
     State(state): State<AppState>,
     Signed(user): Signed,
-    Query(query): Query<TipOffQuery>,
+    query: Result<Query<TipOffQuery>, QueryRejection>,
 ) -> Result<Json<TipOffsAnswer>, ApiError> {
+    // A query that does not read (`overdue=maybe`) is a JSON 400 like every refusal.
+    let Query(query) = query?;
     let filter = filter_of(query, &user)?;
     let list = blocking(move || state.data.read(|ws| Ok(ws.tip_offs(&filter)?))).await?;
     let private = user.is_lead();
