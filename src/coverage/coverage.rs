@@ -36,6 +36,8 @@ pub struct CoverageInput<'a> {
     pub swept: &'a HashMap<String, (f64, NaiveDateTime)>,
     /// When a site is overdue, by licence (the township's rules).
     pub overdue_days: OverdueDays,
+    /// When the evening shift starts: inspections from then on are evening checks.
+    pub evening_starts: chrono::NaiveTime,
 }
 
 /// One cell's figures (the JSON keys and GeoJSON properties are these field names).
@@ -146,9 +148,13 @@ pub fn compute_coverage(input: &CoverageInput<'_>) -> Vec<CellCoverage> {
         })
         .collect();
     let mut inspected: HashMap<&str, NaiveDateTime> = HashMap::new();
+    let mut evening: HashMap<&str, usize> = HashMap::new();
     for (site, at) in input.inspections {
         let e = inspected.entry(site.as_str()).or_insert(*at);
         *e = (*e).max(*at);
+        if at.time() >= input.evening_starts {
+            *evening.entry(site.as_str()).or_default() += 1;
+        }
     }
     for s in input.sites {
         let Some(&ci) = site_cell.get(s.id.as_str()) else {
@@ -156,6 +162,7 @@ pub fn compute_coverage(input: &CoverageInput<'_>) -> Vec<CellCoverage> {
         };
         let cov = &mut out[ci];
         cov.sites_total += 1;
+        cov.evening_checks += evening.get(s.id.as_str()).copied().unwrap_or(0);
         if let Some(&at) = inspected.get(s.id.as_str()) {
             cov.sites_inspected += 1;
             cov.last_activity = later(cov.last_activity, at);
@@ -178,9 +185,11 @@ pub fn compute_coverage(input: &CoverageInput<'_>) -> Vec<CellCoverage> {
     }
 
     let mut night: HashMap<&str, NaiveDateTime> = HashMap::new();
+    let mut night_count: HashMap<&str, usize> = HashMap::new();
     for (h, at) in input.night_checks {
         let e = night.entry(h.as_str()).or_insert(*at);
         *e = (*e).max(*at);
+        *night_count.entry(h.as_str()).or_default() += 1;
     }
     for h in input.hotspots {
         let Some(c) = h.area.0.centroid() else {
@@ -190,6 +199,7 @@ pub fn compute_coverage(input: &CoverageInput<'_>) -> Vec<CellCoverage> {
             continue;
         };
         out[ci].hotspots_total += 1;
+        out[ci].evening_checks += night_count.get(h.id.as_str()).copied().unwrap_or(0);
         if let Some(&at) = night.get(h.id.as_str()) {
             out[ci].hotspots_checked_night += 1;
             out[ci].last_activity = later(out[ci].last_activity, at);
@@ -365,6 +375,7 @@ pub fn coverage_from_rows(
         street_m: &street_m,
         swept: &swept,
         overdue_days: ws.rules()?.overdue_days,
+        evening_starts: ws.rules()?.shifts.evening.start.to_time(),
     }))
 }
 

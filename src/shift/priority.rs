@@ -279,7 +279,7 @@ mod tests {
         let (class, why) = institution_class(&p, &window, today, Calendar::china());
         assert_eq!(class, PriorityClass::Mandatory);
         assert!(
-            why.contains(&"举报 #7 due 2026-11-27".to_string()),
+            why.contains(&"举报 #7 应于 2026-11-27 前核查".to_string()),
             "{why:?}"
         );
         let (_, why) = institution_class(
@@ -288,7 +288,7 @@ mod tests {
             due.succ_opt().unwrap().succ_opt().unwrap(),
             Calendar::china(),
         );
-        assert!(why.iter().any(|w| w.contains("overdue")), "{why:?}");
+        assert!(why.iter().any(|w| w.contains("已逾期")), "{why:?}");
         // The register knows the site and has nothing open: its old imported count no
         // longer makes it mandatory.
         let mut q = priority("b", Licence::Licensed, 3, Some(90));
