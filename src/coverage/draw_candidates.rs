@@ -34,11 +34,7 @@ pub fn site_register(
             *findings.entry(i.site_id).or_default() += 1;
         }
     }
-    let tip_offs: HashMap<String, u32> = ws
-        .priority_inputs(today)?
-        .into_iter()
-        .map(|p| (p.site_id, p.complaints))
-        .collect();
+    let tip_offs = tip_off_counts(ws, today, since)?;
     let mut sites = draw_candidates(ws, Stratify::Cell)?;
     let licences: HashMap<String, crate::model::Licence> = ws
         .institutions()?
@@ -58,6 +54,28 @@ pub fn site_register(
         ));
     }
     Ok(sites)
+}
+
+/// Tip-offs per site for its risk tier: the 举报 register's received since `since` for
+/// every site the register knows (dated entries win), else the imported count.
+fn tip_off_counts(
+    ws: &Workspace,
+    today: chrono::NaiveDate,
+    since: chrono::NaiveDate,
+) -> Result<HashMap<String, u32>, StoreError> {
+    let mut counts: HashMap<String, u32> = ws
+        .priority_inputs(today)?
+        .into_iter()
+        .map(|p| (p.site_id, p.complaints))
+        .collect();
+    let mut registered: HashMap<String, u32> = HashMap::new();
+    for t in ws.tip_offs(&crate::store::TipOffFilter::default())? {
+        let Some(site) = t.site_id else { continue };
+        let recent = u32::from(t.received_at.date() >= since);
+        *registered.entry(site).or_default() += recent;
+    }
+    counts.extend(registered);
+    Ok(counts)
 }
 
 /// Who must not go where: each officer's declared conflicts, the officers at the site's
@@ -155,6 +173,46 @@ pub fn draw_candidates(ws: &Workspace, by: Stratify) -> Result<Vec<Candidate>, S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn register_tip_offs_decide_the_risk_tier_over_an_imported_count() {
+        let mut ws = Workspace::in_memory().unwrap();
+        let sample = crate::formats::township::load_sample().unwrap();
+        ws.import_township(&sample).unwrap();
+        let today = ws.today().unwrap();
+        let licensed: Vec<&crate::model::Institution> = sample
+            .institutions
+            .iter()
+            .filter(|s| s.licence == crate::model::Licence::Licensed)
+            .collect();
+        let tier_of = |ws: &Workspace, id: &str| {
+            site_register(ws, today)
+                .unwrap()
+                .into_iter()
+                .find(|c| c.id == id)
+                .and_then(|c| c.tier)
+        };
+        // A licensed site with no tip-offs on record and one with two in the register.
+        let quiet = licensed
+            .iter()
+            .find(|s| s.complaints == 0 && tier_of(&ws, &s.id) != Some(RiskTier::High))
+            .expect("a quiet licensed site");
+        let received = today.and_hms_opt(9, 0, 0).unwrap();
+        for _ in 0..2 {
+            ws.receive_tip_off(&crate::store::TipOffInput {
+                source: crate::model::tipoff::TipOffSource::Hotline12345,
+                summary: "周末有学科类培训".into(),
+                place: None,
+                received_at: received,
+                complainant_name: None,
+                complainant_contact: None,
+                site_id: Some(quiet.id.clone()),
+                position: None,
+            })
+            .unwrap();
+        }
+        assert_eq!(tier_of(&ws, &quiet.id), Some(RiskTier::High));
+    }
 
     #[test]
     fn a_draw_from_the_registers_recuses_and_dates_its_publication() {
