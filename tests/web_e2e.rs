@@ -15,40 +15,17 @@ use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
 
-use web_support::{browser_prerequisites, Server};
+use web_support::{browser_prerequisites, run_page_script, Server};
 
 /// Runs a browser script against `server`; panics with its output unless it prints
 /// `done`.
-fn run_script(node: &Path, script: &str, server: &Server, env: &[(&str, &str)], done: &str) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(node)
-        .arg(root.join("tests/web").join(script))
-        .current_dir(root)
-        .env("GP_URL", server.url(""))
-        .env("GP_USER", web_support::LEAD)
-        .env("GP_PASSWORD", web_support::PASSWORD)
-        .env("GP_ARTIFACTS", root.join("test-artifacts"))
-        .envs(env.iter().copied())
-        .output()
-        .expect("running node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    assert!(
-        output.status.success(),
-        "{script} failed:\n{stdout}\n{stderr}"
-    );
-    assert!(stdout.contains(done));
-}
-
 #[test]
 fn page_works_end_to_end_in_chromium() {
     let Some(node) = browser_prerequisites() else {
         return;
     };
     let server = Server::start(&[]);
-    run_script(&node, "e2e.mjs", &server, &[], "e2e: all steps passed");
+    run_page_script(&node, "e2e.mjs", &server, &[], "e2e: all steps passed");
     server.stop_gracefully();
 }
 
@@ -60,7 +37,7 @@ fn page_modules_load_without_console_errors() {
         return;
     };
     let server = Server::start(&[]);
-    run_script(
+    run_page_script(
         &node,
         "page_load.mjs",
         &server,
@@ -78,7 +55,7 @@ fn page_api_client_keys_writes_and_words_too_many_requests() {
         return;
     };
     let server = Server::start(&[]);
-    run_script(
+    run_page_script(
         &node,
         "api_client.mjs",
         &server,
@@ -168,7 +145,7 @@ fn an_office_tile_server_draws_under_the_township() {
     let url = format!("http://127.0.0.1:{port}/{{z}}/{{x}}/{{y}}.pbf");
     let server = Server::start(&["--tile-url", &url]);
     let tiles = dir.path().join("tiles");
-    run_script(
+    run_page_script(
         &node,
         "office_tiles.mjs",
         &server,
@@ -207,7 +184,7 @@ fn a_lead_follows_a_campaign_and_replans_the_rest_in_the_page() {
         .send()
         .unwrap();
     assert!(recorded.status().is_success());
-    run_script(
+    run_page_script(
         &node,
         "campaign.mjs",
         &server,

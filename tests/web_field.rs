@@ -11,10 +11,7 @@
 
 mod web_support;
 
-use std::path::Path;
-use std::process::Command;
-
-use web_support::{browser_prerequisites, Server};
+use web_support::{browser_prerequisites, run_page_script, Server};
 
 #[test]
 fn an_inspector_records_offline_and_the_outbox_delivers() {
@@ -22,25 +19,12 @@ fn an_inspector_records_offline_and_the_outbox_delivers() {
         return;
     };
     let server = Server::start(&[]);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(node)
-        .arg(root.join("tests/web/field.mjs"))
-        .current_dir(root)
-        .env("GP_URL", server.url(""))
-        .env("GP_USER", web_support::LEAD)
-        .env("GP_INSPECTOR", web_support::INSPECTOR_A)
-        .env("GP_PASSWORD", web_support::PASSWORD)
-        .env("GP_ARTIFACTS", root.join("test-artifacts"))
-        .output()
-        .expect("running node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    assert!(
-        output.status.success(),
-        "field.mjs failed:\n{stdout}\n{stderr}"
+    run_page_script(
+        &node,
+        "field.mjs",
+        &server,
+        &[("GP_INSPECTOR", web_support::INSPECTOR_A)],
+        "field: all steps passed",
     );
-    assert!(stdout.contains("field: all steps passed"));
     server.stop_gracefully();
 }

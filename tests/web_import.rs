@@ -6,10 +6,9 @@
 mod web_support;
 
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::{json, Value};
-use web_support::{browser_prerequisites, get_json, Server, INSPECTOR_A, LEAD};
+use web_support::{browser_prerequisites, get_json, run_page_script, Server, INSPECTOR_A, LEAD};
 
 fn fixture() -> Vec<u8> {
     std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/lead-list.xlsx"))
@@ -138,23 +137,14 @@ fn a_lead_imports_an_xlsx_in_chromium_with_the_preview() {
     };
     let server = Server::start(&[]);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(node)
-        .arg(root.join("tests/web/import.mjs"))
-        .current_dir(root)
-        .env("GP_URL", server.url(""))
-        .env("GP_USER", LEAD)
-        .env("GP_PASSWORD", web_support::PASSWORD)
-        .env("GP_ARTIFACTS", root.join("test-artifacts"))
-        .env("GP_LIST", root.join("tests/fixtures/lead-list.xlsx"))
-        .output()
-        .expect("running node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "import.mjs failed:\n{stdout}\n{stderr}"
+    let list = root.join("tests/fixtures/lead-list.xlsx");
+    let list = list.to_str().expect("a UTF-8 path");
+    run_page_script(
+        &node,
+        "import.mjs",
+        &server,
+        &[("GP_LIST", list)],
+        "import: all steps passed",
     );
-    assert!(stdout.contains("import: all steps passed"), "{stdout}");
     server.stop_gracefully();
 }

@@ -9,10 +9,7 @@
 
 mod web_support;
 
-use std::path::Path;
-use std::process::Command;
-
-use web_support::{browser_prerequisites, Server};
+use web_support::{browser_prerequisites, run_page_script, Server};
 
 #[test]
 fn a_lead_adds_drags_edits_closes_a_site_and_opens_its_dossier() {
@@ -20,29 +17,17 @@ fn a_lead_adds_drags_edits_closes_a_site_and_opens_its_dossier() {
         return;
     };
     let server = Server::start(&[]);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     // A place as 高德 gives it (GCJ-02), and where it truly is.
     let wgs84 = (116.3560, 39.9600);
     let gcj02 = gridpatrol::crs::Crs::Gcj02.from_wgs84(wgs84.0, wgs84.1);
-    let output = Command::new(node)
-        .arg(root.join("tests/web/sites.mjs"))
-        .current_dir(root)
-        .env("GP_URL", server.url(""))
-        .env("GP_USER", web_support::LEAD)
-        .env("GP_PASSWORD", web_support::PASSWORD)
-        .env("GP_ARTIFACTS", root.join("test-artifacts"))
-        .env("GP_PASTE_GCJ02", format!("{:.7},{:.7}", gcj02.0, gcj02.1))
-        .env("GP_PASTE_WGS84", format!("{},{}", wgs84.0, wgs84.1))
-        .output()
-        .expect("running node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    eprintln!("{stderr}");
-    assert!(
-        output.status.success(),
-        "sites.mjs failed:\n{stdout}\n{stderr}"
+    let gcj02 = format!("{:.7},{:.7}", gcj02.0, gcj02.1);
+    let wgs84 = format!("{},{}", wgs84.0, wgs84.1);
+    run_page_script(
+        &node,
+        "sites.mjs",
+        &server,
+        &[("GP_PASTE_GCJ02", &gcj02), ("GP_PASTE_WGS84", &wgs84)],
+        "sites: all steps passed",
     );
-    assert!(stdout.contains("sites: all steps passed"));
     server.stop_gracefully();
 }

@@ -7,12 +7,11 @@
 
 mod web_support;
 
-use std::path::Path;
-use std::process::Command;
-
 use reqwest::blocking::Client;
 use serde_json::{json, Value};
-use web_support::{browser_prerequisites, get_json, Server, INSPECTOR_A, INSPECTOR_B, LEAD};
+use web_support::{
+    browser_prerequisites, get_json, run_page_script, Server, INSPECTOR_A, INSPECTOR_B, LEAD,
+};
 
 fn patch(client: &Client, server: &Server, id: i64, body: Value) -> (u16, Value) {
     let r = client
@@ -272,23 +271,12 @@ fn tip_off_panel_receives_assigns_inspects_and_closes_in_chromium() {
         return;
     };
     let server = Server::start(&[]);
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let output = Command::new(node)
-        .arg(root.join("tests/web/tipoffs.mjs"))
-        .current_dir(root)
-        .env("GP_URL", server.url(""))
-        .env("GP_USER", LEAD)
-        .env("GP_PASSWORD", web_support::PASSWORD)
-        .env("GP_ARTIFACTS", root.join("test-artifacts"))
-        .output()
-        .expect("running node");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    println!("{stdout}");
-    assert!(
-        output.status.success(),
-        "tipoffs.mjs failed:\n{stdout}\n{stderr}"
+    run_page_script(
+        &node,
+        "tipoffs.mjs",
+        &server,
+        &[],
+        "tipoffs: all steps passed",
     );
-    assert!(stdout.contains("tipoffs: all steps passed"));
     server.stop_gracefully();
 }

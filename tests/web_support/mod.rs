@@ -53,6 +53,39 @@ pub fn browser_prerequisites() -> Option<PathBuf> {
     None
 }
 
+/// Runs `tests/web/{script}` with node against `server`, signed in as the lead
+/// (`GP_URL`, `GP_USER`, `GP_PASSWORD`, `GP_ARTIFACTS`, then `env`); fails unless it
+/// exits 0 and prints `done`. Answers what it printed.
+pub fn run_page_script(
+    node: &Path,
+    script: &str,
+    server: &Server,
+    env: &[(&str, &str)],
+    done: &str,
+) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let output = Command::new(node)
+        .arg(root.join("tests/web").join(script))
+        .current_dir(root)
+        .env("GP_URL", server.url(""))
+        .env("GP_USER", LEAD)
+        .env("GP_PASSWORD", PASSWORD)
+        .env("GP_ARTIFACTS", root.join("test-artifacts"))
+        .envs(env.iter().copied())
+        .output()
+        .expect("running node");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    println!("{stdout}");
+    eprintln!("{stderr}");
+    assert!(
+        output.status.success(),
+        "{script} failed:\n{stdout}\n{stderr}"
+    );
+    assert!(stdout.contains(done), "{script} did not say {done:?}");
+    stdout
+}
+
 /// A small township over the bundled sample's streets (around 北邮, Haidian): a 2×2
 /// grid of cells, 24 institutions of every licence status, two schools, two hotspots
 /// and the township office as depot.
