@@ -138,6 +138,23 @@ impl UnplannedReason {
     }
 }
 
+impl UnplannedReason {
+    /// The explanation in Chinese, for a lead's summary.
+    pub fn describe_zh(self) -> &'static str {
+        match self {
+            UnplannedReason::SkillMissing => "没有具备所需资质的小组",
+            UnplannedReason::Unreachable => "街道上无法到达",
+            UnplannedReason::WindowUnreachable => "营业时间内赶不到",
+            UnplannedReason::NoTime => "本班次时间已排满",
+            UnplannedReason::Closed => "按营业时间当天不营业",
+            UnplannedReason::OutsideShift => "本班次时段不营业，请排到其他班次",
+            UnplannedReason::Excluded => "负责人钉选为暂不安排",
+            UnplannedReason::PinnedToOtherDay => "负责人钉选到其他日期",
+            UnplannedReason::PinnedTeamOff => "钉选的小组不在本班次",
+        }
+    }
+}
+
 impl From<Reason> for UnplannedReason {
     fn from(r: Reason) -> Self {
         match r {

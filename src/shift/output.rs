@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::priority::class_name;
+use super::priority::{class_name, class_name_zh};
 use super::read_back::{ShiftPlan, TeamRoute};
 use super::Shift;
 use crate::formats::gpx::{write_gpx, GpxWaypoint};
@@ -135,6 +135,94 @@ impl ShiftPlan {
         }
         out
     }
+}
+
+impl ShiftPlan {
+    /// The plan as a lead reads it in Chinese: the headline, each team's stops with
+    /// times, class and the metres walked to them, and what was not planned and why.
+    pub fn summary_text_zh(&self) -> String {
+        use std::fmt::Write;
+        let s = &self.summary;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} {}（{}）：{} 个点位中安排 {} 个，{} 个小组（{} 个有任务）；必查 {}/{}；路程 {:.1} 公里，在途 {}",
+            self.date,
+            shift_zh(self.shift),
+            match self.profile {
+                crate::network::Profile::Drive => "驾车",
+                crate::network::Profile::Walk => "步行",
+            },
+            s.candidates,
+            s.planned,
+            s.teams,
+            self.teams.len(),
+            s.mandatory_planned,
+            s.mandatory,
+            s.distance_m / 1000.0,
+            minutes_zh(s.travel_s),
+        );
+        for t in &self.teams {
+            let _ = writeln!(
+                out,
+                "\n{} 组 从 {} 出发 {}-{}（{} 个点位，{:.1} 公里{}）",
+                t.team,
+                t.depot_name,
+                t.departure,
+                t.return_at,
+                t.stops.len(),
+                t.distance_m / 1000.0,
+                t.break_
+                    .as_ref()
+                    .map(|b| format!("，休息 {b}"))
+                    .unwrap_or_default(),
+            );
+            for v in &t.stops {
+                let _ = writeln!(
+                    out,
+                    "  {:>2}. {}-{} {:<10} {}  {}（步行 {:.0} 米）",
+                    v.seq,
+                    v.start,
+                    v.departure,
+                    v.site.site_id,
+                    class_name_zh(v.site.class),
+                    v.site.name,
+                    v.leg_distance_m
+                );
+            }
+        }
+        if !self.unassigned.is_empty() {
+            let _ = writeln!(out, "\n未安排（{} 个）：", self.unassigned.len());
+            for u in &self.unassigned {
+                let _ = writeln!(
+                    out,
+                    "  {:<10} {}  {}：{}",
+                    u.site_id,
+                    class_name_zh(u.class),
+                    u.name,
+                    u.reason.describe_zh()
+                );
+            }
+        }
+        if let Some(f) = &self.from_now {
+            out.push_str(&f.summary_text());
+        }
+        out
+    }
+}
+
+fn shift_zh(shift: Shift) -> &'static str {
+    match shift {
+        Shift::Day => "日查",
+        Shift::Evening => "晚查",
+        Shift::Night => "夜查",
+        Shift::Weekend => "周末查",
+    }
+}
+
+fn minutes_zh(s: Seconds) -> String {
+    let minutes = (s / 60.0).round() as i64;
+    format!("{} 小时 {:02} 分", minutes / 60, minutes % 60)
 }
 
 impl TeamRoute {

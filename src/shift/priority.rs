@@ -43,6 +43,18 @@ pub enum PriorityClass {
 }
 
 /// The class's name as serialised (`mandatory`, `unlicensed`, ...).
+/// The class as a lead names it (必查, 无证, 逾期, 夜查, 常规).
+pub fn class_name_zh(c: PriorityClass) -> &'static str {
+    match c {
+        PriorityClass::Mandatory => "必查",
+        PriorityClass::Unlicensed => "无证",
+        PriorityClass::Overdue => "逾期",
+        PriorityClass::NightCheck => "夜查",
+        PriorityClass::Routine => "常规",
+    }
+}
+
+/// The class's stable code (`mandatory`, `unlicensed`, …) for JSON and English text.
 pub fn class_name(c: PriorityClass) -> &'static str {
     match c {
         PriorityClass::Mandatory => "mandatory",

@@ -267,7 +267,12 @@ pub fn run(args: PlanArgs) -> Result<()> {
     if args.json {
         out!("{body}");
     } else {
-        print!("{}", plan.summary_text());
+        let text = if crate::locale::chinese() {
+            plan.summary_text_zh()
+        } else {
+            plan.summary_text()
+        };
+        print!("{text}");
     }
     Ok(())
 }
