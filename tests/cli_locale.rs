@@ -45,14 +45,25 @@ fn the_plan_summary_is_in_chinese_under_a_chinese_locale() {
     let ws = dir.path().join("ws.sqlite");
     let plan = |lang: &str| {
         let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
-            .args(["plan", "--date", "2026-11-25", "--teams", "2", "--workspace"])
+            .args([
+                "plan",
+                "--date",
+                "2026-11-25",
+                "--teams",
+                "2",
+                "--workspace",
+            ])
             .arg(&ws)
             .env_remove("LC_ALL")
             .env_remove("LC_MESSAGES")
             .env("LANG", lang)
             .output()
             .expect("gridpatrol runs");
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let zh = plan("zh_CN.UTF-8");
@@ -60,5 +71,8 @@ fn the_plan_summary_is_in_chinese_under_a_chinese_locale() {
     assert!(zh.contains("T1 组 从 "), "{zh}");
     assert!(zh.contains("必查"), "{zh}");
     let en = plan("en_US.UTF-8");
-    assert!(en.starts_with("2026-11-25 day shift, walk profile:"), "{en}");
+    assert!(
+        en.starts_with("2026-11-25 day shift, walk profile:"),
+        "{en}"
+    );
 }

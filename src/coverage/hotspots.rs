@@ -268,10 +268,11 @@ pub fn hotspots_from_store(
     for n in ws.night_checks(None, Some(end))? {
         last.insert(n.hotspot_id, n.at);
     }
+    let sites = with_register_tip_offs(ws, ws.institutions()?)?;
     Ok(score_hotspots(
         &HotspotInput {
             hotspots: &ws.hotspots()?,
-            sites: &ws.institutions()?,
+            sites: &sites,
             schools: &ws.schools()?,
             findings: &findings,
             last_night_check: &last,
@@ -281,10 +282,59 @@ pub fn hotspots_from_store(
     ))
 }
 
+/// The sites with the 举报 register's open tip-offs as their complaint count, for every
+/// site the register knows (dated entries win over an imported count).
+fn with_register_tip_offs(
+    ws: &crate::store::Workspace,
+    mut sites: Vec<Institution>,
+) -> Result<Vec<Institution>, crate::store::StoreError> {
+    let mut open: HashMap<String, u32> = HashMap::new();
+    for t in ws.tip_offs(&crate::store::TipOffFilter::default())? {
+        let Some(site) = t.site_id else { continue };
+        *open.entry(site).or_default() += u32::from(t.closed_at.is_none());
+    }
+    for s in &mut sites {
+        if let Some(&n) = open.get(&s.id) {
+            s.complaints = n;
+        }
+    }
+    Ok(sites)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::sites_test_support::{site, small_township};
+
+    #[test]
+    fn open_register_tip_offs_count_near_a_hotspot() {
+        let mut ws = crate::store::Workspace::in_memory().unwrap();
+        ws.import_township(&small_township()).unwrap();
+        let date = ws.today().unwrap();
+        let rule = HotspotRule::default();
+        let near = |ws: &crate::store::Workspace| {
+            hotspots_from_store(ws, date, &rule).unwrap()[0]
+                .components
+                .complaints_nearby
+                .count
+        };
+        let before = near(&ws);
+        let received = date.and_hms_opt(8, 0, 0).unwrap();
+        for _ in 0..3 {
+            ws.receive_tip_off(&crate::store::TipOffInput {
+                source: crate::model::tipoff::TipOffSource::Phone,
+                summary: "晚上有学生进出".into(),
+                place: None,
+                received_at: received,
+                complainant_name: None,
+                complainant_contact: None,
+                site_id: Some("S2".into()),
+                position: None,
+            })
+            .unwrap();
+        }
+        assert_eq!(near(&ws), before + 3.0);
+    }
 
     #[test]
     fn parts_add_up_and_explain() {
