@@ -153,11 +153,12 @@ fn matrix_on_the_sample_matches_route_and_flags_far_sites() {
         }
     }
     let route = json(&gridpatrol(&["route", "--from", A, "--to", B]));
-    assert_eq!(d[0][1].as_f64(), route["duration_s"].as_f64());
-    assert_eq!(
-        v["distances_m"][0][1].as_f64(),
-        route["distance_m"].as_f64()
-    );
+    // The matrix is written to 0.1 s and 0.1 m.
+    let near = |a: &serde_json::Value, b: &serde_json::Value| {
+        (a.as_f64().unwrap() - b.as_f64().unwrap()).abs() <= 0.05 + 1e-9
+    };
+    assert!(near(&d[0][1], &route["duration_s"]));
+    assert!(near(&v["distances_m"][0][1], &route["distance_m"]));
 }
 
 #[test]

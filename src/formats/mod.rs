@@ -15,6 +15,7 @@ pub mod gpx;
 pub mod guard;
 pub mod layers;
 pub mod leadlist;
+pub mod matrix_json;
 pub mod mvt;
 pub mod osm;
 pub mod spreadsheet;

@@ -3,11 +3,12 @@
 use std::path::PathBuf;
 
 use anyhow::Context;
+use gridpatrol::formats::matrix_json::write_matrix_json;
 use gridpatrol::network::DEFAULT_MAX_SNAP_M;
 use gridpatrol::Crs;
-use serde_json::json;
+use std::io::Write as _;
 
-use crate::context::{load_router, print_json, NetworkArgs};
+use crate::context::{load_router, NetworkArgs};
 
 /// Travel matrix between the sites of a CSV file (`id,lon,lat`).
 #[derive(clap::Args, Debug)]
@@ -53,21 +54,20 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
         snaps.len(),
         started.elapsed().as_secs_f64()
     );
-    let n = sites.len();
-    let mut durations_s = vec![vec![None; n]; n];
-    let mut distances_m = vec![vec![None; n]; n];
+    // Each site's row in the search, `None` for one left out.
+    let mut row_of = vec![None; sites.len()];
     for (a, &i) in placed.iter().enumerate() {
-        for (b, &j) in placed.iter().enumerate() {
-            durations_s[i][j] = matrix.duration_s(a, b);
-            distances_m[i][j] = matrix.distance_m(a, b);
-        }
+        row_of[i] = Some(a);
     }
+    let pair = |i: usize, j: usize| Some((row_of[i]?, row_of[j]?));
+    let distance_m = |i: usize, j: usize| pair(i, j).and_then(|(a, b)| matrix.distance_m(a, b));
+    let duration_s = |i: usize, j: usize| pair(i, j).and_then(|(a, b)| matrix.duration_s(a, b));
     let ids: Vec<&str> = sites.iter().map(|(id, _)| id.as_str()).collect();
-    let out = json!({
-        "ids": ids,
-        "distances_m": distances_m,
-        "durations_s": durations_s,
-        "unreachable": unreachable,
-    });
-    print_json(&out)
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
+    let written = write_matrix_json(&mut out, &ids, &distance_m, &duration_s, &unreachable)
+        .and_then(|()| out.flush());
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
