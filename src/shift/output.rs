@@ -70,64 +70,28 @@ impl ShiftPlan {
 
     /// A readable summary for the terminal.
     pub fn summary_text(&self) -> String {
-        use std::fmt::Write;
-        let s = &self.summary;
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} {} shift, {} profile: {} of {} sites planned for {} team(s) ({} with stops); mandatory {}/{}; {:.1} km, {} travelling",
-            self.date,
-            self.shift,
-            self.profile,
-            s.planned,
-            s.candidates,
-            s.teams,
-            self.teams.len(),
-            s.mandatory_planned,
-            s.mandatory,
-            s.distance_m / 1000.0,
-            format_duration(s.travel_s),
-        );
+        self.summary_in(&English)
+    }
+
+    /// The plan as a lead reads it in Chinese: the headline, each team's stops with
+    /// times, class and the metres walked to them, and what was not planned and why.
+    pub fn summary_text_zh(&self) -> String {
+        self.summary_in(&Chinese)
+    }
+
+    /// The summary's walk (headline, teams, stops, what was not planned), worded by `w`.
+    fn summary_in(&self, w: &dyn Wording) -> String {
+        let mut out = w.headline(self);
         for t in &self.teams {
-            let _ = writeln!(
-                out,
-                "\nteam {} from {} {}-{} ({} stops, {:.1} km{})",
-                t.team,
-                t.depot_name,
-                t.departure,
-                t.return_at,
-                t.stops.len(),
-                t.distance_m / 1000.0,
-                t.break_
-                    .as_ref()
-                    .map(|b| format!(", break {b}"))
-                    .unwrap_or_default(),
-            );
+            out.push_str(&w.team(t));
             for v in &t.stops {
-                let _ = writeln!(
-                    out,
-                    "  {:>2}. {}-{} {:<10} {:<12} {} (+{:.0} m)",
-                    v.seq,
-                    v.start,
-                    v.departure,
-                    v.site.site_id,
-                    class_name(v.site.class),
-                    v.site.name,
-                    v.leg_distance_m
-                );
+                out.push_str(&w.stop(v));
             }
         }
         if !self.unassigned.is_empty() {
-            let _ = writeln!(out, "\nnot planned ({}):", self.unassigned.len());
+            out.push_str(&w.not_planned(self.unassigned.len()));
             for u in &self.unassigned {
-                let _ = writeln!(
-                    out,
-                    "  {:<10} {:<12} {}: {}",
-                    u.site_id,
-                    class_name(u.class),
-                    u.name,
-                    u.detail
-                );
+                out.push_str(&w.unplanned(u));
             }
         }
         if let Some(f) = &self.from_now {
@@ -137,77 +101,123 @@ impl ShiftPlan {
     }
 }
 
-impl ShiftPlan {
-    /// The plan as a lead reads it in Chinese: the headline, each team's stops with
-    /// times, class and the metres walked to them, and what was not planned and why.
-    pub fn summary_text_zh(&self) -> String {
-        use std::fmt::Write;
-        let s = &self.summary;
-        let mut out = String::new();
-        let _ = writeln!(
-            out,
-            "{} {}（{}）：{} 个点位中安排 {} 个，{} 个小组（{} 个有任务）；必查 {}/{}；路程 {:.1} 公里，在途 {}",
-            self.date,
-            shift_zh(self.shift),
-            match self.profile {
-                crate::network::Profile::Drive => "驾车",
-                crate::network::Profile::Walk => "步行",
-            },
+/// The lines of a plan's summary in one language.
+trait Wording {
+    fn headline(&self, plan: &ShiftPlan) -> String;
+    fn team(&self, t: &TeamRoute) -> String;
+    fn stop(&self, v: &super::read_back::PlannedVisit) -> String;
+    fn not_planned(&self, n: usize) -> String;
+    fn unplanned(&self, u: &super::build::UnplannedSite) -> String;
+}
+
+struct English;
+struct Chinese;
+
+impl Wording for English {
+    fn headline(&self, p: &ShiftPlan) -> String {
+        let s = &p.summary;
+        format!(
+            "{} {} shift, {} profile: {} of {} sites planned for {} team(s) ({} with stops); mandatory {}/{}; {:.1} km, {} travelling\n",
+            p.date,
+            p.shift,
+            p.profile,
+            s.planned,
+            s.candidates,
+            s.teams,
+            p.teams.len(),
+            s.mandatory_planned,
+            s.mandatory,
+            s.distance_m / 1000.0,
+            format_duration(s.travel_s),
+        )
+    }
+    fn team(&self, t: &TeamRoute) -> String {
+        let rest = t.break_.as_ref().map(|b| format!(", break {b}"));
+        format!(
+            "\nteam {} from {} {}-{} ({} stops, {:.1} km{})\n",
+            t.team,
+            t.depot_name,
+            t.departure,
+            t.return_at,
+            t.stops.len(),
+            t.distance_m / 1000.0,
+            rest.unwrap_or_default(),
+        )
+    }
+    fn stop(&self, v: &super::read_back::PlannedVisit) -> String {
+        format!(
+            "  {:>2}. {}-{} {:<10} {:<12} {} (+{:.0} m)\n",
+            v.seq,
+            v.start,
+            v.departure,
+            v.site.site_id,
+            class_name(v.site.class),
+            v.site.name,
+            v.leg_distance_m
+        )
+    }
+    fn not_planned(&self, n: usize) -> String {
+        format!("\nnot planned ({n}):\n")
+    }
+    fn unplanned(&self, u: &super::build::UnplannedSite) -> String {
+        let class = class_name(u.class);
+        format!("  {:<10} {class:<12} {}: {}\n", u.site_id, u.name, u.detail)
+    }
+}
+
+impl Wording for Chinese {
+    fn headline(&self, p: &ShiftPlan) -> String {
+        let s = &p.summary;
+        let profile = match p.profile {
+            crate::network::Profile::Drive => "驾车",
+            crate::network::Profile::Walk => "步行",
+        };
+        format!(
+            "{} {}（{profile}）：{} 个点位中安排 {} 个，{} 个小组（{} 个有任务）；必查 {}/{}；路程 {:.1} 公里，在途 {}\n",
+            p.date,
+            shift_zh(p.shift),
             s.candidates,
             s.planned,
             s.teams,
-            self.teams.len(),
+            p.teams.len(),
             s.mandatory_planned,
             s.mandatory,
             s.distance_m / 1000.0,
             minutes_zh(s.travel_s),
-        );
-        for t in &self.teams {
-            let _ = writeln!(
-                out,
-                "\n{} 组 从 {} 出发 {}-{}（{} 个点位，{:.1} 公里{}）",
-                t.team,
-                t.depot_name,
-                t.departure,
-                t.return_at,
-                t.stops.len(),
-                t.distance_m / 1000.0,
-                t.break_
-                    .as_ref()
-                    .map(|b| format!("，休息 {b}"))
-                    .unwrap_or_default(),
-            );
-            for v in &t.stops {
-                let _ = writeln!(
-                    out,
-                    "  {:>2}. {}-{} {:<10} {}  {}（步行 {:.0} 米）",
-                    v.seq,
-                    v.start,
-                    v.departure,
-                    v.site.site_id,
-                    class_name_zh(v.site.class),
-                    v.site.name,
-                    v.leg_distance_m
-                );
-            }
-        }
-        if !self.unassigned.is_empty() {
-            let _ = writeln!(out, "\n未安排（{} 个）：", self.unassigned.len());
-            for u in &self.unassigned {
-                let _ = writeln!(
-                    out,
-                    "  {:<10} {}  {}：{}",
-                    u.site_id,
-                    class_name_zh(u.class),
-                    u.name,
-                    u.reason.describe_zh()
-                );
-            }
-        }
-        if let Some(f) = &self.from_now {
-            out.push_str(&f.summary_text());
-        }
-        out
+        )
+    }
+    fn team(&self, t: &TeamRoute) -> String {
+        let rest = t.break_.as_ref().map(|b| format!("，休息 {b}"));
+        format!(
+            "\n{} 组 从 {} 出发 {}-{}（{} 个点位，{:.1} 公里{}）\n",
+            t.team,
+            t.depot_name,
+            t.departure,
+            t.return_at,
+            t.stops.len(),
+            t.distance_m / 1000.0,
+            rest.unwrap_or_default(),
+        )
+    }
+    fn stop(&self, v: &super::read_back::PlannedVisit) -> String {
+        format!(
+            "  {:>2}. {}-{} {:<10} {}  {}（步行 {:.0} 米）\n",
+            v.seq,
+            v.start,
+            v.departure,
+            v.site.site_id,
+            class_name_zh(v.site.class),
+            v.site.name,
+            v.leg_distance_m
+        )
+    }
+    fn not_planned(&self, n: usize) -> String {
+        format!("\n未安排（{n} 个）：\n")
+    }
+    fn unplanned(&self, u: &super::build::UnplannedSite) -> String {
+        let class = class_name_zh(u.class);
+        let why = u.reason.describe_zh();
+        format!("  {:<10} {class}  {}：{why}\n", u.site_id, u.name)
     }
 }
 
