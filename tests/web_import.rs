@@ -50,6 +50,16 @@ fn a_lead_previews_confirms_and_places_an_inspector_may_not() {
         401
     );
 
+    // Without the file's name the refusal is JSON, like every refusal.
+    let nameless = lead
+        .post(server.url("/api/import/preview?crs=wgs84"))
+        .body(fixture())
+        .send()
+        .unwrap();
+    assert_eq!(nameless.status(), 400);
+    let body: Value = nameless.json().unwrap();
+    assert_eq!(body["error"]["code"], "bad_request", "{body}");
+
     let before = site_names(&lead, &server);
     let answer: Value = lead
         .post(&preview_url)

@@ -54,5 +54,13 @@ fn a_cells_sweep_comes_as_json_and_gpx() {
         .send()
         .unwrap();
     assert_eq!(slow.status(), 400);
+    // A query that does not read is refused as JSON, like every refusal.
+    let unreadable = inspector
+        .get(server.url("/api/sweep/G1?speed_kmh=fast"))
+        .send()
+        .unwrap();
+    assert_eq!(unreadable.status(), 400);
+    let body: Value = unreadable.json().unwrap();
+    assert_eq!(body["error"]["code"], "bad_request", "{body}");
     server.stop_gracefully();
 }

@@ -7,6 +7,7 @@ use std::sync::Mutex;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -167,9 +168,11 @@ fn run(
 pub async fn post_preview(
     State(state): State<AppState>,
     Signed(lead): Signed,
-    Query(query): Query<PreviewQuery>,
+    query: Result<Query<PreviewQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PreviewAnswer>, ApiError> {
+    // A query without the file's name is a JSON 400 like every refusal.
+    let Query(query) = query?;
     let bytes = list_bytes(body)?;
     let name = file_name(&query.name)?;
     let crs: Crs = query

@@ -2,6 +2,7 @@
 //! 网格 of the workspace, split into shifts — as JSON for the map and the printed
 //! sheet, or `?format=gpx` for field devices.
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
@@ -17,7 +18,6 @@ use crate::sweep::{plan_cell, SweepError, SweepOptions};
 
 /// `?format=&shift_minutes=&speed_kmh=` of `GET /api/sweep/{cell}`.
 #[derive(Deserialize, Default, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
 pub struct SweepQuery {
     /// `json` (default) or `gpx` (a download, one track per shift).
     pub format: Option<String>,
@@ -98,8 +98,10 @@ pub async fn get_sweep(
     State(state): State<AppState>,
     Signed(_user): Signed,
     Path(cell_id): Path<String>,
-    Query(query): Query<SweepQuery>,
+    query: Result<Query<SweepQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    // A query that does not read (`speed_kmh=fast`) is a JSON 400 like every refusal.
+    let Query(query) = query?;
     let options = options(&query)?;
     let gpx = match query.format.as_deref() {
         None | Some("json") => false,
