@@ -14,9 +14,17 @@ use std::process::Command;
 use serde_json::{json, Value};
 use web_support::{Server, INSPECTOR_A, LEAD};
 
-/// A Python with openpyxl: `GP_OPENPYXL_PYTHON`, the system's, or a venv under
-/// `target/openpyxl` made on first use (as scripts/api_fuzz.sh makes schemathesis's).
+/// A Python with openpyxl: `GP_OPENPYXL_PYTHON`, the `python3` on the path, Debian's
+/// (`/usr/bin/python3`, where apt's python3-openpyxl lands even when another Python
+/// comes first on the path), or a venv under `target/openpyxl` made on first use (as
+/// scripts/api_fuzz.sh makes schemathesis's). Tests of this file run in parallel: the
+/// venv is made once, by whichever asks first.
 fn openpyxl_python() -> PathBuf {
+    static FOUND: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FOUND.get_or_init(find_openpyxl_python).clone()
+}
+
+fn find_openpyxl_python() -> PathBuf {
     let has = |python: &Path| {
         Command::new(python)
             .args(["-c", "import openpyxl"])
@@ -26,8 +34,10 @@ fn openpyxl_python() -> PathBuf {
     if let Ok(p) = std::env::var("GP_OPENPYXL_PYTHON") {
         return PathBuf::from(p);
     }
-    if has(Path::new("python3")) {
-        return PathBuf::from("python3");
+    for system in ["python3", "/usr/bin/python3"] {
+        if has(Path::new(system)) {
+            return PathBuf::from(system);
+        }
     }
     let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/openpyxl");
     let python = venv.join("bin/python");
