@@ -324,17 +324,7 @@ pub async fn get_dossier(
         })
     })
     .await?;
-    let inspections = records
-        .iter()
-        .map(|r| {
-            let mut detail = InspectionDetail::from(r);
-            if !user.may_see_team(&detail.team_id) {
-                detail.photos.clear();
-                detail.signature = None;
-            }
-            detail
-        })
-        .collect();
+    let inspections = super::sites::visible_inspections(&user, &records);
     Ok(Json(DossierAnswer {
         site: DossierSite {
             kind: crate::store::kind_name(site.kind).to_string(),
