@@ -6,7 +6,7 @@
 use geo::{Coord, LineString};
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::{EdgeData, NodeData, Profile, RoadGraph, WayRule};
+use super::{EdgeData, NodeControl, NodeData, Profile, RoadGraph, WayRule};
 use crate::formats::osm::{OsmData, OsmWay};
 use crate::model::{Wgs84, Wgs84Point};
 use crate::units::{haversine_m, Metres};
@@ -276,6 +276,7 @@ fn assemble(
             index[j] = graph.add_node(NodeData {
                 osm_id: node.id,
                 location: Wgs84Point::new(node.lon, node.lat),
+                control: NodeControl::Free,
             });
         } else {
             report.dropped_nodes += 1;

@@ -11,7 +11,7 @@ pub mod profile;
 pub mod snap;
 
 use geo::LineString;
-use petgraph::graph::{DiGraph, EdgeIndex};
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Wgs84, Wgs84Point};
@@ -38,6 +38,47 @@ pub struct NodeData {
     pub osm_id: i64,
     /// Where the node is (WGS-84, as in the extract).
     pub location: Wgs84Point,
+    /// What stands at the node, as far as travelling through it goes.
+    pub control: NodeControl,
+}
+
+/// What stands at a node for one profile: passing through may cost time or be barred.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NodeControl {
+    /// Nothing that slows or stops a traveller.
+    #[default]
+    Free,
+    /// Traffic signals (`highway=traffic_signals`, or a signalled crossing on foot): a
+    /// delay for going through.
+    TrafficSignals,
+    /// A barrier this profile may not pass (a gate, bollard, lift gate... closed to it):
+    /// a traveller reaching it can only turn back.
+    Barrier,
+}
+
+/// A turn restriction resolved onto the graph (`type=restriction` relations that apply
+/// to the profile, `except` taken into account).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TurnRestriction {
+    /// The relation it comes from (for reports).
+    pub relation_id: i64,
+    /// The edge arriving at `via`.
+    pub from: EdgeIndex,
+    /// The junction where the turn happens.
+    pub via: NodeIndex,
+    /// The edge leaving `via`.
+    pub to: EdgeIndex,
+    /// `no_*` forbids this turn; `only_*` forbids every other turn from `from` at `via`.
+    pub kind: RestrictionKind,
+}
+
+/// Whether a restriction forbids its turn or makes it the only one allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RestrictionKind {
+    /// `no_left_turn`, `no_u_turn`, ...: the turn `from -> to` is forbidden.
+    No,
+    /// `only_straight_on`, ...: from `from` at `via`, only `to` may be taken.
+    Only,
 }
 
 /// A directed street piece between two nodes, along one OpenStreetMap way.
@@ -107,6 +148,8 @@ pub struct RoadNetwork {
     pub graph: RoadGraph,
     /// What the build kept and dropped.
     pub report: BuildReport,
+    /// Turn restrictions on `graph`'s edges (empty for profiles they do not bind).
+    pub restrictions: Vec<TurnRestriction>,
     /// The R-tree that places points onto `graph`'s edges.
     pub snapper: SnapIndex,
 }
@@ -139,6 +182,7 @@ impl RoadNetwork {
             profile,
             graph,
             report,
+            restrictions: Vec::new(),
             snapper,
         })
     }

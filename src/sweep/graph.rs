@@ -414,11 +414,13 @@ mod tests {
             let a = g.add_node(NodeData {
                 osm_id: 2 * i as i64,
                 location: crate::Wgs84Point::new(l[0].0, l[0].1),
+                control: Default::default(),
             });
             let last = l[l.len() - 1];
             let b = g.add_node(NodeData {
                 osm_id: 2 * i as i64 + 1,
                 location: crate::Wgs84Point::new(last.0, last.1),
+                control: Default::default(),
             });
             let geometry = LineString::from(l.clone());
             let length_m = polyline_m(&geometry);
