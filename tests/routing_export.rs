@@ -9,6 +9,7 @@ use std::process::Command;
 
 use gridpatrol::formats::osm::read_bytes;
 use gridpatrol::network::{Profile, RoadNetwork};
+use gridpatrol::routing::turns::TurnCosts;
 use gridpatrol::routing::Router;
 use petgraph::graph::NodeIndex;
 
@@ -65,8 +66,9 @@ fn dijkstra(adjacency: &Adjacency, source: i64) -> HashMap<i64, f64> {
 fn check(profile: Profile) {
     let (adjacency, edges) = export(profile.name());
     let bytes = gridpatrol::sample::file(gridpatrol::sample::OSM_PBF).unwrap();
-    let router =
-        Router::new(RoadNetwork::build(&read_bytes(&bytes, "sample").unwrap(), profile).unwrap());
+    // The plain Dijkstra knows no turn costs: compare the search without them.
+    let network = RoadNetwork::build(&read_bytes(&bytes, "sample").unwrap(), profile).unwrap();
+    let router = Router::with_costs(network, TurnCosts::FREE);
     let g = &router.network().graph;
     assert_eq!(edges, g.edge_count());
     // 20 sources × 15 targets spread over the node list.

@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use geo::{Coord, LineString};
 use gridpatrol::formats::osm::{OsmData, OsmNode, OsmWay, Tags};
 use gridpatrol::network::{Profile, RoadNetwork, Snap};
+use gridpatrol::routing::endpoints::JUNCTION_SNAP_M;
+use gridpatrol::routing::turns::TurnCosts;
 use gridpatrol::routing::Router;
 use gridpatrol::units::haversine_m;
 use gridpatrol::Wgs84Point;
@@ -70,7 +72,13 @@ fn sites(router: &Router, picks: &[(usize, f64)]) -> Vec<Snap> {
         .iter()
         .map(|&(k, frac)| {
             let edge = EdgeIndex::new(k % g.edge_count());
-            let offset_m = g[edge].length_m * frac;
+            let length_m = g[edge].length_m;
+            // Within a metre of a junction a site stands at the junction: put it exactly there.
+            let offset_m = match length_m * frac {
+                o if o <= JUNCTION_SNAP_M => 0.0,
+                o if length_m - o <= JUNCTION_SNAP_M => length_m,
+                o => o,
+            };
             Snap {
                 edge,
                 offset_m,
@@ -123,6 +131,20 @@ fn split_graph(router: &Router, snaps: &[Snap]) -> DiGraph<(), f64> {
             );
         }
     }
+    // A site at a junction leaves and arrives by every street of the junction.
+    for (k, s) in snaps.iter().enumerate() {
+        let (a, b) = g.edge_endpoints(s.edge).unwrap();
+        let at = if s.offset_m == 0.0 {
+            a
+        } else if s.offset_m == g[s.edge].length_m {
+            b
+        } else {
+            continue;
+        };
+        let site = NodeIndex::new(g.node_count() + k);
+        out.add_edge(site, at, 0.0);
+        out.add_edge(at, site, 0.0);
+    }
     out
 }
 
@@ -149,7 +171,7 @@ proptest! {
         let profile = if drive { Profile::Drive } else { Profile::Walk };
         let Ok(network) = RoadNetwork::build(&osm, profile) else { return Ok(()) };
         if network.graph.edge_count() == 0 { return Ok(()) }
-        let router = Router::new(network);
+        let router = Router::with_costs(network, TurnCosts::FREE);
         let snaps = sites(&router, &picks);
         let m = router.matrix(&snaps, &snaps);
         let split = split_graph(&router, &snaps);
@@ -182,7 +204,7 @@ proptest! {
     fn node_matrix_matches_floyd_warshall(osm in town(), drive in any::<bool>()) {
         let profile = if drive { Profile::Drive } else { Profile::Walk };
         let Ok(network) = RoadNetwork::build(&osm, profile) else { return Ok(()) };
-        let router = Router::new(network);
+        let router = Router::with_costs(network, TurnCosts::FREE);
         let g = &router.network().graph;
         let all: Vec<NodeIndex> = g.node_indices().collect();
         let m = router.node_matrix(&all, &all);

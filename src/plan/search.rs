@@ -33,6 +33,10 @@ pub struct SolveOptions {
     /// against: the granular neighbourhood, as in HGS and PyVRP. Only stops in a route
     /// count, so where most candidates go unserved it still finds the routes nearby.
     pub granularity: usize,
+    /// Routes to start from, as stop ids per vehicle in order (a re-plan starts from
+    /// the plan under way); empty for none. Routes that no longer fit, and stops that
+    /// no longer exist, are left out; the search keeps whichever start is better.
+    pub warm_start: Vec<Vec<String>>,
 }
 
 /// Iterations of the default search: they fit the default 5 s cap at township scale
@@ -50,6 +54,7 @@ impl Default for SolveOptions {
             max_iterations: None,
             seed: 1,
             granularity: DEFAULT_GRANULARITY,
+            warm_start: Vec::new(),
         }
     }
 }
@@ -86,6 +91,12 @@ pub(crate) fn run(
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut current = initial(ctx, &mut rng);
     descend(ctx, &mut current, options.granularity);
+    if let Some(mut warm) = warm(ctx, &options.warm_start, &mut rng) {
+        descend(ctx, &mut warm, options.granularity);
+        if warm.cost(ctx) < current.cost(ctx) {
+            current = warm;
+        }
+    }
     let mut current_cost = current.cost(ctx);
     let mut best = current.clone();
     let mut best_cost = current_cost;
@@ -201,6 +212,48 @@ fn initial(ctx: &Ctx, rng: &mut ChaCha8Rng) -> State {
     });
     insert_all(ctx, &mut st, &order, 0.0, rng);
     st
+}
+
+/// The warm start's routes where they still fit, then every other stop inserted.
+fn warm(ctx: &Ctx, routes: &[Vec<String>], rng: &mut ChaCha8Rng) -> Option<State> {
+    if routes.is_empty() {
+        return None;
+    }
+    let index: std::collections::HashMap<&str, usize> = ctx
+        .p
+        .stops
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let mut st = State::empty(ctx);
+    let mut placed = vec![false; ctx.p.stops.len()];
+    for (v, ids) in routes.iter().enumerate().take(st.routes.len()) {
+        let seq: Vec<usize> = ids
+            .iter()
+            .filter_map(|id| index.get(id.as_str()).copied())
+            .collect();
+        let veh = &ctx.p.vehicles[v];
+        let load: f64 = seq.iter().map(|&s| ctx.demand[s]).sum();
+        let fits = ctx.seq_time_ok(v, &seq)
+            && seq
+                .iter()
+                .all(|&s| !placed[s] && veh.skills.covers(ctx.p.stops[s].skills))
+            && veh.capacity.is_none_or(|c| load <= c + 1e-9)
+            && veh.max_stops.is_none_or(|m| seq.len() <= m);
+        if seq.is_empty() || !fits {
+            continue;
+        }
+        for &s in &seq {
+            placed[s] = true;
+        }
+        st.routes[v].stops = seq;
+        st.refresh(ctx, v);
+    }
+    let mut rest: Vec<usize> = (0..ctx.p.stops.len()).filter(|&s| !placed[s]).collect();
+    rest.sort_by(|&a, &b| ctx.penalty[b].total_cmp(&ctx.penalty[a]));
+    insert_all(ctx, &mut st, &rest, 0.0, rng);
+    Some(st)
 }
 
 /// Removes a few strings of stops that lie close together (adjacent strings from
@@ -359,6 +412,51 @@ mod tests {
     use super::*;
     use crate::plan::testing::random_problem;
     use crate::plan::{solve, SolveOptions};
+
+    #[test]
+    fn a_warm_start_is_never_lost() {
+        let p = random_problem(12, 60, 4, true);
+        let long = SolveOptions {
+            max_iterations: Some(600),
+            time_limit_s: 60.0,
+            seed: 3,
+            ..Default::default()
+        };
+        let good = solve(&p, &long).unwrap();
+        let mut routes = vec![Vec::new(); p.vehicles.len()];
+        for r in &good.routes {
+            routes[r.vehicle] = r
+                .visits
+                .iter()
+                .map(|v| p.stops[v.stop].id.clone())
+                .collect();
+        }
+        let short = SolveOptions {
+            max_iterations: Some(1),
+            seed: 9,
+            ..long.clone()
+        };
+        let cold = solve(&p, &short).unwrap();
+        let warm = solve(
+            &p,
+            &SolveOptions {
+                warm_start: routes,
+                ..short
+            },
+        )
+        .unwrap();
+        let key = |s: &crate::plan::Solution| (s.objective.mandatory_missed, -s.objective.prize);
+        assert!(
+            key(&warm) <= key(&good),
+            "{:?} vs {:?}",
+            warm.objective,
+            good.objective
+        );
+        assert!(
+            key(&cold) > key(&good),
+            "the test needs a start the short search cannot find"
+        );
+    }
 
     #[test]
     fn the_same_seed_gives_the_same_plan_and_the_budget_ends_the_search() {

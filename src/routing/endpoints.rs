@@ -1,33 +1,142 @@
-//! How a snapped site joins the graph: the ways it can leave (to an edge's head) and
-//! arrive (from an edge's tail), with the partial cost of the piece of edge travelled.
+//! How a site joins the turn-aware graph ([`super::turns`]): the street pieces it can
+//! leave along and arrive by, the search seeds that leaving gives, and the arrivals a
+//! search must reach.
+//!
+//! A site in the middle of a two-way street can leave and arrive both ways. A site at a
+//! junction (or within [`JUNCTION_SNAP_M`] of it) is at the junction: it leaves along
+//! every street out of it and arrives by every street into it, so it is never forced
+//! round a detour to enter one particular street.
 
-use petgraph::graph::EdgeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
 
+use super::csr::Csr;
 use super::dijkstra::Seed;
 use crate::network::{RoadGraph, Snap};
+use crate::units::{Metres, Seconds};
 
-/// A site's position on one directed edge.
+/// A site this close to the end of its street piece is taken to stand at the junction.
+pub const JUNCTION_SNAP_M: Metres = 1.0;
+
+/// A position on one directed street piece.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OnEdge {
+    /// The street piece.
     pub edge: EdgeIndex,
-    /// Metres from this edge's source.
+    /// Metres from the piece's source.
     pub offset_m: f64,
 }
 
-/// The directed edges a snapped site lies on: its own, and its twin when two-way.
-pub fn on_edges(graph: &RoadGraph, snap: &Snap) -> Vec<OnEdge> {
-    let mut out = vec![OnEdge {
-        edge: snap.edge,
-        offset_m: snap.offset_m,
-    }];
-    if let Some(t) = graph[snap.edge].twin {
+/// Where a route may start and end for one site.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Endpoint {
+    /// Positions a route from the site starts at (travelling along the piece).
+    pub leave: Vec<OnEdge>,
+    /// Positions a route to the site ends at.
+    pub arrive: Vec<OnEdge>,
+    /// The junction the site stands at, if it does.
+    pub node: Option<NodeIndex>,
+}
+
+impl Endpoint {
+    /// A snapped site: at a junction when within [`JUNCTION_SNAP_M`] of one, otherwise on
+    /// its piece and, on a two-way street, on the piece's twin.
+    pub fn of_snap(graph: &RoadGraph, snap: &Snap) -> Self {
         let length_m = graph[snap.edge].length_m;
-        out.push(OnEdge {
-            edge: t,
-            offset_m: (length_m - snap.offset_m).max(0.0),
-        });
+        let ends = graph.edge_endpoints(snap.edge);
+        if let Some((tail, head)) = ends {
+            if snap.offset_m <= JUNCTION_SNAP_M {
+                return Self::at_node(graph, tail);
+            }
+            if length_m - snap.offset_m <= JUNCTION_SNAP_M {
+                return Self::at_node(graph, head);
+            }
+        }
+        let mut on = vec![OnEdge {
+            edge: snap.edge,
+            offset_m: snap.offset_m,
+        }];
+        if let Some(t) = graph[snap.edge].twin {
+            on.push(OnEdge {
+                edge: t,
+                offset_m: (length_m - snap.offset_m).max(0.0),
+            });
+        }
+        Self {
+            leave: on.clone(),
+            arrive: on,
+            node: None,
+        }
     }
-    out
+
+    /// A site standing at junction `node`.
+    pub fn at_node(graph: &RoadGraph, node: NodeIndex) -> Self {
+        let leave = graph
+            .edges_directed(node, Direction::Outgoing)
+            .map(|e| OnEdge {
+                edge: e.id(),
+                offset_m: 0.0,
+            })
+            .collect();
+        let arrive = graph
+            .edges_directed(node, Direction::Incoming)
+            .map(|e| OnEdge {
+                edge: e.id(),
+                offset_m: e.weight().length_m,
+            })
+            .collect();
+        Self {
+            leave,
+            arrive,
+            node: Some(node),
+        }
+    }
+
+    /// The search seeds of leaving the site, each with the index in `leave` it comes
+    /// from. Leaving from the very start of a piece seeds the piece itself; leaving from
+    /// partway seeds every turn at the piece's end, with the rest of the piece and the
+    /// turn already paid.
+    pub fn seeds(&self, graph: &RoadGraph, csr: &Csr) -> Vec<(Seed, usize)> {
+        let mut out = Vec::new();
+        for (i, on) in self.leave.iter().enumerate() {
+            let e = on.edge.index() as u32;
+            if on.offset_m <= 0.0 {
+                out.push((
+                    Seed {
+                        node: e,
+                        duration_s: 0.0,
+                        length_m: 0.0,
+                    },
+                    i,
+                ));
+                continue;
+            }
+            let (before_s, before_m) = partial(graph, on.edge, 0.0, on.offset_m);
+            for arc in csr.arcs(e) {
+                out.push((
+                    Seed {
+                        node: csr.head[arc],
+                        duration_s: (csr.duration_s[arc] - before_s).max(0.0),
+                        length_m: (csr.length_m[arc] - before_m).max(0.0),
+                    },
+                    i,
+                ));
+            }
+        }
+        out
+    }
+
+    /// The search nodes a route to the site ends through, with the cost of the last piece.
+    pub fn arrivals(&self, graph: &RoadGraph) -> Vec<(u32, Seconds, Metres)> {
+        self.arrive
+            .iter()
+            .map(|on| {
+                let (d, l) = partial(graph, on.edge, 0.0, on.offset_m);
+                (on.edge.index() as u32, d, l)
+            })
+            .collect()
+    }
 }
 
 /// Duration and length of travelling the edge between offsets `from_m <= to_m`.
@@ -42,40 +151,42 @@ pub fn partial(graph: &RoadGraph, edge: EdgeIndex, from_m: f64, to_m: f64) -> (f
     (e.duration_s * fraction, length_m)
 }
 
-/// Where a site leaving along `on` first reaches a node (the edge's target).
-pub fn seed(graph: &RoadGraph, on: &OnEdge) -> Seed {
-    let (_, head) = graph.edge_endpoints(on.edge).unwrap_or_default();
-    let (duration_s, length_m) = partial(graph, on.edge, on.offset_m, graph[on.edge].length_m);
-    Seed {
-        node: head.index() as u32,
-        duration_s,
-        length_m,
-    }
+/// A route that needs no turn: both sites at the same junction, or the target ahead on
+/// the piece the source leaves along.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Direct {
+    /// Seconds along the piece.
+    pub duration_s: Seconds,
+    /// Metres along the piece.
+    pub length_m: Metres,
+    /// The piece and where on it the route starts.
+    pub on: OnEdge,
+    /// Where on the piece it ends.
+    pub to_m: f64,
 }
 
-/// The node a site arriving along `on` comes from (the edge's source), and the cost of
-/// the last piece.
-pub fn arrival(graph: &RoadGraph, on: &OnEdge) -> (u32, f64, f64) {
-    let (tail, _) = graph.edge_endpoints(on.edge).unwrap_or_default();
-    let (d, l) = partial(graph, on.edge, 0.0, on.offset_m);
-    (tail.index() as u32, d, l)
+/// The junction both sites stand at, if they stand at the same one (a route of nothing).
+pub fn same_junction(from: &Endpoint, to: &Endpoint) -> Option<NodeIndex> {
+    from.node.filter(|_| from.node == to.node)
 }
 
-/// The cost of going straight along a shared edge, when the target lies ahead.
-pub fn direct(
-    graph: &RoadGraph,
-    from: &[OnEdge],
-    to: &[OnEdge],
-) -> Option<(f64, f64, OnEdge, f64)> {
-    let mut best: Option<(f64, f64, OnEdge, f64)> = None;
-    for f in from {
+/// The cheapest turn-free route from `from` to `to` along one piece, if there is one.
+pub fn direct(graph: &RoadGraph, from: &Endpoint, to: &Endpoint) -> Option<Direct> {
+    let mut best: Option<Direct> = None;
+    for f in &from.leave {
         for t in to
+            .arrive
             .iter()
             .filter(|t| t.edge == f.edge && t.offset_m >= f.offset_m)
         {
-            let (d, l) = partial(graph, f.edge, f.offset_m, t.offset_m);
-            if best.is_none_or(|b| d < b.0) {
-                best = Some((d, l, *f, t.offset_m));
+            let (duration_s, length_m) = partial(graph, f.edge, f.offset_m, t.offset_m);
+            if best.is_none_or(|b| duration_s < b.duration_s) {
+                best = Some(Direct {
+                    duration_s,
+                    length_m,
+                    on: *f,
+                    to_m: t.offset_m,
+                });
             }
         }
     }

@@ -1,11 +1,11 @@
-//! Many-to-many matrices: one early-stopping Dijkstra per source, sources spread over
-//! the cores with rayon, labels reused per thread.
+//! Many-to-many matrices on the turn-aware graph: one early-stopping Dijkstra per
+//! source, sources spread over the cores with rayon, labels reused per thread.
 
 use petgraph::graph::NodeIndex;
 use rayon::prelude::*;
 
 use super::dijkstra::{Seed, Workspace};
-use super::endpoints::{arrival, direct, on_edges, seed, OnEdge};
+use super::endpoints::{direct, same_junction, Endpoint};
 use super::Router;
 use crate::network::Snap;
 use crate::units::{Metres, Seconds};
@@ -66,20 +66,44 @@ fn rows<T: Copy>(flat: &[T], width: usize) -> Vec<Vec<T>> {
     flat.chunks(width).map(<[T]>::to_vec).collect()
 }
 
-/// One target: the nodes it can be reached from, with the cost of the last piece.
+/// One target: the search nodes it can be reached through, with the cost of the last piece.
 struct Target {
-    on: Vec<OnEdge>,
+    endpoint: Endpoint,
     arrivals: Vec<(u32, Seconds, Metres)>,
 }
 
 pub(super) fn snap_matrix(router: &Router, sources: &[Snap], targets: &[Snap]) -> Matrix {
     let graph = &router.network.graph;
+    let of = |s: &Snap| Endpoint::of_snap(graph, s);
+    endpoint_matrix(
+        router,
+        &sources.iter().map(of).collect::<Vec<_>>(),
+        &targets.iter().map(of).collect::<Vec<_>>(),
+    )
+}
+
+pub(super) fn node_matrix(router: &Router, sources: &[NodeIndex], targets: &[NodeIndex]) -> Matrix {
+    let graph = &router.network.graph;
+    let at = |n: &NodeIndex| Endpoint::at_node(graph, *n);
+    endpoint_matrix(
+        router,
+        &sources.iter().map(at).collect::<Vec<_>>(),
+        &targets.iter().map(at).collect::<Vec<_>>(),
+    )
+}
+
+/// The matrix between endpoints: one search per source on the turn-aware graph.
+pub(super) fn endpoint_matrix(
+    router: &Router,
+    sources: &[Endpoint],
+    targets: &[Endpoint],
+) -> Matrix {
+    let graph = &router.network.graph;
     let targets: Vec<Target> = targets
         .iter()
-        .map(|t| {
-            let on = on_edges(graph, t);
-            let arrivals = on.iter().map(|o| arrival(graph, o)).collect();
-            Target { on, arrivals }
+        .map(|t| Target {
+            arrivals: t.arrivals(graph),
+            endpoint: t.clone(),
         })
         .collect();
     let nodes: Vec<u32> = targets
@@ -91,41 +115,22 @@ pub(super) fn snap_matrix(router: &Router, sources: &[Snap], targets: &[Snap]) -
         .map_init(
             || Workspace::new(router.csr.node_count()),
             |ws, s| {
-                let on = on_edges(graph, s);
-                let seeds: Vec<Seed> = on.iter().map(|o| seed(graph, o)).collect();
+                let seeds: Vec<Seed> = s
+                    .seeds(graph, &router.csr)
+                    .into_iter()
+                    .map(|x| x.0)
+                    .collect();
                 ws.search(&router.csr, &seeds, &nodes);
                 targets
                     .iter()
                     .map(|t| {
-                        best(
-                            ws,
-                            &t.arrivals,
-                            direct(graph, &on, &t.on).map(|d| (d.0, d.1)),
-                        )
+                        if same_junction(s, &t.endpoint).is_some() {
+                            return Some((0.0, 0.0));
+                        }
+                        let straight =
+                            direct(graph, s, &t.endpoint).map(|d| (d.duration_s, d.length_m));
+                        best(ws, &t.arrivals, straight)
                     })
-                    .collect::<Vec<_>>()
-            },
-        )
-        .collect();
-    Matrix::from_rows(sources.len(), targets.len(), rows)
-}
-
-pub(super) fn node_matrix(router: &Router, sources: &[NodeIndex], targets: &[NodeIndex]) -> Matrix {
-    let nodes: Vec<u32> = targets.iter().map(|t| t.index() as u32).collect();
-    let rows = sources
-        .par_iter()
-        .map_init(
-            || Workspace::new(router.csr.node_count()),
-            |ws, s| {
-                let seed = Seed {
-                    node: s.index() as u32,
-                    duration_s: 0.0,
-                    length_m: 0.0,
-                };
-                ws.search(&router.csr, &[seed], &nodes);
-                nodes
-                    .iter()
-                    .map(|&t| best(ws, &[(t, 0.0, 0.0)], None))
                     .collect::<Vec<_>>()
             },
         )
@@ -147,4 +152,114 @@ fn best(
         }
     }
     best
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::network::{Profile, RoadNetwork};
+    use crate::routing::endpoints::partial;
+    use crate::routing::turns::TurnCosts;
+    use petgraph::graph::EdgeIndex;
+    use rand::{Rng, SeedableRng};
+
+    fn sample(profile: Profile) -> Router {
+        let bytes = crate::sample::file(crate::sample::OSM_PBF).unwrap();
+        let osm = crate::formats::osm::read_bytes(&bytes, "sample").unwrap();
+        Router::with_costs(RoadNetwork::build(&osm, profile).unwrap(), TurnCosts::FREE)
+    }
+
+    /// Where a site touches the junction graph: (junction, seconds, metres) to leave or
+    /// arrive through it.
+    fn junction_ends(router: &Router, e: &Endpoint, leaving: bool) -> Vec<(NodeIndex, f64, f64)> {
+        let g = &router.network().graph;
+        if let Some(n) = e.node {
+            return vec![(n, 0.0, 0.0)];
+        }
+        let on = if leaving { &e.leave } else { &e.arrive };
+        on.iter()
+            .map(|o| {
+                let (tail, head) = g.edge_endpoints(o.edge).unwrap();
+                if leaving {
+                    let (d, l) = partial(g, o.edge, o.offset_m, g[o.edge].length_m);
+                    (head, d, l)
+                } else {
+                    let (d, l) = partial(g, o.edge, 0.0, o.offset_m);
+                    (tail, d, l)
+                }
+            })
+            .collect()
+    }
+
+    /// The oracle: plain Dijkstra on the junction graph (petgraph's own), which with no
+    /// turn costs and no restrictions must give the turn-aware search's durations.
+    fn oracle(router: &Router, a: &Endpoint, b: &Endpoint) -> Option<f64> {
+        let g = &router.network().graph;
+        let mut best = direct(g, a, b).map(|d| d.duration_s);
+        for (from, d0, _) in junction_ends(router, a, true) {
+            let dist = petgraph::algo::dijkstra(g, from, None, |e| e.weight().duration_s);
+            for (to, d1, _) in junction_ends(router, b, false) {
+                if let Some(mid) = dist.get(&to) {
+                    let total = d0 + mid + d1;
+                    if best.is_none_or(|b| total < b) {
+                        best = Some(total);
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Sites at junctions, near them, and in the middle of streets.
+    fn endpoints(router: &Router, seed: u64, n: usize) -> Vec<Endpoint> {
+        let g = &router.network().graph;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+        (0..n)
+            .map(|i| {
+                let e = EdgeIndex::new(rng.gen_range(0..g.edge_count()));
+                let length_m = g[e].length_m;
+                let offset_m = match i % 3 {
+                    0 => 0.0,
+                    1 => length_m - rng.gen_range(0.0..1.0f64).min(length_m),
+                    _ => rng.gen_range(0.0..=length_m),
+                };
+                let point = g[e].geometry.0 .0[0];
+                let snap = crate::network::Snap {
+                    edge: e,
+                    offset_m,
+                    point: crate::Wgs84Point::new(point.x, point.y),
+                    snap_m: 0.0,
+                };
+                Endpoint::of_snap(g, &snap)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn matches_plain_dijkstra_at_junctions_and_on_streets() {
+        for profile in Profile::ALL {
+            let router = sample(profile);
+            let ends = endpoints(&router, 11, 45);
+            assert!(ends.iter().any(|e| e.node.is_some()) && ends.iter().any(|e| e.node.is_none()));
+            let m = endpoint_matrix(&router, &ends, &ends);
+            for (i, a) in ends.iter().enumerate() {
+                for (j, b) in ends.iter().enumerate() {
+                    let want = oracle(&router, a, b);
+                    let got = m.duration_s(i, j);
+                    match (got, want) {
+                        (Some(x), Some(y)) => assert!(
+                            (x - y).abs() <= 1e-6 * y.max(1.0),
+                            "{profile} {i}->{j}: {x} vs oracle {y}"
+                        ),
+                        _ => assert_eq!(got.is_some(), want.is_some(), "{profile} {i}->{j}"),
+                    }
+                    if i < 6 && j < 6 {
+                        let r = crate::routing::route::route_between(&router, a, b)
+                            .map(|r| r.duration_s);
+                        assert_eq!(r, got, "{profile} route {i}->{j}");
+                    }
+                }
+            }
+        }
+    }
 }

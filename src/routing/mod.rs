@@ -26,9 +26,10 @@
 
 pub mod csr;
 pub mod dijkstra;
-mod endpoints;
+pub mod endpoints;
 pub mod matrix;
 pub mod route;
+pub mod turns;
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 
@@ -42,6 +43,7 @@ pub use matrix::Matrix;
 #[derive(Debug, Clone)]
 pub struct Router {
     network: RoadNetwork,
+    costs: turns::TurnCosts,
     csr: csr::Csr,
 }
 
@@ -59,10 +61,26 @@ pub struct Route {
 }
 
 impl Router {
-    /// Prepares a network for queries (builds the adjacency array once).
+    /// Prepares a network for queries with the profile's default turn costs (builds
+    /// the turn-aware graph once).
     pub fn new(network: RoadNetwork) -> Self {
-        let csr = csr::Csr::new(&network.graph);
-        Self { network, csr }
+        let costs = turns::TurnCosts::default_for(network.profile);
+        Self::with_costs(network, costs)
+    }
+
+    /// Prepares a network for queries with the given turn and signal costs.
+    pub fn with_costs(network: RoadNetwork, costs: turns::TurnCosts) -> Self {
+        let csr = turns::edge_based_csr(&network, &costs);
+        Self {
+            network,
+            costs,
+            csr,
+        }
+    }
+
+    /// The turn and signal costs routes pay.
+    pub fn costs(&self) -> &turns::TurnCosts {
+        &self.costs
     }
 
     /// The network routed on.
@@ -70,7 +88,7 @@ impl Router {
         &self.network
     }
 
-    /// The query structure.
+    /// The turn-aware query graph (see [`turns`]): node `i` is the road graph's edge `i`.
     pub fn csr(&self) -> &csr::Csr {
         &self.csr
     }

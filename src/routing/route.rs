@@ -1,11 +1,11 @@
-//! One-to-one routes with their geometry: the partial first edge, the full edges of the
-//! search tree's path, and the partial last edge.
+//! One-to-one routes with their geometry: the partial first piece, the full pieces of
+//! the search tree's path on the turn-aware graph, and the partial last piece.
 
 use geo::{Coord, LineString};
 use petgraph::graph::EdgeIndex;
 
 use super::dijkstra::{Seed, Workspace, NO_ARC};
-use super::endpoints::{arrival, direct, on_edges, seed, OnEdge};
+use super::endpoints::{direct, same_junction, Endpoint, OnEdge};
 use super::{Route, Router};
 use crate::model::Wgs84;
 use crate::network::{RoadGraph, Snap};
@@ -14,15 +14,32 @@ use crate::units::haversine_m;
 
 pub(super) fn route(router: &Router, from: &Snap, to: &Snap) -> Option<Route> {
     let graph = &router.network.graph;
-    let starts = on_edges(graph, from);
-    let ends = on_edges(graph, to);
-    let seeds: Vec<Seed> = starts.iter().map(|o| seed(graph, o)).collect();
-    let arrivals: Vec<(u32, f64, f64)> = ends.iter().map(|o| arrival(graph, o)).collect();
-    let mut ws = Workspace::new(router.csr.node_count());
-    let nodes: Vec<u32> = arrivals.iter().map(|a| a.0).collect();
-    ws.search(&router.csr, &seeds, &nodes);
+    route_between(
+        router,
+        &Endpoint::of_snap(graph, from),
+        &Endpoint::of_snap(graph, to),
+    )
+}
 
-    let straight = direct(graph, &starts, &ends);
+/// The fastest route between two endpoints on the turn-aware graph.
+pub(super) fn route_between(router: &Router, from: &Endpoint, to: &Endpoint) -> Option<Route> {
+    let graph = &router.network.graph;
+    if let Some(node) = same_junction(from, to) {
+        let at = graph[node].location.0 .0;
+        return Some(Route {
+            distance_m: 0.0,
+            duration_s: 0.0,
+            geometry: Wgs84(LineString::new(vec![at, at])),
+            edges: Vec::new(),
+        });
+    }
+    let seeds = from.seeds(graph, &router.csr);
+    let arrivals = to.arrivals(graph);
+    let mut ws = Workspace::new(router.csr.node_count());
+    let plain: Vec<Seed> = seeds.iter().map(|s| s.0).collect();
+    let nodes: Vec<u32> = arrivals.iter().map(|a| a.0).collect();
+    ws.search(&router.csr, &plain, &nodes);
+
     let mut best: Option<(f64, usize)> = None;
     for (i, &(node, d, _)) in arrivals.iter().enumerate() {
         let at = ws.duration_s[node as usize] + d;
@@ -30,44 +47,43 @@ pub(super) fn route(router: &Router, from: &Snap, to: &Snap) -> Option<Route> {
             best = Some((at, i));
         }
     }
-    match (straight, best) {
-        (Some(s), b) if b.is_none_or(|b| s.0 <= b.0) => {
-            let (duration_s, distance_m, on, to_m) = s;
-            let coords = piece(graph, on.edge, on.offset_m, to_m);
-            Some(Route {
-                distance_m,
-                duration_s,
-                geometry: Wgs84(LineString::new(coords)),
-                edges: vec![on.edge],
-            })
-        }
+    match (direct(graph, from, to), best) {
+        (Some(s), b) if b.is_none_or(|b| s.duration_s <= b.0) => Some(Route {
+            distance_m: s.length_m,
+            duration_s: s.duration_s,
+            geometry: Wgs84(LineString::new(piece(
+                graph,
+                s.on.edge,
+                s.on.offset_m,
+                s.to_m,
+            ))),
+            edges: vec![s.on.edge],
+        }),
         (_, Some((duration_s, i))) => {
             let (node, _, l) = arrivals[i];
-            let distance_m = ws.length_m[node as usize] + l;
             let path = path_to(router, &ws, node);
+            let start = start_of(from, &seeds, path[0]);
             Some(assemble(
-                graph, &starts, &seeds, &path, &ends[i], duration_s, distance_m,
+                graph,
+                start,
+                &path,
+                &to.arrive[i],
+                duration_s,
+                ws.length_m[node as usize] + l,
             ))
         }
         _ => None,
     }
 }
 
-/// The arcs' edges from the seed to `node`, in travel order.
-fn path_to(router: &Router, ws: &Workspace, node: u32) -> Vec<EdgeIndex> {
-    let mut path = Vec::new();
+/// The search nodes (street pieces) from a seed to `node`, in travel order.
+fn path_to(router: &Router, ws: &Workspace, node: u32) -> Vec<u32> {
+    let mut path = vec![node];
     let mut at = node as usize;
     while ws.parent[at] != NO_ARC {
-        let arc = ws.parent[at] as usize;
-        let e = router.csr.edge_of(arc);
-        path.push(e);
-        at = router
-            .network
-            .graph
-            .edge_endpoints(e)
-            .map(|(a, _)| a.index())
-            .unwrap_or(at);
-        if path.len() > router.csr.head.len() {
+        at = router.csr.edge[ws.parent[at] as usize] as usize;
+        path.push(at as u32);
+        if path.len() > router.csr.node_count() {
             break; // cannot happen on a shortest-path tree; guards against a cycle
         }
     }
@@ -75,42 +91,46 @@ fn path_to(router: &Router, ws: &Workspace, node: u32) -> Vec<EdgeIndex> {
     path
 }
 
+/// Where the route leaves the site: the cheapest seed of the path's first piece. `None`
+/// when the path starts at the very beginning of a piece the site stands at.
+fn start_of(from: &Endpoint, seeds: &[(Seed, usize)], first: u32) -> Option<OnEdge> {
+    let (seed, i) = seeds
+        .iter()
+        .filter(|s| s.0.node == first)
+        .min_by(|a, b| a.0.duration_s.total_cmp(&b.0.duration_s))?;
+    let on = from.leave[*i];
+    (on.offset_m > 0.0 || on.edge.index() as u32 != seed.node).then_some(on)
+}
+
 fn assemble(
     graph: &RoadGraph,
-    starts: &[OnEdge],
-    seeds: &[Seed],
-    path: &[EdgeIndex],
+    start: Option<OnEdge>,
+    path: &[u32],
     end: &OnEdge,
     duration_s: f64,
     distance_m: f64,
 ) -> Route {
-    // The seed the path starts from: the node at its beginning, reached most cheaply.
-    let first_node = match path.first() {
-        Some(&e) => graph.edge_endpoints(e).map(|(a, _)| a.index() as u32),
-        None => graph
-            .edge_endpoints(end.edge)
-            .map(|(a, _)| a.index() as u32),
-    };
-    let start = starts
-        .iter()
-        .zip(seeds)
-        .filter(|(_, s)| Some(s.node) == first_node)
-        .min_by(|a, b| a.1.duration_s.total_cmp(&b.1.duration_s))
-        .map(|(o, _)| *o)
-        .unwrap_or(starts[0]);
-    let mut coords = piece(
-        graph,
-        start.edge,
-        start.offset_m,
-        graph[start.edge].length_m,
-    );
-    let mut edges = vec![start.edge];
-    for &e in path {
+    let mut coords = Vec::new();
+    let mut edges = Vec::new();
+    if let Some(start) = start {
+        coords = piece(
+            graph,
+            start.edge,
+            start.offset_m,
+            graph[start.edge].length_m,
+        );
+        edges.push(start.edge);
+    }
+    let end_node = end.edge.index() as u32;
+    let (last, whole) = path.split_last().unwrap_or((&end_node, &[]));
+    for &e in whole {
+        let e = EdgeIndex::new(e as usize);
         extend(&mut coords, &graph[e].geometry.0 .0);
         edges.push(e);
     }
-    extend(&mut coords, &piece(graph, end.edge, 0.0, end.offset_m));
-    edges.push(end.edge);
+    let last = EdgeIndex::new(*last as usize);
+    extend(&mut coords, &piece(graph, last, 0.0, end.offset_m));
+    edges.push(last);
     Route {
         distance_m,
         duration_s,

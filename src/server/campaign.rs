@@ -93,7 +93,7 @@ pub async fn post_campaign(
                 ShiftData::from_store(ws, from, Shift::Night)?,
             ))
         })?;
-        let router = state.planner.router(profile)?;
+        let router = state.planner.router(profile, &day.rules.routing)?;
         let teams = match &roster {
             Some(r) => Teams::Roster(r),
             None => Teams::Count(count),
@@ -110,7 +110,7 @@ pub async fn post_campaign(
             teams,
             pins: &day.pins,
         };
-        let tc = build_campaign(&input, router)
+        let tc = build_campaign(&input, &router)
             .map_err(|e| ApiError::conflict("campaign_setup", e.to_string()))?;
         let (_, mut output) =
             plan_township(&tc, from, to, &options, false).map_err(ApiError::internal)?;
@@ -280,13 +280,15 @@ pub async fn post_replan(
     let profile = req.profile.unwrap_or(Profile::Walk);
     let save = req.save.unwrap_or(false);
     let answer = tokio::task::spawn_blocking(move || -> Result<Replanned, ApiError> {
-        let rest = state.data.read(|ws| Ok(rest_input(ws, id, today)?))?;
-        let router = state.planner.router(profile)?;
+        let (rest, rules) = state
+            .data
+            .read(|ws| Ok((rest_input(ws, id, today)?, ws.rules()?)))?;
+        let router = state.planner.router(profile, &rules.routing)?;
         let teams = match &search.roster {
             Some(r) => Teams::Roster(r),
             None => Teams::Count(search.count),
         };
-        let mut replanned = replan(&rest, teams, router, &search.options)?;
+        let mut replanned = replan(&rest, teams, &router, &search.options)?;
         if save {
             let body = serde_json::to_string(&replanned.plan).map_err(ApiError::internal)?;
             let new_id = state.data.store_as(&user.name)?.campaign_save(

@@ -6,7 +6,8 @@
 //! inspectors see only their own team's route, and a night plan only once its shift
 //! has started.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{Path, Query, State};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -21,6 +22,7 @@ use crate::api::{PagePlan, PlanAnswer, SheetAnswer};
 use crate::formats::osm::OsmData;
 use crate::network::{Profile, RoadNetwork};
 use crate::plan::SolveOptions;
+use crate::routing::turns::{RoutingRules, TurnCosts};
 use crate::routing::Router;
 use crate::shift::replan::{
     done_visits, plan_teams, replan_from_now, working_plan, DoneVisit, ShiftUnderWay,
@@ -38,36 +40,50 @@ const MAX_SECONDS: f64 = 60.0;
 /// How many recent plans are looked through for the current one.
 const RECENT_PLANS: usize = 50;
 
-/// The road networks, built on first use from the extract the server was given.
+/// The road networks, built on first use from the extract the server was given, and
+/// their routers, rebuilt when the township's turn costs change.
 pub struct Planner {
     osm: OsmData,
-    walk: OnceLock<Result<Router, String>>,
-    drive: OnceLock<Result<Router, String>>,
+    networks: Mutex<HashMap<Profile, Built>>,
 }
+
+/// One profile's router with the costs it was built with, or why it could not be built.
+type Built = Result<(TurnCosts, Arc<Router>), String>;
 
 impl Planner {
     /// Plans on the streets of `osm`.
     pub fn new(osm: OsmData) -> Self {
         Self {
             osm,
-            walk: OnceLock::new(),
-            drive: OnceLock::new(),
+            networks: Mutex::new(HashMap::new()),
         }
     }
 
-    /// The router of `profile` (blocking the first time: call from `spawn_blocking`).
-    pub fn router(&self, profile: Profile) -> Result<&Router, ApiError> {
-        let cell = match profile {
-            Profile::Walk => &self.walk,
-            Profile::Drive => &self.drive,
+    /// The router of `profile` with the rules' turn costs (blocking the first time:
+    /// call from `spawn_blocking`).
+    pub fn router(&self, profile: Profile, rules: &RoutingRules) -> Result<Arc<Router>, ApiError> {
+        let costs = rules.costs_for(profile);
+        let mut networks = self.networks.lock().unwrap_or_else(|e| e.into_inner());
+        let fresh = match networks.get(&profile) {
+            Some(Ok((built_with, _))) => *built_with != costs,
+            Some(Err(_)) => false,
+            None => true,
         };
-        cell.get_or_init(|| {
-            RoadNetwork::build(&self.osm, profile)
-                .map(Router::new)
-                .map_err(|e| e.to_string())
-        })
-        .as_ref()
-        .map_err(|e| ApiError::unavailable(format!("no {profile} network: {e}")))
+        if fresh {
+            let built = match networks.remove(&profile) {
+                // Same streets, new costs: keep the network, rebuild the turn graph.
+                Some(Ok((_, old))) => Ok(Router::with_costs(old.network().clone(), costs)),
+                _ => RoadNetwork::build(&self.osm, profile)
+                    .map(|n| Router::with_costs(n, costs))
+                    .map_err(|e| e.to_string()),
+            };
+            networks.insert(profile, built.map(|r| (costs, Arc::new(r))));
+        }
+        match networks.get(&profile) {
+            Some(Ok((_, router))) => Ok(Arc::clone(router)),
+            Some(Err(e)) => Err(ApiError::unavailable(format!("no {profile} network: {e}"))),
+            None => Err(ApiError::unavailable(format!("no {profile} network"))),
+        }
     }
 }
 
@@ -241,10 +257,10 @@ fn make_plan(
             .transpose()?;
         Ok((shift_data, under_way))
     })?;
-    let router = planner.router(profile)?;
+    let router = planner.router(profile, &shift_data.rules.routing)?;
     let input = shift_data.input();
     let planned = match &under_way {
-        None => plan_shift(&input, settings, router, options, &mut |_| {}),
+        None => plan_shift(&input, settings, &router, options, &mut |_| {}),
         Some((now_s, (previous, done))) => {
             let mut settings = settings.clone();
             let joint: Vec<String> = settings
@@ -262,7 +278,7 @@ fn make_plan(
                 now_s: *now_s,
                 done,
             };
-            replan_from_now(&input, &settings, state, router, options, &mut |_| {})
+            replan_from_now(&input, &settings, state, &router, options, &mut |_| {})
         }
     };
     use crate::shift::TownshipError as E;

@@ -113,12 +113,12 @@ pub async fn get_sweep(
         }
     };
     blocking(move || {
-        let township = state.data.read(|ws| Ok(ws.township()?))?;
+        let (township, rules) = state.data.read(|ws| Ok((ws.township()?, ws.rules()?)))?;
         let Some(cell) = township.cells.iter().find(|c| c.id == cell_id) else {
             return Err(ApiError::not_found(format!("没有网格 no cell `{cell_id}`")));
         };
         let start = township.depots.first().map(|d| d.location);
-        let router = state.planner.router(Profile::Walk)?;
+        let router = state.planner.router(Profile::Walk, &rules.routing)?;
         let (_, plan) =
             plan_cell(&router.network().graph, cell, start, &options).map_err(|e| match e {
                 SweepError::NoStreets => ApiError::bad_request(format!(

@@ -147,6 +147,11 @@ pub fn replan_from_now(
     }
     let before = assignments(state.previous, &done);
     settings.kept_teams = before.clone();
+    // Start the search from the routes under way, so an on-time team keeps its route.
+    let options = &SolveOptions {
+        warm_start: remaining_routes(state.previous, &settings, &done),
+        ..options.clone()
+    };
     let first = plan_shift(&rest, &settings, router, options, progress)?;
     let lost: Vec<String> = first
         .unassigned
@@ -212,6 +217,26 @@ fn assignments(plan: &ShiftPlan, skip: &BTreeSet<&str>) -> BTreeMap<String, Stri
         .flat_map(|t| t.stops.iter().map(move |s| (&s.site.site_id, &t.team)))
         .filter(|(site, _)| !skip.contains(site.as_str()))
         .map(|(site, team)| (site.clone(), team.clone()))
+        .collect()
+}
+
+/// Each team's stops not yet done, in the order planned, in the order of `settings.teams`.
+fn remaining_routes(
+    plan: &ShiftPlan,
+    settings: &ShiftSettings,
+    done: &BTreeSet<&str>,
+) -> Vec<Vec<String>> {
+    settings
+        .teams
+        .iter()
+        .map(|team| {
+            plan.teams
+                .iter()
+                .filter(|t| t.team == team.id)
+                .flat_map(|t| t.stops.iter().map(|s| s.site.site_id.clone()))
+                .filter(|site| !done.contains(site.as_str()))
+                .collect()
+        })
         .collect()
 }
 

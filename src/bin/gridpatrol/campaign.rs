@@ -185,7 +185,10 @@ fn replan_rest(args: CampaignReplanArgs) -> Result<()> {
     let rest = rest_input(&ws, args.id, today).context("cannot re-plan the campaign")?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
     let loaded = context::load_osm(extract.as_deref())?;
-    let router = Router::new(context::build_network(&loaded, args.network.profile)?);
+    let router = Router::with_costs(
+        context::build_network(&loaded, args.network.profile)?,
+        ws.rules()?.routing.costs_for(args.network.profile),
+    );
     let mut replanned =
         replan(&rest, teams, &router, &options).context("cannot re-plan the campaign")?;
     if args.save {
@@ -228,7 +231,10 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
     let night_data = ShiftData::from_store(&ws, from, Shift::Night)?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
     let loaded = context::load_osm(extract.as_deref())?;
-    let router = Router::new(context::build_network(&loaded, args.network.profile)?);
+    let router = Router::with_costs(
+        context::build_network(&loaded, args.network.profile)?,
+        day_data.rules.routing.costs_for(args.network.profile),
+    );
     let input = TownshipInput {
         from,
         to,

@@ -205,7 +205,10 @@ pub fn run(args: PlanArgs) -> Result<()> {
         .collect();
     let loaded =
         context::load_osm(context::extract_of(args.network.osm.as_deref(), &ws)?.as_deref())?;
-    let router = Router::new(context::build_network(&loaded, args.network.profile)?);
+    let router = Router::with_costs(
+        context::build_network(&loaded, args.network.profile)?,
+        shift_data.rules.routing.costs_for(args.network.profile),
+    );
     let input = shift_data.input();
     let options = SolveOptions {
         time_limit_s: args.seconds,
