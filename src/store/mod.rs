@@ -27,6 +27,7 @@ mod officers;
 mod pins;
 mod plans;
 mod proposals;
+pub mod route_cache;
 mod rules;
 pub mod schema;
 mod site_edits;
