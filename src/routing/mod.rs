@@ -24,6 +24,7 @@
 //! assert_eq!(m.duration_s(1, 1), Some(0.0));
 //! ```
 
+pub mod ch;
 pub mod csr;
 pub mod dijkstra;
 pub mod endpoints;
