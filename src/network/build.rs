@@ -2,11 +2,19 @@
 //! them at junctions (nodes shared by two or more usable ways, and way ends), add one
 //! directed edge per direction allowed, and keep the largest strongly connected
 //! component so every node can reach every other.
+//!
+//! Nodes where something stands for the profile (a barrier it may not pass, traffic
+//! signals; [`super::barriers`]) and the via nodes of turn restrictions are split at too,
+//! so the router sees them as graph nodes. A barrier can be reached and turned back
+//! from, never passed: the connectivity check treats each street piece ending there as
+//! ending at its own dead end, so what lies only beyond a barrier is dropped.
 
 use geo::{Coord, LineString};
 use petgraph::graph::{DiGraph, NodeIndex};
 
-use super::{EdgeData, NodeControl, NodeData, Profile, RoadGraph, WayRule};
+use super::barriers::node_control;
+use super::restrictions::{self, RestrictionReport};
+use super::{EdgeData, NodeControl, NodeData, Profile, RoadGraph, TurnRestriction, WayRule};
 use crate::formats::osm::{OsmData, OsmWay};
 use crate::model::{Wgs84, Wgs84Point};
 use crate::units::{haversine_m, Metres};
@@ -34,6 +42,23 @@ pub struct BuildReport {
     pub components: usize,
     /// Way node references missing from the extract (skipped).
     pub missing_node_refs: usize,
+    /// Graph nodes with a barrier the profile may not pass ([`NodeControl::Barrier`]).
+    pub barrier_nodes: usize,
+    /// Graph nodes with traffic signals ([`NodeControl::TrafficSignals`]).
+    pub signal_nodes: usize,
+    /// What became of the extract's turn restrictions.
+    pub restrictions: RestrictionReport,
+}
+
+/// Choices a build makes beyond the profile.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+pub struct BuildOptions {
+    /// Compounds closed for the night: gates (`barrier=gate|lift_gate|swing_gate|...`,
+    /// `entrance=*`) bar every traveller unless tagged open all night (`access=yes`,
+    /// `opening_hours=24/7`). Off by default (daytime inspections).
+    pub gates_closed: bool,
 }
 
 impl std::fmt::Display for BuildReport {
@@ -58,7 +83,11 @@ impl std::fmt::Display for BuildReport {
                 self.missing_node_refs
             )?;
         }
-        Ok(())
+        write!(
+            f,
+            "; {} barrier nodes closed to it, {} traffic signals; {}",
+            self.barrier_nodes, self.signal_nodes, self.restrictions
+        )
     }
 }
 
@@ -103,12 +132,23 @@ struct Piece {
     length_m: Metres,
 }
 
-/// Builds the graph and the report (see the module docs).
+/// A built graph with what the build did and the turn restrictions on its edges.
+pub struct Built {
+    /// The routable graph.
+    pub graph: RoadGraph,
+    /// What the build kept and dropped.
+    pub report: BuildReport,
+    /// Turn restrictions binding the profile, on `graph`'s edges.
+    pub restrictions: Vec<TurnRestriction>,
+}
+
+/// Builds the graph, its report and its turn restrictions (see the module docs).
 pub fn build_graph(
     osm: &OsmData,
     profile: Profile,
+    options: &BuildOptions,
     progress: &mut dyn FnMut(BuildProgress),
-) -> Result<(RoadGraph, BuildReport), BuildError> {
+) -> Result<Built, BuildError> {
     let usable: Vec<(usize, WayRule, Vec<usize>)> = osm
         .ways
         .iter()
@@ -122,13 +162,26 @@ pub fn build_graph(
     if usable.is_empty() {
         return Err(BuildError::NoUsableWays(profile));
     }
-    let (junctions, pieces) = split_ways(osm, &usable, progress);
+    let vias: Vec<usize> = restrictions::via_nodes(osm, profile)
+        .into_iter()
+        .filter_map(|id| osm.node_position(id))
+        .collect();
+    let split = split_ways(
+        osm,
+        &usable,
+        &Splits {
+            profile,
+            options,
+            vias: &vias,
+        },
+        progress,
+    );
     progress(BuildProgress {
         stage: BuildStage::Components,
         done: 0,
         total: 1,
     });
-    let (keep, components) = largest_component(junctions.len(), &pieces);
+    let kept = largest_component(&split);
     progress(BuildProgress {
         stage: BuildStage::Components,
         done: 1,
@@ -137,12 +190,18 @@ pub fn build_graph(
     let mut report = BuildReport {
         profile,
         usable_ways: usable.len(),
-        components,
+        components: kept.components,
         missing_node_refs: osm.missing_node_refs,
         ..Default::default()
     };
-    let graph = assemble(osm, &junctions, &pieces, &keep, &mut report);
-    Ok((graph, report))
+    let graph = assemble(osm, &split, &kept, &mut report);
+    let (restrictions, restriction_report) = restrictions::resolve(osm, profile, &graph);
+    report.restrictions = restriction_report;
+    Ok(Built {
+        graph,
+        report,
+        restrictions,
+    })
 }
 
 /// Indices into `osm.nodes` of a way's nodes present in the extract, without repeats of
@@ -159,21 +218,53 @@ fn present_nodes(osm: &OsmData, way: &OsmWay) -> Vec<usize> {
     out
 }
 
-/// Splits usable ways at junctions. Returns the junctions (as indices into `osm.nodes`)
-/// and the pieces, whose ends are indices into that junction list.
+/// What, besides shared nodes and way ends, splits ways.
+struct Splits<'a> {
+    profile: Profile,
+    options: &'a BuildOptions,
+    /// Via nodes of turn restrictions (indices into `osm.nodes`).
+    vias: &'a [usize],
+}
+
+/// Ways cut into pieces at junctions.
+struct Split {
+    /// The junctions, as indices into `osm.nodes`.
+    junctions: Vec<usize>,
+    /// What stands at each junction.
+    controls: Vec<NodeControl>,
+    /// The pieces, whose ends are indices into `junctions`.
+    pieces: Vec<Piece>,
+}
+
+/// Splits usable ways at junctions: nodes shared by two usable ways, way ends, nodes
+/// with a barrier or signals for the profile, and restriction via nodes. Only the
+/// tagged nodes of usable ways are looked at, so the extra split costs little.
 fn split_ways(
     osm: &OsmData,
     usable: &[(usize, WayRule, Vec<usize>)],
+    splits: &Splits,
     progress: &mut dyn FnMut(BuildProgress),
-) -> (Vec<usize>, Vec<Piece>) {
+) -> Split {
     let mut uses = vec![0u8; osm.nodes.len()];
+    let mut control_at: Vec<(usize, NodeControl)> = Vec::new();
     for (_, _, nodes) in usable {
         for &n in nodes {
+            if uses[n] == 0 && !osm.nodes[n].tags.is_empty() {
+                let control = node_control(splits.profile, &osm.nodes[n].tags, splits.options);
+                if control != NodeControl::Free {
+                    control_at.push((n, control));
+                }
+            }
             uses[n] = uses[n].saturating_add(1);
         }
         // Way ends are junctions even when only one way uses them.
         for end in [nodes[0], nodes[nodes.len() - 1]] {
             uses[end] = uses[end].saturating_add(1);
+        }
+    }
+    for &n in control_at.iter().map(|(n, _)| n).chain(splits.vias) {
+        if uses[n] > 0 {
+            uses[n] = uses[n].max(2);
         }
     }
     let mut junction_of = vec![u32::MAX; osm.nodes.len()];
@@ -228,63 +319,104 @@ fn split_ways(
         done: total,
         total,
     });
-    (junctions, pieces)
+    let mut controls = vec![NodeControl::Free; junctions.len()];
+    for (n, control) in control_at {
+        if junction_of[n] != u32::MAX {
+            controls[junction_of[n] as usize] = control;
+        }
+    }
+    Split {
+        junctions,
+        controls,
+        pieces,
+    }
 }
 
-/// Which junctions belong to the largest strongly connected component, and how many
-/// components there were.
-fn largest_component(junctions: usize, pieces: &[Piece]) -> (Vec<bool>, usize) {
-    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(junctions, pieces.len() * 2);
+/// Which junctions and pieces the largest strongly connected component keeps.
+struct Kept {
+    nodes: Vec<bool>,
+    pieces: Vec<bool>,
+    components: usize,
+}
+
+/// Finds the largest strongly connected component. A barrier junction is not passable,
+/// so each piece end at one gets a dead end of its own: a piece to a barrier is kept
+/// when it can be driven there and back, and the barrier when one such piece is kept.
+fn largest_component(split: &Split) -> Kept {
+    let junctions = split.junctions.len();
+    let is_barrier = |j: u32| split.controls[j as usize] == NodeControl::Barrier;
+    let mut g: DiGraph<(), ()> = DiGraph::with_capacity(junctions, split.pieces.len() * 2);
     for _ in 0..junctions {
         g.add_node(());
     }
-    for p in pieces {
-        let (a, b) = (
-            NodeIndex::new(p.from as usize),
-            NodeIndex::new(p.to as usize),
-        );
+    let mut ends = Vec::with_capacity(split.pieces.len());
+    for p in &split.pieces {
+        let mut end = |j: u32| {
+            if is_barrier(j) {
+                g.add_node(())
+            } else {
+                NodeIndex::new(j as usize)
+            }
+        };
+        let (a, b) = (end(p.from), end(p.to));
         if p.rule.forward {
             g.add_edge(a, b, ());
         }
         if p.rule.backward {
             g.add_edge(b, a, ());
         }
+        ends.push((a, b));
     }
     let components = petgraph::algo::tarjan_scc(&g);
-    let mut keep = vec![false; junctions];
+    let mut in_largest = vec![false; g.node_count()];
     if let Some(largest) = components.iter().max_by_key(|c| c.len()) {
         for n in largest {
-            keep[n.index()] = true;
+            in_largest[n.index()] = true;
         }
     }
-    (keep, components.len())
+    let mut nodes = in_largest[..junctions].to_vec();
+    let mut pieces = vec![false; split.pieces.len()];
+    for (k, (p, (a, b))) in split.pieces.iter().zip(ends).enumerate() {
+        pieces[k] = in_largest[a.index()] && in_largest[b.index()];
+        if pieces[k] {
+            nodes[p.from as usize] = true;
+            nodes[p.to as usize] = true;
+        }
+    }
+    // Barrier junctions themselves stand alone in `g`: not parts of the network.
+    let barriers = (0..junctions as u32).filter(|&j| is_barrier(j)).count();
+    Kept {
+        nodes,
+        pieces,
+        components: components.len() - barriers,
+    }
 }
 
 /// Builds the final graph from the kept pieces, filling in the report's counts.
-fn assemble(
-    osm: &OsmData,
-    junctions: &[usize],
-    pieces: &[Piece],
-    keep: &[bool],
-    report: &mut BuildReport,
-) -> RoadGraph {
+fn assemble(osm: &OsmData, split: &Split, kept: &Kept, report: &mut BuildReport) -> RoadGraph {
     let mut graph = RoadGraph::default();
-    let mut index = vec![NodeIndex::end(); junctions.len()];
-    for (j, &n) in junctions.iter().enumerate() {
-        if keep[j] {
-            let node = &osm.nodes[n];
-            index[j] = graph.add_node(NodeData {
-                osm_id: node.id,
-                location: Wgs84Point::new(node.lon, node.lat),
-                control: NodeControl::Free,
-            });
-        } else {
+    let mut index = vec![NodeIndex::end(); split.junctions.len()];
+    for (j, &n) in split.junctions.iter().enumerate() {
+        if !kept.nodes[j] {
             report.dropped_nodes += 1;
+            continue;
         }
+        let node = &osm.nodes[n];
+        let control = split.controls[j];
+        match control {
+            NodeControl::Barrier => report.barrier_nodes += 1,
+            NodeControl::TrafficSignals => report.signal_nodes += 1,
+            NodeControl::Free => {}
+        }
+        index[j] = graph.add_node(NodeData {
+            osm_id: node.id,
+            location: Wgs84Point::new(node.lon, node.lat),
+            control,
+        });
     }
-    for p in pieces {
+    for (p, &keep) in split.pieces.iter().zip(&kept.pieces) {
         let directions = usize::from(p.rule.forward) + usize::from(p.rule.backward);
-        if !(keep[p.from as usize] && keep[p.to as usize]) {
+        if !keep {
             report.dropped_edges += directions;
             report.dropped_length_m += p.length_m;
             continue;
@@ -325,6 +457,10 @@ fn assemble(
 pub(crate) mod tests {
     use super::*;
     use crate::formats::osm::{OsmNode, Tags};
+
+    const DAY: BuildOptions = BuildOptions {
+        gates_closed: false,
+    };
 
     pub(crate) fn tags(t: &[(&str, &str)]) -> Tags {
         Tags(
@@ -379,7 +515,9 @@ pub(crate) mod tests {
     #[test]
     fn splits_at_junctions_and_keeps_the_strong_component() {
         let osm = plus();
-        let (g, report) = build_graph(&osm, Profile::Drive, &mut |_| {}).unwrap();
+        let Built {
+            graph: g, report, ..
+        } = build_graph(&osm, Profile::Drive, &DAY, &mut |_| {}).unwrap();
         // Junctions 1,2,3 (street), 4,5 (ways 11/12 ends); 6 is a one-way dead end: dropped.
         assert_eq!(report.nodes, 5, "{report}");
         assert_eq!(report.dropped_nodes, 1);
@@ -401,7 +539,9 @@ pub(crate) mod tests {
                 assert_eq!(g[t].twin, Some(e));
             }
         }
-        let walk = build_graph(&osm, Profile::Walk, &mut |_| {}).unwrap().1;
+        let walk = build_graph(&osm, Profile::Walk, &DAY, &mut |_| {})
+            .unwrap()
+            .report;
         assert_eq!((walk.nodes, walk.dropped_nodes, walk.edges), (6, 0, 12));
     }
 
@@ -410,8 +550,144 @@ pub(crate) mod tests {
         let mut osm = plus();
         osm.ways.retain(|w| w.tags.get("highway").is_none());
         assert_eq!(
-            build_graph(&osm, Profile::Walk, &mut |_| {}).unwrap_err(),
+            build_graph(&osm, Profile::Walk, &DAY, &mut |_| {})
+                .err()
+                .unwrap(),
             BuildError::NoUsableWays(Profile::Walk)
         );
+    }
+
+    /// A ring road 1-3 (ways 20, and 21 through 4) and a compound: a service road from 3
+    /// through node 2 (tagged `gate`) to 8 inside.
+    fn compound(gate: &[(&str, &str)], at_4: &[(&str, &str)]) -> OsmData {
+        let node = |id: i64, lon: f64, lat: f64, t: &[(&str, &str)]| OsmNode {
+            id,
+            lon,
+            lat,
+            tags: tags(t),
+        };
+        let nodes = vec![
+            node(1, 116.350, 39.960, &[]),
+            node(3, 116.352, 39.960, &[]),
+            node(4, 116.351, 39.959, at_4),
+            node(2, 116.352, 39.961, gate),
+            node(8, 116.352, 39.962, &[]),
+        ];
+        let way = |id: i64, refs: Vec<i64>, t: &[(&str, &str)]| OsmWay {
+            id,
+            refs,
+            tags: tags(t),
+        };
+        let ways = vec![
+            way(20, vec![1, 3], &[("highway", "residential")]),
+            way(21, vec![3, 4, 1], &[("highway", "residential")]),
+            way(22, vec![3, 2, 8], &[("highway", "service")]),
+        ];
+        OsmData::new(nodes, ways, Vec::new(), 0)
+    }
+
+    fn built(osm: &OsmData, profile: Profile, options: &BuildOptions) -> Built {
+        build_graph(osm, profile, options, &mut |_| {}).unwrap()
+    }
+
+    fn controls(g: &RoadGraph) -> Vec<(i64, NodeControl)> {
+        let mut out: Vec<_> = g
+            .node_indices()
+            .map(|n| (g[n].osm_id, g[n].control))
+            .collect();
+        out.sort_by_key(|c| c.0);
+        out
+    }
+
+    const NIGHT: BuildOptions = BuildOptions { gates_closed: true };
+
+    #[test]
+    fn an_open_gate_is_no_junction_and_a_closed_one_cuts_the_compound_off() {
+        let osm = compound(&[("barrier", "gate")], &[]);
+        for p in Profile::ALL {
+            let day = built(&osm, p, &DAY);
+            // Junctions 1, 3 (ring) and 8 (dead end); 2 is a plain vertex.
+            assert_eq!(
+                (day.report.nodes, day.report.edges),
+                (3, 6),
+                "{}",
+                day.report
+            );
+            assert_eq!(day.report.barrier_nodes, 0);
+            let night = built(&osm, p, &NIGHT);
+            // 2 becomes a node, reached from 3 and left back to 3; 8 lies beyond it.
+            let r = &night.report;
+            assert_eq!((r.nodes, r.edges, r.barrier_nodes), (3, 6, 1), "{r}");
+            assert_eq!((r.dropped_nodes, r.dropped_edges), (1, 2), "{r}");
+            let gate = night
+                .graph
+                .node_indices()
+                .find(|&n| night.graph[n].osm_id == 2);
+            let gate = gate.unwrap();
+            assert_eq!(night.graph[gate].control, NodeControl::Barrier);
+            assert_eq!(night.graph.edges(gate).count(), 1, "only back to 3");
+            assert!(r.to_string().contains("1 barrier nodes"), "{r}");
+        }
+        // Open all night: nothing changes.
+        let open = compound(&[("barrier", "gate"), ("opening_hours", "24/7")], &[]);
+        let open = built(&open, Profile::Walk, &NIGHT).report;
+        assert_eq!((open.barrier_nodes, open.dropped_nodes), (0, 0));
+    }
+
+    #[test]
+    fn a_bollard_stops_cars_only() {
+        let osm = compound(&[("barrier", "bollard")], &[]);
+        let drive = built(&osm, Profile::Drive, &DAY);
+        assert_eq!(
+            controls(&drive.graph),
+            vec![
+                (1, NodeControl::Free),
+                (2, NodeControl::Barrier),
+                (3, NodeControl::Free)
+            ]
+        );
+        let walk = built(&osm, Profile::Walk, &DAY).report;
+        assert_eq!((walk.barrier_nodes, walk.dropped_nodes), (0, 0));
+        // A wall stops walkers too; a private gate stops both.
+        for tags in [
+            &[("barrier", "wall")][..],
+            &[("barrier", "gate"), ("access", "private")],
+        ] {
+            let walk = built(&compound(tags, &[]), Profile::Walk, &DAY);
+            assert_eq!((walk.report.nodes, walk.report.barrier_nodes), (3, 1));
+        }
+    }
+
+    #[test]
+    fn signals_split_ways_for_the_profiles_they_control() {
+        let signals = compound(&[], &[("highway", "traffic_signals")]);
+        for p in Profile::ALL {
+            let b = built(&signals, p, &DAY);
+            assert_eq!((b.report.nodes, b.report.edges), (4, 8), "{p}");
+            assert_eq!(b.report.signal_nodes, 1);
+            assert!(controls(&b.graph).contains(&(4, NodeControl::TrafficSignals)));
+        }
+        let crossing = compound(
+            &[],
+            &[("highway", "crossing"), ("crossing", "traffic_signals")],
+        );
+        let walk = built(&crossing, Profile::Walk, &DAY).report;
+        assert_eq!((walk.nodes, walk.signal_nodes), (4, 1));
+        let drive = built(&crossing, Profile::Drive, &DAY).report;
+        assert_eq!((drive.nodes, drive.signal_nodes), (3, 0));
+        // A signal on a way the profile may not use is not looked at.
+        let mut footway = signals.clone();
+        footway.ways[1].tags = tags(&[("highway", "footway")]);
+        let drive = built(&footway, Profile::Drive, &DAY).report;
+        assert_eq!(drive.signal_nodes, 0);
+    }
+
+    #[test]
+    fn build_with_options_closes_gates_through_the_network() {
+        let osm = compound(&[("barrier", "lift_gate")], &[]);
+        let night = crate::network::RoadNetwork::build_with(&osm, Profile::Drive, &NIGHT).unwrap();
+        assert_eq!(night.report.barrier_nodes, 1);
+        let day = crate::network::RoadNetwork::build(&osm, Profile::Drive).unwrap();
+        assert_eq!(day.report.barrier_nodes, 0);
     }
 }

@@ -5,9 +5,11 @@
 //! Building happens once ([`build`]), snapping sites onto edges uses an `rstar` index
 //! ([`snap`]), and [`crate::routing`] answers queries on the built graph.
 
+pub mod barriers;
 pub mod build;
 pub mod export;
 pub mod profile;
+pub mod restrictions;
 pub mod snap;
 
 use geo::LineString;
@@ -103,8 +105,9 @@ pub struct EdgeData {
 /// The routable graph of one travel profile.
 pub type RoadGraph = DiGraph<NodeData, EdgeData>;
 
-pub use build::{BuildError, BuildProgress, BuildReport, BuildStage};
+pub use build::{BuildError, BuildOptions, BuildProgress, BuildReport, BuildStage};
 pub use profile::WayRule;
+pub use restrictions::{RestrictionReport, SkippedRestrictions};
 pub use snap::{Snap, SnapError, SnapIndex, DEFAULT_MAX_SNAP_M};
 
 impl std::fmt::Display for Profile {
@@ -155,9 +158,18 @@ pub struct RoadNetwork {
 }
 
 impl RoadNetwork {
-    /// Builds the network of `profile` from an extract.
+    /// Builds the network of `profile` from an extract (default [`BuildOptions`]).
     pub fn build(osm: &crate::formats::osm::OsmData, profile: Profile) -> Result<Self, BuildError> {
         Self::build_with_progress(osm, profile, &mut |_| {})
+    }
+
+    /// Like [`RoadNetwork::build`], with build options (gates closed for the night...).
+    pub fn build_with(
+        osm: &crate::formats::osm::OsmData,
+        profile: Profile,
+        options: &BuildOptions,
+    ) -> Result<Self, BuildError> {
+        Self::build_with_options_and_progress(osm, profile, options, &mut |_| {})
     }
 
     /// Like [`RoadNetwork::build`], reporting progress (for a progress bar).
@@ -166,7 +178,21 @@ impl RoadNetwork {
         profile: Profile,
         progress: &mut dyn FnMut(BuildProgress),
     ) -> Result<Self, BuildError> {
-        let (graph, report) = build::build_graph(osm, profile, progress)?;
+        Self::build_with_options_and_progress(osm, profile, &BuildOptions::default(), progress)
+    }
+
+    /// [`RoadNetwork::build_with`] reporting progress.
+    pub fn build_with_options_and_progress(
+        osm: &crate::formats::osm::OsmData,
+        profile: Profile,
+        options: &BuildOptions,
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<Self, BuildError> {
+        let build::Built {
+            graph,
+            report,
+            restrictions,
+        } = build::build_graph(osm, profile, options, progress)?;
         progress(BuildProgress {
             stage: BuildStage::Index,
             done: 0,
@@ -182,7 +208,7 @@ impl RoadNetwork {
             profile,
             graph,
             report,
-            restrictions: Vec::new(),
+            restrictions,
             snapper,
         })
     }

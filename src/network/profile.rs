@@ -105,12 +105,12 @@ impl Profile {
             Profile::Drive => DRIVE,
         };
         let class = table.iter().find(|c| c.highway == highway)?;
-        if !self.allowed(tags, highway) {
+        if under_construction(tags) || !self.allowed(tags, highway) {
             return None;
         }
         let (forward, backward) = match self {
-            Profile::Walk => (true, true),
-            Profile::Drive => drive_directions(tags, highway),
+            Profile::Walk => walk_directions(tags),
+            Profile::Drive => drive_directions(tags, highway)?,
         };
         let speed_kmh = match self {
             Profile::Drive => maxspeed_kmh(tags).unwrap_or(class.speed_kmh),
@@ -123,19 +123,40 @@ impl Profile {
         })
     }
 
-    /// Access tags: the profile's own tag (`foot`, `motor_vehicle`...) wins over `access`.
+    /// The access keys that speak for this profile, most specific first, without the
+    /// general `access` (OSM hierarchy: walk `access < foot`; drive `access < vehicle <
+    /// motor_vehicle < motorcar`).
+    pub(crate) fn own_access_keys(self) -> &'static [&'static str] {
+        match self {
+            Profile::Walk => &["foot"],
+            Profile::Drive => &["motorcar", "motor_vehicle", "vehicle"],
+        }
+    }
+
+    /// What the access tags say for this profile: the most specific key with a value
+    /// [`access_verdict`] understands wins; `None` when none says anything.
+    pub(crate) fn access(self, tags: &Tags) -> Option<Access> {
+        self.own_access(tags)
+            .or_else(|| tags.get("access").and_then(access_verdict))
+    }
+
+    /// Like [`Profile::access`], ignoring the general `access` key.
+    pub(crate) fn own_access(self, tags: &Tags) -> Option<Access> {
+        self.own_access_keys()
+            .iter()
+            .find_map(|k| tags.get(k).and_then(access_verdict))
+    }
+
+    /// Access tags: the profile's own keys win over `access`; motorways and trunk roads
+    /// take walkers only with a sidewalk (or their own `foot=` permission).
     fn allowed(self, tags: &Tags, highway: &str) -> bool {
         if tags.is("area", "yes") && self == Profile::Drive {
             return false;
         }
-        let own_keys: &[&str] = match self {
-            Profile::Walk => &["foot"],
-            Profile::Drive => &["motorcar", "motor_vehicle", "vehicle"],
-        };
-        if let Some(v) = own_keys.iter().find_map(|k| tags.get(k)) {
-            return !is_denied(v);
+        if let Some(own) = self.own_access(tags) {
+            return own == Access::Allowed;
         }
-        if tags.get("access").is_some_and(is_denied) {
+        if tags.get("access").and_then(access_verdict) == Some(Access::Denied) {
             return false;
         }
         if self == Profile::Walk
@@ -152,21 +173,80 @@ impl Profile {
     }
 }
 
-fn is_denied(value: &str) -> bool {
-    matches!(value, "no" | "private")
+/// What one access value means for the traveller it names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// May pass.
+    Allowed,
+    /// May not pass.
+    Denied,
 }
 
-/// `oneway` (yes/true/1, -1/reverse, no), roundabouts and motorways are one-way.
-fn drive_directions(tags: &Tags, highway: &str) -> (bool, bool) {
-    match tags.get("oneway") {
-        Some("yes" | "true" | "1") => return (true, false),
-        Some("-1" | "reverse") => return (false, true),
-        Some("no" | "false" | "0") => return (true, true),
-        _ => {}
+/// Reads one access value. An inspection team is an ordinary legal traveller: values
+/// that admit it with a purpose (`destination`, `delivery`, `customers`) allow, and so
+/// does `discouraged` (legal, only advised against). Values for other users
+/// (`agricultural`, `forestry`, `emergency`, `military`, `psv`, `use_sidepath`) and
+/// `no`/`private` deny. Anything else (`unknown`, lists, typos) says nothing, so the
+/// next, more general key decides.
+pub(crate) fn access_verdict(value: &str) -> Option<Access> {
+    match value.trim() {
+        "yes" | "permissive" | "designated" | "destination" | "delivery" | "customers"
+        | "official" | "permit" | "discouraged" => Some(Access::Allowed),
+        "no" | "private" | "agricultural" | "forestry" | "emergency" | "military" | "psv"
+        | "use_sidepath" => Some(Access::Denied),
+        _ => None,
+    }
+}
+
+/// Ways being built or not there at all: `highway=construction|proposed|abandoned`,
+/// platforms (`highway=platform`, not a street), and any way tagged `construction=*`
+/// except `no` and `minor` (minor works leave the way open, per the OSM wiki).
+fn under_construction(tags: &Tags) -> bool {
+    let highway_gone = matches!(
+        tags.get("highway"),
+        Some("construction" | "proposed" | "abandoned" | "platform")
+    );
+    highway_gone
+        || tags
+            .get("construction")
+            .is_some_and(|c| c != "no" && c != "minor")
+}
+
+/// A `oneway`-style value as (forward, backward); `None` for values that say nothing.
+fn oneway_value(value: &str) -> Option<(bool, bool)> {
+    match value {
+        "yes" | "true" | "1" => Some((true, false)),
+        "-1" | "reverse" => Some((false, true)),
+        "no" | "false" | "0" => Some((true, true)),
+        _ => None,
+    }
+}
+
+/// Walkers ignore `oneway` (it binds vehicles); only `oneway:foot` restricts them.
+fn walk_directions(tags: &Tags) -> (bool, bool) {
+    tags.get("oneway:foot")
+        .and_then(oneway_value)
+        .unwrap_or((true, true))
+}
+
+/// The most specific of `oneway:motor_vehicle`, `oneway:vehicle`, `oneway` decides;
+/// without one, roundabouts and motorways are one-way. `reversible` (direction changes
+/// by time of day) makes the way unusable (`None`): no plan can count on it.
+fn drive_directions(tags: &Tags, highway: &str) -> Option<(bool, bool)> {
+    for key in ["oneway:motor_vehicle", "oneway:vehicle", "oneway"] {
+        match tags.get(key) {
+            Some("reversible") => return None,
+            Some(v) => {
+                if let Some(directions) = oneway_value(v) {
+                    return Some(directions);
+                }
+            }
+            None => {}
+        }
     }
     let implied = matches!(tags.get("junction"), Some("roundabout" | "circular"))
         || matches!(highway, "motorway" | "motorway_link");
-    (true, !implied)
+    Some((true, !implied))
 }
 
 /// A numeric `maxspeed` in km/h (`50`, `50 km/h`, `30 mph`); zones and words give `None`.
@@ -277,5 +357,135 @@ mod tests {
             let v = s(Profile::Walk, &[("highway", h)]);
             assert!((4.5..=5.0).contains(&v), "{h}: {v}");
         }
+    }
+
+    #[test]
+    fn access_values_follow_the_hierarchy() {
+        let w = |t: &[(&str, &str)]| Profile::Walk.way_rule(&tags(t)).is_some();
+        let d = |t: &[(&str, &str)]| Profile::Drive.way_rule(&tags(t)).is_some();
+        for allowing in [
+            "yes",
+            "permissive",
+            "designated",
+            "destination",
+            "delivery",
+            "customers",
+            "discouraged",
+        ] {
+            assert!(
+                d(&[("highway", "service"), ("access", allowing)]),
+                "{allowing}"
+            );
+            assert!(
+                w(&[("highway", "service"), ("access", allowing)]),
+                "{allowing}"
+            );
+        }
+        for denying in [
+            "no",
+            "private",
+            "agricultural",
+            "forestry",
+            "emergency",
+            "psv",
+        ] {
+            assert!(
+                !d(&[("highway", "service"), ("access", denying)]),
+                "{denying}"
+            );
+            assert!(
+                !w(&[("highway", "service"), ("access", denying)]),
+                "{denying}"
+            );
+        }
+        // Drive: motorcar > motor_vehicle > vehicle > access.
+        let road = ("highway", "residential");
+        assert!(!d(&[road, ("vehicle", "no")]));
+        assert!(d(&[
+            road,
+            ("vehicle", "no"),
+            ("motor_vehicle", "destination")
+        ]));
+        assert!(!d(&[road, ("motor_vehicle", "yes"), ("motorcar", "no")]));
+        assert!(d(&[road, ("access", "no"), ("vehicle", "yes")]));
+        // A value nobody understands leaves the decision to the next key.
+        assert!(!d(&[road, ("access", "no"), ("motor_vehicle", "unknown")]));
+        // Walk: foot > access; vehicle keys do not bind walkers.
+        assert!(w(&[road, ("motor_vehicle", "no"), ("vehicle", "private")]));
+        assert!(!w(&[road, ("access", "yes"), ("foot", "private")]));
+        assert!(w(&[("highway", "trunk"), ("foot", "designated")]));
+    }
+
+    #[test]
+    fn construction_and_non_roads_are_unusable() {
+        for p in Profile::ALL {
+            let ok = |t: &[(&str, &str)]| p.way_rule(&tags(t)).is_some();
+            assert!(ok(&[("highway", "residential")]));
+            assert!(!ok(&[
+                ("highway", "construction"),
+                ("construction", "residential")
+            ]));
+            assert!(!ok(&[("highway", "residential"), ("construction", "yes")]));
+            assert!(!ok(&[
+                ("highway", "residential"),
+                ("construction", "widening")
+            ]));
+            assert!(ok(&[("highway", "residential"), ("construction", "no")]));
+            assert!(ok(&[("highway", "residential"), ("construction", "minor")]));
+            for gone in ["proposed", "abandoned", "platform"] {
+                assert!(!ok(&[("highway", gone)]), "{p} {gone}");
+            }
+        }
+    }
+
+    #[test]
+    fn oneway_per_profile() {
+        let dirs =
+            |p: Profile, t: &[(&str, &str)]| p.way_rule(&tags(t)).map(|r| (r.forward, r.backward));
+        let road = ("highway", "residential");
+        let both = Some((true, true));
+        // Walkers ignore oneway, even oneway:vehicle; only oneway:foot binds them.
+        assert_eq!(dirs(Profile::Walk, &[road, ("oneway", "yes")]), both);
+        assert_eq!(dirs(Profile::Walk, &[road, ("oneway", "-1")]), both);
+        assert_eq!(
+            dirs(Profile::Walk, &[road, ("oneway:foot", "yes")]),
+            Some((true, false))
+        );
+        assert_eq!(
+            dirs(
+                Profile::Walk,
+                &[("highway", "footway"), ("oneway:foot", "-1")]
+            ),
+            Some((false, true))
+        );
+        assert_eq!(dirs(Profile::Walk, &[road, ("oneway", "reversible")]), both);
+        // Drivers: the most specific oneway key wins.
+        assert_eq!(
+            dirs(Profile::Drive, &[road, ("oneway:motor_vehicle", "yes")]),
+            Some((true, false))
+        );
+        assert_eq!(
+            dirs(Profile::Drive, &[road, ("oneway:vehicle", "-1")]),
+            Some((false, true))
+        );
+        assert_eq!(
+            dirs(
+                Profile::Drive,
+                &[road, ("oneway", "yes"), ("oneway:motor_vehicle", "no")]
+            ),
+            both
+        );
+        assert_eq!(dirs(Profile::Drive, &[road, ("oneway:foot", "yes")]), both);
+        assert_eq!(
+            dirs(Profile::Drive, &[road, ("oneway", "reversible")]),
+            None
+        );
+        assert_eq!(
+            dirs(
+                Profile::Drive,
+                &[road, ("oneway:motor_vehicle", "reversible")]
+            ),
+            None
+        );
     }
 }
