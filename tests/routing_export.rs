@@ -8,7 +8,7 @@ use std::collections::{BinaryHeap, HashMap};
 use std::process::Command;
 
 use gridpatrol::formats::osm::read_bytes;
-use gridpatrol::network::{Profile, RoadNetwork};
+use gridpatrol::network::{NodeControl, Profile, RoadNetwork};
 use gridpatrol::routing::turns::TurnCosts;
 use gridpatrol::routing::Router;
 use petgraph::graph::NodeIndex;
@@ -66,8 +66,14 @@ fn dijkstra(adjacency: &Adjacency, source: i64) -> HashMap<i64, f64> {
 fn check(profile: Profile) {
     let (adjacency, edges) = export(profile.name());
     let bytes = gridpatrol::sample::file(gridpatrol::sample::OSM_PBF).unwrap();
-    // The plain Dijkstra knows no turn costs: compare the search without them.
-    let network = RoadNetwork::build(&read_bytes(&bytes, "sample").unwrap(), profile).unwrap();
+    // The plain Dijkstra on the exported junction graph knows no turn costs, barriers or
+    // turn restrictions: compare the turn-aware search without them (tests/routing_legal.rs
+    // checks that they bind).
+    let mut network = RoadNetwork::build(&read_bytes(&bytes, "sample").unwrap(), profile).unwrap();
+    network.restrictions.clear();
+    for node in network.graph.node_weights_mut() {
+        node.control = NodeControl::Free;
+    }
     let router = Router::with_costs(network, TurnCosts::FREE);
     let g = &router.network().graph;
     assert_eq!(edges, g.edge_count());

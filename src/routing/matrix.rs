@@ -72,14 +72,76 @@ struct Target {
     arrivals: Vec<(u32, Seconds, Metres)>,
 }
 
+/// How a matrix is searched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Engine {
+    /// The hierarchy when the matrix is big or the hierarchy is built, else Dijkstra.
+    Auto,
+    /// One plain search per source.
+    Dijkstra,
+}
+
 pub(super) fn snap_matrix(router: &Router, sources: &[Snap], targets: &[Snap]) -> Matrix {
+    snap_matrix_by(router, sources, targets, Engine::Auto)
+}
+
+pub(super) fn snap_matrix_by(
+    router: &Router,
+    sources: &[Snap],
+    targets: &[Snap],
+    engine: Engine,
+) -> Matrix {
     let graph = &router.network.graph;
     let of = |s: &Snap| Endpoint::of_snap(graph, s);
-    endpoint_matrix(
-        router,
-        &sources.iter().map(of).collect::<Vec<_>>(),
-        &targets.iter().map(of).collect::<Vec<_>>(),
-    )
+    let sources: Vec<Endpoint> = sources.iter().map(of).collect();
+    let targets: Vec<Endpoint> = targets.iter().map(of).collect();
+    let big = sources.len() * targets.len() >= super::HIERARCHY_MIN_PAIRS;
+    if engine == Engine::Auto && (big || router.has_hierarchy()) {
+        hierarchy_matrix(router, &sources, &targets)
+    } else {
+        endpoint_matrix(router, &sources, &targets)
+    }
+}
+
+/// The matrix by the contraction hierarchy's bucket many-to-many, with the turn-free
+/// cases (same junction, straight along one piece) taken as the plain search takes them.
+fn hierarchy_matrix(router: &Router, sources: &[Endpoint], targets: &[Endpoint]) -> Matrix {
+    let graph = &router.network.graph;
+    let seeds: Vec<Vec<Seed>> = sources
+        .iter()
+        .map(|s| {
+            s.seeds(graph, &router.csr)
+                .into_iter()
+                .map(|x| x.0)
+                .collect()
+        })
+        .collect();
+    let arrivals: Vec<Vec<(u32, Seconds, Metres)>> =
+        targets.iter().map(|t| t.arrivals(graph)).collect();
+    let cells = router.hierarchy().many_to_many(&seeds, &arrivals);
+    let rows = sources
+        .par_iter()
+        .enumerate()
+        .map(|(i, s)| {
+            targets
+                .iter()
+                .enumerate()
+                .map(|(j, t)| {
+                    if same_junction(s, t).is_some() {
+                        return Some((0.0, 0.0));
+                    }
+                    let searched = cells[i * targets.len() + j];
+                    match direct(graph, s, t) {
+                        Some(d) if searched.is_none_or(|c| d.duration_s <= c.0) => {
+                            Some((d.duration_s, d.length_m))
+                        }
+                        _ => searched,
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Matrix::from_rows(sources.len(), targets.len(), rows)
 }
 
 pub(super) fn node_matrix(router: &Router, sources: &[NodeIndex], targets: &[NodeIndex]) -> Matrix {
@@ -163,10 +225,17 @@ mod tests {
     use petgraph::graph::EdgeIndex;
     use rand::{Rng, SeedableRng};
 
+    /// The sample's network as a plain junction graph: no turn costs, no barriers, no
+    /// restrictions (what petgraph's Dijkstra knows).
     fn sample(profile: Profile) -> Router {
         let bytes = crate::sample::file(crate::sample::OSM_PBF).unwrap();
         let osm = crate::formats::osm::read_bytes(&bytes, "sample").unwrap();
-        Router::with_costs(RoadNetwork::build(&osm, profile).unwrap(), TurnCosts::FREE)
+        let mut network = RoadNetwork::build(&osm, profile).unwrap();
+        network.restrictions.clear();
+        for n in network.graph.node_weights_mut() {
+            n.control = crate::network::NodeControl::Free;
+        }
+        Router::with_costs(network, TurnCosts::FREE)
     }
 
     /// Where a site touches the junction graph: (junction, seconds, metres) to leave or
@@ -233,6 +302,29 @@ mod tests {
                 Endpoint::of_snap(g, &snap)
             })
             .collect()
+    }
+
+    #[test]
+    fn the_hierarchy_answers_as_the_plain_search_with_turn_costs() {
+        for profile in Profile::ALL {
+            let bytes = crate::sample::file(crate::sample::OSM_PBF).unwrap();
+            let osm = crate::formats::osm::read_bytes(&bytes, "sample").unwrap();
+            let router = Router::new(RoadNetwork::build(&osm, profile).unwrap());
+            let ends = endpoints(&router, 5, 60);
+            let plain = endpoint_matrix(&router, &ends, &ends);
+            let fast = hierarchy_matrix(&router, &ends, &ends);
+            for (k, (a, b)) in plain.durations_s.iter().zip(&fast.durations_s).enumerate() {
+                match (a, b) {
+                    (Some(x), Some(y)) => {
+                        assert!(
+                            (x - y).abs() <= 1e-6 * x.max(1.0),
+                            "{profile} cell {k}: {x} vs {y}"
+                        )
+                    }
+                    _ => assert_eq!(a.is_some(), b.is_some(), "{profile} cell {k}"),
+                }
+            }
+        }
     }
 
     #[test]

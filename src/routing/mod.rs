@@ -46,7 +46,29 @@ pub struct Router {
     network: RoadNetwork,
     costs: turns::TurnCosts,
     csr: csr::Csr,
+    /// The contraction hierarchy of `csr`, built on the first big matrix (or loaded).
+    hierarchy: std::sync::OnceLock<ch::Hierarchy>,
 }
+
+/// Why a router did not take a hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum HierarchyRefused {
+    /// It was built for a graph of another size.
+    #[error("the hierarchy was built for another graph ({built} nodes; this one has {graph})")]
+    OtherGraph {
+        /// Nodes of the graph it was built for.
+        built: usize,
+        /// Nodes of this router's graph.
+        graph: usize,
+    },
+    /// The router has one already.
+    #[error("the router has a hierarchy already")]
+    InUse,
+}
+
+/// Matrices with at least this many pairs are answered by the contraction hierarchy:
+/// below it one plain search per source costs less than building the hierarchy.
+pub const HIERARCHY_MIN_PAIRS: usize = 250 * 250;
 
 /// One route between two snapped sites.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +98,53 @@ impl Router {
             network,
             costs,
             csr,
+            hierarchy: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The contraction hierarchy of the query graph, built now if it was not yet.
+    pub fn hierarchy(&self) -> &ch::Hierarchy {
+        self.hierarchy
+            .get_or_init(|| ch::Hierarchy::build(&self.csr))
+    }
+
+    /// Whether the hierarchy is built (or loaded) already.
+    pub fn has_hierarchy(&self) -> bool {
+        self.hierarchy.get().is_some()
+    }
+
+    /// Uses a hierarchy built earlier for this very query graph (from a cache). Refused
+    /// when it does not fit the graph, or when one is in use already.
+    pub fn use_hierarchy(&self, hierarchy: ch::Hierarchy) -> Result<(), HierarchyRefused> {
+        let (built, graph) = (hierarchy.node_count(), self.csr.node_count());
+        if built != graph {
+            return Err(HierarchyRefused::OtherGraph { built, graph });
+        }
+        self.hierarchy
+            .set(hierarchy)
+            .map_err(|_| HierarchyRefused::InUse)
+    }
+
+    /// A fingerprint of the query graph (nodes, turns, their costs): a hierarchy cached
+    /// under it fits this router, and any change of extract, profile or costs changes it.
+    pub fn graph_fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        h.update(b"gridpatrol query graph 1");
+        h.update(self.network.profile.name().as_bytes());
+        for v in &self.csr.first_out {
+            h.update(v.to_le_bytes());
+        }
+        for v in &self.csr.head {
+            h.update(v.to_le_bytes());
+        }
+        for v in &self.csr.duration_s {
+            h.update(v.to_le_bytes());
+        }
+        for v in &self.csr.length_m {
+            h.update(v.to_le_bytes());
+        }
+        hex::encode(&h.finalize()[..12])
     }
 
     /// The turn and signal costs routes pay.
@@ -104,9 +172,17 @@ impl Router {
         route::route(self, from, to)
     }
 
-    /// Durations and lengths from every source to every target, in parallel.
+    /// Durations and lengths from every source to every target, in parallel: by the
+    /// contraction hierarchy for big matrices (see [`HIERARCHY_MIN_PAIRS`]) or once it
+    /// is built, else by one search per source. Both give the same answers.
     pub fn matrix(&self, sources: &[Snap], targets: &[Snap]) -> Matrix {
         matrix::snap_matrix(self, sources, targets)
+    }
+
+    /// Like [`Router::matrix`], always by one plain search per source (the oracle the
+    /// hierarchy is checked against).
+    pub fn matrix_by_dijkstra(&self, sources: &[Snap], targets: &[Snap]) -> Matrix {
+        matrix::snap_matrix_by(self, sources, targets, matrix::Engine::Dijkstra)
     }
 
     /// Durations and lengths between graph nodes (e.g. junctions of a street sweep).

@@ -189,6 +189,9 @@ fn replan_rest(args: CampaignReplanArgs) -> Result<()> {
         context::build_network(&loaded, args.network.profile)?,
         ws.rules()?.routing.costs_for(args.network.profile),
     );
+    if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
+        context::use_routing_cache(&router, &dir);
+    }
     let mut replanned =
         replan(&rest, teams, &router, &options).context("cannot re-plan the campaign")?;
     if args.save {
@@ -235,6 +238,9 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
         context::build_network(&loaded, args.network.profile)?,
         day_data.rules.routing.costs_for(args.network.profile),
     );
+    if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
+        context::use_routing_cache(&router, &dir);
+    }
     let input = TownshipInput {
         from,
         to,

@@ -8,7 +8,9 @@ use std::time::Instant;
 use anyhow::Context;
 use gridpatrol::formats::osm::{self, OsmData};
 use gridpatrol::network::{BuildStage, Profile, RoadNetwork};
+use gridpatrol::routing::ch::Hierarchy;
 use gridpatrol::routing::Router;
+use gridpatrol::store::route_cache;
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// The `--osm` and `--profile` flags, for `#[command(flatten)]`.
@@ -21,6 +23,11 @@ pub struct NetworkArgs {
     /// Travel profile: walk or drive.
     #[arg(long, default_value = "walk", value_name = "PROFILE")]
     pub profile: Profile,
+    /// Keep the contraction hierarchy of the network in this folder and use it (built
+    /// once per extract, profile and turn costs). Plans and campaigns keep theirs
+    /// beside the workspace without being asked.
+    #[arg(long, value_name = "DIR")]
+    pub routing_cache: Option<PathBuf>,
 }
 
 /// An extract read, with how long it took.
@@ -105,10 +112,57 @@ pub fn build_network(loaded: &LoadedOsm, profile: Profile) -> anyhow::Result<Roa
     Ok(network)
 }
 
+/// Loads the router's contraction hierarchy from `dir`, or builds it and keeps it there.
+/// A cache that cannot be read or written only costs time: it is said, not fatal.
+pub fn use_routing_cache(router: &Router, dir: &Path) {
+    let key = format!(
+        "{}-{}",
+        router.network().profile,
+        router.graph_fingerprint()
+    );
+    let started = Instant::now();
+    if let Some(bytes) = route_cache::load(dir, &key) {
+        match Hierarchy::from_bytes(&bytes).map(|h| router.use_hierarchy(h)) {
+            Ok(Ok(())) => {
+                eprintln!(
+                    "routing hierarchy from {} in {:.3} s",
+                    dir.display(),
+                    started.elapsed().as_secs_f64()
+                );
+                return;
+            }
+            Ok(Err(_)) => eprintln!(
+                "{}: a cached hierarchy does not fit; rebuilding it",
+                dir.display()
+            ),
+            Err(e) => eprintln!("{}: {e}; rebuilding it", dir.display()),
+        }
+    }
+    let hierarchy = router.hierarchy();
+    eprintln!(
+        "routing hierarchy built in {:.3} s ({} arcs)",
+        started.elapsed().as_secs_f64(),
+        hierarchy.arc_count()
+    );
+    if let Err(e) = route_cache::save(dir, &key, &hierarchy.to_bytes()) {
+        eprintln!("{}: cannot keep the routing hierarchy: {e}", dir.display());
+    }
+}
+
+/// The routing cache of a workspace: `--routing-cache DIR`, else the folder beside it.
+pub fn routing_cache_of(args: &NetworkArgs, ws: &gridpatrol::store::Workspace) -> Option<PathBuf> {
+    args.routing_cache
+        .clone()
+        .or_else(|| ws.path().map(route_cache::dir_beside))
+}
+
 /// `--osm`/sample → network → router, printing the time to a routable graph.
 pub fn load_router(args: &NetworkArgs) -> anyhow::Result<Router> {
     let loaded = load_osm(args.osm.as_deref())?;
     let router = Router::new(build_network(&loaded, args.profile)?);
+    if let Some(dir) = &args.routing_cache {
+        use_routing_cache(&router, dir);
+    }
     eprintln!(
         "routable in {:.3} s",
         loaded.started.elapsed().as_secs_f64()

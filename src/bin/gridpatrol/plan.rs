@@ -209,6 +209,9 @@ pub fn run(args: PlanArgs) -> Result<()> {
         context::build_network(&loaded, args.network.profile)?,
         shift_data.rules.routing.costs_for(args.network.profile),
     );
+    if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
+        context::use_routing_cache(&router, &dir);
+    }
     let input = shift_data.input();
     let options = SolveOptions {
         time_limit_s: args.seconds,
