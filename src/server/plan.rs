@@ -45,6 +45,7 @@ const RECENT_PLANS: usize = 50;
 pub struct Planner {
     osm: OsmData,
     networks: Mutex<HashMap<Profile, Built>>,
+    routing_cache: Option<std::path::PathBuf>,
 }
 
 /// One profile's router with the costs it was built with, or why it could not be built.
@@ -56,7 +57,28 @@ impl Planner {
         Self {
             osm,
             networks: Mutex::new(HashMap::new()),
+            routing_cache: None,
         }
+    }
+
+    /// Keeps each router's contraction hierarchy in `dir` (beside the workspace), so a
+    /// restart reads it instead of building it again.
+    pub fn with_routing_cache(mut self, dir: std::path::PathBuf) -> Self {
+        self.routing_cache = Some(dir);
+        self
+    }
+
+    /// A new router, with its hierarchy from (or into) the cache when there is one.
+    fn fresh(&self, router: Router) -> Router {
+        if let Some(dir) = &self.routing_cache {
+            match crate::store::route_cache::attach(&router, dir) {
+                crate::store::route_cache::Attached::Built { kept: Err(e), .. } => {
+                    tracing::warn!(dir = %dir.display(), error = %e, "cannot keep the routing hierarchy")
+                }
+                attached => tracing::info!(dir = %dir.display(), ?attached, "routing hierarchy"),
+            }
+        }
+        router
     }
 
     /// The router of `profile` with the rules' turn costs (blocking the first time:
@@ -72,9 +94,11 @@ impl Planner {
         if fresh {
             let built = match networks.remove(&profile) {
                 // Same streets, new costs: keep the network, rebuild the turn graph.
-                Some(Ok((_, old))) => Ok(Router::with_costs(old.network().clone(), costs)),
+                Some(Ok((_, old))) => {
+                    Ok(self.fresh(Router::with_costs(old.network().clone(), costs)))
+                }
                 _ => RoadNetwork::build(&self.osm, profile)
-                    .map(|n| Router::with_costs(n, costs))
+                    .map(|n| self.fresh(Router::with_costs(n, costs)))
                     .map_err(|e| e.to_string()),
             };
             networks.insert(profile, built.map(|r| (costs, Arc::new(r))));

@@ -7,6 +7,44 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::routing::ch::Hierarchy;
+use crate::routing::Router;
+
+/// What [`attach`] did.
+#[derive(Debug)]
+pub enum Attached {
+    /// The hierarchy was read from the cache.
+    Read,
+    /// It was built, and kept in the cache unless `kept` says why not.
+    Built {
+        /// Why a cached file was not used, if there was one.
+        rejected: Option<String>,
+        /// `Err` when the cache could not be written (the hierarchy is used anyway).
+        kept: std::io::Result<()>,
+    },
+}
+
+/// Gives `router` its contraction hierarchy from the cache in `dir`, or builds it and
+/// keeps it there. The file is named by the query graph's fingerprint, so a changed
+/// extract, profile or turn cost misses; a damaged or unfitting file is rebuilt.
+pub fn attach(router: &Router, dir: &Path) -> Attached {
+    let key = format!(
+        "{}-{}",
+        router.network().profile,
+        router.graph_fingerprint()
+    );
+    let mut rejected = None;
+    if let Some(bytes) = load(dir, &key) {
+        match Hierarchy::from_bytes(&bytes).map(|h| router.use_hierarchy(h)) {
+            Ok(Ok(())) => return Attached::Read,
+            Ok(Err(e)) => rejected = Some(e.to_string()),
+            Err(e) => rejected = Some(e.to_string()),
+        }
+    }
+    let kept = save(dir, &key, &router.hierarchy().to_bytes());
+    Attached::Built { rejected, kept }
+}
+
 /// Where the routing cache of the workspace file `workspace` lives: a folder beside it
 /// (`town.sqlite` → `town.sqlite-routing/`).
 ///

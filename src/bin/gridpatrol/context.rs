@@ -8,7 +8,6 @@ use std::time::Instant;
 use anyhow::Context;
 use gridpatrol::formats::osm::{self, OsmData};
 use gridpatrol::network::{BuildStage, Profile, RoadNetwork};
-use gridpatrol::routing::ch::Hierarchy;
 use gridpatrol::routing::Router;
 use gridpatrol::store::route_cache;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -115,37 +114,29 @@ pub fn build_network(loaded: &LoadedOsm, profile: Profile) -> anyhow::Result<Roa
 /// Loads the router's contraction hierarchy from `dir`, or builds it and keeps it there.
 /// A cache that cannot be read or written only costs time: it is said, not fatal.
 pub fn use_routing_cache(router: &Router, dir: &Path) {
-    let key = format!(
-        "{}-{}",
-        router.network().profile,
-        router.graph_fingerprint()
-    );
     let started = Instant::now();
-    if let Some(bytes) = route_cache::load(dir, &key) {
-        match Hierarchy::from_bytes(&bytes).map(|h| router.use_hierarchy(h)) {
-            Ok(Ok(())) => {
-                eprintln!(
-                    "routing hierarchy from {} in {:.3} s",
-                    dir.display(),
-                    started.elapsed().as_secs_f64()
-                );
-                return;
-            }
-            Ok(Err(_)) => eprintln!(
-                "{}: a cached hierarchy does not fit; rebuilding it",
-                dir.display()
-            ),
-            Err(e) => eprintln!("{}: {e}; rebuilding it", dir.display()),
+    let took = || started.elapsed().as_secs_f64();
+    match route_cache::attach(router, dir) {
+        route_cache::Attached::Read => {
+            eprintln!(
+                "routing hierarchy from {} in {:.3} s",
+                dir.display(),
+                took()
+            )
         }
-    }
-    let hierarchy = router.hierarchy();
-    eprintln!(
-        "routing hierarchy built in {:.3} s ({} arcs)",
-        started.elapsed().as_secs_f64(),
-        hierarchy.arc_count()
-    );
-    if let Err(e) = route_cache::save(dir, &key, &hierarchy.to_bytes()) {
-        eprintln!("{}: cannot keep the routing hierarchy: {e}", dir.display());
+        route_cache::Attached::Built { rejected, kept } => {
+            if let Some(why) = rejected {
+                eprintln!("{}: {why}; rebuilding it", dir.display());
+            }
+            eprintln!(
+                "routing hierarchy built in {:.3} s ({} arcs)",
+                took(),
+                router.hierarchy().arc_count()
+            );
+            if let Err(e) = kept {
+                eprintln!("{}: cannot keep the routing hierarchy: {e}", dir.display());
+            }
+        }
     }
 }
 

@@ -133,7 +133,9 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         config,
         Arc::new(server::StoreUsers::new(users)),
         workspace,
-        server::plan::Planner::new(osm),
+        server::plan::Planner::new(osm).with_routing_cache(
+            gridpatrol::store::route_cache::dir_beside(&args.ws.workspace),
+        ),
     )
     .with_addresses(addresses);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
