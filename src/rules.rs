@@ -98,6 +98,9 @@ pub struct RoutingRules {
     pub walk: TurnCosts,
     /// By car.
     pub drive: TurnCosts,
+    /// Residential compounds (小区) and campuses lock their gates at night: night-shift
+    /// (夜查) routes then go round them instead of through their gates.
+    pub compounds_closed_at_night: bool,
 }
 
 /// Defaults fit for Chinese urban streets: cars wait longer to turn left across traffic
@@ -118,6 +121,7 @@ impl Default for RoutingRules {
                 u_turn_s: 20.0,
                 signal_delay_s: 12.0,
             },
+            compounds_closed_at_night: false,
         }
     }
 }

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use gridpatrol::formats::osm::{self, OsmData};
-use gridpatrol::network::{BuildStage, Profile, RoadNetwork};
+use gridpatrol::network::{BuildOptions, BuildStage, Profile, RoadNetwork};
 use gridpatrol::routing::Router;
 use gridpatrol::store::route_cache;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -95,17 +95,27 @@ pub fn load_osm(path: Option<&Path>) -> anyhow::Result<LoadedOsm> {
 
 /// Builds the profile's network from a read extract, with a progress bar and summary.
 pub fn build_network(loaded: &LoadedOsm, profile: Profile) -> anyhow::Result<RoadNetwork> {
+    build_network_with(loaded, profile, &BuildOptions::default())
+}
+
+/// Like [`build_network`], with build options (gates closed for the night).
+pub fn build_network_with(
+    loaded: &LoadedOsm,
+    profile: Profile,
+    options: &BuildOptions,
+) -> anyhow::Result<RoadNetwork> {
     let bar = bar(1, "building");
-    let network = RoadNetwork::build_with_progress(&loaded.osm, profile, &mut |p| {
-        bar.set_message(match p.stage {
-            BuildStage::Ways => "splitting ways",
-            BuildStage::Components => "connected parts",
-            BuildStage::Index => "snapping index",
-        });
-        bar.set_length(p.total.max(1));
-        bar.set_position(p.done);
-    })
-    .with_context(|| format!("{}: cannot build the {profile} network", loaded.name))?;
+    let network =
+        RoadNetwork::build_with_options_and_progress(&loaded.osm, profile, options, &mut |p| {
+            bar.set_message(match p.stage {
+                BuildStage::Ways => "splitting ways",
+                BuildStage::Components => "connected parts",
+                BuildStage::Index => "snapping index",
+            });
+            bar.set_length(p.total.max(1));
+            bar.set_position(p.done);
+        })
+        .with_context(|| format!("{}: cannot build the {profile} network", loaded.name))?;
     bar.finish_and_clear();
     eprintln!("{}", network.report);
     Ok(network)

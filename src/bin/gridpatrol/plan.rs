@@ -205,8 +205,13 @@ pub fn run(args: PlanArgs) -> Result<()> {
         .collect();
     let loaded =
         context::load_osm(context::extract_of(args.network.osm.as_deref(), &ws)?.as_deref())?;
+    // At night the compounds' gates are locked (when the rules say so).
+    let options = gridpatrol::network::BuildOptions {
+        gates_closed: args.shift == Shift::Night
+            && shift_data.rules.routing.compounds_closed_at_night,
+    };
     let router = Router::with_costs(
-        context::build_network(&loaded, args.network.profile)?,
+        context::build_network_with(&loaded, args.network.profile, &options)?,
         shift_data.rules.routing.costs_for(args.network.profile),
     );
     if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
