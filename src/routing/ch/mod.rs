@@ -84,7 +84,7 @@ impl Upward {
                 .iter()
                 .map(|l| (rank[l.node as usize], l.duration_s, l.length_m as f32))
                 .collect();
-            arcs.sort_by(|a, b| a.0.cmp(&b.0));
+            arcs.sort_by_key(|a| a.0);
             for (head, duration_s, length_m) in arcs {
                 up.head.push(head);
                 up.duration_s.push(duration_s);
