@@ -367,7 +367,9 @@ fn largest_component(split: &Split) -> Kept {
         }
         ends.push((a, b));
     }
-    let components = petgraph::algo::tarjan_scc(&g);
+    // Kosaraju walks iteratively; petgraph's Tarjan recurses once per node on a path and
+    // overflowed a test thread's stack on Heidelberg's drive graph.
+    let components = petgraph::algo::kosaraju_scc(&g);
     let mut in_largest = vec![false; g.node_count()];
     if let Some(largest) = components.iter().max_by_key(|c| c.len()) {
         for n in largest {
