@@ -48,6 +48,8 @@ pub struct BuildReport {
     pub signal_nodes: usize,
     /// What became of the extract's turn restrictions.
     pub restrictions: RestrictionReport,
+    /// The options the graph was built with (part of what identifies it, like `profile`).
+    pub options: BuildOptions,
 }
 
 /// Choices a build makes beyond the profile.
@@ -87,7 +89,11 @@ impl std::fmt::Display for BuildReport {
             f,
             "; {} barrier nodes closed to it, {} traffic signals; {}",
             self.barrier_nodes, self.signal_nodes, self.restrictions
-        )
+        )?;
+        if self.options.gates_closed {
+            f.write_str("; gates closed for the night")?;
+        }
+        Ok(())
     }
 }
 
@@ -192,6 +198,7 @@ pub fn build_graph(
         usable_ways: usable.len(),
         components: kept.components,
         missing_node_refs: osm.missing_node_refs,
+        options: *options,
         ..Default::default()
     };
     let graph = assemble(osm, &split, &kept, &mut report);
@@ -367,7 +374,9 @@ fn largest_component(split: &Split) -> Kept {
         }
         ends.push((a, b));
     }
-    let components = petgraph::algo::tarjan_scc(&g);
+    // Kosaraju walks iteratively; petgraph's Tarjan recurses once per node on a path and
+    // overflowed a test thread's stack on Heidelberg's drive graph.
+    let components = petgraph::algo::kosaraju_scc(&g);
     let mut in_largest = vec![false; g.node_count()];
     if let Some(largest) = components.iter().max_by_key(|c| c.len()) {
         for n in largest {
@@ -687,6 +696,11 @@ pub(crate) mod tests {
         let osm = compound(&[("barrier", "lift_gate")], &[]);
         let night = crate::network::RoadNetwork::build_with(&osm, Profile::Drive, &NIGHT).unwrap();
         assert_eq!(night.report.barrier_nodes, 1);
+        assert!(night.report.options.gates_closed);
+        assert!(night
+            .report
+            .to_string()
+            .ends_with("gates closed for the night"));
         let day = crate::network::RoadNetwork::build(&osm, Profile::Drive).unwrap();
         assert_eq!(day.report.barrier_nodes, 0);
     }
