@@ -49,12 +49,15 @@ impl Matrix {
         targets: usize,
         rows: Vec<Vec<Option<(Seconds, Metres)>>>,
     ) -> Self {
-        let flat: Vec<Option<(Seconds, Metres)>> = rows.into_iter().flatten().collect();
+        Self::from_cells(sources, targets, rows.into_iter().flatten().collect())
+    }
+
+    fn from_cells(sources: usize, targets: usize, cells: Vec<Option<(Seconds, Metres)>>) -> Self {
         Self {
             sources,
             targets,
-            durations_s: flat.iter().map(|c| c.map(|c| c.0)).collect(),
-            distances_m: flat.iter().map(|c| c.map(|c| c.1)).collect(),
+            durations_s: cells.iter().map(|c| c.map(|c| c.0)).collect(),
+            distances_m: cells.iter().map(|c| c.map(|c| c.1)).collect(),
         }
     }
 }
@@ -118,30 +121,24 @@ fn hierarchy_matrix(router: &Router, sources: &[Endpoint], targets: &[Endpoint])
         .collect();
     let arrivals: Vec<Vec<(u32, Seconds, Metres)>> =
         targets.iter().map(|t| t.arrivals(graph)).collect();
-    let cells = router.hierarchy().many_to_many(&seeds, &arrivals);
-    let rows = sources
-        .par_iter()
-        .enumerate()
-        .map(|(i, s)| {
-            targets
-                .iter()
-                .enumerate()
-                .map(|(j, t)| {
-                    if same_junction(s, t).is_some() {
-                        return Some((0.0, 0.0));
+    let mut cells = router.hierarchy().many_to_many(&seeds, &arrivals);
+    drop((seeds, arrivals));
+    // Filled in place, row by row: a 3 000 × 3 000 matrix is 9 M cells.
+    cells
+        .par_chunks_mut(targets.len().max(1))
+        .zip(sources.par_iter())
+        .for_each(|(row, s)| {
+            for (cell, t) in row.iter_mut().zip(targets) {
+                if same_junction(s, t).is_some() {
+                    *cell = Some((0.0, 0.0));
+                } else if let Some(d) = direct(graph, s, t) {
+                    if cell.is_none_or(|c| d.duration_s <= c.0) {
+                        *cell = Some((d.duration_s, d.length_m));
                     }
-                    let searched = cells[i * targets.len() + j];
-                    match direct(graph, s, t) {
-                        Some(d) if searched.is_none_or(|c| d.duration_s <= c.0) => {
-                            Some((d.duration_s, d.length_m))
-                        }
-                        _ => searched,
-                    }
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    Matrix::from_rows(sources.len(), targets.len(), rows)
+                }
+            }
+        });
+    Matrix::from_cells(sources.len(), targets.len(), cells)
 }
 
 pub(super) fn node_matrix(router: &Router, sources: &[NodeIndex], targets: &[NodeIndex]) -> Matrix {
