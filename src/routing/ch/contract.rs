@@ -85,10 +85,11 @@ pub(super) fn contract(csr: &Csr) -> Contracted {
             priority[v as usize] = p;
             dirty[v as usize] = false;
         }
+        let cutoff = lower_quarter(&remaining, &priority);
         let selected: Vec<u32> = remaining
             .par_iter()
             .copied()
-            .filter(|&v| is_local_minimum(&graph, v, &priority))
+            .filter(|&v| priority[v as usize] <= cutoff && is_local_minimum(&graph, v, &priority))
             .collect();
         for &v in &selected {
             in_round[v as usize] = true;
@@ -210,6 +211,15 @@ fn ratio(added: u64, removed: u64) -> f64 {
     } else {
         added as f64 / removed as f64
     }
+}
+
+/// The priority a quarter of the way up: a round only takes nodes below it, so a node
+/// that merely beats its neighbours but is costly overall waits for a later round.
+fn lower_quarter(remaining: &[u32], priority: &[f64]) -> f64 {
+    let mut values: Vec<f64> = remaining.iter().map(|&v| priority[v as usize]).collect();
+    let at = values.len() / 4;
+    let (_, value, _) = values.select_nth_unstable_by(at, f64::total_cmp);
+    *value
 }
 
 /// Whether `v` comes before each of its neighbours (priority, then a scrambled id so
