@@ -37,7 +37,10 @@ fn parse_args() -> Result<Args, String> {
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or(format!("{flag} needs a value"))?;
-        let number = |v: &str| v.parse().map_err(|_| format!("{flag} {v:?} is not a number"));
+        let number = |v: &str| {
+            v.parse()
+                .map_err(|_| format!("{flag} {v:?} is not a number"))
+        };
         match flag.as_str() {
             "--features" => args.features = number(&value)? as usize,
             "--seed" => args.seed = number(&value)?,
@@ -60,7 +63,11 @@ fn status_mb(key: &str) -> Option<f64> {
 fn institution(i: usize, rng: &mut ChaCha8Rng) -> serde_json::Value {
     let lon = 116.28 + rng.gen_range(0.0..0.12);
     let lat = 39.93 + rng.gen_range(0.0..0.08);
-    let kind = if rng.gen_bool(0.7) { "training" } else { "care" };
+    let kind = if rng.gen_bool(0.7) {
+        "training"
+    } else {
+        "care"
+    };
     json!({
         "type": "Feature",
         "properties": {
@@ -99,9 +106,10 @@ fn generate(path: &Path, features: usize, seed: u64) -> std::io::Result<()> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
     std::fs::create_dir_all(&args.out_dir)?;
-    let path = args
-        .out_dir
-        .join(format!("institutions-{}-{}.geojson", args.features, args.seed));
+    let path = args.out_dir.join(format!(
+        "institutions-{}-{}.geojson",
+        args.features, args.seed
+    ));
     if !path.exists() {
         generate(&path, args.features, args.seed)?;
     }
