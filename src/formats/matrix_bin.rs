@@ -1,5 +1,6 @@
 //! A travel matrix in a compact binary layout for programs (`gridpatrol matrix --format
-//! bin`): a quarter of the JSON's size for 1 000 sites and read without parsing text.
+//! bin`): 8 bytes a pair whatever the figures (0.6 of the JSON's bytes for 1 000 sites
+//! on Andorra), at fixed offsets, read without parsing text.
 //!
 //! Layout, every number little-endian:
 //!
