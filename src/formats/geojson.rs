@@ -1,5 +1,7 @@
 //! GeoJSON FeatureCollections: reading every model layer (points for institutions,
-//! schools and depots; Polygon, or a one-part MultiPolygon, for cells and hotspots) and
+//! schools and depots; Polygon, or a one-part MultiPolygon, for cells and hotspots),
+//! one feature at a time (see [`super::geojson_stream`]: a 300 000-feature file costs
+//! its bytes and the items, not a tree of JSON values), and
 //! writing them as RFC 7946 asks (WGS-84 lon/lat, 7 decimals, counter-clockwise
 //! exteriors and clockwise holes), with the glossary's English property names.
 //!
@@ -24,6 +26,7 @@ use serde_json::{json, Map, Value};
 use super::csv::check_unique;
 use super::error::{json_syntax, Errors, FieldProblem, FormatError, Place};
 use super::fields::{self as f, Row};
+use super::geojson_stream::{stream_features, FeatureSink};
 use super::geom::{round7, LayerGeometry, RawGeometry, ReadOptions};
 use super::layers::{ReadItem, SiteLayer};
 use super::text::decode_or_error;
@@ -115,14 +118,15 @@ fn read_all<T: SiteLayer>(
 ) -> Result<Vec<ReadItem<T>>, FormatError> {
     let file = Place::file(source);
     let text = decode_or_error(bytes, source)?;
-    let doc: Value =
-        serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
+    let mut layer = LayerFeatures::<T>::new(source, opts);
+    let top =
+        stream_features(&text, &mut layer).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
     let top_field = |field: &str, problem: String| FormatError::Field {
         place: file.clone(),
         field: field.into(),
         problem: FieldProblem::Invalid(problem),
     };
-    match doc.get("type").and_then(Value::as_str) {
+    match top.kind.as_deref() {
         Some("FeatureCollection") => {}
         other => {
             return Err(top_field(
@@ -131,30 +135,64 @@ fn read_all<T: SiteLayer>(
             ))
         }
     }
-    let features = doc
-        .get("features")
-        .and_then(Value::as_array)
-        .ok_or_else(|| top_field("features", "must be an array".into()))?;
-    let mut errors = Errors::default();
-    let mut items = Vec::new();
-    let mut first_seen: HashMap<String, Place> = HashMap::new();
-    let mut places = Vec::new();
-    for (i, feature) in features.iter().enumerate() {
-        if errors.full() {
-            errors.push(syntax(file.clone(), "too many errors; stopped reading"));
-            break;
-        }
-        let place = Place::feature(source, i);
-        let mut row = Row::new(place.clone(), &mut errors);
-        if let Some(item) = build::<T>(&mut row, feature, opts).filter(|_| !row.failed()) {
-            let (given, extra) = (row.given(), row.take_extra());
-            check_unique(&mut first_seen, &place, item.id(), &mut errors);
-            places.push(place);
-            items.push(ReadItem { item, given, extra });
+    if !top.features_array {
+        return Err(top_field("features", "must be an array".into()));
+    }
+    layer.finish()
+}
+
+/// One layer's features as they stream in: the items built so far, every error, and
+/// where each id was first seen. Each feature's JSON is dropped once it is read.
+struct LayerFeatures<'a, T> {
+    source: &'a str,
+    opts: &'a ReadOptions,
+    errors: Errors,
+    items: Vec<ReadItem<T>>,
+    places: Vec<Place>,
+    first_seen: HashMap<String, Place>,
+}
+
+impl<'a, T: SiteLayer> LayerFeatures<'a, T> {
+    fn new(source: &'a str, opts: &'a ReadOptions) -> Self {
+        Self {
+            source,
+            opts,
+            errors: Errors::default(),
+            items: Vec::new(),
+            places: Vec::new(),
+            first_seen: HashMap::new(),
         }
     }
-    T::check_layer(&items, &places, opts, &mut errors);
-    errors.finish(items)
+
+    /// The layer's own checks over all items; all of them, or every error.
+    fn finish(mut self) -> Result<Vec<ReadItem<T>>, FormatError> {
+        T::check_layer(&self.items, &self.places, self.opts, &mut self.errors);
+        self.errors.finish(self.items)
+    }
+}
+
+impl<T: SiteLayer> FeatureSink for LayerFeatures<'_, T> {
+    fn restart(&mut self) {
+        *self = Self::new(self.source, self.opts);
+    }
+
+    fn feature(&mut self, index: usize, feature: Value) -> bool {
+        if self.errors.full() {
+            let file = Place::file(self.source);
+            self.errors
+                .push(syntax(file, "too many errors; stopped reading"));
+            return false;
+        }
+        let place = Place::feature(self.source, index);
+        let mut row = Row::new(place.clone(), &mut self.errors);
+        if let Some(item) = build::<T>(&mut row, &feature, self.opts).filter(|_| !row.failed()) {
+            let (given, extra) = (row.given(), row.take_extra());
+            check_unique(&mut self.first_seen, &place, item.id(), &mut self.errors);
+            self.places.push(place);
+            self.items.push(ReadItem { item, given, extra });
+        }
+        true
+    }
 }
 
 fn build<T: SiteLayer>(row: &mut Row<'_>, feature: &Value, opts: &ReadOptions) -> Option<T> {
@@ -526,6 +564,170 @@ mod tests {
         let back = read_institutions(text.as_bytes(), "i.geojson", &opts()).unwrap();
         assert_eq!(back, list);
         assert_eq!(back[0].licence, Licence::Unlicensed);
+    }
+
+    /// The reader as it was before it streamed: the whole document as one JSON tree.
+    /// The oracle for [`read_all`], which must answer exactly as it did.
+    fn read_whole_document<T: SiteLayer>(
+        bytes: &[u8],
+        source: &str,
+        opts: &ReadOptions,
+    ) -> Result<Vec<ReadItem<T>>, FormatError> {
+        let file = Place::file(source);
+        let text = decode_or_error(bytes, source)?;
+        let doc: Value =
+            serde_json::from_str(&text).map_err(|e| json_syntax(source, &e, "valid JSON"))?;
+        let top_field = |field: &str, problem: String| FormatError::Field {
+            place: file.clone(),
+            field: field.into(),
+            problem: FieldProblem::Invalid(problem),
+        };
+        let kind = doc.get("type").and_then(Value::as_str);
+        if kind != Some("FeatureCollection") {
+            return Err(top_field(
+                "type",
+                format!("{kind:?}: not a GeoJSON FeatureCollection (\"type\" must be \"FeatureCollection\")"),
+            ));
+        }
+        let features = doc
+            .get("features")
+            .and_then(Value::as_array)
+            .ok_or_else(|| top_field("features", "must be an array".into()))?;
+        let mut errors = Errors::default();
+        let mut items = Vec::new();
+        let mut first_seen: HashMap<String, Place> = HashMap::new();
+        let mut places = Vec::new();
+        for (i, feature) in features.iter().enumerate() {
+            if errors.full() {
+                errors.push(syntax(file.clone(), "too many errors; stopped reading"));
+                break;
+            }
+            let place = Place::feature(source, i);
+            let mut row = Row::new(place.clone(), &mut errors);
+            if let Some(item) = build::<T>(&mut row, feature, opts).filter(|_| !row.failed()) {
+                let (given, extra) = (row.given(), row.take_extra());
+                check_unique(&mut first_seen, &place, item.id(), &mut errors);
+                places.push(place);
+                items.push(ReadItem { item, given, extra });
+            }
+        }
+        T::check_layer(&items, &places, opts, &mut errors);
+        errors.finish(items)
+    }
+
+    /// What a read answered, in full: every item with its given and extra fields, or
+    /// every error.
+    fn outcome<T: SiteLayer + std::fmt::Debug>(
+        read: Result<Vec<ReadItem<T>>, FormatError>,
+    ) -> String {
+        match read {
+            Ok(items) => items
+                .iter()
+                .map(|r| format!("{:?} {:?} {:?}\n", r.item, r.given, r.extra))
+                .collect(),
+            Err(e) => format!("{e:?}\n{e}"),
+        }
+    }
+
+    fn same_as_whole_document<T: SiteLayer + std::fmt::Debug>(bytes: &[u8], name: &str) {
+        for opts in [opts(), ReadOptions::default()] {
+            let streamed = outcome(read_items::<T>(bytes, name, &opts));
+            let whole = outcome(read_whole_document::<T>(bytes, name, &opts));
+            assert_eq!(streamed, whole, "{name}");
+        }
+    }
+
+    fn every_layer_same_as_whole_document(bytes: &[u8], name: &str) {
+        same_as_whole_document::<Institution>(bytes, name);
+        same_as_whole_document::<School>(bytes, name);
+        same_as_whole_document::<Depot>(bytes, name);
+        same_as_whole_document::<Cell>(bytes, name);
+        same_as_whole_document::<Hotspot>(bytes, name);
+    }
+
+    #[test]
+    fn streaming_answers_as_the_whole_document_did_on_every_kept_file() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let folders = [
+            "data",
+            "data/townships/haidian-tsinghua",
+            "tests/malformed/import-institutions",
+            "tests/malformed/import-cells",
+            "tests/malformed/record-track",
+            "fuzz/corpus/geojson",
+            "fuzz/regressions/geojson",
+            "fuzz/corpus/track_geojson",
+        ];
+        let mut files = 0;
+        for folder in folders {
+            for entry in std::fs::read_dir(root.join(folder)).unwrap() {
+                let path = entry.unwrap().path();
+                let name = path.display().to_string();
+                if name.ends_with(".geojson") || name.ends_with(".json") {
+                    every_layer_same_as_whole_document(&std::fs::read(&path).unwrap(), &name);
+                    files += 1;
+                }
+            }
+        }
+        assert!(files >= 20, "{files}");
+    }
+
+    #[test]
+    fn streaming_answers_as_the_whole_document_did_on_odd_shapes() {
+        let point = |id: &str| {
+            format!(
+                r#"{{"type":"Feature","properties":{{"id":"{id}","name":"某机构","kind":"training","licence":"licensed"}},"geometry":{{"type":"Point","coordinates":[116.35,39.96]}}}}"#
+            )
+        };
+        let bad = r#"{"type":"Feature","properties":{"id":"x"},"geometry":null}"#;
+        let many_bad = vec![bad; 300].join(",");
+        let docs = [
+            format!(
+                r#"{{"features":[{}],"type":"FeatureCollection"}}"#,
+                point("a")
+            ),
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}],"features":[{}]}}"#,
+                point("a"),
+                point("b")
+            ),
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}],"features":7}}"#,
+                point("a")
+            ),
+            format!(
+                r#"{{"type":"FeatureCollection","type":"Feature","features":[{}]}}"#,
+                point("a")
+            ),
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}],"bbox":[1e999]}}"#,
+                point("a")
+            ),
+            format!(r#"{{"type":"FeatureCollection","features":[{many_bad}]}}"#),
+            format!(r#"{{"type":"FeatureCollection","features":[{many_bad},{{]}}"#),
+            format!(r#"{{"type":"FeatureCollection","features":[{many_bad},1e999]}}"#),
+            format!(
+                r#"{{"type":"FeatureCollection","features":[{}]}} trailing"#,
+                point("a")
+            ),
+            format!(r#"[{}]"#, point("a")),
+            format!(
+                r#"{{"type":"FeatureCollection","features":{{"0":{}}}}}"#,
+                point("a")
+            ),
+            r#"{"type":"FeatureCollection"}"#.to_string(),
+            r#"{"type":["FeatureCollection"],"features":[]}"#.to_string(),
+            r#"{"type":"FeatureCollection","features":[]}"#.to_string(),
+            r#"{"type":"FeatureCollection","features":[null,3,"x",[]]}"#.to_string(),
+            "\u{feff}{\"type\":\"FeatureCollection\",\"features\":[]}".to_string(),
+            String::new(),
+            "null".to_string(),
+        ];
+        for (i, doc) in docs.iter().enumerate() {
+            every_layer_same_as_whole_document(doc.as_bytes(), &format!("doc{i}.geojson"));
+        }
+        let (gbk, _, _) = encoding_rs::GBK.encode(&docs[0]);
+        every_layer_same_as_whole_document(&gbk, "gbk.geojson");
     }
 
     #[test]

@@ -1,12 +1,14 @@
-//! `gridpatrol matrix`: durations and lengths between every pair of sites, as JSON.
+//! `gridpatrol matrix`: durations and lengths between every pair of sites, as JSON or,
+//! for programs, in the compact binary layout of `gridpatrol::formats::matrix_bin`.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
+use gridpatrol::formats::matrix_bin::write_matrix_bin;
 use gridpatrol::formats::matrix_json::write_matrix_json;
 use gridpatrol::network::DEFAULT_MAX_SNAP_M;
 use gridpatrol::Crs;
-use std::io::Write as _;
+use std::io::{IsTerminal as _, Write as _};
 
 use crate::context::{load_router, NetworkArgs};
 
@@ -24,9 +26,26 @@ pub struct MatrixArgs {
     /// Sites farther than this from any street get null rows and columns.
     #[arg(long, default_value_t = DEFAULT_MAX_SNAP_M, value_name = "M")]
     pub max_snap_m: f64,
+    /// Output: json (ids, distances_m, durations_s to 0.1, unreachable) or bin
+    /// (little-endian: "GPMX", version, sources, targets, f32 durations in s and
+    /// distances in m with NaN where unreachable, then the site ids).
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Json)]
+    pub format: MatrixFormat,
+}
+
+/// How `gridpatrol matrix` writes the matrix to standard output.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatrixFormat {
+    /// Text for people and scripts.
+    Json,
+    /// Compact binary for programs: 8 bytes a pair at fixed offsets.
+    Bin,
 }
 
 pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
+    if args.format == MatrixFormat::Bin && std::io::stdout().is_terminal() {
+        anyhow::bail!("--format bin writes binary data: redirect it to a file (> matrix.bin)");
+    }
     let file = args.sites.display().to_string();
     let bytes = std::fs::read(&args.sites).with_context(|| format!("cannot read {file}"))?;
     let sites = gridpatrol::formats::csv::read_id_points(&bytes, &file, args.crs)?;
@@ -64,8 +83,13 @@ pub fn run(args: MatrixArgs) -> anyhow::Result<()> {
     let duration_s = |i: usize, j: usize| pair(i, j).and_then(|(a, b)| matrix.duration_s(a, b));
     let ids: Vec<&str> = sites.iter().map(|(id, _)| id.as_str()).collect();
     let mut out = std::io::BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
-    let written = write_matrix_json(&mut out, &ids, &distance_m, &duration_s, &unreachable)
-        .and_then(|()| out.flush());
+    let written = match args.format {
+        MatrixFormat::Json => {
+            write_matrix_json(&mut out, &ids, &distance_m, &duration_s, &unreachable)
+        }
+        MatrixFormat::Bin => write_matrix_bin(&mut out, &ids, &ids, &duration_s, &distance_m),
+    }
+    .and_then(|()| out.flush());
     match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => Ok(other?),
