@@ -491,7 +491,9 @@ def oneway_causes(edges, objects):
 def restriction_causes(edges, objects):
     """Turn restrictions broken at a junction where gridpatrol goes from one way to another."""
     causes = []
-    turns = [(edges[k][0], edges[k][2], edges[k + 1][0]) for k in range(len(edges) - 1)]
+    # (way in, junction, way out, whether it turns back the way it came)
+    turns = [(edges[k][0], edges[k][2], edges[k + 1][0], edges[k][1] == edges[k + 1][2])
+             for k in range(len(edges) - 1)]
     way_sequence = [w for k, w in enumerate(e[0] for e in edges) if k == 0 or edges[k - 1][0] != w]
     for (kind, rid), rel in objects.items():
         if kind != "r":
@@ -508,12 +510,12 @@ def restriction_causes(edges, objects):
         if not frm or not to:
             continue
         if via_nodes:
-            for w_in, node, w_out in turns:
+            for w_in, node, w_out, back in turns:
                 if node != via_nodes[0] or w_in != frm[0]:
                     continue
-                if value.startswith("no_") and w_out == to[0]:
-                    causes.append(f"turn restriction: relation {rid} {value} at node {node}")
-                if value.startswith("only_") and w_out != to[0] and w_out != w_in:
+                # from = to names a U-turn: passing straight along that way is no turn
+                entered_to = w_out == to[0] and (frm[0] != to[0] or back)
+                if value.startswith("no_") and entered_to or value.startswith("only_") and not entered_to:
                     causes.append(f"turn restriction: relation {rid} {value} at node {node}")
         elif via_ways and value.startswith("no_"):
             chain = [frm[0], *via_ways, to[0]]
