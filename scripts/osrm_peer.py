@@ -8,7 +8,7 @@ On the same seeded N road points it runs, in one go:
 2. OSRM: `osrm-extract` + `osrm-contract` (cached per extract and profile under
    target/osrm, their first times kept beside), `osrm-routed --algorithm CH` on a free
    port, the N points as one /table request (flatbuffers output, median of 3; once as
-   JSON for the figures) and osrm-routed's resident memory after it;
+   JSON for the figures) and osrm-routed's resident memory after the timed tables;
 3. the comparison of every pair: how often gridpatrol's route is more than 10 % shorter
    than OSRM's (a route a car or walker may not take), the duration ratio, the time and
    memory ratios; the 20 worst pairs go to worst_pairs.json with both routes and what the
@@ -240,11 +240,13 @@ def osrm_table(routed, points, runs):
     """Median time of `runs` flatbuffers tables, then one JSON table for the figures."""
     path = f"{routed.url}/table/v1/driving/{coords_text(points)}"
     query = "?annotations=duration,distance"
+    loaded_mb = proc_status_mb(routed.proc.pid, "VmRSS")
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         body = http_get(path + ".flatbuffers" + query)
         times.append(time.perf_counter() - started)
+    after_tables_mb = proc_status_mb(routed.proc.pid, "VmRSS")
     started = time.perf_counter()
     table = json.loads(http_get(path + query))
     json_s = time.perf_counter() - started
@@ -255,7 +257,10 @@ def osrm_table(routed, points, runs):
         "osrm_table_runs_s": times,
         "osrm_table_flatbuffers_mb": len(body) / 1e6,
         "osrm_table_json_s": json_s,
-        "osrm_routed_rss_mb": proc_status_mb(routed.proc.pid, "VmRSS"),
+        # resident after the flatbuffers tables: the data plus what a table needs
+        "osrm_routed_rss_mb": after_tables_mb,
+        "osrm_routed_rss_loaded_mb": loaded_mb,
+        "osrm_routed_rss_after_json_mb": proc_status_mb(routed.proc.pid, "VmRSS"),
         "osrm_routed_peak_mb": proc_status_mb(routed.proc.pid, "VmHWM"),
     }
     return table, figures
@@ -468,6 +473,7 @@ def explain(pair, route, objects, profile):
 
 
 def oneway_causes(edges, objects):
+    """Ways driven against their oneway or against an access tag for that direction."""
     causes = []
     for way_id, a, b, _ in edges:
         way = objects.get(("w", way_id))
@@ -479,6 +485,11 @@ def oneway_causes(edges, objects):
             forward = (ib - ia) % (len(refs) - 1) <= (ia - ib) % (len(refs) - 1)
         else:
             forward = ia < ib
+        side = "forward" if forward else "backward"
+        for k in CAR_ACCESS_KEYS:
+            if t.get(f"{k}:{side}") in ACCESS_REFUSED:
+                causes.append(f"access: way {way_id} {k}:{side}={t[f'{k}:{side}']}")
+                break
         ow = t.get("oneway", "")
         implied = t.get("junction") in ("roundabout", "circular") or t.get("highway") == "motorway"
         if (ow in ("yes", "1", "true") or (implied and ow != "no")) and not forward:
