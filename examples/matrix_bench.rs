@@ -1,17 +1,28 @@
 //! The matrix yardstick: build the driving network of an extract, put N sites at seeded
-//! random points on its streets, compute the N×N matrix, and print the figures as JSON.
-//! It also writes the exported graph, the sites with their snaps and the matrix, so
+//! random points on its streets, compute the N×N matrix, and print the figures as JSON
+//! (reading, building, preprocessing for queries, search and writing timed apart, and
+//! the peak memory).
+//! It writes into the output folder the snapped points (`points.csv`, `id,lon,lat`: what
+//! `gridpatrol matrix --sites` and OSRM are asked about), the sites with their snaps
+//! (`sites.csv`), the matrix as `gridpatrol matrix` writes it (`matrix_answer.json`) and,
+//! unless `--peer-files no`, the exported graph and the full-precision durations, so
 //! `scripts/matrix_peer_networkx.py` can recompute the same matrix independently.
+//! With `--route-pairs FILE` (lines `i,j`) it computes no matrix: it writes the route of
+//! each pair of sites (`routes.json`: lengths, durations, the ways and nodes passed, the
+//! line), for explaining where it disagrees with another router.
 //!
 //! ```text
-//! cargo run --release --example matrix_bench -- --osm ../shared/osm/andorra.osm.pbf --sites 1000 [--seed 7] [--out-dir target/matrix_bench] [--profile drive]
+//! cargo run --release --example matrix_bench -- --osm ../shared/osm/andorra.osm.pbf --sites 1000 [--seed 7] [--out-dir target/matrix_bench] [--profile drive] [--peer-files yes|no] [--route-pairs FILE]
 //! ```
 
-use std::path::PathBuf;
+use std::error::Error;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use gridpatrol::network::{export::edges_geojson, Profile, RoadNetwork};
-use gridpatrol::routing::Router;
+use gridpatrol::formats::matrix_json::write_matrix_json;
+use gridpatrol::network::{export::edges_geojson, Profile, RoadGraph, RoadNetwork, Snap};
+use gridpatrol::routing::{Matrix, Router};
 use gridpatrol::units::haversine_m;
 use gridpatrol::Wgs84Point;
 use rand::{Rng, SeedableRng};
@@ -24,6 +35,8 @@ struct Args {
     seed: u64,
     out_dir: PathBuf,
     profile: Profile,
+    peer_files: bool,
+    route_pairs: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -33,6 +46,8 @@ fn parse_args() -> Result<Args, String> {
         seed: 7,
         out_dir: PathBuf::from("target/matrix_bench"),
         profile: Profile::Drive,
+        peer_files: true,
+        route_pairs: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -51,16 +66,25 @@ fn parse_args() -> Result<Args, String> {
             }
             "--out-dir" => args.out_dir = value.into(),
             "--profile" => args.profile = value.parse().map_err(|e| format!("{e}"))?,
+            "--peer-files" => {
+                args.peer_files = match value.as_str() {
+                    "yes" => true,
+                    "no" => false,
+                    _ => return Err(format!("--peer-files {value:?}: say yes or no")),
+                }
+            }
+            "--route-pairs" => args.route_pairs = Some(value.into()),
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
     Ok(args)
 }
 
-/// Peak resident memory of this process (VmHWM), in MB.
-fn peak_memory_mb() -> Option<f64> {
+/// One memory figure of this process from /proc/self/status (`VmHWM`: peak resident,
+/// `VmRSS`: resident now), in MB.
+fn memory_mb(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb / 1024.0)
 }
@@ -92,7 +116,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let read_s = started.elapsed().as_secs_f64();
     let network = RoadNetwork::build(&osm, args.profile)?;
     drop(osm);
+    let build_s = started.elapsed().as_secs_f64() - read_s;
+    let t = Instant::now();
     let router = Router::new(network);
+    let preprocess_s = t.elapsed().as_secs_f64();
     let routable_s = started.elapsed().as_secs_f64();
     eprintln!("{}", router.network().report);
 
@@ -107,37 +134,34 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let snaps: Vec<_> = (0..args.sites)
         .map(|_| router.snap(random_point(&router, &cumulative, &mut rng), 50.0))
         .collect::<Result<_, _>>()?;
+    std::fs::create_dir_all(&args.out_dir)?;
+    if let Some(pairs) = &args.route_pairs {
+        return write_routes(&router, &snaps, pairs, &args.out_dir);
+    }
 
     let t = Instant::now();
     let matrix = router.matrix(&snaps, &snaps);
     let matrix_s = t.elapsed().as_secs_f64();
+    let rss_after_matrix_mb = memory_mb("VmRSS:");
     let unreachable = matrix.durations_s.iter().filter(|d| d.is_none()).count();
 
-    std::fs::create_dir_all(&args.out_dir)?;
-    std::fs::write(
-        args.out_dir.join("graph.geojson"),
-        serde_json::to_vec(&edges_geojson(g))?,
-    )?;
-    let mut sites = String::from("id,lon,lat,edge,from,to,offset_m,length_m,snap_m\n");
-    for (i, s) in snaps.iter().enumerate() {
-        let (a, b) = g.edge_endpoints(s.edge).ok_or("snap on a missing edge")?;
-        sites += &format!(
-            "s{i},{:.8},{:.8},{},{},{},{:.6},{:.6},{:.3}\n",
-            s.point.lon(),
-            s.point.lat(),
-            s.edge.index(),
-            g[a].osm_id,
-            g[b].osm_id,
-            s.offset_m,
-            g[s.edge].length_m,
-            s.snap_m
-        );
+    let t = Instant::now();
+    write_answer(&matrix, args.out_dir.join("matrix_answer.json"))?;
+    let write_s = t.elapsed().as_secs_f64();
+    // The peak before the extra files below, which only the peers need.
+    let peak_memory_mb = memory_mb("VmHWM:");
+
+    write_sites(g, &snaps, &args.out_dir)?;
+    if args.peer_files {
+        std::fs::write(
+            args.out_dir.join("graph.geojson"),
+            serde_json::to_vec(&edges_geojson(g))?,
+        )?;
+        std::fs::write(
+            args.out_dir.join("matrix.json"),
+            serde_json::to_vec(&json!({ "durations_s": matrix.duration_rows() }))?,
+        )?;
     }
-    std::fs::write(args.out_dir.join("sites.csv"), sites)?;
-    std::fs::write(
-        args.out_dir.join("matrix.json"),
-        serde_json::to_vec(&json!({ "durations_s": matrix.duration_rows() }))?,
-    )?;
 
     let spread = snaps
         .windows(2)
@@ -150,6 +174,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "osm_mb": bytes.len() as f64 / 1e6,
         "read_s": read_s,
         "read_mb_per_s": bytes.len() as f64 / 1e6 / read_s.max(1e-9),
+        "build_s": build_s,
+        "preprocess_s": preprocess_s,
         "routable_s": routable_s,
         "nodes": g.node_count(),
         "edges": g.edge_count(),
@@ -157,11 +183,112 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "seed": args.seed,
         "mean_gap_between_sites_m": spread,
         "matrix_s": matrix_s,
+        "write_s": write_s,
         "unreachable_pairs": unreachable,
         "threads": rayon::current_num_threads(),
-        "peak_memory_mb": peak_memory_mb(),
+        "peak_memory_mb": peak_memory_mb,
+        "rss_after_matrix_mb": rss_after_matrix_mb,
         "out_dir": args.out_dir.display().to_string(),
     });
     println!("{figures}");
+    Ok(())
+}
+
+/// The matrix as `gridpatrol matrix` writes it (ids `s0`, `s1`, …), into `path`.
+fn write_answer(matrix: &Matrix, path: PathBuf) -> std::io::Result<()> {
+    let ids: Vec<String> = (0..matrix.sources).map(|i| format!("s{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    write_matrix_json(
+        &mut out,
+        &ids,
+        &|i, j| matrix.distance_m(i, j),
+        &|i, j| matrix.duration_s(i, j),
+        &[],
+    )?;
+    out.flush()
+}
+
+/// `points.csv` (the snapped points, `id,lon,lat`) and `sites.csv` (the same with the
+/// edge, its end nodes and the offset along it).
+fn write_sites(g: &RoadGraph, snaps: &[Snap], out_dir: &Path) -> Result<(), Box<dyn Error>> {
+    let mut points = String::from("id,lon,lat\n");
+    let mut sites = String::from("id,lon,lat,edge,from,to,offset_m,length_m,snap_m\n");
+    for (i, s) in snaps.iter().enumerate() {
+        let (a, b) = g.edge_endpoints(s.edge).ok_or("snap on a missing edge")?;
+        points += &format!("s{i},{:.8},{:.8}\n", s.point.lon(), s.point.lat());
+        sites += &format!(
+            "s{i},{:.8},{:.8},{},{},{},{:.6},{:.6},{:.3}\n",
+            s.point.lon(),
+            s.point.lat(),
+            s.edge.index(),
+            g[a].osm_id,
+            g[b].osm_id,
+            s.offset_m,
+            g[s.edge].length_m,
+            s.snap_m
+        );
+    }
+    std::fs::write(out_dir.join("points.csv"), points)?;
+    std::fs::write(out_dir.join("sites.csv"), sites)?;
+    Ok(())
+}
+
+/// `routes.json`: the route between the sites of each line `i,j` of `pairs`, with the
+/// edges it passes as `[way id, from node, to node, highway]` (OpenStreetMap ids) and its
+/// line (`null` where there is no route).
+fn write_routes(
+    router: &Router,
+    snaps: &[Snap],
+    pairs: &Path,
+    out_dir: &Path,
+) -> Result<(), Box<dyn Error>> {
+    let g = &router.network().graph;
+    let text = std::fs::read_to_string(pairs)?;
+    let mut routes = Vec::new();
+    for (n, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let bad = || {
+            format!(
+                "{}: line {}: expected i,j site numbers",
+                pairs.display(),
+                n + 1
+            )
+        };
+        let (i, j) = line.split_once(',').ok_or_else(bad)?;
+        let (i, j): (usize, usize) = (
+            i.trim().parse().map_err(|_| bad())?,
+            j.trim().parse().map_err(|_| bad())?,
+        );
+        let (from, to) = (snaps.get(i).ok_or_else(bad)?, snaps.get(j).ok_or_else(bad)?);
+        let Some(route) = router.route(from, to) else {
+            routes.push(json!({ "i": i, "j": j, "route": null }));
+            continue;
+        };
+        let mut edges = Vec::with_capacity(route.edges.len());
+        for &e in &route.edges {
+            let (a, b) = g.edge_endpoints(e).ok_or("route on a missing edge")?;
+            edges.push(json!([g[e].way_id, g[a].osm_id, g[b].osm_id, g[e].highway]));
+        }
+        let line: Vec<[f64; 2]> = route.geometry.0 .0.iter().map(|c| [c.x, c.y]).collect();
+        routes.push(json!({
+            "i": i,
+            "j": j,
+            "route": {
+                "distance_m": route.distance_m,
+                "duration_s": route.duration_s,
+                "edges": edges,
+                "coordinates": line,
+            },
+        }));
+    }
+    std::fs::write(out_dir.join("routes.json"), serde_json::to_vec(&routes)?)?;
+    println!(
+        "{}",
+        json!({ "routes": routes.len(), "out_dir": out_dir.display().to_string() })
+    );
     Ok(())
 }
