@@ -119,6 +119,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let build_s = started.elapsed().as_secs_f64() - read_s;
     let t = Instant::now();
     let router = Router::new(network);
+    // The turn-aware graph, and the contraction hierarchy a matrix this big is answered by.
+    if args.sites * args.sites >= gridpatrol::routing::HIERARCHY_MIN_PAIRS {
+        router.hierarchy();
+    }
     let preprocess_s = t.elapsed().as_secs_f64();
     let routable_s = started.elapsed().as_secs_f64();
     eprintln!("{}", router.network().report);
