@@ -353,9 +353,9 @@ fn a_saved_campaign_is_followed_and_its_rest_replanned_around_what_was_done() {
     let (a_day, a) = stops[0].clone();
     let (_, b) = stops
         .iter()
-        .find(|(d, _)| d.as_str() > "2026-03-05")
+        .find(|(d, _)| d.as_str() > today)
         .cloned()
-        .expect("a day-shift visit after the 5th");
+        .expect("a day-shift visit after today");
     let (c_day, c) = stops
         .iter()
         .find(|(d, s)| d.as_str() < today && *s != a)
