@@ -63,10 +63,6 @@ const DRIVE: &[Class] = &[
     class("service", 15.0),
 ];
 
-/// The share of a tagged `maxspeed` that traffic keeps to in town (OSRM's car profile
-/// makes the same reduction).
-pub const MAXSPEED_PACE: f64 = 0.8;
-
 /// How one way may be travelled under a profile.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WayRule {
@@ -123,8 +119,7 @@ impl Profile {
             return None;
         }
         let speed_kmh = match self {
-            // A limit is not a pace: traffic keeps to about 80 % of it in town.
-            Profile::Drive => maxspeed_kmh(tags).map_or(class.speed_kmh, |v| v * MAXSPEED_PACE),
+            Profile::Drive => maxspeed_kmh(tags).unwrap_or(class.speed_kmh),
             Profile::Walk => class.speed_kmh,
         };
         Some(WayRule {
@@ -394,13 +389,13 @@ mod tests {
                 Profile::Drive,
                 &[("highway", "primary"), ("maxspeed", "70")]
             ),
-            56.0
+            70.0
         );
         assert!(
             (s(
                 Profile::Drive,
                 &[("highway", "primary"), ("maxspeed", "30 mph")]
-            ) - 48.28 * 0.8)
+            ) - 48.28)
                 .abs()
                 < 0.01
         );
