@@ -39,10 +39,12 @@ pub struct Workspace {
     heap: BinaryHeap<Entry>,
 }
 
+/// A heap entry: a node and its tentative duration, smallest duration first (shared
+/// with the contraction hierarchy's searches).
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry {
-    duration_s: f64,
-    node: u32,
+pub(crate) struct Entry {
+    pub duration_s: f64,
+    pub node: u32,
 }
 
 impl Eq for Entry {}

@@ -13,6 +13,7 @@ use std::collections::BinaryHeap;
 use rayon::prelude::*;
 
 use crate::routing::csr::Csr;
+use crate::routing::dijkstra::Entry;
 
 /// Witness searches when contracting stop after settling this many nodes (a missed
 /// witness only costs a superfluous shortcut, never a wrong answer).
@@ -298,28 +299,6 @@ struct Witness {
     target_stamp: Vec<u32>,
     stamp: u32,
     heap: BinaryHeap<Entry>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct Entry {
-    pub duration_s: f64,
-    pub node: u32,
-}
-
-impl Eq for Entry {}
-impl Ord for Entry {
-    fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and the search wants the smallest first.
-        other
-            .duration_s
-            .total_cmp(&self.duration_s)
-            .then(other.node.cmp(&self.node))
-    }
-}
-impl PartialOrd for Entry {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
 }
 
 impl Witness {

@@ -8,7 +8,7 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use super::contract::Entry;
+use crate::routing::dijkstra::Entry;
 use super::{Hierarchy, Upward};
 use crate::routing::dijkstra::Seed;
 
