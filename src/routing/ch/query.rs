@@ -8,8 +8,8 @@ use std::collections::BinaryHeap;
 
 use rayon::prelude::*;
 
-use crate::routing::dijkstra::Entry;
 use super::{Hierarchy, Upward};
+use crate::routing::dijkstra::Entry;
 use crate::routing::dijkstra::Seed;
 
 /// One bucket entry: target `target` is `duration_s` seconds (and `length_m` metres)
