@@ -2,8 +2,8 @@
 //! 300 000 features or a city's road graph never sits in memory as a tree of JSON
 //! values.
 //!
-//! Reading: [`stream_features`] walks the document with serde's visitors and hands
-//! each Feature, parsed on its own, to a [`FeatureSink`], then drops it. Writing:
+//! Reading: `stream_features` walks the document with serde's visitors and hands
+//! each Feature, parsed on its own, to a `FeatureSink`, then drops it. Writing:
 //! [`FeatureWriter`] writes the collection's head, each Feature as it comes and the
 //! tail; [`RoundedLine`] is a LineString with 6-decimal coordinates.
 //!
