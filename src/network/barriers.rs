@@ -95,7 +95,7 @@ fn blocks(profile: Profile, tags: &Tags, options: &BuildOptions) -> bool {
         return true;
     }
     let is_gate = barrier.map_or(entrance.is_some(), |b| GATES.contains(&b));
-    let own_allows = profile.own_access(tags) == Some(Access::Allowed);
+    let own_allows = profile.own_access(tags).is_some_and(Access::admits);
     if is_gate && !own_allows {
         if tags.is("locked", "yes") {
             return true;
@@ -104,7 +104,7 @@ fn blocks(profile: Profile, tags: &Tags, options: &BuildOptions) -> bool {
             return true;
         }
     }
-    if access == Some(Access::Allowed) {
+    if access.is_some_and(Access::admits) {
         return false;
     }
     match (barrier, profile) {

@@ -432,7 +432,7 @@ fn assemble(osm: &OsmData, split: &Split, kept: &Kept, report: &mut BuildReport)
         }
         let (a, b) = (index[p.from as usize], index[p.to as usize]);
         let way = &osm.ways[p.way];
-        let data = |coords: Vec<Coord<f64>>| EdgeData {
+        let data = |coords: Vec<Coord<f64>>, destination_only: bool| EdgeData {
             way_id: way.id,
             highway: way.tags.get("highway").unwrap_or_default().to_owned(),
             name: way.tags.get("name").map(str::to_owned),
@@ -440,17 +440,18 @@ fn assemble(osm: &OsmData, split: &Split, kept: &Kept, report: &mut BuildReport)
             duration_s: p.length_m / (p.rule.speed_kmh / 3.6),
             geometry: Wgs84(LineString::new(coords)),
             twin: None,
+            destination_only,
         };
-        let fwd = p
-            .rule
-            .forward
-            .then(|| graph.add_edge(a, b, data(p.coords.clone())));
+        let fwd = p.rule.forward.then(|| {
+            let along = data(p.coords.clone(), p.rule.forward_destination_only);
+            graph.add_edge(a, b, along)
+        });
         let mut reversed = p.coords.clone();
         reversed.reverse();
-        let bwd = p
-            .rule
-            .backward
-            .then(|| graph.add_edge(b, a, data(reversed)));
+        let bwd = p.rule.backward.then(|| {
+            let against = data(reversed, p.rule.backward_destination_only);
+            graph.add_edge(b, a, against)
+        });
         if let (Some(f), Some(r)) = (fwd, bwd) {
             graph[f].twin = Some(r);
             graph[r].twin = Some(f);

@@ -100,6 +100,9 @@ pub struct EdgeData {
     pub geometry: Wgs84<LineString<f64>>,
     /// The opposite direction of the same street piece, where it may be travelled both ways.
     pub twin: Option<EdgeIndex>,
+    /// Open only to reach a place on it (`motor_vehicle=destination`...): a route may
+    /// start or end on such streets but not cut through them (see [`crate::routing::turns`]).
+    pub destination_only: bool,
 }
 
 /// The routable graph of one travel profile.

@@ -72,6 +72,11 @@ pub struct WayRule {
     pub backward: bool,
     /// Travel speed in km/h: the class speed, or a tagged `maxspeed` when driving.
     pub speed_kmh: f64,
+    /// Along the way, open only to reach a place on it (`motor_vehicle=destination`...):
+    /// no through traffic.
+    pub forward_destination_only: bool,
+    /// Against it, likewise.
+    pub backward_destination_only: bool,
 }
 
 impl Profile {
@@ -113,11 +118,18 @@ impl Profile {
             Profile::Drive => drive_directions(tags, highway)?,
         };
         // `vehicle:backward=agricultural`, `access:forward=no`...: one direction closed.
-        let forward = forward && self.direction_access(tags, "forward") != Some(Access::Denied);
-        let backward = backward && self.direction_access(tags, "backward") != Some(Access::Denied);
+        let along = self.direction_access(tags, "forward");
+        let against = self.direction_access(tags, "backward");
+        let forward = forward && along != Some(Access::Denied);
+        let backward = backward && against != Some(Access::Denied);
         if !(forward || backward) {
             return None;
         }
+        let whole_way = self.access(tags);
+        let destination_only = |direction: Option<Access>| {
+            self.keeps_out_through_traffic()
+                && direction.or(whole_way) == Some(Access::DestinationOnly)
+        };
         let speed_kmh = match self {
             Profile::Drive => maxspeed_kmh(tags).unwrap_or(class.speed_kmh),
             Profile::Walk => class.speed_kmh,
@@ -126,7 +138,15 @@ impl Profile {
             forward,
             backward,
             speed_kmh,
+            forward_destination_only: destination_only(along),
+            backward_destination_only: destination_only(against),
         })
+    }
+
+    /// Whether `destination`-like access keeps this profile's through traffic out. Cars
+    /// may not cut through a residents' street; walkers may (no rule stops them).
+    fn keeps_out_through_traffic(self) -> bool {
+        self == Profile::Drive
     }
 
     /// The access keys that speak for this profile, most specific first, without the
@@ -172,7 +192,7 @@ impl Profile {
             return false;
         }
         if let Some(own) = self.own_access(tags) {
-            return own == Access::Allowed;
+            return own.admits();
         }
         if tags.get("access").and_then(access_verdict) == Some(Access::Denied) {
             return false;
@@ -196,20 +216,33 @@ impl Profile {
 pub(crate) enum Access {
     /// May pass.
     Allowed,
+    /// May pass only to reach a place on the way (`destination`, `delivery`,
+    /// `customers`, `permit`, `residents`): no through traffic.
+    DestinationOnly,
     /// May not pass.
     Denied,
 }
 
+impl Access {
+    /// Whether the traveller may use the way at all (perhaps only to reach it).
+    pub(crate) fn admits(self) -> bool {
+        self != Access::Denied
+    }
+}
+
 /// Reads one access value. An inspection team is an ordinary legal traveller: values
-/// that admit it with a purpose (`destination`, `delivery`, `customers`) allow, and so
-/// does `discouraged` (legal, only advised against). Values for other users
+/// that admit it with a purpose (`destination`, `delivery`, `customers`, `permit`,
+/// `residents`) admit it only to reach a place on the way (as OSRM's car profile reads
+/// them), and `discouraged` allows (legal, only advised against). Values for other users
 /// (`agricultural`, `forestry`, `emergency`, `military`, `psv`, `use_sidepath`) and
 /// `no`/`private` deny. Anything else (`unknown`, lists, typos) says nothing, so the
 /// next, more general key decides.
 pub(crate) fn access_verdict(value: &str) -> Option<Access> {
     match value.trim() {
-        "yes" | "permissive" | "designated" | "destination" | "delivery" | "customers"
-        | "official" | "permit" | "discouraged" => Some(Access::Allowed),
+        "yes" | "permissive" | "designated" | "official" | "discouraged" => Some(Access::Allowed),
+        "destination" | "delivery" | "customers" | "permit" | "residents" => {
+            Some(Access::DestinationOnly)
+        }
         "no" | "private" | "agricultural" | "forestry" | "emergency" | "military" | "psv"
         | "use_sidepath" => Some(Access::Denied),
         _ => None,

@@ -14,7 +14,9 @@ pub struct Csr {
     pub first_out: Vec<u32>,
     /// Target node of each arc.
     pub head: Vec<u32>,
-    /// Travel time of each arc in seconds (the search minimises this).
+    /// Cost of each arc in seconds, which the search minimises: the travel time, or in
+    /// the turn-aware graph the routing weight ([`super::turns::duration_of_weight`]
+    /// gives the travel time back).
     pub duration_s: Vec<f64>,
     /// Length of each arc in metres (carried along, not minimised).
     pub length_m: Vec<f64>,

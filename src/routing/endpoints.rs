@@ -13,6 +13,7 @@ use petgraph::Direction;
 
 use super::csr::Csr;
 use super::dijkstra::Seed;
+use super::turns::start_weight;
 use crate::network::{RoadGraph, Snap};
 use crate::units::{Metres, Seconds};
 
@@ -102,10 +103,11 @@ impl Endpoint {
         for (i, on) in self.leave.iter().enumerate() {
             let e = on.edge.index() as u32;
             if on.offset_m <= 0.0 {
+                let entry_s = self.node.map_or(0.0, |at| start_weight(graph, at, on.edge));
                 out.push((
                     Seed {
                         node: e,
-                        duration_s: 0.0,
+                        duration_s: entry_s,
                         length_m: 0.0,
                     },
                     i,

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 
 use super::dijkstra::{Seed, Workspace};
 use super::endpoints::{direct, same_junction, Endpoint};
+use super::turns::duration_of_weight;
 use super::Router;
 use crate::network::Snap;
 use crate::units::{Metres, Seconds};
@@ -52,11 +53,15 @@ impl Matrix {
         Self::from_cells(sources, targets, rows.into_iter().flatten().collect())
     }
 
+    /// The matrix of searched cells: (routing weight, length) per pair.
     fn from_cells(sources: usize, targets: usize, cells: Vec<Option<(Seconds, Metres)>>) -> Self {
         Self {
             sources,
             targets,
-            durations_s: cells.iter().map(|c| c.map(|c| c.0)).collect(),
+            durations_s: cells
+                .iter()
+                .map(|c| c.map(|c| duration_of_weight(c.0)))
+                .collect(),
             distances_m: cells.iter().map(|c| c.map(|c| c.1)).collect(),
         }
     }

@@ -6,6 +6,7 @@ use petgraph::graph::EdgeIndex;
 
 use super::dijkstra::{Seed, Workspace, NO_ARC};
 use super::endpoints::{direct, same_junction, Endpoint, OnEdge};
+use super::turns::duration_of_weight;
 use super::{Route, Router};
 use crate::model::Wgs84;
 use crate::network::{RoadGraph, Snap};
@@ -59,7 +60,7 @@ pub(super) fn route_between(router: &Router, from: &Endpoint, to: &Endpoint) -> 
             ))),
             edges: vec![s.on.edge],
         }),
-        (_, Some((duration_s, i))) => {
+        (_, Some((weight_s, i))) => {
             let (node, _, l) = arrivals[i];
             let path = path_to(router, &ws, node);
             let start = start_of(from, &seeds, path[0]);
@@ -68,7 +69,7 @@ pub(super) fn route_between(router: &Router, from: &Endpoint, to: &Endpoint) -> 
                 start,
                 &path,
                 &to.arrive[i],
-                duration_s,
+                duration_of_weight(weight_s),
                 ws.length_m[node as usize] + l,
             ))
         }

@@ -6,6 +6,13 @@
 //!
 //! Search node `e` means "at the start of street piece `e`, already turned into it"; the
 //! arc `e -> f` costs the whole of `e` plus the turn into `f`.
+//!
+//! The search minimises a *routing weight* in seconds: the travel time, plus
+//! [`DESTINATION_ENTRY_S`] for every turn from a street open to through traffic into one
+//! open only to reach a place on it (`motor_vehicle=destination`, ...). A route thus enters
+//! such streets only where its end lies, or where nothing else reaches (OSRM's car profile
+//! does the same with a smaller penalty). The penalty is a power of two far above any
+//! trip's time, so [`duration_of_weight`] takes it off again exactly.
 
 use petgraph::graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -42,6 +49,45 @@ impl RoutingRules {
     }
 }
 
+/// The routing weight of entering a destination-only street from an open one: 2^20 s
+/// (about 12 days), more than any trip a matrix holds takes.
+pub const DESTINATION_ENTRY_S: Seconds = 1_048_576.0;
+
+/// The travel time in a routing weight (the weight without its entry penalties).
+///
+/// ```
+/// use gridpatrol::routing::turns::{duration_of_weight, DESTINATION_ENTRY_S};
+/// assert_eq!(duration_of_weight(95.5), 95.5);
+/// assert_eq!(duration_of_weight(2.0 * DESTINATION_ENTRY_S + 95.5), 95.5);
+/// ```
+pub fn duration_of_weight(weight_s: Seconds) -> Seconds {
+    weight_s % DESTINATION_ENTRY_S
+}
+
+/// The weight added on turning from `from` into `to` for leaving through traffic.
+fn entry_weight(graph: &RoadGraph, from: EdgeIndex, to: EdgeIndex) -> Seconds {
+    if graph[to].destination_only && !graph[from].destination_only {
+        DESTINATION_ENTRY_S
+    } else {
+        0.0
+    }
+}
+
+/// The routing weight of starting from junction `at` along `e`: a site at a junction of
+/// open streets stands on them, so setting off into a destination-only street there is
+/// entering it.
+pub(super) fn start_weight(graph: &RoadGraph, at: NodeIndex, e: EdgeIndex) -> Seconds {
+    let touches_open_street = graph
+        .edges_directed(at, Direction::Outgoing)
+        .chain(graph.edges_directed(at, Direction::Incoming))
+        .any(|x| !x.weight().destination_only);
+    if graph[e].destination_only && touches_open_street {
+        DESTINATION_ENTRY_S
+    } else {
+        0.0
+    }
+}
+
 /// Turn restrictions of a network, ready for look-up.
 struct Restrictions {
     forbidden: HashSet<(u32, u32)>,
@@ -74,7 +120,8 @@ impl Restrictions {
 }
 
 /// Builds the edge-based graph of `network` with `costs`. Its node `i` is the road
-/// graph's edge `i`; `Csr::edge[arc]` is the road edge the arc leaves from.
+/// graph's edge `i`; `Csr::edge[arc]` is the road edge the arc leaves from, and
+/// `Csr::duration_s[arc]` its routing weight (see the module's documentation).
 pub fn edge_based_csr(network: &RoadNetwork, costs: &TurnCosts) -> Csr {
     let graph = &network.graph;
     let restrictions = Restrictions::of(network);
@@ -126,12 +173,13 @@ fn allowed_turns(
             if Some(f) == twin || !restrictions.allows(e.index() as u32, f.index() as u32) {
                 continue;
             }
-            out.push((f, turn_cost(graph, costs, e, f, via) + signal_s));
+            let cost = turn_cost(graph, costs, e, f, via) + signal_s;
+            out.push((f, cost + entry_weight(graph, e, f)));
         }
     }
     if out.is_empty() {
         if let Some(back) = twin {
-            out.push((back, costs.u_turn_s));
+            out.push((back, costs.u_turn_s + entry_weight(graph, e, back)));
         }
     }
 }
@@ -244,6 +292,97 @@ mod tests {
             turns_of(&net, &csr, edge(&net, 1, 2)),
             vec![(edge(&net, 2, 1), 0.0)]
         );
+    }
+
+    /// A short destination-only street 1-2-3 (with an open spur 2-5) beside a longer
+    /// open road from 1 round by 4 to 3 (one street piece: 4 is no junction).
+    fn residents_street() -> crate::formats::osm::OsmData {
+        use crate::formats::osm::{OsmData, OsmNode, OsmWay};
+        use crate::network::build::tests::tags;
+        let node = |id, lon, lat| OsmNode {
+            id,
+            lon,
+            lat,
+            tags: Default::default(),
+        };
+        let way = |id, refs, t: &[(&str, &str)]| OsmWay {
+            id,
+            refs,
+            tags: tags(t),
+        };
+        let nodes = vec![
+            node(1, 116.350, 39.960),
+            node(2, 116.351, 39.960),
+            node(3, 116.352, 39.960),
+            node(4, 116.351, 39.962),
+            node(5, 116.351, 39.959),
+        ];
+        let residential = ("highway", "residential");
+        let ways = vec![
+            way(
+                20,
+                vec![1, 2, 3],
+                &[residential, ("motor_vehicle", "destination")],
+            ),
+            way(21, vec![1, 4, 3], &[residential]),
+            way(22, vec![2, 5], &[residential]),
+        ];
+        OsmData::new(nodes, ways, Vec::new(), 0)
+    }
+
+    /// A snap on `edge` at `offset_m` from its start.
+    fn on(net: &RoadNetwork, edge: EdgeIndex, offset_m: f64) -> crate::network::Snap {
+        let p = net.graph[edge].geometry.0 .0[0];
+        crate::network::Snap {
+            edge,
+            offset_m,
+            point: crate::Wgs84Point::new(p.x, p.y),
+            snap_m: 0.0,
+        }
+    }
+
+    #[test]
+    fn cars_do_not_cut_through_destination_only_streets() {
+        let osm = residents_street();
+        let net = RoadNetwork::build(&osm, Profile::Drive).unwrap();
+        let (one_two, two_three) = (edge(&net, 1, 2), edge(&net, 2, 3));
+        assert!(
+            net.graph[one_two].destination_only && !net.graph[edge(&net, 1, 3)].destination_only
+        );
+        let open_way = net.graph[edge(&net, 1, 3)].duration_s;
+        let through = net.graph[one_two].duration_s + net.graph[two_three].duration_s;
+        assert!(through < open_way / 2.0);
+        let router = crate::routing::Router::with_costs(net.clone(), TurnCosts::FREE);
+        let (from_1, to_3) = (
+            on(&net, one_two, 0.0),
+            on(&net, two_three, net.graph[two_three].length_m),
+        );
+        let halfway = on(&net, two_three, net.graph[two_three].length_m / 2.0);
+        let spur_end = on(&net, edge(&net, 2, 5), net.graph[edge(&net, 2, 5)].length_m);
+        let m = router.matrix(&[from_1, spur_end], &[to_3, halfway, from_1]);
+        // 1 to 3 takes the open road, though the residents' street is shorter.
+        assert!((m.duration_s(0, 0).unwrap() - open_way).abs() < 1e-6);
+        // A place on the street is reached along it, and its time carries no penalty.
+        let into = m.duration_s(0, 1).unwrap();
+        assert!(
+            (into - (net.graph[one_two].duration_s + net.graph[two_three].duration_s / 2.0)).abs()
+                < 1e-6
+        );
+        // From the spur, the car enters the street once and leaves by either end.
+        assert!(m.duration_s(1, 2).unwrap() < DESTINATION_ENTRY_S);
+        let route = router.route(&from_1, &to_3).unwrap();
+        assert_eq!(Some(route.duration_s), m.duration_s(0, 0));
+        assert!(!route.edges.contains(&one_two));
+        // The plain search and the hierarchy agree.
+        let plain = router.matrix_by_dijkstra(&[from_1, spur_end], &[to_3, halfway, from_1]);
+        router.hierarchy();
+        let fast = router.matrix(&[from_1, spur_end], &[to_3, halfway, from_1]);
+        for (a, b) in plain.durations_s.iter().zip(&fast.durations_s) {
+            assert!((a.unwrap() - b.unwrap()).abs() < 1e-6, "{a:?} vs {b:?}");
+        }
+        // Walkers may cut through.
+        let walk = RoadNetwork::build(&osm, Profile::Walk).unwrap();
+        assert!(walk.graph.edge_weights().all(|e| !e.destination_only));
     }
 
     #[test]

@@ -432,6 +432,7 @@ mod tests {
                 duration_s: length_m / 1.25,
                 geometry: Wgs84(geometry.clone()),
                 twin: None,
+                destination_only: false,
             };
             let e1 = g.add_edge(a, b, data.clone());
             let mut back = data;
