@@ -80,3 +80,33 @@ fn the_hierarchy_is_kept_read_back_and_rebuilt_when_damaged() {
     let (_, err) = matrix(&sites, Some(&cache), profile);
     assert!(err.contains("routing hierarchy from"), "{err}");
 }
+
+#[test]
+fn a_plan_reads_the_cache_but_builds_no_hierarchy_it_does_not_need() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("town.sqlite");
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_gridpatrol"))
+            .args(args)
+            .arg("--workspace")
+            .arg(&ws)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{args:?}: {stderr}");
+        stderr
+    };
+    run(&["init"]);
+    let plan = ["plan", "--date", "2026-11-26", "--iterations", "200", "--json"];
+    // The sample's plan is small: one plain search per site beats building a hierarchy.
+    let err = run(&plan);
+    assert!(!err.contains("routing hierarchy"), "{err}");
+    let cache = dir.path().join("town.sqlite-routing");
+    assert!(!cache.exists() || std::fs::read_dir(&cache).unwrap().count() == 0);
+    // Once one is kept beside the workspace (here by `matrix`), plans read it.
+    let sites = sites(dir.path());
+    let (_, err) = matrix(&sites, Some(&cache), "walk");
+    assert!(err.contains("routing hierarchy built"), "{err}");
+    let err = run(&plan);
+    assert!(err.contains("routing hierarchy from"), "{err}");
+}

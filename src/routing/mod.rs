@@ -41,13 +41,29 @@ use crate::units::{Metres, Seconds};
 pub use matrix::Matrix;
 
 /// A built network ready for queries.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Router {
     network: RoadNetwork,
     costs: turns::TurnCosts,
     csr: csr::Csr,
     /// The contraction hierarchy of `csr`, built on the first big matrix (or loaded).
     hierarchy: std::sync::OnceLock<ch::Hierarchy>,
+    /// Told when the hierarchy has been built, e.g. to keep it in a cache.
+    on_hierarchy_built: Option<HierarchyBuilt>,
+}
+
+/// A listener for [`Router::on_hierarchy_built`]: the hierarchy and how long it took.
+pub type HierarchyBuilt = std::sync::Arc<dyn Fn(&ch::Hierarchy, std::time::Duration) + Send + Sync>;
+
+impl std::fmt::Debug for Router {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Router")
+            .field("profile", &self.network.profile)
+            .field("costs", &self.costs)
+            .field("query_nodes", &self.csr.node_count())
+            .field("has_hierarchy", &self.has_hierarchy())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Why a router did not take a hierarchy.
@@ -99,13 +115,33 @@ impl Router {
             costs,
             csr,
             hierarchy: std::sync::OnceLock::new(),
+            on_hierarchy_built: None,
         }
     }
 
-    /// The contraction hierarchy of the query graph, built now if it was not yet.
+    /// The contraction hierarchy of the query graph, built now if it was not yet (the
+    /// listener set by [`Router::on_hierarchy_built`] then hears of it).
     pub fn hierarchy(&self) -> &ch::Hierarchy {
-        self.hierarchy
-            .get_or_init(|| ch::Hierarchy::build(&self.csr))
+        let mut took = None;
+        let hierarchy = self.hierarchy.get_or_init(|| {
+            let started = std::time::Instant::now();
+            let built = ch::Hierarchy::build(&self.csr);
+            took = Some(started.elapsed());
+            built
+        });
+        if let (Some(took), Some(listener)) = (took, &self.on_hierarchy_built) {
+            listener(hierarchy, took);
+        }
+        hierarchy
+    }
+
+    /// Calls `listener` when this router builds its hierarchy (not when one is given by
+    /// [`Router::use_hierarchy`]): the store keeps it in the routing cache this way.
+    pub fn on_hierarchy_built(
+        &mut self,
+        listener: impl Fn(&ch::Hierarchy, std::time::Duration) + Send + Sync + 'static,
+    ) {
+        self.on_hierarchy_built = Some(std::sync::Arc::new(listener));
     }
 
     /// Whether the hierarchy is built (or loaded) already.

@@ -68,15 +68,21 @@ impl Planner {
         self
     }
 
-    /// A new router, with its hierarchy from (or into) the cache when there is one.
-    fn fresh(&self, router: Router) -> Router {
+    /// A new router, with its hierarchy from the cache when there is one (else built on
+    /// the first big matrix, and kept then).
+    fn fresh(&self, mut router: Router) -> Router {
         if let Some(dir) = &self.routing_cache {
-            match crate::store::route_cache::attach(&router, dir) {
-                crate::store::route_cache::Attached::Built { kept: Err(e), .. } => {
-                    tracing::warn!(dir = %dir.display(), error = %e, "cannot keep the routing hierarchy")
+            let found = crate::store::route_cache::attach(&mut router, dir, |kept| {
+                match kept.written {
+                    Ok(()) => {
+                        tracing::info!(path = %kept.path.display(), build_s = kept.build_time.as_secs_f64(), "routing hierarchy built and kept")
+                    }
+                    Err(e) => {
+                        tracing::warn!(path = %kept.path.display(), error = %e, "cannot keep the routing hierarchy")
+                    }
                 }
-                attached => tracing::info!(dir = %dir.display(), ?attached, "routing hierarchy"),
-            }
+            });
+            tracing::info!(dir = %dir.display(), ?found, "routing cache");
         }
         router
     }

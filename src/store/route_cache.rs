@@ -10,39 +10,64 @@ use std::path::{Path, PathBuf};
 use crate::routing::ch::Hierarchy;
 use crate::routing::Router;
 
-/// What [`attach`] did.
-#[derive(Debug)]
-pub enum Attached {
-    /// The hierarchy was read from the cache.
+/// What [`attach`] found in the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found {
+    /// A hierarchy that fits the router: it is in use.
     Read,
-    /// It was built, and kept in the cache unless `kept` says why not.
-    Built {
-        /// Why a cached file was not used, if there was one.
-        rejected: Option<String>,
-        /// `Err` when the cache could not be written (the hierarchy is used anyway).
-        kept: std::io::Result<()>,
-    },
+    /// Nothing for this query graph yet.
+    Missing,
+    /// A file that could not be used (damaged, old, or for another graph): why.
+    Rejected(String),
 }
 
-/// Gives `router` its contraction hierarchy from the cache in `dir`, or builds it and
-/// keeps it there. The file is named by the query graph's fingerprint, so a changed
-/// extract, profile or turn cost misses; a damaged or unfitting file is rebuilt.
-pub fn attach(router: &Router, dir: &Path) -> Attached {
+/// How keeping a freshly built hierarchy went: where, how long the build took, and
+/// `Err` when the file could not be written (the hierarchy is used anyway).
+#[derive(Debug)]
+pub struct Kept {
+    /// The cache file.
+    pub path: PathBuf,
+    /// How long the build took.
+    pub build_time: std::time::Duration,
+    /// Contracted arcs (a size to report).
+    pub arcs: usize,
+    /// Whether the file was written.
+    pub written: std::io::Result<()>,
+}
+
+/// Gives `router` the contraction hierarchy cached in `dir` when one fits. Otherwise
+/// nothing is built now: the router builds it on the first matrix big enough to need
+/// it, and it is then written to `dir` and `kept` hears how that went. The file is named
+/// by the query graph's fingerprint, so a changed extract, profile or turn cost misses;
+/// a damaged or unfitting file is never trusted.
+pub fn attach(
+    router: &mut Router,
+    dir: &Path,
+    kept: impl Fn(Kept) + Send + Sync + 'static,
+) -> Found {
     let key = format!(
         "{}-{}",
         router.network().profile,
         router.graph_fingerprint()
     );
-    let mut rejected = None;
+    let mut found = Found::Missing;
     if let Some(bytes) = load(dir, &key) {
         match Hierarchy::from_bytes(&bytes).map(|h| router.use_hierarchy(h)) {
-            Ok(Ok(())) => return Attached::Read,
-            Ok(Err(e)) => rejected = Some(e.to_string()),
-            Err(e) => rejected = Some(e.to_string()),
+            Ok(Ok(())) => return Found::Read,
+            Ok(Err(e)) => found = Found::Rejected(e.to_string()),
+            Err(e) => found = Found::Rejected(e.to_string()),
         }
     }
-    let kept = save(dir, &key, &router.hierarchy().to_bytes());
-    Attached::Built { rejected, kept }
+    let dir = dir.to_owned();
+    router.on_hierarchy_built(move |hierarchy, build_time| {
+        kept(Kept {
+            path: dir.join(file_name(&key)),
+            build_time,
+            arcs: hierarchy.arc_count(),
+            written: save(&dir, &key, &hierarchy.to_bytes()),
+        })
+    });
+    found
 }
 
 /// Where the routing cache of the workspace file `workspace` lives: a folder beside it

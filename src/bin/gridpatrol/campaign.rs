@@ -185,12 +185,12 @@ fn replan_rest(args: CampaignReplanArgs) -> Result<()> {
     let rest = rest_input(&ws, args.id, today).context("cannot re-plan the campaign")?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
     let loaded = context::load_osm(extract.as_deref())?;
-    let router = Router::with_costs(
+    let mut router = Router::with_costs(
         context::build_network(&loaded, args.network.profile)?,
         ws.rules()?.routing.costs_for(args.network.profile),
     );
     if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
-        context::use_routing_cache(&router, &dir);
+        context::use_routing_cache(&mut router, &dir, false);
     }
     let mut replanned =
         replan(&rest, teams, &router, &options).context("cannot re-plan the campaign")?;
@@ -234,12 +234,12 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
     let night_data = ShiftData::from_store(&ws, from, Shift::Night)?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
     let loaded = context::load_osm(extract.as_deref())?;
-    let router = Router::with_costs(
+    let mut router = Router::with_costs(
         context::build_network(&loaded, args.network.profile)?,
         day_data.rules.routing.costs_for(args.network.profile),
     );
     if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
-        context::use_routing_cache(&router, &dir);
+        context::use_routing_cache(&mut router, &dir, false);
     }
     let input = TownshipInput {
         from,

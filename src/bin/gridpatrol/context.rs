@@ -121,32 +121,35 @@ pub fn build_network_with(
     Ok(network)
 }
 
-/// Loads the router's contraction hierarchy from `dir`, or builds it and keeps it there.
+/// Gives the router the contraction hierarchy cached in `dir`; when there is none, it is
+/// built on the first matrix that needs it and kept there then (at once when `build_now`).
 /// A cache that cannot be read or written only costs time: it is said, not fatal.
-pub fn use_routing_cache(router: &Router, dir: &Path) {
+pub fn use_routing_cache(router: &mut Router, dir: &Path, build_now: bool) {
     let started = Instant::now();
-    let took = || started.elapsed().as_secs_f64();
-    match route_cache::attach(router, dir) {
-        route_cache::Attached::Read => {
+    let found = route_cache::attach(router, dir, |kept| {
+        eprintln!(
+            "routing hierarchy built in {:.3} s ({} arcs)",
+            kept.build_time.as_secs_f64(),
+            kept.arcs
+        );
+        if let Err(e) = kept.written {
             eprintln!(
-                "routing hierarchy from {} in {:.3} s",
-                dir.display(),
-                took()
-            )
-        }
-        route_cache::Attached::Built { rejected, kept } => {
-            if let Some(why) = rejected {
-                eprintln!("{}: {why}; rebuilding it", dir.display());
-            }
-            eprintln!(
-                "routing hierarchy built in {:.3} s ({} arcs)",
-                took(),
-                router.hierarchy().arc_count()
+                "{}: cannot keep the routing hierarchy: {e}",
+                kept.path.display()
             );
-            if let Err(e) = kept {
-                eprintln!("{}: cannot keep the routing hierarchy: {e}", dir.display());
-            }
         }
+    });
+    match found {
+        route_cache::Found::Read => eprintln!(
+            "routing hierarchy from {} in {:.3} s",
+            dir.display(),
+            started.elapsed().as_secs_f64()
+        ),
+        route_cache::Found::Rejected(why) => eprintln!("{}: {why}; rebuilding it", dir.display()),
+        route_cache::Found::Missing => {}
+    }
+    if build_now {
+        router.hierarchy();
     }
 }
 
@@ -160,9 +163,10 @@ pub fn routing_cache_of(args: &NetworkArgs, ws: &gridpatrol::store::Workspace) -
 /// `--osm`/sample → network → router, printing the time to a routable graph.
 pub fn load_router(args: &NetworkArgs) -> anyhow::Result<Router> {
     let loaded = load_osm(args.osm.as_deref())?;
-    let router = Router::new(build_network(&loaded, args.profile)?);
+    let mut router = Router::new(build_network(&loaded, args.profile)?);
     if let Some(dir) = &args.routing_cache {
-        use_routing_cache(&router, dir);
+        // Asked for by name: build it now, so the next run reads it.
+        use_routing_cache(&mut router, dir, true);
     }
     eprintln!(
         "routable in {:.3} s",

@@ -210,12 +210,12 @@ pub fn run(args: PlanArgs) -> Result<()> {
         gates_closed: args.shift == Shift::Night
             && shift_data.rules.routing.compounds_closed_at_night,
     };
-    let router = Router::with_costs(
+    let mut router = Router::with_costs(
         context::build_network_with(&loaded, args.network.profile, &options)?,
         shift_data.rules.routing.costs_for(args.network.profile),
     );
     if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
-        context::use_routing_cache(&router, &dir);
+        context::use_routing_cache(&mut router, &dir, false);
     }
     let input = shift_data.input();
     let options = SolveOptions {
