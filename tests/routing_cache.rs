@@ -97,7 +97,14 @@ fn a_plan_reads_the_cache_but_builds_no_hierarchy_it_does_not_need() {
         stderr
     };
     run(&["init"]);
-    let plan = ["plan", "--date", "2026-11-26", "--iterations", "200", "--json"];
+    let plan = [
+        "plan",
+        "--date",
+        "2026-11-26",
+        "--iterations",
+        "200",
+        "--json",
+    ];
     // The sample's plan is small: one plain search per site beats building a hierarchy.
     let err = run(&plan);
     assert!(!err.contains("routing hierarchy"), "{err}");

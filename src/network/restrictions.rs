@@ -32,7 +32,8 @@ pub struct SkippedRestrictions {
     /// `except=` names the profile's vehicle (`motorcar`, `motor_vehicle`, `vehicle`;
     /// `foot` for walkers).
     pub excepted: usize,
-    /// Only valid at some times (`restriction:conditional`, `day_on`, `hour_on`...).
+    /// Only valid at some times and tagged only as `restriction:conditional` (a plain
+    /// `restriction` with `hour_on`/`day_on` is applied at all hours).
     pub conditional: usize,
     /// The `via` is a way (not resolved: it needs a path of edges).
     pub via_way: usize,
@@ -152,12 +153,8 @@ fn parse(relation: &OsmRelation, profile: Profile) -> Result<Parsed, Skip> {
     {
         return Err(Skip::Excepted);
     }
-    if ["day_on", "day_off", "hour_on", "hour_off"]
-        .iter()
-        .any(|k| tags.get(k).is_some())
-    {
-        return Err(Skip::Conditional);
-    }
+    // `hour_on`/`day_on`... (the old way of tagging times) do not lift the restriction: a
+    // turn banned in the daytime, when teams work, is kept at every hour, as OSRM does.
     let kind = if value.starts_with("no_") {
         RestrictionKind::No
     } else if value.starts_with("only_") {
@@ -509,7 +506,7 @@ mod tests {
         let r = &net.report.restrictions;
         let expected = SkippedRestrictions {
             excepted: 1,
-            conditional: 2,
+            conditional: 1,
             via_way: 1,
             missing_member: 1,
             not_in_graph: 1,
@@ -517,10 +514,14 @@ mod tests {
             malformed: 2,
         };
         assert_eq!(r.skipped, expected, "{r}");
-        assert_eq!((r.applied, r.other_profiles), (1, 2));
-        assert!(net.restrictions.iter().all(|t| t.relation_id == 12));
+        // Relation 4 (daytime only, by `hour_on`) is applied at all hours.
+        assert_eq!((r.applied, r.other_profiles), (2, 2));
+        assert!(net
+            .restrictions
+            .iter()
+            .all(|t| [4, 12].contains(&t.relation_id)));
         let text = net.report.to_string();
-        assert!(text.contains("1 applied (2 turns), 9 skipped"), "{text}");
+        assert!(text.contains("2 applied (4 turns), 8 skipped"), "{text}");
         assert!(text.contains("1 via way"), "{text}");
         // Walkers obey restriction:foot only.
         let walk = network(Profile::Walk, relations);
