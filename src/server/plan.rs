@@ -20,7 +20,7 @@ use super::{ApiJson, AppState, ServerData};
 use crate::api::layers::FeatureCollection;
 use crate::api::{PagePlan, PlanAnswer, SheetAnswer};
 use crate::formats::osm::OsmData;
-use crate::network::{Profile, RoadNetwork};
+use crate::network::{BuildOptions, Profile, RoadNetwork};
 use crate::plan::SolveOptions;
 use crate::routing::turns::{RoutingRules, TurnCosts};
 use crate::routing::Router;
@@ -40,16 +40,20 @@ const MAX_SECONDS: f64 = 60.0;
 /// How many recent plans are looked through for the current one.
 const RECENT_PLANS: usize = 50;
 
-/// The road networks, built on first use from the extract the server was given, and
+/// The road networks, built on first use from the extract the server was given (one
+/// per profile, and one more with the compounds' gates closed for night shifts), and
 /// their routers, rebuilt when the township's turn costs change.
 pub struct Planner {
     osm: OsmData,
-    networks: Mutex<HashMap<Profile, Built>>,
+    networks: Mutex<HashMap<NetworkKey, Built>>,
     routing_cache: Option<std::path::PathBuf>,
 }
 
 /// One profile's router with the costs it was built with, or why it could not be built.
 type Built = Result<(TurnCosts, Arc<Router>), String>;
+
+/// Which network: the profile, and whether the compounds' gates are closed.
+type NetworkKey = (Profile, bool);
 
 impl Planner {
     /// Plans on the streets of `osm`.
@@ -90,26 +94,38 @@ impl Planner {
     /// The router of `profile` with the rules' turn costs (blocking the first time:
     /// call from `spawn_blocking`).
     pub fn router(&self, profile: Profile, rules: &RoutingRules) -> Result<Arc<Router>, ApiError> {
+        self.router_with(profile, rules, false)
+    }
+
+    /// Like [`Planner::router`], on the network with the compounds' gates closed when
+    /// `gates_closed` (night shifts, when the rules say compounds close at night).
+    pub fn router_with(
+        &self,
+        profile: Profile,
+        rules: &RoutingRules,
+        gates_closed: bool,
+    ) -> Result<Arc<Router>, ApiError> {
         let costs = rules.costs_for(profile);
+        let key = (profile, gates_closed);
         let mut networks = self.networks.lock().unwrap_or_else(|e| e.into_inner());
-        let fresh = match networks.get(&profile) {
+        let fresh = match networks.get(&key) {
             Some(Ok((built_with, _))) => *built_with != costs,
             Some(Err(_)) => false,
             None => true,
         };
         if fresh {
-            let built = match networks.remove(&profile) {
+            let built = match networks.remove(&key) {
                 // Same streets, new costs: keep the network, rebuild the turn graph.
                 Some(Ok((_, old))) => {
                     Ok(self.fresh(Router::with_costs(old.network().clone(), costs)))
                 }
-                _ => RoadNetwork::build(&self.osm, profile)
+                _ => RoadNetwork::build_with(&self.osm, profile, &BuildOptions { gates_closed })
                     .map(|n| self.fresh(Router::with_costs(n, costs)))
                     .map_err(|e| e.to_string()),
             };
-            networks.insert(profile, built.map(|r| (costs, Arc::new(r))));
+            networks.insert(key, built.map(|r| (costs, Arc::new(r))));
         }
-        match networks.get(&profile) {
+        match networks.get(&key) {
             Some(Ok((_, router))) => Ok(Arc::clone(router)),
             Some(Err(e)) => Err(ApiError::unavailable(format!("no {profile} network: {e}"))),
             None => Err(ApiError::unavailable(format!("no {profile} network"))),
@@ -287,7 +303,9 @@ fn make_plan(
             .transpose()?;
         Ok((shift_data, under_way))
     })?;
-    let router = planner.router(profile, &shift_data.rules.routing)?;
+    let routing = &shift_data.rules.routing;
+    let gates_closed = settings.shift == Shift::Night && routing.compounds_closed_at_night;
+    let router = planner.router_with(profile, routing, gates_closed)?;
     let input = shift_data.input();
     let planned = match &under_way {
         None => plan_shift(&input, settings, &router, options, &mut |_| {}),
@@ -603,5 +621,44 @@ mod tests {
         assert!(visible(&p, &inspector, before).is_none());
         assert!(visible(&p, &inspector, after).is_some());
         assert!(visible(&p, &user(Role::Lead, None), before).is_some());
+    }
+}
+
+#[cfg(test)]
+mod network_tests {
+    use super::*;
+    use crate::network::NodeControl;
+
+    fn barriers(router: &Router) -> usize {
+        let graph = &router.network().graph;
+        graph
+            .node_weights()
+            .filter(|n| n.control == NodeControl::Barrier)
+            .count()
+    }
+
+    #[test]
+    fn night_plans_get_a_network_with_the_compounds_gates_closed() {
+        let bytes = crate::sample::file(crate::sample::OSM_PBF).unwrap();
+        let osm = crate::formats::osm::read_bytes(&bytes, "sample").unwrap();
+        let planner = Planner::new(osm);
+        let rules = RoutingRules::default();
+        let day = planner.router(Profile::Walk, &rules).unwrap();
+        let night = planner.router_with(Profile::Walk, &rules, true).unwrap();
+        assert!(
+            barriers(&night) > barriers(&day),
+            "{} vs {}",
+            barriers(&night),
+            barriers(&day)
+        );
+        // Each is built once and kept.
+        assert!(Arc::ptr_eq(
+            &day,
+            &planner.router(Profile::Walk, &rules).unwrap()
+        ));
+        assert!(Arc::ptr_eq(
+            &night,
+            &planner.router_with(Profile::Walk, &rules, true).unwrap()
+        ));
     }
 }
