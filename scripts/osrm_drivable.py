@@ -6,8 +6,8 @@ A pair where gridpatrol's route is much shorter than OSRM's is either a route OS
 profile forbids (a one-way street backwards, a barrier, a turn restriction, no through
 traffic) or a route OSRM merely does not prefer (other speeds, weights that are not
 durations). This asks OSRM to travel gridpatrol's own route: waypoints at the middle of
-street pieces every ~150 m along it, each with gridpatrol's heading (±40°), no U-turn at
-waypoints. When OSRM's route through them is no more than 3 % (+ 20 m) longer than
+street pieces every ~150 m along it and at its ends, each with gridpatrol's heading (±40°),
+no U-turn at waypoints. When OSRM's route through them is no more than 3 % (+ 20 m) longer than
 gridpatrol's, OSRM's profile can travel it: the pair is legal and differs only in what
 each router calls fastest. Otherwise the pair is a legality case and its ways are listed.
 OSRM only penalises through traffic on destination-only streets (it does not forbid it), so
@@ -51,17 +51,20 @@ def heading(a, b):
 
 def waypoints(coords):
     """The route's ends, and the middle of a segment every ~WAYPOINT_EVERY_M between them,
-    each with the heading there (None at the ends)."""
-    points = [(coords[0], None)]
+    each with gridpatrol's heading there (so OSRM takes the same carriageway)."""
+    steps = [(a, b) for a, b in zip(coords, coords[1:]) if metres(a, b) > 0.5]
+    if not steps:
+        return [(coords[0], None), (coords[-1], None)]
+    points = [(coords[0], heading(*steps[0]))]
     walked = 0.0
-    for a, b in zip(coords, coords[1:]):
+    for a, b in steps:
         step = metres(a, b)
         if walked + step >= WAYPOINT_EVERY_M and step >= 2.0:
             points.append((((a[0] + b[0]) / 2, (a[1] + b[1]) / 2), heading(a, b)))
             walked = 0.0
         else:
             walked += step
-    points.append((coords[-1], None))
+    points.append((coords[-1], heading(*steps[-1])))
     return points
 
 
