@@ -148,8 +148,9 @@ fn split_graph(router: &Router, snaps: &[Snap]) -> DiGraph<(), f64> {
     out
 }
 
+/// Equal to the router's precision: it reports thousandths (a millisecond, a millimetre).
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * a.abs().max(b.abs()).max(1.0)
+    (a - b).abs() <= 5e-4 + 1e-9 * a.abs().max(b.abs())
 }
 
 fn line_length_m(line: &LineString<f64>) -> f64 {

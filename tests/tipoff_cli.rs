@@ -196,7 +196,7 @@ fn the_day_plan_takes_an_open_register_tip_off_as_a_must_visit_with_its_deadline
                 "--seconds",
                 "60",
                 "--teams",
-                "4",
+                "5",
                 "--json",
             ],
         );
@@ -216,7 +216,7 @@ fn the_day_plan_takes_an_open_register_tip_off_as_a_must_visit_with_its_deadline
             })
             .collect()
     };
-    // I012 (博雅小饭桌, licensed, inspected 29 October): routine without a tip-off (four
+    // I012 (博雅小饭桌, licensed, inspected 29 October): routine without a tip-off (five
     // teams, so the shift has room for it once it is must-visit).
     let before = class_of(&plan(&ws), "I012");
     assert!(before.iter().all(|(c, _)| c != "mandatory"), "{before:?}");

@@ -53,18 +53,30 @@ impl Matrix {
         Self::from_cells(sources, targets, rows.into_iter().flatten().collect())
     }
 
-    /// The matrix of searched cells: (routing weight, length) per pair.
+    /// The matrix of searched cells: (routing weight, length) per pair. Values are kept
+    /// to the millisecond and millimetre: the hierarchy and the plain search add the same
+    /// pieces in another order, and a last-bit difference must not change a plan that
+    /// depends on whether a hierarchy happened to be cached.
     fn from_cells(sources: usize, targets: usize, cells: Vec<Option<(Seconds, Metres)>>) -> Self {
         Self {
             sources,
             targets,
             durations_s: cells
                 .iter()
-                .map(|c| c.map(|c| duration_of_weight(c.0)))
+                .map(|c| c.map(|c| to_thousandths(duration_of_weight(c.0))))
                 .collect(),
-            distances_m: cells.iter().map(|c| c.map(|c| c.1)).collect(),
+            distances_m: cells
+                .iter()
+                .map(|c| c.map(|c| to_thousandths(c.1)))
+                .collect(),
         }
     }
+}
+
+/// `x` kept to three decimals (a millisecond, a millimetre): what matrices and routes
+/// report, the same whichever search found them.
+pub(super) fn to_thousandths(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
 }
 
 fn rows<T: Copy>(flat: &[T], width: usize) -> Vec<Vec<T>> {
@@ -319,7 +331,7 @@ mod tests {
                 match (a, b) {
                     (Some(x), Some(y)) => {
                         assert!(
-                            (x - y).abs() <= 1e-6 * x.max(1.0),
+                            (x - y).abs() <= 5e-4,
                             "{profile} cell {k}: {x} vs {y}"
                         )
                     }
@@ -342,7 +354,7 @@ mod tests {
                     let got = m.duration_s(i, j);
                     match (got, want) {
                         (Some(x), Some(y)) => assert!(
-                            (x - y).abs() <= 1e-6 * y.max(1.0),
+                            (x - y).abs() <= 5e-4,
                             "{profile} {i}->{j}: {x} vs oracle {y}"
                         ),
                         _ => assert_eq!(got.is_some(), want.is_some(), "{profile} {i}->{j}"),

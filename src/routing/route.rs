@@ -6,6 +6,7 @@ use petgraph::graph::EdgeIndex;
 
 use super::dijkstra::{Seed, Workspace, NO_ARC};
 use super::endpoints::{direct, same_junction, Endpoint, OnEdge};
+use super::matrix::to_thousandths;
 use super::turns::duration_of_weight;
 use super::{Route, Router};
 use crate::model::Wgs84;
@@ -24,6 +25,13 @@ pub(super) fn route(router: &Router, from: &Snap, to: &Snap) -> Option<Route> {
 
 /// The fastest route between two endpoints on the turn-aware graph.
 pub(super) fn route_between(router: &Router, from: &Endpoint, to: &Endpoint) -> Option<Route> {
+    let mut route = fastest(router, from, to)?;
+    route.duration_s = to_thousandths(route.duration_s);
+    route.distance_m = to_thousandths(route.distance_m);
+    Some(route)
+}
+
+fn fastest(router: &Router, from: &Endpoint, to: &Endpoint) -> Option<Route> {
     let graph = &router.network.graph;
     if let Some(node) = same_junction(from, to) {
         let at = graph[node].location.0 .0;

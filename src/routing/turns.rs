@@ -361,12 +361,12 @@ mod tests {
         let spur_end = on(&net, edge(&net, 2, 5), net.graph[edge(&net, 2, 5)].length_m);
         let m = router.matrix(&[from_1, spur_end], &[to_3, halfway, from_1]);
         // 1 to 3 takes the open road, though the residents' street is shorter.
-        assert!((m.duration_s(0, 0).unwrap() - open_way).abs() < 1e-6);
+        assert!((m.duration_s(0, 0).unwrap() - open_way).abs() < 5e-4);
         // A place on the street is reached along it, and its time carries no penalty.
         let into = m.duration_s(0, 1).unwrap();
         assert!(
             (into - (net.graph[one_two].duration_s + net.graph[two_three].duration_s / 2.0)).abs()
-                < 1e-6
+                < 5e-4
         );
         // From the spur, the car enters the street once and leaves by either end.
         assert!(m.duration_s(1, 2).unwrap() < DESTINATION_ENTRY_S);
@@ -378,7 +378,7 @@ mod tests {
         router.hierarchy();
         let fast = router.matrix(&[from_1, spur_end], &[to_3, halfway, from_1]);
         for (a, b) in plain.durations_s.iter().zip(&fast.durations_s) {
-            assert!((a.unwrap() - b.unwrap()).abs() < 1e-6, "{a:?} vs {b:?}");
+            assert!((a.unwrap() - b.unwrap()).abs() < 5e-4, "{a:?} vs {b:?}");
         }
         // Walkers may cut through.
         let walk = RoadNetwork::build(&osm, Profile::Walk).unwrap();

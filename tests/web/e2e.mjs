@@ -13,6 +13,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'zh-CN' });
   const page = await context.newPage();
   const problems = [];
+  let replanRefusalsAllowed = 0;
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   // The deliberate wrong password answers 401; any other failed load is a problem.
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().includes('401 (Unauthorized)')) problems.push(`console: ${m.text()}`); });
@@ -143,9 +144,15 @@ try {
       check(excluded.includes(pinned), `the re-plan from now leaves the pinned site out (${excluded})`);
       check((await page.textContent('#plan-result .from-now')).includes('起重排'), 'the re-plan says what it kept and changed');
       await page.screenshot({ path: `${ARTIFACTS}/03b-replan-from-now.png` });
-    } else if (minutes > 17 * 60 + 31) {
-      await page.waitForFunction(() => document.getElementById('status').textContent.includes('shift is over'));
-      check(true, 'after the day shift a re-plan from now is refused with why');
+    } else {
+      // Near 17:30 either answer may come; after it the page must say why it refused.
+      await page.waitForFunction(() => document.getElementById('status').textContent.includes('shift is over')
+        || document.querySelector('#plan-result .from-now'), null, { timeout: 60000 });
+      if (minutes > 17 * 60 + 31) {
+        check((await page.textContent('#status')).includes('shift is over'), 'after the day shift a re-plan from now is refused with why');
+      }
+      // The refusal is a 400 answer, which the browser logs as a failed load: one is expected.
+      replanRefusalsAllowed = 1;
     }
     await page.click(`#plan-pins li[data-site="${pinned}"] button`);
     await page.waitForFunction(() => document.querySelectorAll('#plan-pins li').length === 0);
@@ -254,6 +261,8 @@ try {
     await page.screenshot({ path: `${ARTIFACTS}/08-signed-out-again.png` });
   }
 
+  const refusal = problems.findIndex((p) => p.includes('400 (Bad Request)'));
+  if (replanRefusalsAllowed && refusal >= 0) problems.splice(refusal, 1);
   check(problems.length === 0, `no page errors${problems.length ? ': ' + problems.join(' | ') : ''}`);
   console.log('e2e: all steps passed');
 } finally {
