@@ -315,7 +315,7 @@ fn penalties(p: &Problem) -> Vec<f64> {
 }
 
 /// One vehicle's route with its caches.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Route {
     pub v: usize,
     pub stops: Vec<usize>,
@@ -583,7 +583,7 @@ fn concat_ok_without_break(
 }
 
 /// The working solution: routes (one per vehicle), who is where, and the cost.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub(crate) struct State {
     pub routes: Vec<Route>,
     /// Per stop: route index, or `usize::MAX` when unassigned.
@@ -593,6 +593,46 @@ pub(crate) struct State {
 }
 
 pub(crate) const NONE: usize = usize::MAX;
+
+/// `clone_from` reuses the buffers: the search copies a solution every iteration, and
+/// the derived one allocated a dozen vectors per route each time.
+impl Clone for Route {
+    fn clone(&self) -> Self {
+        let mut r = Route::default();
+        r.clone_from(self);
+        r
+    }
+
+    fn clone_from(&mut self, o: &Self) {
+        self.v = o.v;
+        self.has_break = o.has_break;
+        self.stops.clone_from(&o.stops);
+        self.loc.clone_from(&o.loc);
+        self.es.clone_from(&o.es);
+        self.dep.clone_from(&o.dep);
+        self.ls.clone_from(&o.ls);
+        self.dep_wb.clone_from(&o.dep_wb);
+        self.ls_nb.clone_from(&o.ls_nb);
+        self.cload.clone_from(&o.cload);
+        self.ccost.clone_from(&o.ccost);
+        self.crev.clone_from(&o.crev);
+        self.skills_from.clone_from(&o.skills_from);
+    }
+}
+
+impl Clone for State {
+    fn clone(&self) -> Self {
+        let mut s = State::default();
+        s.clone_from(self);
+        s
+    }
+
+    fn clone_from(&mut self, o: &Self) {
+        self.routes.clone_from(&o.routes);
+        self.route_of.clone_from(&o.route_of);
+        self.node_of.clone_from(&o.node_of);
+    }
+}
 
 impl State {
     pub fn empty(ctx: &Ctx) -> Self {
@@ -720,6 +760,27 @@ mod tests {
             compare(seed, false);
             compare(seed, true);
         }
+    }
+
+    #[test]
+    fn clone_from_copies_every_cache_over_a_different_solution() {
+        let p = random_problem(21, 30, 4, true);
+        let ctx = Ctx::new(&p, 10);
+        let mut rng = ChaCha8Rng::seed_from_u64(21);
+        let state = |routes: Vec<Route>| {
+            let mut st = State::empty(&ctx);
+            st.routes = routes;
+            for r in 0..st.routes.len() {
+                st.refresh(&ctx, r);
+            }
+            st
+        };
+        let source = state(random_routes(&ctx, &mut rng, 8));
+        let mut copy = state(random_routes(&ctx, &mut rng, 3));
+        assert_ne!(format!("{copy:?}"), format!("{source:?}"));
+        copy.clone_from(&source);
+        assert_eq!(format!("{copy:?}"), format!("{source:?}"));
+        assert_eq!(format!("{:?}", source.clone()), format!("{source:?}"));
     }
 
     #[test]

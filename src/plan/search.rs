@@ -103,8 +103,12 @@ pub(crate) fn run(
     report(ctx, &best, 0, started, progress);
 
     let (t0, tf) = temperatures(ctx, &current);
+    // `cand` equals `current` at the start of every iteration; only the routes an
+    // iteration touches are copied back and forth (copying the whole solution was a
+    // third of an iteration's time on 400 stops and 100 vehicles).
     let mut cand = current.clone();
     let mut removed = Vec::new();
+    let mut touched = Vec::new();
     let mut iteration: u64 = 0;
     loop {
         if let Some(max) = options.max_iterations {
@@ -126,25 +130,55 @@ pub(crate) fn run(
         };
         let temperature = t0 * (tf / t0).powf(frac.min(1.0));
 
-        cand.clone_from(&current);
-        ruin(ctx, &mut cand, &mut rng, &mut removed);
-        recreate(ctx, &mut cand, &mut rng, &mut removed, options.granularity);
+        touched.clear();
+        ruin(ctx, &mut cand, &mut rng, &mut removed, &mut touched);
+        recreate(
+            ctx,
+            &mut cand,
+            &mut rng,
+            &mut removed,
+            &mut touched,
+            options.granularity,
+        );
+        touched.sort_unstable();
+        touched.dedup();
         let cand_cost = cand.cost(ctx);
         let threshold = current_cost - temperature * rng.gen::<f64>().max(1e-300).ln();
         if cand_cost < threshold {
-            std::mem::swap(&mut current, &mut cand);
+            copy_routes(&mut current, &cand, &touched);
             current_cost = cand_cost;
             if current_cost < best_cost - 1e-9 {
                 descend(ctx, &mut current, options.granularity);
                 current_cost = current.cost(ctx);
                 best.clone_from(&current);
                 best_cost = current_cost;
+                cand.clone_from(&current);
                 report(ctx, &best, iteration, started, progress);
             }
+        } else {
+            copy_routes(&mut cand, &current, &touched);
         }
     }
     descend(ctx, &mut best, options.granularity);
     (best, iteration)
+}
+
+/// Makes `dst` equal to `src`, given that they differ only in the routes `touched`.
+fn copy_routes(dst: &mut State, src: &State, touched: &[usize]) {
+    // A stop in a touched route of `dst` is either in a touched route of `src` or
+    // unassigned there: clear them all, then place `src`'s.
+    for &r in touched {
+        for &s in &dst.routes[r].stops {
+            dst.route_of[s] = NONE;
+        }
+    }
+    for &r in touched {
+        dst.routes[r].clone_from(&src.routes[r]);
+        for (i, &s) in dst.routes[r].stops.iter().enumerate() {
+            dst.route_of[s] = r;
+            dst.node_of[s] = i + 1;
+        }
+    }
 }
 
 fn report(
@@ -195,7 +229,11 @@ fn temperatures(ctx: &Ctx, st: &State) -> (f64, f64) {
         1.0
     };
     let scale = (stops_per_route / 10.0).clamp(1.0, 10.0);
-    (0.5 * scale * mean_arc, 0.005 * scale * mean_arc)
+    // Starting hot matters more with more iterations: 4x the earlier start gave
+    // 1-2 % shorter routes on Gehring-Homberger 400 at 25 000 and 120 000 iterations.
+    let t0 = 2.0 * scale * mean_arc;
+    let tf = 0.005 * scale * mean_arc;
+    (t0, tf)
 }
 
 /// The first solution: stops by decreasing penalty, cheapest insertion.
@@ -258,7 +296,13 @@ fn warm(ctx: &Ctx, routes: &[Vec<String>], rng: &mut ChaCha8Rng) -> Option<State
 
 /// Removes a few strings of stops that lie close together (adjacent strings from
 /// different routes), so that recreating them can reorganise a neighbourhood.
-fn ruin(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<usize>) {
+fn ruin(
+    ctx: &Ctx,
+    st: &mut State,
+    rng: &mut ChaCha8Rng,
+    removed: &mut Vec<usize>,
+    touched: &mut Vec<usize>,
+) {
     removed.clear();
     let used: Vec<usize> = (0..st.routes.len())
         .filter(|&r| !st.routes[r].stops.is_empty())
@@ -295,6 +339,7 @@ fn ruin(ctx: &Ctx, st: &mut State, rng: &mut ChaCha8Rng, removed: &mut Vec<usize
     for &r in &ruined {
         st.refresh(ctx, r);
     }
+    touched.extend_from_slice(&ruined);
     for &s in removed.iter() {
         st.route_of[s] = NONE;
     }
@@ -367,6 +412,7 @@ fn recreate(
     st: &mut State,
     rng: &mut ChaCha8Rng,
     removed: &mut Vec<usize>,
+    touched: &mut Vec<usize>,
     granularity: usize,
 ) {
     let mut ruined = removed.clone();
@@ -402,6 +448,7 @@ fn recreate(
             nearby_insertion(ctx, st, s, granularity)
         };
         if let Some(ins) = ins {
+            touched.push(ins.route);
             insert(ctx, st, s, ins);
         }
     }
@@ -474,6 +521,25 @@ mod tests {
         assert!(!first.time_limit_hit);
         let other = solve(&p, &SolveOptions { seed: 6, ..options }).unwrap();
         assert!(crate::plan::check::check(&p, &other).is_ok());
+    }
+
+    #[test]
+    fn the_search_starts_hot_enough_to_accept_a_detour_of_one_mean_arc_more_often_than_not() {
+        let p = random_problem(14, 40, 3, false);
+        let ctx = Ctx::new(&p, 10);
+        let mut rng = ChaCha8Rng::seed_from_u64(14);
+        let st = initial(&ctx, &mut rng);
+        let used = st.routes.iter().filter(|r| !r.stops.is_empty()).count();
+        let served: usize = st.routes.iter().map(|r| r.len()).sum();
+        let travel: f64 = st.routes.iter().map(|r| r.cost()).sum();
+        assert!(served > 0);
+        let mean_arc = travel / (served + used) as f64;
+        let (t0, tf) = temperatures(&ctx, &st);
+        assert!((-mean_arc / t0).exp() > 0.5, "t0 {t0}, mean arc {mean_arc}");
+        assert!(
+            tf < t0 / 100.0,
+            "the search must end cool: t0 {t0}, tf {tf}"
+        );
     }
 
     #[test]
