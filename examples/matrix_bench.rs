@@ -155,6 +155,7 @@ fn random_point(router: &Router, cumulative: &[(f64, usize)], rng: &mut ChaCha8R
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
     let mut stages = Stages::new();
+    stages.done("start");
     let started = Instant::now();
     let bytes = std::fs::read(&args.osm)?;
     // Only the road part: what the network is built from (the same network).
