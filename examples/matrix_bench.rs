@@ -89,6 +89,50 @@ fn memory_mb(key: &str) -> Option<f64> {
     Some(kb / 1024.0)
 }
 
+/// Memory stage by stage: after each stage, the resident size then and the peak during
+/// the stage (the kernel's peak is reset between stages through `/proc/self/clear_refs`;
+/// where it cannot be, the figure is the peak so far).
+struct Stages {
+    figures: Vec<serde_json::Value>,
+    overall_peak_mb: f64,
+}
+
+impl Stages {
+    fn new() -> Self {
+        let mut stages = Self {
+            figures: Vec::new(),
+            overall_peak_mb: 0.0,
+        };
+        stages.reset_peak();
+        stages
+    }
+
+    fn reset_peak(&mut self) {
+        self.overall_peak_mb = self.overall_peak_mb.max(memory_mb("VmHWM:").unwrap_or(0.0));
+        // "5" resets VmHWM to the current resident size (Linux 4.0 and later).
+        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    }
+
+    /// Records the end of stage `name`.
+    fn done(&mut self, name: &str) {
+        let (rss, peak) = (memory_mb("VmRSS:"), memory_mb("VmHWM:"));
+        eprintln!(
+            "memory after {name:<10} resident {:>7.1} MB, peak during it {:>7.1} MB",
+            rss.unwrap_or(f64::NAN),
+            peak.unwrap_or(f64::NAN)
+        );
+        self.figures
+            .push(json!({ "stage": name, "rss_mb": rss, "peak_mb": peak }));
+        self.reset_peak();
+    }
+
+    /// The highest resident size of the whole run so far.
+    fn peak_mb(&mut self) -> f64 {
+        self.reset_peak();
+        self.overall_peak_mb
+    }
+}
+
 /// A random point on the streets: an edge chosen with probability by length, then a
 /// uniform position along it.
 fn random_point(router: &Router, cumulative: &[(f64, usize)], rng: &mut ChaCha8Rng) -> Wgs84Point {
@@ -110,18 +154,26 @@ fn random_point(router: &Router, cumulative: &[(f64, usize)], rng: &mut ChaCha8R
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = parse_args()?;
+    let mut stages = Stages::new();
+    stages.done("start");
     let started = Instant::now();
     let bytes = std::fs::read(&args.osm)?;
-    let osm = gridpatrol::formats::osm::read_bytes(&bytes, &args.osm.display().to_string())?;
+    // Only the road part: what the network is built from (the same network).
+    let osm = gridpatrol::formats::osm::roads::read_bytes(&bytes, &args.osm.display().to_string())?;
     let read_s = started.elapsed().as_secs_f64();
+    stages.done("read");
     let network = RoadNetwork::build(&osm, args.profile)?;
+    stages.done("build");
     drop(osm);
+    stages.done("drop osm");
     let build_s = started.elapsed().as_secs_f64() - read_s;
     let t = Instant::now();
     let router = Router::new(network);
+    stages.done("turn csr");
     // The turn-aware graph, and the contraction hierarchy a matrix this big is answered by.
     if args.sites * args.sites >= gridpatrol::routing::HIERARCHY_MIN_PAIRS {
         router.hierarchy();
+        stages.done("hierarchy");
     }
     let preprocess_s = t.elapsed().as_secs_f64();
     let routable_s = started.elapsed().as_secs_f64();
@@ -138,6 +190,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let snaps: Vec<_> = (0..args.sites)
         .map(|_| router.snap(random_point(&router, &cumulative, &mut rng), 50.0))
         .collect::<Result<_, _>>()?;
+    stages.done("snap");
     std::fs::create_dir_all(&args.out_dir)?;
     if let Some(pairs) = &args.route_pairs {
         return write_routes(&router, &snaps, pairs, &args.out_dir);
@@ -147,13 +200,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let matrix = router.matrix(&snaps, &snaps);
     let matrix_s = t.elapsed().as_secs_f64();
     let rss_after_matrix_mb = memory_mb("VmRSS:");
+    stages.done("matrix");
     let unreachable = matrix.durations_s.iter().filter(|d| d.is_none()).count();
 
     let t = Instant::now();
     write_answer(&matrix, args.out_dir.join("matrix_answer.json"))?;
     let write_s = t.elapsed().as_secs_f64();
+    stages.done("write");
     // The peak before the extra files below, which only the peers need.
-    let peak_memory_mb = memory_mb("VmHWM:");
+    let peak_memory_mb = stages.peak_mb();
 
     write_sites(g, &snaps, &args.out_dir)?;
     if args.peer_files {
@@ -192,6 +247,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "threads": rayon::current_num_threads(),
         "peak_memory_mb": peak_memory_mb,
         "rss_after_matrix_mb": rss_after_matrix_mb,
+        "memory_stages": stages.figures,
         "out_dir": args.out_dir.display().to_string(),
     });
     println!("{figures}");

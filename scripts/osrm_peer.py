@@ -259,7 +259,9 @@ def osrm_table(routed, points, runs):
         "osrm_table_runs_s": times,
         "osrm_table_flatbuffers_mb": len(body) / 1e6,
         "osrm_table_json_s": json_s,
-        # resident after the flatbuffers tables: the data plus what a table needs
+        # resident after the flatbuffers tables: the data plus what a table needs, or
+        # less when osrm-routed has handed the table's memory back already (compare
+        # with the peak too)
         "osrm_routed_rss_mb": after_tables_mb,
         "osrm_routed_rss_loaded_mb": loaded_mb,
         "osrm_routed_rss_after_json_mb": proc_status_mb(routed.proc.pid, "VmRSS"),
@@ -603,6 +605,7 @@ def main():
         "read_s": ours["read_s"], "build_s": ours["build_s"], "preprocess_s": ours["preprocess_s"],
         "routable_s": ours["routable_s"], "matrix_s": ours["matrix_s"], "write_s": ours["write_s"],
         "peak_memory_mb": ours["peak_memory_mb"], "rss_after_matrix_mb": ours["rss_after_matrix_mb"],
+        "memory_stages": ours.get("memory_stages", []),
         **cli,
         "osrm_extract_s": prep["extract_s"], "osrm_contract_s": prep["contract_s"],
         "osrm_extract_peak_mb": prep.get("extract_peak_mb"), "osrm_contract_peak_mb": prep.get("contract_peak_mb"),
@@ -639,6 +642,8 @@ def summary(f):
           f"{fmt(f['osrm_routed_rss_mb'], '.0f')} MB (peak while answering "
           f"{fmt(f['osrm_routed_peak_tables_mb'], '.0f')} MB)   ratios "
           f"{fmt(f['peak_memory_vs_osrm_routed'], '.2f')} / {fmt(f['peak_memory_vs_osrm_routed_peak'], '.2f')}")
+    stages = ", ".join(f"{s['stage']} {fmt(s['peak_mb'], '.0f')}" for s in f["memory_stages"])
+    print(f"  by stage   gridpatrol peak MB: {stages}")
     print(f"  cold CLI   gridpatrol matrix {fmt(f['cli_matrix_wall_s'], '.2f')} s, peak "
           f"{fmt(f['cli_matrix_peak_mb'], '.0f')} MB; write {fmt(f['write_s'])} s")
     print(f"  legality   {f['shorter_10pct_pairs']} of {f['pairs_compared']} pairs "

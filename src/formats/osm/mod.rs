@@ -15,6 +15,7 @@
 
 pub mod addresses;
 pub mod pbf;
+pub mod roads;
 pub mod xml;
 
 use std::collections::HashMap;

@@ -20,9 +20,21 @@ pub fn read<R: Read + Send>(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
+    let mut acc = Accumulator::default();
+    let bytes = visit(reader, file, progress, &mut |e| acc.push(e))?;
+    Ok(OsmData::new(acc.nodes, acc.ways, acc.relations, bytes))
+}
+
+/// Hands every element of a PBF extract to `element`, blob by blob, and returns the
+/// bytes read. Errors as [`read`] describes them.
+pub(crate) fn visit<R: Read + Send>(
+    reader: R,
+    file: &str,
+    progress: &mut dyn FnMut(u64),
+    element: &mut dyn FnMut(Element<'_>),
+) -> Result<u64, OsmError> {
     let counting = CountingReader::new(reader);
     let count = counting.count.clone();
-    let mut acc = Accumulator::default();
     let mut blobs = BlobReader::new(counting);
     for index in 0.. {
         let at = count.load(Ordering::Relaxed);
@@ -39,10 +51,16 @@ pub fn read<R: Read + Send>(
             .map_err(|e| fail(e.to_string()))?;
         match decoded {
             BlobDecode::OsmData(block) => {
-                acc.current = None;
-                catch_panic(|| block.for_each_element(|e| acc.push(e))).map_err(|p| {
-                    let element = acc
-                        .current
+                // The element being read, to name it when the decoder fails inside it.
+                let mut current = None;
+                catch_panic(|| {
+                    block.for_each_element(|e| {
+                        current = Some(describe(&e));
+                        element(e)
+                    })
+                })
+                .map_err(|p| {
+                    let element = current
                         .map(|(kind, id)| format!("{kind} {id}: "))
                         .unwrap_or_default();
                     fail(format!("{element}{}", panicked(&p)))
@@ -53,8 +71,17 @@ pub fn read<R: Read + Send>(
         }
         progress(count.load(Ordering::Relaxed));
     }
-    let bytes = count.load(Ordering::Relaxed);
-    Ok(OsmData::new(acc.nodes, acc.ways, acc.relations, bytes))
+    Ok(count.load(Ordering::Relaxed))
+}
+
+/// The kind and id of an element, for error messages.
+fn describe(element: &Element<'_>) -> (&'static str, i64) {
+    match element {
+        Element::Node(n) => ("node", n.id()),
+        Element::DenseNode(n) => ("node", n.id()),
+        Element::Way(w) => ("way", w.id()),
+        Element::Relation(r) => ("relation", r.id()),
+    }
 }
 
 fn panicked(message: &str) -> String {
@@ -78,8 +105,6 @@ struct Accumulator {
     nodes: Vec<OsmNode>,
     ways: Vec<OsmWay>,
     relations: Vec<OsmRelation>,
-    /// The element being read, to name it when the decoder fails inside it.
-    current: Option<(&'static str, i64)>,
 }
 
 fn tags<'a>(iter: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
@@ -88,47 +113,57 @@ fn tags<'a>(iter: impl Iterator<Item = (&'a str, &'a str)>) -> Tags {
 
 impl Accumulator {
     fn push(&mut self, element: Element<'_>) {
-        self.current = Some(match &element {
-            Element::Node(n) => ("node", n.id()),
-            Element::DenseNode(n) => ("node", n.id()),
-            Element::Way(w) => ("way", w.id()),
-            Element::Relation(r) => ("relation", r.id()),
-        });
         match element {
-            Element::Node(n) => self.nodes.push(OsmNode {
-                id: n.id(),
-                lon: n.lon(),
-                lat: n.lat(),
-                tags: tags(n.tags()),
-            }),
-            Element::DenseNode(n) => self.nodes.push(OsmNode {
-                id: n.id(),
-                lon: n.lon(),
-                lat: n.lat(),
-                tags: tags(n.tags()),
-            }),
-            Element::Way(w) => self.ways.push(OsmWay {
-                id: w.id(),
-                refs: w.refs().collect(),
-                tags: tags(w.tags()),
-            }),
-            Element::Relation(r) => self.relations.push(OsmRelation {
-                id: r.id(),
-                members: r
-                    .members()
-                    .map(|m| OsmMember {
-                        kind: match m.member_type {
-                            RelMemberType::Node => MemberKind::Node,
-                            RelMemberType::Way => MemberKind::Way,
-                            RelMemberType::Relation => MemberKind::Relation,
-                        },
-                        id: m.member_id,
-                        role: m.role().unwrap_or_default().to_owned(),
-                    })
-                    .collect(),
-                tags: tags(r.tags()),
-            }),
+            Element::Node(n) => self.nodes.push(node(&n)),
+            Element::DenseNode(n) => self.nodes.push(dense_node(&n)),
+            Element::Way(w) => self.ways.push(way(&w)),
+            Element::Relation(r) => self.relations.push(relation(&r)),
         }
+    }
+}
+
+pub(crate) fn node(n: &osmpbf::Node<'_>) -> OsmNode {
+    OsmNode {
+        id: n.id(),
+        lon: n.lon(),
+        lat: n.lat(),
+        tags: tags(n.tags()),
+    }
+}
+
+pub(crate) fn dense_node(n: &osmpbf::DenseNode<'_>) -> OsmNode {
+    OsmNode {
+        id: n.id(),
+        lon: n.lon(),
+        lat: n.lat(),
+        tags: tags(n.tags()),
+    }
+}
+
+pub(crate) fn way(w: &osmpbf::Way<'_>) -> OsmWay {
+    OsmWay {
+        id: w.id(),
+        refs: w.refs().collect(),
+        tags: tags(w.tags()),
+    }
+}
+
+pub(crate) fn relation(r: &osmpbf::Relation<'_>) -> OsmRelation {
+    OsmRelation {
+        id: r.id(),
+        members: r
+            .members()
+            .map(|m| OsmMember {
+                kind: match m.member_type {
+                    RelMemberType::Node => MemberKind::Node,
+                    RelMemberType::Way => MemberKind::Way,
+                    RelMemberType::Relation => MemberKind::Relation,
+                },
+                id: m.member_id,
+                role: m.role().unwrap_or_default().to_owned(),
+            })
+            .collect(),
+        tags: tags(r.tags()),
     }
 }
 

@@ -72,16 +72,20 @@ impl Upward {
         self.head.len()
     }
 
-    /// Packs per-node link lists (input numbering) into hierarchy order.
-    fn pack(order: &[u32], rank: &[u32], links: &[Vec<contract::Link>]) -> Self {
+    /// Packs per-node link lists (input numbering) into hierarchy order, freeing each
+    /// list once packed so the lists and the arrays are not held in full together.
+    fn pack(order: &[u32], rank: &[u32], mut links: Vec<Vec<contract::Link>>) -> Self {
+        let arcs: usize = links.iter().map(Vec::len).sum();
         let mut up = Self {
             first_out: Vec::with_capacity(order.len() + 1),
-            ..Self::default()
+            head: Vec::with_capacity(arcs),
+            duration_s: Vec::with_capacity(arcs),
+            length_m: Vec::with_capacity(arcs),
         };
         up.first_out.push(0);
         for &v in order {
-            let mut arcs: Vec<(u32, f64, f32)> = links[v as usize]
-                .iter()
+            let mut arcs: Vec<(u32, f64, f32)> = std::mem::take(&mut links[v as usize])
+                .into_iter()
                 .map(|l| (rank[l.node as usize], l.duration_s, l.length_m as f32))
                 .collect();
             arcs.sort_by_key(|a| a.0);
@@ -100,13 +104,17 @@ impl Hierarchy {
     /// Contracts `csr`. Deterministic: the same graph gives the same hierarchy (and
     /// bytes) whatever the number of threads.
     pub fn build(csr: &Csr) -> Self {
-        let contracted = contract::contract(csr);
-        let mut rank = vec![0u32; contracted.order.len()];
-        for (r, &v) in contracted.order.iter().enumerate() {
+        let contract::Contracted {
+            order,
+            up_out,
+            up_in,
+        } = contract::contract(csr);
+        let mut rank = vec![0u32; order.len()];
+        for (r, &v) in order.iter().enumerate() {
             rank[v as usize] = r as u32;
         }
-        let forward = Upward::pack(&contracted.order, &rank, &contracted.up_out);
-        let backward = Upward::pack(&contracted.order, &rank, &contracted.up_in);
+        let forward = Upward::pack(&order, &rank, up_out);
+        let backward = Upward::pack(&order, &rank, up_in);
         Self {
             rank,
             forward,

@@ -66,12 +66,14 @@ pub(super) fn many_to_many(
         .collect();
     let buckets = fill_buckets(n, &reached);
     drop(reached);
-    sources
-        .par_iter()
-        .map_init(
+    // Rows are filled in place: collecting per-row vectors would hold the matrix twice.
+    let mut cells: Vec<Option<(f64, f64)>> = vec![None; sources.len() * width];
+    cells
+        .par_chunks_mut(width)
+        .zip(sources.par_iter())
+        .for_each_init(
             || Search::new(n),
-            |search, seeds| {
-                let mut row: Vec<Option<(f64, f64)>> = vec![None; width];
+            |search, (row, seeds)| {
                 let seeds = seeds
                     .iter()
                     .filter_map(|s| hierarchy.seed(s.node, s.duration_s, s.length_m));
@@ -89,11 +91,9 @@ pub(super) fn many_to_many(
                         }
                     },
                 );
-                row
             },
-        )
-        .flatten_iter()
-        .collect()
+        );
+    cells
 }
 
 /// Groups the backward searches' nodes into per-node buckets, targets in order.
