@@ -184,7 +184,7 @@ fn replan_rest(args: CampaignReplanArgs) -> Result<()> {
     };
     let rest = rest_input(&ws, args.id, today).context("cannot re-plan the campaign")?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
-    let loaded = context::load_osm(extract.as_deref())?;
+    let loaded = context::load_roads(extract.as_deref())?;
     let mut router = Router::with_costs(
         context::build_network(&loaded, args.network.profile)?,
         ws.rules()?.routing.costs_for(args.network.profile),
@@ -233,7 +233,7 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
     let day_data = ShiftData::from_store(&ws, from, Shift::Day)?;
     let night_data = ShiftData::from_store(&ws, from, Shift::Night)?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
-    let loaded = context::load_osm(extract.as_deref())?;
+    let loaded = context::load_roads(extract.as_deref())?;
     let mut router = Router::with_costs(
         context::build_network(&loaded, args.network.profile)?,
         day_data.rules.routing.costs_for(args.network.profile),

@@ -63,6 +63,19 @@ pub fn extract_of(
 
 /// Reads `--osm FILE` or the bundled sample, with a progress bar and a summary line.
 pub fn load_osm(path: Option<&Path>) -> anyhow::Result<LoadedOsm> {
+    load_with(path, osm::read_bytes_with_progress)
+}
+
+/// Like [`load_osm`], keeping only what a road network is built from (streets, turn
+/// restrictions and their nodes): the commands that only route read a city's extract
+/// in a fraction of the memory.
+pub fn load_roads(path: Option<&Path>) -> anyhow::Result<LoadedOsm> {
+    load_with(path, osm::roads::read_bytes_with_progress)
+}
+
+type Reader = fn(&[u8], &str, &mut dyn FnMut(u64)) -> Result<osm::OsmData, osm::OsmError>;
+
+fn load_with(path: Option<&Path>, read: Reader) -> anyhow::Result<LoadedOsm> {
     let started = Instant::now();
     let (bytes, name) = match path {
         Some(p) => (
@@ -78,7 +91,7 @@ pub fn load_osm(path: Option<&Path>) -> anyhow::Result<LoadedOsm> {
         ),
     };
     let bar = bar(bytes.len() as u64, "reading");
-    let osm = osm::read_bytes_with_progress(&bytes, &name, &mut |done| bar.set_position(done))?;
+    let osm = read(&bytes, &name, &mut |done| bar.set_position(done))?;
     bar.finish_and_clear();
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
@@ -162,7 +175,7 @@ pub fn routing_cache_of(args: &NetworkArgs, ws: &gridpatrol::store::Workspace) -
 
 /// `--osm`/sample → network → router, printing the time to a routable graph.
 pub fn load_router(args: &NetworkArgs) -> anyhow::Result<Router> {
-    let loaded = load_osm(args.osm.as_deref())?;
+    let loaded = load_roads(args.osm.as_deref())?;
     let mut router = Router::new(build_network(&loaded, args.profile)?);
     if let Some(dir) = &args.routing_cache {
         // Asked for by name: build it now, so the next run reads it.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use gridpatrol::network::export::write_edges_geojson;
 
-use crate::context::{build_network, load_osm, NetworkArgs};
+use crate::context::{build_network, load_roads, NetworkArgs};
 
 /// Work with the road network.
 #[derive(clap::Subcommand, Debug)]
@@ -24,7 +24,7 @@ pub enum NetworkCommand {
 pub fn run(command: NetworkCommand) -> anyhow::Result<()> {
     match command {
         NetworkCommand::Export { network, out } => {
-            let loaded = load_osm(network.osm.as_deref())?;
+            let loaded = load_roads(network.osm.as_deref())?;
             let net = build_network(&loaded, network.profile)?;
             // The extract is not needed any more: its memory goes before the writing.
             drop(loaded);

@@ -204,7 +204,7 @@ pub fn run(args: PlanArgs) -> Result<()> {
         .map(|s| s.trim().to_string())
         .collect();
     let loaded =
-        context::load_osm(context::extract_of(args.network.osm.as_deref(), &ws)?.as_deref())?;
+        context::load_roads(context::extract_of(args.network.osm.as_deref(), &ws)?.as_deref())?;
     // At night the compounds' gates are locked (when the rules say so).
     let options = gridpatrol::network::BuildOptions {
         gates_closed: args.shift == Shift::Night

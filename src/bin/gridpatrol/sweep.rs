@@ -87,7 +87,7 @@ pub fn run(args: SweepArgs) -> anyhow::Result<()> {
         Some(id) if !args.list_cells => Some(find_cell(&township, id)?),
         _ => None,
     };
-    let loaded = context::load_osm(extract.as_deref())?;
+    let loaded = context::load_roads(extract.as_deref())?;
     let network = context::build_network(&loaded, Profile::Walk)?;
     let Some(cell) = cell else {
         return list_cells(&township, &network.graph);
