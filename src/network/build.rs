@@ -480,16 +480,30 @@ pub(crate) mod tests {
         )
     }
 
-    /// A plus-shaped town: a two-way street 1-2-3 crossed by a one-way 4-2-5 (north),
-    /// a two-way service road back from 5 via 7 to 4 (with a node 99 missing from the
-    /// extract), and a one-way stub 3-6 that cannot be left.
-    pub(crate) fn plus() -> OsmData {
-        let node = |id: i64, lon: f64, lat: f64| OsmNode {
+    /// A node without tags.
+    pub(crate) fn osm_node(id: i64, lon: f64, lat: f64) -> OsmNode {
+        OsmNode {
             id,
             lon,
             lat,
             tags: Tags::default(),
-        };
+        }
+    }
+
+    /// A way through `refs` with tags `t`.
+    pub(crate) fn osm_way(id: i64, refs: Vec<i64>, t: &[(&str, &str)]) -> OsmWay {
+        OsmWay {
+            id,
+            refs,
+            tags: tags(t),
+        }
+    }
+
+    /// A plus-shaped town: a two-way street 1-2-3 crossed by a one-way 4-2-5 (north),
+    /// a two-way service road back from 5 via 7 to 4 (with a node 99 missing from the
+    /// extract), and a one-way stub 3-6 that cannot be left.
+    pub(crate) fn plus() -> OsmData {
+        let node = osm_node;
         let nodes = vec![
             node(1, 116.350, 39.960),
             node(2, 116.351, 39.960),
@@ -499,11 +513,7 @@ pub(crate) mod tests {
             node(6, 116.353, 39.960),
             node(7, 116.352, 39.961),
         ];
-        let way = |id: i64, refs: Vec<i64>, t: &[(&str, &str)]| OsmWay {
-            id,
-            refs,
-            tags: tags(t),
-        };
+        let way = osm_way;
         let ways = vec![
             way(
                 10,

@@ -297,19 +297,8 @@ mod tests {
     /// A short destination-only street 1-2-3 (with an open spur 2-5) beside a longer
     /// open road from 1 round by 4 to 3 (one street piece: 4 is no junction).
     fn residents_street() -> crate::formats::osm::OsmData {
-        use crate::formats::osm::{OsmData, OsmNode, OsmWay};
-        use crate::network::build::tests::tags;
-        let node = |id, lon, lat| OsmNode {
-            id,
-            lon,
-            lat,
-            tags: Default::default(),
-        };
-        let way = |id, refs, t: &[(&str, &str)]| OsmWay {
-            id,
-            refs,
-            tags: tags(t),
-        };
+        use crate::formats::osm::OsmData;
+        use crate::network::build::tests::{osm_node as node, osm_way as way};
         let nodes = vec![
             node(1, 116.350, 39.960),
             node(2, 116.351, 39.960),

@@ -268,13 +268,34 @@ pub fn read_bytes_with_progress(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
+    read_checked(
+        bytes,
+        file,
+        progress,
+        |b, f, p| pbf::read(b, f, p),
+        |data| data,
+    )
+}
+
+/// A reader of PBF bytes: `(bytes, file, progress)`.
+pub(crate) type PbfReader = fn(&[u8], &str, &mut dyn FnMut(u64)) -> Result<OsmData, OsmError>;
+
+/// Reads `bytes` by their format (PBF with `read_pbf`, XML whole and then `keep`), checks
+/// the ids, and turns a panic of the decoder into an error naming `file`.
+pub(crate) fn read_checked(
+    bytes: &[u8],
+    file: &str,
+    progress: &mut dyn FnMut(u64),
+    read_pbf: PbfReader,
+    keep: fn(OsmData) -> OsmData,
+) -> Result<OsmData, OsmError> {
     let read = || {
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Err(OsmError::Empty { file: file.into() });
         }
         let data = match sniff(bytes) {
-            Some(OsmFormat::Pbf) => pbf::read(bytes, file, progress),
-            Some(OsmFormat::Xml) => xml::read(bytes, file, progress),
+            Some(OsmFormat::Pbf) => read_pbf(bytes, file, progress),
+            Some(OsmFormat::Xml) => xml::read(bytes, file, progress).map(keep),
             None => Err(OsmError::UnknownFormat { file: file.into() }),
         }?;
         check_unique_ids(&data, file)?;

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 use osmpbf::Element;
 
-use super::{check_unique_ids, pbf, sniff, xml, OsmData, OsmError, OsmFormat};
+use super::{pbf, read_checked, OsmData, OsmError};
 use super::{MemberKind, OsmNode, OsmRelation, OsmWay};
 
 /// Reads the road part of an extract held in memory; `file` names it in errors.
@@ -39,23 +39,7 @@ pub fn read_bytes_with_progress(
     file: &str,
     progress: &mut dyn FnMut(u64),
 ) -> Result<OsmData, OsmError> {
-    let read = || {
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Err(OsmError::Empty { file: file.into() });
-        }
-        let data = match sniff(bytes) {
-            Some(OsmFormat::Pbf) => read_pbf(bytes, file, progress),
-            Some(OsmFormat::Xml) => xml::read(bytes, file, progress).map(keep_roads),
-            None => Err(OsmError::UnknownFormat { file: file.into() }),
-        }?;
-        check_unique_ids(&data, file)?;
-        Ok(data)
-    };
-    let on_panic = |message| OsmError::Failed {
-        file: file.into(),
-        message,
-    };
-    crate::formats::guard::at_boundary(read, on_panic)
+    read_checked(bytes, file, progress, read_pbf, keep_roads)
 }
 
 /// Whether a relation is one the road network reads.
