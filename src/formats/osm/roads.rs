@@ -1,8 +1,8 @@
 //! Reading only what a road network is built from, so a city extract's buildings, land
 //! use and their tags never sit in memory: ways tagged `highway`, the `type=restriction`
 //! relations, the other ways those relations name (their nodes only, without tags), and
-//! the nodes all of these use. [`crate::network::RoadNetwork::build`] on the result gives
-//! the same network and report as on the whole extract.
+//! the nodes all of these use. A road network built on the result is the same, with the
+//! same report, as one built on the whole extract (`tests/osm_roads.rs` checks it).
 //!
 //! A PBF extract is read in two passes over its bytes: ways and relations first (keeping
 //! only the node ids the kept ways use), then the nodes among those. Way references to
@@ -200,39 +200,6 @@ fn read_pbf(bytes: &[u8], file: &str, progress: &mut dyn FnMut(u64)) -> Result<O
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::network::{Profile, RoadNetwork};
-
-    fn same_network(a: &RoadNetwork, b: &RoadNetwork) {
-        assert_eq!(a.report, b.report);
-        assert_eq!(a.restrictions, b.restrictions);
-        let (ga, gb) = (&a.graph, &b.graph);
-        assert_eq!(ga.node_count(), gb.node_count());
-        assert_eq!(ga.edge_count(), gb.edge_count());
-        for n in ga.node_indices() {
-            assert_eq!(ga[n], gb[n]);
-        }
-        for e in ga.edge_indices() {
-            assert_eq!(ga[e], gb[e]);
-            assert_eq!(ga.edge_endpoints(e), gb.edge_endpoints(e));
-        }
-    }
-
-    #[test]
-    fn the_road_part_builds_the_same_networks_as_the_whole_extract() {
-        for name in [crate::sample::OSM_PBF, "osm/haidian-bupt.osm"] {
-            let bytes = crate::sample::file(name).unwrap();
-            let all = crate::formats::osm::read_bytes(&bytes, name).unwrap();
-            let roads = read_bytes(&bytes, name).unwrap();
-            assert!(roads.nodes.len() < all.nodes.len(), "{name}");
-            assert!(roads.ways.len() < all.ways.len(), "{name}");
-            assert_eq!(roads.bytes_read, bytes.len() as u64);
-            for profile in Profile::ALL {
-                let whole = RoadNetwork::build(&all, profile).unwrap();
-                let part = RoadNetwork::build(&roads, profile).unwrap();
-                same_network(&whole, &part);
-            }
-        }
-    }
 
     #[test]
     fn two_passes_keep_what_cutting_the_whole_extract_keeps() {
