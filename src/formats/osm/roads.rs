@@ -139,6 +139,9 @@ impl WaysPass {
             Element::Relation(r) if r.tags().any(|t| t == ("type", "restriction")) => {
                 self.relations.push(pbf::relation(&r));
             }
+            // Other relations are not kept, but their members are still decoded: a
+            // damaged one must be the same error as when the whole extract is read.
+            Element::Relation(r) => r.members().for_each(drop),
             _ => {}
         }
     }
@@ -244,6 +247,10 @@ mod tests {
 
     #[test]
     fn bad_input_is_the_readers_error() {
+        let damaged = pbf::crafted::relation_with_member_type(7);
+        let whole = crate::formats::osm::read_bytes(&damaged, "d.osm.pbf").unwrap_err();
+        let roads = read_bytes(&damaged, "d.osm.pbf").unwrap_err();
+        assert_eq!(roads.to_string(), whole.to_string());
         let err = read_bytes(b"hello", "x.txt").unwrap_err();
         assert!(matches!(err, OsmError::UnknownFormat { .. }), "{err}");
         let bytes = crate::sample::file(crate::sample::OSM_PBF).unwrap();
