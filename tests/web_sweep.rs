@@ -62,5 +62,22 @@ fn a_cells_sweep_comes_as_json_and_gpx() {
     assert_eq!(unreadable.status(), 400);
     let body: Value = unreadable.json().unwrap();
     assert_eq!(body["error"]["code"], "bad_request", "{body}");
+    // A shift below a minute is refused; one too short for any street is the lead's
+    // choice to change, so it is a 400 naming the length needed, not a server error.
+    let tiny = inspector
+        .get(server.url("/api/sweep/G1?shift_minutes=2.220446049250313e-16"))
+        .send()
+        .unwrap();
+    assert_eq!(tiny.status(), 400);
+    let short = inspector
+        .get(server.url("/api/sweep/G1?shift_minutes=1&speed_kmh=0.6"))
+        .send()
+        .unwrap();
+    assert_eq!(short.status(), 400);
+    let body: Value = short.json().unwrap();
+    assert!(
+        body["error"]["message"].as_str().unwrap().contains("米"),
+        "{body}"
+    );
     server.stop_gracefully();
 }

@@ -75,7 +75,7 @@ fn r1(x: f64) -> f64 {
 fn options(q: &SweepQuery) -> Result<SweepOptions, ApiError> {
     let mut options = SweepOptions::default();
     if let Some(m) = q.shift_minutes {
-        if !(m.is_finite() && m > 0.0 && m <= 24.0 * 60.0) {
+        if !(m.is_finite() && (1.0..=24.0 * 60.0).contains(&m)) {
             return Err(ApiError::bad_request(
                 "shift_minutes: 每班分钟数须在 1–1440 之间 must be 1–1440",
             ));
@@ -125,6 +125,13 @@ pub async fn get_sweep(
                     "{} 内没有可步行的街道 has no walkable street",
                     cell.name
                 )),
+                // The lead's shift length is too short for this cell: their choice to change.
+                SweepError::ShiftTooShort { needed_m, limit_m } => {
+                    ApiError::bad_request(format!(
+                        "shift_minutes: 一班只能走 {limit_m:.0} 米, 最短一段街道连同往返需 {needed_m:.0} 米, 请延长每班时间 \
+                         a shift of {limit_m:.0} m is too short: one piece of street with the walks there and back takes {needed_m:.0} m"
+                    ))
+                }
                 other => ApiError::internal(other),
             })?;
         if gpx {
