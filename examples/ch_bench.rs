@@ -13,7 +13,7 @@ use gridpatrol::network::{Profile, RoadNetwork};
 use gridpatrol::routing::ch::Hierarchy;
 use gridpatrol::routing::csr::Csr;
 use gridpatrol::routing::dijkstra::{Seed, Workspace};
-use gridpatrol::routing::{Matrix, Router};
+use gridpatrol::routing::Router;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
@@ -85,7 +85,7 @@ fn relative_difference(a: f64, b: f64) -> f64 {
 }
 
 /// Durations and lengths between `nodes` by one plain Dijkstra per source (rayon).
-fn plain_matrix(csr: &Csr, nodes: &[u32]) -> Matrix {
+fn plain_matrix(csr: &Csr, nodes: &[u32]) -> Vec<Option<(f64, f64)>> {
     let rows: Vec<Vec<Option<(f64, f64)>>> = nodes
         .par_iter()
         .map_init(
@@ -107,13 +107,7 @@ fn plain_matrix(csr: &Csr, nodes: &[u32]) -> Matrix {
             },
         )
         .collect();
-    let cells: Vec<Option<(f64, f64)>> = rows.into_iter().flatten().collect();
-    Matrix {
-        sources: nodes.len(),
-        targets: nodes.len(),
-        durations_s: cells.iter().map(|c| c.map(|c| c.0)).collect(),
-        distances_m: cells.iter().map(|c| c.map(|c| c.1)).collect(),
-    }
+    rows.into_iter().flatten().collect()
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -157,13 +151,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut max_rel_diff = 0.0f64;
     let mut max_rel_diff_length = 0.0f64;
     let mut reachability_differs = 0usize;
-    for (i, cell) in by_hierarchy.iter().enumerate() {
-        match (cell, by_dijkstra.durations_s[i], by_dijkstra.distances_m[i]) {
-            (Some((d, l)), Some(want_d), Some(want_l)) => {
-                max_rel_diff = max_rel_diff.max(relative_difference(*d, want_d));
-                max_rel_diff_length = max_rel_diff_length.max(relative_difference(*l, want_l));
+    for (cell, want) in by_hierarchy.iter().zip(&by_dijkstra) {
+        match (cell, want) {
+            (Some((d, l)), Some((want_d, want_l))) => {
+                max_rel_diff = max_rel_diff.max(relative_difference(*d, *want_d));
+                max_rel_diff_length = max_rel_diff_length.max(relative_difference(*l, *want_l));
             }
-            (None, None, _) => {}
+            (None, None) => {}
             _ => reachability_differs += 1,
         }
     }

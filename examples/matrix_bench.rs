@@ -201,7 +201,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let matrix_s = t.elapsed().as_secs_f64();
     let rss_after_matrix_mb = memory_mb("VmRSS:");
     stages.done("matrix");
-    let unreachable = matrix.durations_s.iter().filter(|d| d.is_none()).count();
+    let unreachable = matrix.durations_s().filter(|d| d.is_none()).count();
 
     let t = Instant::now();
     write_answer(&matrix, args.out_dir.join("matrix_answer.json"))?;

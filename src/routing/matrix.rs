@@ -8,73 +8,92 @@ use super::dijkstra::{Seed, Workspace};
 use super::endpoints::{direct, same_junction, Endpoint};
 use super::turns::duration_of_weight;
 use super::Router;
-use crate::network::Snap;
+use crate::network::{RoadGraph, Snap};
 use crate::units::{Metres, Seconds};
 
 /// Travel durations and lengths from each source (row) to each target (column),
 /// `None` where a target cannot be reached.
+///
+/// Each pair is kept to the millisecond and millimetre in 8 bytes, so a 3 000 × 3 000
+/// matrix holds 72 MB. Durations stay below 2^20 s (12 days) once the routing weight's
+/// penalties are removed; lengths above 4 294 km (beyond any township's roads) are capped
+/// there.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Matrix {
     /// Number of rows.
     pub sources: usize,
-    /// Number of columns (the row stride of the flat vectors).
+    /// Number of columns (the row stride of the cells).
     pub targets: usize,
-    /// Row-major, `sources * targets` entries.
-    pub durations_s: Vec<Option<Seconds>>,
-    /// Length of the fastest path; row-major like `durations_s`.
-    pub distances_m: Vec<Option<Metres>>,
+    /// Row-major, `sources * targets` cells.
+    cells: Vec<Cell>,
 }
 
 impl Matrix {
     /// Fastest travel time from `source` to `target` in seconds, `None` when unreachable.
     /// Both indices must be in range (`source < sources`, `target < targets`).
     pub fn duration_s(&self, source: usize, target: usize) -> Option<Seconds> {
-        self.durations_s[source * self.targets + target]
+        self.cells[source * self.targets + target].duration_s()
     }
     /// Length in metres of that fastest path, `None` when unreachable.
     /// Both indices must be in range (`source < sources`, `target < targets`).
     pub fn distance_m(&self, source: usize, target: usize) -> Option<Metres> {
-        self.distances_m[source * self.targets + target]
+        self.cells[source * self.targets + target].length_m()
+    }
+    /// Every duration, row-major.
+    pub fn durations_s(&self) -> impl ExactSizeIterator<Item = Option<Seconds>> + '_ {
+        self.cells.iter().map(|c| c.duration_s())
+    }
+    /// Every length, row-major.
+    pub fn distances_m(&self) -> impl ExactSizeIterator<Item = Option<Metres>> + '_ {
+        self.cells.iter().map(|c| c.length_m())
     }
     /// The durations as rows (for JSON).
     pub fn duration_rows(&self) -> Vec<Vec<Option<Seconds>>> {
-        rows(&self.durations_s, self.targets)
+        rows(self.durations_s(), self.targets)
     }
     /// The lengths as rows (for JSON).
     pub fn distance_rows(&self) -> Vec<Vec<Option<Metres>>> {
-        rows(&self.distances_m, self.targets)
+        rows(self.distances_m(), self.targets)
+    }
+}
+
+/// One pair's answer in thousandths: milliseconds and millimetres, `u32::MAX` for none.
+/// Thousandths also make a plan the same whichever search answered: the hierarchy and
+/// the plain search add the same pieces in another order, and a last-bit difference must
+/// not change a plan that depends on whether a hierarchy happened to be cached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Cell {
+    duration_ms: u32,
+    length_mm: u32,
+}
+
+impl Cell {
+    const NONE: Cell = Cell {
+        duration_ms: u32::MAX,
+        length_mm: u32::MAX,
+    };
+
+    /// The cell of a searched pair: (routing weight, length), the weight's penalties
+    /// removed.
+    fn of(found: Option<(Seconds, Metres)>) -> Self {
+        found.map_or(Self::NONE, |(weight, length_m)| Cell {
+            duration_ms: thousandths(duration_of_weight(weight)),
+            length_mm: thousandths(length_m),
+        })
     }
 
-    fn from_rows(
-        sources: usize,
-        targets: usize,
-        rows: Vec<Vec<Option<(Seconds, Metres)>>>,
-    ) -> Self {
-        Self::from_cells(sources, targets, rows.into_iter().flatten().collect())
+    fn duration_s(self) -> Option<Seconds> {
+        (self != Self::NONE).then(|| f64::from(self.duration_ms) / 1000.0)
     }
 
-    /// The matrix of searched cells: (routing weight, length) per pair. Values are kept
-    /// to the millisecond and millimetre: the hierarchy and the plain search add the same
-    /// pieces in another order, and a last-bit difference must not change a plan that
-    /// depends on whether a hierarchy happened to be cached.
-    fn from_cells(sources: usize, targets: usize, cells: Vec<Option<(Seconds, Metres)>>) -> Self {
-        let durations_s = cells
-            .iter()
-            .map(|c| c.map(|c| to_thousandths(duration_of_weight(c.0))))
-            .collect();
-        // Consuming the cells lets the standard library reuse their buffer for the
-        // lengths, so a big matrix is not held three times over.
-        let distances_m = cells
-            .into_iter()
-            .map(|c| c.map(|c| to_thousandths(c.1)))
-            .collect();
-        Self {
-            sources,
-            targets,
-            durations_s,
-            distances_m,
-        }
+    fn length_m(self) -> Option<Metres> {
+        (self != Self::NONE).then(|| f64::from(self.length_mm) / 1000.0)
     }
+}
+
+/// `x` in thousandths, rounded and capped below the "none" mark.
+fn thousandths(x: f64) -> u32 {
+    (x * 1000.0).round().clamp(0.0, f64::from(u32::MAX - 1)) as u32
 }
 
 /// `x` kept to three decimals (a millisecond, a millimetre): what matrices and routes
@@ -83,11 +102,14 @@ pub(super) fn to_thousandths(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
-fn rows<T: Copy>(flat: &[T], width: usize) -> Vec<Vec<T>> {
+fn rows<T>(mut flat: impl ExactSizeIterator<Item = T>, width: usize) -> Vec<Vec<T>> {
     if width == 0 {
         return Vec::new();
     }
-    flat.chunks(width).map(<[T]>::to_vec).collect()
+    let height = flat.len() / width;
+    (0..height)
+        .map(|_| flat.by_ref().take(width).collect())
+        .collect()
 }
 
 /// One target: the search nodes it can be reached through, with the cost of the last piece.
@@ -142,24 +164,37 @@ fn hierarchy_matrix(router: &Router, sources: &[Endpoint], targets: &[Endpoint])
         .collect();
     let arrivals: Vec<Vec<(u32, Seconds, Metres)>> =
         targets.iter().map(|t| t.arrivals(graph)).collect();
-    let mut cells = router.hierarchy().many_to_many(&seeds, &arrivals);
-    drop((seeds, arrivals));
-    // Filled in place, row by row: a 3 000 × 3 000 matrix is 9 M cells.
-    cells
-        .par_chunks_mut(targets.len().max(1))
-        .zip(sources.par_iter())
-        .for_each(|(row, s)| {
-            for (cell, t) in row.iter_mut().zip(targets) {
-                if same_junction(s, t).is_some() {
-                    *cell = Some((0.0, 0.0));
-                } else if let Some(d) = direct(graph, s, t) {
-                    if cell.is_none_or(|c| d.duration_s <= c.0) {
-                        *cell = Some((d.duration_s, d.length_m));
-                    }
-                }
+    let mut cells = vec![Cell::NONE; sources.len() * targets.len()];
+    router
+        .hierarchy()
+        .many_to_many_rows(&seeds, &arrivals, &mut cells, |i, found, row| {
+            let s = &sources[i];
+            for ((cell, t), &found) in row.iter_mut().zip(targets).zip(found) {
+                *cell = Cell::of(with_turn_free(graph, s, t, found));
             }
         });
-    Matrix::from_cells(sources.len(), targets.len(), cells)
+    Matrix {
+        sources: sources.len(),
+        targets: targets.len(),
+        cells,
+    }
+}
+
+/// A searched answer with the turn-free cases (same junction, straight along one piece)
+/// taken as the plain search takes them.
+fn with_turn_free(
+    graph: &RoadGraph,
+    s: &Endpoint,
+    t: &Endpoint,
+    found: Option<(Seconds, Metres)>,
+) -> Option<(Seconds, Metres)> {
+    if same_junction(s, t).is_some() {
+        return Some((0.0, 0.0));
+    }
+    match direct(graph, s, t) {
+        Some(d) if found.is_none_or(|c| d.duration_s <= c.0) => Some((d.duration_s, d.length_m)),
+        _ => found,
+    }
 }
 
 pub(super) fn node_matrix(router: &Router, sources: &[NodeIndex], targets: &[NodeIndex]) -> Matrix {
@@ -190,32 +225,35 @@ pub(super) fn endpoint_matrix(
         .iter()
         .flat_map(|t| t.arrivals.iter().map(|a| a.0))
         .collect();
-    let rows = sources
-        .par_iter()
-        .map_init(
+    let mut cells = vec![Cell::NONE; sources.len() * targets.len()];
+    // Filled in place, row by row: a 3 000 × 3 000 matrix is 9 M cells.
+    cells
+        .par_chunks_mut(targets.len().max(1))
+        .zip(sources.par_iter())
+        .for_each_init(
             || Workspace::new(router.csr.node_count()),
-            |ws, s| {
+            |ws, (row, s)| {
                 let seeds: Vec<Seed> = s
                     .seeds(graph, &router.csr)
                     .into_iter()
                     .map(|x| x.0)
                     .collect();
                 ws.search(&router.csr, &seeds, &nodes);
-                targets
-                    .iter()
-                    .map(|t| {
-                        if same_junction(s, &t.endpoint).is_some() {
-                            return Some((0.0, 0.0));
-                        }
-                        let straight =
-                            direct(graph, s, &t.endpoint).map(|d| (d.duration_s, d.length_m));
-                        best(ws, &t.arrivals, straight)
-                    })
-                    .collect::<Vec<_>>()
+                for (cell, t) in row.iter_mut().zip(&targets) {
+                    let straight =
+                        || direct(graph, s, &t.endpoint).map(|d| (d.duration_s, d.length_m));
+                    *cell = Cell::of(match same_junction(s, &t.endpoint) {
+                        Some(_) => Some((0.0, 0.0)),
+                        None => best(ws, &t.arrivals, straight()),
+                    });
+                }
             },
-        )
-        .collect();
-    Matrix::from_rows(sources.len(), targets.len(), rows)
+        );
+    Matrix {
+        sources: sources.len(),
+        targets: targets.len(),
+        cells,
+    }
 }
 
 /// The cheapest of arriving through one of `arrivals` or going straight along the edge.
@@ -323,6 +361,21 @@ mod tests {
     }
 
     #[test]
+    fn cells_keep_thousandths_and_never_confuse_far_with_unreachable() {
+        let c = Cell::of(Some((12.3456, 7.0004)));
+        assert_eq!((c.duration_s(), c.length_m()), (Some(12.346), Some(7.0)));
+        assert_eq!(c.duration_s(), Some(to_thousandths(12.3456)));
+        assert_eq!(Cell::of(None).duration_s(), None);
+        assert_eq!(Cell::of(None).length_m(), None);
+        assert_eq!(Cell::of(Some((0.0, 0.0))).duration_s(), Some(0.0));
+        let far = Cell::of(Some((1e6, 1e10)));
+        assert_eq!(far.duration_s(), Some(1e6));
+        assert_eq!(far.length_m(), Some(f64::from(u32::MAX - 1) / 1000.0));
+        let penalised = crate::routing::turns::DESTINATION_ENTRY_S + 5.0;
+        assert_eq!(Cell::of(Some((penalised, 9.0))).duration_s(), Some(5.0));
+    }
+
+    #[test]
     fn the_hierarchy_answers_as_the_plain_search_with_turn_costs() {
         for profile in Profile::ALL {
             let bytes = crate::sample::file(crate::sample::OSM_PBF).unwrap();
@@ -331,7 +384,7 @@ mod tests {
             let ends = endpoints(&router, 5, 60);
             let plain = endpoint_matrix(&router, &ends, &ends);
             let fast = hierarchy_matrix(&router, &ends, &ends);
-            for (k, (a, b)) in plain.durations_s.iter().zip(&fast.durations_s).enumerate() {
+            for (k, (a, b)) in plain.durations_s().zip(fast.durations_s()).enumerate() {
                 match (a, b) {
                     (Some(x), Some(y)) => {
                         assert!((x - y).abs() <= 5e-4, "{profile} cell {k}: {x} vs {y}")

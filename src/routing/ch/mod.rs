@@ -146,6 +146,20 @@ impl Hierarchy {
         query::many_to_many(self, sources, targets)
     }
 
+    /// [`Hierarchy::many_to_many`] handing each source's row of answers to `finish`
+    /// (source index, its answers, its `targets.len()` cells of `out`) instead of
+    /// returning a matrix of floats: `out` may hold a compact cell, so a big matrix is
+    /// stored once. `out` has one cell per pair, row-major.
+    pub fn many_to_many_rows<C: Send>(
+        &self,
+        sources: &[Vec<Seed>],
+        targets: &[Vec<(u32, f64, f64)>],
+        out: &mut [C],
+        finish: impl Fn(usize, &[Option<(f64, f64)>], &mut [C]) + Sync,
+    ) {
+        query::many_to_many_rows(self, sources, targets, out, finish)
+    }
+
     /// The hierarchy id of an input node with its starting costs, if usable.
     fn seed(&self, node: u32, duration_s: f64, length_m: f64) -> Option<(u32, f64, f64)> {
         let rank = *self.rank.get(node as usize)?;

@@ -38,11 +38,62 @@ pub(super) fn many_to_many(
     sources: &[Vec<Seed>],
     targets: &[Vec<(u32, f64, f64)>],
 ) -> Vec<Option<(f64, f64)>> {
+    let mut cells = vec![None; sources.len() * targets.len()];
+    many_to_many_rows(hierarchy, sources, targets, &mut cells, |_, found, row| {
+        row.copy_from_slice(found)
+    });
+    cells
+}
+
+/// The many-to-many, handing each source's row of `(seconds, metres)` answers to
+/// `finish`, which stores it in that source's `targets.len()` cells of `out`. A caller
+/// keeping a compact cell holds only its own matrix, never a second one of full floats.
+pub(super) fn many_to_many_rows<C: Send>(
+    hierarchy: &Hierarchy,
+    sources: &[Vec<Seed>],
+    targets: &[Vec<(u32, f64, f64)>],
+    out: &mut [C],
+    finish: impl Fn(usize, &[Option<(f64, f64)>], &mut [C]) + Sync,
+) {
     let n = hierarchy.node_count();
     let width = targets.len();
     if sources.is_empty() || width == 0 {
-        return Vec::new();
+        return;
     }
+    assert_eq!(out.len(), sources.len() * width, "one cell per pair");
+    let buckets = target_buckets(hierarchy, targets);
+    out.par_chunks_mut(width)
+        .zip(sources.par_iter())
+        .enumerate()
+        .for_each_init(
+            || (Search::new(n), vec![None::<(f64, f64)>; width]),
+            |(search, found), (source, (row, seeds))| {
+                found.fill(None);
+                let seeds = seeds
+                    .iter()
+                    .filter_map(|s| hierarchy.seed(s.node, s.duration_s, s.length_m));
+                search.run(
+                    &hierarchy.forward,
+                    &hierarchy.backward,
+                    seeds,
+                    |node, d, l| {
+                        for e in buckets.at(node) {
+                            let total = d + e.duration_s;
+                            let cell = &mut found[e.target as usize];
+                            if cell.is_none_or(|best| total < best.0) {
+                                *cell = Some((total, l + f64::from(e.length_m)));
+                            }
+                        }
+                    },
+                );
+                finish(source, found, row);
+            },
+        );
+}
+
+/// The backward upward searches from every target, grouped into per-node buckets.
+fn target_buckets(hierarchy: &Hierarchy, targets: &[Vec<(u32, f64, f64)>]) -> Buckets {
+    let n = hierarchy.node_count();
     let reached: Vec<Vec<(u32, f64, f32)>> = targets
         .par_iter()
         .map_init(
@@ -64,36 +115,7 @@ pub(super) fn many_to_many(
             },
         )
         .collect();
-    let buckets = fill_buckets(n, &reached);
-    drop(reached);
-    // Rows are filled in place: collecting per-row vectors would hold the matrix twice.
-    let mut cells: Vec<Option<(f64, f64)>> = vec![None; sources.len() * width];
-    cells
-        .par_chunks_mut(width)
-        .zip(sources.par_iter())
-        .for_each_init(
-            || Search::new(n),
-            |search, (row, seeds)| {
-                let seeds = seeds
-                    .iter()
-                    .filter_map(|s| hierarchy.seed(s.node, s.duration_s, s.length_m));
-                search.run(
-                    &hierarchy.forward,
-                    &hierarchy.backward,
-                    seeds,
-                    |node, d, l| {
-                        for e in buckets.at(node) {
-                            let total = d + e.duration_s;
-                            let cell = &mut row[e.target as usize];
-                            if cell.is_none_or(|best| total < best.0) {
-                                *cell = Some((total, l + f64::from(e.length_m)));
-                            }
-                        }
-                    },
-                );
-            },
-        );
-    cells
+    fill_buckets(n, &reached)
 }
 
 /// Groups the backward searches' nodes into per-node buckets, targets in order.
