@@ -125,6 +125,7 @@ fn campaign(inst: &Instance) -> Campaign {
                     v
                 })
                 .collect(),
+            gates_closed: false,
         })
         .collect();
     let sites = inst.customers[1..]
@@ -142,6 +143,7 @@ fn campaign(inst: &Instance) -> Campaign {
     Campaign {
         durations_s: m.clone(),
         distances_m: m,
+        closed_gates: None,
         periods,
         sites,
     }

@@ -98,8 +98,9 @@ pub struct RoutingRules {
     pub walk: TurnCosts,
     /// By car.
     pub drive: TurnCosts,
-    /// Residential compounds (小区) and campuses lock their gates at night: night-shift
-    /// (夜查) routes then go round them instead of through their gates.
+    /// Residential compounds (小区) and campuses lock their gates at night: routes of the
+    /// shifts after dark (晚查 and 夜查, in day plans and campaigns) then go round them
+    /// instead of through their gates.
     pub compounds_closed_at_night: bool,
 }
 

@@ -122,8 +122,9 @@ fn faithful(c: &Campaign, pp: &super::PeriodPlan, out: &mut Vec<String>) {
     for (i, a) in campaign_location.iter().enumerate() {
         for (j, b) in campaign_location.iter().enumerate() {
             if let (Some(a), Some(b)) = (a, b) {
-                let same = pp.problem.durations_s.get(i, j) == c.durations_s.get(*a, *b)
-                    && pp.problem.distances_m.get(i, j) == c.distances_m.get(*a, *b);
+                let same = pp.problem.durations_s.get(i, j)
+                    == c.durations_in(pp.period).get(*a, *b)
+                    && pp.problem.distances_m.get(i, j) == c.distances_in(pp.period).get(*a, *b);
                 if !same {
                     out.push(format!("{label}: travel from place {i} to {j} differs"));
                     return;

@@ -38,6 +38,9 @@ pub struct Period {
     /// The teams on duty, with their shift window and break; their locations index the
     /// campaign's matrices.
     pub vehicles: Vec<Vehicle>,
+    /// Whether the period travels on [`Campaign::closed_gates`]: a night shift when the
+    /// compounds (小区) lock their gates.
+    pub gates_closed: bool,
 }
 
 /// A site to visit, and when it may be visited.
@@ -68,10 +71,22 @@ pub struct Campaign {
     pub durations_s: Matrix,
     /// Travel lengths, metres; reported.
     pub distances_m: Matrix,
+    /// Travel on the streets with the compounds' gates closed, for the periods marked
+    /// [`Period::gates_closed`]; `None` when every period travels on the matrices above.
+    pub closed_gates: Option<ClosedGates>,
     /// The periods, in time order.
     pub periods: Vec<Period>,
     /// The sites to visit.
     pub sites: Vec<Site>,
+}
+
+/// Travel between the same locations with the compounds' gates closed (night shifts).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClosedGates {
+    /// Travel times, seconds (infinite where the locked gates cut a place off).
+    pub durations_s: Matrix,
+    /// Travel lengths, metres.
+    pub distances_m: Matrix,
 }
 
 /// How long and how to search.
@@ -134,6 +149,15 @@ pub enum CampaignError {
         /// What is wrong.
         #[source]
         source: ProblemError,
+    },
+    /// A period travels with the gates closed but the campaign has no such matrices, or
+    /// they do not cover every location.
+    #[error("period `{period}` travels with the compounds' gates closed, but the campaign has no matrices for it covering its {locations} locations")]
+    ClosedGatesMissing {
+        /// The period's label.
+        period: String,
+        /// Locations of the campaign.
+        locations: usize,
     },
     /// The day solver failed (a bad problem or a failed check).
     #[error(transparent)]
@@ -247,7 +271,17 @@ impl Campaign {
             }
         }
         let locations = self.durations_s.len();
+        let closed_ok = self
+            .closed_gates
+            .as_ref()
+            .is_some_and(|g| g.durations_s.len() == locations && g.distances_m.len() == locations);
         for p in &self.periods {
+            if p.gates_closed && !closed_ok {
+                return Err(CampaignError::ClosedGatesMissing {
+                    period: p.label.clone(),
+                    locations,
+                });
+            }
             for v in &p.vehicles {
                 let bad = [v.start_location, v.end_location]
                     .into_iter()
@@ -279,6 +313,22 @@ impl Campaign {
             }
         }
         Ok(())
+    }
+
+    /// Travel times in period `p`: with the gates closed when the period says so.
+    pub fn durations_in(&self, p: usize) -> &Matrix {
+        match (&self.closed_gates, self.periods[p].gates_closed) {
+            (Some(g), true) => &g.durations_s,
+            _ => &self.durations_s,
+        }
+    }
+
+    /// Travel lengths in period `p`, like [`Campaign::durations_in`].
+    pub fn distances_in(&self, p: usize) -> &Matrix {
+        match (&self.closed_gates, self.periods[p].gates_closed) {
+            (Some(g), true) => &g.distances_m,
+            _ => &self.distances_m,
+        }
     }
 
     /// True when pattern `k` of site `s` names only periods the site may be visited in.

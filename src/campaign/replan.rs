@@ -12,11 +12,10 @@ use serde::{Deserialize, Serialize};
 use super::check::violations;
 use super::progress::{plan_date, progress, CampaignProgress, ProgressError};
 use super::township::{
-    build_rest, plan_township, CampaignOutput, Covered, DayOut, Teams, TownshipCampaign,
+    build_rest, plan_township, CampaignOutput, Covered, DayOut, Streets, Teams, TownshipCampaign,
     TownshipCampaignError, TownshipInput,
 };
 use super::{CampaignOptions, CampaignPlan};
-use crate::routing::Router;
 use crate::shift::{Shift, ShiftData};
 use crate::store::{SitePriority, StoreError, Workspace};
 use crate::units::parse_clock;
@@ -252,10 +251,10 @@ pub struct Replanned {
 /// Plans the rest of the campaign with `teams` on `router`, and puts it behind the
 /// saved days. The new days pass the independent check ([`violations`]) or nothing is
 /// answered.
-pub fn replan(
+pub fn replan<'r>(
     rest: &RestInput,
     teams: Teams<'_>,
-    router: &Router,
+    streets: impl Into<Streets<'r>>,
     options: &CampaignOptions,
 ) -> Result<Replanned, FollowError> {
     let input = TownshipInput {
@@ -280,7 +279,7 @@ pub fn replan(
             old_rest.push(d.clone());
         }
     }
-    let full = build_rest(&input, router, &rest.covered)?;
+    let full = build_rest(&input, streets, &rest.covered)?;
     let (tc, plan, new) = plan_stably(&full, &saved_slots(&old_rest)?, rest, options)?;
     let broken = violations(&tc.campaign, &plan);
     if !broken.is_empty() {

@@ -60,13 +60,13 @@ pub(super) fn schedule(
         let to = seq
             .get(leg)
             .map_or(veh.end_location, |&s| c.sites[s].location);
-        let tau = c.durations_s.get(at, to);
+        let tau = c.durations_in(p).get(at, to);
         if !tau.is_finite() {
             return None;
         }
         travel += tau;
         if record {
-            distance += c.distances_m.get(at, to);
+            distance += c.distances_in(p).get(at, to);
         }
         let mut depart = t;
         if let (false, Some(b)) = (break_taken, veh.break_) {
@@ -115,7 +115,7 @@ pub(super) fn schedule(
                         start_s: start,
                         departure_s: t,
                         leg_duration_s: tau,
-                        leg_distance_m: c.distances_m.get(at, to),
+                        leg_distance_m: c.distances_in(p).get(at, to),
                     });
                 }
                 at = to;
@@ -128,7 +128,7 @@ pub(super) fn schedule(
                     visits: std::mem::take(&mut visits),
                     break_: break_plan,
                     return_s: arrival,
-                    return_leg: (tau, c.distances_m.get(at, to)),
+                    return_leg: (tau, c.distances_in(p).get(at, to)),
                     travel_s: travel,
                     distance_m: distance,
                 });
@@ -325,7 +325,7 @@ fn detour(c: &Campaign, p: usize, v: usize, route: &[usize], i: usize, s: usize)
         loc(i)
     };
     let here = c.sites[s].location;
-    let d = &c.durations_s;
+    let d = c.durations_in(p);
     d.get(prev, here) + d.get(here, next) - d.get(prev, next)
 }
 

@@ -250,8 +250,8 @@ fn day_problem(c: &Campaign, p: usize, stop_sites: &[usize]) -> Problem {
     let n = locations.len();
     let sub = |m: &Matrix| Matrix::from_fn(n, |i, j| m.get(locations[i], locations[j]));
     Problem {
-        durations_s: sub(&c.durations_s),
-        distances_m: sub(&c.distances_m),
+        durations_s: sub(c.durations_in(p)),
+        distances_m: sub(c.distances_in(p)),
         stops,
         vehicles,
     }
@@ -416,6 +416,8 @@ fn apply_change(c: &Campaign, change: &Change) -> Campaign {
     let period = Period {
         label: change.label.clone(),
         vehicles: change.vehicles.clone(),
+        // A changed period keeps its streets; an added one is a day off's daytime shift.
+        gates_closed: change.period.is_some_and(|p| c.periods[p].gates_closed),
     };
     match change.period {
         Some(p) => {

@@ -23,6 +23,7 @@ fn period(label: &str, teams: usize, hours: f64) -> Period {
                 )
             })
             .collect(),
+        gates_closed: false,
     }
 }
 
@@ -44,6 +45,7 @@ fn campaign(n: usize, periods: Vec<Period>, sites: Vec<Site>) -> Campaign {
     Campaign {
         durations_s: line(n),
         distances_m: line(n),
+        closed_gates: None,
         periods,
         sites,
     }
@@ -207,4 +209,63 @@ fn a_team_waiting_for_an_afternoon_opening_takes_its_break_while_waiting() {
     let plan = plan_campaign(&c, &options()).unwrap();
     assert!(plan.unplanned.is_empty(), "{:?}", plan.unplanned);
     assert_eq!(violations(&c, &plan), Vec::<String>::new());
+}
+
+#[test]
+fn a_night_with_the_gates_closed_travels_on_its_own_streets() {
+    // Site 0 is open day and night; sites 1-3 only at night. With one street for both
+    // periods, site 0 joins the night round (one team-day saved); when the compounds'
+    // locked gates cut site 0 off at night, it must be visited in the day.
+    let sites = vec![
+        once(0, 2, &[0, 1]),
+        once(1, 2, &[1]),
+        once(2, 2, &[1]),
+        once(3, 2, &[1]),
+    ];
+    let open_night = campaign(
+        4,
+        vec![period("day", 1, 8.0), period("night", 1, 4.0)],
+        sites,
+    );
+    let plan = plan_campaign(&open_night, &options()).unwrap();
+    assert_eq!(violations(&open_night, &plan), Vec::<String>::new());
+    let k = plan.patterns[0].unwrap();
+    assert_eq!(
+        open_night.sites[0].patterns[k],
+        vec![1],
+        "one round at night"
+    );
+
+    let mut locked = open_night.clone();
+    locked.periods[1].gates_closed = true;
+    // Round the locked compounds: a quarter slower, and no way at all to site 0.
+    let cut_off = |i: usize, j: usize| {
+        let base = 1.25 * 600.0 * (i as f64 - j as f64).abs();
+        if (i == 1) != (j == 1) {
+            f64::INFINITY
+        } else {
+            base
+        }
+    };
+    locked.closed_gates = Some(ClosedGates {
+        durations_s: Matrix::from_fn(5, cut_off),
+        distances_m: Matrix::from_fn(5, cut_off),
+    });
+    let plan = plan_campaign(&locked, &options()).unwrap();
+    assert_eq!(violations(&locked, &plan), Vec::<String>::new());
+    assert!(plan.unplanned.is_empty());
+    let k = plan.patterns[0].unwrap();
+    assert_eq!(locked.sites[0].patterns[k], vec![0], "cut off at night");
+    // The night's routes travel the closed streets: checked against the open ones, the
+    // independent checker finds the night's travel differs.
+    assert!(violations(&open_night, &plan)
+        .iter()
+        .any(|v| v.starts_with("night: travel")));
+
+    let mut missing = locked.clone();
+    missing.closed_gates = None;
+    assert!(matches!(
+        missing.validate(),
+        Err(CampaignError::ClosedGatesMissing { ref period, .. }) if period == "night"
+    ));
 }

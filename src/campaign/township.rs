@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     greedy_baseline, plan_campaign, would_fit, Campaign, CampaignError, CampaignOptions,
-    CampaignPlan, Change, LeftOut, Period, Site,
+    CampaignPlan, Change, ClosedGates, LeftOut, Period, Site,
 };
 use crate::calendar::{Calendar, DutyRoster};
 use crate::coverage::hotspots::HotspotScore;
@@ -192,6 +192,31 @@ pub struct TownshipCampaign {
     pub changes: Vec<Change>,
 }
 
+/// Travel between `points` on the streets with the gates closed; a point no night street
+/// reaches is cut off (infinite travel) there.
+fn closed_gates(router: &Router, points: &[Wgs84Point], max_snap_m: f64) -> ClosedGates {
+    let mut local = vec![None; points.len()];
+    let mut snaps = Vec::new();
+    for (i, p) in points.iter().enumerate() {
+        if let Ok(snap) = router.snap(*p, max_snap_m) {
+            local[i] = Some(snaps.len());
+            snaps.push(snap);
+        }
+    }
+    let m = router.matrix(&snaps, &snaps);
+    let n = points.len();
+    let cell =
+        |i: usize, j: usize, f: &dyn Fn(usize, usize) -> Option<f64>| match (local[i], local[j]) {
+            (Some(a), Some(b)) => f(a, b).unwrap_or(f64::INFINITY),
+            _ if i == j => 0.0,
+            _ => f64::INFINITY,
+        };
+    ClosedGates {
+        durations_s: Matrix::from_fn(n, |i, j| cell(i, j, &|a, b| m.duration_s(a, b))),
+        distances_m: Matrix::from_fn(n, |i, j| cell(i, j, &|a, b| m.distance_m(a, b))),
+    }
+}
+
 fn team_names(input: &TownshipInput<'_>, date: NaiveDate) -> Vec<String> {
     match input.teams {
         Teams::Count(n) if input.calendar.is_working_day(date) => {
@@ -220,21 +245,43 @@ pub struct Covered {
     pub hotspot_checks: std::collections::HashMap<String, usize>,
 }
 
-/// Builds the campaign: periods, sites with their patterns, the street matrix.
-pub fn build_campaign(
+/// The streets a campaign travels on: the open network and, when the compounds (小区)
+/// lock their gates at night, the network with the gates closed for its night shifts.
+#[derive(Clone, Copy)]
+pub struct Streets<'a> {
+    /// Every shift's streets, or every shift but the night's when `gates_closed` is set.
+    pub open: &'a Router,
+    /// Night shifts' streets, the compounds' gates closed.
+    pub gates_closed: Option<&'a Router>,
+}
+
+impl<'a> From<&'a Router> for Streets<'a> {
+    /// Every shift on the same streets.
+    fn from(open: &'a Router) -> Self {
+        Self {
+            open,
+            gates_closed: None,
+        }
+    }
+}
+
+/// Builds the campaign: periods, sites with their patterns, the street matrices.
+pub fn build_campaign<'r>(
     input: &TownshipInput<'_>,
-    router: &Router,
+    streets: impl Into<Streets<'r>>,
 ) -> Result<TownshipCampaign, TownshipCampaignError> {
-    build_rest(input, router, &Covered::default())
+    build_rest(input, streets, &Covered::default())
 }
 
 /// Builds the campaign over `input`'s window without the visits `covered` already made:
 /// covered institutions are not required, hotspots need only their remaining checks.
-pub fn build_rest(
+pub fn build_rest<'r>(
     input: &TownshipInput<'_>,
-    router: &Router,
+    streets: impl Into<Streets<'r>>,
     covered: &Covered,
 ) -> Result<TownshipCampaign, TownshipCampaignError> {
+    let streets = streets.into();
+    let router = streets.open;
     let (from, to) = (input.from, input.to);
     if to < from {
         return Err(TownshipCampaignError::EmptyWindow { from, to });
@@ -247,11 +294,14 @@ pub fn build_rest(
     }
     let max_snap = input.rules.snapping.max_site_to_street_m;
     let mut snaps = Vec::new();
+    // Where each location is, to place it again on the night streets.
+    let mut points = Vec::new();
     for d in input.depots {
         let snap = router
             .snap(d.location, max_snap)
             .map_err(|_| TownshipCampaignError::DepotUnreachable(d.id.clone()))?;
         snaps.push(snap);
+        points.push(d.location);
     }
     let days = dates(from, to);
     // Periods: every shift of every date some team works.
@@ -280,6 +330,7 @@ pub fn build_rest(
             periods.push(Period {
                 label: format!("{date} {}", slot.shift.name_zh()),
                 vehicles,
+                gates_closed: slot.shift.after_dark() && streets.gates_closed.is_some(),
             });
             slots.push((date, slot.shift));
             slot_specs.push(slot);
@@ -295,6 +346,7 @@ pub fn build_rest(
             Ok(snap) => {
                 let location = snaps.len();
                 snaps.push(snap);
+                points.push(point);
                 let windows = slots
                     .iter()
                     .zip(&slot_specs)
@@ -318,6 +370,10 @@ pub fn build_rest(
     let campaign = Campaign {
         durations_s: Matrix::from_fn(n, |i, j| m.duration_s(i, j).unwrap_or(f64::INFINITY)),
         distances_m: Matrix::from_fn(n, |i, j| m.distance_m(i, j).unwrap_or(f64::INFINITY)),
+        closed_gates: streets
+            .gates_closed
+            .filter(|_| periods.iter().any(|p| p.gates_closed))
+            .map(|night| closed_gates(night, &points, max_snap)),
         periods,
         sites,
     };

@@ -4,6 +4,8 @@
 //! /api/campaign/replan` keeps its days up to today and plans the rest again (see
 //! [`crate::campaign::replan`]). Leads only (the access table says so).
 
+use std::sync::Arc;
+
 use axum::extract::{Query, State};
 use serde::Deserialize;
 
@@ -14,10 +16,12 @@ use crate::calendar::DutyRoster;
 use crate::campaign::progress::CampaignProgress;
 use crate::campaign::replan::{progress_of, replan, rest_input, FollowError, Replanned};
 use crate::campaign::township::{
-    build_campaign, plan_township, CampaignOutput, Teams, TownshipInput,
+    build_campaign, plan_township, CampaignOutput, Streets, Teams, TownshipInput,
 };
 use crate::campaign::CampaignOptions;
 use crate::network::Profile;
+use crate::routing::Router;
+use crate::rules::RoutingRules;
 use crate::shift::{Shift, ShiftData};
 
 /// Most teams a campaign may have.
@@ -93,7 +97,7 @@ pub async fn post_campaign(
                 ShiftData::from_store(ws, from, Shift::Night)?,
             ))
         })?;
-        let router = state.planner.router(profile, &day.rules.routing)?;
+        let (router, night_router) = routers(&state, profile, &day.rules.routing)?;
         let teams = match &roster {
             Some(r) => Teams::Roster(r),
             None => Teams::Count(count),
@@ -110,7 +114,7 @@ pub async fn post_campaign(
             teams,
             pins: &day.pins,
         };
-        let tc = build_campaign(&input, &router)
+        let tc = build_campaign(&input, streets(&router, &night_router))
             .map_err(|e| ApiError::conflict("campaign_setup", e.to_string()))?;
         let (_, mut output) =
             plan_township(&tc, from, to, &options, false).map_err(ApiError::internal)?;
@@ -283,12 +287,12 @@ pub async fn post_replan(
         let (rest, rules) = state
             .data
             .read(|ws| Ok((rest_input(ws, id, today)?, ws.rules()?)))?;
-        let router = state.planner.router(profile, &rules.routing)?;
+        let (router, night) = routers(&state, profile, &rules.routing)?;
         let teams = match &search.roster {
             Some(r) => Teams::Roster(r),
             None => Teams::Count(search.count),
         };
-        let mut replanned = replan(&rest, teams, &router, &search.options)?;
+        let mut replanned = replan(&rest, teams, streets(&router, &night), &search.options)?;
         if save {
             let body = serde_json::to_string(&replanned.plan).map_err(ApiError::internal)?;
             let new_id = state.data.store_as(&user.name)?.campaign_save(
@@ -306,4 +310,26 @@ pub async fn post_replan(
     .await
     .map_err(ApiError::internal)??;
     Ok(axum::Json(answer))
+}
+
+/// The campaign's routers: the open streets, and the night's with the compounds' gates
+/// closed when the rules say they close.
+fn routers(
+    state: &AppState,
+    profile: Profile,
+    rules: &RoutingRules,
+) -> Result<(Arc<Router>, Option<Arc<Router>>), ApiError> {
+    let open = state.planner.router(profile, rules)?;
+    let night = match rules.compounds_closed_at_night {
+        true => Some(state.planner.router_with(profile, rules, true)?),
+        false => None,
+    };
+    Ok((open, night))
+}
+
+fn streets<'a>(open: &'a Arc<Router>, night: &'a Option<Arc<Router>>) -> Streets<'a> {
+    Streets {
+        open,
+        gates_closed: night.as_deref(),
+    }
 }

@@ -304,7 +304,7 @@ fn make_plan(
         Ok((shift_data, under_way))
     })?;
     let routing = &shift_data.rules.routing;
-    let gates_closed = settings.shift == Shift::Night && routing.compounds_closed_at_night;
+    let gates_closed = settings.shift.after_dark() && routing.compounds_closed_at_night;
     let router = planner.router_with(profile, routing, gates_closed)?;
     let input = shift_data.input();
     let planned = match &under_way {

@@ -61,6 +61,18 @@ impl Shift {
         })
     }
 
+    /// Whether the shift works after dark (晚查 and 夜查): when the township's rules say
+    /// compounds lock their gates at night, its routes go round them.
+    ///
+    /// ```
+    /// use gridpatrol::shift::Shift;
+    /// assert!(Shift::Evening.after_dark() && Shift::Night.after_dark());
+    /// assert!(!Shift::Day.after_dark() && !Shift::Weekend.after_dark());
+    /// ```
+    pub fn after_dark(self) -> bool {
+        matches!(self, Shift::Evening | Shift::Night)
+    }
+
     /// The shift's name for people: 日查, 晚查, 夜查, 周末查.
     pub fn name_zh(self) -> &'static str {
         match self {

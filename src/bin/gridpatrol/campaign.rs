@@ -8,9 +8,10 @@ use std::path::PathBuf;
 use anyhow::{bail, Context, Result};
 use gridpatrol::calendar::DutyRoster;
 use gridpatrol::campaign::replan::{progress_of, replan, rest_input};
-use gridpatrol::campaign::township::{build_campaign, plan_township, Teams, TownshipInput};
+use gridpatrol::campaign::township::{
+    build_campaign, plan_township, Streets, Teams, TownshipInput,
+};
 use gridpatrol::campaign::CampaignOptions;
-use gridpatrol::routing::Router;
 use gridpatrol::shift::{Shift, ShiftData};
 
 use crate::context::{self, NetworkArgs};
@@ -185,15 +186,15 @@ fn replan_rest(args: CampaignReplanArgs) -> Result<()> {
     let rest = rest_input(&ws, args.id, today).context("cannot re-plan the campaign")?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
     let loaded = context::load_roads(extract.as_deref())?;
-    let mut router = Router::with_costs(
-        context::build_network(&loaded, args.network.profile)?,
-        ws.rules()?.routing.costs_for(args.network.profile),
-    );
-    if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
-        context::use_routing_cache(&mut router, &dir, false);
-    }
+    let routing = ws.rules()?.routing;
+    let router = context::plan_router(&loaded, &args.network, &ws, &routing, false)?;
+    let night = context::night_router(&loaded, &args.network, &ws, &routing)?;
+    let streets = Streets {
+        open: &router,
+        gates_closed: night.as_ref(),
+    };
     let mut replanned =
-        replan(&rest, teams, &router, &options).context("cannot re-plan the campaign")?;
+        replan(&rest, teams, streets, &options).context("cannot re-plan the campaign")?;
     if args.save {
         let body = serde_json::to_string(&replanned.plan)?;
         let id = ws.campaign_save(
@@ -234,13 +235,13 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
     let night_data = ShiftData::from_store(&ws, from, Shift::Night)?;
     let extract = context::extract_of(args.network.osm.as_deref(), &ws)?;
     let loaded = context::load_roads(extract.as_deref())?;
-    let mut router = Router::with_costs(
-        context::build_network(&loaded, args.network.profile)?,
-        day_data.rules.routing.costs_for(args.network.profile),
-    );
-    if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
-        context::use_routing_cache(&mut router, &dir, false);
-    }
+    let routing = &day_data.rules.routing;
+    let router = context::plan_router(&loaded, &args.network, &ws, routing, false)?;
+    let night = context::night_router(&loaded, &args.network, &ws, routing)?;
+    let streets = Streets {
+        open: &router,
+        gates_closed: night.as_ref(),
+    };
     let input = TownshipInput {
         from,
         to,
@@ -253,7 +254,7 @@ fn plan(args: CampaignPlanArgs) -> Result<()> {
         teams,
         pins: &day_data.pins,
     };
-    let tc = build_campaign(&input, &router).context("cannot set up the campaign")?;
+    let tc = build_campaign(&input, streets).context("cannot set up the campaign")?;
     let (plan, mut output) = plan_township(&tc, from, to, &options, args.compare_greedy)
         .context("cannot plan the campaign")?;
     if args.iterations > 0 && plan.iterations < args.iterations {

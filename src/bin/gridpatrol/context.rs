@@ -167,6 +167,41 @@ pub fn use_routing_cache(router: &mut Router, dir: &Path, build_now: bool) {
 }
 
 /// The routing cache of a workspace: `--routing-cache DIR`, else the folder beside it.
+/// The router a plan or campaign travels on: the workspace's network for `args`'
+/// profile with the township's turn costs, the compounds' gates closed when
+/// `gates_closed`, reading (and lazily filling) the routing cache beside the workspace.
+pub fn plan_router(
+    loaded: &LoadedOsm,
+    args: &NetworkArgs,
+    ws: &gridpatrol::store::Workspace,
+    routing: &gridpatrol::rules::RoutingRules,
+    gates_closed: bool,
+) -> anyhow::Result<Router> {
+    let options = BuildOptions { gates_closed };
+    let mut router = Router::with_costs(
+        build_network_with(loaded, args.profile, &options)?,
+        routing.costs_for(args.profile),
+    );
+    if let Some(dir) = routing_cache_of(args, ws) {
+        use_routing_cache(&mut router, &dir, false);
+    }
+    Ok(router)
+}
+
+/// The night streets of a campaign: the network with the compounds' gates closed, when
+/// the township's rules say they close at night.
+pub fn night_router(
+    loaded: &LoadedOsm,
+    args: &NetworkArgs,
+    ws: &gridpatrol::store::Workspace,
+    routing: &gridpatrol::rules::RoutingRules,
+) -> anyhow::Result<Option<Router>> {
+    match routing.compounds_closed_at_night {
+        true => plan_router(loaded, args, ws, routing, true).map(Some),
+        false => Ok(None),
+    }
+}
+
 pub fn routing_cache_of(args: &NetworkArgs, ws: &gridpatrol::store::Workspace) -> Option<PathBuf> {
     args.routing_cache
         .clone()

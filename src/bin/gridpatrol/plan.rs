@@ -7,7 +7,6 @@ use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use gridpatrol::calendar::{Calendar, DutyRoster};
 use gridpatrol::plan::SolveOptions;
-use gridpatrol::routing::Router;
 use gridpatrol::shift::replan::{
     done_visits, plan_teams, replan_from_now, working_plan, DoneVisit, ShiftUnderWay,
 };
@@ -206,17 +205,9 @@ pub fn run(args: PlanArgs) -> Result<()> {
     let loaded =
         context::load_roads(context::extract_of(args.network.osm.as_deref(), &ws)?.as_deref())?;
     // At night the compounds' gates are locked (when the rules say so).
-    let options = gridpatrol::network::BuildOptions {
-        gates_closed: args.shift == Shift::Night
-            && shift_data.rules.routing.compounds_closed_at_night,
-    };
-    let mut router = Router::with_costs(
-        context::build_network_with(&loaded, args.network.profile, &options)?,
-        shift_data.rules.routing.costs_for(args.network.profile),
-    );
-    if let Some(dir) = context::routing_cache_of(&args.network, &ws) {
-        context::use_routing_cache(&mut router, &dir, false);
-    }
+    let routing = &shift_data.rules.routing;
+    let gates_closed = args.shift.after_dark() && routing.compounds_closed_at_night;
+    let router = context::plan_router(&loaded, &args.network, &ws, routing, gates_closed)?;
     let input = shift_data.input();
     let options = SolveOptions {
         time_limit_s: args.seconds,
