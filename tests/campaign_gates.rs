@@ -19,15 +19,7 @@ use serde_json::Value;
 
 /// A workspace made from a copy of the bundled sample, with `rules` as its rules.toml.
 fn workspace(dir: &Path, name: &str, rules: &str) -> PathBuf {
-    let folder = dir.join(name);
-    for path in gridpatrol::sample::paths() {
-        if path.starts_with("scripts/") {
-            continue;
-        }
-        let target = folder.join(&path);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::write(&target, gridpatrol::sample::file(&path).unwrap()).unwrap();
-    }
+    let folder = cli_support::sample_folder(&dir.join(name));
     std::fs::write(folder.join("rules.toml"), rules).unwrap();
     let ws = dir.join(format!("{name}.sqlite"));
     let (ok, _, err) = gridpatrol(&[

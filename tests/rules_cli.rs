@@ -11,16 +11,7 @@ use cli_support::{gridpatrol, gridpatrol_in, gridpatrol_in_ok, gridpatrol_ok};
 
 /// A copy of the bundled sample's folder (manifest, layers, OSM extract) in `dir`.
 fn sample_folder(dir: &Path) -> PathBuf {
-    let folder = dir.join("township");
-    for path in gridpatrol::sample::paths() {
-        if path.starts_with("scripts/") {
-            continue;
-        }
-        let target = folder.join(&path);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::write(&target, gridpatrol::sample::file(&path).unwrap()).unwrap();
-    }
-    folder
+    cli_support::sample_folder(&dir.join("township"))
 }
 
 #[test]

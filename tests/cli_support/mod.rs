@@ -1,7 +1,7 @@
 //! Shared by the CLI tests: the real `gridpatrol` binary, run with arguments.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Runs `gridpatrol ARGS`: (success, stdout, stderr).
@@ -39,4 +39,22 @@ fn run(command: &mut Command) -> (bool, String, String) {
 fn succeeded(args: &[&str], (success, stdout, stderr): (bool, String, String)) -> String {
     assert!(success, "gridpatrol {args:?} failed: {stderr}");
     stdout
+}
+
+/// A copy of the bundled sample's folder (manifest, layers, OSM extract) at `folder`,
+/// for `init --from` with changed files.
+pub fn sample_folder(folder: &Path) -> PathBuf {
+    for path in gridpatrol::sample::paths() {
+        if path.starts_with("scripts/") {
+            continue;
+        }
+        let target = folder.join(&path);
+        std::fs::create_dir_all(target.parent().expect("a file's folder")).expect("mkdir");
+        std::fs::write(
+            &target,
+            gridpatrol::sample::file(&path).expect("sample file"),
+        )
+        .expect("write");
+    }
+    folder.to_path_buf()
 }
