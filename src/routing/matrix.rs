@@ -140,8 +140,10 @@ fn hierarchy_matrix(router: &Router, sources: &[Endpoint], targets: &[Endpoint])
                 .collect()
         })
         .collect();
-    let arrivals: Vec<Vec<(u32, Seconds, Metres)>> =
-        targets.iter().map(|t| t.arrivals(graph)).collect();
+    let arrivals: Vec<Vec<(u32, Seconds, Metres)>> = targets
+        .iter()
+        .map(|t| t.arrivals(graph, &router.csr))
+        .collect();
     let mut cells = router.hierarchy().many_to_many(&seeds, &arrivals);
     drop((seeds, arrivals));
     // Filled in place, row by row: a 3 000 × 3 000 matrix is 9 M cells.
@@ -182,7 +184,7 @@ pub(super) fn endpoint_matrix(
     let targets: Vec<Target> = targets
         .iter()
         .map(|t| Target {
-            arrivals: t.arrivals(graph),
+            arrivals: t.arrivals(graph, &router.csr),
             endpoint: t.clone(),
         })
         .collect();
