@@ -460,7 +460,7 @@ fn resolve_along_ways(
         }
     }
     match out.len() - before {
-        0 if lookup.way_edges.contains_key(&first) => Err(Unresolved::NoViaPath),
+        0 if p.ways().all(|w| lookup.way_edges.contains_key(&w)) => Err(Unresolved::NoViaPath),
         0 => Err(Unresolved::NotInGraph),
         n => Ok(n),
     }
