@@ -5,7 +5,9 @@
 //! signals), which a junction-based search cannot express.
 //!
 //! Search node `e` means "at the start of street piece `e`, already turned into it"; the
-//! arc `e -> f` costs the whole of `e` plus the turn into `f`.
+//! arc `e -> f` costs the whole of `e` plus the turn into `f`. A restriction along via
+//! ways also needs to know how a piece was reached: the pieces of its via path get copies,
+//! search nodes of their own past the road graph's edges (see `ViaStates`).
 //!
 //! The search minimises a *routing weight* in seconds: the travel time, plus
 //! [`DESTINATION_ENTRY_S`] for every turn from a street open to through traffic into one
