@@ -45,7 +45,8 @@ fn check_extract(name: &str) -> Option<[RoadNetwork; 3]> {
         // Every restriction relation is applied, skipped for a reason, or for others.
         let seen = r.restrictions.applied + r.restrictions.skipped.total();
         assert_eq!(seen + r.restrictions.other_profiles, relations, "{r}");
-        assert_eq!(net.restrictions.len(), r.restrictions.turns);
+        let paths = net.via_way_restrictions.len();
+        assert_eq!(net.restrictions.len() + paths, r.restrictions.turns);
         let g = &net.graph;
         let counted = |c: NodeControl| g.node_indices().filter(|&n| g[n].control == c).count();
         assert_eq!(counted(NodeControl::Barrier), r.barrier_nodes);
@@ -53,6 +54,19 @@ fn check_extract(name: &str) -> Option<[RoadNetwork; 3]> {
         for t in &net.restrictions {
             assert_eq!(g.edge_endpoints(t.from).unwrap().1, t.via, "{t:?}");
             assert_eq!(g.edge_endpoints(t.to).unwrap().0, t.via, "{t:?}");
+        }
+        // A via-way restriction is one unbroken path: from, the via edges, then a to edge.
+        for p in &net.via_way_restrictions {
+            let mut pieces = vec![p.from];
+            pieces.extend(&p.via);
+            for to in &p.to {
+                let ends: Vec<_> = pieces
+                    .iter()
+                    .chain([to])
+                    .map(|&e| g.edge_endpoints(e).unwrap())
+                    .collect();
+                assert!(ends.windows(2).all(|w| w[0].1 == w[1].0), "{p:?}");
+            }
         }
     }
     // Walkers pass more barriers than cars; closing gates for the night bars more.
@@ -104,4 +118,26 @@ fn heidelberg_resolves_most_of_its_turn_restrictions() {
     assert!(drive.report.barrier_nodes > walk.report.barrier_nodes);
     assert!(night.report.barrier_nodes > walk.report.barrier_nodes);
     assert!(drive.report.signal_nodes > 100);
+}
+
+#[test]
+fn tsinghua_resolves_its_via_way_u_turn_bans() {
+    let Some([drive, _, _]) = check_extract("beijing-haidian-tsinghua.osm") else {
+        return;
+    };
+    // Two u-turn bans across the median of 成府路, each along one short via way; the
+    // to-way of r1666020 runs out of the extract one way only, so the graph drops it.
+    let resolved: Vec<i64> = drive
+        .via_way_restrictions
+        .iter()
+        .map(|p| p.relation_id)
+        .collect();
+    assert_eq!(resolved, vec![1666021], "{}", drive.report);
+    let skipped = &drive.report.restrictions.skipped;
+    assert_eq!(
+        (skipped.via_way, skipped.not_in_graph),
+        (0, 1),
+        "{}",
+        drive.report
+    );
 }

@@ -13,7 +13,7 @@ use geo::{Coord, LineString};
 use petgraph::graph::{DiGraph, NodeIndex};
 
 use super::barriers::node_control;
-use super::restrictions::{self, RestrictionReport};
+use super::restrictions::{self, RestrictionReport, ViaWayRestriction};
 use super::{EdgeData, NodeControl, NodeData, Profile, RoadGraph, TurnRestriction, WayRule};
 use crate::formats::osm::{OsmData, OsmWay};
 use crate::model::{Wgs84, Wgs84Point};
@@ -146,6 +146,8 @@ pub struct Built {
     pub report: BuildReport,
     /// Turn restrictions binding the profile, on `graph`'s edges.
     pub restrictions: Vec<TurnRestriction>,
+    /// Restrictions along via ways binding the profile, on `graph`'s edges.
+    pub via_way_restrictions: Vec<ViaWayRestriction>,
 }
 
 /// Builds the graph, its report and its turn restrictions (see the module docs).
@@ -202,12 +204,13 @@ pub fn build_graph(
         ..Default::default()
     };
     let graph = assemble(osm, &split, &kept, &mut report);
-    let (restrictions, restriction_report) = restrictions::resolve(osm, profile, &graph);
-    report.restrictions = restriction_report;
+    let resolved = restrictions::resolve(osm, profile, &graph);
+    report.restrictions = resolved.report;
     Ok(Built {
         graph,
         report,
-        restrictions,
+        restrictions: resolved.turns,
+        via_way_restrictions: resolved.via_ways,
     })
 }
 

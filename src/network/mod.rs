@@ -110,7 +110,7 @@ pub type RoadGraph = DiGraph<NodeData, EdgeData>;
 
 pub use build::{BuildError, BuildOptions, BuildProgress, BuildReport, BuildStage};
 pub use profile::WayRule;
-pub use restrictions::{RestrictionReport, SkippedRestrictions};
+pub use restrictions::{RestrictionReport, SkippedRestrictions, ViaWayRestriction};
 pub use snap::{Snap, SnapError, SnapIndex, DEFAULT_MAX_SNAP_M};
 
 impl std::fmt::Display for Profile {
@@ -156,6 +156,9 @@ pub struct RoadNetwork {
     pub report: BuildReport,
     /// Turn restrictions on `graph`'s edges (empty for profiles they do not bind).
     pub restrictions: Vec<TurnRestriction>,
+    /// Restrictions along via ways on `graph`'s edges (the turn-aware graph gives each
+    /// path a state of its own).
+    pub via_way_restrictions: Vec<ViaWayRestriction>,
     /// The R-tree that places points onto `graph`'s edges.
     pub snapper: SnapIndex,
 }
@@ -195,6 +198,7 @@ impl RoadNetwork {
             graph,
             report,
             restrictions,
+            via_way_restrictions,
         } = build::build_graph(osm, profile, options, progress)?;
         progress(BuildProgress {
             stage: BuildStage::Index,
@@ -212,6 +216,7 @@ impl RoadNetwork {
             graph,
             report,
             restrictions,
+            via_way_restrictions,
             snapper,
         })
     }

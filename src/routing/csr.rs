@@ -22,6 +22,10 @@ pub struct Csr {
     pub length_m: Vec<f64>,
     /// The graph edge of each arc (for paths).
     pub edge: Vec<u32>,
+    /// Search nodes that copy another: the last `copy_of.len()` nodes, each standing for
+    /// the node it names (in the turn-aware graph, a street piece travelled on a
+    /// restriction's via path, see [`super::turns`]). Empty when no node is a copy.
+    pub copy_of: Vec<u32>,
 }
 
 impl Csr {
@@ -43,6 +47,7 @@ impl Csr {
             duration_s: vec![0.0; m],
             length_m: vec![0.0; m],
             edge: vec![0; m],
+            copy_of: Vec::new(),
         };
         for e in graph.edge_references() {
             let slot = &mut fill[e.source().index()];
@@ -69,5 +74,36 @@ impl Csr {
     /// The graph edge of an arc.
     pub fn edge_of(&self, arc: usize) -> EdgeIndex {
         EdgeIndex::new(self.edge[arc] as usize)
+    }
+
+    /// The node an arc leaves from.
+    pub fn tail_of(&self, arc: usize) -> u32 {
+        // The last node whose arcs start at or before `arc`.
+        (self
+            .first_out
+            .partition_point(|&first| first as usize <= arc)
+            - 1) as u32
+    }
+
+    /// The first copied node (see [`Csr::copy_of`]).
+    fn first_copy(&self) -> usize {
+        self.node_count() - self.copy_of.len()
+    }
+
+    /// The node `node` stands for: itself, or the node it copies.
+    pub fn original(&self, node: u32) -> u32 {
+        match (node as usize).checked_sub(self.first_copy()) {
+            Some(i) => self.copy_of[i],
+            None => node,
+        }
+    }
+
+    /// The copies of `node`.
+    pub fn copies(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
+        let first = self.first_copy() as u32;
+        (first..)
+            .zip(&self.copy_of)
+            .filter(move |&(_, &of)| of == node)
+            .map(|(copy, _)| copy)
     }
 }

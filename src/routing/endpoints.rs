@@ -129,15 +129,18 @@ impl Endpoint {
         out
     }
 
-    /// The search nodes a route to the site ends through, with the cost of the last piece.
-    pub fn arrivals(&self, graph: &RoadGraph) -> Vec<(u32, Seconds, Metres)> {
-        self.arrive
-            .iter()
-            .map(|on| {
-                let (d, l) = partial(graph, on.edge, 0.0, on.offset_m);
-                (on.edge.index() as u32, d, l)
-            })
-            .collect()
+    /// The search nodes a route to the site ends through, with the cost of the last piece:
+    /// each piece it arrives by, and every copy of that piece (a piece on a restriction's
+    /// via path is reached along the path as its copy, see [`super::turns`]).
+    pub fn arrivals(&self, graph: &RoadGraph, csr: &Csr) -> Vec<(u32, Seconds, Metres)> {
+        let mut out = Vec::with_capacity(self.arrive.len());
+        for on in &self.arrive {
+            let (d, l) = partial(graph, on.edge, 0.0, on.offset_m);
+            let node = on.edge.index() as u32;
+            out.push((node, d, l));
+            out.extend(csr.copies(node).map(|copy| (copy, d, l)));
+        }
+        out
     }
 }
 

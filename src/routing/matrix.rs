@@ -162,8 +162,10 @@ fn hierarchy_matrix(router: &Router, sources: &[Endpoint], targets: &[Endpoint])
                 .collect()
         })
         .collect();
-    let arrivals: Vec<Vec<(u32, Seconds, Metres)>> =
-        targets.iter().map(|t| t.arrivals(graph)).collect();
+    let arrivals: Vec<Vec<(u32, Seconds, Metres)>> = targets
+        .iter()
+        .map(|t| t.arrivals(graph, &router.csr))
+        .collect();
     let mut cells = vec![Cell::NONE; sources.len() * targets.len()];
     router
         .hierarchy()
@@ -217,7 +219,7 @@ pub(super) fn endpoint_matrix(
     let targets: Vec<Target> = targets
         .iter()
         .map(|t| Target {
-            arrivals: t.arrivals(graph),
+            arrivals: t.arrivals(graph, &router.csr),
             endpoint: t.clone(),
         })
         .collect();

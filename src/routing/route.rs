@@ -43,7 +43,7 @@ fn fastest(router: &Router, from: &Endpoint, to: &Endpoint) -> Option<Route> {
         });
     }
     let seeds = from.seeds(graph, &router.csr);
-    let arrivals = to.arrivals(graph);
+    let arrivals = to.arrivals(graph, &router.csr);
     let mut ws = Workspace::new(router.csr.node_count());
     let plain: Vec<Seed> = seeds.iter().map(|s| s.0).collect();
     let nodes: Vec<u32> = arrivals.iter().map(|a| a.0).collect();
@@ -69,14 +69,19 @@ fn fastest(router: &Router, from: &Endpoint, to: &Endpoint) -> Option<Route> {
             edges: vec![s.on.edge],
         }),
         (_, Some((weight_s, i))) => {
+            // `arrivals` lists copies too: the piece arrived by is the original of `node`.
             let (node, _, l) = arrivals[i];
             let path = path_to(router, &ws, node);
             let start = start_of(from, &seeds, path[0]);
+            // Copies of street pieces (on restrictions' via paths) are travelled as the pieces.
+            let path: Vec<u32> = path.iter().map(|&n| router.csr.original(n)).collect();
+            let last = *path.last()?;
+            let end = to.arrive.iter().find(|a| a.edge.index() as u32 == last)?;
             Some(assemble(
                 graph,
                 start,
                 &path,
-                &to.arrive[i],
+                end,
                 duration_of_weight(weight_s),
                 ws.length_m[node as usize] + l,
             ))
@@ -85,12 +90,12 @@ fn fastest(router: &Router, from: &Endpoint, to: &Endpoint) -> Option<Route> {
     }
 }
 
-/// The search nodes (street pieces) from a seed to `node`, in travel order.
+/// The search nodes (street pieces or their copies) from a seed to `node`, in travel order.
 fn path_to(router: &Router, ws: &Workspace, node: u32) -> Vec<u32> {
     let mut path = vec![node];
     let mut at = node as usize;
     while ws.parent[at] != NO_ARC {
-        at = router.csr.edge[ws.parent[at] as usize] as usize;
+        at = router.csr.tail_of(ws.parent[at] as usize) as usize;
         path.push(at as u32);
         if path.len() > router.csr.node_count() {
             break; // cannot happen on a shortest-path tree; guards against a cycle

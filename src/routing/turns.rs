@@ -5,7 +5,9 @@
 //! signals), which a junction-based search cannot express.
 //!
 //! Search node `e` means "at the start of street piece `e`, already turned into it"; the
-//! arc `e -> f` costs the whole of `e` plus the turn into `f`.
+//! arc `e -> f` costs the whole of `e` plus the turn into `f`. A restriction along via
+//! ways also needs to know how a piece was reached: the pieces of its via path get copies,
+//! search nodes of their own past the road graph's edges (see `ViaStates`).
 //!
 //! The search minimises a *routing weight* in seconds: the travel time, plus
 //! [`DESTINATION_ENTRY_S`] for every turn from a street open to through traffic into one
@@ -119,41 +121,182 @@ impl Restrictions {
     }
 }
 
+/// The states restrictions along via ways add to the turn-aware graph, as OSRM does.
+///
+/// A restriction `from -> v1 -> ... -> vk -> to` bans (or commands) a turn only for
+/// travellers who came along that whole path, which a search node per street piece
+/// cannot tell. So the path gets copies of its via pieces: turning from `from` into `v1`
+/// enters the copy of `v1`, which leads on into the copy of `v2`, and so on; the copy of
+/// `vk` lacks the banned turn (or keeps only the commanded one). Every other turn out of
+/// a copy leads where the plain piece's turn leads, so leaving the path is free.
+///
+/// Paths sharing a start share their copies (a prefix tree), and a copy also obeys every
+/// restriction whose path is a suffix of its own (as in a many-pattern string search:
+/// `fallback` is the longest such suffix), so overlapping restrictions all hold.
+struct ViaStates {
+    /// Search nodes below this are plain street pieces; copy `s` is node `first + s`.
+    first: u32,
+    /// The street piece each copy stands for.
+    edge: Vec<u32>,
+    /// `(search node, piece turned into)` -> the copy entered, where a path goes on.
+    next: HashMap<(u32, u32), u32>,
+    /// Per copy, the search node of the longest shorter path it ends with.
+    fallback: Vec<u32>,
+    /// Per copy, the pieces it may not turn into.
+    forbidden: Vec<Vec<u32>>,
+    /// Per copy, the only pieces it may turn into, if restricted so.
+    only: Vec<Option<Vec<u32>>>,
+}
+
+impl ViaStates {
+    fn of(network: &RoadNetwork) -> Self {
+        let mut states = Self {
+            first: network.graph.edge_count() as u32,
+            edge: Vec::new(),
+            next: HashMap::new(),
+            fallback: Vec::new(),
+            forbidden: Vec::new(),
+            only: Vec::new(),
+        };
+        // (parent search node, depth) per copy, for the fallbacks.
+        let mut parent_depth = Vec::new();
+        for r in &network.via_way_restrictions {
+            let mut at = r.from.index() as u32;
+            for (depth, v) in r.via.iter().enumerate() {
+                at = states.enter(at, v.index() as u32, depth, &mut parent_depth);
+            }
+            let Some(copy) = at.checked_sub(states.first) else {
+                continue; // no via edge: nothing to copy
+            };
+            let copy = copy as usize;
+            let to: Vec<u32> = r.to.iter().map(|t| t.index() as u32).collect();
+            match r.kind {
+                RestrictionKind::No => states.forbidden[copy].extend(to),
+                RestrictionKind::Only => {
+                    let kept = match states.only[copy].take() {
+                        Some(before) => to.into_iter().filter(|t| before.contains(t)).collect(),
+                        None => to,
+                    };
+                    states.only[copy] = Some(kept);
+                }
+            }
+        }
+        states.link_fallbacks(&parent_depth);
+        states
+    }
+
+    /// The copy entered turning from search node `at` into piece `v`, made if new.
+    fn enter(
+        &mut self,
+        at: u32,
+        v: u32,
+        depth: usize,
+        parent_depth: &mut Vec<(u32, usize)>,
+    ) -> u32 {
+        if let Some(&copy) = self.next.get(&(at, v)) {
+            return copy;
+        }
+        let copy = self.first + self.edge.len() as u32;
+        self.edge.push(v);
+        self.fallback.push(v);
+        self.forbidden.push(Vec::new());
+        self.only.push(None);
+        parent_depth.push((at, depth));
+        self.next.insert((at, v), copy);
+        copy
+    }
+
+    /// Sets every copy's fallback, shortest paths first (a fallback is shorter than its
+    /// copy's path), and hands the fallback's restrictions down to the copy.
+    fn link_fallbacks(&mut self, parent_depth: &[(u32, usize)]) {
+        let mut order: Vec<usize> = (0..self.edge.len()).collect();
+        order.sort_by_key(|&c| parent_depth[c].1);
+        for c in order {
+            let parent = parent_depth[c].0;
+            if parent >= self.first {
+                let from = self.fallback[(parent - self.first) as usize];
+                self.fallback[c] = self.step(from, self.edge[c]);
+            }
+            let Some(inherited) = self.fallback[c].checked_sub(self.first) else {
+                continue;
+            };
+            let inherited = inherited as usize;
+            let forbidden = self.forbidden[inherited].clone();
+            self.forbidden[c].extend(forbidden);
+            if let Some(only) = self.only[inherited].clone() {
+                self.only[c] = Some(match self.only[c].take() {
+                    Some(own) => own.into_iter().filter(|t| only.contains(t)).collect(),
+                    None => only,
+                });
+            }
+        }
+    }
+
+    /// The search node reached by turning from search node `at` into piece `to`.
+    fn step(&self, mut at: u32, to: u32) -> u32 {
+        loop {
+            if let Some(&copy) = self.next.get(&(at, to)) {
+                return copy;
+            }
+            if at < self.first {
+                return to;
+            }
+            at = self.fallback[(at - self.first) as usize];
+        }
+    }
+
+    /// Whether copy `c` may turn into piece `to`.
+    fn permits(&self, c: usize, to: u32) -> bool {
+        !self.forbidden[c].contains(&to) && self.only[c].as_ref().is_none_or(|o| o.contains(&to))
+    }
+}
+
 /// Builds the edge-based graph of `network` with `costs`. Its node `i` is the road
-/// graph's edge `i`; `Csr::edge[arc]` is the road edge the arc leaves from, and
-/// `Csr::duration_s[arc]` its routing weight (see the module's documentation).
+/// graph's edge `i`, followed by the copies restrictions along via ways need
+/// ([`Csr::copy_of`] names the edge each stands for); `Csr::edge[arc]` is the road edge
+/// the arc leaves from, and `Csr::duration_s[arc]` its routing weight (see the module's
+/// documentation).
 pub fn edge_based_csr(network: &RoadNetwork, costs: &TurnCosts) -> Csr {
     let graph = &network.graph;
     let restrictions = Restrictions::of(network);
+    let states = ViaStates::of(network);
     let m = graph.edge_count();
     let mut csr = Csr {
-        first_out: Vec::with_capacity(m + 1),
+        first_out: Vec::with_capacity(m + states.edge.len() + 1),
         ..Csr::default()
     };
     csr.first_out.push(0);
     let mut turns = Vec::new();
-    for e in graph.edge_indices() {
-        allowed_turns(graph, &restrictions, costs, e, &mut turns);
+    let plain = graph.edge_indices().map(|e| (e.index() as u32, e));
+    let copies = (states.first..).zip(states.edge.iter().map(|&e| EdgeIndex::new(e as usize)));
+    for (node, e) in plain.chain(copies) {
+        let permits = |to: EdgeIndex| match node.checked_sub(states.first) {
+            Some(c) => states.permits(c as usize, to.index() as u32),
+            None => true,
+        };
+        allowed_turns(graph, &restrictions, costs, e, permits, &mut turns);
         let data = &graph[e];
         for &(f, turn_s) in &turns {
-            csr.head.push(f.index() as u32);
+            csr.head.push(states.step(node, f.index() as u32));
             csr.duration_s.push(data.duration_s + turn_s);
             csr.length_m.push(data.length_m);
             csr.edge.push(e.index() as u32);
         }
         csr.first_out.push(csr.head.len() as u32);
     }
+    csr.copy_of = states.edge;
     csr
 }
 
-/// The turns out of the end of `e` that may be taken, with their cost in seconds.
-/// Turning back onto the same street is allowed only where nothing else is: at a dead
-/// end or a barrier the profile may not pass.
+/// The turns out of the end of `e` that may be taken (and `permits`), with their cost
+/// in seconds. Turning back onto the same street is allowed only where nothing else is:
+/// at a dead end or a barrier the profile may not pass.
 fn allowed_turns(
     graph: &RoadGraph,
     restrictions: &Restrictions,
     costs: &TurnCosts,
     e: EdgeIndex,
+    permits: impl Fn(EdgeIndex) -> bool,
     out: &mut Vec<(EdgeIndex, Seconds)>,
 ) {
     out.clear();
@@ -167,10 +310,12 @@ fn allowed_turns(
     } else {
         0.0
     };
+    let allows =
+        |f: EdgeIndex| restrictions.allows(e.index() as u32, f.index() as u32) && permits(f);
     if control != NodeControl::Barrier {
         for next in graph.edges_directed(via, Direction::Outgoing) {
             let f = next.id();
-            if Some(f) == twin || !restrictions.allows(e.index() as u32, f.index() as u32) {
+            if Some(f) == twin || !allows(f) {
                 continue;
             }
             let cost = turn_cost(graph, costs, e, f, via) + signal_s;
@@ -178,7 +323,7 @@ fn allowed_turns(
         }
     }
     if out.is_empty() {
-        if let Some(back) = twin {
+        if let Some(back) = twin.filter(|&b| permits(b)) {
             out.push((back, costs.u_turn_s + entry_weight(graph, e, back)));
         }
     }
@@ -396,5 +541,159 @@ mod tests {
         };
         let csr = edge_based_csr(&net, &costs);
         assert_eq!(turns_of(&net, &csr, from), vec![(to, 12.0)]);
+    }
+}
+
+#[cfg(test)]
+mod via_way_tests {
+    use super::*;
+    use crate::formats::osm::{MemberKind, OsmData, OsmMember, OsmRelation};
+    use crate::network::build::tests::{osm_node as node, osm_way as way, tags};
+    use crate::network::Snap;
+    use crate::routing::Router;
+
+    /// A restriction relation from way `from` along the via ways to way `to`.
+    fn along(id: i64, from: i64, vias: &[i64], to: i64, value: &str) -> OsmRelation {
+        let member = |role: &str, id: i64| OsmMember {
+            kind: MemberKind::Way,
+            id,
+            role: role.to_string(),
+        };
+        let mut members = vec![member("from", from)];
+        members.extend(vias.iter().map(|&v| member("via", v)));
+        members.push(member("to", to));
+        OsmRelation {
+            id,
+            members,
+            tags: tags(&[("type", "restriction"), ("restriction", value)]),
+        }
+    }
+
+    /// A dual carriageway: the north one (way 30, A1 1 -> A2 2 -> A3 3) runs east, the
+    /// south one (way 31, B3 6 -> B2 5 -> B1 4) west, a median crossing (32) runs from A2
+    /// to B2, and the ends are joined (33: A3 -> B3, 37: B1 -> A1). A side street comes
+    /// from N2 (7) into A2 (34) and goes on from B2 south (35) to S2 (9) on a back street
+    /// (36: S1 8 - S2 - S3 10) joined to B1 (38) and B3 (39).
+    fn dual_carriageway(relations: Vec<OsmRelation>) -> RoadNetwork {
+        let nodes = vec![
+            node(1, 116.350, 39.9620),
+            node(2, 116.351, 39.9620),
+            node(3, 116.352, 39.9620),
+            node(4, 116.350, 39.9615),
+            node(5, 116.351, 39.9615),
+            node(6, 116.352, 39.9615),
+            node(7, 116.351, 39.9630),
+            node(8, 116.350, 39.9600),
+            node(9, 116.351, 39.9600),
+            node(10, 116.352, 39.9600),
+        ];
+        let one_way = [("highway", "residential"), ("oneway", "yes")];
+        let two_way = [("highway", "residential")];
+        let ways = vec![
+            way(30, vec![1, 2, 3], &one_way),
+            way(31, vec![6, 5, 4], &one_way),
+            way(32, vec![2, 5], &one_way),
+            way(33, vec![3, 6], &one_way),
+            way(37, vec![4, 1], &one_way),
+            way(34, vec![7, 2], &two_way),
+            way(35, vec![5, 9], &two_way),
+            way(36, vec![8, 9, 10], &two_way),
+            way(38, vec![8, 4], &two_way),
+            way(39, vec![10, 6], &two_way),
+        ];
+        let osm = OsmData::new(nodes, ways, relations, 0);
+        RoadNetwork::build(&osm, Profile::Drive).unwrap()
+    }
+
+    fn edge(net: &RoadNetwork, from: i64, to: i64) -> EdgeIndex {
+        let g = &net.graph;
+        g.edge_indices()
+            .find(|&e| {
+                let (a, b) = g.edge_endpoints(e).unwrap();
+                g[a].osm_id == from && g[b].osm_id == to
+            })
+            .unwrap_or_else(|| panic!("no edge {from}->{to}"))
+    }
+
+    /// A site halfway along the piece `from -> to`.
+    fn halfway(net: &RoadNetwork, from: i64, to: i64) -> Snap {
+        let e = edge(net, from, to);
+        let p = net.graph[e].geometry.0 .0[0];
+        Snap {
+            edge: e,
+            offset_m: net.graph[e].length_m / 2.0,
+            point: crate::Wgs84Point::new(p.x, p.y),
+            snap_m: 0.0,
+        }
+    }
+
+    /// Seconds along the pieces given as OSM node pairs, the first and last halfway.
+    fn seconds(net: &RoadNetwork, pieces: &[(i64, i64)]) -> f64 {
+        let whole: Vec<f64> = pieces
+            .iter()
+            .map(|&(a, b)| net.graph[edge(net, a, b)].duration_s)
+            .collect();
+        whole.iter().sum::<f64>() - whole[0] / 2.0 - whole[whole.len() - 1] / 2.0
+    }
+
+    #[test]
+    fn restrictions_along_a_via_way_hold_only_for_who_came_along_it() {
+        let net = dual_carriageway(vec![
+            along(900, 30, &[32], 31, "no_u_turn"),
+            along(901, 34, &[32], 35, "only_straight_on"),
+            along(902, 30, &[32], 35, "no_left_turn"),
+        ]);
+        let r = &net.report.restrictions;
+        assert_eq!((r.applied, r.via_ways, r.skipped.total()), (3, 3, 0), "{r}");
+        let router = Router::with_costs(net.clone(), TurnCosts::FREE);
+        // Both restrictions from the north carriageway share one copy of the crossing.
+        assert_eq!(router.csr().copy_of.len(), 2);
+        let crossing = edge(&net, 2, 5);
+        let (a, b) = (halfway(&net, 1, 2), halfway(&net, 5, 4));
+        let (c, n, s) = (
+            halfway(&net, 2, 5),
+            halfway(&net, 7, 2),
+            halfway(&net, 5, 9),
+        );
+        // No u-turn through the crossing: round by A3 and B3.
+        let u_turn = router.route(&a, &b).unwrap();
+        assert!(!u_turn.edges.contains(&crossing), "{:?}", u_turn.edges);
+        let round = seconds(&net, &[(1, 2), (2, 3), (3, 6), (6, 5), (5, 4)]);
+        assert!((u_turn.duration_s - round).abs() < 1e-3, "{u_turn:?}");
+        // A site on the crossing is still reached along it.
+        let onto = router.route(&a, &c).unwrap();
+        assert_eq!(onto.edges, vec![edge(&net, 1, 2), crossing]);
+        assert!((onto.duration_s - seconds(&net, &[(1, 2), (2, 5)])).abs() < 1e-3);
+        // From the side street the crossing leads only straight on to S2.
+        let turn = router.route(&n, &b).unwrap();
+        assert!(!turn.edges.contains(&crossing), "{:?}", turn.edges);
+        let round = seconds(&net, &[(7, 2), (2, 3), (3, 6), (6, 5), (5, 4)]);
+        assert!((turn.duration_s - round).abs() < 1e-3, "{turn:?}");
+        let straight = router.route(&n, &s).unwrap();
+        assert_eq!(
+            straight.edges,
+            vec![edge(&net, 7, 2), crossing, edge(&net, 5, 9)]
+        );
+        // Without the relations the crossing is the way.
+        let free = Router::with_costs(dual_carriageway(vec![]), TurnCosts::FREE);
+        assert!(free.route(&a, &b).unwrap().edges.contains(&crossing));
+        assert!(free.route(&n, &b).unwrap().edges.contains(&crossing));
+        // The matrix answers as the routes, by the plain search and by the hierarchy.
+        let (sources, targets) = ([a, n, c, s], [b, c, s, a]);
+        let plain = router.matrix_by_dijkstra(&sources, &targets);
+        for (i, from) in sources.iter().enumerate() {
+            for (j, to) in targets.iter().enumerate() {
+                let route = router.route(from, to).map(|r| r.duration_s);
+                assert_eq!(plain.duration_s(i, j), route, "{i}->{j}");
+            }
+        }
+        router.hierarchy();
+        let fast = router.matrix(&sources, &targets);
+        for (k, (x, y)) in plain.durations_s().zip(fast.durations_s()).enumerate() {
+            assert!(
+                (x.unwrap() - y.unwrap()).abs() < 5e-4,
+                "cell {k}: {x:?} vs {y:?}"
+            );
+        }
     }
 }

@@ -22,6 +22,7 @@
 //!     duration_s: vec![10.0, 50.0, 15.0],
 //!     length_m: vec![100.0, 300.0, 150.0],
 //!     edge: vec![0, 1, 2],
+//!     copy_of: Vec::new(),
 //! };
 //! let ch = Hierarchy::build(&csr);
 //! let from = Seed { node: 0, duration_s: 0.0, length_m: 0.0 };

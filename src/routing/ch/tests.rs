@@ -68,6 +68,7 @@ fn csr_from_arcs(n: usize, arcs: &[(u32, u32, f64, f64)]) -> Csr {
         duration_s: sorted.iter().map(|a| a.2).collect(),
         length_m: sorted.iter().map(|a| a.3).collect(),
         edge: (0..sorted.len() as u32).collect(),
+        copy_of: Vec::new(),
     }
 }
 
