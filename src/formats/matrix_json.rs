@@ -13,7 +13,7 @@ fn write_row(out: &mut impl Write, row: impl Iterator<Item = Option<f64>>) -> io
             out.write_all(b",")?;
         }
         match value.filter(|v| v.is_finite()) {
-            Some(v) => write!(out, "{}", tenths(v))?,
+            Some(v) => out.write_all(tenths(v).as_bytes())?,
             None => out.write_all(b"null")?,
         }
     }
@@ -21,13 +21,49 @@ fn write_row(out: &mut impl Write, row: impl Iterator<Item = Option<f64>>) -> io
 }
 
 /// `v` rounded to 0.1 and written without trailing zeros (`12`, `12.5`, `-0.5`).
-fn tenths(v: f64) -> String {
+/// Digits are laid out by hand in a stack buffer: a 3 000 × 3 000 matrix writes 18 M
+/// figures, and formatting each through `format!` took half of the command's time.
+fn tenths(v: f64) -> Tenths {
     let t = (v * 10.0).round() as i64;
-    let (sign, t) = if t < 0 { ("-", -t) } else { ("", t) };
-    if t % 10 == 0 {
-        format!("{sign}{}", t / 10)
-    } else {
-        format!("{sign}{}.{}", t / 10, t % 10)
+    let mut digits = t.unsigned_abs();
+    let mut out = Tenths {
+        buf: [0; 24],
+        start: 24,
+    };
+    let tenth = digits % 10;
+    digits /= 10;
+    if tenth != 0 {
+        out.push(b'0' + tenth as u8);
+        out.push(b'.');
+    }
+    loop {
+        out.push(b'0' + (digits % 10) as u8);
+        digits /= 10;
+        if digits == 0 {
+            break;
+        }
+    }
+    if t < 0 {
+        out.push(b'-');
+    }
+    out
+}
+
+/// One figure's text, filled from the end of a fixed buffer (an `i64` has at most 19
+/// digits; with the sign and the tenth it fits in 24 bytes).
+struct Tenths {
+    buf: [u8; 24],
+    start: usize,
+}
+
+impl Tenths {
+    fn push(&mut self, byte: u8) {
+        self.start -= 1;
+        self.buf[self.start] = byte;
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buf[self.start..]
     }
 }
 
@@ -79,14 +115,32 @@ pub fn write_matrix_json(
 mod tests {
     use super::*;
 
+    fn text(v: f64) -> String {
+        String::from_utf8(tenths(v).as_bytes().to_vec()).unwrap()
+    }
+
     #[test]
     fn tenths_round_half_away_and_drop_zeros() {
-        assert_eq!(tenths(12.04), "12");
-        assert_eq!(tenths(12.05), "12.1");
-        assert_eq!(tenths(0.0), "0");
-        assert_eq!(tenths(-0.04), "0");
-        assert_eq!(tenths(-1.26), "-1.3");
-        assert_eq!(tenths(1_234_567.89), "1234567.9");
+        assert_eq!(text(12.04), "12");
+        assert_eq!(text(12.05), "12.1");
+        assert_eq!(text(0.0), "0");
+        assert_eq!(text(-0.04), "0");
+        assert_eq!(text(-1.26), "-1.3");
+        assert_eq!(text(1_234_567.89), "1234567.9");
+        assert_eq!(text(0.35), "0.4");
+        assert_eq!(text(-0.5), "-0.5");
+        assert_eq!(text(1e300), i64::MAX.to_string()[..18].to_string() + ".7");
+    }
+
+    #[test]
+    fn tenths_read_back_as_the_rounded_figure() {
+        // Against the standard library's formatting, on a spread of figures.
+        for k in 0..20_000u32 {
+            let v = f64::from(k) * 12.3457 - 5_000.0;
+            let want = (v * 10.0).round() / 10.0;
+            let got: f64 = text(v).parse().unwrap();
+            assert_eq!(got, want + 0.0, "{v}");
+        }
     }
 
     #[test]
