@@ -32,6 +32,10 @@ pub(crate) struct Ctx<'a> {
     pub windows: Vec<Vec<TimeWindow>>,
     /// Cost of leaving a stop out (prize and mandatory weights folded in).
     pub penalty: Vec<f64>,
+    /// Per stop: when its first window opens and its last closes (−∞ and ∞ without
+    /// windows), for skipping insertion places that cannot be on time.
+    pub first_open: Vec<f64>,
+    pub last_close: Vec<f64>,
     /// Per stop, other stops by increasing (symmetrised) travel time.
     pub neighbours: Vec<Vec<usize>>,
     /// Per vehicle: a class id shared by identical vehicles.
@@ -56,6 +60,18 @@ impl<'a> Ctx<'a> {
             })
             .collect();
         let penalty = penalties(p);
+        let first_open = p
+            .stops
+            .iter()
+            .map(|s| s.windows.iter().map(|w| w.start_s).fold(INF, f64::min))
+            .map(|x| if x == INF { -INF } else { x })
+            .collect();
+        let last_close = p
+            .stops
+            .iter()
+            .map(|s| s.windows.iter().map(|w| w.end_s).fold(-INF, f64::max))
+            .map(|x| if x == -INF { INF } else { x })
+            .collect();
         let neighbours = (0..p.stops.len())
             .map(|i| {
                 let mut others: Vec<usize> = (0..p.stops.len()).filter(|&j| j != i).collect();
@@ -105,6 +121,8 @@ impl<'a> Ctx<'a> {
             loc,
             windows,
             penalty,
+            first_open,
+            last_close,
             neighbours,
             scratch: RefCell::new(Vec::new()),
             mid: RefCell::new(Vec::new()),
