@@ -382,7 +382,8 @@ mod tests {
         RoadNetwork::build(&plus(), Profile::Drive).unwrap()
     }
 
-    fn edge(net: &RoadNetwork, from: i64, to: i64) -> EdgeIndex {
+    /// The edge from OSM node `from` to OSM node `to`.
+    pub(super) fn edge(net: &RoadNetwork, from: i64, to: i64) -> EdgeIndex {
         let g = &net.graph;
         g.edge_indices()
             .find(|&e| {
@@ -551,6 +552,7 @@ mod via_way_tests {
     use crate::network::build::tests::{osm_node as node, osm_way as way, tags};
     use crate::network::Snap;
     use crate::routing::Router;
+    use tests::edge;
 
     /// A restriction relation from way `from` along the via ways to way `to`.
     fn along(id: i64, from: i64, vias: &[i64], to: i64, value: &str) -> OsmRelation {
@@ -603,16 +605,6 @@ mod via_way_tests {
         ];
         let osm = OsmData::new(nodes, ways, relations, 0);
         RoadNetwork::build(&osm, Profile::Drive).unwrap()
-    }
-
-    fn edge(net: &RoadNetwork, from: i64, to: i64) -> EdgeIndex {
-        let g = &net.graph;
-        g.edge_indices()
-            .find(|&e| {
-                let (a, b) = g.edge_endpoints(e).unwrap();
-                g[a].osm_id == from && g[b].osm_id == to
-            })
-            .unwrap_or_else(|| panic!("no edge {from}->{to}"))
     }
 
     /// A site halfway along the piece `from -> to`.
