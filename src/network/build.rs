@@ -404,6 +404,17 @@ fn largest_component(split: &Split) -> Kept {
     }
 }
 
+/// Which way along its way a signal stops traffic (`traffic_signals:direction`):
+/// `Some(true)` along the way's node order only, `Some(false)` against it only, `None`
+/// both ways (untagged, `both`, or a value not understood).
+fn signal_direction(tags: &crate::formats::osm::Tags) -> Option<bool> {
+    match tags.get("traffic_signals:direction") {
+        Some("forward") => Some(true),
+        Some("backward") => Some(false),
+        _ => None,
+    }
+}
+
 /// Builds the final graph from the kept pieces, filling in the report's counts.
 fn assemble(osm: &OsmData, split: &Split, kept: &Kept, report: &mut BuildReport) -> RoadGraph {
     let mut graph = RoadGraph::default();
@@ -435,7 +446,13 @@ fn assemble(osm: &OsmData, split: &Split, kept: &Kept, report: &mut BuildReport)
         }
         let (a, b) = (index[p.from as usize], index[p.to as usize]);
         let way = &osm.ways[p.way];
-        let data = |coords: Vec<Coord<f64>>, destination_only: bool| EdgeData {
+        // A signal tagged for one direction of the way stops only traffic going that way.
+        let passes = |junction: u32, along_way: bool| {
+            split.controls[junction as usize] == NodeControl::TrafficSignals
+                && signal_direction(&osm.nodes[split.junctions[junction as usize]].tags)
+                    .is_some_and(|forward| forward != along_way)
+        };
+        let data = |coords: Vec<Coord<f64>>, destination_only: bool, passes_signal| EdgeData {
             way_id: way.id,
             highway: way.tags.get("highway").unwrap_or_default().to_owned(),
             name: way.tags.get("name").map(str::to_owned),
@@ -444,15 +461,22 @@ fn assemble(osm: &OsmData, split: &Split, kept: &Kept, report: &mut BuildReport)
             geometry: Wgs84(LineString::new(coords)),
             twin: None,
             destination_only,
+            passes_signal,
         };
         let fwd = p.rule.forward.then(|| {
-            let along = data(p.coords.clone(), p.rule.forward_destination_only);
+            let passes_signal = passes(p.to, true);
+            let along = data(
+                p.coords.clone(),
+                p.rule.forward_destination_only,
+                passes_signal,
+            );
             graph.add_edge(a, b, along)
         });
         let mut reversed = p.coords.clone();
         reversed.reverse();
         let bwd = p.rule.backward.then(|| {
-            let against = data(reversed, p.rule.backward_destination_only);
+            let passes_signal = passes(p.from, false);
+            let against = data(reversed, p.rule.backward_destination_only, passes_signal);
             graph.add_edge(b, a, against)
         });
         if let (Some(f), Some(r)) = (fwd, bwd) {
@@ -678,6 +702,43 @@ pub(crate) mod tests {
         ] {
             let walk = built(&compound(tags, &[]), Profile::Walk, &DAY);
             assert_eq!((walk.report.nodes, walk.report.barrier_nodes), (3, 1));
+        }
+    }
+
+    #[test]
+    fn a_signal_for_one_direction_stops_only_traffic_going_that_way() {
+        // Way 21 runs 3 -> 4 -> 1; the signal at 4 faces traffic along it.
+        let edge_into_4 = |g: &RoadGraph, from: i64| {
+            let e = g
+                .edge_indices()
+                .find(|&e| {
+                    let (a, b) = g.edge_endpoints(e).unwrap();
+                    (g[a].osm_id, g[b].osm_id) == (from, 4)
+                })
+                .unwrap();
+            g[e].passes_signal
+        };
+        for (direction, along_passes, against_passes) in [
+            ("forward", false, true),
+            ("backward", true, false),
+            ("both", false, false),
+        ] {
+            let osm = compound(
+                &[],
+                &[
+                    ("highway", "traffic_signals"),
+                    ("traffic_signals:direction", direction),
+                ],
+            );
+            for p in Profile::ALL {
+                let g = built(&osm, p, &DAY).graph;
+                assert_eq!(edge_into_4(&g, 3), along_passes, "{direction} {p} along");
+                assert_eq!(
+                    edge_into_4(&g, 1),
+                    against_passes,
+                    "{direction} {p} against"
+                );
+            }
         }
     }
 

@@ -103,6 +103,9 @@ pub struct EdgeData {
     /// Open only to reach a place on it (`motor_vehicle=destination`...): a route may
     /// start or end on such streets but not cut through them (see [`crate::routing::turns`]).
     pub destination_only: bool,
+    /// The edge ends at traffic signals tagged for the other direction only
+    /// (`traffic_signals:direction`): travelling along it does not stop there.
+    pub passes_signal: bool,
 }
 
 /// The routable graph of one travel profile.

@@ -305,7 +305,8 @@ fn allowed_turns(
     };
     let twin = graph[e].twin;
     let control = graph[via].control;
-    let signal_s = if control == NodeControl::TrafficSignals {
+    // A signal tagged for the other direction only does not stop this edge's traffic.
+    let signal_s = if control == NodeControl::TrafficSignals && !graph[e].passes_signal {
         costs.signal_delay_s
     } else {
         0.0
@@ -542,6 +543,10 @@ mod tests {
         };
         let csr = edge_based_csr(&net, &costs);
         assert_eq!(turns_of(&net, &csr, from), vec![(to, 12.0)]);
+        // A signal tagged for the other direction only is passed without a stop.
+        net.graph[from].passes_signal = true;
+        let csr = edge_based_csr(&net, &costs);
+        assert_eq!(turns_of(&net, &csr, from), vec![(to, 0.0)]);
     }
 }
 

@@ -433,6 +433,7 @@ mod tests {
                 geometry: Wgs84(geometry.clone()),
                 twin: None,
                 destination_only: false,
+                passes_signal: false,
             };
             let e1 = g.add_edge(a, b, data.clone());
             let mut back = data;
