@@ -93,14 +93,14 @@ fn plain_matrix(csr: &Csr, nodes: &[u32]) -> Vec<Option<(f64, f64)>> {
             |ws, &node| {
                 let seed = Seed {
                     node,
-                    duration_s: 0.0,
+                    weight_s: 0.0,
                     length_m: 0.0,
                 };
                 ws.search(csr, &[seed], nodes);
                 nodes
                     .iter()
                     .map(|&t| {
-                        let d = ws.duration_s[t as usize];
+                        let d = ws.weight_s[t as usize];
                         d.is_finite().then(|| (d, ws.length_m[t as usize]))
                     })
                     .collect()
@@ -132,7 +132,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .map(|&node| {
             vec![Seed {
                 node,
-                duration_s: 0.0,
+                weight_s: 0.0,
                 length_m: 0.0,
             }]
         })

@@ -17,7 +17,7 @@ pub struct Csr {
     /// Cost of each arc in seconds, which the search minimises: the travel time, or in
     /// the turn-aware graph the routing weight ([`super::turns::duration_of_weight`]
     /// gives the travel time back).
-    pub duration_s: Vec<f64>,
+    pub weight_s: Vec<f64>,
     /// Length of each arc in metres (carried along, not minimised).
     pub length_m: Vec<f64>,
     /// The graph edge of each arc (for paths).
@@ -44,7 +44,7 @@ impl Csr {
         let mut csr = Self {
             first_out,
             head: vec![0; m],
-            duration_s: vec![0.0; m],
+            weight_s: vec![0.0; m],
             length_m: vec![0.0; m],
             edge: vec![0; m],
             copy_of: Vec::new(),
@@ -54,7 +54,7 @@ impl Csr {
             let a = *slot as usize;
             *slot += 1;
             csr.head[a] = e.target().index() as u32;
-            csr.duration_s[a] = e.weight().duration_s;
+            csr.weight_s[a] = e.weight().duration_s;
             csr.length_m[a] = e.weight().length_m;
             csr.edge[a] = e.id().index() as u32;
         }

@@ -1,4 +1,5 @@
-//! Dijkstra on the CSR, minimising duration and carrying the length of the fastest path.
+//! Dijkstra on the CSR, minimising the routing weight (seconds: the travel time plus
+//! the penalties of [`super::turns`]) and carrying the length of the path found.
 //! Labels live in a [`Workspace`] reused across searches (one per thread): only the
 //! nodes a search touched are reset, so a search costs what it explores, not the graph.
 
@@ -15,8 +16,8 @@ pub const NO_ARC: u32 = u32::MAX;
 pub struct Seed {
     /// The CSR node index.
     pub node: u32,
-    /// Seconds already spent reaching it (e.g. from a site partway along an edge).
-    pub duration_s: f64,
+    /// Weight (seconds) already spent reaching it (e.g. from a site partway along an edge).
+    pub weight_s: f64,
     /// Metres already travelled reaching it.
     pub length_m: f64,
 }
@@ -24,10 +25,10 @@ pub struct Seed {
 /// Per-thread labels, sized to the graph once.
 #[derive(Debug, Clone)]
 pub struct Workspace {
-    /// Best duration found per node by the last search, in seconds; infinite where
+    /// Best weight found per node by the last search, in seconds; infinite where
     /// unreached, exact only for settled nodes.
-    pub duration_s: Vec<f64>,
-    /// Length in metres of the path behind `duration_s`, per node.
+    pub weight_s: Vec<f64>,
+    /// Length in metres of the path behind `weight_s`, per node.
     pub length_m: Vec<f64>,
     /// The arc a node was reached by, [`NO_ARC`] for seeds.
     pub parent: Vec<u32>,
@@ -39,21 +40,21 @@ pub struct Workspace {
     heap: BinaryHeap<Entry>,
 }
 
-/// A heap entry: a node and its tentative duration, smallest duration first (shared
+/// A heap entry: a node and its tentative weight, smallest weight first (shared
 /// with the contraction hierarchy's searches).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Entry {
-    pub duration_s: f64,
+    pub weight_s: f64,
     pub node: u32,
 }
 
 impl Eq for Entry {}
 impl Ord for Entry {
     fn cmp(&self, other: &Self) -> Ordering {
-        // Reversed: BinaryHeap is a max-heap and we want the smallest duration first.
+        // Reversed: BinaryHeap is a max-heap and we want the smallest weight first.
         other
-            .duration_s
-            .total_cmp(&self.duration_s)
+            .weight_s
+            .total_cmp(&self.weight_s)
             .then(other.node.cmp(&self.node))
     }
 }
@@ -67,7 +68,7 @@ impl Workspace {
     /// Labels for a graph of `nodes` nodes.
     pub fn new(nodes: usize) -> Self {
         Self {
-            duration_s: vec![f64::INFINITY; nodes],
+            weight_s: vec![f64::INFINITY; nodes],
             length_m: vec![f64::INFINITY; nodes],
             parent: vec![NO_ARC; nodes],
             settled: vec![false; nodes],
@@ -81,7 +82,7 @@ impl Workspace {
     fn reset(&mut self) {
         for &n in &self.touched {
             let n = n as usize;
-            self.duration_s[n] = f64::INFINITY;
+            self.weight_s[n] = f64::INFINITY;
             self.length_m[n] = f64::INFINITY;
             self.parent[n] = NO_ARC;
             self.settled[n] = false;
@@ -95,21 +96,21 @@ impl Workspace {
         }
     }
 
-    fn improve(&mut self, node: u32, duration_s: f64, length_m: f64, parent: u32) {
+    fn improve(&mut self, node: u32, weight_s: f64, length_m: f64, parent: u32) {
         let n = node as usize;
-        if duration_s < self.duration_s[n] {
-            if self.duration_s[n].is_infinite() {
+        if weight_s < self.weight_s[n] {
+            if self.weight_s[n].is_infinite() {
                 self.touched.push(node);
             }
-            self.duration_s[n] = duration_s;
+            self.weight_s[n] = weight_s;
             self.length_m[n] = length_m;
             self.parent[n] = parent;
-            self.heap.push(Entry { duration_s, node });
+            self.heap.push(Entry { weight_s, node });
         }
     }
 
     /// Runs Dijkstra from `seeds` until every node of `targets` is settled (all nodes
-    /// when `targets` is empty). Afterwards `duration_s[n]` is exact for settled nodes.
+    /// when `targets` is empty). Afterwards `weight_s[n]` is exact for settled nodes.
     pub fn search(&mut self, csr: &Csr, seeds: &[Seed], targets: &[u32]) {
         self.reset();
         let mut remaining = 0usize;
@@ -121,11 +122,11 @@ impl Workspace {
         }
         let all = targets.is_empty();
         for s in seeds {
-            self.improve(s.node, s.duration_s, s.length_m, NO_ARC);
+            self.improve(s.node, s.weight_s, s.length_m, NO_ARC);
         }
-        while let Some(Entry { duration_s, node }) = self.heap.pop() {
+        while let Some(Entry { weight_s, node }) = self.heap.pop() {
             let n = node as usize;
-            if self.settled[n] || duration_s > self.duration_s[n] {
+            if self.settled[n] || weight_s > self.weight_s[n] {
                 continue;
             }
             self.settled[n] = true;
@@ -141,7 +142,7 @@ impl Workspace {
                 if !self.settled[head as usize] {
                     self.improve(
                         head,
-                        duration_s + csr.duration_s[arc],
+                        weight_s + csr.weight_s[arc],
                         length_m + csr.length_m[arc],
                         arc as u32,
                     );

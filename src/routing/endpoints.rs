@@ -107,7 +107,7 @@ impl Endpoint {
                 out.push((
                     Seed {
                         node: e,
-                        duration_s: entry_s,
+                        weight_s: entry_s,
                         length_m: 0.0,
                     },
                     i,
@@ -119,7 +119,7 @@ impl Endpoint {
                 out.push((
                     Seed {
                         node: csr.head[arc],
-                        duration_s: (csr.duration_s[arc] - before_s).max(0.0),
+                        weight_s: (csr.weight_s[arc] - before_s).max(0.0),
                         length_m: (csr.length_m[arc] - before_m).max(0.0),
                     },
                     i,

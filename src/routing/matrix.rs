@@ -266,7 +266,7 @@ fn best(
 ) -> Option<(Seconds, Metres)> {
     let mut best = straight;
     for &(node, d, l) in arrivals {
-        let at = ws.duration_s[node as usize];
+        let at = ws.weight_s[node as usize];
         if at.is_finite() && best.is_none_or(|b| at + d < b.0) {
             best = Some((at + d, ws.length_m[node as usize] + l));
         }

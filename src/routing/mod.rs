@@ -174,7 +174,7 @@ impl Router {
         for v in &self.csr.head {
             h.update(v.to_le_bytes());
         }
-        for v in &self.csr.duration_s {
+        for v in &self.csr.weight_s {
             h.update(v.to_le_bytes());
         }
         for v in &self.csr.length_m {

@@ -51,7 +51,7 @@ fn fastest(router: &Router, from: &Endpoint, to: &Endpoint) -> Option<Route> {
 
     let mut best: Option<(f64, usize)> = None;
     for (i, &(node, d, _)) in arrivals.iter().enumerate() {
-        let at = ws.duration_s[node as usize] + d;
+        let at = ws.weight_s[node as usize] + d;
         if at.is_finite() && best.is_none_or(|b| at < b.0) {
             best = Some((at, i));
         }
@@ -111,7 +111,7 @@ fn start_of(from: &Endpoint, seeds: &[(Seed, usize)], first: u32) -> Option<OnEd
     let (seed, i) = seeds
         .iter()
         .filter(|s| s.0.node == first)
-        .min_by(|a, b| a.0.duration_s.total_cmp(&b.0.duration_s))?;
+        .min_by(|a, b| a.0.weight_s.total_cmp(&b.0.weight_s))?;
     let on = from.leave[*i];
     (on.offset_m > 0.0 || on.edge.index() as u32 != seed.node).then_some(on)
 }

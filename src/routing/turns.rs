@@ -278,7 +278,7 @@ pub fn edge_based_csr(network: &RoadNetwork, costs: &TurnCosts) -> Csr {
         let data = &graph[e];
         for &(f, turn_s) in &turns {
             csr.head.push(states.step(node, f.index() as u32));
-            csr.duration_s.push(data.duration_s + turn_s);
+            csr.weight_s.push(data.duration_s + turn_s);
             csr.length_m.push(data.length_m);
             csr.edge.push(e.index() as u32);
         }
@@ -399,7 +399,7 @@ mod tests {
             .map(|a| {
                 (
                     EdgeIndex::new(csr.head[a] as usize),
-                    ((csr.duration_s[a] - net.graph[e].duration_s) * 1e6).round() / 1e6,
+                    ((csr.weight_s[a] - net.graph[e].duration_s) * 1e6).round() / 1e6,
                 )
             })
             .collect()

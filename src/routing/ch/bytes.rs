@@ -54,7 +54,7 @@ impl Hierarchy {
         for up in [&self.forward, &self.backward] {
             put_u32s(&mut out, &up.first_out);
             put_u32s(&mut out, &up.head);
-            for d in &up.duration_s {
+            for d in &up.weight_s {
                 out.extend_from_slice(&d.to_le_bytes());
             }
             for l in &up.length_m {
@@ -164,7 +164,7 @@ impl Reader<'_> {
         Upward {
             first_out: self.u32s(n + 1),
             head: self.u32s(arcs),
-            duration_s: (0..arcs)
+            weight_s: (0..arcs)
                 .map_while(|_| self.take().map(f64::from_le_bytes))
                 .collect(),
             length_m: (0..arcs)
@@ -204,8 +204,8 @@ fn check_upward(name: &str, up: &Upward, n: usize) -> Result<(), HierarchyError>
             if up.head[arc] as usize >= n || up.head[arc] <= node {
                 return corrupt(format!("arc {arc} of node {node} does not lead upward"));
             }
-            if !(up.duration_s[arc] >= 0.0 && up.duration_s[arc].is_finite()) {
-                return corrupt(format!("arc {arc} has duration {}", up.duration_s[arc]));
+            if !(up.weight_s[arc] >= 0.0 && up.weight_s[arc].is_finite()) {
+                return corrupt(format!("arc {arc} has weight {}", up.weight_s[arc]));
             }
             if !up.length_m[arc].is_finite() {
                 return corrupt(format!("arc {arc} has length {}", up.length_m[arc]));

@@ -4,10 +4,10 @@
 //! first, adding a shortcut wherever removing a node would lengthen a fastest path. Every
 //! fastest path then climbs to a most important node and descends from it, so a query
 //! searches only upward from both ends ([`Hierarchy::many_to_many`]). The graph is taken
-//! as a plain weighted directed graph (only `first_out`, `head`, `duration_s` and
+//! as a plain weighted directed graph (only `first_out`, `head`, `weight_s` and
 //! `length_m` are read), whatever its nodes stand for.
 //!
-//! Durations stay `f64` seconds: sums then match the plain Dijkstra to rounding, and
+//! Weights (seconds) stay `f64`: sums then match the plain Dijkstra to rounding, and
 //! witness searches compare exactly what the query will add. Lengths, which are only
 //! carried along, are stored as `f32` (a relative error below 1e-7).
 //!
@@ -19,13 +19,13 @@
 //! let csr = Csr {
 //!     first_out: vec![0, 2, 3, 3],
 //!     head: vec![1, 2, 2],
-//!     duration_s: vec![10.0, 50.0, 15.0],
+//!     weight_s: vec![10.0, 50.0, 15.0],
 //!     length_m: vec![100.0, 300.0, 150.0],
 //!     edge: vec![0, 1, 2],
 //!     copy_of: Vec::new(),
 //! };
 //! let ch = Hierarchy::build(&csr);
-//! let from = Seed { node: 0, duration_s: 0.0, length_m: 0.0 };
+//! let from = Seed { node: 0, weight_s: 0.0, length_m: 0.0 };
 //! let m = ch.many_to_many(&[vec![from]], &[vec![(2, 1.0, 5.0)], vec![(0, 0.0, 0.0)]]);
 //! assert_eq!(m, vec![Some((26.0, 255.0)), Some((0.0, 0.0))]);
 //! let again = Hierarchy::from_bytes(&ch.to_bytes()).unwrap();
@@ -60,7 +60,7 @@ pub struct Hierarchy {
 struct Upward {
     first_out: Vec<u32>,
     head: Vec<u32>,
-    duration_s: Vec<f64>,
+    weight_s: Vec<f64>,
     length_m: Vec<f32>,
 }
 
@@ -80,19 +80,19 @@ impl Upward {
         let mut up = Self {
             first_out: Vec::with_capacity(order.len() + 1),
             head: Vec::with_capacity(arcs),
-            duration_s: Vec::with_capacity(arcs),
+            weight_s: Vec::with_capacity(arcs),
             length_m: Vec::with_capacity(arcs),
         };
         up.first_out.push(0);
         for &v in order {
             let mut arcs: Vec<(u32, f64, f32)> = std::mem::take(&mut links[v as usize])
                 .into_iter()
-                .map(|l| (rank[l.node as usize], l.duration_s, l.length_m as f32))
+                .map(|l| (rank[l.node as usize], l.weight_s, l.length_m as f32))
                 .collect();
             arcs.sort_by_key(|a| a.0);
-            for (head, duration_s, length_m) in arcs {
+            for (head, weight_s, length_m) in arcs {
                 up.head.push(head);
-                up.duration_s.push(duration_s);
+                up.weight_s.push(weight_s);
                 up.length_m.push(length_m);
             }
             up.first_out.push(up.head.len() as u32);
@@ -133,7 +133,7 @@ impl Hierarchy {
         self.forward.arc_count() + self.backward.arc_count()
     }
 
-    /// Durations and lengths from every source to every target, row-major
+    /// Weights and lengths from every source to every target, row-major
     /// `sources.len() x targets.len()`, `None` where unreachable. A source starts from
     /// any of its seeds (node, seconds and metres already spent); a target is reached at
     /// any of its nodes, each with a last piece `(node, seconds, metres)` added. Seeds
@@ -162,8 +162,8 @@ impl Hierarchy {
     }
 
     /// The hierarchy id of an input node with its starting costs, if usable.
-    fn seed(&self, node: u32, duration_s: f64, length_m: f64) -> Option<(u32, f64, f64)> {
+    fn seed(&self, node: u32, weight_s: f64, length_m: f64) -> Option<(u32, f64, f64)> {
         let rank = *self.rank.get(node as usize)?;
-        (duration_s.is_finite() && length_m.is_finite()).then_some((rank, duration_s, length_m))
+        (weight_s.is_finite() && length_m.is_finite()).then_some((rank, weight_s, length_m))
     }
 }

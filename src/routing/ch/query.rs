@@ -12,11 +12,11 @@ use super::{Hierarchy, Upward};
 use crate::routing::dijkstra::Entry;
 use crate::routing::dijkstra::Seed;
 
-/// One bucket entry: target `target` is `duration_s` seconds (and `length_m` metres)
+/// One bucket entry: target `target` is `weight_s` seconds (and `length_m` metres)
 /// from the node holding the entry.
 #[derive(Debug, Clone, Copy)]
 struct BucketEntry {
-    duration_s: f64,
+    weight_s: f64,
     target: u32,
     length_m: f32,
 }
@@ -71,14 +71,14 @@ pub(super) fn many_to_many_rows<C: Send>(
                 found.fill(None);
                 let seeds = seeds
                     .iter()
-                    .filter_map(|s| hierarchy.seed(s.node, s.duration_s, s.length_m));
+                    .filter_map(|s| hierarchy.seed(s.node, s.weight_s, s.length_m));
                 search.run(
                     &hierarchy.forward,
                     &hierarchy.backward,
                     seeds,
                     |node, d, l| {
                         for e in buckets.at(node) {
-                            let total = d + e.duration_s;
+                            let total = d + e.weight_s;
                             let cell = &mut found[e.target as usize];
                             if cell.is_none_or(|best| total < best.0) {
                                 *cell = Some((total, l + f64::from(e.length_m)));
@@ -131,16 +131,16 @@ fn fill_buckets(n: usize, reached: &[Vec<(u32, f64, f32)>]) -> Buckets {
     }
     let mut fill = first.clone();
     let blank = BucketEntry {
-        duration_s: 0.0,
+        weight_s: 0.0,
         target: 0,
         length_m: 0.0,
     };
     let mut entries = vec![blank; first[n]];
     for (target, per_target) in reached.iter().enumerate() {
-        for &(node, duration_s, length_m) in per_target {
+        for &(node, weight_s, length_m) in per_target {
             let slot = &mut fill[node as usize];
             entries[*slot] = BucketEntry {
-                duration_s,
+                weight_s,
                 target: target as u32,
                 length_m,
             };
@@ -152,7 +152,7 @@ fn fill_buckets(n: usize, reached: &[Vec<(u32, f64, f32)>]) -> Buckets {
 
 /// Labels of one upward search, reused across searches on one thread.
 struct Search {
-    duration_s: Vec<f64>,
+    weight_s: Vec<f64>,
     length_m: Vec<f64>,
     touched: Vec<u32>,
     heap: BinaryHeap<Entry>,
@@ -161,22 +161,22 @@ struct Search {
 impl Search {
     fn new(n: usize) -> Self {
         Self {
-            duration_s: vec![f64::INFINITY; n],
+            weight_s: vec![f64::INFINITY; n],
             length_m: vec![0.0; n],
             touched: Vec::new(),
             heap: BinaryHeap::new(),
         }
     }
 
-    fn improve(&mut self, node: u32, duration_s: f64, length_m: f64) {
-        let slot = &mut self.duration_s[node as usize];
-        if duration_s < *slot {
+    fn improve(&mut self, node: u32, weight_s: f64, length_m: f64) {
+        let slot = &mut self.weight_s[node as usize];
+        if weight_s < *slot {
             if slot.is_infinite() {
                 self.touched.push(node);
             }
-            *slot = duration_s;
+            *slot = weight_s;
             self.length_m[node as usize] = length_m;
-            self.heap.push(Entry { duration_s, node });
+            self.heap.push(Entry { weight_s, node });
         }
     }
 
@@ -190,32 +190,32 @@ impl Search {
         mut settle: impl FnMut(u32, f64, f64),
     ) {
         for &t in &self.touched {
-            self.duration_s[t as usize] = f64::INFINITY;
+            self.weight_s[t as usize] = f64::INFINITY;
         }
         self.touched.clear();
         self.heap.clear();
         for (node, d, l) in seeds {
             self.improve(node, d, l);
         }
-        while let Some(Entry { duration_s, node }) = self.heap.pop() {
-            if duration_s > self.duration_s[node as usize] || self.stalled(down, node, duration_s) {
+        while let Some(Entry { weight_s, node }) = self.heap.pop() {
+            if weight_s > self.weight_s[node as usize] || self.stalled(down, node, weight_s) {
                 continue;
             }
             let length_m = self.length_m[node as usize];
-            settle(node, duration_s, length_m);
+            settle(node, weight_s, length_m);
             for arc in up.arcs(node) {
                 self.improve(
                     up.head[arc],
-                    duration_s + up.duration_s[arc],
+                    weight_s + up.weight_s[arc],
                     length_m + f64::from(up.length_m[arc]),
                 );
             }
         }
     }
 
-    /// Whether a higher node already reached reaches `node` faster than `duration_s`.
-    fn stalled(&self, down: &Upward, node: u32, duration_s: f64) -> bool {
+    /// Whether a higher node already reached reaches `node` faster than `weight_s`.
+    fn stalled(&self, down: &Upward, node: u32, weight_s: f64) -> bool {
         down.arcs(node)
-            .any(|arc| self.duration_s[down.head[arc] as usize] + down.duration_s[arc] < duration_s)
+            .any(|arc| self.weight_s[down.head[arc] as usize] + down.weight_s[arc] < weight_s)
     }
 }

@@ -24,7 +24,7 @@ fn dijkstra_matrix(
         for arrivals in targets {
             let mut best: Option<(f64, f64)> = None;
             for &(node, d, l) in arrivals {
-                let at = ws.duration_s[node as usize];
+                let at = ws.weight_s[node as usize];
                 if at.is_finite() && best.is_none_or(|b| at + d < b.0) {
                     best = Some((at + d, ws.length_m[node as usize] + l));
                 }
@@ -65,7 +65,7 @@ fn csr_from_arcs(n: usize, arcs: &[(u32, u32, f64, f64)]) -> Csr {
     Csr {
         first_out,
         head: sorted.iter().map(|a| a.1).collect(),
-        duration_s: sorted.iter().map(|a| a.2).collect(),
+        weight_s: sorted.iter().map(|a| a.2).collect(),
         length_m: sorted.iter().map(|a| a.3).collect(),
         edge: (0..sorted.len() as u32).collect(),
         copy_of: Vec::new(),
@@ -115,10 +115,10 @@ fn random_sources(rng: &mut ChaCha8Rng, n: usize, count: usize) -> Vec<Vec<Seed>
         .map(|_| {
             (0..rng.gen_range(1..=3))
                 .map(|_| {
-                    let (duration_s, length_m) = random_piece(rng);
+                    let (weight_s, length_m) = random_piece(rng);
                     Seed {
                         node: rng.gen_range(0..n as u32),
-                        duration_s,
+                        weight_s,
                         length_m,
                     }
                 })
@@ -188,7 +188,7 @@ fn sample_matches_dijkstra(profile: Profile) {
         .map(|&node| {
             vec![Seed {
                 node,
-                duration_s: 0.0,
+                weight_s: 0.0,
                 length_m: 0.0,
             }]
         })
@@ -321,7 +321,7 @@ fn seeds_outside_the_graph_or_not_finite_are_ignored() {
     let ch = small_hierarchy();
     let inside = Seed {
         node: 1,
-        duration_s: 0.0,
+        weight_s: 0.0,
         length_m: 0.0,
     };
     let outside = Seed {
@@ -330,7 +330,7 @@ fn seeds_outside_the_graph_or_not_finite_are_ignored() {
     };
     let endless = Seed {
         node: 2,
-        duration_s: f64::NAN,
+        weight_s: f64::NAN,
         ..inside
     };
     let m = ch.many_to_many(
