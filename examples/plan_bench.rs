@@ -6,7 +6,14 @@
 //! problem, the solve time, the iterations done and the plan's size.
 //! Issue target: every case completes its iterations in ≤ 5 s.
 //!
+//! With `--township DIR` (a township folder such as `data/townships/haidian-tsinghua`,
+//! on its own extract's streets) the scale case is that township plus synthetic
+//! institutions up to `--candidates N` (default 3 000): the whole chain for a district,
+//! matrix and day plan, on a district's real streets. `--profile walk|drive` (default
+//! walk) picks the network.
+//!
 //! usage: cargo run --release --example plan_bench [-- --only-scale] [-- --extra N,N,...]
+//!        cargo run --release --example plan_bench -- --township DIR [--candidates N] [--profile drive]
 
 use std::time::Instant;
 
@@ -27,6 +34,9 @@ const SCALE_TEAMS: usize = 10;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(dir) = flag(&args, "--township") {
+        return district(&args, std::path::Path::new(dir));
+    }
     let only_scale = args.iter().any(|a| a == "--only-scale");
     let extras: Vec<usize> = match args.iter().position(|a| a == "--extra") {
         Some(i) => args
@@ -154,4 +164,58 @@ fn with_synthetic(data: &ShiftData, extra: usize) -> ShiftData {
         out.priorities.push(p);
     }
     out
+}
+
+/// The value after `name`, if given.
+fn flag<'a>(args: &'a [String], name: &str) -> Option<&'a str> {
+    let at = args.iter().position(|a| a == name)?;
+    args.get(at + 1).map(String::as_str)
+}
+
+/// The district chain: a township folder on its own streets, topped up with synthetic
+/// institutions to `--candidates`, planned for [`SCALE_TEAMS`] teams. The first plan
+/// includes building the turn graph's hierarchy, as a first plan on a new workspace does.
+fn district(args: &[String], dir: &std::path::Path) -> Result<()> {
+    use gridpatrol::formats::township;
+    let target: usize = flag(args, "--candidates").unwrap_or("3000").parse()?;
+    let profile: Profile = flag(args, "--profile").unwrap_or("walk").parse()?;
+    let date = NaiveDate::from_ymd_opt(2026, 11, 23).context("date")?;
+    let started = Instant::now();
+    let mut ws = Workspace::in_memory()?;
+    ws.import_township(&township::load_dir(dir)?)?;
+    let osm_file = township::read_manifest(dir)?
+        .osm
+        .context("the township names no OSM extract")?;
+    let osm_path = dir.join(osm_file);
+    let osm = gridpatrol::formats::osm::read_bytes(
+        &std::fs::read(&osm_path)?,
+        &osm_path.display().to_string(),
+    )?;
+    let router = Router::new(RoadNetwork::build(&osm, profile)?);
+    let data = ShiftData::from_store(&ws, date, Shift::Day)?;
+    let own = data.institutions.len();
+    println!(
+        "{{\"case\":\"setup {}\",\"seconds\":{:.3},\"institutions\":{own},\"road_nodes\":{}}}",
+        dir.display(),
+        started.elapsed().as_secs_f64(),
+        router.network().graph.node_count()
+    );
+    let options = SolveOptions {
+        time_limit_s: 5.0,
+        max_iterations: Some(2000),
+        seed: 1,
+        ..Default::default()
+    };
+    let extra = target.saturating_sub(own);
+    let data = with_synthetic(&data, extra);
+    let label = format!(" {profile} +{extra} synthetic");
+    run_case(
+        &data,
+        &router,
+        date,
+        Shift::Day,
+        SCALE_TEAMS,
+        &options,
+        &label,
+    )
 }
