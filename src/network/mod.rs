@@ -228,4 +228,16 @@ impl RoadNetwork {
     pub fn snap(&self, point: Wgs84Point, max_snap_m: Metres) -> Result<Snap, SnapError> {
         self.snapper.snap(&self.graph, point, max_snap_m)
     }
+
+    /// Snaps a point onto the nearest edge `usable` accepts (see
+    /// [`SnapIndex::snap_where`]).
+    pub fn snap_where(
+        &self,
+        point: Wgs84Point,
+        max_snap_m: Metres,
+        usable: impl Fn(EdgeIndex) -> bool,
+    ) -> Result<Snap, SnapError> {
+        self.snapper
+            .snap_where(&self.graph, point, max_snap_m, usable)
+    }
 }

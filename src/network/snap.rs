@@ -141,14 +141,56 @@ impl SnapIndex {
         point: Wgs84Point,
         max_snap_m: Metres,
     ) -> Result<Snap, SnapError> {
+        self.snap_where(graph, point, max_snap_m, |_| true)
+    }
+
+    /// Like [`SnapIndex::snap`], onto the nearest edge `usable` accepts (it is asked about
+    /// the indexed edge of a twin pair). When no usable edge lies within `max_snap_m`,
+    /// the point goes to the nearest edge of all, as `snap` would: a router can then
+    /// tell the place is cut off rather than move it far away.
+    pub fn snap_where(
+        &self,
+        graph: &RoadGraph,
+        point: Wgs84Point,
+        max_snap_m: Metres,
+        usable: impl Fn(EdgeIndex) -> bool,
+    ) -> Result<Snap, SnapError> {
         let query = self.projection.to_xy(point.lon(), point.lat());
-        let nearest = self
-            .tree
-            .nearest_neighbor(&query)
-            .ok_or(SnapError::EmptyNetwork)?;
-        let line = nearest.geom();
+        // The projection is good to a fraction of a percent: a little slack keeps every
+        // edge within the limit in view.
+        let horizon_m = max_snap_m * 1.01 + 1.0;
+        let mut nearest = None;
+        for (segment, distance_2) in self.tree.nearest_neighbor_iter_with_distance_2(&query) {
+            if distance_2.sqrt() > horizon_m {
+                break;
+            }
+            if usable(segment.data.edge) {
+                return self.snap_onto(graph, point, query, segment, max_snap_m);
+            }
+            nearest.get_or_insert(segment);
+        }
+        let nearest = match nearest {
+            Some(segment) => segment,
+            None => self
+                .tree
+                .nearest_neighbor(&query)
+                .ok_or(SnapError::EmptyNetwork)?,
+        };
+        self.snap_onto(graph, point, query, nearest, max_snap_m)
+    }
+
+    /// `point` (at `query` in the projection) placed on `segment`.
+    fn snap_onto(
+        &self,
+        graph: &RoadGraph,
+        point: Wgs84Point,
+        query: [f64; 2],
+        segment: &GeomWithData<Line<[f64; 2]>, Segment>,
+        max_snap_m: Metres,
+    ) -> Result<Snap, SnapError> {
+        let line = segment.geom();
         let on = line.nearest_point(&query);
-        let seg = nearest.data;
+        let seg = segment.data;
         let seg_len_xy = line.length_2().sqrt();
         let t = if seg_len_xy > 0.0 {
             ((on[0] - line.from[0]).hypot(on[1] - line.from[1]) / seg_len_xy).clamp(0.0, 1.0)

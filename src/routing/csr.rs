@@ -98,6 +98,32 @@ impl Csr {
         }
     }
 
+    /// Per node, whether it lies in the largest strongly connected part of the graph:
+    /// from there every other such node can be reached and can reach it back. On the
+    /// turn-aware graph, turn restrictions and barriers can leave a street piece that
+    /// the road graph connects unenterable or inescapable; a site is better placed on
+    /// the next street than there.
+    pub fn in_largest_component(&self) -> Vec<bool> {
+        let n = self.node_count();
+        let mut graph = petgraph::graph::DiGraph::<(), (), u32>::with_capacity(n, self.head.len());
+        for _ in 0..n {
+            graph.add_node(());
+        }
+        for tail in 0..n as u32 {
+            for arc in self.arcs(tail) {
+                graph.add_edge(tail.into(), self.head[arc].into(), ());
+            }
+        }
+        let mut inside = vec![false; n];
+        let components = petgraph::algo::kosaraju_scc(&graph);
+        if let Some(largest) = components.iter().max_by_key(|c| c.len()) {
+            for node in largest {
+                inside[node.index()] = true;
+            }
+        }
+        inside
+    }
+
     /// The copies of `node`.
     pub fn copies(&self, node: u32) -> impl Iterator<Item = u32> + '_ {
         let first = self.first_copy() as u32;

@@ -46,6 +46,9 @@ pub struct Router {
     network: RoadNetwork,
     costs: turns::TurnCosts,
     csr: csr::Csr,
+    /// Per road edge, whether its search node is in the largest strongly connected part
+    /// of `csr` (see [`csr::Csr::in_largest_component`]): the pieces sites snap onto.
+    connected: Vec<bool>,
     /// The contraction hierarchy of `csr`, built on the first big matrix (or loaded).
     hierarchy: std::sync::OnceLock<ch::Hierarchy>,
     /// Told when the hierarchy has been built, e.g. to keep it in a cache.
@@ -110,10 +113,13 @@ impl Router {
     /// Prepares a network for queries with the given turn and signal costs.
     pub fn with_costs(network: RoadNetwork, costs: turns::TurnCosts) -> Self {
         let csr = turns::edge_based_csr(&network, &costs);
+        let mut connected = csr.in_largest_component();
+        connected.truncate(network.graph.edge_count());
         Self {
             network,
             costs,
             csr,
+            connected,
             hierarchy: std::sync::OnceLock::new(),
             on_hierarchy_built: None,
         }
@@ -198,9 +204,18 @@ impl Router {
         &self.csr
     }
 
-    /// Snaps a point onto the network (see [`crate::network::SnapIndex::snap`]).
+    /// Snaps a point onto the nearest street piece that routes reach and leave: one in
+    /// the largest strongly connected part of the turn-aware graph, in either direction
+    /// of a two-way street (as OSRM avoids its tiny components). A piece that turn
+    /// restrictions seal off is passed over for the next street within `max_snap_m`;
+    /// failing one, the point goes to the nearest piece (see
+    /// [`crate::network::SnapIndex::snap_where`]).
     pub fn snap(&self, point: Wgs84Point, max_snap_m: Metres) -> Result<Snap, SnapError> {
-        self.network.snap(point, max_snap_m)
+        let graph = &self.network.graph;
+        let connected = |e: EdgeIndex| self.connected.get(e.index()).copied().unwrap_or(false);
+        self.network.snap_where(point, max_snap_m, |e| {
+            connected(e) || graph[e].twin.is_some_and(connected)
+        })
     }
 
     /// The fastest route from `from` to `to`, `None` when there is none.

@@ -581,7 +581,7 @@ mod via_way_tests {
     /// to B2, and the ends are joined (33: A3 -> B3, 37: B1 -> A1). A side street comes
     /// from N2 (7) into A2 (34) and goes on from B2 south (35) to S2 (9) on a back street
     /// (36: S1 8 - S2 - S3 10) joined to B1 (38) and B3 (39).
-    fn dual_carriageway(relations: Vec<OsmRelation>) -> RoadNetwork {
+    pub(super) fn dual_carriageway(relations: Vec<OsmRelation>) -> RoadNetwork {
         let nodes = vec![
             node(1, 116.350, 39.9620),
             node(2, 116.351, 39.9620),
@@ -613,7 +613,7 @@ mod via_way_tests {
     }
 
     /// A site halfway along the piece `from -> to`.
-    fn halfway(net: &RoadNetwork, from: i64, to: i64) -> Snap {
+    pub(super) fn halfway(net: &RoadNetwork, from: i64, to: i64) -> Snap {
         let e = edge(net, from, to);
         let p = net.graph[e].geometry.0 .0[0];
         Snap {
@@ -692,5 +692,53 @@ mod via_way_tests {
                 "cell {k}: {x:?} vs {y:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod sealed_piece_tests {
+    use super::via_way_tests::{dual_carriageway, halfway};
+    use super::*;
+    use crate::network::TurnRestriction;
+    use crate::routing::Router;
+    use crate::Wgs84Point;
+    use tests::edge;
+
+    #[test]
+    fn sites_snap_past_a_piece_that_restrictions_seal_off() {
+        let mut net = dual_carriageway(vec![]);
+        // The side street N2 (7) - A2 (2) is a dead end: banning the turn into it from
+        // the carriageway seals both its directions off.
+        let (into, out) = (edge(&net, 2, 7), edge(&net, 7, 2));
+        let from = edge(&net, 1, 2);
+        net.restrictions.push(TurnRestriction {
+            relation_id: 1,
+            from,
+            via: net.graph.edge_endpoints(from).unwrap().1,
+            to: into,
+            kind: RestrictionKind::No,
+        });
+        // 4 m east of the side street, 78 m north of the carriageway.
+        let p = Wgs84Point::new(116.351_05, 39.962_7);
+        let sealed = net.snap(p, 100.0).unwrap();
+        assert!([into, out].contains(&sealed.edge), "{sealed:?}");
+        let router = Router::with_costs(net.clone(), TurnCosts::FREE);
+        let placed = router.snap(p, 100.0).unwrap();
+        assert!(
+            [from, edge(&net, 2, 3)].contains(&placed.edge),
+            "{placed:?}"
+        );
+        assert!((placed.snap_m - 78.0).abs() < 2.0, "{placed:?}");
+        // Placed there, the site reaches everywhere and is reached from everywhere; on
+        // the sealed street it would be reached from nowhere.
+        let elsewhere = halfway(&net, 8, 9);
+        let m = router.matrix(&[placed, elsewhere], &[placed, elsewhere]);
+        assert!(m.durations_s().all(|d| d.is_some()), "{m:?}");
+        assert_eq!(
+            router.matrix(&[elsewhere], &[sealed]).duration_s(0, 0),
+            None
+        );
+        // Nothing usable within the limit: the nearest street, as before.
+        assert_eq!(router.snap(p, 50.0).unwrap().edge, sealed.edge);
     }
 }
