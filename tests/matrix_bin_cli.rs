@@ -88,3 +88,65 @@ fn an_unknown_format_is_refused_with_the_choices() {
         "{stderr}"
     );
 }
+
+/// `id,lon,lat` rows for `sites` as a CSV file in `dir`.
+fn sites_file(dir: &Path, name: &str, sites: &[(String, f64, f64)]) -> std::path::PathBuf {
+    let mut text = String::from("id,lon,lat\n");
+    for (id, lon, lat) in sites {
+        text.push_str(&format!("{id},{lon:.6},{lat:.6}\n"));
+    }
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn a_matrix_written_band_by_band_says_what_small_searches_say() {
+    // 760 sites: 577 600 pairs, more than one band holds, so the rows come in two bands
+    // (and from the hierarchy); 20 sites are answered at once by the plain search.
+    let grid: Vec<(String, f64, f64)> = (0..760)
+        .map(|k| {
+            let (col, row) = ((k % 40) as f64, (k / 40) as f64);
+            (
+                format!("S{k}"),
+                116.3470 + col * 0.0004,
+                39.9550 + row * 0.0006,
+            )
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let all_path = dir.path().join("all.json");
+    matrix(&sites_file(dir.path(), "all.csv", &grid), &[], &all_path);
+    let all: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&all_path).unwrap()).unwrap();
+    for (name, first) in [("head", 0), ("tail", 740)] {
+        let part = &grid[first..first + 20];
+        let out = dir.path().join(format!("{name}.json"));
+        matrix(
+            &sites_file(dir.path(), &format!("{name}.csv"), part),
+            &[],
+            &out,
+        );
+        let small: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&out).unwrap()).unwrap();
+        let mut compared = 0;
+        for key in ["durations_s", "distances_m"] {
+            for i in 0..20 {
+                for j in 0..20 {
+                    let (big, few) = (&all[key][first + i][first + j], &small[key][i][j]);
+                    match (big.as_f64(), few.as_f64()) {
+                        (Some(a), Some(b)) => {
+                            assert!(
+                                (a - b).abs() <= 0.1 + 1e-9,
+                                "{key} {name} {i}->{j}: {a} vs {b}"
+                            );
+                            compared += 1;
+                        }
+                        _ => assert_eq!(big, few, "{key} {name} {i}->{j}"),
+                    }
+                }
+            }
+        }
+        assert!(compared > 600, "{name}: only {compared} pairs reachable");
+    }
+}

@@ -4,6 +4,7 @@
 use petgraph::graph::NodeIndex;
 use rayon::prelude::*;
 
+use super::ch::Buckets;
 use super::dijkstra::{Seed, Workspace};
 use super::endpoints::{direct, same_junction, Endpoint};
 use super::turns::duration_of_weight;
@@ -137,21 +138,122 @@ pub(super) fn snap_matrix_by(
     targets: &[Snap],
     engine: Engine,
 ) -> Matrix {
-    let graph = &router.network.graph;
-    let of = |s: &Snap| Endpoint::of_snap(graph, s);
-    let sources: Vec<Endpoint> = sources.iter().map(of).collect();
-    let targets: Vec<Endpoint> = targets.iter().map(of).collect();
-    let big = sources.len() * targets.len() >= super::HIERARCHY_MIN_PAIRS;
-    if engine == Engine::Auto && (big || router.has_hierarchy()) {
-        hierarchy_matrix(router, &sources, &targets)
-    } else {
-        endpoint_matrix(router, &sources, &targets)
+    let bands = MatrixBands::new(router, sources, targets, engine);
+    bands.band(0..bands.sources())
+}
+
+/// A matrix answered a band of source rows at a time ([`Router::matrix_bands`]): a
+/// program writing a big matrix out holds one band, not the whole. Each band equals
+/// those rows of [`Router::matrix`]; the hierarchy's target searches are done once.
+pub struct MatrixBands<'a> {
+    router: &'a Router,
+    sources: Vec<Endpoint>,
+    targets: Vec<Endpoint>,
+    /// The targets' side of the hierarchy's many-to-many; `None`: plain searches.
+    buckets: Option<Buckets>,
+}
+
+impl<'a> MatrixBands<'a> {
+    pub(super) fn new(
+        router: &'a Router,
+        sources: &[Snap],
+        targets: &[Snap],
+        engine: Engine,
+    ) -> Self {
+        let graph = &router.network.graph;
+        let of = |s: &Snap| Endpoint::of_snap(graph, s);
+        let sources: Vec<Endpoint> = sources.iter().map(of).collect();
+        let targets: Vec<Endpoint> = targets.iter().map(of).collect();
+        let big = sources.len() * targets.len() >= super::HIERARCHY_MIN_PAIRS;
+        let buckets = (engine == Engine::Auto && (big || router.has_hierarchy())).then(|| {
+            let arrivals: Vec<Vec<(u32, Seconds, Metres)>> = targets
+                .iter()
+                .map(|t| t.arrivals(graph, &router.csr))
+                .collect();
+            router.hierarchy().target_buckets(&arrivals)
+        });
+        Self {
+            router,
+            sources,
+            targets,
+            buckets,
+        }
+    }
+
+    /// How many source rows.
+    pub fn sources(&self) -> usize {
+        self.sources.len()
+    }
+
+    /// How many target columns.
+    pub fn targets(&self) -> usize {
+        self.targets.len()
+    }
+
+    /// The matrix of the source rows `rows` (clamped to the sources) to every target.
+    pub fn band(&self, rows: std::ops::Range<usize>) -> Matrix {
+        let end = rows.end.min(self.sources.len());
+        let sources = &self.sources[rows.start.min(end)..end];
+        match &self.buckets {
+            Some(buckets) => hierarchy_matrix(self.router, buckets, sources, &self.targets),
+            None => endpoint_matrix(self.router, sources, &self.targets),
+        }
     }
 }
 
-/// The matrix by the contraction hierarchy's bucket many-to-many, with the turn-free
-/// cases (same junction, straight along one piece) taken as the plain search takes them.
-fn hierarchy_matrix(router: &Router, sources: &[Endpoint], targets: &[Endpoint]) -> Matrix {
+/// Pairs a [`BandReader`] holds at once: 4 MB of cells.
+const BAND_PAIRS: usize = 1 << 19;
+
+/// Reads [`MatrixBands`] pair by pair, in row order, holding one band of rows: a writer
+/// asking for every pair row by row gets the whole matrix while memory holds 4 MB of it.
+/// Reading the rows again (a second array of the same matrix) answers them again.
+pub struct BandReader<'b, 'a> {
+    bands: &'b MatrixBands<'a>,
+    rows_per_band: usize,
+    /// The first row of the band held, and the band.
+    band: std::cell::RefCell<(usize, Matrix)>,
+}
+
+impl<'b, 'a> BandReader<'b, 'a> {
+    /// A reader holding at most about [`BAND_PAIRS`] pairs.
+    pub fn new(bands: &'b MatrixBands<'a>) -> Self {
+        Self {
+            bands,
+            rows_per_band: (BAND_PAIRS / bands.targets().max(1)).max(1),
+            band: std::cell::RefCell::new((usize::MAX, Matrix::default())),
+        }
+    }
+
+    /// As [`Matrix::duration_s`].
+    pub fn duration_s(&self, source: usize, target: usize) -> Option<Seconds> {
+        self.with_row(source, |m, row| m.duration_s(row, target))
+    }
+
+    /// As [`Matrix::distance_m`].
+    pub fn distance_m(&self, source: usize, target: usize) -> Option<Metres> {
+        self.with_row(source, |m, row| m.distance_m(row, target))
+    }
+
+    /// `read` on the band holding `source` and the source's row in it.
+    fn with_row<T>(&self, source: usize, read: impl FnOnce(&Matrix, usize) -> T) -> T {
+        let first = source / self.rows_per_band * self.rows_per_band;
+        let mut band = self.band.borrow_mut();
+        if band.0 != first {
+            *band = (first, self.bands.band(first..first + self.rows_per_band));
+        }
+        read(&band.1, source - first)
+    }
+}
+
+/// The matrix by the contraction hierarchy's bucket many-to-many (the targets' side in
+/// `buckets`), with the turn-free cases (same junction, straight along one piece) taken
+/// as the plain search takes them.
+fn hierarchy_matrix(
+    router: &Router,
+    buckets: &Buckets,
+    sources: &[Endpoint],
+    targets: &[Endpoint],
+) -> Matrix {
     let graph = &router.network.graph;
     let seeds: Vec<Vec<Seed>> = sources
         .iter()
@@ -162,14 +264,10 @@ fn hierarchy_matrix(router: &Router, sources: &[Endpoint], targets: &[Endpoint])
                 .collect()
         })
         .collect();
-    let arrivals: Vec<Vec<(u32, Seconds, Metres)>> = targets
-        .iter()
-        .map(|t| t.arrivals(graph, &router.csr))
-        .collect();
     let mut cells = vec![Cell::NONE; sources.len() * targets.len()];
     router
         .hierarchy()
-        .many_to_many_rows(&seeds, &arrivals, &mut cells, |i, found, row| {
+        .rows_to(buckets, &seeds, &mut cells, |i, found, row| {
             let s = &sources[i];
             for ((cell, t), &found) in row.iter_mut().zip(targets).zip(found) {
                 *cell = Cell::of(with_turn_free(graph, s, t, found));
@@ -385,7 +483,20 @@ mod tests {
             let router = Router::new(RoadNetwork::build(&osm, profile).unwrap());
             let ends = endpoints(&router, 5, 60);
             let plain = endpoint_matrix(&router, &ends, &ends);
-            let fast = hierarchy_matrix(&router, &ends, &ends);
+            let arrivals: Vec<_> = ends
+                .iter()
+                .map(|t| t.arrivals(&router.network.graph, &router.csr))
+                .collect();
+            let buckets = router.hierarchy().target_buckets(&arrivals);
+            let fast = hierarchy_matrix(&router, &buckets, &ends, &ends);
+            // Answered in two bands against the same buckets, the rows are the same.
+            let split = ends.len() / 3;
+            let (top, bottom) = (
+                hierarchy_matrix(&router, &buckets, &ends[..split], &ends),
+                hierarchy_matrix(&router, &buckets, &ends[split..], &ends),
+            );
+            let banded: Vec<_> = top.durations_s().chain(bottom.durations_s()).collect();
+            assert_eq!(banded, fast.durations_s().collect::<Vec<_>>(), "{profile}");
             for (k, (a, b)) in plain.durations_s().zip(fast.durations_s()).enumerate() {
                 match (a, b) {
                     (Some(x), Some(y)) => {

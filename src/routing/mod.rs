@@ -38,7 +38,7 @@ use crate::model::{Wgs84, Wgs84Point};
 use crate::network::{RoadNetwork, Snap, SnapError};
 use crate::units::{Metres, Seconds};
 
-pub use matrix::Matrix;
+pub use matrix::{BandReader, Matrix, MatrixBands};
 
 /// A built network ready for queries.
 #[derive(Clone)]
@@ -228,6 +228,28 @@ impl Router {
     /// is built, else by one search per source. Both give the same answers.
     pub fn matrix(&self, sources: &[Snap], targets: &[Snap]) -> Matrix {
         matrix::snap_matrix(self, sources, targets)
+    }
+
+    /// The same matrix as [`Router::matrix`], answered a band of source rows at a time
+    /// when asked (see [`MatrixBands`]): for writing a matrix too big to hold twice.
+    ///
+    /// ```
+    /// # let bytes = gridpatrol::sample::file(gridpatrol::sample::OSM_PBF).unwrap();
+    /// # let osm = gridpatrol::formats::osm::read_bytes(&bytes, "sample").unwrap();
+    /// # let router = gridpatrol::routing::Router::new(
+    /// #     gridpatrol::network::RoadNetwork::build(&osm, gridpatrol::network::Profile::Walk).unwrap());
+    /// use gridpatrol::Wgs84Point;
+    /// let sites: Vec<_> = [(116.3520, 39.9590), (116.3600, 39.9630), (116.3550, 39.9610)]
+    ///     .iter()
+    ///     .map(|&(lon, lat)| router.snap(Wgs84Point::new(lon, lat), 500.0).unwrap())
+    ///     .collect();
+    /// let whole = router.matrix(&sites, &sites);
+    /// let bands = router.matrix_bands(&sites, &sites);
+    /// let last_two = bands.band(1..3);
+    /// assert_eq!(last_two.duration_s(1, 0), whole.duration_s(2, 0));
+    /// ```
+    pub fn matrix_bands(&self, sources: &[Snap], targets: &[Snap]) -> MatrixBands<'_> {
+        MatrixBands::new(self, sources, targets, matrix::Engine::Auto)
     }
 
     /// Like [`Router::matrix`], always by one plain search per source (the oracle the

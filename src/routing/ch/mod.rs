@@ -42,6 +42,7 @@ use crate::routing::csr::Csr;
 use crate::routing::dijkstra::Seed;
 
 pub use bytes::HierarchyError;
+pub use query::Buckets;
 
 /// A contracted graph ready for many-to-many queries. Nodes are renumbered by
 /// importance internally; the API speaks the numbering of the [`Csr`] it was built from.
@@ -159,6 +160,25 @@ impl Hierarchy {
         finish: impl Fn(usize, &[Option<(f64, f64)>], &mut [C]) + Sync,
     ) {
         query::many_to_many_rows(self, sources, targets, out, finish)
+    }
+
+    /// The backward half of a many-to-many: every target's upward search, left as
+    /// buckets (targets as in [`Hierarchy::many_to_many`]). With [`Hierarchy::rows_to`]
+    /// a big matrix is answered a band of sources at a time, the buckets searched once.
+    pub fn target_buckets(&self, targets: &[Vec<(u32, f64, f64)>]) -> Buckets {
+        query::target_buckets(self, targets)
+    }
+
+    /// The forward half: each source's row against `buckets`, handed to `finish` as in
+    /// [`Hierarchy::many_to_many_rows`] (`out` has one cell per source and target).
+    pub fn rows_to<C: Send>(
+        &self,
+        buckets: &Buckets,
+        sources: &[Vec<Seed>],
+        out: &mut [C],
+        finish: impl Fn(usize, &[Option<(f64, f64)>], &mut [C]) + Sync,
+    ) {
+        query::rows_to(self, buckets, sources, out, finish)
     }
 
     /// The hierarchy id of an input node with its starting costs, if usable.

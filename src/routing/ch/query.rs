@@ -21,10 +21,14 @@ struct BucketEntry {
     length_m: f32,
 }
 
-/// The buckets of all targets, grouped by node.
-struct Buckets {
+/// The buckets of all targets, grouped by node: the backward half of a many-to-many,
+/// kept to answer the sources a band at a time.
+#[derive(Debug)]
+pub struct Buckets {
     first: Vec<usize>,
     entries: Vec<BucketEntry>,
+    /// How many targets.
+    targets: usize,
 }
 
 impl Buckets {
@@ -55,13 +59,28 @@ pub(super) fn many_to_many_rows<C: Send>(
     out: &mut [C],
     finish: impl Fn(usize, &[Option<(f64, f64)>], &mut [C]) + Sync,
 ) {
+    if sources.is_empty() || targets.is_empty() {
+        return;
+    }
+    let buckets = target_buckets(hierarchy, targets);
+    rows_to(hierarchy, &buckets, sources, out, finish);
+}
+
+/// The forward half of the many-to-many: each source's upward search reads the targets'
+/// `buckets`, and its row goes to `finish` as in [`many_to_many_rows`].
+pub(super) fn rows_to<C: Send>(
+    hierarchy: &Hierarchy,
+    buckets: &Buckets,
+    sources: &[Vec<Seed>],
+    out: &mut [C],
+    finish: impl Fn(usize, &[Option<(f64, f64)>], &mut [C]) + Sync,
+) {
     let n = hierarchy.node_count();
-    let width = targets.len();
+    let width = buckets.targets;
     if sources.is_empty() || width == 0 {
         return;
     }
     assert_eq!(out.len(), sources.len() * width, "one cell per pair");
-    let buckets = target_buckets(hierarchy, targets);
     out.par_chunks_mut(width)
         .zip(sources.par_iter())
         .enumerate()
@@ -92,7 +111,7 @@ pub(super) fn many_to_many_rows<C: Send>(
 }
 
 /// The backward upward searches from every target, grouped into per-node buckets.
-fn target_buckets(hierarchy: &Hierarchy, targets: &[Vec<(u32, f64, f64)>]) -> Buckets {
+pub(super) fn target_buckets(hierarchy: &Hierarchy, targets: &[Vec<(u32, f64, f64)>]) -> Buckets {
     let n = hierarchy.node_count();
     let reached: Vec<Vec<(u32, f64, f32)>> = targets
         .par_iter()
@@ -147,7 +166,11 @@ fn fill_buckets(n: usize, reached: &[Vec<(u32, f64, f32)>]) -> Buckets {
             *slot += 1;
         }
     }
-    Buckets { first, entries }
+    Buckets {
+        first,
+        entries,
+        targets: reached.len(),
+    }
 }
 
 /// Labels of one upward search, reused across searches on one thread.
