@@ -60,12 +60,7 @@ fn main() -> Result<()> {
         "{{\"case\":\"setup\",\"seconds\":{:.3}}}",
         started.elapsed().as_secs_f64()
     );
-    let options = SolveOptions {
-        time_limit_s: 5.0,
-        max_iterations: Some(2000),
-        seed: 1,
-        ..Default::default()
-    };
+    let options = bench_options();
     let sample_cases = [
         (Shift::Day, 2),
         (Shift::Day, 4),
@@ -78,19 +73,41 @@ fn main() -> Result<()> {
         }
     }
     for extra in extras {
-        let data = with_synthetic(&shift_data, extra);
-        let label = format!(" +{extra} synthetic");
-        run_case(
-            &data,
-            &router,
-            date,
-            Shift::Day,
-            SCALE_TEAMS,
-            &options,
-            &label,
-        )?;
+        scale_case(&shift_data, extra, &router, date, &options, "")?;
     }
     Ok(())
+}
+
+/// The day shift for [`SCALE_TEAMS`] teams on `data` plus `extra` synthetic institutions.
+fn scale_case(
+    data: &ShiftData,
+    extra: usize,
+    router: &Router,
+    date: NaiveDate,
+    options: &SolveOptions,
+    tag: &str,
+) -> Result<()> {
+    let data = with_synthetic(data, extra);
+    let label = format!("{tag} +{extra} synthetic");
+    run_case(
+        &data,
+        router,
+        date,
+        Shift::Day,
+        SCALE_TEAMS,
+        options,
+        &label,
+    )
+}
+
+/// The search of every case: 2 000 iterations, seed 1, under a 5 s cap.
+fn bench_options() -> SolveOptions {
+    SolveOptions {
+        time_limit_s: 5.0,
+        max_iterations: Some(2000),
+        seed: 1,
+        ..Default::default()
+    }
 }
 
 /// Plans one shift and prints its JSON line.
@@ -200,22 +217,7 @@ fn district(args: &[String], dir: &std::path::Path) -> Result<()> {
         started.elapsed().as_secs_f64(),
         router.network().graph.node_count()
     );
-    let options = SolveOptions {
-        time_limit_s: 5.0,
-        max_iterations: Some(2000),
-        seed: 1,
-        ..Default::default()
-    };
     let extra = target.saturating_sub(own);
-    let data = with_synthetic(&data, extra);
-    let label = format!(" {profile} +{extra} synthetic");
-    run_case(
-        &data,
-        &router,
-        date,
-        Shift::Day,
-        SCALE_TEAMS,
-        &options,
-        &label,
-    )
+    let tag = format!(" {profile}");
+    scale_case(&data, extra, &router, date, &bench_options(), &tag)
 }
