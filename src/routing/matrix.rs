@@ -215,7 +215,7 @@ pub struct BandReader<'b, 'a> {
 }
 
 impl<'b, 'a> BandReader<'b, 'a> {
-    /// A reader holding at most about [`BAND_PAIRS`] pairs.
+    /// A reader holding bands of about 2^19 pairs (4 MB) at most.
     pub fn new(bands: &'b MatrixBands<'a>) -> Self {
         Self {
             bands,
