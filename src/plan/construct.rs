@@ -21,6 +21,21 @@ pub(crate) fn best_insertion<R: Rng>(
     blink: f64,
     rng: &mut R,
 ) -> Option<Insertion> {
+    best_insertion_opening(ctx, st, s, blink, 1.0, rng)
+}
+
+/// [`best_insertion`] with the cost of opening an empty route weighed by
+/// `open_factor`: below 1 the choice leans towards a new route, so that a search
+/// whose other moves only ever fill routes also explores plans with more of them.
+/// The returned `delta` is the weighed one.
+pub(crate) fn best_insertion_opening<R: Rng>(
+    ctx: &Ctx,
+    st: &State,
+    s: usize,
+    blink: f64,
+    open_factor: f64,
+    rng: &mut R,
+) -> Option<Insertion> {
     let mut best: Option<Insertion> = None;
     let ls = ctx.loc[s];
     let mut tried_empty: u64 = 0;
@@ -54,7 +69,10 @@ pub(crate) fn best_insertion<R: Rng>(
             }
             kept_before_blink -= 1;
             let (a, b) = (route.loc[p], route.loc[p + 1]);
-            let delta = ctx.t(a, ls) + ctx.t(ls, b) - ctx.t(a, b);
+            let mut delta = ctx.t(a, ls) + ctx.t(ls, b) - ctx.t(a, b);
+            if route.stops.is_empty() {
+                delta *= open_factor;
+            }
             let bound = best.map_or(f64::INFINITY, |i| i.delta);
             if delta.is_nan() || delta >= bound {
                 continue;
@@ -151,8 +169,7 @@ pub(crate) fn nearby_insertion(ctx: &Ctx, st: &State, s: usize, k: usize) -> Opt
 /// Applies an insertion.
 pub(crate) fn insert(ctx: &Ctx, st: &mut State, s: usize, ins: Insertion) {
     debug_assert_eq!(st.route_of[s], NONE);
-    st.routes[ins.route].stops.insert(ins.after, s);
-    st.refresh(ctx, ins.route);
+    st.insert_stop(ctx, ins.route, ins.after, s);
 }
 
 /// Inserts each stop of `order` at its cheapest feasible place; stops that fit
@@ -179,13 +196,14 @@ mod tests {
     use rand::SeedableRng;
     use rand_chacha::ChaCha8Rng;
 
-    use super::{best_insertion, insert_all, positions_before_blink};
+    use super::{best_insertion, best_insertion_opening, insert_all, positions_before_blink};
     use crate::plan::route::{Ctx, State, NONE};
     use crate::plan::testing::random_problem;
 
     /// The cheapest on-time insertion of `s` by trying every place and simulating
-    /// the whole route (break included).
-    fn brute_force(ctx: &Ctx, st: &State, s: usize) -> Option<f64> {
+    /// the whole route (break included); opening an empty route weighs `open_factor`
+    /// times its cost.
+    fn brute_force(ctx: &Ctx, st: &State, s: usize, open_factor: f64) -> Option<f64> {
         let mut best: Option<f64> = None;
         for (r, route) in st.routes.iter().enumerate() {
             if !st.can_take(ctx, r, s, 1) || !st.load_ok(ctx, r, route.load() + ctx.demand[s]) {
@@ -195,7 +213,10 @@ mod tests {
                 let mut seq = route.stops.clone();
                 seq.insert(p, s);
                 let (a, b) = (route.loc[p], route.loc[p + 1]);
-                let delta = ctx.t(a, ctx.loc[s]) + ctx.t(ctx.loc[s], b) - ctx.t(a, b);
+                let mut delta = ctx.t(a, ctx.loc[s]) + ctx.t(ctx.loc[s], b) - ctx.t(a, b);
+                if route.stops.is_empty() {
+                    delta *= open_factor;
+                }
                 if ctx.seq_time_ok(route.v, &seq) && best.is_none_or(|d| delta < d) {
                     best = Some(delta);
                 }
@@ -216,7 +237,7 @@ mod tests {
             insert_all(&ctx, &mut st, &order, 0.2, &mut rng);
             for s in (0..p.stops.len()).filter(|&s| st.route_of[s] == NONE) {
                 let found = best_insertion(&ctx, &st, s, 0.0, &mut rng).map(|i| i.delta);
-                let expected = brute_force(&ctx, &st, s);
+                let expected = brute_force(&ctx, &st, s, 1.0);
                 match (found, expected) {
                     (None, None) => {}
                     (Some(f), Some(e)) => {
@@ -226,6 +247,40 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Weighing the opening of a route picks the cheapest place by the weighed cost,
+    /// and a light enough weight opens a route wherever one is left and fits.
+    #[test]
+    fn a_lighter_opening_cost_leans_towards_an_empty_route() {
+        let mut opened = 0;
+        for seed in 0..40 {
+            let p = random_problem(seed, 30, 6, seed % 2 == 0);
+            let ctx = Ctx::new(&p, 29);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut st = State::empty(&ctx);
+            let order: Vec<usize> = (0..p.stops.len()).filter(|s| s % 4 == 0).collect();
+            insert_all(&ctx, &mut st, &order, 0.0, &mut rng);
+            for s in (0..p.stops.len()).filter(|&s| st.route_of[s] == NONE) {
+                for factor in [0.0, 0.5] {
+                    let found = best_insertion_opening(&ctx, &st, s, 0.0, factor, &mut rng);
+                    let expected = brute_force(&ctx, &st, s, factor);
+                    let delta = found.map(|i| i.delta);
+                    match (delta, expected) {
+                        (None, None) => {}
+                        (Some(f), Some(e)) => assert!((f - e).abs() < 1e-9, "seed {seed}"),
+                        _ => panic!("seed {seed} stop {s}: {delta:?} vs {expected:?}"),
+                    }
+                    let into_empty = found.is_some_and(|i| st.routes[i.route].stops.is_empty());
+                    let plain = best_insertion(&ctx, &st, s, 0.0, &mut rng);
+                    let plain_empty = plain.is_some_and(|i| st.routes[i.route].stops.is_empty());
+                    if factor == 0.0 && into_empty && !plain_empty {
+                        opened += 1;
+                    }
+                }
+            }
+        }
+        assert!(opened > 0, "the weight must change some choices");
     }
 
     /// Skipping geometric runs blinks each position with the given probability.

@@ -408,7 +408,46 @@ impl Route {
         self.loc.push(veh.end_location);
         self.es[0] = veh.shift.start_s;
         self.dep[0] = veh.shift.start_s;
-        for p in 1..=n {
+        self.ls[n + 1] = veh.shift.end_s;
+        self.skills_from.clear();
+        self.skills_from.resize(n + 2, 0);
+        self.forward_from(ctx, 1);
+        self.backward_to(ctx, n);
+        if self.has_break {
+            self.update_break(ctx);
+        }
+    }
+
+    /// Inserts stop `s` as node `p` (after node `p - 1`) and updates the caches: the
+    /// forward ones from `p` on, the backward ones up to `p`; the others only move.
+    /// Half the work of [`Route::update`] on average, and the recreate inserts a
+    /// dozen stops per iteration (updates were a quarter of the search's time).
+    pub fn insert_node(&mut self, ctx: &Ctx, p: usize, s: usize) {
+        self.stops.insert(p - 1, s);
+        if self.has_break {
+            self.update(ctx);
+            return;
+        }
+        self.loc.insert(p, ctx.loc[s]);
+        for buf in [
+            &mut self.es,
+            &mut self.dep,
+            &mut self.ls,
+            &mut self.cload,
+            &mut self.ccost,
+            &mut self.crev,
+        ] {
+            buf.insert(p, 0.0);
+        }
+        self.skills_from.insert(p, 0);
+        self.forward_from(ctx, p);
+        self.backward_to(ctx, p);
+    }
+
+    /// Forward caches of nodes `from..=n + 1`, given those of the nodes before.
+    fn forward_from(&mut self, ctx: &Ctx, from: usize) {
+        let n = self.stops.len();
+        for p in from..=n {
             let s = self.stops[p - 1];
             let (a, b) = (self.loc[p - 1], self.loc[p]);
             self.ccost[p] = self.ccost[p - 1] + ctx.t(a, b);
@@ -423,21 +462,17 @@ impl Route {
         self.cload[n + 1] = self.cload[n];
         self.es[n + 1] = self.dep[n] + ctx.t(a, b);
         self.dep[n + 1] = self.es[n + 1];
-        self.ls[n + 1] = veh.shift.end_s;
-        for p in (1..=n).rev() {
+    }
+
+    /// Backward caches of nodes `0..=to`, given those of the nodes after.
+    fn backward_to(&mut self, ctx: &Ctx, to: usize) {
+        for p in (1..=to).rev() {
             let s = self.stops[p - 1];
             let bound = self.ls[p + 1] - ctx.t(self.loc[p], self.loc[p + 1]) - ctx.svc[s];
             self.ls[p] = ctx.latest_start(s, bound);
+            self.skills_from[p] = self.skills_from[p + 1] | ctx.p.stops[s].skills.0;
         }
         self.ls[0] = self.ls[1] - ctx.t(self.loc[0], self.loc[1]);
-        if self.has_break {
-            self.update_break(ctx);
-        }
-        self.skills_from.clear();
-        self.skills_from.resize(n + 2, 0);
-        for p in (1..=n).rev() {
-            self.skills_from[p] = self.skills_from[p + 1] | ctx.p.stops[self.stops[p - 1]].skills.0;
-        }
     }
 }
 
@@ -664,6 +699,16 @@ impl State {
     }
 
     /// Refreshes route `r`'s caches and the stop → position index.
+    /// Inserts stop `s` into route `r` after node `after`.
+    pub fn insert_stop(&mut self, ctx: &Ctx, r: usize, after: usize, s: usize) {
+        let route = &mut self.routes[r];
+        route.insert_node(ctx, after + 1, s);
+        for (i, &t) in route.stops.iter().enumerate().skip(after) {
+            self.route_of[t] = r;
+            self.node_of[t] = i + 1;
+        }
+    }
+
     pub fn refresh(&mut self, ctx: &Ctx, r: usize) {
         let route = &mut self.routes[r];
         route.update(ctx);
@@ -732,6 +777,31 @@ mod tests {
                 r
             })
             .collect()
+    }
+
+    /// Inserting a node leaves the caches exactly as recomputing them all does.
+    #[test]
+    fn inserting_a_node_updates_the_caches_as_a_full_update_does() {
+        let mut inserted = 0;
+        for seed in 0..80 {
+            let p = random_problem(seed, 14, 2, seed % 2 == 0);
+            let ctx = Ctx::new(&p, 10);
+            let mut rng = ChaCha8Rng::seed_from_u64(seed);
+            let mut routes = random_routes(&ctx, &mut rng, 6);
+            let used: Vec<usize> = routes.iter().flat_map(|r| r.stops.clone()).collect();
+            let Some(s) = (0..p.stops.len()).find(|s| !used.contains(s)) else {
+                continue;
+            };
+            let route = &mut routes[0];
+            let at = rng.gen_range(1..=route.len() + 1);
+            route.insert_node(&ctx, at, s);
+            let mut fresh = Route::new(&ctx, 0);
+            fresh.stops = route.stops.clone();
+            fresh.update(&ctx);
+            assert_eq!(format!("{route:?}"), format!("{fresh:?}"), "seed {seed}");
+            inserted += 1;
+        }
+        assert!(inserted > 40);
     }
 
     /// Checks `concat_ok` against the full schedule of the joined sequence on many
