@@ -387,18 +387,23 @@ impl Route {
         *self.cload.last().unwrap_or(&0.0)
     }
 
-    /// Recomputes all caches after `stops` changed.
-    pub fn update(&mut self, ctx: &Ctx) {
-        let veh = &ctx.p.vehicles[self.v];
-        let n = self.stops.len();
-        for buf in [
+    /// The per-node float caches (one entry per node, depots included).
+    fn node_caches(&mut self) -> [&mut Vec<f64>; 6] {
+        [
             &mut self.es,
             &mut self.dep,
             &mut self.ls,
             &mut self.cload,
             &mut self.ccost,
             &mut self.crev,
-        ] {
+        ]
+    }
+
+    /// Recomputes all caches after `stops` changed.
+    pub fn update(&mut self, ctx: &Ctx) {
+        let veh = &ctx.p.vehicles[self.v];
+        let n = self.stops.len();
+        for buf in self.node_caches() {
             buf.clear();
             buf.resize(n + 2, 0.0);
         }
@@ -429,14 +434,7 @@ impl Route {
             return;
         }
         self.loc.insert(p, ctx.loc[s]);
-        for buf in [
-            &mut self.es,
-            &mut self.dep,
-            &mut self.ls,
-            &mut self.cload,
-            &mut self.ccost,
-            &mut self.crev,
-        ] {
+        for buf in self.node_caches() {
             buf.insert(p, 0.0);
         }
         self.skills_from.insert(p, 0);
