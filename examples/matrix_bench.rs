@@ -10,9 +10,13 @@
 //! With `--route-pairs FILE` (lines `i,j`) it computes no matrix: it writes the route of
 //! each pair of sites (`routes.json`: lengths, durations, the ways and nodes passed, the
 //! line), for explaining where it disagrees with another router.
+//! With `--metric distance` every street piece weighs its length and turns cost nothing,
+//! so the search finds the shortest legal route instead of the fastest: set beside a
+//! router that also minimises distance, what is left between the two is what each lets
+//! a car or walker pass, not how fast each thinks the streets are.
 //!
 //! ```text
-//! cargo run --release --example matrix_bench -- --osm ../shared/osm/andorra.osm.pbf --sites 1000 [--seed 7] [--out-dir target/matrix_bench] [--profile drive] [--peer-files yes|no] [--route-pairs FILE]
+//! cargo run --release --example matrix_bench -- --osm ../shared/osm/andorra.osm.pbf --sites 1000 [--seed 7] [--out-dir target/matrix_bench] [--profile drive] [--peer-files yes|no] [--route-pairs FILE] [--metric time|distance]
 //! ```
 
 use std::error::Error;
@@ -22,6 +26,7 @@ use std::time::Instant;
 
 use gridpatrol::formats::matrix_json::write_matrix_json;
 use gridpatrol::network::{export::edges_geojson, Profile, RoadGraph, RoadNetwork, Snap};
+use gridpatrol::routing::turns::TurnCosts;
 use gridpatrol::routing::{Matrix, Router};
 use gridpatrol::units::haversine_m;
 use gridpatrol::Wgs84Point;
@@ -37,6 +42,7 @@ struct Args {
     profile: Profile,
     peer_files: bool,
     route_pairs: Option<PathBuf>,
+    shortest: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -48,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
         profile: Profile::Drive,
         peer_files: true,
         route_pairs: None,
+        shortest: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -74,6 +81,13 @@ fn parse_args() -> Result<Args, String> {
                 }
             }
             "--route-pairs" => args.route_pairs = Some(value.into()),
+            "--metric" => {
+                args.shortest = match value.as_str() {
+                    "time" => false,
+                    "distance" => true,
+                    _ => return Err(format!("--metric {value:?}: say time or distance")),
+                }
+            }
             _ => return Err(format!("unknown flag {flag}")),
         }
     }
@@ -162,13 +176,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let osm = gridpatrol::formats::osm::roads::read_bytes(&bytes, &args.osm.display().to_string())?;
     let read_s = started.elapsed().as_secs_f64();
     stages.done("read");
-    let network = RoadNetwork::build(&osm, args.profile)?;
+    let mut network = RoadNetwork::build(&osm, args.profile)?;
     stages.done("build");
     drop(osm);
     stages.done("drop osm");
     let build_s = started.elapsed().as_secs_f64() - read_s;
     let t = Instant::now();
-    let router = Router::new(network);
+    let router = if args.shortest {
+        // A metre weighs a second: the matrix's durations are then route lengths.
+        for edge in network.graph.edge_weights_mut() {
+            edge.duration_s = edge.length_m;
+        }
+        Router::with_costs(network, TurnCosts::FREE)
+    } else {
+        Router::new(network)
+    };
     stages.done("turn csr");
     // The turn-aware graph, and the contraction hierarchy a matrix this big is answered by.
     if args.sites * args.sites >= gridpatrol::routing::HIERARCHY_MIN_PAIRS {
@@ -230,6 +252,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let figures = json!({
         "osm": args.osm.display().to_string(),
         "profile": args.profile.name(),
+        "metric": if args.shortest { "distance" } else { "time" },
         "osm_mb": bytes.len() as f64 / 1e6,
         "read_s": read_s,
         "read_mb_per_s": bytes.len() as f64 / 1e6 / read_s.max(1e-9),

@@ -18,8 +18,16 @@ Prints a human summary, then one JSON line with every figure.
 Needs only the Python standard library, `osmium` (osmium-tool) for the explanations if
 present, and OSRM's tools (`../shared/peers/osrm.sh DIR` prints their folder).
 
+With `--metric distance` both routers minimise route length instead of time: gridpatrol
+by weighing each street piece by its length with no turn costs (`matrix_bench --metric
+distance`), OSRM by its own profile with `weight_name = 'distance'` (and its penalty for
+driving through destination-only streets kept, as gridpatrol keeps its own). Pairs where
+gridpatrol is then > 10 % shorter are what the two let pass, not how fast each thinks the
+streets are: the legality check proper. The cold CLI is not run in that mode.
+
 usage: scripts/osrm_peer.py --osm FILE --osrm DIR [--profile drive|walk] [--sites N]
-                            [--seed 7] [--out target/osrm_bench/NAME-PROFILE-N]
+                            [--seed 7] [--metric time|distance]
+                            [--out target/osrm_bench/NAME-PROFILE-N[-shortest]]
 """
 import argparse
 import hashlib
@@ -37,6 +45,26 @@ import urllib.request
 from bench_common import ROOT
 
 OSRM_PROFILE = {"drive": "car.lua", "walk": "foot.lua"}
+# OSRM's own profile minimising distance. It lives in a copy of the profiles folder, as
+# the profiles `require` their lib/ from their own folder. OSRM's routability weight
+# forbids turning from a street open to all into a destination-only one except to end
+# there; its distance weight drops that, so the wrapper puts it back.
+SHORTEST_PROFILE = """-- OSRM's {base} profile, minimising distance (written by scripts/osrm_peer.py)
+local base = require('{module}')
+local base_setup, base_turn = base.setup, base.process_turn
+function base.setup()
+  local profile = base_setup()
+  profile.properties.weight_name = 'distance'
+  return profile
+end
+function base.process_turn(profile, turn)
+  base_turn(profile, turn)
+  if not turn.source_restricted and turn.target_restricted then
+    turn.weight = constants.max_turn_weight
+  end
+end
+return base
+"""
 WORST_KEPT = 20
 SHORTER = 0.9  # gridpatrol's distance below this share of OSRM's counts as "> 10 % shorter"
 ROUNDING_M = 1.0  # ... and by more than this: two sites a few centimetres apart are no case
@@ -112,11 +140,14 @@ def run_gridpatrol(args, out):
     """The yardstick's figures, then the cold CLI's on the points it snapped."""
     example, binary = release_binaries()
     cmd = [example, "--osm", args.osm, "--sites", str(args.sites), "--seed", str(args.seed),
-           "--profile", args.profile, "--out-dir", out, "--peer-files", "no"]
+           "--profile", args.profile, "--out-dir", out, "--peer-files", "no",
+           "--metric", args.metric]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT)
     if proc.returncode != 0:
         sys.exit(f"matrix_bench failed: {proc.stderr.strip()[-600:]}")
     ours = json.loads([l for l in proc.stdout.splitlines() if l.startswith("{")][-1])
+    if args.metric == "distance":
+        return ours, {"cli_matrix_wall_s": None, "cli_matrix_peak_mb": None}
 
     cli_dir = os.path.join(out, "cli")  # its own folder, so nothing lands in the repository
     os.makedirs(cli_dir, exist_ok=True)
@@ -129,6 +160,24 @@ def run_gridpatrol(args, out):
     if rc != 0:
         cli["cli_matrix_error"] = err
     return ours, cli
+
+
+JUNCTION_M = 1.0  # a site this near a junction starts from the junction (issue item 2)
+
+
+def sites_at_junctions(out):
+    """The sites gridpatrol starts from a junction: within JUNCTION_M of an end of the
+    street piece they snapped to (sites.csv of the yardstick)."""
+    at = set()
+    with open(os.path.join(out, "sites.csv")) as f:
+        header = next(f).strip().split(",")
+        col = {name: k for k, name in enumerate(header)}
+        for row, line in enumerate(f):
+            p = line.strip().split(",")
+            offset, length = float(p[col["offset_m"]]), float(p[col["length_m"]])
+            if min(offset, length - offset) <= JUNCTION_M:
+                at.add(row)
+    return at
 
 
 def read_points(out):
@@ -155,10 +204,27 @@ def osrm_base_name(osm):
     return name
 
 
+def osrm_profile_file(args):
+    """The Lua profile OSRM extracts with: its own, or the wrapper minimising distance."""
+    profiles = os.path.join(args.osrm, "share", "profiles")
+    base = OSRM_PROFILE[args.profile]
+    if args.metric == "time":
+        return os.path.join(profiles, base)
+    copy = os.path.join(ROOT, "target", "osrm", "profiles-shortest")
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(profiles, copy)
+    path = os.path.join(copy, "shortest_" + base)
+    with open(path, "w") as f:
+        f.write(SHORTEST_PROFILE.format(base=base, module=base[: -len(".lua")]))
+    return path
+
+
 def osrm_prepare(args):
-    """Extract + contract once per extract and profile; the figures of the run that made
-    them are kept in preprocess.json beside (rebuilt when the extract's bytes change)."""
-    folder = os.path.join(ROOT, "target", "osrm", f"{osrm_base_name(args.osm)}-{args.profile}")
+    """Extract + contract once per extract, profile and metric; the figures of the run
+    that made them are kept in preprocess.json beside (rebuilt when the extract's bytes
+    change)."""
+    suffix = "-shortest" if args.metric == "distance" else ""
+    folder = os.path.join(ROOT, "target", "osrm", f"{osrm_base_name(args.osm)}-{args.profile}{suffix}")
     base = os.path.join(folder, osrm_base_name(args.osm) + ".osrm")
     meta_path = os.path.join(folder, "preprocess.json")
     sha = file_sha256(args.osm)
@@ -171,8 +237,8 @@ def osrm_prepare(args):
     link = os.path.join(folder, os.path.basename(args.osm))  # outputs land beside the input
     os.symlink(os.path.abspath(args.osm), link)
     bin_dir = os.path.join(args.osrm, "bin")
-    profile = os.path.join(args.osrm, "share", "profiles", OSRM_PROFILE[args.profile])
-    meta = {"sha256": sha, "profile": args.profile, "osrm_profile": OSRM_PROFILE[args.profile]}
+    profile = osrm_profile_file(args)
+    meta = {"sha256": sha, "profile": args.profile, "osrm_profile": os.path.basename(profile)}
     for step, cmd in (
         ("extract", [os.path.join(bin_dir, "osrm-extract"), "-p", profile, "-t", "2", link]),
         ("contract", [os.path.join(bin_dir, "osrm-contract"), "-t", "2", base]),
@@ -278,6 +344,8 @@ def osrm_route(routed, a, b):
         answer = json.loads(http_get(url))
     except urllib.error.HTTPError as e:
         return {"error": e.read().decode(errors="replace")[:200]}
+    except urllib.error.URLError as e:
+        return {"error": f"{e.reason} (osrm-routed exit code {routed.proc.poll()})"}
     if answer.get("code") != "Ok":
         return {"error": answer.get("code")}
     route = answer["routes"][0]
@@ -288,7 +356,7 @@ def osrm_route(routed, a, b):
 
 # -------------------------------------------------------------------- comparison
 
-def compare(ours_answer, table, points):
+def compare(ours_answer, table, points, junctions=frozenset()):
     """Per pair figures and the worst pairs where gridpatrol is > 10 % shorter."""
     gd, gt = ours_answer["distances_m"], ours_answer["durations_s"]
     od, ot = table["distances"], table["durations"]
@@ -312,6 +380,13 @@ def compare(ours_answer, table, points):
                     shorter += 1
                     worst.append((gd[i][j] / od[i][j], i, j))
     worst.sort()
+    # A site OSRM places on another street (an elevated road over the one we snapped to,
+    # the far carriageway) flags a whole row and column: count the sites behind the cases.
+    per_site = {}
+    for _, i, j in worst:
+        for k in (i, j):
+            per_site[k] = per_site.get(k, 0) + 1
+    busiest = sorted(per_site.items(), key=lambda kv: -kv[1])[:10]
     duration_ratios.sort()
     distance_ratios.sort()
     figures = {
@@ -325,6 +400,15 @@ def compare(ours_answer, table, points):
         "p90_duration_ratio": quantile(duration_ratios, 0.9),
         "median_distance_ratio": quantile(distance_ratios, 0.5),
         "osrm_snap_median_m": median([s.get("distance", 0.0) for s in table.get("sources", [])]),
+        "flagged_sites": len(per_site),
+        "flagged_sites_busiest": [
+            {"site": k, "pairs": c, "point": points[k],
+             "within_1m_of_a_junction": k in junctions,
+             "osrm_snapped_to": {key: v for key, v in table.get("sources", [{}] * n)[k].items()
+                                 if key != "hint"}} for k, c in busiest],
+        "flagged_pairs_at_a_junction": sum(1 for _, i, j in worst if i in junctions or j in junctions),
+        "flagged_pairs_on_10_busiest_sites": len(
+            [1 for _, i, j in worst if i in dict(busiest) or j in dict(busiest)]),
         "osrm_snap_over_5m": sum(1 for s in table.get("sources", []) if s.get("distance", 0.0) > 5),
     }
     rows = []
@@ -429,7 +513,7 @@ def access_refused(tags, keys):
     return False
 
 
-def explain(pair, route, objects, profile):
+def explain(pair, route, objects, profile, metric="time"):
     """Causes found on gridpatrol's route that OSRM's profile would refuse."""
     causes = []
     snaps = (pair["osrm"]["snapped_from"].get("distance", 0.0),
@@ -477,7 +561,9 @@ def explain(pair, route, objects, profile):
         causes += restriction_causes(edges, objects)
     if max(snaps) > 5:
         causes.append(f"snapping: OSRM snapped {max(snaps):.0f} m away")
-    return list(dict.fromkeys(causes)) or ["none found in the tags (speeds or turn costs: OSRM's fastest road is longer)"]
+    unexplained = ("none found in the tags (speeds or turn costs: OSRM's fastest road is longer)"
+                   if metric == "time" else "none found in the tags (a snap or a turn-round)")
+    return list(dict.fromkeys(causes)) or [unexplained]
 
 
 def oneway_causes(edges, objects):
@@ -553,7 +639,8 @@ def explain_worst(args, out, worst, routed):
         f.writelines(f"{p['i']},{p['j']}\n" for p in worst)
     example = release_binaries()[0]
     subprocess.run([example, "--osm", args.osm, "--sites", str(args.sites), "--seed", str(args.seed),
-                    "--profile", args.profile, "--out-dir", out, "--route-pairs", pairs_file],
+                    "--profile", args.profile, "--out-dir", out, "--route-pairs", pairs_file,
+                    "--metric", args.metric],
                    capture_output=True, text=True, cwd=ROOT, check=True)
     routes = {(r["i"], r["j"]): r["route"] for r in json.load(open(os.path.join(out, "routes.json")))}
     way_ids = {e[0] for r in routes.values() if r for e in r["edges"]}
@@ -562,7 +649,7 @@ def explain_worst(args, out, worst, routed):
     for pair in worst:
         route = routes.get((pair["i"], pair["j"]))
         pair["gridpatrol"]["route"] = route
-        pair["causes"] = explain(pair, route, objects, args.profile) if objects is not None else ["osmium missing"]
+        pair["causes"] = explain(pair, route, objects, args.profile, args.metric) if objects is not None else ["osmium missing"]
         cause = pair["causes"][0].split(":")[0]
         counts[cause] = counts.get(cause, 0) + 1
         details[pair["causes"][0]] = details.get(pair["causes"][0], 0) + 1
@@ -579,10 +666,14 @@ def main():
     ap.add_argument("--sites", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=3, help="timed OSRM tables (median)")
+    ap.add_argument("--metric", choices=["time", "distance"], default="time",
+                    help="what both routers minimise (distance: the legality check proper)")
     ap.add_argument("--out")
     args = ap.parse_args()
     args.osm = os.path.abspath(args.osm)
     name = f"{osrm_base_name(args.osm)}-{args.profile}-{args.sites}"
+    if args.metric == "distance":
+        name += "-shortest"
     out = os.path.abspath(args.out or os.path.join(ROOT, "target", "osrm_bench", name))
     os.makedirs(out, exist_ok=True)
 
@@ -593,14 +684,18 @@ def main():
     base, prep = osrm_prepare(args)
     with Routed(args, base, len(points)) as routed:
         table, osrm = osrm_table(routed, points, args.runs)
-        comparison, worst = compare(ours_answer, table, points)
+        comparison, worst = compare(ours_answer, table, points, sites_at_junctions(out))
         causes, cause_details = explain_worst(args, out, worst, routed) if worst else ({}, {})
     json.dump(worst, open(os.path.join(out, "worst_pairs.json"), "w"), indent=1)
+    if args.metric == "distance":  # gridpatrol's "durations" are then metres
+        for key in ("median_duration_ratio", "p10_duration_ratio", "p90_duration_ratio"):
+            comparison[key] = None
 
     osrm_prep_s = prep["extract_s"] + prep["contract_s"]
     routed_rss = osrm["osrm_routed_rss_mb"]
     figures = {
-        "osm": os.path.relpath(args.osm, ROOT), "profile": args.profile, "sites": len(points),
+        "osm": os.path.relpath(args.osm, ROOT), "profile": args.profile, "metric": args.metric,
+        "sites": len(points),
         "seed": args.seed, "nodes": ours["nodes"], "edges": ours["edges"], "threads": ours["threads"],
         "read_s": ours["read_s"], "build_s": ours["build_s"], "preprocess_s": ours["preprocess_s"],
         "routable_s": ours["routable_s"], "matrix_s": ours["matrix_s"], "write_s": ours["write_s"],
@@ -634,7 +729,8 @@ def summary(f):
     def fmt(v, spec=".3f"):
         return "n/a" if v is None else format(v, spec)
     n = f["sites"]
-    print(f"{f['osm']} {f['profile']}, {n}x{n}, {f['nodes']} nodes, {f['threads']} threads")
+    print(f"{f['osm']} {f['profile']} minimising {f['metric']}, {n}x{n}, {f['nodes']} nodes, "
+          f"{f['threads']} threads")
     print(f"  search     gridpatrol {fmt(f['matrix_s'])} s   OSRM CH table {fmt(f['osrm_table_s'])} s"
           f"   ratio {fmt(f['matrix_vs_osrm_table'], '.2f')}")
     print(f"  preprocess gridpatrol Router::new {fmt(f['preprocess_s'])} s (read+build+preprocess "
@@ -653,6 +749,9 @@ def summary(f):
     print(f"  legality   {f['shorter_10pct_pairs']} of {f['pairs_compared']} pairs "
           f"({fmt(100 * (f['shorter_10pct_share'] or 0), '.2f')} %) > 10 % shorter than OSRM; worst: "
           f"{f['worst_causes']}")
+    print(f"             the flagged pairs touch {f['flagged_sites']} sites; "
+          f"{f['flagged_pairs_on_10_busiest_sites']} of them touch the 10 busiest, "
+          f"{f['flagged_pairs_at_a_junction']} a site within {JUNCTION_M:.0f} m of a junction")
     print(f"  durations  gridpatrol/OSRM median {fmt(f['median_duration_ratio'])}, p10 "
           f"{fmt(f['p10_duration_ratio'])}, p90 {fmt(f['p90_duration_ratio'])}")
     print(f"  files      {f['out_dir']}/worst_pairs.json")

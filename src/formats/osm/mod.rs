@@ -119,7 +119,34 @@ pub struct OsmData {
     /// Way node references whose node is not in the extract (clipped extracts): such
     /// references are skipped by [`OsmData::way_nodes`].
     pub missing_node_refs: usize,
-    node_index: HashMap<i64, usize>,
+    node_index: NodeIndex,
+}
+
+/// How a node is found by its id. Extracts cut by the usual tools list nodes in id order,
+/// and a binary search over them needs no memory of its own; a hash map (16 bytes and
+/// more a node) serves the files that do not.
+#[derive(Debug, Clone, Default)]
+enum NodeIndex {
+    #[default]
+    Sorted,
+    Hashed(HashMap<i64, usize>),
+}
+
+impl NodeIndex {
+    fn of(nodes: &[OsmNode]) -> Self {
+        if nodes.windows(2).all(|w| w[0].id < w[1].id) {
+            NodeIndex::Sorted
+        } else {
+            NodeIndex::Hashed(nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect())
+        }
+    }
+
+    fn position(&self, nodes: &[OsmNode], id: i64) -> Option<usize> {
+        match self {
+            NodeIndex::Sorted => nodes.binary_search_by_key(&id, |n| n.id).ok(),
+            NodeIndex::Hashed(map) => map.get(&id).copied(),
+        }
+    }
 }
 
 impl OsmData {
@@ -131,12 +158,11 @@ impl OsmData {
         relations: Vec<OsmRelation>,
         bytes_read: u64,
     ) -> Self {
-        let node_index: HashMap<i64, usize> =
-            nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+        let node_index = NodeIndex::of(&nodes);
         let missing_node_refs = ways
             .iter()
             .flat_map(|w| w.refs.iter())
-            .filter(|r| !node_index.contains_key(r))
+            .filter(|&&r| node_index.position(&nodes, r).is_none())
             .count();
         Self {
             nodes,
@@ -150,12 +176,12 @@ impl OsmData {
 
     /// The node with this id, if the extract has it.
     pub fn node(&self, id: i64) -> Option<&OsmNode> {
-        self.node_index.get(&id).map(|&i| &self.nodes[i])
+        self.node_position(id).map(|i| &self.nodes[i])
     }
 
     /// The position of a node in [`OsmData::nodes`], if the extract has it.
     pub fn node_position(&self, id: i64) -> Option<usize> {
-        self.node_index.get(&id).copied()
+        self.node_index.position(&self.nodes, id)
     }
 
     /// The position of a node as `(lon, lat)`, if the extract has it.
@@ -385,6 +411,37 @@ mod tests {
             read_bytes(b"hello", "x.txt"),
             Err(OsmError::UnknownFormat { .. })
         ));
+    }
+
+    #[test]
+    fn nodes_are_found_by_id_in_file_order_or_not() {
+        let at = |id: i64| OsmNode {
+            id,
+            lon: id as f64,
+            lat: 0.0,
+            tags: Tags::default(),
+        };
+        let way = OsmWay {
+            id: 1,
+            refs: vec![3, 4, 9, 1],
+            tags: Tags::default(),
+        };
+        for ids in [vec![1, 3, 9], vec![9, 1, 3]] {
+            let nodes = ids.iter().map(|&i| at(i)).collect();
+            let data = OsmData::new(nodes, vec![way.clone()], vec![], 0);
+            assert_eq!(
+                matches!(data.node_index, NodeIndex::Sorted),
+                ids.is_sorted()
+            );
+            for id in [1, 3, 9] {
+                let at = data.node_position(id).unwrap();
+                assert_eq!(data.nodes[at].id, id);
+                assert_eq!(data.location(id), Some((id as f64, 0.0)));
+            }
+            assert_eq!(data.node(4), None);
+            assert_eq!(data.missing_node_refs, 1);
+            assert_eq!(data.way_nodes(&way).count(), 3);
+        }
     }
 
     #[test]
