@@ -562,7 +562,7 @@ def explain(pair, route, objects, profile, metric="time"):
     if max(snaps) > 5:
         causes.append(f"snapping: OSRM snapped {max(snaps):.0f} m away")
     unexplained = ("none found in the tags (speeds or turn costs: OSRM's fastest road is longer)"
-                   if metric == "time" else "none found in the tags (a snap or a turn-round)")
+                   if metric == "time" else "none found in the tags")
     return list(dict.fromkeys(causes)) or [unexplained]
 
 
